@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: EUPL-1.2
+#pragma once
+
+#include "core/op.h"
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace fplan {
+
+// Both (or all) values of a field that concurrent edits left standing, until a person picks.
+struct Conflict {
+    std::string path;
+    std::vector<Json> values;        // ordered by op id, so every device shows the same order
+    std::vector<std::string> opIds;  // the standing ops; a resolving edit names them as parents
+};
+
+struct Row {
+    std::string id;
+    std::string position;
+    bool resurrected = false; // deleted by one person while another edited it: shown, and flagged
+    std::map<std::string, Json> cells;
+};
+
+struct Version {
+    int number = 0;
+    std::string opId;
+    std::uint64_t hlc = 0;
+    std::string author;
+    Json values; // the frozen snapshot, in the values format of `doc fill`
+};
+
+// The fold of a document's ops. Any order, any duplicates: the same ops give the same state.
+class DocumentState {
+public:
+    static DocumentState fold(std::span<const Op> ops);
+
+    // A field's or cell's value (the merged text or, under conflict, the lowest op id's value).
+    std::optional<Json> value(const std::string& path) const;
+    // The ops an edit of `path` supersedes: pass them as its parents.
+    std::vector<std::string> heads(const std::string& path) const;
+    // Every head op of the document; a Finalize op names them as parents.
+    std::vector<std::string> allHeads() const;
+    // The live rows of a table, ordered by position then id.
+    std::vector<Row> rows(const std::string& table) const;
+    std::vector<std::string> tables() const;
+    std::vector<Conflict> conflicts() const;
+    const std::vector<Version>& versions() const { return m_versions; }
+    std::uint64_t maxHlc() const { return m_maxHlc; }
+    std::size_t opCount() const { return m_ops.size(); }
+
+    // Values keyed by field path; tables as arrays of {"@id": row, column: value, ...}.
+    Json values() const;
+
+private:
+    struct Register {
+        std::vector<const Op*> heads; // sorted by op id
+    };
+    Json registerValue(const Register& reg, bool* conflict) const;
+    bool inCausalPast(const std::string& ancestor, const std::vector<std::string>& from) const;
+    const Op* find(const std::string& opId) const;
+
+    std::map<std::string, Op> m_ops;               // by op id
+    std::map<std::string, Register> m_registers;   // by path: fields, cells and rows
+    std::map<std::string, std::set<std::string>> m_tableRows; // table -> row ids ever inserted
+    std::vector<Version> m_versions;
+    std::uint64_t m_maxHlc = 0;
+};
+
+// Makes ops for one author on one device; stamps ids, clock and parents from the current state.
+class OpFactory {
+public:
+    OpFactory(std::string author, std::string device, HybridClock& clock)
+        : m_author(std::move(author)), m_device(std::move(device)), m_clock(clock) {}
+
+    Op set(const DocumentState& state, const std::string& caseId, const std::string& docId,
+           const std::string& path, Json value, bool textMerge = false);
+    Op insertRow(const DocumentState& state, const std::string& caseId, const std::string& docId,
+                 const std::string& table, const std::string& rowId, const std::string& position);
+    Op deleteRow(const DocumentState& state, const std::string& caseId, const std::string& docId,
+                 const std::string& table, const std::string& rowId);
+    Op finalize(const DocumentState& state, const std::string& caseId, const std::string& docId);
+
+    const std::string& author() const { return m_author; }
+
+private:
+    Op make(const std::string& caseId, const std::string& docId, OpKind kind, std::string path);
+
+    std::string m_author;
+    std::string m_device;
+    HybridClock& m_clock;
+};
+
+// Which paths of a document are tables and which text fields merge three-way; the template
+// layer (docgen) knows, core does not.
+struct FieldKinds {
+    std::set<std::string> tables;
+    std::set<std::string> mergeableText; // plain field paths and "table.column" for cells
+};
+
+// The ops that turn `state` into `values` for the paths `values` names (a table given replaces
+// its rows: rows matched by "@id", rows not listed are deleted, order follows the array).
+// Values equal to the current ones produce no op.
+std::vector<Op> opsForValues(const DocumentState& state, const Json& values, const FieldKinds& kinds,
+                             OpFactory& factory, const std::string& caseId, const std::string& docId);
+
+// Position keys that sort as strings: between(a, b) lies strictly between them ("" = open end).
+std::string positionBetween(const std::string& before, const std::string& after);
+
+} // namespace fplan

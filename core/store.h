@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: EUPL-1.2
+#pragma once
+
+#include "core/document.h"
+#include "core/op.h"
+#include "crypto/encrypted_db.h"
+#include "crypto/kdf.h"
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fplan {
+
+struct CaseSummary {
+    std::string id;
+    std::string title;
+    std::string journalNumber;
+    std::string kle;
+    std::string searchText; // lower-case names, journal number and CPR numbers, for case search
+};
+
+struct DocumentInfo {
+    std::string id;
+    std::string caseId;
+    std::string templateId;
+    std::string templateVersion;
+    std::uint64_t createdHlc = 0;
+};
+
+// The desktop's encrypted case store: one SQLCipher file plus its key-derivation parameters
+// (PATH.kdf). It never asks the user anything: it receives a passphrase or a key.
+class Store {
+public:
+    static constexpr int SchemaVersion = 1;
+
+    // Creates a new store; refuses if one exists at `path`.
+    static void create(const std::filesystem::path& path, std::string_view passphrase,
+                       const crypto::KdfParams& params = crypto::KdfParams::fresh());
+    static Store open(const std::filesystem::path& path, std::string_view passphrase);
+    static Store openWithKey(const std::filesystem::path& path, const crypto::SecretKey& key);
+    // The key a passphrase gives for this store (reads PATH.kdf).
+    static crypto::SecretKey deriveStoreKey(const std::filesystem::path& path,
+                                            std::string_view passphrase);
+    // Re-encrypts the store under a new passphrase (fresh salt). A crash at any moment leaves
+    // a store that opens with either the old or the new passphrase, with nothing lost.
+    static void changePassphrase(const std::filesystem::path& path, std::string_view oldPassphrase,
+                                 std::string_view newPassphrase,
+                                 const crypto::KdfParams& newParams = crypto::KdfParams::fresh());
+    static std::filesystem::path kdfPathFor(const std::filesystem::path& path);
+
+    Store(Store&&) noexcept;
+    Store& operator=(Store&&) noexcept;
+    ~Store();
+
+    const std::filesystem::path& path() const { return m_path; }
+    std::string deviceId() const;
+    int schemaVersion() const;
+
+    // Runs `work` in one IMMEDIATE transaction: all of it is stored, or none of it.
+    void transaction(const std::function<void()>& work);
+
+    // Settings (config set/get/list).
+    std::optional<std::string> setting(const std::string& key) const;
+    void setSetting(const std::string& key, const std::string& value);
+    std::map<std::string, std::string> settings() const;
+
+    // Cases: each case's own data lives in its case document (see case.h).
+    void createCase(const std::string& caseId, const std::string& caseDocId);
+    std::vector<CaseSummary> listCases() const;
+    std::optional<std::string> caseDocumentId(const std::string& caseId) const;
+    bool hasCase(const std::string& caseId) const;
+
+    void createDocument(const DocumentInfo& info);
+    std::optional<DocumentInfo> document(const std::string& docId) const;
+    std::vector<DocumentInfo> documents(const std::string& caseId) const; // case document excluded
+
+    // Appends ops; an op id already stored is skipped, so repeating a batch is harmless.
+    // Returns how many were new.
+    std::size_t appendOps(const std::vector<Op>& ops);
+    std::vector<Op> ops(const std::string& docId) const;
+    DocumentState documentState(const std::string& docId) const;
+    std::size_t opCount() const;
+
+    HybridClock& clock() { return m_clock; }
+
+    // For tests and diagnostics: run a statement and return the first column of the first row.
+    std::string queryText(const std::string& sql) const;
+
+private:
+    Store(std::filesystem::path path, crypto::DbHandle db);
+    void migrate();
+    void refreshCaseIndex(const std::string& caseId);
+
+    std::filesystem::path m_path;
+    crypto::DbHandle m_db;
+    HybridClock m_clock;
+    int m_transactionDepth = 0;
+};
+
+// The migrations, in order: migrations()[i] moves a store from version i to version i + 1.
+const std::vector<const char*>& storeMigrations();
+
+} // namespace fplan

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "crypto/random.h"
+
+#include "core/error.h"
+
+#include <sodium.h>
+
+#include <cstdint>
+#include <cstdio>
+
+namespace fplan::crypto {
+
+namespace {
+void ensureSodium()
+{
+    static const bool ready = sodium_init() >= 0;
+    if (!ready)
+        throw Error(ErrorCode::Crypto, "libsodium could not be initialised");
+}
+} // namespace
+
+void randomBytes(void* out, std::size_t size)
+{
+    ensureSodium();
+    randombytes_buf(out, size);
+}
+
+std::string newUuid()
+{
+    std::uint8_t b[16];
+    randomBytes(b, sizeof b);
+    b[6] = static_cast<std::uint8_t>((b[6] & 0x0f) | 0x40); // version 4
+    b[8] = static_cast<std::uint8_t>((b[8] & 0x3f) | 0x80); // RFC 4122 variant
+    char text[37];
+    std::snprintf(text, sizeof text,
+                  "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
+                  b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+                  b[15]);
+    return text;
+}
+
+bool equalConstantTime(const void* a, const void* b, std::size_t size)
+{
+    ensureSodium();
+    return sodium_memcmp(a, b, size) == 0;
+}
+
+void wipe(void* data, std::size_t size)
+{
+    sodium_memzero(data, size);
+}
+
+} // namespace fplan::crypto

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: EUPL-1.2
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace fplan::crypto {
+
+// Cryptographically random bytes (libsodium); throws Error(Crypto) if the library cannot start.
+void randomBytes(void* out, std::size_t size);
+
+// A random (version 4) UUID in its lowercase 8-4-4-4-12 form.
+std::string newUuid();
+
+// Constant-time comparison and wiping for secrets held in ordinary memory.
+bool equalConstantTime(const void* a, const void* b, std::size_t size);
+void wipe(void* data, std::size_t size);
+
+} // namespace fplan::crypto

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: EUPL-1.2
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace fplan::test {
+
+// A fresh directory under the system temp dir, removed with everything in it at destruction.
+class TempDir {
+public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    const std::filesystem::path& path() const { return m_path; }
+    std::filesystem::path operator/(const std::string& name) const { return m_path / name; }
+
+private:
+    std::filesystem::path m_path;
+};
+
+struct RunResult {
+    int exitCode = -1;
+    std::string out;
+    std::string err;
+};
+
+// Runs a program with arguments (no shell), extra environment entries "K=V", and optional stdin.
+RunResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
+              const std::string& input = {});
+
+std::filesystem::path sourceDir();
+std::filesystem::path buildDir();
+std::filesystem::path dataFile(const std::string& relative); // tests/data/...
+std::string readFile(const std::filesystem::path& path);
+void writeFile(const std::filesystem::path& path, const std::string& content);
+// Reads a file's raw bytes and tells whether `needle` occurs in them.
+bool fileContains(const std::filesystem::path& path, const std::string& needle);
+
+} // namespace fplan::test
