@@ -91,6 +91,13 @@ public:
     // For tests and diagnostics: run a statement and return the first column of the first row.
     std::string queryText(const std::string& sql) const;
 
+    // Layers above core keep their own tables in the same encrypted file (delivery's outbox,
+    // sync's upload queue). Each names its schema and lists its migrations in order; this
+    // applies the ones not yet applied, in one transaction.
+    void migrateModule(const std::string& module, const std::vector<const char*>& migrations);
+    // The open database, for those layers' own statements (use fplan::sql::Statement).
+    sqlite3* handle() const { return m_db.get(); }
+
 private:
     Store(std::filesystem::path path, crypto::DbHandle db);
     void migrate();
