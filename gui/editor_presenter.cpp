@@ -393,8 +393,12 @@ int EditorPresenter::finalize()
             text += (text.empty() ? "" : "\n") + p;
         throw Error(ErrorCode::BadInput, text);
     }
-    const Op op = m_factory.finalize(m_state, m_case.id, m_docId);
-    m_store.transaction([&] { m_store.appendOps({op}); });
+    if (finalizer) {
+        finalizer();
+    } else {
+        const Op op = m_factory.finalize(m_state, m_case.id, m_docId);
+        m_store.transaction([&] { m_store.appendOps({op}); });
+    }
     m_state = m_store.documentState(m_docId);
     return m_state.versions().empty() ? 0 : m_state.versions().back().number;
 }

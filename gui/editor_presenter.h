@@ -69,6 +69,9 @@ public:
     // Freezes the draft as the next version and returns its number; Error(BadInput) lists the
     // problems if there are any.
     int finalize();
+    // Set by the window to let docgen freeze the version (its own rules and automatic values);
+    // without it the version is frozen through core directly.
+    std::function<int()> finalizer;
     const std::vector<Version>& versions() const { return m_state.versions(); }
     // 0 is the empty document; -1 is the current draft.
     std::vector<DiffLine> diff(int fromVersion, int toVersion) const;
