@@ -28,11 +28,6 @@ std::atomic<int>& runningBackgroundTasks()
     return count;
 }
 
-void showError(wxWindow* parent, const std::string& message)
-{
-    wxMessageBox(toWx(message), _("Familieplan"), wxOK | wxICON_ERROR, parent);
-}
-
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -81,6 +76,7 @@ private:
     std::optional<std::filesystem::path> m_templates;
     wxString m_language;
     std::string m_openCase;
+    std::string m_openDocument;
 };
 
 void App::OnInitCmdLine(wxCmdLineParser& parser)
@@ -89,6 +85,7 @@ void App::OnInitCmdLine(wxCmdLineParser& parser)
     parser.AddOption("t", "templates", "the template folder");
     parser.AddOption("l", "lang", "user interface language: da or en (default: the system's)");
     parser.AddOption("c", "case", "open this case at start");
+    parser.AddOption("d", "document", "open this document (and its case) at start");
     parser.AddSwitch("h", "help", "show this help", wxCMD_LINE_OPTION_HELP);
 }
 
@@ -103,6 +100,8 @@ bool App::OnCmdLineParsed(wxCmdLineParser& parser)
         m_language = value;
     if (parser.Found("case", &value))
         m_openCase = fromWx(value);
+    if (parser.Found("document", &value))
+        m_openDocument = fromWx(value);
     return true;
 }
 
@@ -132,10 +131,16 @@ bool App::OnInit()
 
     auto store = unlock.store();
     auto session = std::make_unique<Session>(store, std::move(*templates), authorFor(*store));
+    std::string openCase = m_openCase;
+    if (!m_openDocument.empty() && openCase.empty())
+        if (const auto doc = store->document(m_openDocument))
+            openCase = doc->caseId;
     auto* frame = new MainFrame(std::move(session));
     frame->Show();
-    if (!m_openCase.empty())
-        frame->openCase(m_openCase);
+    if (!openCase.empty())
+        frame->openCase(openCase);
+    if (!m_openDocument.empty())
+        frame->openDocument(m_openDocument);
     if (std::getenv("FPLAN_TIMING")) {
         // Measured when the window has painted once and takes input (docs/PERFORMANCE.md).
         CallAfter([start = m_start, unlocked] {

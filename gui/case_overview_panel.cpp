@@ -40,7 +40,7 @@ CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const s
 {
     auto* sizer = new wxBoxSizer(wxVERTICAL);
     m_heading = new wxStaticText(this, wxID_ANY, {});
-    m_heading->SetFont(m_heading->GetFont().Scaled(1.4f).Bold());
+    setHeadingFont(m_heading, 1.4f);
     sizer->Add(m_heading, 0, wxALL, FromDIP(8));
 
     auto* top = new wxBoxSizer(wxHORIZONTAL);
@@ -87,6 +87,7 @@ void CaseOverviewPanel::reload()
 {
     m_presenter->reload();
     m_heading->SetLabel(toWx(m_presenter->heading()));
+    fitLabel(m_heading);
     fill(m_family, m_presenter->familyLines());
     fill(m_team, m_presenter->teamLines());
     fill(m_history, m_presenter->coordinatorHistoryLines());

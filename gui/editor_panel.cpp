@@ -112,7 +112,7 @@ void EditorPanel::build()
     auto* outer = new wxBoxSizer(wxVERTICAL);
     auto* top = new wxBoxSizer(wxHORIZONTAL);
     auto* title = new wxStaticText(this, wxID_ANY, toWx(m_presenter->spec().title));
-    title->SetFont(title->GetFont().Scaled(1.3f).Bold());
+    setHeadingFont(title, 1.3f);
     top->Add(title, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(16));
     m_status = new wxStaticText(this, wxID_ANY, {});
     setAccessibleName(m_status, _("Gemt-status"));
@@ -132,7 +132,7 @@ void EditorPanel::build()
     form->Add(legend, 0, wxBOTTOM, FromDIP(8));
     for (const auto& section : m_presenter->spec().sections) {
         auto* heading = new wxStaticText(m_form, wxID_ANY, toWx(section.label));
-        heading->SetFont(heading->GetFont().Scaled(section.depth == 0 ? 1.25f : 1.1f).Bold());
+        setHeadingFont(heading, section.depth == 0 ? 1.25f : 1.1f);
         form->Add(heading, 0, wxTOP | wxBOTTOM, FromDIP(section.depth == 0 ? 12 : 6));
         if (!section.help.empty()) {
             auto* help = new wxStaticText(m_form, wxID_ANY, toWx(section.help));
@@ -178,8 +178,6 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const FormField& fi
         auto* text = new wxTextCtrl(parent, wxID_ANY, {}, wxDefaultPosition,
                                     multi ? wxSize(-1, lines * GetCharHeight() + FromDIP(10)) : wxDefaultSize,
                                     multi ? wxTE_MULTILINE | wxTE_WORDWRAP : 0);
-        if (field.maxLength > 0)
-            text->SetMaxLength(static_cast<unsigned long>(field.maxLength) * 2); // a hard stop well past the message
         if (multi)
             enableDanishSpellChecking(text);
         const bool number = field.kind == FieldKind::Number;
@@ -328,7 +326,7 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const FormField& fi
 void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const FormField& field)
 {
     auto* label = new wxStaticText(parent, wxID_ANY, labelText(field));
-    label->SetFont(label->GetFont().Bold());
+    setHeadingFont(label, 1.0f);
     sizer->Add(label, 0, wxTOP, FromDIP(8));
     if (!field.help.empty()) {
         auto* help = new wxStaticText(parent, wxID_ANY, toWx(field.help));

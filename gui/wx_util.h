@@ -7,6 +7,7 @@
 
 #include <string>
 
+class wxStaticText;
 class wxWindow;
 
 namespace fplan::gui {
@@ -24,6 +25,12 @@ inline std::string fromWx(const wxString& text)
 {
     return std::string(text.utf8_str());
 }
+
+// Bold and scaled; the minimum size is measured with that font (GTK measures a label changed
+// after creation with the old font, which clips it).
+void setHeadingFont(wxStaticText* text, float scale);
+// Measures the label again after SetLabel on a label with its own font.
+void fitLabel(wxStaticText* text);
 
 // The GUI's error edge (DESIGN.md): show the message, keep the window.
 void showError(wxWindow* parent, const std::string& message);
