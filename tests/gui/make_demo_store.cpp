@@ -2,6 +2,8 @@
 // Makes a demo store for the desktop smoke test, screenshots and the start-up benchmark:
 // make_demo_store PATH COUNT (passphrase from $FPLAN_PASSPHRASE). Prints the first case's id, its
 // family plan's id and its follow-up agenda's id, one a line.
+// make_demo_store --dump PATH prints every document as "TEMPLATE VALUES-JSON", one a line, so a
+// test can see what the desktop stored.
 #include "docgen/documents.h"
 #include "gui/new_case_presenter.h"
 
@@ -12,8 +14,23 @@
 
 using namespace fplan;
 
+namespace {
+
+int dump(const std::string& path)
+{
+    const Store store = Store::open(path, std::getenv("FPLAN_PASSPHRASE"));
+    for (const auto& c : store.listCases())
+        for (const auto& d : store.documents(c.id))
+            std::cout << d.templateId << " " << store.documentState(d.id).values().dump() << "\n";
+    return 0;
+}
+
+} // namespace
+
 int main(int argc, char** argv)
 {
+    if (argc == 3 && std::string(argv[1]) == "--dump" && std::getenv("FPLAN_PASSPHRASE"))
+        return dump(argv[2]);
     if (argc != 3 || !std::getenv("FPLAN_PASSPHRASE")) {
         std::cerr << "usage: FPLAN_PASSPHRASE=... make_demo_store PATH COUNT\n";
         return 2;

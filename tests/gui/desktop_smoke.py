@@ -1,0 +1,92 @@
+# SPDX-License-Identifier: EUPL-1.2
+# Drives fplan-desktop through AT-SPI, the way a screen reader user would: finds controls by
+# their accessible names only. Run with Debian's /usr/bin/python3 (pyatspi).
+import sys
+import time
+
+import pyatspi
+
+
+def fail(message):
+    print("FAIL: " + message, file=sys.stderr)
+    sys.exit(1)
+
+
+def wait_for(what, probe, timeout=30.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            found = probe()
+        except Exception:  # the tree changes under us while windows are built
+            found = None
+        if found:
+            return found
+        time.sleep(0.3)
+    fail("timed out waiting for " + what)
+
+
+def find(node, predicate, depth=0):
+    if node is None or depth > 40:
+        return None
+    try:
+        if predicate(node):
+            return node
+        count = node.childCount
+    except Exception:
+        return None
+    for i in range(count):
+        try:
+            child = node.getChildAtIndex(i)
+        except Exception:
+            continue
+        hit = find(child, predicate, depth + 1)
+        if hit is not None:
+            return hit
+    return None
+
+
+def desktop_app():
+    desktop = pyatspi.Registry.getDesktop(0)
+    for i in range(desktop.childCount):
+        app = desktop.getChildAtIndex(i)
+        if app is not None and find(app, lambda n: n.name == "Sager") is not None:
+            return app
+    return None
+
+
+def named(app, name, roles=None):
+    def predicate(n):
+        return n.name == name and (roles is None or n.getRoleName() in roles)
+    return find(app, predicate)
+
+
+def row_count(table):
+    return table.queryTable().nRows
+
+
+app = wait_for("the main window with the case list 'Sager'", desktop_app, 40)
+cases = wait_for("the case list", lambda: named(app, "Sager", ("table", "tree table")))
+if row_count(cases) != 25:
+    fail("the case list shows %d rows, expected 25" % row_count(cases))
+print("case list 'Sager': %d rows" % row_count(cases))
+
+search = named(app, "Søg i sager", ("text", "entry"))
+if search is None:
+    fail("no search field named 'Søg i sager'")
+search.queryEditableText().setTextContents("Nørgaard")
+wait_for("the search to narrow the list to 3 cases", lambda: row_count(cases) == 3, 10)
+print("search 'Nørgaard': 3 rows")
+
+cases.queryTable().addRowSelection(0)
+agenda = wait_for("the case overview's 'Ny dagsorden' button", lambda: named(app, "Ny dagsorden", ("push button",)))
+agenda.queryAction().doAction(0)
+
+place = wait_for("the agenda editor's field 'Sted'", lambda: named(app, "Sted", ("text", "entry")))
+place.queryEditableText().setTextContents("Rådhuset, mødelokale 2")
+typed = place.queryText().getText(0, -1)
+if typed != "Rådhuset, mødelokale 2":
+    fail("the field 'Sted' holds %r" % typed)
+status = wait_for("the editor's save status", lambda: named(app, "Gemt-status"))
+wait_for("the autosave", lambda: "gemt" in status.queryText().getText(0, -1) if status.queryText() else False, 10)
+print("typed into 'Sted'; status: " + status.queryText().getText(0, -1))
+time.sleep(1.0)
