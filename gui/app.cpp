@@ -83,7 +83,7 @@ void App::OnInitCmdLine(wxCmdLineParser& parser)
 {
     parser.AddOption("s", "store", "the case store file (default $FPLAN_STORE)");
     parser.AddOption("t", "templates", "the template folder");
-    parser.AddOption("l", "lang", "user interface language: da or en (default: the system's)");
+    parser.AddOption("l", "lang", "user interface language: da or en (default: $FPLAN_LANG, else the system's)");
     parser.AddOption("c", "case", "open this case at start");
     parser.AddOption("d", "document", "open this document (and its case) at start");
     parser.AddSwitch("h", "help", "show this help", wxCMD_LINE_OPTION_HELP);
@@ -98,6 +98,8 @@ bool App::OnCmdLineParsed(wxCmdLineParser& parser)
         m_templates = std::filesystem::path(fromWx(value));
     if (parser.Found("lang", &value))
         m_language = value;
+    else if (const char* env = std::getenv("FPLAN_LANG"); env && *env)
+        m_language = env;
     if (parser.Found("case", &value))
         m_openCase = fromWx(value);
     if (parser.Found("document", &value))
