@@ -91,6 +91,7 @@ void UnlockDialog::onOk()
 void UnlockDialog::start(const std::string& passphrase)
 {
     setBusy(true);
+    m_started = std::chrono::steady_clock::now();
     m_message->SetLabel(m_presenter.needsRepeat() ? _("Opretter filen …") : _("Låser op …"));
     runInBackground(
         this, [presenter = m_presenter, passphrase] { return presenter.unlock(passphrase); },
@@ -100,6 +101,7 @@ void UnlockDialog::start(const std::string& passphrase)
 void UnlockDialog::finished(const UnlockOutcome& outcome)
 {
     setBusy(false);
+    m_unlockMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - m_started).count();
     if (outcome.store) {
         m_store = outcome.store;
         EndModal(wxID_OK);

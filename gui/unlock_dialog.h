@@ -5,6 +5,7 @@
 
 #include <wx/dialog.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -22,6 +23,8 @@ public:
     // A non-empty `passphrase` (from $FPLAN_PASSPHRASE) is tried at once, as if typed.
     UnlockDialog(wxWindow* parent, UnlockPresenter presenter, const std::string& passphrase);
     std::shared_ptr<Store> store() const { return m_store; }
+    // How long the worker took (key derivation and opening), for the start-up timing.
+    long long unlockMilliseconds() const { return m_unlockMs; }
 
 private:
     void onOk();
@@ -36,6 +39,8 @@ private:
     wxActivityIndicator* m_busy = nullptr;
     wxButton* m_ok = nullptr;
     std::shared_ptr<Store> m_store;
+    std::chrono::steady_clock::time_point m_started;
+    long long m_unlockMs = 0;
 };
 
 } // namespace fplan::gui
