@@ -57,7 +57,8 @@ MainFrame::MainFrame(std::unique_ptr<Session> session)
     buildMenus();
 
     m_cases->onOpen = [this](const std::string& caseId) { openCase(caseId); };
-    m_cases->onNewCase = [this] { newCase(); };
+    // Later, not inside the click: a modal loop inside an AT-SPI "click" would block the caller.
+    m_cases->onNewCase = [this] { CallAfter([this] { newCase(); }); };
     reloadCases();
     m_cases->focusSearch();
 }

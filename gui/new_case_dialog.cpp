@@ -30,7 +30,10 @@ wxArrayString toArray(const std::vector<std::string>& items)
 
 wxGrid* makeGrid(wxWindow* parent, const std::vector<std::pair<wxString, int>>& columns, int rows)
 {
-    auto* grid = new wxGrid(parent, wxID_ANY, wxDefaultPosition, parent->FromDIP(wxSize(620, 150)));
+    int width = 24; // room for the vertical scroll bar
+    for (const auto& c : columns)
+        width += c.second;
+    auto* grid = new wxGrid(parent, wxID_ANY, wxDefaultPosition, parent->FromDIP(wxSize(width, 150)));
     grid->CreateGrid(rows, static_cast<int>(columns.size()));
     grid->HideRowLabels();
     for (std::size_t c = 0; c < columns.size(); ++c) {
@@ -112,7 +115,6 @@ NewCaseDialog::NewCaseDialog(wxWindow* parent, Store& store, std::string author)
 
     m_problems = new wxStaticText(this, wxID_ANY, {});
     m_problems->SetForegroundColour(wxColour(0xB0, 0x00, 0x20));
-    setAccessibleName(m_problems, _("Fejl"));
     sizer->Add(m_problems, 0, wxEXPAND | wxALL, FromDIP(12));
 
     auto* buttons = new wxStdDialogButtonSizer();

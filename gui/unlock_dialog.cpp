@@ -43,7 +43,6 @@ UnlockDialog::UnlockDialog(wxWindow* parent, UnlockPresenter presenter, const st
     status->Add(m_busy, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(6));
     m_message = new wxStaticText(this, wxID_ANY, {});
     m_message->SetForegroundColour(wxColour(0xB0, 0x00, 0x20));
-    setAccessibleName(m_message, _("Besked"));
     status->Add(m_message, 1, wxALIGN_CENTER_VERTICAL);
     sizer->Add(status, 0, wxEXPAND | wxALL, FromDIP(12));
 
