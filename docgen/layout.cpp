@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <set>
 #include <string_view>
 
@@ -32,8 +33,16 @@ struct Style {
 
 const Style BodyStyle{FontStyle::Regular, 10, Role::Body, Ink};
 const Style LabelStyle{FontStyle::Bold, 10, Role::Label, Ink};
-const Style CellStyle{FontStyle::Regular, 9, Role::TableCell, Ink};
-const Style CellHeaderStyle{FontStyle::Bold, 9, Role::TableHeader, Ink};
+// Wide tables get a smaller type so that words fit their columns.
+Style cellStyle(const Table& t)
+{
+    return Style{FontStyle::Regular, t.columns.size() > 6 ? 8.0 : 9.0, Role::TableCell, Ink};
+}
+
+Style cellHeaderStyle(const Table& t)
+{
+    return Style{FontStyle::Bold, t.columns.size() > 6 ? 8.0 : 9.0, Role::TableHeader, Ink};
+}
 
 double lineHeight(double size)
 {
@@ -272,7 +281,10 @@ private:
             }
             const double w = g.advance * size / 1000.0;
             if (g.cp == ' ') {
-                lastSpace = i;
+                // "01.03.2026 – 31.12.2026": a dash never starts a line.
+                const bool glued = i + 1 < glyphs.size() && (glyphs[i + 1].cp == 0x2013 || glyphs[i + 1].cp == 0x2014);
+                if (!glued)
+                    lastSpace = i;
                 width += w;
                 widthAfterSpace = 0;
                 continue;
@@ -462,12 +474,12 @@ private:
         const auto widths = columnWidths(t);
         std::size_t headerLines = 1;
         for (std::size_t c = 0; c < t.columns.size(); ++c)
-            headerLines = std::max(headerLines, wrap(t.columns[c].header, CellHeaderStyle, widths[c] - 2 * CellPadX).size());
+            headerLines = std::max(headerLines, wrap(t.columns[c].header, cellHeaderStyle(t), widths[c] - 2 * CellPadX).size());
         std::size_t firstRow = 1;
         for (std::size_t c = 0; c < t.columns.size() && c < t.rows.front().size(); ++c)
-            firstRow = std::max(firstRow, wrapParagraphs(t.rows.front()[c], CellStyle, widths[c] - 2 * CellPadX).size());
+            firstRow = std::max(firstRow, wrapParagraphs(t.rows.front()[c], cellStyle(t), widths[c] - 2 * CellPadX).size());
         return 4 * CellPadY +
-               static_cast<double>(headerLines + std::min<std::size_t>(firstRow, 3)) * lineHeight(CellStyle.size);
+               static_cast<double>(headerLines + std::min<std::size_t>(firstRow, 3)) * lineHeight(cellStyle(t).size);
     }
 
     static Cell cell(std::vector<Line> lines, double x, double width, const Style& style)
@@ -552,17 +564,79 @@ private:
         m_y += 4;
     }
 
-    static constexpr double CellPadX = 4;
+    static constexpr double CellPadX = 3.5;
     static constexpr double CellPadY = 3;
 
-    std::vector<double> columnWidths(const Table& t) const
+    // Width of the longest word in a text, so that a column can be made wide enough for it.
+    double longestWord(std::string_view text, const Style& style)
     {
-        double sum = 0;
-        for (const auto& c : t.columns)
-            sum += c.widthHint > 0 ? c.widthHint : 1.0;
-        std::vector<double> widths;
-        for (const auto& c : t.columns)
-            widths.push_back(textWidth() * (c.widthHint > 0 ? c.widthHint : 1.0) / sum);
+        double longest = 0;
+        double current = 0;
+        const auto glyphs = shape(text, style.font);
+        for (std::size_t i = 0; i < glyphs.size(); ++i) {
+            const Glyph& g = glyphs[i];
+            const bool glued = g.cp == ' ' && i + 1 < glyphs.size() && (glyphs[i + 1].cp == 0x2013 || glyphs[i + 1].cp == 0x2014);
+            if ((g.cp == ' ' && !glued) || g.cp == '\n') {
+                current = 0;
+                continue;
+            }
+            current += g.advance * style.size / 1000.0;
+            longest = std::max(longest, current);
+        }
+        return longest;
+    }
+
+    // Widths in proportion to the hints, but no narrower than a column's longest word where the
+    // page allows: a name or a date broken in the middle is hard to read.
+    std::vector<double> columnWidths(const Table& t)
+    {
+        if (auto it = m_widthCache.find(&t); it != m_widthCache.end())
+            return it->second;
+        const std::size_t n = t.columns.size();
+        std::vector<double> hint(n), minimum(n), widths(n);
+        double hintSum = 0;
+        for (std::size_t c = 0; c < n; ++c) {
+            hint[c] = t.columns[c].widthHint > 0 ? t.columns[c].widthHint : 1.0;
+            hintSum += hint[c];
+        }
+        for (std::size_t c = 0; c < n; ++c) {
+            double word = longestWord(t.columns[c].header, cellHeaderStyle(t));
+            for (const auto& row : t.rows)
+                if (c < row.size())
+                    word = std::max(word, longestWord(row[c], cellStyle(t)));
+            const double share = textWidth() * hint[c] / hintSum;
+            minimum[c] = std::min({word + 2 * CellPadX + 0.5, share * 1.35, textWidth() * 0.35});
+        }
+        double minSum = 0;
+        for (double m : minimum)
+            minSum += m;
+        if (minSum >= textWidth()) {
+            for (std::size_t c = 0; c < n; ++c)
+                widths[c] = minimum[c] * textWidth() / minSum;
+        } else {
+            // Fix columns whose share is below their minimum, share the rest by hint; repeat.
+            std::vector<bool> fixed(n, false);
+            bool changed = true;
+            while (changed) {
+                changed = false;
+                double freeWidth = textWidth();
+                double freeHints = 0;
+                for (std::size_t c = 0; c < n; ++c) {
+                    if (fixed[c])
+                        freeWidth -= minimum[c];
+                    else
+                        freeHints += hint[c];
+                }
+                for (std::size_t c = 0; c < n; ++c) {
+                    widths[c] = fixed[c] ? minimum[c] : freeWidth * hint[c] / freeHints;
+                    if (!fixed[c] && widths[c] < minimum[c]) {
+                        fixed[c] = true;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        m_widthCache[&t] = widths;
         return widths;
     }
 
@@ -589,18 +663,18 @@ private:
             }
             return cells;
         };
-        const auto header = rowCells([&](std::size_t c) { return t.columns[c].header; }, CellHeaderStyle, false);
+        const auto header = rowCells([&](std::size_t c) { return t.columns[c].header; }, cellHeaderStyle(t), false);
         std::size_t headerLines = 1;
         for (const auto& h : header)
             headerLines = std::max(headerLines, h.lines.size());
-        const double headerHeight = 2 * CellPadY + static_cast<double>(headerLines) * lineHeight(CellHeaderStyle.size);
+        const double headerHeight = 2 * CellPadY + static_cast<double>(headerLines) * lineHeight(cellHeaderStyle(t).size);
         const RowOptions headerOpt{CellPadY, CellPadY, 1, 1, true, true, 0, {}};
         auto drawHeader = [this, &header, &headerOpt]() { placeRow(header, headerOpt); };
         ensure(tableMinHeight(t));
         drawHeader();
         const RowOptions rowOpt{CellPadY, CellPadY, 0.25, 2, true, false, headerHeight, drawHeader};
         for (const auto& row : t.rows) {
-            auto cells = rowCells([&](std::size_t c) { return c < row.size() ? row[c] : std::string(); }, CellStyle, true);
+            auto cells = rowCells([&](std::size_t c) { return c < row.size() ? row[c] : std::string(); }, cellStyle(t), true);
             placeRow(cells, rowOpt);
         }
         m_y += 10;
@@ -645,6 +719,7 @@ private:
     double m_y = 0;
     double m_freshY = 0;
     std::set<char32_t> m_warned;
+    std::map<const Table*, std::vector<double>> m_widthCache;
 };
 
 } // namespace
