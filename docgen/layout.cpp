@@ -594,18 +594,14 @@ private:
             return it->second;
         const std::size_t n = t.columns.size();
         std::vector<double> hint(n), minimum(n), widths(n);
-        double hintSum = 0;
-        for (std::size_t c = 0; c < n; ++c) {
+        for (std::size_t c = 0; c < n; ++c)
             hint[c] = t.columns[c].widthHint > 0 ? t.columns[c].widthHint : 1.0;
-            hintSum += hint[c];
-        }
         for (std::size_t c = 0; c < n; ++c) {
             double word = longestWord(t.columns[c].header, cellHeaderStyle(t));
             for (const auto& row : t.rows)
                 if (c < row.size())
                     word = std::max(word, longestWord(row[c], cellStyle(t)));
-            const double share = textWidth() * hint[c] / hintSum;
-            minimum[c] = std::min({word + 2 * CellPadX + 0.5, share * 1.35, textWidth() * 0.35});
+            minimum[c] = std::min(word + 2 * CellPadX + 0.5, textWidth() * 0.35);
         }
         double minSum = 0;
         for (double m : minimum)

@@ -223,7 +223,7 @@ void addPdfA(PdfMemDocument& doc, const PdfMetadata& meta, const Dates& dates)
     PdfArray intents;
     intents.push_back(intent);
     catalog.AddKey("OutputIntents", intents);
-    catalog.AddKey("Lang", utf8String(meta.language));
+    catalog.AddKey("Lang", PdfString(meta.language)); // a language tag is ASCII
     PdfDictionary viewer;
     viewer.AddKey("DisplayDocTitle", PdfVariant(true));
     catalog.AddKey("ViewerPreferences", viewer);
