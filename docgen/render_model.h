@@ -23,13 +23,13 @@ struct Heading {
     int level = 1; // 1 = section, 2 = subsection
 };
 
-struct Field {
+struct FieldValue {
     std::string label;
     std::string value; // may hold several paragraphs separated by blank lines
 };
 
 struct FieldList {
-    std::vector<Field> fields; // empty values are left out by the layout
+    std::vector<FieldValue> fields; // empty values are left out by the layout
 };
 
 struct Paragraph {
