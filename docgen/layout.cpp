@@ -34,14 +34,19 @@ struct Style {
 const Style BodyStyle{FontStyle::Regular, 10, Role::Body, Ink};
 const Style LabelStyle{FontStyle::Bold, 10, Role::Label, Ink};
 // Wide tables get a smaller type so that words fit their columns.
+double tableTypeSize(const Table& t)
+{
+    return t.columns.size() > 8 ? 7.5 : t.columns.size() > 6 ? 8.0 : 9.0;
+}
+
 Style cellStyle(const Table& t)
 {
-    return Style{FontStyle::Regular, t.columns.size() > 6 ? 8.0 : 9.0, Role::TableCell, Ink};
+    return Style{FontStyle::Regular, tableTypeSize(t), Role::TableCell, Ink};
 }
 
 Style cellHeaderStyle(const Table& t)
 {
-    return Style{FontStyle::Bold, t.columns.size() > 6 ? 8.0 : 9.0, Role::TableHeader, Ink};
+    return Style{FontStyle::Bold, tableTypeSize(t), Role::TableHeader, Ink};
 }
 
 double lineHeight(double size)
@@ -593,16 +598,23 @@ private:
         if (auto it = m_widthCache.find(&t); it != m_widthCache.end())
             return it->second;
         const std::size_t n = t.columns.size();
-        std::vector<double> hint(n), minimum(n), widths(n);
+        std::vector<double> hint(n), minimum(n), widths(n), cellMinimum(n);
         for (std::size_t c = 0; c < n; ++c)
             hint[c] = t.columns[c].widthHint > 0 ? t.columns[c].widthHint : 1.0;
+        double withHeaders = 0;
         for (std::size_t c = 0; c < n; ++c) {
-            double word = longestWord(t.columns[c].header, cellHeaderStyle(t));
+            double word = 0;
             for (const auto& row : t.rows)
                 if (c < row.size())
                     word = std::max(word, longestWord(row[c], cellStyle(t)));
-            minimum[c] = std::min(word + 2 * CellPadX + 0.5, textWidth() * 0.35);
+            cellMinimum[c] = std::min(word + 2 * CellPadX + 0.5, textWidth() * 0.35);
+            const double header = longestWord(t.columns[c].header, cellHeaderStyle(t)) + 2 * CellPadX + 0.5;
+            minimum[c] = std::max(cellMinimum[c], std::min(header, textWidth() * 0.35));
+            withHeaders += minimum[c];
         }
+        // A header word may break if that is what it takes for the values to stay whole.
+        if (withHeaders > textWidth())
+            minimum = cellMinimum;
         double minSum = 0;
         for (double m : minimum)
             minSum += m;

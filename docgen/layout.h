@@ -49,8 +49,8 @@ struct Page {
 struct PageGeometry {
     double width = 595.276; // A4
     double height = 841.890;
-    double marginLeft = 62;
-    double marginRight = 56;
+    double marginLeft = 56;
+    double marginRight = 50;
     double marginTop = 72;
     double marginBottom = 68;
 };
