@@ -39,6 +39,14 @@ bool isPeriodPair(const Field& a, const Field& b)
            (a.id == "periode_fra" && b.id == "periode_til");
 }
 
+// Danish numbers are read in pairs: "12345678" prints as "12 34 56 78".
+std::string phone(const std::string& number)
+{
+    if (number.size() != 8 || number.find_first_not_of("0123456789") != std::string::npos)
+        return number;
+    return number.substr(0, 2) + " " + number.substr(2, 2) + " " + number.substr(4, 2) + " " + number.substr(6, 2);
+}
+
 struct PrintedColumn {
     std::string header;
     double width = 1;
@@ -75,6 +83,9 @@ public:
         const std::string text = v.is_string() ? v.get<std::string>() : std::string();
         switch (f.type) {
         case FieldType::Text:
+            if (f.format == "phone")
+                return phone(trimmed(text));
+            return v.is_string() ? trimmed(text) : v.dump();
         case FieldType::LongText:
             return v.is_string() ? trimmed(text) : v.dump();
         case FieldType::Date:
