@@ -4,6 +4,7 @@
 #include "docgen/format.h"
 
 #include <algorithm>
+#include <set>
 
 namespace fplan::docgen {
 
@@ -139,7 +140,7 @@ private:
     {
         if (id.empty())
             return {};
-        if (m_warnings)
+        if (m_warnings && m_warned.insert(id).second)
             m_warnings->push_back(std::string("the ") + what + " '" + id + "' is not in the case; printed as unknown");
         return "(ukendt " + std::string(what) + ")";
     }
@@ -292,6 +293,7 @@ private:
     const Json& m_values;
     const Case& m_case;
     std::vector<std::string>* m_warnings;
+    std::set<std::string> m_warned; // values are looked at more than once; warn once
 };
 
 } // namespace
