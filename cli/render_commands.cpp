@@ -32,13 +32,6 @@ Json readJson(const std::string& file)
     }
 }
 
-std::optional<std::filesystem::path> templatesOption(const Args& args)
-{
-    if (auto dir = args.option("templates"))
-        return std::filesystem::path(*dir);
-    return std::nullopt;
-}
-
 // Writes the PDF and says what could not be printed as written (a letter without a font).
 int writeRendered(const docgen::RenderDocument& doc, const std::vector<std::string>& renderWarnings,
                   const std::string& outFile, std::ostream& out)
@@ -65,7 +58,7 @@ int runRender(const Args& args, std::ostream& out)
     const std::string outFile = requiredOption(args, "out", RenderUsage);
     const Bundle bundle = parseBundle(readFile(bundleFile), bundleFile);
     const Json values = readJson(valuesFile);
-    const auto registry = docgen::TemplateRegistry::locate(templatesOption(args));
+    const auto registry = templateRegistry(args);
     const docgen::Template tmpl = registry.load(templateId);
     try {
         docgen::checkValues(tmpl, values, &bundle.kase);
@@ -101,7 +94,7 @@ int runDocRender(const Args& args, std::ostream& out)
         }
     }
     Store store = openStore(args);
-    const auto registry = docgen::TemplateRegistry::locate(templatesOption(args));
+    const auto registry = templateRegistry(args);
     docgen::Documents documents(store, registry, currentAuthor(store));
     const DocumentInfo info = documents.info(docId);
     const Case kase = documents.caseOf(info.caseId);

@@ -215,7 +215,8 @@ int Documents::finalize(const std::string& docId)
     OpFactory factory(m_author, m_store.deviceId(), m_store.clock());
     const Op op = factory.finalize(state, doc.caseId, docId);
     m_store.transaction([&] { m_store.appendOps({op}); });
-    for (const auto& v : m_store.documentState(docId).versions())
+    const DocumentState after = m_store.documentState(docId);
+    for (const auto& v : after.versions())
         if (v.opId == op.id)
             return v.number;
     throw Error(ErrorCode::Internal, docId + ": the finalised version is missing after it was stored");
