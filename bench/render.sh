@@ -40,7 +40,7 @@ pages() { pdfinfo "$1" | awk '/^Pages:/ {print $2}'; }
 
 # Familieplan, in-process.
 declare -A fp_ms fp_pages
-while read -r name p ms _ _; do
+while read -r name p ms _ _ _; do
   fp_pages[$name]=${p#pages=}
   fp_ms[$name]=${ms#median_ms=}
 done < <("$bench" --iterations "$iterations")

@@ -133,9 +133,16 @@ int main(int argc, char** argv)
             pages = pdf.pageCount;
             times.push_back(std::chrono::duration<double, std::milli>(end - start).count());
         }
+        std::vector<double> layoutTimes;
+        for (int i = 0; i < iterations; ++i) {
+            const auto start = std::chrono::steady_clock::now();
+            const auto layout = layoutDocument(doc, fonts);
+            const auto end = std::chrono::steady_clock::now();
+            layoutTimes.push_back(std::chrono::duration<double, std::milli>(end - start).count());
+        }
         const double ms = median(times);
-        std::printf("%s pages=%zu median_ms=%.2f ms_per_page=%.3f iterations=%d\n", c.name, pages, ms,
-                    ms / static_cast<double>(pages), iterations);
+        std::printf("%s pages=%zu median_ms=%.2f ms_per_page=%.3f iterations=%d layout_ms=%.2f\n", c.name, pages, ms,
+                    ms / static_cast<double>(pages), iterations, median(layoutTimes));
     }
     return 0;
 }

@@ -8,6 +8,7 @@
 
 #include <openssl/evp.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +16,8 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <set>
+#include <string_view>
 #include <sstream>
 
 namespace fplan::docgen {
@@ -294,6 +297,135 @@ void setContentId(std::string& pdf)
     }
 }
 
+// Writes page content operators directly: PdfPainter formats every number through iostreams,
+// which was most of the cost of a long plan. Graphics state is only written when it changes.
+class ContentWriter {
+public:
+    void text(const std::string& fontName, double size, double x, double y, const Color& color, const char* glyphs,
+              std::size_t length)
+    {
+        if (!m_inText) {
+            m_out += "BT\n";
+            m_inText = true;
+        }
+        fill(color);
+        if (fontName != m_font || size != m_size) {
+            m_out += '/';
+            m_out += fontName;
+            m_out += ' ';
+            number(size);
+            m_out += "Tf\n";
+            m_font = fontName;
+            m_size = size;
+        }
+        m_out += "1 0 0 1 ";
+        number(x);
+        number(y);
+        m_out += "Tm <";
+        static const char* hex = "0123456789ABCDEF";
+        for (std::size_t i = 0; i < length; ++i) {
+            const auto b = static_cast<unsigned char>(glyphs[i]);
+            m_out += hex[b >> 4];
+            m_out += hex[b & 0xF];
+        }
+        m_out += "> Tj\n";
+    }
+
+    void line(double x1, double y1, double x2, double y2, double width, const Color& color)
+    {
+        endText();
+        if (width != m_lineWidth) {
+            number(width);
+            m_out += "w\n";
+            m_lineWidth = width;
+        }
+        if (!m_strokeSet || !(color == m_stroke)) {
+            rgb(color);
+            m_out += "RG\n";
+            m_stroke = color;
+            m_strokeSet = true;
+        }
+        number(x1);
+        number(y1);
+        m_out += "m ";
+        number(x2);
+        number(y2);
+        m_out += "l S\n";
+    }
+
+    void rect(double x, double y, double w, double h, const Color& color)
+    {
+        endText();
+        fill(color);
+        number(x);
+        number(y);
+        number(w);
+        number(h);
+        m_out += "re f\n";
+    }
+
+    const std::string& finish()
+    {
+        endText();
+        return m_out;
+    }
+
+private:
+    void endText()
+    {
+        if (m_inText) {
+            m_out += "ET\n";
+            m_inText = false;
+        }
+    }
+
+    void fill(const Color& color)
+    {
+        if (m_fillSet && color == m_fill)
+            return;
+        rgb(color);
+        m_out += "rg\n";
+        m_fill = color;
+        m_fillSet = true;
+    }
+
+    void rgb(const Color& c)
+    {
+        number(c.r);
+        number(c.g);
+        number(c.b);
+    }
+
+    // Three decimals at most, trailing zeros dropped, never an exponent: "12.5 ".
+    void number(double value)
+    {
+        char buf[32];
+        auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, 3);
+        if (ec != std::errc())
+            end = buf + std::snprintf(buf, sizeof buf, "0");
+        char* p = end;
+        while (p > buf && p[-1] == '0')
+            --p;
+        if (p > buf && p[-1] == '.')
+            --p;
+        if (p == buf || (p - buf == 1 && buf[0] == '-') || std::string_view(buf, static_cast<std::size_t>(p - buf)) == "-0")
+            m_out += '0';
+        else
+            m_out.append(buf, static_cast<std::size_t>(p - buf));
+        m_out += ' ';
+    }
+
+    std::string m_out;
+    bool m_inText = false;
+    std::string m_font;
+    double m_size = 0;
+    Color m_fill;
+    bool m_fillSet = false;
+    Color m_stroke;
+    bool m_strokeSet = false;
+    double m_lineWidth = -1;
+};
+
 class FontTable {
 public:
     FontTable(PdfMemDocument& doc, FontMetrics& fonts) : m_doc(doc), m_fonts(fonts) {}
@@ -335,26 +467,29 @@ std::string writeWithPoDoFo(const LayoutResult& layout, FontMetrics& fonts, cons
     const double height = layout.geometry.height;
     for (const Page& page : layout.pages) {
         PdfPage* pdfPage = doc.CreatePage(PdfRect(0, 0, layout.geometry.width, height));
-        PdfPainter painter;
-        painter.SetPage(pdfPage);
+        ContentWriter content;
+        std::set<PdfFont*> pageFonts;
         for (const DisplayItem& item : page.items) {
             if (const auto* text = std::get_if<TextItem>(&item)) {
                 PdfFont* font = table.get(text->face);
-                font->SetFontSize(static_cast<float>(text->size));
-                painter.SetFont(font);
-                painter.SetColor(text->color.r, text->color.g, text->color.b);
-                painter.DrawText(text->x, height - text->y, utf8String(text->text));
+                pageFonts.insert(font);
+                const PdfString string = utf8String(text->text);
+                // What PdfPainter::DrawText does: note the glyphs for the subset, write glyph ids.
+                if (font->IsSubsetting())
+                    font->AddUsedSubsettingGlyphs(string, string.GetCharacterLength());
+                const PdfRefCountedBuffer encoded = font->GetEncoding()->ConvertToEncoding(string, font);
+                content.text(font->GetIdentifier().GetName(), text->size, text->x, height - text->y, text->color,
+                             encoded.GetBuffer(), encoded.GetSize());
             } else if (const auto* line = std::get_if<LineItem>(&item)) {
-                painter.SetStrokingColor(line->color.r, line->color.g, line->color.b);
-                painter.SetStrokeWidth(line->width);
-                painter.DrawLine(line->x1, height - line->y1, line->x2, height - line->y2);
+                content.line(line->x1, height - line->y1, line->x2, height - line->y2, line->width, line->color);
             } else if (const auto* rect = std::get_if<RectItem>(&item)) {
-                painter.SetColor(rect->fill.r, rect->fill.g, rect->fill.b);
-                painter.Rectangle(rect->x, height - rect->y - rect->h, rect->w, rect->h);
-                painter.Fill();
+                content.rect(rect->x, height - rect->y - rect->h, rect->w, rect->h, rect->fill);
             }
         }
-        painter.FinishPage();
+        for (PdfFont* font : pageFonts)
+            pdfPage->AddResource(font->GetIdentifier(), font->GetObject()->Reference(), PdfName("Font"));
+        const std::string& ops = content.finish();
+        pdfPage->GetContentsForAppending()->GetStream()->Set(ops.data(), static_cast<pdf_long>(ops.size()));
     }
     doc.EmbedSubsetFonts();
     for (PdfFont* font : table.all())
