@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "docgen/pdf_writer.h"
+
+#include "docgen/fonts.h"
+#include "tests/docgen/sample_plan.h"
+#include "tests/support/test_support.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <sstream>
+
+using namespace fplan::docgen;
+using fplan::test::run;
+using fplan::test::TempDir;
+
+namespace {
+
+SystemFonts& systemFonts()
+{
+    static SystemFonts fonts;
+    return fonts;
+}
+
+std::string collapse(const std::string& s)
+{
+    std::string out;
+    bool space = false;
+    for (char c : s) {
+        if (c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r') {
+            space = !out.empty();
+            continue;
+        }
+        if (space)
+            out += ' ';
+        space = false;
+        out += c;
+    }
+    return out;
+}
+
+struct Rendered {
+    TempDir dir;
+    std::filesystem::path file;
+    RenderedPdf pdf;
+};
+
+std::unique_ptr<Rendered> render(const RenderDocument& doc)
+{
+    auto r = std::make_unique<Rendered>();
+    r->pdf = renderPdf(doc, systemFonts());
+    r->file = r->dir / "plan.pdf";
+    fplan::test::writeFile(r->file, r->pdf.bytes);
+    return r;
+}
+
+// Text in content order (-raw): each table cell and field comes out whole.
+std::string text(const std::filesystem::path& file, int page = 0)
+{
+    std::vector<std::string> argv{"pdftotext", "-raw", "-enc", "UTF-8"};
+    if (page > 0)
+        argv.insert(argv.end(), {"-f", std::to_string(page), "-l", std::to_string(page)});
+    argv.insert(argv.end(), {file.string(), "-"});
+    const auto result = run(argv);
+    EXPECT_EQ(0, result.exitCode) << result.err;
+    return result.out;
+}
+
+} // namespace
+
+TEST(Pdf, EveryValueExtractsExactly)
+{
+    const auto doc = fplan::test::samplePlan(8);
+    const auto r = render(doc);
+    const std::string all = collapse(text(r->file));
+    // A value split over two pages has the other cells of its row in between: its words must
+    // still all be there, in order.
+    auto expectText = [&](const std::string& value) {
+        std::istringstream words(value);
+        std::string word;
+        std::size_t pos = 0;
+        while (words >> word) {
+            pos = all.find(word, pos);
+            ASSERT_NE(std::string::npos, pos) << "missing '" << word << "' of: " << value;
+            pos += word.size();
+        }
+    };
+    expectText(doc.title.municipality);
+    expectText(doc.title.family);
+    expectText(doc.title.versionText);
+    for (const auto& block : doc.blocks) {
+        if (const auto* h = std::get_if<Heading>(&block)) {
+            expectText(h->text);
+        } else if (const auto* f = std::get_if<FieldList>(&block)) {
+            for (const auto& field : f->fields) {
+                if (field.value.empty())
+                    continue;
+                expectText(field.label);
+                expectText(field.value);
+            }
+        } else if (const auto* p = std::get_if<Paragraph>(&block)) {
+            expectText(p->text);
+        } else if (const auto* b = std::get_if<BulletList>(&block)) {
+            for (const auto& item : b->items)
+                expectText(item);
+        } else if (const auto* t = std::get_if<Table>(&block)) {
+            for (const auto& row : t->rows)
+                for (const auto& cell : row)
+                    expectText(cell);
+        }
+    }
+    for (const auto& name : fplan::test::sampleNames())
+        EXPECT_NE(std::string::npos, all.find(name)) << name;
+    EXPECT_TRUE(r->pdf.warnings.empty());
+}
+
+TEST(Pdf, EveryFontIsEmbeddedSubsetAndUnicode)
+{
+    const auto r = render(fplan::test::samplePlan(8));
+    const auto result = run({"pdffonts", r->file.string()});
+    ASSERT_EQ(0, result.exitCode) << result.err;
+    std::istringstream lines(result.out);
+    std::string line;
+    int fonts = 0;
+    const std::regex row(R"(CID TrueType\s+Identity-H\s+yes\s+yes\s+yes\s)");
+    while (std::getline(lines, line)) {
+        if (line.rfind("name", 0) == 0 || line.rfind("----", 0) == 0 || line.empty())
+            continue;
+        ++fonts;
+        EXPECT_TRUE(std::regex_search(line, row)) << line;
+    }
+    EXPECT_GE(fonts, 2); // regular and bold
+}
+
+TEST(Pdf, QpdfFindsNoProblems)
+{
+    const auto r = render(fplan::test::samplePlan(40));
+    const auto result = run({"qpdf", "--check", r->file.string()});
+    EXPECT_EQ(0, result.exitCode) << result.out << result.err;
+    EXPECT_NE(std::string::npos, result.out.find("No syntax or stream encoding errors"));
+    EXPECT_EQ(std::string::npos, result.out.find("WARNING")) << result.out;
+}
+
+TEST(Pdf, PdfA2MetadataMatchesTheInfoDictionary)
+{
+    const auto r = render(fplan::test::samplePlan(3));
+    const std::string& bytes = r->pdf.bytes;
+    // The XMP packet is an uncompressed stream, readable in the raw bytes.
+    EXPECT_NE(std::string::npos, bytes.find("<?xpacket begin="));
+    EXPECT_NE(std::string::npos, bytes.find("<pdfaid:part>2</pdfaid:part>"));
+    EXPECT_NE(std::string::npos, bytes.find("<pdfaid:conformance>B</pdfaid:conformance>"));
+    EXPECT_NE(std::string::npos, bytes.find("Familieplan – Familien Nørgaard</rdf:li>"));
+    EXPECT_NE(std::string::npos, bytes.find("/GTS_PDFA1"));
+    EXPECT_NE(std::string::npos, bytes.find("/DestOutputProfile"));
+    EXPECT_NE(std::string::npos, bytes.find("/Lang(da-DK)"));
+    EXPECT_EQ(std::string::npos, bytes.find("/Encrypt"));
+    EXPECT_EQ(0u, bytes.rfind("%PDF-1.7", 0));
+    const auto info = run({"pdfinfo", "-enc", "UTF-8", r->file.string()});
+    ASSERT_EQ(0, info.exitCode) << info.err;
+    EXPECT_NE(std::string::npos, info.out.find("Title:           Familieplan – Familien Nørgaard"));
+    EXPECT_NE(std::string::npos, info.out.find("Author:          Jens Ravn"));
+    EXPECT_NE(std::string::npos, info.out.find("Page size:       595.276 x 841.89 pts (A4)"));
+    EXPECT_NE(std::string::npos, info.out.find("Metadata Stream: yes"));
+    const auto meta = run({"pdfinfo", "-meta", r->file.string()});
+    EXPECT_NE(std::string::npos, meta.out.find("<dc:title>"));
+}
+
+TEST(Pdf, GlyphWidthsAreExact)
+{
+    const auto r = render(fplan::test::samplePlan(3));
+    TempDir dir;
+    const auto qdf = dir / "qdf.pdf";
+    ASSERT_EQ(0, run({"qpdf", "--qdf", "--object-streams=disable", r->file.string(), qdf.string()}).exitCode);
+    const std::string content = fplan::test::readFile(qdf);
+    // DejaVu Sans' space is 651/2048 em: 317.871, where PoDoFo's merged ranges would say 318.
+    EXPECT_NE(std::string::npos, content.find("317.871"));
+}
+
+TEST(Pdf, SameInputGivesSameBytes)
+{
+    const auto doc = fplan::test::samplePlan(8);
+    PdfMetadata meta;
+    meta.title = "Familieplan";
+    meta.time = 1773309600; // 2026-03-12 10:00 UTC
+    auto& fonts = systemFonts();
+    const auto layout = layoutDocument(doc, fonts);
+    const std::string a = writePdf(layout, fonts, meta);
+    const std::string b = writePdf(layout, fonts, meta);
+    EXPECT_EQ(a, b);
+    EXPECT_NE(std::string::npos, a.find("D:20260312100000"));
+    EXPECT_NE(std::string::npos, a.find("2026-03-12T10:00:00+00:00"));
+    auto other = doc;
+    other.title.family = "Familien Şahin";
+    const std::string c = writePdf(layoutDocument(other, fonts), fonts, meta);
+    const auto id = [](const std::string& pdf) { return pdf.substr(pdf.rfind("/ID")); };
+    EXPECT_NE(id(a), id(c));
+}
+
+TEST(Pdf, SourceDateEpochFixesTheDates)
+{
+    ::setenv("SOURCE_DATE_EPOCH", "1773309600", 1);
+    const auto r = render(fplan::test::samplePlan(2));
+    ::unsetenv("SOURCE_DATE_EPOCH");
+    EXPECT_NE(std::string::npos, r->pdf.bytes.find("/CreationDate(D:20260312100000+00'00')"));
+}
+
+TEST(Pdf, ThreeHundredInterventionsRepeatTheHeaderOnEveryPage)
+{
+    const auto r = render(fplan::test::samplePlan(300));
+    ASSERT_GT(r->pdf.pageCount, 25u);
+    std::vector<std::string> pages{""};
+    std::size_t tableStart = 0;
+    std::size_t tableEnd = 0;
+    for (std::size_t p = 1; p <= r->pdf.pageCount; ++p) {
+        pages.push_back(text(r->file, static_cast<int>(p)));
+        const std::string& page = pages.back();
+        EXPECT_NE(std::string::npos, page.find("Side " + std::to_string(p) + " af " + std::to_string(r->pdf.pageCount)));
+        EXPECT_NE(std::string::npos, page.find("Fortroligt – indeholder personoplysninger"));
+        if (page.find("Indsatser\n") != std::string::npos)
+            tableStart = p;
+        if (page.find("Aftaler\n") != std::string::npos)
+            tableEnd = p;
+    }
+    ASSERT_GT(tableStart, 0u);
+    ASSERT_GT(tableEnd, tableStart);
+    // Every page from the table's heading up to the next section's starts with the header row.
+    int tablePages = 0;
+    for (std::size_t p = tableStart; p < tableEnd; ++p, ++tablePages)
+        EXPECT_NE(std::string::npos, collapse(pages[p]).find("Indsats Mål for indsatsen Beskrivelse af tilbuddet"))
+            << "page " << p;
+    EXPECT_GT(tablePages, 20);
+    EXPECT_NE(std::string::npos, collapse(text(r->file)).find("Økonomisk rådgivning 296"));
+}
+
+TEST(Pdf, LetterWithoutFontIsVisibleAndWarned)
+{
+    RenderDocument doc;
+    doc.title.documentTitle = "Familieplan";
+    doc.blocks.emplace_back(Paragraph{"Smil 😀 og 中"});
+    const auto r = render(doc);
+    ASSERT_EQ(2u, r->pdf.warnings.size());
+    EXPECT_NE(std::string::npos, r->pdf.warnings[0].find("U+1F600"));
+    const std::string all = text(r->file);
+    EXPECT_NE(std::string::npos, all.find("Smil \xEF\xBF\xBD og \xEF\xBF\xBD")) << all;
+}
+
+TEST(Pdf, FallbackFontIsEmbeddedToo)
+{
+    RenderDocument doc;
+    doc.title.documentTitle = "Familieplan";
+    doc.blocks.emplace_back(Paragraph{"Navn: Łukasz, Ελένη, Дмитрий, कमल"});
+    const auto r = render(doc);
+    EXPECT_TRUE(r->pdf.warnings.empty());
+    const auto fonts = run({"pdffonts", r->file.string()});
+    EXPECT_NE(std::string::npos, fonts.out.find("NotoSansDevanagari"));
+    EXPECT_NE(std::string::npos, collapse(text(r->file)).find("Navn: Łukasz, Ελένη, Дмитрий,"));
+}
