@@ -2,6 +2,9 @@
 #include "gui/session.h"
 
 #include "core/error.h"
+#include "docgen/fonts.h"
+#include "docgen/pdf_writer.h"
+#include "gui/i18n.h"
 #include "gui/template_form.h"
 
 #include <cstdlib>
@@ -37,6 +40,34 @@ std::string Session::templateTitle(const std::string& templateId)
     } catch (const Error&) {
         return templateId; // a template removed from the folder still lists its documents
     }
+}
+
+docgen::RenderDocument Session::printable(const std::string& docId, int version)
+{
+    const DocumentInfo info = m_documents.info(docId);
+    const Case kase = m_documents.caseOf(info.caseId);
+    const DocumentState state = m_store->documentState(docId);
+    docgen::RenderContext context;
+    context.municipality = m_store->setting("municipality.name").value_or(kase.municipality);
+    Json values = state.values();
+    if (version > 0) {
+        const Version* found = nullptr;
+        for (const auto& v : state.versions())
+            if (v.number == version)
+                found = &v;
+        if (!found)
+            throw Error(ErrorCode::NotFound, format(tr("Dokumentet har ingen version {0}."), {std::to_string(version)}));
+        values = found->values;
+        context.version = found->number;
+        context.date = formatHlcUtc(found->hlc).substr(0, 10);
+    }
+    return docgen::buildRenderDocument(templateFor(info.templateId), values, kase, context);
+}
+
+docgen::RenderedPdf renderPdf(const docgen::RenderDocument& doc)
+{
+    docgen::SystemFonts fonts;
+    return docgen::renderPdf(doc, fonts);
 }
 
 std::string authorFor(const Store& store)

@@ -2,7 +2,9 @@
 #pragma once
 
 #include "core/store.h"
+#include "docgen/document_renderer.h"
 #include "docgen/documents.h"
+#include "docgen/pdf_writer.h"
 #include "docgen/template.h"
 #include "gui/form_spec.h"
 
@@ -27,6 +29,10 @@ public:
     const FormSpec& formFor(const std::string& templateId);
     std::string templateTitle(const std::string& templateId);
 
+    // What a PDF of a document prints: its draft (version 0) or one finalised version. Reads
+    // the store, so it runs on the main thread; renderPdf() may then run on a worker.
+    docgen::RenderDocument printable(const std::string& docId, int version = 0);
+
 private:
     std::shared_ptr<Store> m_store;
     docgen::TemplateRegistry m_templates;
@@ -35,6 +41,9 @@ private:
     std::map<std::string, docgen::Template> m_loaded;
     std::map<std::string, FormSpec> m_forms;
 };
+
+// Layout and PDF/A bytes, with fonts found by fontconfig; touches no store.
+docgen::RenderedPdf renderPdf(const docgen::RenderDocument& doc);
 
 // The author name for ops: the store's user.name setting, else the login name.
 std::string authorFor(const Store& store);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "gui/session.h"
 
+#include "core/error.h"
 #include "gui/editor_presenter.h"
 #include "gui/new_case_presenter.h"
 #include "tests/support/test_support.h"
@@ -75,4 +76,14 @@ TEST_F(SessionTest, ANewAgendaOpensInTheEditorWithItsDefaultPointsAndFinalisesTh
         ADD_FAILURE() << m;
     EXPECT_EQ(1, e.finalize());
     EXPECT_EQ(1, m_session->documents().show(docId)["versions"].size());
+}
+
+TEST_F(SessionTest, RendersTheDraftAndAFinalisedVersionToPdf)
+{
+    const std::string docId = m_session->documents().create(m_caseId, "familieplan");
+    m_session->documents().fill(docId, {{"om_planen.dato", "2026-03-12"}});
+    const auto draft = renderPdf(m_session->printable(docId));
+    EXPECT_EQ(0u, draft.bytes.rfind("%PDF-", 0));
+    EXPECT_GE(draft.pageCount, 1u);
+    EXPECT_THROW(m_session->printable(docId, 1), Error); // not finalised yet
 }
