@@ -3,6 +3,8 @@
 
 #include "core/error.h"
 #include "gui/accessibility.h"
+#include "gui/main_thread.h"
+#include "gui/print_pdf.h"
 #include "gui/spellcheck.h"
 #include "gui/wx_util.h"
 
@@ -19,8 +21,11 @@
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
 #include <wx/timectrl.h>
+#include <wx/utils.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 namespace fplan::gui {
 
@@ -114,14 +119,20 @@ void EditorPanel::build()
     auto* title = new wxStaticText(this, wxID_ANY, toWx(m_presenter->spec().title));
     setHeadingFont(title, 1.3f);
     top->Add(title, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(16));
+    top->AddStretchSpacer();
     m_status = new wxStaticText(this, wxID_ANY, {});
+    m_status->SetForegroundColour(wxColour(0x55, 0x55, 0x55));
     setAccessibleName(m_status, _("Gemt-status"));
-    top->Add(m_status, 1, wxALIGN_CENTER_VERTICAL);
     auto* changes = new wxButton(this, wxID_ANY, _("Vis æn&dringer …"));
     auto* finalizeButton = new wxButton(this, wxID_ANY, _("&Færdiggør …"));
+    auto* pdf = new wxButton(this, wxID_ANY, _("Åbn &PDF"));
+    auto* print = new wxButton(this, wxID_ANY, _("&Udskriv …"));
+    top->Add(pdf, 0, wxRIGHT, FromDIP(6));
+    top->Add(print, 0, wxRIGHT, FromDIP(6));
     top->Add(changes, 0, wxRIGHT, FromDIP(6));
     top->Add(finalizeButton, 0);
-    outer->Add(top, 0, wxEXPAND | wxALL, FromDIP(8));
+    outer->Add(top, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, FromDIP(8));
+    outer->Add(m_status, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(8));
 
     m_form = new wxScrolledWindow(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxVSCROLL | wxTAB_TRAVERSAL);
     m_form->SetScrollRate(0, FromDIP(16));
@@ -151,8 +162,10 @@ void EditorPanel::build()
     m_form->FitInside();
     updateStatus();
 
-    changes->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { showChanges(); });
-    finalizeButton->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { finalize(); });
+    changes->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { CallAfter([this] { showChanges(); }); });
+    finalizeButton->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { CallAfter([this] { finalize(); }); });
+    pdf->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { openPdf(); });
+    print->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { printPdf(); });
 }
 
 void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const FormField& field)
@@ -574,6 +587,85 @@ void EditorPanel::showChanges()
     dialog.SetSizer(sizer);
     dialog.SetEscapeId(wxID_CLOSE);
     dialog.ShowModal();
+}
+
+} // namespace fplan::gui
+
+namespace fplan::gui {
+
+namespace {
+
+// PDFs hold personal data: they go in a folder only this user can read, never a shared /tmp.
+std::filesystem::path pdfFolder()
+{
+    const char* runtime = std::getenv("XDG_RUNTIME_DIR");
+    const std::filesystem::path base = runtime && *runtime ? std::filesystem::path(runtime)
+                                                           : std::filesystem::temp_directory_path();
+    const auto folder = base / "familieplan-pdf";
+    std::filesystem::create_directories(folder);
+    std::filesystem::permissions(folder, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
+    return folder;
+}
+
+} // namespace
+
+void EditorPanel::withPdf(std::function<void(const std::string& file)> then)
+{
+    saveNow();
+    docgen::RenderDocument doc;
+    std::string file;
+    try {
+        const int version = m_presenter->unchangedVersion();
+        doc = m_session.printable(m_docId, version);
+        file = (pdfFolder() / (m_presenter->spec().templateId + "-" + m_docId.substr(0, 8)
+                               + (version > 0 ? "-v" + std::to_string(version) : "-kladde") + ".pdf"))
+                   .string();
+    } catch (const std::exception& e) {
+        showError(this, e.what());
+        return;
+    }
+    m_status->SetLabel(_("Laver PDF …"));
+    runInBackground(
+        this,
+        [doc = std::move(doc), file] {
+            try {
+                const auto pdf = renderPdf(doc);
+                const std::string partial = file + ".part";
+                {
+                    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+                    out.write(pdf.bytes.data(), static_cast<std::streamsize>(pdf.bytes.size()));
+                    if (!out.flush())
+                        return format(tr("Kunne ikke skrive {0}."), {partial});
+                }
+                std::filesystem::rename(partial, file);
+                return std::string();
+            } catch (const std::exception& e) {
+                return std::string(e.what());
+            }
+        },
+        [this, file, then](const std::string& error) {
+            updateStatus();
+            if (!error.empty())
+                showError(this, error);
+            else
+                then(file);
+        });
+}
+
+void EditorPanel::openPdf()
+{
+    withPdf([this](const std::string& file) {
+        if (!wxLaunchDefaultApplication(toWx(file)))
+            showError(this, format(tr("Intet program kan vise PDF-filen {0}."), {file}));
+    });
+}
+
+void EditorPanel::printPdf()
+{
+    withPdf([this](const std::string& file) {
+        if (!printPdfFile(this, file, m_presenter->spec().title))
+            showError(this, tr("Udskrivning er ikke mulig her. Åbn PDF-filen, og udskriv den derfra."));
+    });
 }
 
 } // namespace fplan::gui

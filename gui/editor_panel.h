@@ -34,6 +34,8 @@ public:
     void finalize();
     void showChanges();
     void saveNow();
+    void openPdf();
+    void printPdf();
 
     // After a save or a new version, so the case overview can show the new status.
     std::function<void()> onSaved;
@@ -49,6 +51,8 @@ private:
     void edited(const std::string& path);
     void showMessage(const std::string& path);
     void updateStatus();
+    // Renders on a worker thread into a private file, then calls `then` with its path.
+    void withPdf(std::function<void(const std::string& file)> then);
 
     Session& m_session;
     std::string m_docId;

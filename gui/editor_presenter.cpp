@@ -403,6 +403,14 @@ int EditorPresenter::finalize()
     return m_state.versions().empty() ? 0 : m_state.versions().back().number;
 }
 
+int EditorPresenter::unchangedVersion() const
+{
+    const auto& versions = m_state.versions();
+    if (versions.empty() || dirty() || m_state.maxHlc() > versions.back().hlc)
+        return 0;
+    return versions.back().number;
+}
+
 Json EditorPresenter::valuesOf(int version) const
 {
     if (version < 0)

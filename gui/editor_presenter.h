@@ -73,6 +73,8 @@ public:
     // without it the version is frozen through core directly.
     std::function<int()> finalizer;
     const std::vector<Version>& versions() const { return m_state.versions(); }
+    // The latest version's number while the draft is still exactly that version; else 0.
+    int unchangedVersion() const;
     // 0 is the empty document; -1 is the current draft.
     std::vector<DiffLine> diff(int fromVersion, int toVersion) const;
     std::string statusText() const;

@@ -31,6 +31,8 @@ enum MenuId {
     IdFinalize,
     IdChanges,
     IdCloseTab,
+    IdOpenPdf,
+    IdPrint,
 };
 } // namespace
 
@@ -89,6 +91,9 @@ void MainFrame::buildMenus()
     document->AppendSeparator();
     document->Append(IdChanges, _("Vis æn&dringer …"));
     document->Append(IdFinalize, _("&Færdiggør …\tCtrl+Shift+F"));
+    document->AppendSeparator();
+    document->Append(IdOpenPdf, _("Åbn &PDF\tCtrl+Shift+P"));
+    document->Append(IdPrint, _("&Udskriv …\tCtrl+P"));
     auto* help = new wxMenu;
     help->Append(wxID_ABOUT, _("&Om Familieplan"));
     auto* bar = new wxMenuBar;
@@ -121,6 +126,14 @@ void MainFrame::buildMenus()
         if (auto* e = currentEditor())
             e->showChanges();
     }, IdChanges);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+        if (auto* e = currentEditor())
+            e->openPdf();
+    }, IdOpenPdf);
+    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
+        if (auto* e = currentEditor())
+            e->printPdf();
+    }, IdPrint);
     Bind(wxEVT_MENU, [this](wxCommandEvent&) {
         const int page = m_tabs->GetSelection();
         if (page > 0)

@@ -18,9 +18,18 @@ subprocess.run(["msgmerge", "--quiet", "--no-wrap", "--no-fuzzy-matching", "-o",
                 "gui/po/da.new.po", "gui/po/fplan-desktop.pot"], check=True)
 import os
 os.remove("gui/po/da.new.po")
-with open("gui/po/da.po", encoding="utf-8") as f:
-    da = f.read()
-da = da.replace("#, fuzzy\n", "", 1).replace('"Language: \\n"', '"Language: da\\n"')
-da = da.replace("charset=CHARSET", "charset=UTF-8")
-with open("gui/po/da.po", "w", encoding="utf-8") as f:
-    f.write(da)
+# Headers: UTF-8, the language, and no template placeholders (msgfmt --check warns about them).
+for lang in ("da", "en"):
+    path = "gui/po/%s.po" % lang
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    text = text.replace("#, fuzzy\n", "", 1).replace("charset=CHARSET", "charset=UTF-8")
+    text = text.replace('"Language: \\n"', '"Language: %s\\n"' % lang)
+    text = text.replace("# SOME DESCRIPTIVE TITLE.", "# fplan-desktop message catalogue.")
+    text = text.replace("# Copyright (C) YEAR THE PACKAGE'S COPYRIGHT HOLDER", "# SPDX-License-Identifier: EUPL-1.2")
+    text = text.replace("# FIRST AUTHOR <EMAIL@ADDRESS>, YEAR.\n", "")
+    text = text.replace('"PO-Revision-Date: YEAR-MO-DA HO:MI+ZONE\\n"', '"PO-Revision-Date: 2026-11-23 13:30+0000\\n"')
+    text = text.replace('"Last-Translator: FULL NAME <EMAIL@ADDRESS>\\n"', '"Last-Translator: Familieplan\\n"')
+    text = text.replace('"Language-Team: LANGUAGE <LL@li.org>\\n"', '"Language-Team: Familieplan\\n"')
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: EUPL-1.2
 # Drives fplan-desktop through AT-SPI, the way a screen reader user would: finds controls by
 # their accessible names only. Run with Debian's /usr/bin/python3 (pyatspi).
+import os
 import sys
 import time
 
@@ -89,4 +90,14 @@ if typed != "Rådhuset, mødelokale 2":
 status = wait_for("the editor's save status", lambda: named(app, "Gemt-status"))
 wait_for("the autosave", lambda: "gemt" in status.queryText().getText(0, -1) if status.queryText() else False, 10)
 print("typed into 'Sted'; status: " + status.queryText().getText(0, -1))
+
+# "Åbn PDF" renders the agenda on a worker thread into the private PDF folder.
+pdf_folder = os.path.join(os.environ["XDG_RUNTIME_DIR"], "familieplan-pdf")
+named(app, "Åbn PDF", ("push button",)).queryAction().doAction(0)
+pdf = wait_for("a PDF in " + pdf_folder,
+               lambda: [f for f in os.listdir(pdf_folder) if f.endswith(".pdf")] if os.path.isdir(pdf_folder) else None, 30)
+with open(os.path.join(pdf_folder, pdf[0]), "rb") as f:
+    if f.read(5) != b"%PDF-":
+        fail(pdf[0] + " is not a PDF")
+print("Åbn PDF wrote " + pdf[0])
 time.sleep(1.0)

@@ -28,6 +28,8 @@ trap cleanup EXIT
 
 export FPLAN_PASSPHRASE="smoke-test-adgangskode"
 export NO_AT_BRIDGE=0 GTK_A11Y=atk
+export XDG_RUNTIME_DIR="$work/runtime"
+mkdir -m 700 "$XDG_RUNTIME_DIR"
 "$make_store" "$work/sager.fplan" 25 > "$work/ids"
 
 /usr/libexec/at-spi-bus-launcher --launch-immediately &

@@ -173,11 +173,14 @@ TEST_F(EditorTest, FinaliseListsWhatIsMissingFirst)
     e->setValue("om_planen.tovholder", "t1");
     e->setCell("maal", 0, "maal", "Alma kommer i skole");
     EXPECT_TRUE(e->missingForFinalize().empty());
+    EXPECT_EQ(0, e->unchangedVersion());
     EXPECT_EQ(1, e->finalize());
+    EXPECT_EQ(1, e->unchangedVersion()); // a PDF now prints "version 1"
     EXPECT_TRUE(mentions(e->missingForFinalize(), "Intet er ændret siden version 1."));
 
     e->setCell("maal", 0, "sigt", "kort");
     e->setValue("om_planen.dato", "2026-05-01");
+    EXPECT_EQ(0, e->unchangedVersion());
     const auto lines = e->diff(1, -1);
     ASSERT_EQ(2u, lines.size());
     EXPECT_EQ("Om planen › Planens dato", lines[0].label);
