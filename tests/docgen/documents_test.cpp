@@ -79,6 +79,26 @@ TEST_P(EveryTemplate, EveryFieldRoundTripsThroughFillAndShow)
     EXPECT_EQ(values, d.show(id).at("values"));
 }
 
+// tests/data/values/<template>.json: every field filled, for other suites (rendering, MeMo) too.
+TEST_P(EveryTemplate, FixtureFileFillsEveryFieldAndColumnAndRoundTrips)
+{
+    const Template tmpl = m.templates.load(GetParam());
+    const Json values = Json::parse(fplan::test::readFile(fplan::test::dataFile("values/" + std::string(GetParam()) + ".json")));
+    for (const Field* f : tmpl.fields()) {
+        ASSERT_TRUE(values.contains(f->path)) << f->path << " is missing from the fixture";
+        if (f->type != FieldType::Table)
+            continue;
+        ASSERT_FALSE(values.at(f->path).empty()) << f->path;
+        for (const auto& c : f->columns)
+            EXPECT_TRUE(values.at(f->path)[0].contains(c.id)) << f->path << "." << c.id;
+    }
+    auto d = docs();
+    const std::string id = d.create(m.caseId, GetParam());
+    d.fill(id, values);
+    EXPECT_EQ(values, d.show(id).at("values"));
+    EXPECT_EQ(1, d.finalize(id));
+}
+
 INSTANTIATE_TEST_SUITE_P(Templates, EveryTemplate,
                          testing::Values("familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede"),
                          [](const testing::TestParamInfo<const char*>& p) {
