@@ -250,6 +250,22 @@ TEST_F(DocumentsTest, FollowUpAgendaIsSeededFromLatestFinalisedPlan)
     EXPECT_EQ(2u, d.show(d.create(m.caseId, "opfoelgningsmoede")).at("values").at("opfoelgning_maal.maal").size());
 }
 
+TEST_F(DocumentsTest, SeededCellThatNoLongerFitsIsLeftOut)
+{
+    auto d = docs();
+    finalisedPlan();
+    // Ελένη (p3) leaves the case after the plan was finalised.
+    const std::string caseDoc = *m.store->caseDocumentId(m.caseId);
+    const DocumentState caseState = m.store->documentState(caseDoc);
+    OpFactory factory("jr", m.store->deviceId(), m.store->clock());
+    m.store->appendOps({factory.deleteRow(caseState, m.caseId, caseDoc, "personer", "p3")});
+    const Json rows = d.show(d.create(m.caseId, "opfoelgningsmoede")).at("values").at("opfoelgning_indsatser.indsats");
+    ASSERT_EQ(2u, rows.size());
+    EXPECT_EQ("p1", rows[0].at("modtager"));
+    EXPECT_FALSE(rows[1].contains("modtager"));
+    EXPECT_EQ("Støttekontaktperson", rows[1].at("indsats"));
+}
+
 TEST_F(DocumentsTest, AgendaWithoutPlanStartsEmpty)
 {
     auto d = docs();
