@@ -159,6 +159,7 @@ void EditorPanel::build()
     SetSizer(outer);
     for (auto& [path, view] : m_fields)
         showMessage(path);
+    showConflicts();
     m_form->FitInside();
     updateStatus();
 
@@ -332,6 +333,11 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const FormField& fi
     view.message = new wxStaticText(parent, wxID_ANY, {});
     view.message->SetForegroundColour(wxColour(0xB0, 0x00, 0x20));
     sizer->Add(view.message, 0, wxTOP, FromDIP(2));
+    view.conflict = new wxPanel(parent);
+    view.conflict->SetBackgroundColour(wxColour(0xFF, 0xF4, 0xCC));
+    view.conflict->SetSizer(new wxBoxSizer(wxHORIZONTAL));
+    view.conflict->Hide();
+    sizer->Add(view.conflict, 0, wxEXPAND | wxTOP, FromDIP(2));
     view.refresh();
     m_fields[path] = std::move(view);
 }
@@ -496,6 +502,47 @@ void EditorPanel::showMessage(const std::string& path)
     }
 }
 
+void EditorPanel::showConflict(const std::string& path)
+{
+    auto it = m_fields.find(path);
+    if (it == m_fields.end() || !it->second.conflict)
+        return;
+    wxPanel* box = it->second.conflict;
+    const FormField* field = m_presenter->spec().field(path);
+    const auto values = m_presenter->conflictValues(path);
+    if (values.empty() && !box->IsShown())
+        return;
+    box->GetSizer()->Clear(true);
+    if (!values.empty() && field) {
+        box->GetSizer()->Add(new wxStaticText(box, wxID_ANY, _("To personer har skrevet forskelligt samtidig. Behold:")),
+                             0, wxALIGN_CENTER_VERTICAL | wxALL, FromDIP(4));
+        for (const auto& v : values) {
+            auto* keep = new wxButton(box, wxID_ANY, toWx(m_presenter->displayText(*field, v)).Left(60));
+            setAccessibleName(keep, _("Behold") + " " + toWx(m_presenter->displayText(*field, v)));
+            keep->Bind(wxEVT_BUTTON, [this, path, v](wxCommandEvent&) {
+                // After the click: this button is destroyed when the conflict box is rebuilt.
+                CallAfter([this, path, v] {
+                    m_presenter->resolve(path, v);
+                    if (auto found = m_fields.find(path); found != m_fields.end())
+                        found->second.refresh();
+                    saveNow();
+                });
+            });
+            box->GetSizer()->Add(keep, 0, wxALL, FromDIP(4));
+        }
+    }
+    box->Show(!values.empty());
+    m_form->Layout();
+    m_form->FitInside();
+}
+
+void EditorPanel::showConflicts()
+{
+    for (const auto& [path, view] : m_fields)
+        if (view.conflict)
+            showConflict(path);
+}
+
 void EditorPanel::updateStatus()
 {
     m_status->SetLabel(toWx(m_presenter->statusText()));
@@ -510,6 +557,7 @@ void EditorPanel::saveNow()
         showError(this, e.what());
     }
     updateStatus();
+    showConflicts();
     if (onSaved)
         onSaved();
 }

@@ -44,12 +44,15 @@ private:
     struct FieldView {
         std::function<void()> refresh; // shows the presenter's value in the control
         wxStaticText* message = nullptr;
+        wxPanel* conflict = nullptr; // shown while concurrent edits leave two values standing
     };
     void build();
     void addField(wxWindow* parent, wxSizer* sizer, const FormField& field);
     void addTable(wxWindow* parent, wxSizer* sizer, const FormField& field);
     void edited(const std::string& path);
     void showMessage(const std::string& path);
+    void showConflict(const std::string& path);
+    void showConflicts();
     void updateStatus();
     // Renders on a worker thread into a private file, then calls `then` with its path.
     void withPdf(std::function<void(const std::string& file)> then);

@@ -312,6 +312,24 @@ std::string EditorPresenter::displayText(const FormField& field, const Json& v) 
     return v.is_string() ? v.get<std::string>() : v.dump();
 }
 
+std::vector<Json> EditorPresenter::conflictValues(const std::string& path) const
+{
+    if (m_dirty.count(path))
+        return {}; // being edited here: the next save settles it
+    for (const auto& c : m_state.conflicts())
+        if (c.path == path)
+            return c.values;
+    return {};
+}
+
+void EditorPresenter::resolve(const std::string& path, Json v)
+{
+    const Json before = value(path);
+    apply(path, v);
+    record(path, "", before, value(path), nullptr);
+    m_dirty.insert(path); // even when unchanged: opsForValues supersedes the standing values
+}
+
 std::size_t EditorPresenter::flush()
 {
     if (m_dirty.empty())

@@ -51,6 +51,13 @@ public:
     std::string message(const std::string& path) const;
     std::string displayText(const FormField& field, const Json& value) const;
 
+    // The values concurrent edits left standing on a plain field (empty when there is no conflict),
+    // in the same order on every device.
+    std::vector<Json> conflictValues(const std::string& path) const;
+    // A person picks (or writes) the value: stored with every standing value as its parent, which
+    // ends the conflict even when the pick equals the value shown.
+    void resolve(const std::string& path, Json value);
+
     bool dirty() const { return !m_dirty.empty(); }
     // Writes the pending edits as ops in one transaction. Returns how many ops were stored.
     std::size_t flush();

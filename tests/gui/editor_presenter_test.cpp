@@ -191,3 +191,23 @@ TEST_F(EditorTest, FinaliseListsWhatIsMissingFirst)
     EXPECT_EQ(2, e->finalize());
     EXPECT_EQ(2u, e->versions().size());
 }
+
+TEST_F(EditorTest, AConflictShowsBothValuesUntilSomeonePicks)
+{
+    // Two people edit the same field from the same state: both values stand.
+    const DocumentState base = m_store->documentState(m_docId);
+    OpFactory anna("anna", "device-a", m_store->clock());
+    OpFactory bo("bo", "device-b", m_store->clock());
+    m_store->appendOps({anna.set(base, m_caseId, m_docId, "om_planen.dato", "2026-03-12"),
+                        bo.set(base, m_caseId, m_docId, "om_planen.dato", "2026-03-19")});
+    auto e = editor();
+    auto values = e->conflictValues("om_planen.dato");
+    ASSERT_EQ(2u, values.size());
+    EXPECT_TRUE(mentions(e->missingForFinalize(), "Planens dato: to personer har skrevet forskelligt"));
+
+    e->resolve("om_planen.dato", values[0]); // the value already shown: still a real decision
+    e->flush();
+    EXPECT_TRUE(m_store->documentState(m_docId).conflicts().empty());
+    EXPECT_TRUE(e->conflictValues("om_planen.dato").empty());
+    EXPECT_EQ(values[0], e->value("om_planen.dato"));
+}

@@ -73,6 +73,14 @@ int main(int argc, char** argv)
         });
         const std::string plan = documents.create(first, "familieplan");
         documents.fill(plan, {{"om_planen.dato", "2026-03-12"}});
+        {
+            // Two team members set the plan's start on two devices at once: a conflict to pick from.
+            const DocumentState base = store.documentState(plan);
+            OpFactory jens("jr", "demo-device-1", store.clock());
+            OpFactory pia("ph", "demo-device-2", store.clock());
+            store.appendOps({jens.set(base, first, plan, "om_planen.periode_fra", "2026-03-16"),
+                             pia.set(base, first, plan, "om_planen.periode_fra", "2026-04-01")});
+        }
         const std::string agenda = documents.create(first, "opfoelgningsmoede");
         std::cout << first << "\n" << plan << "\n" << agenda << "\n";
     } catch (const std::exception& e) {
