@@ -87,6 +87,26 @@ place.queryEditableText().setTextContents("Rådhuset, mødelokale 2")
 typed = place.queryText().getText(0, -1)
 if typed != "Rådhuset, mødelokale 2":
     fail("the field 'Sted' holds %r" % typed)
+# Undo and redo through the menu accelerators, as typed on the keyboard (X keycodes: 37 Control_L,
+# 52 z, 29 y). Leaving the field ends an undo step, so Ctrl+Z takes back only the second edit.
+def ctrl(keycode):
+    pyatspi.Registry.generateKeyboardEvent(37, None, pyatspi.KEY_PRESS)
+    pyatspi.Registry.generateKeyboardEvent(keycode, None, pyatspi.KEY_PRESSRELEASE)
+    pyatspi.Registry.generateKeyboardEvent(37, None, pyatspi.KEY_RELEASE)
+    time.sleep(0.5)
+
+search.queryComponent().grabFocus()
+place.queryComponent().grabFocus()
+place.queryEditableText().setTextContents("Rådhuset, mødelokale 2 og 3")
+ctrl(52)
+if place.queryText().getText(0, -1) != "Rådhuset, mødelokale 2":
+    fail("Ctrl+Z left %r in 'Sted'" % place.queryText().getText(0, -1))
+ctrl(29)
+if place.queryText().getText(0, -1) != "Rådhuset, mødelokale 2 og 3":
+    fail("Ctrl+Y left %r in 'Sted'" % place.queryText().getText(0, -1))
+ctrl(52)
+print("undo and redo with Ctrl+Z / Ctrl+Y work")
+
 status = wait_for("the editor's save status", lambda: named(app, "Gemt-status"))
 wait_for("the autosave", lambda: "gemt" in status.queryText().getText(0, -1) if status.queryText() else False, 10)
 print("typed into 'Sted'; status: " + status.queryText().getText(0, -1))
