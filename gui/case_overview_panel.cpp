@@ -6,6 +6,10 @@
 #include "gui/wx_util.h"
 
 #include <wx/button.h>
+#include <wx/choice.h>
+#include <wx/datectrl.h>
+#include <wx/dialog.h>
+#include <wx/textctrl.h>
 #include <wx/dataview.h>
 #include <wx/listbox.h>
 #include <wx/sizer.h>
@@ -49,7 +53,10 @@ CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const s
     sizer->Add(top, 0, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(4));
     auto* middle = new wxBoxSizer(wxHORIZONTAL);
     m_history = addList(this, middle, _("Tovholder, historik"), 60);
+    auto* handover = new wxButton(this, wxID_ANY, _("Skift &tovholder …"));
+    middle->Add(handover, 0, wxALIGN_CENTER_VERTICAL | wxALL, FromDIP(4));
     sizer->Add(middle, 0, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(4));
+    handover->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { CallAfter([this] { changeCoordinator(); }); });
 
     auto* docs = new wxStaticBoxSizer(wxVERTICAL, this, _("Dokumenter"));
     m_documents = new wxDataViewListCtrl(docs->GetStaticBox(), wxID_ANY, wxDefaultPosition, wxDefaultSize,
@@ -110,6 +117,53 @@ void CaseOverviewPanel::newDocument(const std::string& templateId)
         reload();
         if (onOpenDocument)
             onOpenDocument(docId);
+    } catch (const Error& e) {
+        showError(this, e.what());
+    }
+}
+
+void CaseOverviewPanel::changeCoordinator()
+{
+    const Case& kase = m_presenter->kase();
+    wxDialog dialog(this, wxID_ANY, _("Skift tovholder"));
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    auto* form = new wxFlexGridSizer(2, FromDIP(6), FromDIP(8));
+    form->AddGrowableCol(1);
+    form->Add(new wxStaticText(&dialog, wxID_ANY, _("&Ny tovholder:")), 0, wxALIGN_CENTER_VERTICAL);
+    auto* who = new wxChoice(&dialog, wxID_ANY);
+    std::vector<std::string> ids;
+    for (const auto& t : kase.team)
+        if (t.id != kase.coordinator) {
+            who->Append(toWx(t.name + " (" + t.fagomraade + ")"));
+            ids.push_back(t.id);
+        }
+    setAccessibleName(who, _("Ny tovholder"));
+    form->Add(who, 1, wxEXPAND);
+    form->Add(new wxStaticText(&dialog, wxID_ANY, _("&Fra dato:")), 0, wxALIGN_CENTER_VERTICAL);
+    auto* date = new wxDatePickerCtrl(&dialog, wxID_ANY, wxDateTime::Today(), wxDefaultPosition, wxDefaultSize,
+                                      wxDP_DROPDOWN | wxDP_SHOWCENTURY);
+    setAccessibleName(date, _("Fra dato"));
+    form->Add(date, 0);
+    form->Add(new wxStaticText(&dialog, wxID_ANY, _("&Hvorfor:")), 0, wxALIGN_CENTER_VERTICAL);
+    auto* reason = new wxTextCtrl(&dialog, wxID_ANY, {}, wxDefaultPosition, FromDIP(wxSize(320, -1)));
+    reason->SetHint(_("fx familien ønskede det på mødet"));
+    setAccessibleName(reason, _("Hvorfor"));
+    form->Add(reason, 1, wxEXPAND);
+    sizer->Add(form, 0, wxEXPAND | wxALL, FromDIP(12));
+    sizer->Add(dialog.CreateStdDialogButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, FromDIP(12));
+    dialog.SetSizerAndFit(sizer);
+    if (ids.empty()) {
+        showError(this, tr("Tilføj først en anden fagperson til familieteamet."));
+        return;
+    }
+    who->SetSelection(0);
+    if (dialog.ShowModal() != wxID_OK)
+        return;
+    try {
+        m_presenter->changeCoordinator(ids[static_cast<std::size_t>(who->GetSelection())],
+                                       fromWx(date->GetValue().Format("%Y-%m-%d")), fromWx(reason->GetValue()),
+                                       m_session.author());
+        reload();
     } catch (const Error& e) {
         showError(this, e.what());
     }

@@ -28,6 +28,7 @@ public:
 
 private:
     void openSelected();
+    void changeCoordinator();
 
     Session& m_session;
     std::string m_caseId;

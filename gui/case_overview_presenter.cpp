@@ -89,6 +89,29 @@ std::vector<std::string> CaseOverviewPresenter::coordinatorHistoryLines() const
     return out;
 }
 
+void CaseOverviewPresenter::changeCoordinator(const std::string& teamMemberId, const std::string& date,
+                                              const std::string& reason, const std::string& author)
+{
+    if (!m_case.teamMember(teamMemberId))
+        throw Error(ErrorCode::BadInput, tr("Vælg den nye tovholder blandt fagpersonerne."));
+    if (teamMemberId == m_case.coordinator)
+        throw Error(ErrorCode::BadInput, tr("Den valgte fagperson er allerede tovholder."));
+    if (date.size() != 10 || date[4] != '-' || date[7] != '-')
+        throw Error(ErrorCode::BadInput, tr("Skriv datoen som ÅÅÅÅ-MM-DD."));
+    Case changed = m_case;
+    changed.coordinator = teamMemberId;
+    changed.coordinatorHistory.push_back({crypto::newUuid(), date, teamMemberId, reason});
+    const auto caseDoc = m_store.caseDocumentId(m_caseId);
+    const DocumentState state = m_store.documentState(*caseDoc);
+    const Json all = caseToValues(changed);
+    // Only the two paths that change: the rest of the case document is left to other editors.
+    const Json values = {{"tovholder", all.at("tovholder")}, {"tovholder_historik", all.at("tovholder_historik")}};
+    OpFactory factory(author, m_store.deviceId(), m_store.clock());
+    const auto ops = opsForValues(state, values, caseFieldKinds(), factory, m_caseId, *caseDoc);
+    m_store.transaction([&] { m_store.appendOps(ops); });
+    reload();
+}
+
 std::string CaseOverviewPresenter::newDocument(const std::string& templateId, const std::string& templateVersion)
 {
     const std::string docId = crypto::newUuid();

@@ -35,6 +35,11 @@ public:
     std::vector<std::string> teamLines() const;
     std::vector<std::string> coordinatorHistoryLines() const;
 
+    // A handover: the new tovholder (a team member id), the date and why. The history keeps the
+    // earlier ones. Error(BadInput) names what is wrong.
+    void changeCoordinator(const std::string& teamMemberId, const std::string& date, const std::string& reason,
+                           const std::string& author);
+
     // Makes a new, empty document of a template in this case; returns its id.
     std::string newDocument(const std::string& templateId, const std::string& templateVersion);
 

@@ -91,6 +91,14 @@ TEST(NewCasePresenter, CreatesACaseThatTheListAndOverviewShow)
     EXPECT_EQ("2026-03-12: Jens Ravn – Valgt da sagen blev oprettet", overview.coordinatorHistoryLines()[0]);
     EXPECT_TRUE(overview.documents().empty());
 
+    EXPECT_THROW(overview.changeCoordinator("t9", "2026-05-01", "", "jr"), Error);
+    EXPECT_THROW(overview.changeCoordinator("t1", "2026-05-01", "", "jr"), Error); // already tovholder
+    overview.changeCoordinator("t2", "2026-05-01", "Familien ønskede sundhedsplejersken", "jr");
+    EXPECT_EQ("t2", overview.kase().coordinator);
+    ASSERT_EQ(2u, overview.coordinatorHistoryLines().size());
+    EXPECT_EQ("2026-05-01: Pia Holm – Familien ønskede sundhedsplejersken", overview.coordinatorHistoryLines()[1]);
+    EXPECT_EQ("Pia Holm · Sundhed og Omsorg · sundhedsplejerske · tovholder", overview.teamLines()[1]);
+
     const auto docId = overview.newDocument(FollowUpTemplate, "1");
     ASSERT_EQ(1u, overview.documents().size());
     EXPECT_EQ(docId, overview.documents()[0].id);
