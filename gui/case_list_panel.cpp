@@ -48,7 +48,7 @@ CaseListPanel::CaseListPanel(wxWindow* parent) : wxPanel(parent)
     for (int c = 0; c < CaseColumnCount; ++c)
         m_list->AppendTextColumn(toWx(CaseListPresenter::columnLabel(static_cast<CaseColumn>(c))),
                                  static_cast<unsigned>(c), wxDATAVIEW_CELL_INERT, FromDIP(widths[c]),
-                                 wxALIGN_NOT, wxDATAVIEW_COL_RESIZABLE);
+                                 wxALIGN_NOT, wxDATAVIEW_COL_RESIZABLE | wxDATAVIEW_COL_SORTABLE);
     setAccessibleName(m_list, _("Sager"));
     sizer->Add(m_list, 1, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(6));
 
@@ -99,12 +99,14 @@ void CaseListPanel::refresh()
             selectedId = m_presenter.row(row).id;
     }
     m_model->Reset(static_cast<unsigned>(m_presenter.rowCount()));
+    // The native sort indicator; the rows themselves are sorted by the presenter (a virtual
+    // list model sorts nothing by itself).
     for (int c = 0; c < CaseColumnCount; ++c) {
-        const auto column = static_cast<CaseColumn>(c);
-        wxString title = toWx(CaseListPresenter::columnLabel(column));
-        if (column == m_presenter.sortColumn())
-            title += m_presenter.ascending() ? wxString::FromUTF8(" ▲") : wxString::FromUTF8(" ▼");
-        m_list->GetColumn(static_cast<unsigned>(c))->SetTitle(title);
+        wxDataViewColumn* column = m_list->GetColumn(static_cast<unsigned>(c));
+        if (static_cast<CaseColumn>(c) == m_presenter.sortColumn())
+            column->SetSortOrder(m_presenter.ascending());
+        else if (column->IsSortKey())
+            column->UnsetAsSortKey();
     }
     m_status->SetLabel(toWx(m_presenter.statusText()));
     if (!selectedId.empty())
