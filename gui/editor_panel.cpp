@@ -319,6 +319,12 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const FormField& fi
     case FieldKind::Table:
         break;
     }
+    if (control && field.readOnly) {
+        if (auto* text = dynamic_cast<wxTextCtrl*>(control))
+            text->SetEditable(false);
+        else
+            control->Disable();
+    }
     if (control && field.kind != FieldKind::Date && field.kind != FieldKind::DateTime) {
         setAccessibleName(control, toWx(field.label));
         const bool grow = field.kind == FieldKind::Text || field.kind == FieldKind::LongText;

@@ -26,6 +26,7 @@ struct FormField {
     bool required = false;
     std::size_t maxLength = 0; // 0: no limit
     int lines = 0;             // height hint for long text
+    bool readOnly = false;     // filled in by the program (the plan's version number)
     std::vector<FormChoice> choices;
     std::vector<FormField> columns; // tables only
 };

@@ -34,6 +34,7 @@ FormField fieldOf(const docgen::Field& f)
     out.required = f.required;
     out.maxLength = f.maxLength;
     out.lines = f.lines;
+    out.readOnly = f.autoValue == "plan-version"; // docgen sets it when a version is made
     for (const auto& c : f.choices)
         out.choices.push_back({c.id, c.label});
     for (const auto& c : f.columns)

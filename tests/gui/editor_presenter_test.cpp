@@ -16,23 +16,40 @@ using namespace fplan::gui;
 
 namespace {
 
+FormField field(std::string path, FieldKind kind, std::string label, bool required, std::size_t maxLength = 0,
+                std::vector<FormChoice> choices = {})
+{
+    FormField f;
+    f.path = std::move(path);
+    f.kind = kind;
+    f.label = std::move(label);
+    f.required = required;
+    f.maxLength = maxLength;
+    f.choices = std::move(choices);
+    return f;
+}
+
 FormSpec planSpec()
 {
     FormSpec spec;
     spec.templateId = "familieplan";
     spec.title = "Familieplan";
     spec.version = "1";
-    FormSection om{"Om planen", "", 0, {}};
-    om.fields.push_back({"om_planen.dato", FieldKind::Date, "Planens dato", "", true, 0, 0, {}, {}});
-    om.fields.push_back({"om_planen.tovholder", FieldKind::TeamMember, "Tovholder", "", true, 0, 0, {}, {}});
-    om.fields.push_back({"om_planen.timer", FieldKind::Number, "Timer", "", false, 0, 0, {}, {}});
-    FormSection bem{"Familiens bemærkninger", "", 0, {}};
-    bem.fields.push_back({"bemaerkninger.tekst", FieldKind::LongText, "Bemærkninger",
-                          "Skriv med familiens egne ord.", false, 20, 6, {}, {}});
-    FormField maal{"maal", FieldKind::Table, "Familiens fælles mål", "", false, 0, 0, {}, {}};
-    maal.columns.push_back({"maal", FieldKind::LongText, "Mål", "", true, 2000, 0, {}, {}});
-    maal.columns.push_back({"sigt", FieldKind::Choice, "Sigt", "", false, 0, 0, {{"kort", "Kort sigt"}, {"lang", "Lang sigt"}}, {}});
-    FormSection maalSection{"Familiens fælles mål", "", 0, {maal}};
+    FormSection om;
+    om.label = "Om planen";
+    om.fields = {field("om_planen.dato", FieldKind::Date, "Planens dato", true),
+                 field("om_planen.tovholder", FieldKind::TeamMember, "Tovholder", true),
+                 field("om_planen.timer", FieldKind::Number, "Timer", false)};
+    FormSection bem;
+    bem.label = "Familiens bemærkninger";
+    bem.fields = {field("bemaerkninger.tekst", FieldKind::LongText, "Bemærkninger", false, 20)};
+    bem.fields[0].help = "Skriv med familiens egne ord.";
+    FormField maal = field("maal", FieldKind::Table, "Familiens fælles mål", false);
+    maal.columns = {field("maal", FieldKind::LongText, "Mål", true, 2000),
+                    field("sigt", FieldKind::Choice, "Sigt", false, 0, {{"kort", "Kort sigt"}, {"lang", "Lang sigt"}})};
+    FormSection maalSection;
+    maalSection.label = "Familiens fælles mål";
+    maalSection.fields = {maal};
     spec.sections = {om, maalSection, bem};
     spec.kinds.tables = {"maal"};
     spec.kinds.mergeableText = {"bemaerkninger.tekst", "maal.maal"};

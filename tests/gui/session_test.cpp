@@ -50,6 +50,9 @@ TEST_F(SessionTest, TheThreeTemplatesBecomeForms)
     EXPECT_EQ(FieldKind::Choice, points->columns[1].kind);
     EXPECT_EQ(1u, agenda.kinds.tables.count("dagsorden.punkt"));
     EXPECT_EQ("Dagsorden for opfølgningsmøde", m_session->templateTitle("opfoelgningsmoede"));
+    const FormField* version = m_session->formFor("familieplan").field("om_planen.version");
+    ASSERT_NE(nullptr, version);
+    EXPECT_TRUE(version->readOnly); // the program numbers the plan's versions
 }
 
 TEST_F(SessionTest, ANewAgendaOpensInTheEditorWithItsDefaultPointsAndFinalisesThroughDocgen)
