@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "docgen/safe_xml.h"
+
+#include "core/error.h"
+#include "tests/support/test_support.h"
+
+#include <gtest/gtest.h>
+#include <libxml/tree.h>
+
+#include <chrono>
+#include <fstream>
+
+using namespace fplan;
+using namespace fplan::docgen;
+using fplan::test::TempDir;
+
+namespace {
+
+// The message of the Error that `f` throws, or "" if it throws none.
+template <typename F>
+std::string errorOf(F&& f, ErrorCode expected = ErrorCode::BadInput)
+{
+    try {
+        f();
+    } catch (const Error& e) {
+        EXPECT_EQ(expected, e.code()) << e.what();
+        return e.what();
+    }
+    return {};
+}
+
+bool contains(const std::string& text, const std::string& part)
+{
+    return text.find(part) != std::string::npos;
+}
+
+std::string rootText(const XmlDocument& doc)
+{
+    xmlChar* text = xmlNodeGetContent(xmlDocGetRootElement(doc.get()));
+    std::string result = text ? reinterpret_cast<const char*>(text) : "";
+    xmlFree(text);
+    return result;
+}
+
+} // namespace
+
+TEST(SafeXml, ParsesPlainDocumentWithUtf8)
+{
+    const auto doc = parseXmlSafely("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a>Łukasz Şahin, Ελένη, Дмитрий &amp; Søs</a>",
+                                    "plain.xml");
+    ASSERT_TRUE(doc);
+    EXPECT_EQ("plain.xml", doc.origin());
+    EXPECT_EQ("Łukasz Şahin, Ελένη, Дмитрий & Søs", rootText(doc));
+}
+
+TEST(SafeXml, RefusesExternalEntityFileRead)
+{
+    const std::string xxe = "<?xml version=\"1.0\"?>\n"
+                            "<!DOCTYPE a [\n  <!ENTITY xxe SYSTEM \"file:///etc/passwd\">\n]>\n"
+                            "<a>&xxe;</a>\n";
+    const auto message = errorOf([&] { parseXmlSafely(xxe, "xxe.xml"); });
+    EXPECT_TRUE(contains(message, "xxe.xml:2: DOCTYPE")) << message;
+    EXPECT_FALSE(contains(message, "root:")) << message;
+}
+
+TEST(SafeXml, RefusesExternalDtd)
+{
+    const std::string text = "<?xml version=\"1.0\"?>\n<!DOCTYPE a SYSTEM \"file:///etc/passwd\">\n<a/>";
+    EXPECT_TRUE(contains(errorOf([&] { parseXmlSafely(text, "dtd.xml"); }), "dtd.xml:2: DOCTYPE"));
+}
+
+TEST(SafeXml, RefusesPlainDoctype)
+{
+    EXPECT_TRUE(contains(errorOf([] { parseXmlSafely("<!DOCTYPE a><a/>", "d.xml"); }), "d.xml:1: DOCTYPE"));
+}
+
+TEST(SafeXml, RefusesBillionLaughsQuickly)
+{
+    std::string text = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n";
+    for (int i = 1; i <= 9; ++i) {
+        text += " <!ENTITY lol" + std::to_string(i) + " \"";
+        for (int j = 0; j < 10; ++j)
+            text += "&lol" + (i == 1 ? std::string() : std::to_string(i - 1)) + ";";
+        text += "\">\n";
+    }
+    text += "]>\n<lolz>&lol9;</lolz>\n";
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_TRUE(contains(errorOf([&] { parseXmlSafely(text, "lol.xml"); }), "lol.xml:2: DOCTYPE"));
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+}
+
+TEST(SafeXml, RefusesQuadraticBlowup)
+{
+    std::string text = "<!DOCTYPE kaboom [<!ENTITY a \"" + std::string(50000, 'a') + "\">]>\n<kaboom>";
+    for (int i = 0; i < 50000; ++i)
+        text += "&a;";
+    text += "</kaboom>";
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_TRUE(contains(errorOf([&] { parseXmlSafely(text, "q.xml", 1 << 20); }), "q.xml:1: DOCTYPE"));
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+}
+
+TEST(SafeXml, UndeclaredEntityWithoutDoctypeIsAnError)
+{
+    EXPECT_TRUE(contains(errorOf([] { parseXmlSafely("<a>\n&xxe;</a>", "e.xml"); }), "e.xml:2: "));
+}
+
+TEST(SafeXml, MalformedNamesLine)
+{
+    const auto message = errorOf([] { parseXmlSafely("<a>\n<b>\n</a>", "bad.xml"); });
+    EXPECT_TRUE(contains(message, "bad.xml:3: ")) << message;
+    EXPECT_TRUE(contains(errorOf([] { parseXmlSafely("", "empty.xml"); }), "empty.xml:1: "));
+    EXPECT_TRUE(contains(errorOf([] { parseXmlSafely("<a>\xff\xfe</a>", "enc.xml"); }), "enc.xml:1: "));
+}
+
+TEST(SafeXml, RefusesOversizedBytes)
+{
+    const std::string text = "<a>" + std::string(2000, 'x') + "</a>";
+    EXPECT_TRUE(contains(errorOf([&] { parseXmlSafely(text, "big.xml", 1000); }), "big.xml:1: "));
+}
+
+TEST(SafeXml, RefusesFiftyMegabyteFileWithinASecond)
+{
+    TempDir dir;
+    const auto path = dir / "huge.xml";
+    {
+        std::ofstream out(path, std::ios::binary);
+        out << "<a>";
+        const std::string chunk(1 << 20, 'x');
+        for (int i = 0; i < 50; ++i)
+            out << chunk;
+        out << "</a>";
+    }
+    const auto start = std::chrono::steady_clock::now();
+    const auto message = errorOf([&] { parseXmlFileSafely(path); });
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+    EXPECT_TRUE(contains(message, path.string() + ":1: file is ")) << message;
+}
+
+TEST(SafeXml, MissingFileIsNotFound)
+{
+    TempDir dir;
+    const auto message = errorOf([&] { parseXmlFileSafely(dir / "nope.xml"); }, ErrorCode::NotFound);
+    EXPECT_TRUE(contains(message, "nope.xml")) << message;
+}
+
+namespace {
+
+const char* const MainSchema = R"(<?xml version="1.0"?>
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:t="urn:t" targetNamespace="urn:t" elementFormDefault="qualified">
+  <xs:include schemaLocation="types.xsd"/>
+  <xs:element name="root">
+    <xs:complexType><xs:sequence><xs:element name="n" type="t:Small" maxOccurs="unbounded"/></xs:sequence></xs:complexType>
+  </xs:element>
+</xs:schema>
+)";
+
+const char* const TypesSchema = R"(<?xml version="1.0"?>
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:t">
+  <xs:simpleType name="Small"><xs:restriction base="xs:integer"><xs:maxInclusive value="9"/></xs:restriction></xs:simpleType>
+</xs:schema>
+)";
+
+} // namespace
+
+TEST(SafeXmlSchema, IncludesSiblingAndValidatesWithLines)
+{
+    TempDir dir;
+    fplan::test::writeFile(dir / "main.xsd", MainSchema);
+    fplan::test::writeFile(dir / "types.xsd", TypesSchema);
+    const auto schema = loadSchemaSafely(dir / "main.xsd");
+    ASSERT_TRUE(schema);
+
+    const auto good = parseXmlSafely("<root xmlns=\"urn:t\"><n>3</n></root>", "good.xml");
+    EXPECT_TRUE(validateAgainst(schema, good).empty());
+
+    const auto bad = parseXmlSafely("<root xmlns=\"urn:t\">\n<n>3</n>\n<n>12</n>\n</root>", "bad.xml");
+    const auto problems = validateAgainst(schema, bad);
+    ASSERT_FALSE(problems.empty());
+    EXPECT_TRUE(contains(problems.front(), "bad.xml:3: ")) << problems.front();
+    EXPECT_TRUE(contains(problems.front(), "12")) << problems.front();
+}
+
+TEST(SafeXmlSchema, RefusesImportOutsideItsFolder)
+{
+    TempDir dir;
+    std::filesystem::create_directory(dir / "schemas");
+    fplan::test::writeFile(dir / "types.xsd", TypesSchema);
+    std::string main = MainSchema;
+    main.replace(main.find("types.xsd"), 9, "../types.xsd");
+    fplan::test::writeFile(dir / "schemas" / "main.xsd", main);
+    const auto message = errorOf([&] { loadSchemaSafely(dir / "schemas" / "main.xsd"); });
+    EXPECT_TRUE(contains(message, "outside the schema's folder")) << message;
+}
+
+TEST(SafeXmlSchema, RefusesNetworkAndAbsoluteImports)
+{
+    TempDir dir;
+    for (const std::string location : {"http://example.invalid/types.xsd", "/etc/passwd", "file:///etc/passwd"}) {
+        std::string main = MainSchema;
+        main.replace(main.find("types.xsd"), 9, location);
+        fplan::test::writeFile(dir / "main.xsd", main);
+        const auto message = errorOf([&] { loadSchemaSafely(dir / "main.xsd"); });
+        EXPECT_FALSE(message.empty()) << location;
+        EXPECT_FALSE(contains(message, "root:x")) << message;
+    }
+}
+
+TEST(SafeXmlSchema, RefusesHostileSibling)
+{
+    TempDir dir;
+    fplan::test::writeFile(dir / "main.xsd", MainSchema);
+    fplan::test::writeFile(dir / "types.xsd",
+                           "<?xml version=\"1.0\"?>\n<!DOCTYPE xs:schema [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
+                               + std::string(TypesSchema).substr(22));
+    const auto message = errorOf([&] { loadSchemaSafely(dir / "main.xsd"); });
+    EXPECT_TRUE(contains(message, "types.xsd:2: DOCTYPE")) << message;
+}
+
+TEST(SafeXmlSchema, BrokenSchemaNamesFileAndLine)
+{
+    TempDir dir;
+    fplan::test::writeFile(dir / "s.xsd", "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\">\n"
+                                          "<xs:element name=\"a\" type=\"xs:nosuchtype\"/>\n</xs:schema>");
+    const auto message = errorOf([&] { loadSchemaSafely(dir / "s.xsd"); });
+    EXPECT_TRUE(contains(message, (dir / "s.xsd").string() + ":2: ")) << message;
+}
