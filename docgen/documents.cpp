@@ -246,6 +246,12 @@ Json Documents::versionValues(const DocumentState& state, const std::string& doc
     return versions[static_cast<std::size_t>(version) - 1].values;
 }
 
+Json Documents::values(const std::string& docId, int version) const
+{
+    info(docId);
+    return versionValues(m_store.documentState(docId), docId, version);
+}
+
 std::vector<FieldChange> Documents::diff(const std::string& docId, int from, int to) const
 {
     const DocumentInfo doc = info(docId);

@@ -190,6 +190,9 @@ TEST_F(DocumentsTest, VersionsAreKeptAndImmutable)
     EXPECT_EQ(20u, shown.at("versions")[0].at("finalized_at").get<std::string>().size());
     const DocumentState state = m.store->documentState(id);
     EXPECT_EQ(v1, state.versions()[0].values);
+    EXPECT_EQ(v1, d.values(id, 1));
+    EXPECT_EQ("Ændret i kladden", d.values(id, DraftVersion).at("familiens_bemaerkninger.bemaerkninger"));
+    errorOf([&] { d.values(id, 3); }, ErrorCode::NotFound);
     EXPECT_EQ("Vi er glade for planen. — Łukasz", state.versions()[1].values.at("familiens_bemaerkninger.bemaerkninger"));
 }
 
