@@ -175,6 +175,9 @@ TEST(Templates, SearchPathPrefersExplicitThenEnvironment)
     EXPECT_THROW(findTemplateDir(dir.path()), Error); // no template.xsd there
     setenv("FPLAN_TEMPLATES", dir.path().c_str(), 1);
     EXPECT_EQ(dir.path(), templateSearchPath(std::nullopt).front());
+    EXPECT_THROW(findTemplateDir(), Error); // a wrong FPLAN_TEMPLATES is reported, not skipped
+    std::filesystem::copy_file(Schema, dir / "template.xsd");
+    EXPECT_EQ(dir.path(), findTemplateDir());
     unsetenv("FPLAN_TEMPLATES");
     // Without either, the build falls back to the source tree's folder.
     EXPECT_EQ(std::filesystem::weakly_canonical(TemplatesDir),
