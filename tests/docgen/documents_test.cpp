@@ -347,6 +347,23 @@ TEST_F(DocumentsTest, StoredFieldsUnknownToTheTemplateStillShow)
     errorOf([&] { d.fill(id, {{"gammelt_afsnit.felt", "x"}}); }, ErrorCode::BadInput);
 }
 
+TEST_F(DocumentsTest, ShowAndDiffWorkWhenTheTemplateIsGone)
+{
+    const std::string id = finalisedPlan();
+    docs().fill(id, {{"opfoelgning.naeste_moede", "2026-06-04"}});
+    // An installation whose templates folder no longer has the plan's template.
+    fplan::test::TempDir dir;
+    std::filesystem::copy_file(m.templates.schemaPath(), dir / "template.xsd");
+    const TemplateRegistry empty(dir.path());
+    Documents d(*m.store, empty, "jr");
+    EXPECT_EQ("2026-06-04", d.show(id).at("values").at("opfoelgning.naeste_moede"));
+    const auto changes = d.diff(id, 1, DraftVersion);
+    ASSERT_EQ(1u, changes.size());
+    EXPECT_EQ("opfoelgning.naeste_moede", changes[0].path);
+    EXPECT_EQ("", changes[0].label);
+    errorOf([&] { d.fill(id, {{"opfoelgning.naeste_moede", "2026-06-05"}}); }, ErrorCode::NotFound);
+}
+
 TEST_F(DocumentsTest, BundleDocumentsAreCheckedAgainstTheirTemplate)
 {
     const Case kase = docs().caseOf(m.caseId);
