@@ -620,11 +620,15 @@ std::vector<fs::path> templateSearchPath(const std::optional<fs::path>& explicit
 fs::path findTemplateDir(const std::optional<fs::path>& explicitDir)
 {
     std::error_code ec;
-    if (explicitDir) {
-        // An explicit choice is not silently replaced by another folder.
-        if (!fs::exists(*explicitDir / "template.xsd", ec))
-            throw Error(ErrorCode::NotFound, explicitDir->string() + ": no template.xsd in this templates folder");
-        return *explicitDir;
+    // An explicit choice (the option or the variable) is not silently replaced by another folder.
+    std::optional<fs::path> chosen = explicitDir;
+    if (const char* env = std::getenv("FPLAN_TEMPLATES"); !chosen && env && *env)
+        chosen = fs::path(env);
+    if (chosen) {
+        if (!fs::exists(*chosen / "template.xsd", ec))
+            throw Error(ErrorCode::NotFound, chosen->string() + ": no template.xsd in this templates folder"
+                                                 + (explicitDir ? "" : " (from FPLAN_TEMPLATES)"));
+        return *chosen;
     }
     const auto candidates = templateSearchPath(std::nullopt);
     for (const auto& dir : candidates)

@@ -110,9 +110,9 @@ Template parseTemplate(std::string_view bytes, const std::string& origin,
 // The same with a schema loaded once (loadSchemaSafely), for callers that check many templates.
 Template parseTemplate(std::string_view bytes, const std::string& origin, const XmlSchema& schema);
 
-// The folder templates are read from at run time, first that exists (and holds template.xsd):
-// `explicitDir` (the --templates option), $FPLAN_TEMPLATES, <exe dir>/../share/familieplan/
-// templates, the source tree's templates/.
+// The folder templates are read from at run time, in this order: `explicitDir` (the --templates
+// option) or $FPLAN_TEMPLATES (either is final: an error if it holds no template.xsd), then the
+// first of <exe dir>/../share/familieplan/templates and the source tree's templates/ that does.
 std::vector<std::filesystem::path> templateSearchPath(const std::optional<std::filesystem::path>& explicitDir);
 std::filesystem::path findTemplateDir(const std::optional<std::filesystem::path>& explicitDir = {});
 

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <set>
@@ -56,6 +57,36 @@ TEST(Templates, AllThreeLoadAndValidate)
                 EXPECT_TRUE((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.') << f->path;
         }
     }
+}
+
+TEST(Templates, EveryFieldTypeIsUsed)
+{
+    const TemplateRegistry registry(TemplatesDir);
+    std::set<FieldType> used;
+    for (const auto& id : registry.ids())
+        for (const Field* f : registry.load(id).fields()) {
+            used.insert(f->type);
+            for (const auto& c : f->columns)
+                used.insert(c.type);
+        }
+    for (const char* name : {"text", "longtext", "date", "datetime", "number", "bool", "choice", "multichoice",
+                             "person", "team_member", "table"})
+        EXPECT_TRUE(used.count(*fieldTypeFromString(name))) << name;
+}
+
+TEST(Templates, IdMustMatchFileName)
+{
+    TempDir dir;
+    std::filesystem::copy_file(Schema, dir / "template.xsd");
+    std::filesystem::copy_file(TemplatesDir / "familieplan.xml", dir / "plan.xml");
+    const TemplateRegistry registry(dir.path());
+    try {
+        registry.load("plan");
+        FAIL() << "loaded a template whose id differs from its file name";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string::npos, std::string(e.what()).find("differs from its file name")) << e.what();
+    }
+    EXPECT_EQ("familieplan", registry.loadFile(dir / "plan.xml").id);
 }
 
 TEST(Templates, FamilyPlanHasInterventionsWithFollowUpCodes)
@@ -175,6 +206,9 @@ TEST(Templates, SearchPathPrefersExplicitThenEnvironment)
     EXPECT_THROW(findTemplateDir(dir.path()), Error); // no template.xsd there
     setenv("FPLAN_TEMPLATES", dir.path().c_str(), 1);
     EXPECT_EQ(dir.path(), templateSearchPath(std::nullopt).front());
+    EXPECT_THROW(findTemplateDir(), Error); // a wrong FPLAN_TEMPLATES is reported, not skipped
+    std::filesystem::copy_file(Schema, dir / "template.xsd");
+    EXPECT_EQ(dir.path(), findTemplateDir());
     unsetenv("FPLAN_TEMPLATES");
     // Without either, the build falls back to the source tree's folder.
     EXPECT_EQ(std::filesystem::weakly_canonical(TemplatesDir),
