@@ -365,3 +365,33 @@ TEST(Pdf, EveryFieldOfEveryTemplateIsPrinted)
         }
     }
 }
+
+namespace {
+
+// Claims DejaVu Sans draws every letter, so that the writer's own glyph check is what remains.
+class OverconfidentMetrics final : public FontMetrics {
+public:
+    int faceFor(FontStyle, char32_t) override { return 0; }
+    double advance(int, char32_t) override { return 500; }
+    const FaceInfo& face(int) const override { return m_face; }
+    std::size_t faceCount() const override { return 1; }
+
+private:
+    FaceInfo m_face{"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "DejaVu Sans", false};
+};
+
+} // namespace
+
+TEST(Pdf, WriterWarnsAboutAGlyphTheFontLacks)
+{
+    OverconfidentMetrics fonts;
+    RenderDocument doc;
+    doc.blocks.emplace_back(Paragraph{"Navn: 中"});
+    const auto layout = layoutDocument(doc, fonts);
+    std::vector<std::string> warnings;
+    PdfMetadata meta;
+    meta.title = "Test";
+    writePdf(layout, fonts, meta, &warnings);
+    ASSERT_EQ(1u, warnings.size());
+    EXPECT_NE(std::string::npos, warnings[0].find("Navn: 中"));
+}

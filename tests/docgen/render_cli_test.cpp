@@ -62,6 +62,20 @@ TEST(RenderCli, RendersEachTemplateWithoutAStore)
     EXPECT_LT(plan.find("Familiens fælles mål"), plan.find("Om planen")); // the family's goals first
 }
 
+TEST(RenderCli, SourceDateEpochMakesTheFileReproducible)
+{
+    TempDir dir;
+    std::vector<std::string> files;
+    for (const char* name : {"a.pdf", "b.pdf"}) {
+        const auto out = dir / name;
+        const auto r = fplanCli({"render", "--bundle", data("bundle.json"), "--template", "familieplan", "--values",
+                                 data("familieplan.json"), "--out", out.string()});
+        ASSERT_EQ(0, r.exitCode) << r.err;
+        files.push_back(fplan::test::readFile(out));
+    }
+    EXPECT_EQ(files[0], files[1]); // two processes, same bytes: dates and /ID come from the input
+}
+
 TEST(RenderCli, BadValuesAreRefusedWithThePath)
 {
     TempDir dir;
