@@ -138,3 +138,19 @@ TEST(RenderCli, DocRenderPrintsAFinalisedVersionOrTheDraft)
     EXPECT_EQ(2, r.exitCode);
     EXPECT_NE(std::string::npos, r.err.find("no version 7")) << r.err;
 }
+
+TEST(RenderCli, TheSharedEveryFieldFixturesRender)
+{
+    TempDir dir;
+    const auto bundle = fplan::test::dataFile("bundles/multilingual.json").string();
+    for (const std::string id : {"familieplan", "familiefaglig-undersoegelse", "opfoelgningsmoede"}) {
+        const auto out = dir / (id + ".pdf");
+        const auto r = fplanCli({"render", "--bundle", bundle, "--template", id, "--values",
+                                 fplan::test::dataFile("values/" + id + ".json").string(), "--out", out.string()});
+        ASSERT_EQ(0, r.exitCode) << id << ": " << r.err;
+        EXPECT_TRUE(r.err.empty()) << id << ": " << r.err;
+        const std::string text = pdfText(out);
+        for (const char* name : {"Łukasz Şahin", "Ελένη Şahin", "Дмитрий Nørgaard", "Привет, Γειά σου, Cześć, Merhaba."})
+            EXPECT_NE(std::string::npos, text.find(name)) << id << ": " << name;
+    }
+}
