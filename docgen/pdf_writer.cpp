@@ -458,7 +458,8 @@ private:
     std::map<int, PdfFont*> m_byFace;
 };
 
-std::string writeWithPoDoFo(const LayoutResult& layout, FontMetrics& fonts, const PdfMetadata& meta)
+std::string writeWithPoDoFo(const LayoutResult& layout, FontMetrics& fonts, const PdfMetadata& meta,
+                            std::vector<std::string>* warnings)
 {
     const Dates dates = formatDates(documentTime(meta));
     PdfMemDocument doc;
@@ -478,6 +479,13 @@ std::string writeWithPoDoFo(const LayoutResult& layout, FontMetrics& fonts, cons
                 if (font->IsSubsetting())
                     font->AddUsedSubsettingGlyphs(string, string.GetCharacterLength());
                 const PdfRefCountedBuffer encoded = font->GetEncoding()->ConvertToEncoding(string, font);
+                // Glyph 0 is .notdef, an empty box on paper: say so rather than print it silently.
+                for (std::size_t i = 0; warnings && i + 1 < encoded.GetSize(); i += 2)
+                    if (encoded.GetBuffer()[i] == 0 && encoded.GetBuffer()[i + 1] == 0) {
+                        warnings->push_back("the font " + fonts.face(text->face).family + " has no glyph for a letter in \"" +
+                                            text->text + "\"");
+                        break;
+                    }
                 content.text(font->GetIdentifier().GetName(), text->size, text->x, height - text->y, text->color,
                              encoded.GetBuffer(), encoded.GetSize());
             } else if (const auto* line = std::get_if<LineItem>(&item)) {
@@ -507,10 +515,11 @@ std::string writeWithPoDoFo(const LayoutResult& layout, FontMetrics& fonts, cons
 
 } // namespace
 
-std::string writePdf(const LayoutResult& layout, FontMetrics& fonts, const PdfMetadata& metadata)
+std::string writePdf(const LayoutResult& layout, FontMetrics& fonts, const PdfMetadata& metadata,
+                     std::vector<std::string>* warnings)
 {
     try {
-        return writeWithPoDoFo(layout, fonts, metadata);
+        return writeWithPoDoFo(layout, fonts, metadata, warnings);
     } catch (const PdfError& e) {
         throw Error(ErrorCode::Internal, std::string("PDF writing failed: ") + PdfError::ErrorMessage(e.GetError()));
     }
@@ -526,9 +535,9 @@ RenderedPdf renderPdf(const RenderDocument& doc, FontMetrics& fonts)
     meta.author = doc.author.empty() ? doc.title.municipality : doc.author;
     meta.subject = doc.subject.empty() ? doc.title.versionText : doc.subject;
     RenderedPdf out;
-    out.bytes = writePdf(layout, fonts, meta);
-    out.pageCount = layout.pages.size();
     out.warnings = std::move(layout.warnings);
+    out.bytes = writePdf(layout, fonts, meta, &out.warnings);
+    out.pageCount = layout.pages.size();
     return out;
 }
 

@@ -32,7 +32,10 @@ struct RenderedPdf {
 // with exact glyph widths, XMP metadata matching the Info dictionary, an sRGB output intent
 // and a language tag. The /ID is a hash of the content, so equal input gives equal bytes.
 // Throws Error(Internal) if PoDoFo fails, Error(NotFound) if the colour profile is missing.
-std::string writePdf(const LayoutResult& layout, FontMetrics& fonts, const PdfMetadata& metadata);
+// `warnings` gets a line for any letter PoDoFo finds no glyph for (the layout should have
+// replaced it already; this is the last check before an empty box reaches paper).
+std::string writePdf(const LayoutResult& layout, FontMetrics& fonts, const PdfMetadata& metadata,
+                     std::vector<std::string>* warnings = nullptr);
 
 // Layout and PDF in one step; the metadata comes from the document's title block.
 RenderedPdf renderPdf(const RenderDocument& doc, FontMetrics& fonts);

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "docgen/pdf_writer.h"
 
+#include "core/bundle.h"
+#include "docgen/document_renderer.h"
 #include "docgen/fonts.h"
+#include "docgen/template.h"
+#include "docgen/values.h"
 #include "tests/docgen/sample_plan.h"
 #include "tests/support/test_support.h"
 
@@ -13,6 +17,7 @@
 using namespace fplan::docgen;
 using fplan::test::run;
 using fplan::test::TempDir;
+using fplan::Json;
 
 namespace {
 
@@ -254,4 +259,139 @@ TEST(Pdf, FallbackFontIsEmbeddedToo)
     const auto fonts = run({"pdffonts", r->file.string()});
     EXPECT_NE(std::string::npos, fonts.out.find("NotoSansDevanagari"));
     EXPECT_NE(std::string::npos, collapse(text(r->file)).find("Navn: Łukasz, Ελένη, Дмитрий,"));
+}
+
+namespace {
+
+// A value of the right type for every field: what a form with everything filled in would hold.
+Json fullValue(const fplan::docgen::Field& f, const fplan::Case& kase, int n)
+{
+    using fplan::docgen::FieldType;
+    switch (f.type) {
+    case FieldType::Text:
+        if (f.format == "cpr")
+            return "0101901234";
+        if (f.format == "email")
+            return "navn" + std::to_string(n) + "@kommune.dk";
+        if (f.format == "phone")
+            return "1234567" + std::to_string(n % 10);
+        return "Tekst" + std::to_string(n) + " til " + f.id;
+    case FieldType::LongText:
+        return "Første afsnit om " + f.id + " nummer " + std::to_string(n) + ".\n\nAndet afsnit med æ, ø og å.";
+    case FieldType::Date:
+        return "2026-0" + std::to_string(1 + n % 9) + "-1" + std::to_string(n % 10);
+    case FieldType::DateTime:
+        return "2026-05-07T09:3" + std::to_string(n % 10);
+    case FieldType::Number:
+        return f.max && *f.max < 10 ? Json(1) : Json(2.5 + n);
+    case FieldType::Bool:
+        return n % 2 == 0;
+    case FieldType::Choice:
+        return f.choices.at(static_cast<std::size_t>(n) % f.choices.size()).id;
+    case FieldType::MultiChoice:
+        return Json::array({f.choices.front().id});
+    case FieldType::Person:
+        return kase.people.at(static_cast<std::size_t>(n) % kase.people.size()).id;
+    case FieldType::TeamMember:
+        for (const auto& m : kase.team)
+            if (!f.sameFagomraade || m.fagomraade == f.fagomraade)
+                return m.id;
+        return kase.team.front().id;
+    case FieldType::Table: {
+        Json rows = Json::array();
+        for (int r = 0; r < 2; ++r) {
+            Json row = Json::object();
+            for (const auto& c : f.columns)
+                row[c.id] = fullValue(c, kase, n + r + 1);
+            rows.push_back(row);
+        }
+        return rows;
+    }
+    }
+    return nullptr;
+}
+
+} // namespace
+
+TEST(Pdf, EveryFieldOfEveryTemplateIsPrinted)
+{
+    const fplan::docgen::TemplateRegistry registry(fplan::test::sourceDir() / "templates");
+    const auto bundle = fplan::parseBundle(fplan::test::readFile(fplan::test::dataFile("render/bundle.json")), "bundle.json");
+    for (const auto& id : registry.ids()) {
+        const auto tmpl = registry.load(id);
+        Json values = Json::object();
+        int n = 0;
+        for (const auto* f : tmpl.fields())
+            values[f->path] = fullValue(*f, bundle.kase, n++);
+        ASSERT_NO_THROW(fplan::docgen::checkValues(tmpl, values, &bundle.kase)) << id;
+        std::vector<std::string> warnings;
+        const auto doc = fplan::docgen::buildRenderDocument(tmpl, values, bundle.kase, {}, &warnings);
+        EXPECT_TRUE(warnings.empty()) << id;
+        // Every field is in the render model: fields by label, tables by their printed columns.
+        std::vector<std::string> printed;
+        for (const auto& block : doc.blocks) {
+            if (const auto* list = std::get_if<FieldList>(&block)) {
+                for (const auto& field : list->fields)
+                    printed.push_back(field.label), printed.push_back(field.value);
+            } else if (const auto* table = std::get_if<Table>(&block)) {
+                for (const auto& c : table->columns)
+                    printed.push_back(c.header);
+                for (const auto& row : table->rows)
+                    printed.insert(printed.end(), row.begin(), row.end());
+            }
+        }
+        for (const auto* f : tmpl.fields()) {
+            if (f->type == fplan::docgen::FieldType::Table) {
+                for (const auto& c : f->columns)
+                    if (c.width > 0 && c.id != "start" && c.id != "slut") {
+                        EXPECT_NE(printed.end(), std::find(printed.begin(), printed.end(), c.label)) << id << ": " << f->path << "." << c.id;
+                    }
+            } else {
+                EXPECT_NE(printed.end(), std::find(printed.begin(), printed.end(), f->label)) << id << ": " << f->path;
+            }
+        }
+        // And every printed value comes out of the PDF, word for word.
+        const auto r = render(doc);
+        const std::string all = collapse(text(r->file));
+        for (const auto& value : printed) {
+            std::istringstream words(value);
+            std::string word;
+            std::size_t pos = 0;
+            while (words >> word) {
+                pos = all.find(word, pos);
+                ASSERT_NE(std::string::npos, pos) << id << ": missing '" << word << "' of: " << value;
+                pos += word.size();
+            }
+        }
+    }
+}
+
+namespace {
+
+// Claims DejaVu Sans draws every letter, so that the writer's own glyph check is what remains.
+class OverconfidentMetrics final : public FontMetrics {
+public:
+    int faceFor(FontStyle, char32_t) override { return 0; }
+    double advance(int, char32_t) override { return 500; }
+    const FaceInfo& face(int) const override { return m_face; }
+    std::size_t faceCount() const override { return 1; }
+
+private:
+    FaceInfo m_face{"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "DejaVu Sans", false};
+};
+
+} // namespace
+
+TEST(Pdf, WriterWarnsAboutAGlyphTheFontLacks)
+{
+    OverconfidentMetrics fonts;
+    RenderDocument doc;
+    doc.blocks.emplace_back(Paragraph{"Navn: 中"});
+    const auto layout = layoutDocument(doc, fonts);
+    std::vector<std::string> warnings;
+    PdfMetadata meta;
+    meta.title = "Test";
+    writePdf(layout, fonts, meta, &warnings);
+    ASSERT_EQ(1u, warnings.size());
+    EXPECT_NE(std::string::npos, warnings[0].find("Navn: 中"));
 }

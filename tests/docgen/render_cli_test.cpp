@@ -62,6 +62,20 @@ TEST(RenderCli, RendersEachTemplateWithoutAStore)
     EXPECT_LT(plan.find("Familiens fælles mål"), plan.find("Om planen")); // the family's goals first
 }
 
+TEST(RenderCli, SourceDateEpochMakesTheFileReproducible)
+{
+    TempDir dir;
+    std::vector<std::string> files;
+    for (const char* name : {"a.pdf", "b.pdf"}) {
+        const auto out = dir / name;
+        const auto r = fplanCli({"render", "--bundle", data("bundle.json"), "--template", "familieplan", "--values",
+                                 data("familieplan.json"), "--out", out.string()});
+        ASSERT_EQ(0, r.exitCode) << r.err;
+        files.push_back(fplan::test::readFile(out));
+    }
+    EXPECT_EQ(files[0], files[1]); // two processes, same bytes: dates and /ID come from the input
+}
+
 TEST(RenderCli, BadValuesAreRefusedWithThePath)
 {
     TempDir dir;
@@ -123,4 +137,20 @@ TEST(RenderCli, DocRenderPrintsAFinalisedVersionOrTheDraft)
     r = fplanCli({"doc", "render", docId, "--version", "7", "--out", (dir / "v7.pdf").string()}, env);
     EXPECT_EQ(2, r.exitCode);
     EXPECT_NE(std::string::npos, r.err.find("no version 7")) << r.err;
+}
+
+TEST(RenderCli, TheSharedEveryFieldFixturesRender)
+{
+    TempDir dir;
+    const auto bundle = fplan::test::dataFile("bundles/multilingual.json").string();
+    for (const std::string id : {"familieplan", "familiefaglig-undersoegelse", "opfoelgningsmoede"}) {
+        const auto out = dir / (id + ".pdf");
+        const auto r = fplanCli({"render", "--bundle", bundle, "--template", id, "--values",
+                                 fplan::test::dataFile("values/" + id + ".json").string(), "--out", out.string()});
+        ASSERT_EQ(0, r.exitCode) << id << ": " << r.err;
+        EXPECT_TRUE(r.err.empty()) << id << ": " << r.err;
+        const std::string text = pdfText(out);
+        for (const char* name : {"Łukasz Şahin", "Ελένη Şahin", "Дмитрий Nørgaard", "Привет, Γειά σου, Cześć, Merhaba."})
+            EXPECT_NE(std::string::npos, text.find(name)) << id << ": " << name;
+    }
 }
