@@ -18,6 +18,10 @@
 #include <wx/stattext.h>
 #include <wx/wupdlock.h>
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
 namespace fplan::gui {
 
 namespace {
@@ -220,12 +224,18 @@ void MainFrame::openDocument(const std::string& docId)
         }
     try {
         wxBusyCursor busy;
+        const auto started = std::chrono::steady_clock::now();
         auto* editor = new EditorPanel(m_tabs, *m_session, docId);
         editor->onSaved = [this] {
             if (auto* o = overview())
                 o->reload();
         };
         m_tabs->AddPage(editor, editor->tabTitle(), true);
+        if (std::getenv("FPLAN_TIMING"))
+            std::fprintf(stderr, "fplan-desktop: editor for %s built in %lld ms\n", docId.c_str(),
+                         static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                    std::chrono::steady_clock::now() - started)
+                                                    .count()));
     } catch (const Error& e) {
         showError(this, e.what());
     }
