@@ -50,7 +50,8 @@ UnlockDialog::UnlockDialog(wxWindow* parent, UnlockPresenter presenter, const st
     m_ok = new wxButton(this, wxID_OK, m_presenter.needsRepeat() ? _("&Opret") : _("&Lås op"));
     m_ok->SetDefault();
     buttons->AddButton(m_ok);
-    buttons->AddButton(new wxButton(this, wxID_CANCEL, _("&Annuller")));
+    m_cancel = new wxButton(this, wxID_CANCEL, _("&Annuller"));
+    buttons->AddButton(m_cancel);
     buttons->Realize();
     sizer->Add(buttons, 0, wxEXPAND | wxALL, FromDIP(12));
     SetSizerAndFit(sizer);
@@ -58,6 +59,13 @@ UnlockDialog::UnlockDialog(wxWindow* parent, UnlockPresenter presenter, const st
     m_passphrase->SetFocus();
 
     m_ok->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { onOk(); });
+    // While the worker derives the key the dialog stays: the result must have somewhere to go.
+    Bind(wxEVT_CLOSE_WINDOW, [this](wxCloseEvent& e) {
+        if (m_working && e.CanVeto())
+            e.Veto();
+        else
+            e.Skip();
+    });
     m_passphrase->Bind(wxEVT_TEXT_ENTER, [this](wxCommandEvent&) {
         if (m_repeat)
             m_repeat->SetFocus();
@@ -119,7 +127,9 @@ void UnlockDialog::setBusy(bool busy)
         m_busy->Start();
     else
         m_busy->Stop();
+    m_working = busy;
     m_ok->Enable(!busy);
+    m_cancel->Enable(!busy);
     m_passphrase->Enable(!busy);
     if (m_repeat)
         m_repeat->Enable(!busy);

@@ -38,6 +38,8 @@ private:
     wxStaticText* m_message = nullptr;
     wxActivityIndicator* m_busy = nullptr;
     wxButton* m_ok = nullptr;
+    wxButton* m_cancel = nullptr;
+    bool m_working = false;
     std::shared_ptr<Store> m_store;
     std::chrono::steady_clock::time_point m_started;
     long long m_unlockMs = 0;
