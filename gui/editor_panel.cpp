@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "gui/accessibility.h"
 #include "gui/main_thread.h"
+#include "gui/preview_window.h"
 #include "gui/print_pdf.h"
 #include "gui/spellcheck.h"
 #include "gui/wx_util.h"
@@ -125,7 +126,9 @@ void EditorPanel::build()
     setAccessibleName(m_status, _("Gemt-status"));
     auto* changes = new wxButton(this, wxID_ANY, _("Vis æn&dringer …"));
     auto* finalizeButton = new wxButton(this, wxID_ANY, _("&Færdiggør …"));
+    auto* previewButton = new wxButton(this, wxID_ANY, _("Forhånds&vis"));
     auto* pdf = new wxButton(this, wxID_ANY, _("Åbn &PDF"));
+    top->Add(previewButton, 0, wxRIGHT, FromDIP(6));
     auto* print = new wxButton(this, wxID_ANY, _("&Udskriv …"));
     top->Add(pdf, 0, wxRIGHT, FromDIP(6));
     top->Add(print, 0, wxRIGHT, FromDIP(6));
@@ -166,6 +169,7 @@ void EditorPanel::build()
     changes->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { CallAfter([this] { showChanges(); }); });
     finalizeButton->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { CallAfter([this] { finalize(); }); });
     pdf->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { openPdf(); });
+    previewButton->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { preview(); });
     print->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { printPdf(); });
 }
 
@@ -712,6 +716,26 @@ void EditorPanel::openPdf()
         if (!wxLaunchDefaultApplication(toWx(file)))
             showError(this, format(tr("Intet program kan vise PDF-filen {0}."), {file}));
     });
+}
+
+void EditorPanel::preview()
+{
+    saveNow();
+    docgen::RenderDocument doc;
+    try {
+        doc = m_session.printable(m_docId, m_presenter->unchangedVersion());
+    } catch (const std::exception& e) {
+        showError(this, e.what());
+        return;
+    }
+    m_status->SetLabel(_("Laver forhåndsvisning …"));
+    const wxString title = toWx(m_presenter->spec().title + " – " + m_presenter->kase().title);
+    runInBackground(
+        this, [doc = std::move(doc)] { return makePreview(doc); },
+        [this, title](const Preview& pages) {
+            updateStatus();
+            (new PreviewWindow(this, title, pages))->Show();
+        });
 }
 
 void EditorPanel::printPdf()

@@ -35,6 +35,7 @@ public:
     void showChanges();
     void saveNow();
     void openPdf();
+    void preview();
     void printPdf();
 
     // After a save or a new version, so the case overview can show the new status.

@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "gui/editor_presenter.h"
 #include "gui/new_case_presenter.h"
+#include "gui/preview.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -89,4 +90,20 @@ TEST_F(SessionTest, RendersTheDraftAndAFinalisedVersionToPdf)
     EXPECT_EQ(0u, draft.bytes.rfind("%PDF-", 0));
     EXPECT_GE(draft.pageCount, 1u);
     EXPECT_THROW(m_session->printable(docId, 1), Error); // not finalised yet
+}
+
+TEST_F(SessionTest, ThePreviewHasThePagesThePdfHas)
+{
+    const std::string docId = m_session->documents().create(m_caseId, "opfoelgningsmoede");
+    const auto doc = m_session->printable(docId);
+    const Preview preview = makePreview(doc);
+    ASSERT_FALSE(preview.layout.pages.empty());
+    EXPECT_EQ(renderPdf(doc).pageCount, preview.layout.pages.size());
+    ASSERT_FALSE(preview.faces.empty());
+    EXPECT_FALSE(preview.faces[0].family.empty());
+    bool hasTitle = false;
+    for (const auto& item : preview.layout.pages[0].items)
+        if (const auto* text = std::get_if<docgen::TextItem>(&item))
+            hasTitle = hasTitle || text->text.find("Dagsorden") != std::string::npos;
+    EXPECT_TRUE(hasTitle);
 }
