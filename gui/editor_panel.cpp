@@ -207,10 +207,12 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const FormField& fi
             m_presenter->setValue(path, number ? numberFromText(typed) : Json(typed));
             edited(path);
         });
-        text->Bind(wxEVT_KILL_FOCUS, [this](wxFocusEvent& e) {
-            m_presenter->breakUndoGroup();
-            e.Skip();
-        });
+        // Arriving in or leaving a field starts a new undo step.
+        for (const auto type : {wxEVT_SET_FOCUS, wxEVT_KILL_FOCUS})
+            text->Bind(type, [this](wxFocusEvent& e) {
+                m_presenter->breakUndoGroup();
+                e.Skip();
+            });
         control = text;
         break;
     }

@@ -75,19 +75,21 @@ print("case list 'Sager': %d rows" % row_count(cases))
 def click_header(column):
     header = cases.queryTable().getColumnHeader(column)
     ext = header.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
-    pyatspi.Registry.generateMouseEvent(ext.x + ext.width // 2, ext.y + ext.height // 2, "b1c")
-    time.sleep(0.8)
+    x, y = ext.x + ext.width // 2, ext.y + ext.height // 2
+    pyatspi.Registry.generateMouseEvent(x, y, "abs")
+    time.sleep(0.3)
+    pyatspi.Registry.generateMouseEvent(x, y, "b1c")
 
 def first_journal():
     return cases.queryTable().getAccessibleAt(0, 1).name
 
 click_header(1)
-if first_journal() != "27.24.00-G01-1-26":
-    fail("sorted by journal number, the first row is %r" % first_journal())
+wait_for("the list sorted by journal number (first row %r)" % first_journal(),
+         lambda: first_journal() == "27.24.00-G01-1-26", 10)
 click_header(1)
-if first_journal() != "27.24.00-G01-9-26":
-    fail("sorted by journal number descending, the first row is %r" % first_journal())
+wait_for("the list sorted by journal number, descending", lambda: first_journal() == "27.24.00-G01-9-26", 10)
 click_header(0)
+wait_for("the list sorted by name again", lambda: cases.queryTable().getAccessibleAt(0, 0).name == "Familien Andersen", 10)
 print("sorting by a header click works")
 
 search = named(app, "Søg i sager", ("text", "entry"))
@@ -114,8 +116,13 @@ def ctrl(keycode):
     pyatspi.Registry.generateKeyboardEvent(37, None, pyatspi.KEY_RELEASE)
     time.sleep(0.5)
 
-search.queryComponent().grabFocus()
-place.queryComponent().grabFocus()
+def focus(node, what):
+    node.queryComponent().grabFocus()
+    wait_for(what + " to take the focus", lambda: node.getState().contains(pyatspi.STATE_FOCUSED), 5)
+
+focus(place, "'Sted'")
+focus(search, "the search field")
+focus(place, "'Sted'")
 place.queryEditableText().setTextContents("Rådhuset, mødelokale 2 og 3")
 ctrl(52)
 if place.queryText().getText(0, -1) != "Rådhuset, mødelokale 2":
@@ -139,4 +146,7 @@ with open(os.path.join(pdf_folder, pdf[0]), "rb") as f:
     if f.read(5) != b"%PDF-":
         fail(pdf[0] + " is not a PDF")
 print("Åbn PDF wrote " + pdf[0])
+named(app, "Forhåndsvis", ("push button",)).queryAction().doAction(0)
+wait_for("the preview window", lambda: named(app, "Forhåndsvisning"), 30)
+print("Forhåndsvis opened the preview")
 time.sleep(1.0)
