@@ -36,6 +36,16 @@ void setAccessibleName(wxWindow* window, const wxString& name)
     GtkWidget* connect = window->GetConnectWidget();
     if (connect && connect != widget)
         nameWidget(connect, utf8.data());
+    // Composite controls (the date picker is a combo with a text entry inside) carry the name
+    // down to the entry a screen reader lands in.
+    for (wxWindow* child : window->GetChildren()) {
+        GtkWidget* inner = child->GetHandle();
+        if (inner && GTK_IS_ENTRY(inner))
+            nameWidget(inner, utf8.data());
+        for (wxWindow* grandchild : child->GetChildren())
+            if (GtkWidget* entry = grandchild->GetHandle(); entry && GTK_IS_ENTRY(entry))
+                nameWidget(entry, utf8.data());
+    }
 #endif
 }
 

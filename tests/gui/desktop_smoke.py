@@ -104,6 +104,26 @@ agenda = wait_for("the case overview's 'Ny dagsorden' button", lambda: named(app
 agenda.queryAction().doAction(0)
 
 place = wait_for("the agenda editor's field 'Sted'", lambda: named(app, "Sted", ("text", "entry")))
+
+# Every control a screen reader user can reach has a name (gui/accessibility.h).
+INTERACTIVE = {"text", "password text", "combo box", "push button", "check box", "table", "tree table",
+               "list", "spin button", "toggle button", "radio button", "entry"}
+unnamed = []
+def collect_unnamed(node, path, depth=0):
+    if node is None or depth > 40:
+        return
+    try:
+        role = node.getRoleName()
+        if role in INTERACTIVE and not node.name:
+            unnamed.append(path + " > " + role)
+        for i in range(node.childCount):
+            collect_unnamed(node.getChildAtIndex(i), path + " > " + (node.name or role), depth + 1)
+    except Exception:
+        pass
+collect_unnamed(app, "fplan-desktop")
+if unnamed:
+    fail("controls without an accessible name:\n  " + "\n  ".join(unnamed))
+print("every control in the editor has an accessible name")
 place.queryEditableText().setTextContents("Rådhuset, mødelokale 2")
 typed = place.queryText().getText(0, -1)
 if typed != "Rådhuset, mødelokale 2":
