@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <set>
 
@@ -36,6 +38,17 @@ constexpr TypeName TypeNames[] = {
     {FieldType::Person, "person"},     {FieldType::TeamMember, "team_member"},
     {FieldType::Table, "table"},
 };
+
+// A decimal with a point whatever the process locale (the GUI runs in a Danish one); finite only.
+std::optional<double> parseDecimal(const std::string& text)
+{
+    double d = 0;
+    const char* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, d);
+    if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(d))
+        return std::nullopt;
+    return d;
+}
 
 class Reader {
 public:
@@ -96,9 +109,8 @@ public:
         const auto value = attr(node, attrName);
         if (!value)
             return std::nullopt;
-        char* end = nullptr;
-        const double d = std::strtod(value->c_str(), &end);
-        if (value->empty() || *end)
+        const auto d = parseDecimal(*value);
+        if (!d)
             fail(node, std::string(attrName) + "=\"" + *value + "\" is not a number");
         return d;
     }
@@ -292,11 +304,10 @@ public:
                 row[columnId] = value == "true";
                 break;
             case FieldType::Number: {
-                char* end = nullptr;
-                const double d = std::strtod(value.c_str(), &end);
-                if (value.empty() || *end)
+                const auto d = parseDecimal(value);
+                if (!d)
                     fail(c, "'" + value + "' is not a number");
-                row[columnId] = d;
+                row[columnId] = *d;
                 break;
             }
             default:

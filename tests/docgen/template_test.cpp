@@ -287,6 +287,20 @@ TEST(HostileTemplatesRuntime, SchemaCatchesWhatTheReaderDoesNotLookAt)
     EXPECT_NE(std::string::npos, message.find("colour")) << message;
 }
 
+TEST(HostileTemplatesRuntime, DecimalsDoNotDependOnTheLocale)
+{
+    TempDir dir;
+    const std::string text = "<template id=\"t\" version=\"1\" title=\"T\">\n<section id=\"a\" label=\"A\">\n"
+                             "<field id=\"x\" type=\"number\" label=\"X\" min=\"0.5\" max=\"37.5\"/>\n"
+                             "</section>\n</template>\n";
+    const Template t = parseTemplate(text, "t.xml", Schema);
+    EXPECT_EQ(0.5, *t.field("a.x")->min);
+    EXPECT_EQ(37.5, *t.field("a.x")->max);
+    std::string bad = text;
+    bad.replace(bad.find("37.5"), 4, "37,5");
+    EXPECT_THROW(parseTemplate(bad, "t.xml", Schema), Error);
+}
+
 TEST(HostileTemplatesRuntime, NonAsciiIdRefused)
 {
     TempDir dir;
