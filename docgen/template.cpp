@@ -320,6 +320,7 @@ public:
     Seed readSeed(const xmlNode* node, const Field& table) const
     {
         Seed seed;
+        seed.line = xmlGetLineNo(node);
         seed.templateId = required(node, "template");
         seed.table = required(node, "table");
         seed.link = required(node, "link");
@@ -687,7 +688,55 @@ Template TemplateRegistry::load(const std::string& templateId) const
 
 Template TemplateRegistry::loadFile(const fs::path& file) const
 {
-    return loadTemplateFile(file, schemaPath());
+    Template t = loadTemplateFile(file, schemaPath());
+    checkSeeds(t);
+    return t;
+}
+
+void TemplateRegistry::checkSeeds(const Template& tmpl) const
+{
+    for (const Field* table : tmpl.fields()) {
+        if (!table->seed)
+            continue;
+        const Seed& seed = *table->seed;
+        const std::string where = tmpl.file + ":" + std::to_string(seed.line) + ": ";
+        const fs::path sourceFile = m_dir / (seed.templateId + ".xml");
+        std::error_code ec;
+        if (!fs::exists(sourceFile, ec))
+            throw Error(ErrorCode::BadInput, where + "the seed names template '" + seed.templateId
+                                                 + "', which is not in " + m_dir.string());
+        const Template source = seed.templateId == tmpl.id ? tmpl : loadTemplateFile(sourceFile, schemaPath());
+        const Field* from = source.field(seed.table);
+        if (!from || from->type != FieldType::Table)
+            throw Error(ErrorCode::BadInput, where + "template '" + seed.templateId + "' has no table '" + seed.table + "'");
+        // Copied values must fit where they land: same type, and no choice the target lacks.
+        const auto compatible = [&](const Field& a, const Field& b) {
+            if (a.type != b.type)
+                return false;
+            for (const auto& c : a.choices)
+                if (!b.choice(c.id))
+                    return false;
+            return true;
+        };
+        for (const auto& m : seed.copies) {
+            const Field* a = from->column(m.from);
+            if (!a)
+                throw Error(ErrorCode::BadInput, where + "table '" + seed.table + "' of '" + seed.templateId
+                                                     + "' has no column '" + m.from + "'");
+            if (!compatible(*a, *table->column(m.to)))
+                throw Error(ErrorCode::BadInput, where + "column '" + m.from + "' does not fit column '" + m.to
+                                                     + "' (type or choices differ)");
+        }
+        for (const auto& m : seed.returns) {
+            const Field* b = from->column(m.to);
+            if (!b)
+                throw Error(ErrorCode::BadInput, where + "table '" + seed.table + "' of '" + seed.templateId
+                                                     + "' has no column '" + m.to + "'");
+            if (!compatible(*table->column(m.from), *b))
+                throw Error(ErrorCode::BadInput, where + "column '" + m.from + "' does not fit column '" + m.to
+                                                     + "' of '" + seed.templateId + "' (type or choices differ)");
+        }
+    }
 }
 
 } // namespace fplan::docgen

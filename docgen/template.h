@@ -37,6 +37,7 @@ struct Seed {
     std::string link;  // this table's column that holds the source row id
     std::vector<ColumnMap> copies;
     std::vector<ColumnMap> returns;
+    long line = 0;
 };
 
 struct Field {
@@ -128,6 +129,10 @@ public:
     Template loadFile(const std::filesystem::path& file) const;
 
 private:
+    // Seeds name another template's table and columns; they are checked against that template
+    // in this folder, so a renamed table is reported instead of seeding nothing.
+    void checkSeeds(const Template& tmpl) const;
+
     std::filesystem::path m_dir;
 };
 

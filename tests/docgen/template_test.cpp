@@ -287,6 +287,23 @@ TEST(HostileTemplatesRuntime, SchemaCatchesWhatTheReaderDoesNotLookAt)
     EXPECT_NE(std::string::npos, message.find("colour")) << message;
 }
 
+TEST(HostileTemplatesRuntime, SeedsAreCheckedAgainstTheSourceTemplate)
+{
+    const TemplateRegistry registry(TemplatesDir);
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"seed-unknown-source-column.xml", ":7: table 'faelles_maal.maal' of 'familieplan' has no column 'maalet'"},
+        {"seed-choices-differ.xml", ":10: column 'status' does not fit column 'status'"}};
+    for (const auto& [name, expected] : cases) {
+        try {
+            registry.loadFile(bad(name));
+            FAIL() << name << " was accepted";
+        } catch (const Error& e) {
+            EXPECT_EQ(ErrorCode::BadInput, e.code());
+            EXPECT_EQ(0u, std::string(e.what()).rfind(bad(name) + expected, 0)) << e.what();
+        }
+    }
+}
+
 TEST(HostileTemplatesRuntime, DecimalsDoNotDependOnTheLocale)
 {
     TempDir dir;
