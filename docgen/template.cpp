@@ -6,8 +6,6 @@
 
 #include <libxml/tree.h>
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>

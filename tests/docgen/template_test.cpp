@@ -63,12 +63,14 @@ TEST(Templates, EveryFieldTypeIsUsed)
 {
     const TemplateRegistry registry(TemplatesDir);
     std::set<FieldType> used;
-    for (const auto& id : registry.ids())
-        for (const Field* f : registry.load(id).fields()) {
+    for (const auto& id : registry.ids()) {
+        const Template t = registry.load(id); // fields() points into it: keep it alive
+        for (const Field* f : t.fields()) {
             used.insert(f->type);
             for (const auto& c : f->columns)
                 used.insert(c.type);
         }
+    }
     for (const char* name : {"text", "longtext", "date", "datetime", "number", "bool", "choice", "multichoice",
                              "person", "team_member", "table"})
         EXPECT_TRUE(used.count(*fieldTypeFromString(name))) << name;
