@@ -529,7 +529,7 @@ const Choice* Field::choice(const std::string& choiceId) const
     return nullptr;
 }
 
-std::vector<const Field*> Template::fields() const
+std::vector<const Field*> Template::fields() const&
 {
     std::vector<const Field*> out;
     for (const auto& s : sections)
@@ -537,7 +537,7 @@ std::vector<const Field*> Template::fields() const
     return out;
 }
 
-std::vector<const Section*> Template::allSections() const
+std::vector<const Section*> Template::allSections() const&
 {
     std::vector<const Section*> out;
     for (const auto& s : sections)
@@ -545,7 +545,7 @@ std::vector<const Section*> Template::allSections() const
     return out;
 }
 
-const Field* Template::field(const std::string& path) const
+const Field* Template::field(const std::string& path) const&
 {
     for (const Field* f : fields())
         if (f->path == path)

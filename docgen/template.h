@@ -91,10 +91,14 @@ struct Template {
     std::string file;
     std::vector<Section> sections;
 
-    // Every field and table, depth first in document order.
-    std::vector<const Field*> fields() const;
-    std::vector<const Section*> allSections() const;
-    const Field* field(const std::string& path) const;
+    // Every field and table, depth first in document order. The pointers point into this
+    // template, so the calls are refused on a temporary.
+    std::vector<const Field*> fields() const&;
+    std::vector<const Field*> fields() const&& = delete;
+    std::vector<const Section*> allSections() const&;
+    std::vector<const Section*> allSections() const&& = delete;
+    const Field* field(const std::string& path) const&;
+    const Field* field(const std::string& path) const&& = delete;
     // Which paths are tables and which text merges three-way (for core's opsForValues).
     FieldKinds fieldKinds() const;
 };
