@@ -63,12 +63,14 @@ TEST(Templates, EveryFieldTypeIsUsed)
 {
     const TemplateRegistry registry(TemplatesDir);
     std::set<FieldType> used;
-    for (const auto& id : registry.ids())
-        for (const Field* f : registry.load(id).fields()) {
+    for (const auto& id : registry.ids()) {
+        const Template t = registry.load(id); // fields() points into it: keep it alive
+        for (const Field* f : t.fields()) {
             used.insert(f->type);
             for (const auto& c : f->columns)
                 used.insert(c.type);
         }
+    }
     for (const char* name : {"text", "longtext", "date", "datetime", "number", "bool", "choice", "multichoice",
                              "person", "team_member", "table"})
         EXPECT_TRUE(used.count(*fieldTypeFromString(name))) << name;
@@ -285,6 +287,37 @@ TEST(HostileTemplatesRuntime, SchemaCatchesWhatTheReaderDoesNotLookAt)
     const std::string message = loadError(dir / "t.xml");
     EXPECT_EQ(0u, message.rfind((dir / "t.xml").string() + ":3: ", 0)) << message;
     EXPECT_NE(std::string::npos, message.find("colour")) << message;
+}
+
+TEST(HostileTemplatesRuntime, SeedsAreCheckedAgainstTheSourceTemplate)
+{
+    const TemplateRegistry registry(TemplatesDir);
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"seed-unknown-source-column.xml", ":7: table 'faelles_maal.maal' of 'familieplan' has no column 'maalet'"},
+        {"seed-choices-differ.xml", ":10: column 'status' does not fit column 'status'"}};
+    for (const auto& [name, expected] : cases) {
+        try {
+            registry.loadFile(bad(name));
+            FAIL() << name << " was accepted";
+        } catch (const Error& e) {
+            EXPECT_EQ(ErrorCode::BadInput, e.code());
+            EXPECT_EQ(0u, std::string(e.what()).rfind(bad(name) + expected, 0)) << e.what();
+        }
+    }
+}
+
+TEST(HostileTemplatesRuntime, DecimalsDoNotDependOnTheLocale)
+{
+    TempDir dir;
+    const std::string text = "<template id=\"t\" version=\"1\" title=\"T\">\n<section id=\"a\" label=\"A\">\n"
+                             "<field id=\"x\" type=\"number\" label=\"X\" min=\"0.5\" max=\"37.5\"/>\n"
+                             "</section>\n</template>\n";
+    const Template t = parseTemplate(text, "t.xml", Schema);
+    EXPECT_EQ(0.5, *t.field("a.x")->min);
+    EXPECT_EQ(37.5, *t.field("a.x")->max);
+    std::string bad = text;
+    bad.replace(bad.find("37.5"), 4, "37,5");
+    EXPECT_THROW(parseTemplate(bad, "t.xml", Schema), Error);
 }
 
 TEST(HostileTemplatesRuntime, NonAsciiIdRefused)
