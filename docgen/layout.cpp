@@ -367,7 +367,10 @@ private:
                 moved = true;
                 continue;
             }
-            const std::size_t take = std::max<std::size_t>(1, std::min(fit, remaining));
+            std::size_t take = std::max<std::size_t>(1, std::min(fit, remaining));
+            // No widow: one line alone at the top of the next page reads as a mistake.
+            if (remaining - take == 1 && take > opt.minLines)
+                --take;
             drawChunk(cells, done, done + take, opt);
             done += take;
             if (done < total) {

@@ -289,3 +289,19 @@ TEST(SystemFonts, AdvancesAreExactFontUnits)
     const int face = fonts.faceFor(FontStyle::Regular, U' ');
     EXPECT_NEAR(651.0 * 1000.0 / 2048.0, fonts.advance(face, U' '), 1e-6); // DejaVu Sans space
 }
+
+TEST(Layout, ParagraphLeavesNeitherOrphanNorWidow)
+{
+    FixedMetrics fonts;
+    for (int n = 300; n < 1200; n += 13) {
+        RenderDocument doc;
+        doc.blocks.emplace_back(Paragraph{words(n)});
+        const auto r = layoutDocument(doc, fonts);
+        for (std::size_t p = 0; p < r.pages.size(); ++p) {
+            const auto lines = pageTexts(r.pages[p], Role::Body);
+            if (r.pages.size() > 1) {
+                EXPECT_GE(lines.size(), 2u) << n << " words, page " << p + 1;
+            }
+        }
+    }
+}
