@@ -305,3 +305,18 @@ TEST(Layout, ParagraphLeavesNeitherOrphanNorWidow)
         }
     }
 }
+
+TEST(Layout, SoftHyphenBreaksAWordVisiblyAndIsOtherwiseInvisible)
+{
+    FixedMetrics fonts; // 5 pt per letter at 10 pt
+    RenderDocument doc;
+    doc.blocks.emplace_back(Paragraph{"Opfølgnings\u00ADstatus"});
+    auto r = layoutDocument(doc, fonts);
+    EXPECT_EQ(std::vector<std::string>{"Opfølgningsstatus"}, pageTexts(r.pages[0], Role::Body));
+    Table t; // a column narrower than the whole word, wider than its parts
+    t.columns = {{"Opfølgnings\u00ADstatus", 1}, {"B", 9}};
+    t.rows.push_back({"x", words(200)});
+    doc.blocks = {t};
+    r = layoutDocument(doc, fonts);
+    EXPECT_EQ((std::vector<std::string>{"Opfølgnings-", "status", "B"}), pageTexts(r.pages[0], Role::TableHeader));
+}
