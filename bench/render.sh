@@ -23,9 +23,7 @@ if ((${#missing[@]} > 0)); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Warnings are the test build's business (scripts/test builds with -Werror); a benchmark only
-# needs an optimised binary.
-cmake --preset release -DFPLAN_WERROR=OFF >/dev/null
+cmake --preset release >/dev/null
 cmake --build --preset release -j2 --target bench_render >/dev/null
 bench=build/release/bench/bench_render
 

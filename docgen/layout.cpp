@@ -16,6 +16,7 @@ namespace fplan::docgen {
 namespace {
 
 constexpr double LineFactor = 1.32;
+constexpr char32_t SoftHyphen = 0xAD;
 constexpr double Epsilon = 0.01;
 
 const Color Ink{0.10, 0.10, 0.12};
@@ -224,9 +225,14 @@ private:
             char32_t cp = utf8::next(text, pos);
             if (cp == '\t')
                 cp = ' ';
-            if (cp == '\r' || (cp < 0x20 && cp != '\n') || (cp >= 0x7F && cp < 0xA0) || cp == 0xAD ||
-                cp == 0x200B || cp == 0xFEFF)
+            if (cp == '\r' || (cp < 0x20 && cp != '\n') || (cp >= 0x7F && cp < 0xA0) || cp == 0x200B || cp == 0xFEFF)
                 continue; // control characters and invisible marks have no place on paper
+            if (cp == SoftHyphen) {
+                // A place to break a long word ("Opfølgnings\u00ADstatus"); carries the hyphen's width.
+                const int hyphenFace = m_fonts.faceFor(style, '-');
+                glyphs.push_back({cp, hyphenFace, m_fonts.advance(hyphenFace, '-')});
+                continue;
+            }
             if (cp == '\n') {
                 glyphs.push_back({cp, -1, 0});
                 continue;
@@ -246,14 +252,24 @@ private:
         return glyphs;
     }
 
-    Line makeLine(const std::vector<Glyph>& glyphs, std::size_t from, std::size_t to, double size)
+    // The glyphs [from, to) as runs of one face each; `hyphenAt` is a soft hyphen the line ends at.
+    Line makeLine(const std::vector<Glyph>& glyphs, std::size_t from, std::size_t to, double size,
+                  const Glyph* hyphenAt = nullptr)
     {
         while (to > from && glyphs[to - 1].cp == ' ')
             --to;
         Line line;
         double x = 0;
-        for (std::size_t i = from; i < to; ++i) {
-            const Glyph& g = glyphs[i];
+        for (std::size_t i = from; i <= to; ++i) {
+            Glyph g;
+            if (i < to)
+                g = glyphs[i];
+            else if (hyphenAt)
+                g = Glyph{'-', hyphenAt->face, hyphenAt->advance};
+            else
+                break;
+            if (g.cp == SoftHyphen)
+                continue; // not broken here: invisible
             const double w = g.advance * size / 1000.0;
             if (line.runs.empty() || line.runs.back().face != g.face)
                 line.runs.push_back(Run{g.face, {}, x, 0});
@@ -274,7 +290,7 @@ private:
         std::size_t start = 0;
         double width = 0;
         double widthAfterSpace = 0;
-        std::size_t lastSpace = std::string::npos;
+        std::size_t lastSpace = std::string::npos; // the last place to break: a space or a soft hyphen
         for (std::size_t i = 0; i < glyphs.size(); ++i) {
             const Glyph& g = glyphs[i];
             if (g.cp == '\n') {
@@ -285,6 +301,13 @@ private:
                 continue;
             }
             const double w = g.advance * size / 1000.0;
+            if (g.cp == SoftHyphen) {
+                if (width + w <= maxWidth + Epsilon) { // the hyphen itself must fit
+                    lastSpace = i;
+                    widthAfterSpace = 0;
+                }
+                continue;
+            }
             if (g.cp == ' ') {
                 // "01.03.2026 – 31.12.2026": a dash never starts a line.
                 const bool glued = i + 1 < glyphs.size() && (glyphs[i + 1].cp == 0x2013 || glyphs[i + 1].cp == 0x2014);
@@ -296,7 +319,8 @@ private:
             }
             while (width + w > maxWidth + Epsilon && i > start) {
                 if (lastSpace != std::string::npos && lastSpace >= start) {
-                    lines.push_back(makeLine(glyphs, start, lastSpace, size));
+                    const bool hyphen = glyphs[lastSpace].cp == SoftHyphen;
+                    lines.push_back(makeLine(glyphs, start, lastSpace, size, hyphen ? &glyphs[lastSpace] : nullptr));
                     start = lastSpace + 1;
                     width = widthAfterSpace;
                     lastSpace = std::string::npos;
@@ -367,7 +391,10 @@ private:
                 moved = true;
                 continue;
             }
-            const std::size_t take = std::max<std::size_t>(1, std::min(fit, remaining));
+            std::size_t take = std::max<std::size_t>(1, std::min(fit, remaining));
+            // No widow: one line alone at the top of the next page reads as a mistake.
+            if (remaining - take == 1 && take > opt.minLines)
+                --take;
             drawChunk(cells, done, done + take, opt);
             done += take;
             if (done < total) {
@@ -581,6 +608,11 @@ private:
         for (std::size_t i = 0; i < glyphs.size(); ++i) {
             const Glyph& g = glyphs[i];
             const bool glued = g.cp == ' ' && i + 1 < glyphs.size() && (glyphs[i + 1].cp == 0x2013 || glyphs[i + 1].cp == 0x2014);
+            if (g.cp == SoftHyphen) {
+                longest = std::max(longest, current + g.advance * style.size / 1000.0);
+                current = 0;
+                continue;
+            }
             if ((g.cp == ' ' && !glued) || g.cp == '\n') {
                 current = 0;
                 continue;

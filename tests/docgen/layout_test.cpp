@@ -289,3 +289,34 @@ TEST(SystemFonts, AdvancesAreExactFontUnits)
     const int face = fonts.faceFor(FontStyle::Regular, U' ');
     EXPECT_NEAR(651.0 * 1000.0 / 2048.0, fonts.advance(face, U' '), 1e-6); // DejaVu Sans space
 }
+
+TEST(Layout, ParagraphLeavesNeitherOrphanNorWidow)
+{
+    FixedMetrics fonts;
+    for (int n = 300; n < 1200; n += 13) {
+        RenderDocument doc;
+        doc.blocks.emplace_back(Paragraph{words(n)});
+        const auto r = layoutDocument(doc, fonts);
+        for (std::size_t p = 0; p < r.pages.size(); ++p) {
+            const auto lines = pageTexts(r.pages[p], Role::Body);
+            if (r.pages.size() > 1) {
+                EXPECT_GE(lines.size(), 2u) << n << " words, page " << p + 1;
+            }
+        }
+    }
+}
+
+TEST(Layout, SoftHyphenBreaksAWordVisiblyAndIsOtherwiseInvisible)
+{
+    FixedMetrics fonts; // 5 pt per letter at 10 pt
+    RenderDocument doc;
+    doc.blocks.emplace_back(Paragraph{"Opfølgnings\u00ADstatus"});
+    auto r = layoutDocument(doc, fonts);
+    EXPECT_EQ(std::vector<std::string>{"Opfølgningsstatus"}, pageTexts(r.pages[0], Role::Body));
+    Table t; // a column narrower than the whole word, wider than its parts
+    t.columns = {{"Opfølgnings\u00ADstatus", 1}, {"B", 9}};
+    t.rows.push_back({"x", words(200)});
+    doc.blocks = {t};
+    r = layoutDocument(doc, fonts);
+    EXPECT_EQ((std::vector<std::string>{"Opfølgnings-", "status", "B"}), pageTexts(r.pages[0], Role::TableHeader));
+}
