@@ -16,6 +16,7 @@
 #include <wx/uilocale.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
@@ -59,6 +60,16 @@ void setUpTranslations(const wxString& language)
                                     : nullptr;
         return found ? std::string(found->utf8_str()) : std::string(source);
     });
+}
+
+// SIGTERM (logout, shutdown, `kill`) closes the windows the normal way, so open editors save.
+// wx calls this on the main thread, not inside the signal.
+void closeOnTerminate(int)
+{
+    if (wxWindow* top = wxTheApp->GetTopWindow())
+        top->Close(true);
+    else
+        wxTheApp->ExitMainLoop();
 }
 
 } // namespace
@@ -139,6 +150,10 @@ bool App::OnInit()
             openCase = doc->caseId;
     auto* frame = new MainFrame(std::move(session));
     frame->Show();
+    SetTopWindow(frame);
+#ifdef __UNIX__
+    SetSignalHandler(SIGTERM, closeOnTerminate);
+#endif
     if (!openCase.empty())
         frame->openCase(openCase);
     if (!m_openDocument.empty())

@@ -169,4 +169,7 @@ print("Åbn PDF wrote " + pdf[0])
 named(app, "Forhåndsvis", ("push button",)).queryAction().doAction(0)
 wait_for("the preview window", lambda: named(app, "Forhåndsvisning"), 30)
 print("Forhåndsvis opened the preview")
-time.sleep(1.0)
+
+# Typed just before the program is stopped (SIGTERM, as at logout): it must still be saved.
+place.queryEditableText().setTextContents("Rådhuset, mødelokale 2 (stue)")
+

@@ -55,13 +55,19 @@ if (( colours < 50 )); then
 fi
 [[ -n "$shots" ]] && cp "$shot" "$shots/smoke-editor.png"
 
-# The autosave has had time to run; what was typed must now be in the store.
-kill "$app"; wait "$app" 2>/dev/null || true
+# SIGTERM (as at logout) closes the window the normal way: the edit typed last is saved too.
+kill -TERM "$app"
+for _ in $(seq 50); do kill -0 "$app" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$app" 2>/dev/null; then
+  echo "FAIL: fplan-desktop did not end on SIGTERM" >&2
+  exit 1
+fi
 app=""
-if ! "$make_store" --dump "$work/sager.fplan" | grep -q "Rådhuset, mødelokale 2"; then
+if ! "$make_store" --dump "$work/sager.fplan" | grep -q "Rådhuset, mødelokale 2 (stue)"; then
   echo "FAIL: the text typed into 'Sted' is not in the store" >&2
   "$make_store" --dump "$work/sager.fplan" | grep opfoelgningsmoede >&2 || true
   exit 1
 fi
+echo "the text typed into 'Sted' is in the store"
 grep "usable after" "$work/app.log" || true
 echo "desktop smoke test passed"
