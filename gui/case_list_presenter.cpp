@@ -33,6 +33,38 @@ std::string danishSortKey(const std::string& text)
     return key;
 }
 
+bool naturalLess(const std::string& a, const std::string& b)
+{
+    auto digit = [](char c) { return c >= '0' && c <= '9'; };
+    std::size_t i = 0, j = 0;
+    while (i < a.size() && j < b.size()) {
+        if (digit(a[i]) && digit(b[j])) {
+            std::size_t ei = i, ej = j;
+            while (ei < a.size() && digit(a[ei]))
+                ++ei;
+            while (ej < b.size() && digit(b[ej]))
+                ++ej;
+            std::size_t si = i, sj = j; // leading zeros do not count
+            while (si + 1 < ei && a[si] == '0')
+                ++si;
+            while (sj + 1 < ej && b[sj] == '0')
+                ++sj;
+            if (ei - si != ej - sj)
+                return ei - si < ej - sj;
+            if (const int c = a.compare(si, ei - si, b, sj, ej - sj); c != 0)
+                return c < 0;
+            i = ei;
+            j = ej;
+            continue;
+        }
+        if (a[i] != b[j])
+            return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[j]);
+        ++i;
+        ++j;
+    }
+    return a.size() - i < b.size() - j;
+}
+
 bool caseMatches(const CaseSummary& summary, const std::string& query)
 {
     std::istringstream words(searchKey(query));
@@ -123,7 +155,7 @@ void CaseListPresenter::refresh()
     }
     std::stable_sort(m_visible.begin(), m_visible.end(), [&](std::size_t a, std::size_t b) {
         if (keys[a] != keys[b])
-            return m_ascending ? keys[a] < keys[b] : keys[b] < keys[a];
+            return m_ascending ? naturalLess(keys[a], keys[b]) : naturalLess(keys[b], keys[a]);
         return m_cases[a].id < m_cases[b].id;
     });
 }

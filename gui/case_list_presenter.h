@@ -47,5 +47,7 @@ private:
 bool caseMatches(const CaseSummary& summary, const std::string& query);
 // A key that sorts Danish text in Danish order (lower case, æ ø å last).
 std::string danishSortKey(const std::string& text);
+// Compares sort keys with runs of digits by their value, so "G01-9-26" comes before "G01-10-26".
+bool naturalLess(const std::string& a, const std::string& b);
 
 } // namespace fplan::gui

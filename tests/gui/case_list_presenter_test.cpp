@@ -72,3 +72,24 @@ TEST(CaseListPresenter, FindsACaseByIdAmongVisibleRows)
     EXPECT_EQ(-1, p.indexOf("c1"));
     EXPECT_EQ(0, p.indexOf("c2"));
 }
+
+TEST(CaseListPresenter, NumbersInJournalNumbersAndNamesSortByValue)
+{
+    EXPECT_TRUE(naturalLess("27.24.00-g01-9-26", "27.24.00-g01-10-26"));
+    EXPECT_FALSE(naturalLess("27.24.00-g01-10-26", "27.24.00-g01-9-26"));
+    EXPECT_TRUE(naturalLess("familien holm 2", "familien holm 10"));
+    EXPECT_TRUE(naturalLess("sag 007", "sag 8"));
+    EXPECT_TRUE(naturalLess("familien holm", "familien holm 2"));
+    EXPECT_FALSE(naturalLess("abc", "abc"));
+
+    CaseListPresenter p;
+    p.setCases({summary("a", "Familien Holm 10", "27.24.00-G01-10-26", "", ""),
+                summary("b", "Familien Holm 9", "27.24.00-G01-9-26", "", ""),
+                summary("c", "Familien Holm", "27.24.00-G01-100-26", "", "")});
+    EXPECT_EQ("c", p.row(0).id);
+    EXPECT_EQ("b", p.row(1).id);
+    p.sortBy(CaseColumn::JournalNumber);
+    EXPECT_EQ("b", p.row(0).id);
+    EXPECT_EQ("a", p.row(1).id);
+    EXPECT_EQ("c", p.row(2).id);
+}
