@@ -150,7 +150,13 @@ void CaseOverviewPanel::changeCoordinator()
     setAccessibleName(reason, _("Hvorfor"));
     form->Add(reason, 1, wxEXPAND);
     sizer->Add(form, 0, wxEXPAND | wxALL, FromDIP(12));
-    sizer->Add(dialog.CreateStdDialogButtonSizer(wxOK | wxCANCEL), 0, wxEXPAND | wxALL, FromDIP(12));
+    auto* buttons = new wxStdDialogButtonSizer();
+    auto* ok = new wxButton(&dialog, wxID_OK, _("&Skift tovholder"));
+    ok->SetDefault();
+    buttons->AddButton(ok);
+    buttons->AddButton(new wxButton(&dialog, wxID_CANCEL, _("&Annuller")));
+    buttons->Realize();
+    sizer->Add(buttons, 0, wxEXPAND | wxALL, FromDIP(12));
     dialog.SetSizerAndFit(sizer);
     if (ids.empty()) {
         showError(this, tr("Tilføj først en anden fagperson til familieteamet."));

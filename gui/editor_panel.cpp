@@ -621,31 +621,63 @@ void EditorPanel::finalize()
 void EditorPanel::showChanges()
 {
     saveNow();
-    const auto& versions = m_presenter->versions();
-    const int from = versions.empty() ? 0 : versions.back().number;
-    const auto lines = m_presenter->diff(from, -1);
-    wxDialog dialog(this, wxID_ANY,
-                    from == 0 ? _("Indhold i kladden") : toWx(format(tr("Ændringer siden version {0}"), {std::to_string(from)})),
-                    wxDefaultPosition, FromDIP(wxSize(760, 420)), wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER);
+    // What can be compared: the empty document, each finalised version, the draft.
+    std::vector<std::pair<int, wxString>> points{{0, _("Tomt dokument")}};
+    for (const auto& v : m_presenter->versions())
+        points.emplace_back(v.number, toWx(format(tr("Version {0}"), {std::to_string(v.number)})));
+    points.emplace_back(-1, _("Kladden nu"));
+    wxArrayString labels;
+    for (const auto& p : points)
+        labels.Add(p.second);
+
+    wxDialog dialog(this, wxID_ANY, _("Ændringer"), wxDefaultPosition, FromDIP(wxSize(780, 460)),
+                    wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER);
     auto* sizer = new wxBoxSizer(wxVERTICAL);
+    auto* pick = new wxBoxSizer(wxHORIZONTAL);
+    pick->Add(new wxStaticText(&dialog, wxID_ANY, _("&Fra:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(6));
+    auto* from = new wxChoice(&dialog, wxID_ANY, wxDefaultPosition, wxDefaultSize, labels);
+    setAccessibleName(from, _("Sammenlign fra"));
+    pick->Add(from, 0, wxRIGHT, FromDIP(12));
+    pick->Add(new wxStaticText(&dialog, wxID_ANY, _("&Til:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(6));
+    auto* to = new wxChoice(&dialog, wxID_ANY, wxDefaultPosition, wxDefaultSize, labels);
+    setAccessibleName(to, _("Sammenlign til"));
+    pick->Add(to, 0);
+    sizer->Add(pick, 0, wxALL, FromDIP(8));
     auto* list = new wxDataViewListCtrl(&dialog, wxID_ANY);
     list->AppendTextColumn(_("Felt"), wxDATAVIEW_CELL_INERT, FromDIP(240));
     list->AppendTextColumn(_("Før"), wxDATAVIEW_CELL_INERT, FromDIP(240));
     list->AppendTextColumn(_("Nu"), wxDATAVIEW_CELL_INERT, FromDIP(240));
     setAccessibleName(list, _("Ændringer"));
-    for (const auto& l : lines) {
-        wxVector<wxVariant> row;
-        row.push_back(toWx(l.label));
-        row.push_back(toWx(l.before));
-        row.push_back(toWx(l.after));
-        list->AppendItem(row);
-    }
-    if (lines.empty())
-        sizer->Add(new wxStaticText(&dialog, wxID_ANY, _("Ingen ændringer.")), 0, wxALL, FromDIP(12));
-    sizer->Add(list, 1, wxEXPAND | wxALL, FromDIP(8));
-    sizer->Add(dialog.CreateStdDialogButtonSizer(wxCLOSE), 0, wxEXPAND | wxALL, FromDIP(8));
+    sizer->Add(list, 1, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(8));
+    auto* none = new wxStaticText(&dialog, wxID_ANY, _("Ingen ændringer."));
+    sizer->Add(none, 0, wxALL, FromDIP(8));
+    auto* buttons = new wxStdDialogButtonSizer();
+    buttons->AddButton(new wxButton(&dialog, wxID_CLOSE, _("&Luk"))); // wx's stock label would be English
+    buttons->Realize();
+    sizer->Add(buttons, 0, wxEXPAND | wxALL, FromDIP(8));
     dialog.SetSizer(sizer);
     dialog.SetEscapeId(wxID_CLOSE);
+
+    auto fill = [this, &points, from, to, list, none, &dialog] {
+        list->DeleteAllItems();
+        const auto lines = m_presenter->diff(points[static_cast<std::size_t>(from->GetSelection())].first,
+                                             points[static_cast<std::size_t>(to->GetSelection())].first);
+        for (const auto& l : lines) {
+            wxVector<wxVariant> row;
+            row.push_back(toWx(l.label));
+            row.push_back(toWx(l.before));
+            row.push_back(toWx(l.after));
+            list->AppendItem(row);
+        }
+        none->Show(lines.empty());
+        dialog.Layout();
+    };
+    // Default: the latest version (or the empty document) against the draft.
+    from->SetSelection(static_cast<int>(points.size()) - 2);
+    to->SetSelection(static_cast<int>(points.size()) - 1);
+    fill();
+    from->Bind(wxEVT_CHOICE, [fill](wxCommandEvent&) { fill(); });
+    to->Bind(wxEVT_CHOICE, [fill](wxCommandEvent&) { fill(); });
     dialog.ShowModal();
 }
 
