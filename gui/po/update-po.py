@@ -12,6 +12,7 @@ subprocess.run(["xgettext", "--from-code=UTF-8", "--language=C++", "--keyword=_"
                 "-o", "gui/po/fplan-desktop.pot"] + sources, check=True)
 subprocess.run(["msgmerge", "--quiet", "--update", "--no-wrap", "--backup=none",
                 "gui/po/en.po", "gui/po/fplan-desktop.pot"], check=True)
+subprocess.run(["msgattrib", "--no-obsolete", "--no-wrap", "-o", "gui/po/en.po", "gui/po/en.po"], check=True)
 # Danish: the source text is the translation (existing header kept).
 subprocess.run(["msgen", "--no-wrap", "-o", "gui/po/da.new.po", "gui/po/fplan-desktop.pot"], check=True)
 subprocess.run(["msgmerge", "--quiet", "--no-wrap", "--no-fuzzy-matching", "-o", "gui/po/da.po",
