@@ -306,6 +306,19 @@ std::string EditorPresenter::displayText(const FormField& field, const Json& v) 
     }
     case FieldKind::Table:
         return format(tr("{0} rækker"), {std::to_string(v.size())});
+    case FieldKind::Date:
+        // Danish reading order; a value that is not a date is shown as typed.
+        if (v.is_string() && realDate(v.get<std::string>())) {
+            const auto& d = v.get_ref<const std::string&>();
+            return d.substr(8, 2) + "." + d.substr(5, 2) + "." + d.substr(0, 4);
+        }
+        break;
+    case FieldKind::DateTime:
+        if (v.is_string() && realDateTime(v.get<std::string>())) {
+            const auto& d = v.get_ref<const std::string&>();
+            return format(tr("{0} kl. {1}"), {d.substr(8, 2) + "." + d.substr(5, 2) + "." + d.substr(0, 4), d.substr(11, 5)});
+        }
+        break;
     default:
         break;
     }

@@ -201,8 +201,8 @@ TEST_F(EditorTest, FinaliseListsWhatIsMissingFirst)
     const auto lines = e->diff(1, -1);
     ASSERT_EQ(2u, lines.size());
     EXPECT_EQ("Om planen › Planens dato", lines[0].label);
-    EXPECT_EQ("2026-03-12", lines[0].before);
-    EXPECT_EQ("2026-05-01", lines[0].after);
+    EXPECT_EQ("12.03.2026", lines[0].before); // dates read the Danish way
+    EXPECT_EQ("01.05.2026", lines[0].after);
     EXPECT_EQ("Familiens fælles mål › Sigt", lines[1].label);
     EXPECT_EQ("Kort sigt", lines[1].after);
     EXPECT_EQ(2, e->finalize());
