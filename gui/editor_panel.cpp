@@ -410,6 +410,10 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const FormField& fi
                 }
                 const std::string shown = column.kind == FieldKind::Number ? numberText(v) : m_presenter->displayText(column, v);
                 grid->SetCellValue(r, static_cast<int>(c), toWx(shown));
+                // A value that does not fit its column is tinted; the line under the table says why.
+                const bool wrong = !validateValue(column, v, choicesOf(column)).empty();
+                grid->SetCellBackgroundColour(r, static_cast<int>(c),
+                                              wrong ? wxColour(0xFF, 0xDD, 0xDD) : grid->GetDefaultCellBackgroundColour());
             }
         grid->AutoSizeRows(false);
         int height = grid->GetColLabelSize() + FromDIP(4);
@@ -436,6 +440,9 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const FormField& fi
         }
         m_presenter->setCell(path, static_cast<std::size_t>(r), column.path, v);
         m_presenter->breakUndoGroup(); // a grid cell is committed whole
+        const Json stored = m_presenter->cell(path, static_cast<std::size_t>(r), column.path);
+        const bool wrong = !validateValue(column, stored, choicesOf(column)).empty();
+        grid->SetCellBackgroundColour(r, e.GetCol(), wrong ? wxColour(0xFF, 0xDD, 0xDD) : grid->GetDefaultCellBackgroundColour());
         edited(path);
     });
 
