@@ -23,12 +23,6 @@
 
 namespace fplan::gui {
 
-std::atomic<int>& runningBackgroundTasks()
-{
-    static std::atomic<int> count{0};
-    return count;
-}
-
 namespace {
 
 using Clock = std::chrono::steady_clock;
