@@ -70,11 +70,18 @@ int runDocFill(const Args& args, std::ostream&)
 
 int runDocShow(const Args& args, std::ostream& out)
 {
-    args.expectWords(1, "doc show DOC_ID [--json]");
+    args.expectWords(1, "doc show DOC_ID [--json] [--version N]");
     const auto templates = templateRegistry(args);
     Store store = openStore(args);
     Documents docs(store, templates, currentAuthor(store));
-    const Json shown = docs.show(args.word(0, "DOC_ID"));
+    Json shown = docs.show(args.word(0, "DOC_ID"));
+    if (const auto version = args.option("version")) {
+        // A finalised version's values instead of the draft's.
+        const int n = versionNumber(*version, "--version");
+        shown["values"] = docs.values(args.word(0, "DOC_ID"), n);
+        if (n != docgen::DraftVersion)
+            shown["version"] = n;
+    }
     if (args.flag("json")) {
         out << shown.dump(2) << "\n";
         return 0;
@@ -159,7 +166,8 @@ void registerDocCommands(CommandTable& table)
 {
     table.add({"doc new", "doc new CASE_ID TEMPLATE_ID", "a new draft; prints the document id", {}, runDocNew});
     table.add({"doc fill", "doc fill DOC_ID VALUES.json", "values keyed by field path; all or nothing", {}, runDocFill});
-    table.add({"doc show", "doc show DOC_ID [--json]", "values, conflicts, versions", {}, runDocShow});
+    table.add({"doc show", "doc show DOC_ID [--json] [--version N]", "values (of the draft or version N), conflicts, versions",
+               {}, runDocShow});
     table.add({"doc finalize", "doc finalize DOC_ID", "freezes the draft as version n, prints n", {}, runDocFinalize});
     table.add({"doc diff", "doc diff DOC_ID N M [--json]", "field-by-field changes from version N to M ('draft' for the draft)",
                {}, runDocDiff});

@@ -246,10 +246,23 @@ Json Documents::versionValues(const DocumentState& state, const std::string& doc
     return versions[static_cast<std::size_t>(version) - 1].values;
 }
 
+Json Documents::values(const std::string& docId, int version) const
+{
+    info(docId);
+    return versionValues(m_store.documentState(docId), docId, version);
+}
+
 std::vector<FieldChange> Documents::diff(const std::string& docId, int from, int to) const
 {
     const DocumentInfo doc = info(docId);
-    const Template tmpl = templateOf(doc);
+    // Without its template (removed from this installation) the diff still works, without labels.
+    Template tmpl;
+    try {
+        tmpl = templateOf(doc);
+    } catch (const Error& e) {
+        if (e.code() != ErrorCode::NotFound)
+            throw;
+    }
     const DocumentState state = m_store.documentState(docId);
     const Json before = versionValues(state, docId, from);
     const Json after = versionValues(state, docId, to);

@@ -44,6 +44,9 @@ public:
     // while a required field is empty or a conflict is open, naming each.
     int finalize(const std::string& docId);
     std::vector<FieldChange> diff(const std::string& docId, int from, int to) const;
+    // The values of version `version` (1, 2, ...) or of the draft (DraftVersion), as `doc fill`
+    // takes them; fields the template no longer has are included. Error(NotFound) for no such version.
+    Json values(const std::string& docId, int version) const;
     // Starts the next version's draft from the latest finalised version, with the changes agreed
     // at the follow-up meetings since then written back; returns the number it will get.
     int revise(const std::string& docId);

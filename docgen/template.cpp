@@ -6,9 +6,9 @@
 
 #include <libxml/tree.h>
 
-#include <unistd.h>
-
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <set>
 
@@ -36,6 +36,17 @@ constexpr TypeName TypeNames[] = {
     {FieldType::Person, "person"},     {FieldType::TeamMember, "team_member"},
     {FieldType::Table, "table"},
 };
+
+// A decimal with a point whatever the process locale (the GUI runs in a Danish one); finite only.
+std::optional<double> parseDecimal(const std::string& text)
+{
+    double d = 0;
+    const char* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, d);
+    if (text.empty() || ec != std::errc() || ptr != end || !std::isfinite(d))
+        return std::nullopt;
+    return d;
+}
 
 class Reader {
 public:
@@ -96,9 +107,8 @@ public:
         const auto value = attr(node, attrName);
         if (!value)
             return std::nullopt;
-        char* end = nullptr;
-        const double d = std::strtod(value->c_str(), &end);
-        if (value->empty() || *end)
+        const auto d = parseDecimal(*value);
+        if (!d)
             fail(node, std::string(attrName) + "=\"" + *value + "\" is not a number");
         return d;
     }
@@ -292,11 +302,10 @@ public:
                 row[columnId] = value == "true";
                 break;
             case FieldType::Number: {
-                char* end = nullptr;
-                const double d = std::strtod(value.c_str(), &end);
-                if (value.empty() || *end)
+                const auto d = parseDecimal(value);
+                if (!d)
                     fail(c, "'" + value + "' is not a number");
-                row[columnId] = d;
+                row[columnId] = *d;
                 break;
             }
             default:
@@ -309,6 +318,7 @@ public:
     Seed readSeed(const xmlNode* node, const Field& table) const
     {
         Seed seed;
+        seed.line = xmlGetLineNo(node);
         seed.templateId = required(node, "template");
         seed.table = required(node, "table");
         seed.link = required(node, "link");
@@ -519,7 +529,7 @@ const Choice* Field::choice(const std::string& choiceId) const
     return nullptr;
 }
 
-std::vector<const Field*> Template::fields() const
+std::vector<const Field*> Template::fields() const&
 {
     std::vector<const Field*> out;
     for (const auto& s : sections)
@@ -527,7 +537,7 @@ std::vector<const Field*> Template::fields() const
     return out;
 }
 
-std::vector<const Section*> Template::allSections() const
+std::vector<const Section*> Template::allSections() const&
 {
     std::vector<const Section*> out;
     for (const auto& s : sections)
@@ -535,7 +545,7 @@ std::vector<const Section*> Template::allSections() const
     return out;
 }
 
-const Field* Template::field(const std::string& path) const
+const Field* Template::field(const std::string& path) const&
 {
     for (const Field* f : fields())
         if (f->path == path)
@@ -620,11 +630,15 @@ std::vector<fs::path> templateSearchPath(const std::optional<fs::path>& explicit
 fs::path findTemplateDir(const std::optional<fs::path>& explicitDir)
 {
     std::error_code ec;
-    if (explicitDir) {
-        // An explicit choice is not silently replaced by another folder.
-        if (!fs::exists(*explicitDir / "template.xsd", ec))
-            throw Error(ErrorCode::NotFound, explicitDir->string() + ": no template.xsd in this templates folder");
-        return *explicitDir;
+    // An explicit choice (the option or the variable) is not silently replaced by another folder.
+    std::optional<fs::path> chosen = explicitDir;
+    if (const char* env = std::getenv("FPLAN_TEMPLATES"); !chosen && env && *env)
+        chosen = fs::path(env);
+    if (chosen) {
+        if (!fs::exists(*chosen / "template.xsd", ec))
+            throw Error(ErrorCode::NotFound, chosen->string() + ": no template.xsd in this templates folder"
+                                                 + (explicitDir ? "" : " (from FPLAN_TEMPLATES)"));
+        return *chosen;
     }
     const auto candidates = templateSearchPath(std::nullopt);
     for (const auto& dir : candidates)
@@ -672,7 +686,55 @@ Template TemplateRegistry::load(const std::string& templateId) const
 
 Template TemplateRegistry::loadFile(const fs::path& file) const
 {
-    return loadTemplateFile(file, schemaPath());
+    Template t = loadTemplateFile(file, schemaPath());
+    checkSeeds(t);
+    return t;
+}
+
+void TemplateRegistry::checkSeeds(const Template& tmpl) const
+{
+    for (const Field* table : tmpl.fields()) {
+        if (!table->seed)
+            continue;
+        const Seed& seed = *table->seed;
+        const std::string where = tmpl.file + ":" + std::to_string(seed.line) + ": ";
+        const fs::path sourceFile = m_dir / (seed.templateId + ".xml");
+        std::error_code ec;
+        if (!fs::exists(sourceFile, ec))
+            throw Error(ErrorCode::BadInput, where + "the seed names template '" + seed.templateId
+                                                 + "', which is not in " + m_dir.string());
+        const Template source = seed.templateId == tmpl.id ? tmpl : loadTemplateFile(sourceFile, schemaPath());
+        const Field* from = source.field(seed.table);
+        if (!from || from->type != FieldType::Table)
+            throw Error(ErrorCode::BadInput, where + "template '" + seed.templateId + "' has no table '" + seed.table + "'");
+        // Copied values must fit where they land: same type, and no choice the target lacks.
+        const auto compatible = [&](const Field& a, const Field& b) {
+            if (a.type != b.type)
+                return false;
+            for (const auto& c : a.choices)
+                if (!b.choice(c.id))
+                    return false;
+            return true;
+        };
+        for (const auto& m : seed.copies) {
+            const Field* a = from->column(m.from);
+            if (!a)
+                throw Error(ErrorCode::BadInput, where + "table '" + seed.table + "' of '" + seed.templateId
+                                                     + "' has no column '" + m.from + "'");
+            if (!compatible(*a, *table->column(m.to)))
+                throw Error(ErrorCode::BadInput, where + "column '" + m.from + "' does not fit column '" + m.to
+                                                     + "' (type or choices differ)");
+        }
+        for (const auto& m : seed.returns) {
+            const Field* b = from->column(m.to);
+            if (!b)
+                throw Error(ErrorCode::BadInput, where + "table '" + seed.table + "' of '" + seed.templateId
+                                                     + "' has no column '" + m.to + "'");
+            if (!compatible(*table->column(m.from), *b))
+                throw Error(ErrorCode::BadInput, where + "column '" + m.from + "' does not fit column '" + m.to
+                                                     + "' of '" + seed.templateId + "' (type or choices differ)");
+        }
+    }
 }
 
 } // namespace fplan::docgen

@@ -37,6 +37,7 @@ struct Seed {
     std::string link;  // this table's column that holds the source row id
     std::vector<ColumnMap> copies;
     std::vector<ColumnMap> returns;
+    long line = 0;
 };
 
 struct Field {
@@ -90,10 +91,14 @@ struct Template {
     std::string file;
     std::vector<Section> sections;
 
-    // Every field and table, depth first in document order.
-    std::vector<const Field*> fields() const;
-    std::vector<const Section*> allSections() const;
-    const Field* field(const std::string& path) const;
+    // Every field and table, depth first in document order. The pointers point into this
+    // template, so the calls are refused on a temporary.
+    std::vector<const Field*> fields() const&;
+    std::vector<const Field*> fields() const&& = delete;
+    std::vector<const Section*> allSections() const&;
+    std::vector<const Section*> allSections() const&& = delete;
+    const Field* field(const std::string& path) const&;
+    const Field* field(const std::string& path) const&& = delete;
     // Which paths are tables and which text merges three-way (for core's opsForValues).
     FieldKinds fieldKinds() const;
 };
@@ -110,9 +115,9 @@ Template parseTemplate(std::string_view bytes, const std::string& origin,
 // The same with a schema loaded once (loadSchemaSafely), for callers that check many templates.
 Template parseTemplate(std::string_view bytes, const std::string& origin, const XmlSchema& schema);
 
-// The folder templates are read from at run time, first that exists (and holds template.xsd):
-// `explicitDir` (the --templates option), $FPLAN_TEMPLATES, <exe dir>/../share/familieplan/
-// templates, the source tree's templates/.
+// The folder templates are read from at run time, in this order: `explicitDir` (the --templates
+// option) or $FPLAN_TEMPLATES (either is final: an error if it holds no template.xsd), then the
+// first of <exe dir>/../share/familieplan/templates and the source tree's templates/ that does.
 std::vector<std::filesystem::path> templateSearchPath(const std::optional<std::filesystem::path>& explicitDir);
 std::filesystem::path findTemplateDir(const std::optional<std::filesystem::path>& explicitDir = {});
 
@@ -128,6 +133,10 @@ public:
     Template loadFile(const std::filesystem::path& file) const;
 
 private:
+    // Seeds name another template's table and columns; they are checked against that template
+    // in this folder, so a renamed table is reported instead of seeding nothing.
+    void checkSeeds(const Template& tmpl) const;
+
     std::filesystem::path m_dir;
 };
 

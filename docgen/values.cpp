@@ -76,8 +76,8 @@ std::string describe(const Json& v)
 
 class Checker {
 public:
-    Checker(const Template& tmpl, const Case* kase, std::vector<ValueProblem>& problems)
-        : m_tmpl(tmpl), m_case(kase), m_problems(problems)
+    Checker(const Case* kase, std::vector<ValueProblem>& problems)
+        : m_case(kase), m_problems(problems)
     {
     }
 
@@ -219,7 +219,6 @@ private:
 
     void problem(const std::string& path, std::string reason) { m_problems.push_back({path, std::move(reason)}); }
 
-    const Template& m_tmpl;
     const Case* m_case;
     std::vector<ValueProblem>& m_problems;
 };
@@ -266,7 +265,7 @@ std::vector<ValueProblem> findValueProblems(const Template& tmpl, const Json& va
         problems.push_back({"$", "values must be a JSON object keyed by field path"});
         return problems;
     }
-    Checker checker(tmpl, kase, problems);
+    Checker checker(kase, problems);
     for (const auto& [path, v] : values.items()) {
         const Field* f = tmpl.field(path);
         if (!f) {

@@ -291,6 +291,10 @@ TEST_F(CliDoc, PlanFollowUpReviseAndDiff)
     const auto text = fplan({"doc", "diff", plan, "1", "2"});
     EXPECT_NE(std::string::npos, text.out.find(statusPath + " (Opfølgningsstatus): changed: ikke_startet -> i_gang"))
         << text.out;
+    const auto v1 = Json::parse(fplan({"doc", "show", plan, "--json", "--version", "1"}).out);
+    EXPECT_EQ(1, v1.at("version"));
+    EXPECT_EQ("ikke_startet", v1.at("values").at("indsatser.indsats")[0].at("status"));
+    EXPECT_EQ(2, fplan({"doc", "show", plan, "--version", "3"}).exitCode);
     EXPECT_EQ(2, fplan({"doc", "diff", plan, "1", "7"}).exitCode);
     EXPECT_EQ(2, fplan({"doc", "diff", plan, "1", "x"}).exitCode);
 }

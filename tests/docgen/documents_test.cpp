@@ -190,6 +190,9 @@ TEST_F(DocumentsTest, VersionsAreKeptAndImmutable)
     EXPECT_EQ(20u, shown.at("versions")[0].at("finalized_at").get<std::string>().size());
     const DocumentState state = m.store->documentState(id);
     EXPECT_EQ(v1, state.versions()[0].values);
+    EXPECT_EQ(v1, d.values(id, 1));
+    EXPECT_EQ("Ændret i kladden", d.values(id, DraftVersion).at("familiens_bemaerkninger.bemaerkninger"));
+    errorOf([&] { d.values(id, 3); }, ErrorCode::NotFound);
     EXPECT_EQ("Vi er glade for planen. — Łukasz", state.versions()[1].values.at("familiens_bemaerkninger.bemaerkninger"));
 }
 
@@ -342,6 +345,23 @@ TEST_F(DocumentsTest, StoredFieldsUnknownToTheTemplateStillShow)
     EXPECT_TRUE(changes.empty());
     // Filling it anew is refused: only the template's fields are checked and stored.
     errorOf([&] { d.fill(id, {{"gammelt_afsnit.felt", "x"}}); }, ErrorCode::BadInput);
+}
+
+TEST_F(DocumentsTest, ShowAndDiffWorkWhenTheTemplateIsGone)
+{
+    const std::string id = finalisedPlan();
+    docs().fill(id, {{"opfoelgning.naeste_moede", "2026-06-04"}});
+    // An installation whose templates folder no longer has the plan's template.
+    fplan::test::TempDir dir;
+    std::filesystem::copy_file(m.templates.schemaPath(), dir / "template.xsd");
+    const TemplateRegistry empty(dir.path());
+    Documents d(*m.store, empty, "jr");
+    EXPECT_EQ("2026-06-04", d.show(id).at("values").at("opfoelgning.naeste_moede"));
+    const auto changes = d.diff(id, 1, DraftVersion);
+    ASSERT_EQ(1u, changes.size());
+    EXPECT_EQ("opfoelgning.naeste_moede", changes[0].path);
+    EXPECT_EQ("", changes[0].label);
+    errorOf([&] { d.fill(id, {{"opfoelgning.naeste_moede", "2026-06-05"}}); }, ErrorCode::NotFound);
 }
 
 TEST_F(DocumentsTest, BundleDocumentsAreCheckedAgainstTheirTemplate)

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <set>
@@ -56,6 +57,38 @@ TEST(Templates, AllThreeLoadAndValidate)
                 EXPECT_TRUE((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.') << f->path;
         }
     }
+}
+
+TEST(Templates, EveryFieldTypeIsUsed)
+{
+    const TemplateRegistry registry(TemplatesDir);
+    std::set<FieldType> used;
+    for (const auto& id : registry.ids()) {
+        const Template t = registry.load(id); // fields() points into it: keep it alive
+        for (const Field* f : t.fields()) {
+            used.insert(f->type);
+            for (const auto& c : f->columns)
+                used.insert(c.type);
+        }
+    }
+    for (const char* name : {"text", "longtext", "date", "datetime", "number", "bool", "choice", "multichoice",
+                             "person", "team_member", "table"})
+        EXPECT_TRUE(used.count(*fieldTypeFromString(name))) << name;
+}
+
+TEST(Templates, IdMustMatchFileName)
+{
+    TempDir dir;
+    std::filesystem::copy_file(Schema, dir / "template.xsd");
+    std::filesystem::copy_file(TemplatesDir / "familieplan.xml", dir / "plan.xml");
+    const TemplateRegistry registry(dir.path());
+    try {
+        registry.load("plan");
+        FAIL() << "loaded a template whose id differs from its file name";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string::npos, std::string(e.what()).find("differs from its file name")) << e.what();
+    }
+    EXPECT_EQ("familieplan", registry.loadFile(dir / "plan.xml").id);
 }
 
 TEST(Templates, FamilyPlanHasInterventionsWithFollowUpCodes)
@@ -175,6 +208,9 @@ TEST(Templates, SearchPathPrefersExplicitThenEnvironment)
     EXPECT_THROW(findTemplateDir(dir.path()), Error); // no template.xsd there
     setenv("FPLAN_TEMPLATES", dir.path().c_str(), 1);
     EXPECT_EQ(dir.path(), templateSearchPath(std::nullopt).front());
+    EXPECT_THROW(findTemplateDir(), Error); // a wrong FPLAN_TEMPLATES is reported, not skipped
+    std::filesystem::copy_file(Schema, dir / "template.xsd");
+    EXPECT_EQ(dir.path(), findTemplateDir());
     unsetenv("FPLAN_TEMPLATES");
     // Without either, the build falls back to the source tree's folder.
     EXPECT_EQ(std::filesystem::weakly_canonical(TemplatesDir),
@@ -251,6 +287,37 @@ TEST(HostileTemplatesRuntime, SchemaCatchesWhatTheReaderDoesNotLookAt)
     const std::string message = loadError(dir / "t.xml");
     EXPECT_EQ(0u, message.rfind((dir / "t.xml").string() + ":3: ", 0)) << message;
     EXPECT_NE(std::string::npos, message.find("colour")) << message;
+}
+
+TEST(HostileTemplatesRuntime, SeedsAreCheckedAgainstTheSourceTemplate)
+{
+    const TemplateRegistry registry(TemplatesDir);
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"seed-unknown-source-column.xml", ":7: table 'faelles_maal.maal' of 'familieplan' has no column 'maalet'"},
+        {"seed-choices-differ.xml", ":10: column 'status' does not fit column 'status'"}};
+    for (const auto& [name, expected] : cases) {
+        try {
+            registry.loadFile(bad(name));
+            FAIL() << name << " was accepted";
+        } catch (const Error& e) {
+            EXPECT_EQ(ErrorCode::BadInput, e.code());
+            EXPECT_EQ(0u, std::string(e.what()).rfind(bad(name) + expected, 0)) << e.what();
+        }
+    }
+}
+
+TEST(HostileTemplatesRuntime, DecimalsDoNotDependOnTheLocale)
+{
+    TempDir dir;
+    const std::string text = "<template id=\"t\" version=\"1\" title=\"T\">\n<section id=\"a\" label=\"A\">\n"
+                             "<field id=\"x\" type=\"number\" label=\"X\" min=\"0.5\" max=\"37.5\"/>\n"
+                             "</section>\n</template>\n";
+    const Template t = parseTemplate(text, "t.xml", Schema);
+    EXPECT_EQ(0.5, *t.field("a.x")->min);
+    EXPECT_EQ(37.5, *t.field("a.x")->max);
+    std::string bad = text;
+    bad.replace(bad.find("37.5"), 4, "37,5");
+    EXPECT_THROW(parseTemplate(bad, "t.xml", Schema), Error);
 }
 
 TEST(HostileTemplatesRuntime, NonAsciiIdRefused)

@@ -75,6 +75,17 @@ TEST_F(Values, ChoicesNumbersAndBooleans)
     EXPECT_EQ("", problem("opfoelgningsmoede", {{"revision.revideres", true}}));
 }
 
+TEST_F(Values, MultipleChoice)
+{
+    const char* path = "baggrund.samtykke_fagomraader";
+    EXPECT_EQ("", problem("familiefaglig-undersoegelse", {{path, Json::array({"boern_og_familie", "beskaeftigelse"})}}));
+    EXPECT_EQ("", problem("familiefaglig-undersoegelse", {{path, Json::array()}}));
+    EXPECT_NE(std::string::npos, problem("familiefaglig-undersoegelse", {{path, Json::array({"skolen"})}}).find("not one of the choices"));
+    EXPECT_NE(std::string::npos,
+              problem("familiefaglig-undersoegelse", {{path, Json::array({"andet", "andet"})}}).find("chosen twice"));
+    EXPECT_NE("", problem("familiefaglig-undersoegelse", {{path, "andet"}}));
+}
+
 TEST_F(Values, CprIsChecked)
 {
     const auto row = [](const char* cpr) { return Json::array({{{"navn", "X"}, {"cpr", cpr}}}); };
