@@ -216,6 +216,23 @@ private:
                                     "' (in \"" + where + "\"); it is shown as a replacement sign");
     }
 
+    // PoDoFo draws letters one by one, left to right: scripts that need shaping or run right to
+    // left print legibly wrong. Say so once per script instead of printing it silently.
+    void checkShaping(char32_t cp, std::string_view context)
+    {
+        const char* script = nullptr;
+        if ((cp >= 0x0590 && cp <= 0x05FF) || (cp >= 0xFB1D && cp <= 0xFB4F))
+            script = "Hebrew";
+        else if ((cp >= 0x0600 && cp <= 0x08FF) || (cp >= 0xFB50 && cp <= 0xFDFF) || (cp >= 0xFE70 && cp <= 0xFEFF))
+            script = "Arabic";
+        else if (cp >= 0x0900 && cp <= 0x0DFF)
+            script = "Indic";
+        if (!script || !m_warnedScripts.insert(script).second)
+            return;
+        m_result.warnings.push_back(std::string(script) + " text (in \"" + std::string(context.substr(0, 60)) +
+                                    "\") is printed letter by letter, left to right, without shaping: check it on paper");
+    }
+
     std::vector<Glyph> shape(std::string_view text, FontStyle style)
     {
         std::vector<Glyph> glyphs;
@@ -237,6 +254,8 @@ private:
                 glyphs.push_back({cp, -1, 0});
                 continue;
             }
+            if (cp >= 0x0590)
+                checkShaping(cp, text);
             int face = m_fonts.faceFor(style, cp);
             if (face < 0) {
                 warnMissing(cp, text);
@@ -759,6 +778,7 @@ private:
     double m_y = 0;
     double m_freshY = 0;
     std::set<char32_t> m_warned;
+    std::set<std::string> m_warnedScripts;
     std::map<const Table*, std::vector<double>> m_widthCache;
 };
 

@@ -320,3 +320,15 @@ TEST(Layout, SoftHyphenBreaksAWordVisiblyAndIsOtherwiseInvisible)
     r = layoutDocument(doc, fonts);
     EXPECT_EQ((std::vector<std::string>{"Opfølgnings-", "status", "B"}), pageTexts(r.pages[0], Role::TableHeader));
 }
+
+TEST(Layout, RightToLeftAndShapedScriptsAreWarnedAbout)
+{
+    FixedMetrics fonts;
+    RenderDocument doc;
+    doc.blocks.emplace_back(Paragraph{"Navne: أحمد, דוד, कमल, Søren, أحمد"});
+    const auto r = layoutDocument(doc, fonts);
+    ASSERT_EQ(3u, r.warnings.size()); // once per script, however often it occurs
+    EXPECT_EQ(0u, r.warnings[0].rfind("Arabic", 0));
+    EXPECT_EQ(0u, r.warnings[1].rfind("Hebrew", 0));
+    EXPECT_EQ(0u, r.warnings[2].rfind("Indic", 0));
+}
