@@ -104,6 +104,7 @@ int runDocRender(const Args& args, std::ostream& out)
     docgen::RenderContext context;
     context.municipality = store.setting("municipality.name").value_or(kase.municipality);
     Json values;
+    std::vector<std::string> warnings;
     if (wanted) {
         const auto& versions = state.versions();
         const auto it = std::find_if(versions.begin(), versions.end(), [&](const Version& v) { return v.number == *wanted; });
@@ -116,8 +117,11 @@ int runDocRender(const Args& args, std::ostream& out)
         context.date = formatHlcUtc(it->hlc).substr(0, 10);
     } else {
         values = state.values(); // the live draft
+        // A draft may hold an unresolved conflict; the PDF shows one of its values, so say which.
+        for (const auto& c : state.conflicts())
+            warnings.push_back(c.path + ": open conflict between " + std::to_string(c.values.size()) +
+                               " values; the draft shows " + c.values.front().dump());
     }
-    std::vector<std::string> warnings;
     const auto doc = docgen::buildRenderDocument(tmpl, values, kase, context, &warnings);
     return writeRendered(doc, warnings, outFile, out);
 }

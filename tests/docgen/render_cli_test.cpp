@@ -134,6 +134,19 @@ TEST(RenderCli, DocRenderPrintsAFinalisedVersionOrTheDraft)
     ASSERT_EQ(0, r.exitCode) << r.err;
     EXPECT_NE(std::string::npos, pdfText(draft).find("Ændret efter mødet."));
 
+    {
+        // Two people change the remarks without seeing each other's change: a conflict.
+        Store s = Store::open(store, "rigtig-adgangskode");
+        const DocumentState state = s.documentState(docId);
+        OpFactory a("jr", s.deviceId(), s.clock());
+        OpFactory b("ep", "en-anden-maskine", s.clock());
+        s.appendOps({a.set(state, caseId, docId, "familiens_bemaerkninger.bemaerkninger", "Udgave A"),
+                     b.set(state, caseId, docId, "familiens_bemaerkninger.bemaerkninger", "Udgave B")});
+    }
+    r = fplanCli({"doc", "render", docId, "--out", draft.string()}, env);
+    ASSERT_EQ(0, r.exitCode) << r.err;
+    EXPECT_NE(std::string::npos, r.err.find("familiens_bemaerkninger.bemaerkninger: open conflict between 2 values")) << r.err;
+
     r = fplanCli({"doc", "render", docId, "--version", "7", "--out", (dir / "v7.pdf").string()}, env);
     EXPECT_EQ(2, r.exitCode);
     EXPECT_NE(std::string::npos, r.err.find("no version 7")) << r.err;
