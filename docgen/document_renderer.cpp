@@ -84,6 +84,8 @@ public:
         const std::string text = v.is_string() ? v.get<std::string>() : std::string();
         switch (f.type) {
         case FieldType::Text:
+            if (!f.refersTo.empty())
+                return referredRow(f, text);
             if (f.format == "phone")
                 return phone(trimmed(text));
             return v.is_string() ? trimmed(text) : v.dump();
@@ -110,12 +112,12 @@ public:
         case FieldType::Person: {
             if (const Person* p = m_case.person(text))
                 return p->name;
-            return unknown("person", text);
+            return unknown("person", text, "person");
         }
         case FieldType::TeamMember: {
             const TeamMember* m = m_case.teamMember(text);
             if (!m)
-                return unknown("fagperson", text);
+                return unknown("fagperson", text, "team member");
             if (inTable)
                 return m->name;
             // Outside a table there is room to say who the person is.
@@ -129,6 +131,22 @@ public:
     }
 
 private:
+    // A row id means nothing on paper: print the referred row by its first column (a goal's text).
+    std::string referredRow(const Field& f, const std::string& rowId)
+    {
+        if (rowId.empty())
+            return {};
+        const Field* table = m_tmpl.field(f.refersTo);
+        const Json& rows = value(f.refersTo);
+        if (table && rows.is_array() && !table->columns.empty())
+            for (const auto& row : rows)
+                if (row.is_object() && row.value("@id", std::string()) == rowId)
+                    return row.contains(table->columns.front().id)
+                               ? display(table->columns.front(), row.at(table->columns.front().id), true)
+                               : std::string();
+        return unknown("række", rowId, "row");
+    }
+
     std::string choiceLabel(const Field& f, const std::string& id)
     {
         if (const Choice* c = f.choice(id))
@@ -136,13 +154,14 @@ private:
         return id;
     }
 
-    std::string unknown(const char* what, const std::string& id)
+    // `paper` is the Danish word printed, `what` the English one in the warning.
+    std::string unknown(const char* paper, const std::string& id, const char* what)
     {
         if (id.empty())
             return {};
         if (m_warnings && m_warned.insert(id).second)
-            m_warnings->push_back(std::string("the ") + what + " '" + id + "' is not in the case; printed as unknown");
-        return "(ukendt " + std::string(what) + ")";
+            m_warnings->push_back(std::string("the ") + what + " '" + id + "' is not there; printed as unknown");
+        return "(ukendt " + std::string(paper) + ")";
     }
 
     const Json& value(const std::string& path) const

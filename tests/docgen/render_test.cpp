@@ -219,3 +219,28 @@ TEST(DocumentRenderer, UnknownPersonIsMarkedAndWarned)
     EXPECT_NE(std::string::npos, warnings[0].find("p99"));
     EXPECT_EQ("(ukendt person)", column(*tableAfter(doc, "Indsatser"), "Modtager").front());
 }
+
+TEST(DocumentRenderer, ARowReferencePrintsTheReferredRow)
+{
+    auto tmpl = registry().load("familieplan");
+    for (auto& sec : tmpl.sections) // give the goal link a width, as a municipality may
+        for (auto& f : sec.fields)
+            for (auto& c : f.columns)
+                if (!c.refersTo.empty())
+                    c.width = 10;
+    auto v = values("familieplan");
+    v["faelles_maal.maal"][0]["@id"] = "goal-a";
+    v["indsatser.indsats"][0]["maal_id"] = "goal-a";
+    v["indsatser.indsats"][1]["maal_id"] = "goal-gone";
+    std::vector<std::string> warnings;
+    RenderContext context;
+    context.date = "2026-03-12";
+    const auto doc = buildRenderDocument(tmpl, v, sampleCase(), context, &warnings);
+    const auto linked = column(*tableAfter(doc, "Indsatser"), "Hører til målet");
+    ASSERT_EQ(4u, linked.size());
+    EXPECT_EQ("Alma kommer i skole hver dag og har det godt i klassen", linked[0]);
+    EXPECT_EQ("(ukendt række)", linked[1]);
+    EXPECT_EQ("", linked[2]);
+    ASSERT_EQ(1u, warnings.size());
+    EXPECT_NE(std::string::npos, warnings[0].find("goal-gone"));
+}
