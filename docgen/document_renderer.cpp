@@ -36,8 +36,8 @@ bool isPeriodPair(const Field& a, const Field& b)
 {
     if (a.type != FieldType::Date || b.type != FieldType::Date)
         return false;
-    return (a.id == "start" && b.id == "slut") || (a.id == "fra" && b.id == "til") ||
-           (a.id == "periode_fra" && b.id == "periode_til");
+    return (a.id == "start" && b.id == "slut") || (a.id == "fra" && b.id == "til")
+        || (a.id == "periode_fra" && b.id == "periode_til");
 }
 
 // Danish numbers are read in pairs: "12345678" prints as "12 34 56 78".
@@ -45,7 +45,8 @@ std::string phone(const std::string& number)
 {
     if (number.size() != 8 || number.find_first_not_of("0123456789") != std::string::npos)
         return number;
-    return number.substr(0, 2) + " " + number.substr(2, 2) + " " + number.substr(4, 2) + " " + number.substr(6, 2);
+    return number.substr(0, 2) + " " + number.substr(2, 2) + " " + number.substr(4, 2) + " "
+        + number.substr(6, 2);
 }
 
 struct PrintedColumn {
@@ -58,7 +59,10 @@ struct PrintedColumn {
 class Builder {
 public:
     Builder(const Template& tmpl, const Json& values, const Case& kase, std::vector<std::string>* warnings)
-        : m_tmpl(tmpl), m_values(values), m_case(kase), m_warnings(warnings)
+        : m_tmpl(tmpl)
+        , m_values(values)
+        , m_case(kase)
+        , m_warnings(warnings)
     {
     }
 
@@ -121,7 +125,7 @@ public:
             if (inTable)
                 return m->name;
             // Outside a table there is room to say who the person is.
-            const std::string about = joinNonEmpty({m->role, m->fagomraade}, ", ");
+            const std::string about = joinNonEmpty({ m->role, m->fagomraade }, ", ");
             return about.empty() ? m->name : m->name + " (" + about + ")";
         }
         case FieldType::Table:
@@ -142,8 +146,8 @@ private:
             for (const auto& row : rows)
                 if (row.is_object() && row.value("@id", std::string()) == rowId)
                     return row.contains(table->columns.front().id)
-                               ? display(table->columns.front(), row.at(table->columns.front().id), true)
-                               : std::string();
+                        ? display(table->columns.front(), row.at(table->columns.front().id), true)
+                        : std::string();
         return unknown("række", rowId, "row");
     }
 
@@ -160,7 +164,8 @@ private:
         if (id.empty())
             return {};
         if (m_warnings && m_warned.insert(id).second)
-            m_warnings->push_back(std::string("the ") + what + " '" + id + "' is not there; printed as unknown");
+            m_warnings->push_back(
+                std::string("the ") + what + " '" + id + "' is not there; printed as unknown");
         return "(ukendt " + std::string(paper) + ")";
     }
 
@@ -179,13 +184,14 @@ private:
         // Count what has content first: a lone table needs no heading of its own.
         std::size_t items = 0;
         for (const auto& f : s.fields)
-            if (!(f.type == FieldType::Table ? tableRows(f).empty() : display(f, value(f.path), false).empty()))
+            if (!(f.type == FieldType::Table ? tableRows(f).empty()
+                                             : display(f, value(f.path), false).empty()))
                 ++items;
         FieldList pending;
         auto flush = [&]() {
             if (!pending.fields.empty())
                 body.emplace_back(std::move(pending));
-            pending = FieldList{};
+            pending = FieldList {};
         };
         std::size_t sideBySide = s.columns > 1 ? static_cast<std::size_t>(s.columns) : 0;
         Table columns; // fields the template puts side by side become one row of a table
@@ -196,7 +202,7 @@ private:
                 if (t.rows.empty())
                     continue;
                 if (items > 1)
-                    body.emplace_back(Heading{f.label, level + 1});
+                    body.emplace_back(Heading { f.label, level + 1 });
                 body.emplace_back(std::move(t));
                 continue;
             }
@@ -204,7 +210,7 @@ private:
             if (sideBySide > 0) {
                 --sideBySide;
                 if (!shown.empty()) {
-                    columns.columns.push_back(TableColumn{f.label, 1});
+                    columns.columns.push_back(TableColumn { f.label, 1 });
                     if (columns.rows.empty())
                         columns.rows.emplace_back();
                     columns.rows.front().push_back(shown);
@@ -214,7 +220,7 @@ private:
                 continue;
             }
             if (!shown.empty())
-                pending.fields.push_back(FieldValue{f.label, shown});
+                pending.fields.push_back(FieldValue { f.label, shown });
         }
         if (sideBySide > 0 && !columns.columns.empty())
             body.emplace_back(std::move(columns));
@@ -223,7 +229,7 @@ private:
             section(sub, level + 1, body);
         if (body.empty())
             return; // a section with nothing filled in is left out, like an empty field
-        out.emplace_back(Heading{s.label, std::min(level, 2)});
+        out.emplace_back(Heading { s.label, std::min(level, 2) });
         for (auto& b : body)
             out.push_back(std::move(b));
     }
@@ -276,7 +282,7 @@ private:
             const Field& c = f.columns[i];
             if (c.width <= 0)
                 continue;
-            PrintedColumn p{c.label, static_cast<double>(c.width), &c, nullptr};
+            PrintedColumn p { c.label, static_cast<double>(c.width), &c, nullptr };
             if (i + 1 < f.columns.size() && isPeriodPair(c, f.columns[i + 1]) && f.columns[i + 1].width > 0) {
                 p.header = "Periode";
                 p.second = &f.columns[i + 1];
@@ -291,7 +297,7 @@ private:
                 printed.push_back(p);
         }
         for (const auto& p : printed)
-            t.columns.push_back(TableColumn{p.header, p.width});
+            t.columns.push_back(TableColumn { p.header, p.width });
         for (const Json* row : rows) {
             std::vector<std::string> cells;
             for (const auto& p : printed) {
@@ -318,7 +324,7 @@ private:
 } // namespace
 
 RenderDocument buildRenderDocument(const Template& tmpl, const Json& values, const Case& kase,
-                                   const RenderContext& context, std::vector<std::string>* warnings)
+    const RenderContext& context, std::vector<std::string>* warnings)
 {
     RenderDocument doc;
     const std::string date = context.date.empty() ? todayIso() : context.date.substr(0, 10);
@@ -326,8 +332,8 @@ RenderDocument buildRenderDocument(const Template& tmpl, const Json& values, con
     doc.title.documentTitle = tmpl.title;
     doc.title.family = kase.title;
     doc.title.date = formatDate(date);
-    doc.title.versionText =
-        context.version > 0 ? formatVersion(context.version, date) : "Udkast af " + formatDate(date);
+    doc.title.versionText
+        = context.version > 0 ? formatVersion(context.version, date) : "Udkast af " + formatDate(date);
     doc.title.journalNumber = kase.journalNumber;
     if (const TeamMember* coordinator = kase.teamMember(kase.coordinator))
         doc.author = coordinator->name;
