@@ -25,11 +25,20 @@ std::string esc(const std::string& s)
     std::string out;
     for (char c : s) {
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '\n': out += "<br>"; break;
-        default: out += c;
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '\n':
+            out += "<br>";
+            break;
+        default:
+            out += c;
         }
     }
     return out;
@@ -38,14 +47,16 @@ std::string esc(const std::string& s)
 // The same content as the PDF, styled the way a hand-made HTML export would be.
 std::string toHtml(const RenderDocument& doc)
 {
-    std::string h = "<!DOCTYPE html><html lang=\"da\"><head><meta charset=\"utf-8\"><title>" + esc(doc.title.documentTitle) +
-                    "</title><style>@page{size:A4;margin:25mm 20mm 24mm 22mm}body{font-family:'DejaVu Sans',sans-serif;"
-                    "font-size:10pt}table{border-collapse:collapse;width:100%;font-size:9pt}th{background:#e6ebf2}"
-                    "th,td{border:0.5pt solid #b3b8c2;padding:3pt 4pt;vertical-align:top;text-align:left}"
-                    "thead{display:table-header-group}h1{font-size:13.5pt;color:#1c4578}h2{font-size:11pt}"
-                    "dt{font-weight:bold}</style></head><body>";
-    h += "<p>" + esc(doc.title.municipality) + "</p><h1 style=\"font-size:22pt\">" + esc(doc.title.documentTitle) +
-         "</h1><p>" + esc(doc.title.family) + "</p><p>Dato: " + esc(doc.title.date) + " · " + esc(doc.title.versionText) + "</p>";
+    std::string h = "<!DOCTYPE html><html lang=\"da\"><head><meta charset=\"utf-8\"><title>"
+        + esc(doc.title.documentTitle)
+        + "</title><style>@page{size:A4;margin:25mm 20mm 24mm 22mm}body{font-family:'DejaVu Sans',sans-serif;"
+          "font-size:10pt}table{border-collapse:collapse;width:100%;font-size:9pt}th{background:#e6ebf2}"
+          "th,td{border:0.5pt solid #b3b8c2;padding:3pt 4pt;vertical-align:top;text-align:left}"
+          "thead{display:table-header-group}h1{font-size:13.5pt;color:#1c4578}h2{font-size:11pt}"
+          "dt{font-weight:bold}</style></head><body>";
+    h += "<p>" + esc(doc.title.municipality) + "</p><h1 style=\"font-size:22pt\">"
+        + esc(doc.title.documentTitle) + "</h1><p>" + esc(doc.title.family)
+        + "</p><p>Dato: " + esc(doc.title.date) + " · " + esc(doc.title.versionText) + "</p>";
     for (const auto& block : doc.blocks) {
         if (const auto* hd = std::get_if<Heading>(&block)) {
             h += hd->level <= 1 ? "<h1>" + esc(hd->text) + "</h1>" : "<h2>" + esc(hd->text) + "</h2>";
@@ -91,7 +102,7 @@ struct Case {
 };
 
 // Intervention counts that give a 6-page and a 60-page plan with the sample's other content.
-constexpr Case Cases[] = {{"familieplan-6", 29}, {"familieplan-60", 438}};
+constexpr Case Cases[] = { { "familieplan-6", 29 }, { "familieplan-60", 438 } };
 
 } // namespace
 
@@ -116,8 +127,10 @@ int main(int argc, char** argv)
         for (const auto& c : Cases) {
             const auto doc = fplan::test::samplePlan(c.interventions);
             const auto pdf = renderPdf(doc, fonts);
-            std::ofstream(std::filesystem::path(writeDir) / (std::string(c.name) + ".pdf"), std::ios::binary) << pdf.bytes;
-            std::ofstream(std::filesystem::path(writeDir) / (std::string(c.name) + ".html"), std::ios::binary) << toHtml(doc);
+            std::ofstream(std::filesystem::path(writeDir) / (std::string(c.name) + ".pdf"), std::ios::binary)
+                << pdf.bytes;
+            std::ofstream(std::filesystem::path(writeDir) / (std::string(c.name) + ".html"), std::ios::binary)
+                << toHtml(doc);
             std::cout << c.name << ": " << pdf.pageCount << " pages\n";
         }
         return 0;
@@ -141,8 +154,8 @@ int main(int argc, char** argv)
             layoutTimes.push_back(std::chrono::duration<double, std::milli>(end - start).count());
         }
         const double ms = median(times);
-        std::printf("%s pages=%zu median_ms=%.2f ms_per_page=%.3f iterations=%d layout_ms=%.2f\n", c.name, pages, ms,
-                    ms / static_cast<double>(pages), iterations, median(layoutTimes));
+        std::printf("%s pages=%zu median_ms=%.2f ms_per_page=%.3f iterations=%d layout_ms=%.2f\n", c.name,
+            pages, ms, ms / static_cast<double>(pages), iterations, median(layoutTimes));
     }
     return 0;
 }

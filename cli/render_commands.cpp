@@ -34,7 +34,7 @@ Json readJson(const std::string& file)
 
 // Writes the PDF and says what could not be printed as written (a letter without a font).
 int writeRendered(const docgen::RenderDocument& doc, const std::vector<std::string>& renderWarnings,
-                  const std::string& outFile, std::ostream& out)
+    const std::string& outFile, std::ostream& out)
 {
     docgen::SystemFonts fonts;
     const auto pdf = docgen::renderPdf(doc, fonts);
@@ -47,7 +47,8 @@ int writeRendered(const docgen::RenderDocument& doc, const std::vector<std::stri
     return 0;
 }
 
-constexpr const char* RenderUsage = "render --bundle BUNDLE.json --template TEMPLATE_ID --values VALUES.json --out FILE.pdf";
+constexpr const char* RenderUsage
+    = "render --bundle BUNDLE.json --template TEMPLATE_ID --values VALUES.json --out FILE.pdf";
 
 int runRender(const Args& args, std::ostream& out)
 {
@@ -104,20 +105,26 @@ int runDocRender(const Args& args, std::ostream& out)
     docgen::RenderContext context;
     context.municipality = store.setting("municipality.name").value_or(kase.municipality);
     Json values;
+    std::vector<std::string> warnings;
     if (wanted) {
         const auto& versions = state.versions();
-        const auto it = std::find_if(versions.begin(), versions.end(), [&](const Version& v) { return v.number == *wanted; });
+        const auto it = std::find_if(
+            versions.begin(), versions.end(), [&](const Version& v) { return v.number == *wanted; });
         if (it == versions.end())
-            throw Error(ErrorCode::NotFound, "document " + docId + " has no version " + std::to_string(*wanted) +
-                                                 (versions.empty() ? " (it has not been finalised)"
-                                                                   : " (the latest is " + std::to_string(versions.back().number) + ")"));
+            throw Error(ErrorCode::NotFound,
+                "document " + docId + " has no version " + std::to_string(*wanted)
+                    + (versions.empty() ? " (it has not been finalised)"
+                                        : " (the latest is " + std::to_string(versions.back().number) + ")"));
         values = it->values;
         context.version = it->number;
         context.date = formatHlcUtc(it->hlc).substr(0, 10);
     } else {
         values = state.values(); // the live draft
+        // A draft may hold an unresolved conflict; the PDF shows one of its values, so say which.
+        for (const auto& c : state.conflicts())
+            warnings.push_back(c.path + ": open conflict between " + std::to_string(c.values.size())
+                + " values; the draft shows " + c.values.front().dump());
     }
-    std::vector<std::string> warnings;
     const auto doc = docgen::buildRenderDocument(tmpl, values, kase, context, &warnings);
     return writeRendered(doc, warnings, outFile, out);
 }
@@ -126,10 +133,10 @@ int runDocRender(const Args& args, std::ostream& out)
 
 void registerRenderCommands(CommandTable& table)
 {
-    table.add({"render", RenderUsage,
-               "render a document to PDF straight from a bundle and values; nothing is stored", {}, runRender});
-    table.add({"doc render", DocRenderUsage,
-               "render a document's draft, or one finalised version, to PDF/A", {}, runDocRender});
+    table.add({ "render", RenderUsage,
+        "render a document to PDF straight from a bundle and values; nothing is stored", {}, runRender });
+    table.add({ "doc render", DocRenderUsage, "render a document's draft, or one finalised version, to PDF/A",
+        {}, runDocRender });
 }
 
 } // namespace fplan::cli

@@ -36,8 +36,8 @@ bool isPeriodPair(const Field& a, const Field& b)
 {
     if (a.type != FieldType::Date || b.type != FieldType::Date)
         return false;
-    return (a.id == "start" && b.id == "slut") || (a.id == "fra" && b.id == "til") ||
-           (a.id == "periode_fra" && b.id == "periode_til");
+    return (a.id == "start" && b.id == "slut") || (a.id == "fra" && b.id == "til")
+        || (a.id == "periode_fra" && b.id == "periode_til");
 }
 
 // Danish numbers are read in pairs: "12345678" prints as "12 34 56 78".
@@ -45,7 +45,8 @@ std::string phone(const std::string& number)
 {
     if (number.size() != 8 || number.find_first_not_of("0123456789") != std::string::npos)
         return number;
-    return number.substr(0, 2) + " " + number.substr(2, 2) + " " + number.substr(4, 2) + " " + number.substr(6, 2);
+    return number.substr(0, 2) + " " + number.substr(2, 2) + " " + number.substr(4, 2) + " "
+        + number.substr(6, 2);
 }
 
 struct PrintedColumn {
@@ -58,7 +59,10 @@ struct PrintedColumn {
 class Builder {
 public:
     Builder(const Template& tmpl, const Json& values, const Case& kase, std::vector<std::string>* warnings)
-        : m_tmpl(tmpl), m_values(values), m_case(kase), m_warnings(warnings)
+        : m_tmpl(tmpl)
+        , m_values(values)
+        , m_case(kase)
+        , m_warnings(warnings)
     {
     }
 
@@ -84,6 +88,8 @@ public:
         const std::string text = v.is_string() ? v.get<std::string>() : std::string();
         switch (f.type) {
         case FieldType::Text:
+            if (!f.refersTo.empty())
+                return referredRow(f, text);
             if (f.format == "phone")
                 return phone(trimmed(text));
             return v.is_string() ? trimmed(text) : v.dump();
@@ -110,16 +116,16 @@ public:
         case FieldType::Person: {
             if (const Person* p = m_case.person(text))
                 return p->name;
-            return unknown("person", text);
+            return unknown("person", text, "person");
         }
         case FieldType::TeamMember: {
             const TeamMember* m = m_case.teamMember(text);
             if (!m)
-                return unknown("fagperson", text);
+                return unknown("fagperson", text, "team member");
             if (inTable)
                 return m->name;
             // Outside a table there is room to say who the person is.
-            const std::string about = joinNonEmpty({m->role, m->fagomraade}, ", ");
+            const std::string about = joinNonEmpty({ m->role, m->fagomraade }, ", ");
             return about.empty() ? m->name : m->name + " (" + about + ")";
         }
         case FieldType::Table:
@@ -129,6 +135,22 @@ public:
     }
 
 private:
+    // A row id means nothing on paper: print the referred row by its first column (a goal's text).
+    std::string referredRow(const Field& f, const std::string& rowId)
+    {
+        if (rowId.empty())
+            return {};
+        const Field* table = m_tmpl.field(f.refersTo);
+        const Json& rows = value(f.refersTo);
+        if (table && rows.is_array() && !table->columns.empty())
+            for (const auto& row : rows)
+                if (row.is_object() && row.value("@id", std::string()) == rowId)
+                    return row.contains(table->columns.front().id)
+                        ? display(table->columns.front(), row.at(table->columns.front().id), true)
+                        : std::string();
+        return unknown("række", rowId, "row");
+    }
+
     std::string choiceLabel(const Field& f, const std::string& id)
     {
         if (const Choice* c = f.choice(id))
@@ -136,13 +158,15 @@ private:
         return id;
     }
 
-    std::string unknown(const char* what, const std::string& id)
+    // `paper` is the Danish word printed, `what` the English one in the warning.
+    std::string unknown(const char* paper, const std::string& id, const char* what)
     {
         if (id.empty())
             return {};
         if (m_warnings && m_warned.insert(id).second)
-            m_warnings->push_back(std::string("the ") + what + " '" + id + "' is not in the case; printed as unknown");
-        return "(ukendt " + std::string(what) + ")";
+            m_warnings->push_back(
+                std::string("the ") + what + " '" + id + "' is not there; printed as unknown");
+        return "(ukendt " + std::string(paper) + ")";
     }
 
     const Json& value(const std::string& path) const
@@ -160,13 +184,14 @@ private:
         // Count what has content first: a lone table needs no heading of its own.
         std::size_t items = 0;
         for (const auto& f : s.fields)
-            if (!(f.type == FieldType::Table ? tableRows(f).empty() : display(f, value(f.path), false).empty()))
+            if (!(f.type == FieldType::Table ? tableRows(f).empty()
+                                             : display(f, value(f.path), false).empty()))
                 ++items;
         FieldList pending;
         auto flush = [&]() {
             if (!pending.fields.empty())
                 body.emplace_back(std::move(pending));
-            pending = FieldList{};
+            pending = FieldList {};
         };
         std::size_t sideBySide = s.columns > 1 ? static_cast<std::size_t>(s.columns) : 0;
         Table columns; // fields the template puts side by side become one row of a table
@@ -177,7 +202,7 @@ private:
                 if (t.rows.empty())
                     continue;
                 if (items > 1)
-                    body.emplace_back(Heading{f.label, level + 1});
+                    body.emplace_back(Heading { f.label, level + 1 });
                 body.emplace_back(std::move(t));
                 continue;
             }
@@ -185,7 +210,7 @@ private:
             if (sideBySide > 0) {
                 --sideBySide;
                 if (!shown.empty()) {
-                    columns.columns.push_back(TableColumn{f.label, 1});
+                    columns.columns.push_back(TableColumn { f.label, 1 });
                     if (columns.rows.empty())
                         columns.rows.emplace_back();
                     columns.rows.front().push_back(shown);
@@ -195,7 +220,7 @@ private:
                 continue;
             }
             if (!shown.empty())
-                pending.fields.push_back(FieldValue{f.label, shown});
+                pending.fields.push_back(FieldValue { f.label, shown });
         }
         if (sideBySide > 0 && !columns.columns.empty())
             body.emplace_back(std::move(columns));
@@ -204,7 +229,7 @@ private:
             section(sub, level + 1, body);
         if (body.empty())
             return; // a section with nothing filled in is left out, like an empty field
-        out.emplace_back(Heading{s.label, std::min(level, 2)});
+        out.emplace_back(Heading { s.label, std::min(level, 2) });
         for (auto& b : body)
             out.push_back(std::move(b));
     }
@@ -257,7 +282,7 @@ private:
             const Field& c = f.columns[i];
             if (c.width <= 0)
                 continue;
-            PrintedColumn p{c.label, static_cast<double>(c.width), &c, nullptr};
+            PrintedColumn p { c.label, static_cast<double>(c.width), &c, nullptr };
             if (i + 1 < f.columns.size() && isPeriodPair(c, f.columns[i + 1]) && f.columns[i + 1].width > 0) {
                 p.header = "Periode";
                 p.second = &f.columns[i + 1];
@@ -272,7 +297,7 @@ private:
                 printed.push_back(p);
         }
         for (const auto& p : printed)
-            t.columns.push_back(TableColumn{p.header, p.width});
+            t.columns.push_back(TableColumn { p.header, p.width });
         for (const Json* row : rows) {
             std::vector<std::string> cells;
             for (const auto& p : printed) {
@@ -299,7 +324,7 @@ private:
 } // namespace
 
 RenderDocument buildRenderDocument(const Template& tmpl, const Json& values, const Case& kase,
-                                   const RenderContext& context, std::vector<std::string>* warnings)
+    const RenderContext& context, std::vector<std::string>* warnings)
 {
     RenderDocument doc;
     const std::string date = context.date.empty() ? todayIso() : context.date.substr(0, 10);
@@ -307,8 +332,8 @@ RenderDocument buildRenderDocument(const Template& tmpl, const Json& values, con
     doc.title.documentTitle = tmpl.title;
     doc.title.family = kase.title;
     doc.title.date = formatDate(date);
-    doc.title.versionText =
-        context.version > 0 ? formatVersion(context.version, date) : "Udkast af " + formatDate(date);
+    doc.title.versionText
+        = context.version > 0 ? formatVersion(context.version, date) : "Udkast af " + formatDate(date);
     doc.title.journalNumber = kase.journalNumber;
     if (const TeamMember* coordinator = kase.teamMember(kase.coordinator))
         doc.author = coordinator->name;

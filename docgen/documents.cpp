@@ -184,6 +184,12 @@ std::size_t Documents::fill(const std::string& docId, const Json& input)
     Json values = input;
     fillDisciplineAuthors(tmpl, state, kase, values);
     checkValues(tmpl, values, &kase);
+    // A reference written now must name a row that exists once this fill is applied.
+    Json merged = state.values();
+    for (const auto& [path, v] : values.items())
+        merged[path] = v;
+    if (const auto dangling = findDanglingReferences(tmpl, merged, &values); !dangling.empty())
+        throw Error(ErrorCode::BadInput, dangling.front().path + ": " + dangling.front().reason);
     OpFactory factory(m_author, m_store.deviceId(), m_store.clock());
     const auto ops = opsForValues(state, values, tmpl.fieldKinds(), factory, doc.caseId, docId);
     m_store.transaction([&] { m_store.appendOps(ops); });
@@ -220,6 +226,8 @@ int Documents::finalize(const std::string& docId)
         problems.push_back(c.path + ": open conflict between " + std::to_string(c.values.size()) + " values");
     for (const auto& m : findMissingRequired(tmpl, values))
         problems.push_back(m.path + ": " + m.reason);
+    for (const auto& r : findDanglingReferences(tmpl, values))
+        problems.push_back(r.path + ": " + r.reason);
     if (!problems.empty())
         throw Error(ErrorCode::Conflict, "cannot finalise " + docId + ": " + joined(problems, "; "));
     if (!state.versions().empty() && state.versions().back().values == values)

@@ -4,6 +4,7 @@
 #include "core/error.h"
 
 #include <fontconfig/fontconfig.h>
+
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include FT_ADVANCES_H
@@ -88,8 +89,8 @@ struct SystemFonts::Impl {
     ConfigPtr config;
     std::vector<Face> faces;
     std::map<std::string, int> faceByPath;
-    std::array<std::vector<int>, 2> chain;          // main faces per style, in fallback order
-    std::array<std::vector<std::int16_t>, 2> byCp;  // per style: BMP code point -> face or -1
+    std::array<std::vector<int>, 2> chain; // main faces per style, in fallback order
+    std::array<std::vector<std::int16_t>, 2> byCp; // per style: BMP code point -> face or -1
 
     int load(const std::string& path, const std::string& family, bool bold)
     {
@@ -102,7 +103,7 @@ struct SystemFonts::Impl {
         f.ft.reset(raw);
         if (FT_Select_Charmap(raw, FT_ENCODING_UNICODE) != 0)
             return -1;
-        f.info = FaceInfo{path, family, bold};
+        f.info = FaceInfo { path, family, bold };
         f.unitsPerEm = raw->units_per_EM ? raw->units_per_EM : 1000;
         f.advances.assign(Bmp, -1.0f);
         faces.push_back(std::move(f));
@@ -149,12 +150,14 @@ struct SystemFonts::Impl {
         for (int i = 0; i < sorted->nfont; ++i) {
             FcPattern* candidate = sorted->fonts[i];
             FcCharSet* cs = nullptr;
-            if (FcPatternGetCharSet(candidate, FC_CHARSET, 0, &cs) != FcResultMatch || !FcCharSetHasChar(cs, cp))
+            if (FcPatternGetCharSet(candidate, FC_CHARSET, 0, &cs) != FcResultMatch
+                || !FcCharSetHasChar(cs, cp))
                 continue;
             const std::string path = patternString(candidate, FC_FILE);
             if (!isTrueTypeFile(path))
                 continue;
-            const int index = load(path, patternString(candidate, FC_FAMILY), patternWeight(candidate) >= FC_WEIGHT_BOLD);
+            const int index
+                = load(path, patternString(candidate, FC_FAMILY), patternWeight(candidate) >= FC_WEIGHT_BOLD);
             if (index >= 0 && FT_Get_Char_Index(faces[static_cast<std::size_t>(index)].ft.get(), cp) != 0)
                 return index;
         }
@@ -167,7 +170,8 @@ struct SystemFonts::Impl {
     }
 };
 
-SystemFonts::SystemFonts() : m_impl(std::make_unique<Impl>())
+SystemFonts::SystemFonts()
+    : m_impl(std::make_unique<Impl>())
 {
     FT_Library lib = nullptr;
     if (FT_Init_FreeType(&lib) != 0)
@@ -177,7 +181,7 @@ SystemFonts::SystemFonts() : m_impl(std::make_unique<Impl>())
     if (!m_impl->config)
         throw Error(ErrorCode::Internal, "fontconfig could not be initialised");
     for (int style = 0; style < 2; ++style) {
-        for (const char* family : {"DejaVu Sans", "Noto Sans"}) {
+        for (const char* family : { "DejaVu Sans", "Noto Sans" }) {
             const int index = m_impl->find(family, style == 1);
             if (index >= 0)
                 m_impl->chain[static_cast<std::size_t>(style)].push_back(index);
@@ -185,8 +189,8 @@ SystemFonts::SystemFonts() : m_impl(std::make_unique<Impl>())
         m_impl->byCp[static_cast<std::size_t>(style)].assign(Bmp, Unknown);
     }
     if (m_impl->chain[0].empty())
-        throw Error(ErrorCode::NotFound,
-                    "no PDF font installed: install fonts-dejavu-core or fonts-noto-core");
+        throw Error(
+            ErrorCode::NotFound, "no PDF font installed: install fonts-dejavu-core or fonts-noto-core");
     if (m_impl->chain[1].empty())
         m_impl->chain[1] = m_impl->chain[0];
 }

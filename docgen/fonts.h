@@ -11,7 +11,7 @@ namespace fplan::docgen {
 enum class FontStyle { Regular, Bold };
 
 struct FaceInfo {
-    std::string path;   // a TrueType file (PoDoFo subsets only TrueType)
+    std::string path; // a TrueType file (PoDoFo subsets only TrueType)
     std::string family; // "DejaVu Sans"
     bool bold = false;
 };

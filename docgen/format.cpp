@@ -21,8 +21,8 @@ bool digits(std::string_view s, std::size_t from, std::size_t count)
 
 bool isIsoDate(std::string_view s)
 {
-    return s.size() >= 10 && digits(s, 0, 4) && s[4] == '-' && digits(s, 5, 2) && s[7] == '-' &&
-           digits(s, 8, 2);
+    return s.size() >= 10 && digits(s, 0, 4) && s[4] == '-' && digits(s, 5, 2) && s[7] == '-'
+        && digits(s, 8, 2);
 }
 
 } // namespace
@@ -39,8 +39,8 @@ std::string formatDate(std::string_view isoDate)
 
 std::string formatDateTime(std::string_view isoDateTime)
 {
-    if (!isIsoDate(isoDateTime) || isoDateTime.size() < 16 || isoDateTime[10] != 'T' ||
-        !digits(isoDateTime, 11, 2) || isoDateTime[13] != ':' || !digits(isoDateTime, 14, 2))
+    if (!isIsoDate(isoDateTime) || isoDateTime.size() < 16 || isoDateTime[10] != 'T'
+        || !digits(isoDateTime, 11, 2) || isoDateTime[13] != ':' || !digits(isoDateTime, 14, 2))
         return std::string(isoDateTime);
     return formatDate(isoDateTime.substr(0, 10)) + " kl. " + std::string(isoDateTime.substr(11, 5));
 }
@@ -96,7 +96,7 @@ std::string todayIso()
     std::time_t now = std::time(nullptr);
     if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch && *epoch)
         now = static_cast<std::time_t>(std::strtoll(epoch, nullptr, 10));
-    std::tm tm{};
+    std::tm tm {};
     gmtime_r(&now, &tm);
     char buf[48];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);

@@ -19,11 +19,11 @@ constexpr double LineFactor = 1.32;
 constexpr char32_t SoftHyphen = 0xAD;
 constexpr double Epsilon = 0.01;
 
-const Color Ink{0.10, 0.10, 0.12};
-const Color Muted{0.38, 0.38, 0.42};
-const Color Accent{0.11, 0.27, 0.47};
-const Color Rule{0.70, 0.72, 0.76};
-const Color HeaderFill{0.90, 0.92, 0.95};
+const Color Ink { 0.10, 0.10, 0.12 };
+const Color Muted { 0.38, 0.38, 0.42 };
+const Color Accent { 0.11, 0.27, 0.47 };
+const Color Rule { 0.70, 0.72, 0.76 };
+const Color HeaderFill { 0.90, 0.92, 0.95 };
 
 struct Style {
     FontStyle font = FontStyle::Regular;
@@ -32,8 +32,8 @@ struct Style {
     Color color = Ink;
 };
 
-const Style BodyStyle{FontStyle::Regular, 10, Role::Body, Ink};
-const Style LabelStyle{FontStyle::Bold, 10, Role::Label, Ink};
+const Style BodyStyle { FontStyle::Regular, 10, Role::Body, Ink };
+const Style LabelStyle { FontStyle::Bold, 10, Role::Label, Ink };
 // Wide tables get a smaller type so that words fit their columns.
 double tableTypeSize(const Table& t)
 {
@@ -42,12 +42,12 @@ double tableTypeSize(const Table& t)
 
 Style cellStyle(const Table& t)
 {
-    return Style{FontStyle::Regular, tableTypeSize(t), Role::TableCell, Ink};
+    return Style { FontStyle::Regular, tableTypeSize(t), Role::TableCell, Ink };
 }
 
 Style cellHeaderStyle(const Table& t)
 {
-    return Style{FontStyle::Bold, tableTypeSize(t), Role::TableHeader, Ink};
+    return Style { FontStyle::Bold, tableTypeSize(t), Role::TableHeader, Ink };
 }
 
 double lineHeight(double size)
@@ -81,10 +81,10 @@ struct Line {
 
 struct Cell {
     std::vector<Line> lines;
-    double x = 0;     // where the text starts
+    double x = 0; // where the text starts
     double width = 0; // the text's width
     Style style;
-    double boxX = 0;     // the cell's box for grid and fill (table cells are inset by padding)
+    double boxX = 0; // the cell's box for grid and fill (table cells are inset by padding)
     double boxWidth = 0;
 };
 
@@ -92,11 +92,11 @@ struct RowOptions {
     double padTop = 0;
     double padBottom = 0;
     double keepWholeBelow = 0; // rows lower than this share of the body height move whole
-    std::size_t minLines = 2;  // fewest lines of a split row left at a page's foot
+    std::size_t minLines = 2; // fewest lines of a split row left at a page's foot
     bool grid = false;
     bool fill = false;
-    double repeatHeight = 0;                  // height of what onNewPage draws
-    std::function<void()> onNewPage;          // e.g. repeat a table's header row
+    double repeatHeight = 0; // height of what onNewPage draws
+    std::function<void()> onNewPage; // e.g. repeat a table's header row
 };
 
 RowOptions simpleRow(double padTop, double padBottom, double keepWholeBelow, std::size_t minLines)
@@ -127,8 +127,9 @@ std::vector<std::string> splitParagraphs(std::string_view text)
     std::size_t pos = 0;
     while (pos <= normalized.size()) {
         const auto nl = normalized.find('\n', pos);
-        const std::string_view line =
-            std::string_view(normalized).substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+        const std::string_view line
+            = std::string_view(normalized)
+                  .substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
         const bool blank = line.find_first_not_of(" \t") == std::string_view::npos;
         if (blank) {
             if (!current.empty())
@@ -159,7 +160,8 @@ std::string trim(std::string_view s)
 
 class Layouter {
 public:
-    Layouter(FontMetrics& fonts, const PageGeometry& geometry) : m_fonts(fonts)
+    Layouter(FontMetrics& fonts, const PageGeometry& geometry)
+        : m_fonts(fonts)
     {
         m_result.geometry = geometry;
     }
@@ -212,8 +214,26 @@ private:
         std::string letter;
         utf8::append(letter, cp);
         std::string where(context.substr(0, 60));
-        m_result.warnings.push_back(std::string("no installed font has the letter ") + code + " '" + letter +
-                                    "' (in \"" + where + "\"); it is shown as a replacement sign");
+        m_result.warnings.push_back(std::string("no installed font has the letter ") + code + " '" + letter
+            + "' (in \"" + where + "\"); it is shown as a replacement sign");
+    }
+
+    // PoDoFo draws letters one by one, left to right: scripts that need shaping or run right to
+    // left print legibly wrong. Say so once per script instead of printing it silently.
+    void checkShaping(char32_t cp, std::string_view context)
+    {
+        const char* script = nullptr;
+        if ((cp >= 0x0590 && cp <= 0x05FF) || (cp >= 0xFB1D && cp <= 0xFB4F))
+            script = "Hebrew";
+        else if ((cp >= 0x0600 && cp <= 0x08FF) || (cp >= 0xFB50 && cp <= 0xFDFF)
+            || (cp >= 0xFE70 && cp <= 0xFEFF))
+            script = "Arabic";
+        else if (cp >= 0x0900 && cp <= 0x0DFF)
+            script = "Indic";
+        if (!script || !m_warnedScripts.insert(script).second)
+            return;
+        m_result.warnings.push_back(std::string(script) + " text (in \"" + std::string(context.substr(0, 60))
+            + "\") is printed letter by letter, left to right, without shaping: check it on paper");
     }
 
     std::vector<Glyph> shape(std::string_view text, FontStyle style)
@@ -225,18 +245,21 @@ private:
             char32_t cp = utf8::next(text, pos);
             if (cp == '\t')
                 cp = ' ';
-            if (cp == '\r' || (cp < 0x20 && cp != '\n') || (cp >= 0x7F && cp < 0xA0) || cp == 0x200B || cp == 0xFEFF)
+            if (cp == '\r' || (cp < 0x20 && cp != '\n') || (cp >= 0x7F && cp < 0xA0) || cp == 0x200B
+                || cp == 0xFEFF)
                 continue; // control characters and invisible marks have no place on paper
             if (cp == SoftHyphen) {
                 // A place to break a long word ("Opfølgnings\u00ADstatus"); carries the hyphen's width.
                 const int hyphenFace = m_fonts.faceFor(style, '-');
-                glyphs.push_back({cp, hyphenFace, m_fonts.advance(hyphenFace, '-')});
+                glyphs.push_back({ cp, hyphenFace, m_fonts.advance(hyphenFace, '-') });
                 continue;
             }
             if (cp == '\n') {
-                glyphs.push_back({cp, -1, 0});
+                glyphs.push_back({ cp, -1, 0 });
                 continue;
             }
+            if (cp >= 0x0590)
+                checkShaping(cp, text);
             int face = m_fonts.faceFor(style, cp);
             if (face < 0) {
                 warnMissing(cp, text);
@@ -247,14 +270,14 @@ private:
                     face = m_fonts.faceFor(style, cp);
                 }
             }
-            glyphs.push_back({cp, face, m_fonts.advance(face, cp)});
+            glyphs.push_back({ cp, face, m_fonts.advance(face, cp) });
         }
         return glyphs;
     }
 
     // The glyphs [from, to) as runs of one face each; `hyphenAt` is a soft hyphen the line ends at.
     Line makeLine(const std::vector<Glyph>& glyphs, std::size_t from, std::size_t to, double size,
-                  const Glyph* hyphenAt = nullptr)
+        const Glyph* hyphenAt = nullptr)
     {
         while (to > from && glyphs[to - 1].cp == ' ')
             --to;
@@ -265,14 +288,14 @@ private:
             if (i < to)
                 g = glyphs[i];
             else if (hyphenAt)
-                g = Glyph{'-', hyphenAt->face, hyphenAt->advance};
+                g = Glyph { '-', hyphenAt->face, hyphenAt->advance };
             else
                 break;
             if (g.cp == SoftHyphen)
                 continue; // not broken here: invisible
             const double w = g.advance * size / 1000.0;
             if (line.runs.empty() || line.runs.back().face != g.face)
-                line.runs.push_back(Run{g.face, {}, x, 0});
+                line.runs.push_back(Run { g.face, {}, x, 0 });
             utf8::append(line.runs.back().text, g.cp);
             line.runs.back().width += w;
             x += w;
@@ -310,7 +333,8 @@ private:
             }
             if (g.cp == ' ') {
                 // "01.03.2026 – 31.12.2026": a dash never starts a line.
-                const bool glued = i + 1 < glyphs.size() && (glyphs[i + 1].cp == 0x2013 || glyphs[i + 1].cp == 0x2014);
+                const bool glued
+                    = i + 1 < glyphs.size() && (glyphs[i + 1].cp == 0x2013 || glyphs[i + 1].cp == 0x2014);
                 if (!glued)
                     lastSpace = i;
                 width += w;
@@ -320,7 +344,8 @@ private:
             while (width + w > maxWidth + Epsilon && i > start) {
                 if (lastSpace != std::string::npos && lastSpace >= start) {
                     const bool hyphen = glyphs[lastSpace].cp == SoftHyphen;
-                    lines.push_back(makeLine(glyphs, start, lastSpace, size, hyphen ? &glyphs[lastSpace] : nullptr));
+                    lines.push_back(
+                        makeLine(glyphs, start, lastSpace, size, hyphen ? &glyphs[lastSpace] : nullptr));
                     start = lastSpace + 1;
                     width = widthAfterSpace;
                     lastSpace = std::string::npos;
@@ -347,7 +372,7 @@ private:
                 lines.emplace_back();
             auto wrapped = wrap(para, style, maxWidth);
             lines.insert(lines.end(), std::make_move_iterator(wrapped.begin()),
-                         std::make_move_iterator(wrapped.end()));
+                std::make_move_iterator(wrapped.end()));
         }
         return lines;
     }
@@ -355,13 +380,13 @@ private:
     void drawLine(const Line& line, double x, double baseline, const Style& style)
     {
         for (const Run& run : line.runs)
-            page().items.emplace_back(
-                TextItem{x + run.x, baseline, run.face, style.size, run.text, run.width, style.role, style.color});
+            page().items.emplace_back(TextItem {
+                x + run.x, baseline, run.face, style.size, run.text, run.width, style.role, style.color });
     }
 
     void hrule(double x1, double x2, double y, double width, const Color& color)
     {
-        page().items.emplace_back(LineItem{x1, y, x2, y, width, color});
+        page().items.emplace_back(LineItem { x1, y, x2, y, width, color });
     }
 
     // Places a row of cells that share one line height; splits it across pages if it is long.
@@ -383,7 +408,8 @@ private:
                 drawChunk(cells, done, total, opt);
                 return;
             }
-            const auto fit = static_cast<std::size_t>(std::max(0.0, std::floor((avail - pads + Epsilon) / lh)));
+            const auto fit
+                = static_cast<std::size_t>(std::max(0.0, std::floor((avail - pads + Epsilon) / lh)));
             const bool keepWhole = done == 0 && need <= opt.keepWholeBelow * pageBody;
             const bool tooFew = fit < std::min(opt.minLines, remaining);
             if (!moved && !fresh() && (keepWhole || tooFew)) {
@@ -420,7 +446,7 @@ private:
         const double x0 = cells.front().boxX;
         const double x1 = cells.back().boxX + cells.back().boxWidth;
         if (opt.fill)
-            page().items.emplace_back(RectItem{x0, y0, x1 - x0, height, HeaderFill});
+            page().items.emplace_back(RectItem { x0, y0, x1 - x0, height, HeaderFill });
         for (const auto& cell : cells) {
             for (std::size_t i = from; i < to && i < cell.lines.size(); ++i) {
                 const double lineTop = y0 + opt.padTop + static_cast<double>(i - from) * lh;
@@ -431,18 +457,18 @@ private:
             hrule(x0, x1, y0, 0.5, Rule);
             hrule(x0, x1, y0 + height, 0.5, Rule);
             for (const auto& cell : cells)
-                page().items.emplace_back(LineItem{cell.boxX, y0, cell.boxX, y0 + height, 0.5, Rule});
-            page().items.emplace_back(LineItem{x1, y0, x1, y0 + height, 0.5, Rule});
+                page().items.emplace_back(LineItem { cell.boxX, y0, cell.boxX, y0 + height, 0.5, Rule });
+            page().items.emplace_back(LineItem { x1, y0, x1, y0 + height, 0.5, Rule });
         }
         m_y = y0 + height;
     }
 
     void titleBlock(const TitleBlock& t)
     {
-        const Style municipality{FontStyle::Bold, 10, Role::Title, Muted};
-        const Style title{FontStyle::Bold, 22, Role::Title, Accent};
-        const Style family{FontStyle::Regular, 14, Role::Title, Ink};
-        const Style meta{FontStyle::Regular, 9.5, Role::Title, Muted};
+        const Style municipality { FontStyle::Bold, 10, Role::Title, Muted };
+        const Style title { FontStyle::Bold, 22, Role::Title, Accent };
+        const Style family { FontStyle::Regular, 14, Role::Title, Ink };
+        const Style meta { FontStyle::Regular, 9.5, Role::Title, Muted };
         auto put = [&](const std::string& text, const Style& style, double after) {
             if (trim(text).empty())
                 return;
@@ -482,8 +508,8 @@ private:
     static HeadingMetrics headingMetrics(int level)
     {
         if (level <= 1)
-            return {Style{FontStyle::Bold, 13.5, Role::Heading, Accent}, 14, 7};
-        return {Style{FontStyle::Bold, 11, Role::Heading, Ink}, 9, 4};
+            return { Style { FontStyle::Bold, 13.5, Role::Heading, Accent }, 14, 7 };
+        return { Style { FontStyle::Bold, 11, Role::Heading, Ink }, 9, 4 };
     }
 
     // The least of a block that must share the page with the heading above it.
@@ -506,17 +532,20 @@ private:
         const auto widths = columnWidths(t);
         std::size_t headerLines = 1;
         for (std::size_t c = 0; c < t.columns.size(); ++c)
-            headerLines = std::max(headerLines, wrap(t.columns[c].header, cellHeaderStyle(t), widths[c] - 2 * CellPadX).size());
+            headerLines = std::max(
+                headerLines, wrap(t.columns[c].header, cellHeaderStyle(t), widths[c] - 2 * CellPadX).size());
         std::size_t firstRow = 1;
         for (std::size_t c = 0; c < t.columns.size() && c < t.rows.front().size(); ++c)
-            firstRow = std::max(firstRow, wrapParagraphs(t.rows.front()[c], cellStyle(t), widths[c] - 2 * CellPadX).size());
-        return 4 * CellPadY +
-               static_cast<double>(headerLines + std::min<std::size_t>(firstRow, 3)) * lineHeight(cellStyle(t).size);
+            firstRow = std::max(
+                firstRow, wrapParagraphs(t.rows.front()[c], cellStyle(t), widths[c] - 2 * CellPadX).size());
+        return 4 * CellPadY
+            + static_cast<double>(headerLines + std::min<std::size_t>(firstRow, 3))
+            * lineHeight(cellStyle(t).size);
     }
 
     static Cell cell(std::vector<Line> lines, double x, double width, const Style& style)
     {
-        return Cell{std::move(lines), x, width, style, x, width};
+        return Cell { std::move(lines), x, width, style, x, width };
     }
 
     void place(const Heading& h, const Block* next)
@@ -560,11 +589,12 @@ private:
                     m_y += lh;
                 }
                 m_y += 1;
-                placeRow({cell(std::move(full), left(), textWidth(), BodyStyle)}, simpleRow(0, 5, 0, 2));
+                placeRow({ cell(std::move(full), left(), textWidth(), BodyStyle) }, simpleRow(0, 5, 0, 2));
                 continue;
             }
-            std::vector<Cell> cells{cell(wrap(field.label, LabelStyle, labelWidth), left(), labelWidth, LabelStyle),
-                                    cell(std::move(valueLines), left() + labelWidth + gap, valueWidth, BodyStyle)};
+            std::vector<Cell> cells { cell(wrap(field.label, LabelStyle, labelWidth), left(), labelWidth,
+                                          LabelStyle),
+                cell(std::move(valueLines), left() + labelWidth + gap, valueWidth, BodyStyle) };
             placeRow(cells, simpleRow(1, 3, 0.3, 2));
         }
         m_y += 4;
@@ -577,7 +607,7 @@ private:
             auto lines = wrap(para, BodyStyle, textWidth());
             if (lines.empty())
                 continue;
-            placeRow({cell(std::move(lines), left(), textWidth(), BodyStyle)}, simpleRow(0, 6, 0, 2));
+            placeRow({ cell(std::move(lines), left(), textWidth(), BodyStyle) }, simpleRow(0, 6, 0, 2));
         }
     }
 
@@ -588,9 +618,9 @@ private:
             const std::string text = trim(item);
             if (text.empty())
                 continue;
-            std::vector<Cell> cells{cell(wrap("•", BodyStyle, indent), left() + 3, indent, BodyStyle),
-                                    cell(wrapParagraphs(text, BodyStyle, textWidth() - indent - 3),
-                                         left() + 3 + indent, textWidth() - indent - 3, BodyStyle)};
+            std::vector<Cell> cells { cell(wrap("•", BodyStyle, indent), left() + 3, indent, BodyStyle),
+                cell(wrapParagraphs(text, BodyStyle, textWidth() - indent - 3), left() + 3 + indent,
+                    textWidth() - indent - 3, BodyStyle) };
             placeRow(cells, simpleRow(0, 3, 0.2, 2));
         }
         m_y += 4;
@@ -607,7 +637,8 @@ private:
         const auto glyphs = shape(text, style.font);
         for (std::size_t i = 0; i < glyphs.size(); ++i) {
             const Glyph& g = glyphs[i];
-            const bool glued = g.cp == ' ' && i + 1 < glyphs.size() && (glyphs[i + 1].cp == 0x2013 || glyphs[i + 1].cp == 0x2014);
+            const bool glued = g.cp == ' ' && i + 1 < glyphs.size()
+                && (glyphs[i + 1].cp == 0x2013 || glyphs[i + 1].cp == 0x2014);
             if (g.cp == SoftHyphen) {
                 longest = std::max(longest, current + g.advance * style.size / 1000.0);
                 current = 0;
@@ -685,9 +716,9 @@ private:
         if (t.columns.empty())
             return;
         if (t.rows.empty()) {
-            const Style empty{FontStyle::Regular, 10, Role::Body, Muted};
+            const Style empty { FontStyle::Regular, 10, Role::Body, Muted };
             auto lines = wrap(t.emptyText, empty, textWidth());
-            placeRow({cell(std::move(lines), left(), textWidth(), empty)}, simpleRow(0, 8, 0, 1));
+            placeRow({ cell(std::move(lines), left(), textWidth(), empty) }, simpleRow(0, 8, 0, 1));
             return;
         }
         const auto widths = columnWidths(t);
@@ -697,24 +728,28 @@ private:
             for (std::size_t c = 0; c < t.columns.size(); ++c) {
                 const double inner = widths[c] - 2 * CellPadX;
                 const std::string text = textOf(c);
-                cells.push_back(Cell{paragraphs ? wrapParagraphs(text, style, inner) : wrap(text, style, inner),
-                                     x + CellPadX, inner, style, x, widths[c]});
+                cells.push_back(
+                    Cell { paragraphs ? wrapParagraphs(text, style, inner) : wrap(text, style, inner),
+                        x + CellPadX, inner, style, x, widths[c] });
                 x += widths[c];
             }
             return cells;
         };
-        const auto header = rowCells([&](std::size_t c) { return t.columns[c].header; }, cellHeaderStyle(t), false);
+        const auto header
+            = rowCells([&](std::size_t c) { return t.columns[c].header; }, cellHeaderStyle(t), false);
         std::size_t headerLines = 1;
         for (const auto& h : header)
             headerLines = std::max(headerLines, h.lines.size());
-        const double headerHeight = 2 * CellPadY + static_cast<double>(headerLines) * lineHeight(cellHeaderStyle(t).size);
-        const RowOptions headerOpt{CellPadY, CellPadY, 1, 1, true, true, 0, {}};
+        const double headerHeight
+            = 2 * CellPadY + static_cast<double>(headerLines) * lineHeight(cellHeaderStyle(t).size);
+        const RowOptions headerOpt { CellPadY, CellPadY, 1, 1, true, true, 0, {} };
         auto drawHeader = [this, &header, &headerOpt]() { placeRow(header, headerOpt); };
         ensure(tableMinHeight(t));
         drawHeader();
-        const RowOptions rowOpt{CellPadY, CellPadY, 0.25, 2, true, false, headerHeight, drawHeader};
+        const RowOptions rowOpt { CellPadY, CellPadY, 0.25, 2, true, false, headerHeight, drawHeader };
         for (const auto& row : t.rows) {
-            auto cells = rowCells([&](std::size_t c) { return c < row.size() ? row[c] : std::string(); }, cellStyle(t), true);
+            auto cells = rowCells(
+                [&](std::size_t c) { return c < row.size() ? row[c] : std::string(); }, cellStyle(t), true);
             placeRow(cells, rowOpt);
         }
         m_y += 10;
@@ -722,8 +757,8 @@ private:
 
     void decoratePages(const TitleBlock& t)
     {
-        const Style headStyle{FontStyle::Regular, 8, Role::PageHeader, Muted};
-        const Style footStyle{FontStyle::Regular, 8, Role::PageFooter, Muted};
+        const Style headStyle { FontStyle::Regular, 8, Role::PageHeader, Muted };
+        const Style footStyle { FontStyle::Regular, 8, Role::PageFooter, Muted };
         std::string headLeft = t.documentTitle;
         if (!trim(t.family).empty())
             headLeft += (headLeft.empty() ? "" : " · ") + t.family;
@@ -734,23 +769,26 @@ private:
         for (std::size_t i = 0; i < count; ++i) {
             auto& items = m_result.pages[i].items;
             std::vector<DisplayItem> decor;
-            auto put = [&](const std::string& text, const Style& style, double y, bool alignRight, double maxWidth) {
+            auto put = [&](const std::string& text, const Style& style, double y, bool alignRight,
+                           double maxWidth) {
                 auto lines = wrap(text, style, maxWidth);
                 if (lines.empty())
                     return;
                 const Line& line = lines.front();
                 const double x = alignRight ? right() - line.width : left();
                 for (const Run& run : line.runs)
-                    decor.emplace_back(TextItem{x + run.x, y, run.face, style.size, run.text, run.width, style.role, style.color});
+                    decor.emplace_back(TextItem {
+                        x + run.x, y, run.face, style.size, run.text, run.width, style.role, style.color });
             };
             put(headLeft, headStyle, headBase, false, textWidth() * 0.62);
             put(headRight, headStyle, headBase, true, textWidth() * 0.36);
-            decor.emplace_back(LineItem{left(), headBase + 6, right(), headBase + 6, 0.5, Rule});
-            decor.emplace_back(LineItem{left(), footBase - 12, right(), footBase - 12, 0.5, Rule});
+            decor.emplace_back(LineItem { left(), headBase + 6, right(), headBase + 6, 0.5, Rule });
+            decor.emplace_back(LineItem { left(), footBase - 12, right(), footBase - 12, 0.5, Rule });
             put("Fortroligt – indeholder personoplysninger", footStyle, footBase, false, textWidth() * 0.7);
             put("Side " + std::to_string(i + 1) + " af " + std::to_string(count), footStyle, footBase, true,
                 textWidth() * 0.28);
-            items.insert(items.end(), std::make_move_iterator(decor.begin()), std::make_move_iterator(decor.end()));
+            items.insert(
+                items.end(), std::make_move_iterator(decor.begin()), std::make_move_iterator(decor.end()));
         }
     }
 
@@ -759,6 +797,7 @@ private:
     double m_y = 0;
     double m_freshY = 0;
     std::set<char32_t> m_warned;
+    std::set<std::string> m_warnedScripts;
     std::map<const Table*, std::vector<double>> m_widthCache;
 };
 
@@ -777,8 +816,8 @@ std::vector<std::string> pageTexts(const Page& page, Role role)
         const auto* text = std::get_if<TextItem>(&item);
         if (!text || text->role != role)
             continue;
-        if (previous && std::fabs(previous->y - text->y) < Epsilon &&
-            std::fabs(previous->x + previous->width - text->x) < Epsilon)
+        if (previous && std::fabs(previous->y - text->y) < Epsilon
+            && std::fabs(previous->x + previous->width - text->x) < Epsilon)
             out.back() += text->text;
         else
             out.push_back(text->text);

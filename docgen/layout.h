@@ -63,8 +63,7 @@ struct LayoutResult {
 
 // Lays a document out on A4 pages: title block, headings kept with what follows, tables whose
 // header row repeats on every page and whose long rows split, "Side X af Y" on every page.
-LayoutResult layoutDocument(const RenderDocument& doc, FontMetrics& fonts,
-                            const PageGeometry& geometry = {});
+LayoutResult layoutDocument(const RenderDocument& doc, FontMetrics& fonts, const PageGeometry& geometry = {});
 
 // The text of a page's items with the given role, in drawing order; runs that continue one
 // another on a line (a fallback font in the middle of a word) are joined into one string.

@@ -6,8 +6,6 @@
 
 #include <podofo/podofo.h>
 
-#include <openssl/evp.h>
-
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -16,9 +14,10 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <openssl/evp.h>
 #include <set>
-#include <string_view>
 #include <sstream>
+#include <string_view>
 
 namespace fplan::docgen {
 
@@ -55,15 +54,15 @@ struct Dates {
 Dates formatDates(std::int64_t seconds)
 {
     const auto t = static_cast<std::time_t>(seconds);
-    std::tm tm{};
+    std::tm tm {};
     gmtime_r(&t, &tm);
     char pdf[64];
     char xmp[64];
     std::snprintf(pdf, sizeof pdf, "D:%04d%02d%02d%02d%02d%02d+00'00'", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
     std::snprintf(xmp, sizeof xmp, "%04d-%02d-%02dT%02d:%02d:%02d+00:00", tm.tm_year + 1900, tm.tm_mon + 1,
-                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-    return {pdf, xmp};
+        tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    return { pdf, xmp };
 }
 
 std::string xmlEscape(const std::string& s)
@@ -72,10 +71,18 @@ std::string xmlEscape(const std::string& s)
     out.reserve(s.size());
     for (char c : s) {
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
         default:
             // XML 1.0 has no place for C0 controls other than tab and newlines.
             if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r')
@@ -96,11 +103,13 @@ std::string xmpPacket(const PdfMetadata& meta, const Dates& dates)
       << "   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">" << xmlEscape(meta.title)
       << "</rdf:li></rdf:Alt></dc:title>\n";
     if (!meta.author.empty())
-        x << "   <dc:creator><rdf:Seq><rdf:li>" << xmlEscape(meta.author) << "</rdf:li></rdf:Seq></dc:creator>\n";
+        x << "   <dc:creator><rdf:Seq><rdf:li>" << xmlEscape(meta.author)
+          << "</rdf:li></rdf:Seq></dc:creator>\n";
     if (!meta.subject.empty())
         x << "   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">" << xmlEscape(meta.subject)
           << "</rdf:li></rdf:Alt></dc:description>\n";
-    x << "   <dc:language><rdf:Bag><rdf:li>" << xmlEscape(meta.language) << "</rdf:li></rdf:Bag></dc:language>\n"
+    x << "   <dc:language><rdf:Bag><rdf:li>" << xmlEscape(meta.language)
+      << "</rdf:li></rdf:Bag></dc:language>\n"
       << "  </rdf:Description>\n"
       << "  <rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n"
       << "   <xmp:CreateDate>" << dates.xmp << "</xmp:CreateDate>\n"
@@ -130,8 +139,8 @@ std::string readIccProfile()
 {
     std::ifstream in(IccProfilePath, std::ios::binary);
     if (!in)
-        throw Error(ErrorCode::NotFound, std::string("colour profile ") + IccProfilePath +
-                                             " is missing: install icc-profiles-free");
+        throw Error(ErrorCode::NotFound,
+            std::string("colour profile ") + IccProfilePath + " is missing: install icc-profiles-free");
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
@@ -290,7 +299,7 @@ void setContentId(std::string& pdf)
     }
     for (const auto& [from, length] : spans)
         std::fill(pdf.begin() + static_cast<std::ptrdiff_t>(from),
-                  pdf.begin() + static_cast<std::ptrdiff_t>(from + length), '0');
+            pdf.begin() + static_cast<std::ptrdiff_t>(from + length), '0');
     for (const auto& [from, length] : spans) {
         const std::string id = sha256Hex(pdf, length);
         pdf.replace(from, length, id);
@@ -301,8 +310,8 @@ void setContentId(std::string& pdf)
 // which was most of the cost of a long plan. Graphics state is only written when it changes.
 class ContentWriter {
 public:
-    void text(const std::string& fontName, double size, double x, double y, const Color& color, const char* glyphs,
-              std::size_t length)
+    void text(const std::string& fontName, double size, double x, double y, const Color& color,
+        const char* glyphs, std::size_t length)
     {
         if (!m_inText) {
             m_out += "BT\n";
@@ -408,7 +417,8 @@ private:
             --p;
         if (p > buf && p[-1] == '.')
             --p;
-        if (p == buf || (p - buf == 1 && buf[0] == '-') || std::string_view(buf, static_cast<std::size_t>(p - buf)) == "-0")
+        if (p == buf || (p - buf == 1 && buf[0] == '-')
+            || std::string_view(buf, static_cast<std::size_t>(p - buf)) == "-0")
             m_out += '0';
         else
             m_out.append(buf, static_cast<std::size_t>(p - buf));
@@ -428,7 +438,11 @@ private:
 
 class FontTable {
 public:
-    FontTable(PdfMemDocument& doc, FontMetrics& fonts) : m_doc(doc), m_fonts(fonts) {}
+    FontTable(PdfMemDocument& doc, FontMetrics& fonts)
+        : m_doc(doc)
+        , m_fonts(fonts)
+    {
+    }
 
     PdfFont* get(int face)
     {
@@ -437,7 +451,7 @@ public:
         const FaceInfo& info = m_fonts.face(face);
         // Identity-H with a ToUnicode map: any BMP letter, and text that extracts as written.
         PdfFont* font = m_doc.CreateFontSubset(info.family.c_str(), info.bold, false, false,
-                                               new PdfIdentityEncoding(0, 0xffff, true), info.path.c_str());
+            new PdfIdentityEncoding(0, 0xffff, true), info.path.c_str());
         if (!font)
             throw Error(ErrorCode::Internal, "PoDoFo could not load the font " + info.path);
         m_byFace[face] = font;
@@ -459,7 +473,7 @@ private:
 };
 
 std::string writeWithPoDoFo(const LayoutResult& layout, FontMetrics& fonts, const PdfMetadata& meta,
-                            std::vector<std::string>* warnings)
+    std::vector<std::string>* warnings)
 {
     const Dates dates = formatDates(documentTime(meta));
     PdfMemDocument doc;
@@ -482,14 +496,15 @@ std::string writeWithPoDoFo(const LayoutResult& layout, FontMetrics& fonts, cons
                 // Glyph 0 is .notdef, an empty box on paper: say so rather than print it silently.
                 for (std::size_t i = 0; warnings && i + 1 < encoded.GetSize(); i += 2)
                     if (encoded.GetBuffer()[i] == 0 && encoded.GetBuffer()[i + 1] == 0) {
-                        warnings->push_back("the font " + fonts.face(text->face).family + " has no glyph for a letter in \"" +
-                                            text->text + "\"");
+                        warnings->push_back("the font " + fonts.face(text->face).family
+                            + " has no glyph for a letter in \"" + text->text + "\"");
                         break;
                     }
-                content.text(font->GetIdentifier().GetName(), text->size, text->x, height - text->y, text->color,
-                             encoded.GetBuffer(), encoded.GetSize());
+                content.text(font->GetIdentifier().GetName(), text->size, text->x, height - text->y,
+                    text->color, encoded.GetBuffer(), encoded.GetSize());
             } else if (const auto* line = std::get_if<LineItem>(&item)) {
-                content.line(line->x1, height - line->y1, line->x2, height - line->y2, line->width, line->color);
+                content.line(
+                    line->x1, height - line->y1, line->x2, height - line->y2, line->width, line->color);
             } else if (const auto* rect = std::get_if<RectItem>(&item)) {
                 content.rect(rect->x, height - rect->y - rect->h, rect->w, rect->h, rect->fill);
             }
@@ -516,12 +531,13 @@ std::string writeWithPoDoFo(const LayoutResult& layout, FontMetrics& fonts, cons
 } // namespace
 
 std::string writePdf(const LayoutResult& layout, FontMetrics& fonts, const PdfMetadata& metadata,
-                     std::vector<std::string>* warnings)
+    std::vector<std::string>* warnings)
 {
     try {
         return writeWithPoDoFo(layout, fonts, metadata, warnings);
     } catch (const PdfError& e) {
-        throw Error(ErrorCode::Internal, std::string("PDF writing failed: ") + PdfError::ErrorMessage(e.GetError()));
+        throw Error(
+            ErrorCode::Internal, std::string("PDF writing failed: ") + PdfError::ErrorMessage(e.GetError()));
     }
 }
 

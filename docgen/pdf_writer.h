@@ -35,7 +35,7 @@ struct RenderedPdf {
 // `warnings` gets a line for any letter PoDoFo finds no glyph for (the layout should have
 // replaced it already; this is the last check before an empty box reaches paper).
 std::string writePdf(const LayoutResult& layout, FontMetrics& fonts, const PdfMetadata& metadata,
-                     std::vector<std::string>* warnings = nullptr);
+    std::vector<std::string>* warnings = nullptr);
 
 // Layout and PDF in one step; the metadata comes from the document's title block.
 RenderedPdf renderPdf(const RenderDocument& doc, FontMetrics& fonts);

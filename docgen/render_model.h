@@ -10,11 +10,11 @@ namespace fplan::docgen {
 // A document ready for layout: already in Danish display text (dates, numbers, names), with
 // nothing left that needs the template or the case to understand.
 struct TitleBlock {
-    std::string municipality;  // "Ringkøbing-Skjern Kommune"
+    std::string municipality; // "Ringkøbing-Skjern Kommune"
     std::string documentTitle; // "Familieplan"
-    std::string family;        // "Familien Nørgaard"
-    std::string date;          // "12.03.2026"
-    std::string versionText;   // "Version 2 af 12.03.2026"
+    std::string family; // "Familien Nørgaard"
+    std::string date; // "12.03.2026"
+    std::string versionText; // "Version 2 af 12.03.2026"
     std::string journalNumber; // optional
 };
 
@@ -48,7 +48,7 @@ struct TableColumn {
 struct Table {
     std::vector<TableColumn> columns;
     std::vector<std::vector<std::string>> rows; // one string per column
-    std::string emptyText = "Ingen";            // shown when there are no rows
+    std::string emptyText = "Ingen"; // shown when there are no rows
 };
 
 using Block = std::variant<Heading, FieldList, Paragraph, BulletList, Table>;
@@ -56,7 +56,7 @@ using Block = std::variant<Heading, FieldList, Paragraph, BulletList, Table>;
 struct RenderDocument {
     TitleBlock title;
     std::vector<Block> blocks;
-    std::string author;  // PDF metadata: who made it (tovholder or municipality)
+    std::string author; // PDF metadata: who made it (tovholder or municipality)
     std::string subject; // PDF metadata
 };
 

@@ -209,6 +209,9 @@ public:
             fail(node, "auto=\"plan-version\" needs a number or text field");
         if (!f.autoValue.empty() && f.autoValue != "coordinator" && f.autoValue != "plan-version")
             fail(node, "unknown auto value '" + f.autoValue + "'");
+        f.refersTo = attr(node, "refers-to").value_or("");
+        if (!f.refersTo.empty() && f.type != FieldType::Text)
+            fail(node, "refers-to needs a text field (it holds a row id)");
         f.lines = static_cast<int>(count(node, "lines"));
         if (isColumn)
             f.width = static_cast<int>(count(node, "width"));
@@ -396,10 +399,30 @@ public:
         }
         if (t.sections.empty())
             fail(root, "a template needs at least one section");
+        for (const Field* f : t.fields())
+            for (const Field* g : f->type == FieldType::Table ? columnsOf(*f) : std::vector<const Field*>{f})
+                if (!g->refersTo.empty()) {
+                    const Field* target = t.field(g->refersTo);
+                    if (!target || target->type != FieldType::Table)
+                        failAt(g->line, "refers-to=\"" + g->refersTo + "\" is not a table of this template");
+                }
         return t;
     }
 
 private:
+    static std::vector<const Field*> columnsOf(const Field& table)
+    {
+        std::vector<const Field*> out;
+        for (const auto& c : table.columns)
+            out.push_back(&c);
+        return out;
+    }
+
+    [[noreturn]] void failAt(long line, const std::string& reason) const
+    {
+        throw Error(ErrorCode::BadInput, m_origin + ":" + std::to_string(line < 1 ? 1 : line) + ": " + reason);
+    }
+
     std::string m_origin;
 };
 
@@ -447,6 +470,8 @@ Json fieldToJson(const Field& f, bool isColumn)
         j["same_fagomraade"] = true;
     if (!f.autoValue.empty())
         j["auto"] = f.autoValue;
+    if (!f.refersTo.empty())
+        j["refers_to"] = f.refersTo;
     if (f.lines)
         j["lines"] = f.lines;
     if (f.width)

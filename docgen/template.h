@@ -55,6 +55,7 @@ struct Field {
     std::string fagomraade;    // the owning discipline, inherited from the section
     bool sameFagomraade = false;
     std::string autoValue;     // "", "plan-version", "coordinator"
+    std::string refersTo;      // path of a table whose row id this text field holds
     int lines = 0;             // editor hint for long text
     int width = 0;             // column width hint in per cent
     long line = 0;             // where it is defined, for messages

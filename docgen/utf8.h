@@ -25,13 +25,28 @@ inline char32_t next(std::string_view s, std::size_t& pos)
     int len = 0;
     char32_t cp = 0;
     char32_t min = 0;
-    if ((b0 & 0xE0) == 0xC0) { len = 2; cp = b0 & 0x1F; min = 0x80; }
-    else if ((b0 & 0xF0) == 0xE0) { len = 3; cp = b0 & 0x0F; min = 0x800; }
-    else if ((b0 & 0xF8) == 0xF0) { len = 4; cp = b0 & 0x07; min = 0x10000; }
-    else { ++pos; return Replacement; }
+    if ((b0 & 0xE0) == 0xC0) {
+        len = 2;
+        cp = b0 & 0x1F;
+        min = 0x80;
+    } else if ((b0 & 0xF0) == 0xE0) {
+        len = 3;
+        cp = b0 & 0x0F;
+        min = 0x800;
+    } else if ((b0 & 0xF8) == 0xF0) {
+        len = 4;
+        cp = b0 & 0x07;
+        min = 0x10000;
+    } else {
+        ++pos;
+        return Replacement;
+    }
     for (int i = 1; i < len; ++i) {
         const int c = cont(static_cast<std::size_t>(i));
-        if (c < 0) { ++pos; return Replacement; }
+        if (c < 0) {
+            ++pos;
+            return Replacement;
+        }
         cp = (cp << 6) | static_cast<char32_t>(c);
     }
     pos += static_cast<std::size_t>(len);

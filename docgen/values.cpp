@@ -288,6 +288,44 @@ void checkValues(const Template& tmpl, const Json& values, const Case* kase)
     throw Error(ErrorCode::BadInput, message);
 }
 
+std::vector<ValueProblem> findDanglingReferences(const Template& tmpl, const Json& document, const Json* only)
+{
+    std::vector<ValueProblem> problems;
+    if (!document.is_object())
+        return problems;
+    const auto rowIds = [&](const std::string& table) {
+        std::set<std::string> ids;
+        if (document.contains(table) && document.at(table).is_array())
+            for (const auto& row : document.at(table))
+                if (row.is_object() && row.contains("@id") && row.at("@id").is_string())
+                    ids.insert(row.at("@id").get<std::string>());
+        return ids;
+    };
+    const auto check = [&](const Field& f, const std::string& path, const Json& v) {
+        if (f.refersTo.empty() || !v.is_string() || v.get_ref<const std::string&>().empty())
+            return;
+        if (!rowIds(f.refersTo).count(v.get<std::string>()))
+            problems.push_back({path, "'" + v.get<std::string>() + "' is not a row of " + f.refersTo});
+    };
+    for (const Field* f : tmpl.fields()) {
+        if ((only && (!only->is_object() || !only->contains(f->path))) || !document.contains(f->path))
+            continue;
+        const Json& v = document.at(f->path);
+        if (f->type != FieldType::Table) {
+            check(*f, f->path, v);
+            continue;
+        }
+        if (!v.is_array())
+            continue;
+        for (std::size_t i = 0; i < v.size(); ++i)
+            if (v[i].is_object())
+                for (const auto& c : f->columns)
+                    if (v[i].contains(c.id))
+                        check(c, f->path + "[" + std::to_string(i) + "]." + c.id, v[i].at(c.id));
+    }
+    return problems;
+}
+
 std::vector<ValueProblem> findMissingRequired(const Template& tmpl, const Json& values)
 {
     std::vector<ValueProblem> missing;

@@ -27,6 +27,11 @@ void checkValues(const Template& tmpl, const Json& values, const Case* kase);
 // what stops a draft from being finalised. Reason names the label.
 std::vector<ValueProblem> findMissingRequired(const Template& tmpl, const Json& values);
 
+// Fields with refers-to whose row id is not a row of that table in `document` (a whole
+// document's values). With `only` given, just the paths it names are checked (those of a fill).
+std::vector<ValueProblem> findDanglingReferences(const Template& tmpl, const Json& document,
+                                                 const Json* only = nullptr);
+
 bool isEmptyValue(const Json& value);
 bool isRealDate(const std::string& text);     // YYYY-MM-DD, a day that exists
 bool isRealDateTime(const std::string& text); // YYYY-MM-DDTHH:MM

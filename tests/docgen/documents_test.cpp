@@ -173,6 +173,29 @@ TEST_F(DocumentsTest, FinalizeRefusesOpenConflict)
     EXPECT_EQ(2, d.finalize(id));
 }
 
+TEST_F(DocumentsTest, InterventionGoalReferenceMustNameAGoalRow)
+{
+    auto d = docs();
+    const std::string id = finalisedPlan();
+    Json interventions = d.show(id).at("values").at("indsatser.indsats");
+    interventions[0]["maal_id"] = "g9";
+    const auto message = errorOf([&] { d.fill(id, {{"indsatser.indsats", interventions}}); }, ErrorCode::BadInput);
+    EXPECT_EQ("indsatser.indsats[0].maal_id: 'g9' is not a row of faelles_maal.maal", message);
+    // A goal added in the same fill may be referred to at once.
+    Json goals = d.show(id).at("values").at("faelles_maal.maal");
+    goals.push_back({{"@id", "g9"}, {"maal", "Дмитрий cykler selv til skole"}});
+    d.fill(id, {{"indsatser.indsats", interventions}, {"faelles_maal.maal", goals}});
+    // Removing the goal later leaves the reference dangling: allowed in the draft, not when finalising.
+    goals.erase(goals.size() - 1);
+    d.fill(id, {{"faelles_maal.maal", goals}});
+    const auto refused = errorOf([&] { d.finalize(id); }, ErrorCode::Conflict);
+    EXPECT_NE(std::string::npos, refused.find("indsatser.indsats[0].maal_id: 'g9' is not a row of faelles_maal.maal"))
+        << refused;
+    interventions[0]["maal_id"] = "g1";
+    d.fill(id, {{"indsatser.indsats", interventions}});
+    EXPECT_EQ(2, d.finalize(id));
+}
+
 TEST_F(DocumentsTest, VersionsAreKeptAndImmutable)
 {
     auto d = docs();

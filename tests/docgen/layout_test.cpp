@@ -28,7 +28,7 @@ public:
     std::size_t faceCount() const override { return m_faces.size(); }
 
 private:
-    std::vector<FaceInfo> m_faces{{"regular.ttf", "Fixed", false}, {"bold.ttf", "Fixed", true}};
+    std::vector<FaceInfo> m_faces { { "regular.ttf", "Fixed", false }, { "bold.ttf", "Fixed", true } };
 };
 
 SystemFonts& systemFonts()
@@ -119,9 +119,9 @@ TEST(Layout, TableHeaderRowRepeatsOnEveryPage)
 {
     RenderDocument doc;
     Table t;
-    t.columns = {{"Indsats", 2}, {"Modtager", 1}, {"Status", 1}};
+    t.columns = { { "Indsats", 2 }, { "Modtager", 1 }, { "Status", 1 } };
     for (int i = 0; i < 300; ++i)
-        t.rows.push_back({"Indsats nummer " + std::to_string(i), "Alma", "I gang"});
+        t.rows.push_back({ "Indsats nummer " + std::to_string(i), "Alma", "I gang" });
     doc.blocks.emplace_back(t);
     const auto r = layoutDocument(doc, systemFonts());
     ASSERT_GE(r.pages.size(), 8u);
@@ -146,9 +146,9 @@ TEST(Layout, LongRowSplitsAcrossPagesAndKeepsItsLines)
     FixedMetrics fonts;
     RenderDocument doc;
     Table t;
-    t.columns = {{"Kort", 1}, {"Lang", 3}};
-    t.rows.push_back({"a", "b"});
-    t.rows.push_back({"første", words(2000)});
+    t.columns = { { "Kort", 1 }, { "Lang", 3 } };
+    t.rows.push_back({ "a", "b" });
+    t.rows.push_back({ "første", words(2000) });
     doc.blocks.emplace_back(t);
     const auto r = layoutDocument(doc, fonts);
     ASSERT_GE(r.pages.size(), 3u);
@@ -168,11 +168,11 @@ TEST(Layout, ShortRowMovesWholeToTheNextPage)
 {
     FixedMetrics fonts;
     RenderDocument doc;
-    doc.blocks.emplace_back(Paragraph{words(1200)}); // ends somewhere down a page
+    doc.blocks.emplace_back(Paragraph { words(1200) }); // ends somewhere down a page
     Table t;
-    t.columns = {{"A", 1}, {"B", 1}};
+    t.columns = { { "A", 1 }, { "B", 1 } };
     for (int i = 0; i < 80; ++i)
-        t.rows.push_back({"r" + std::to_string(i), "linje1\nlinje2\nlinje3\nlinje4"});
+        t.rows.push_back({ "r" + std::to_string(i), "linje1\nlinje2\nlinje3\nlinje4" });
     doc.blocks.emplace_back(t);
     const auto r = layoutDocument(doc, fonts);
     std::size_t rowPage = 0;
@@ -196,13 +196,13 @@ TEST(Layout, HeadingIsKeptWithWhatFollows)
     // Try many paragraph lengths so that the heading lands at every height near a page's foot.
     for (int n = 300; n < 700; n += 7) {
         RenderDocument doc;
-        doc.blocks.emplace_back(Paragraph{words(n)});
-        doc.blocks.emplace_back(Heading{"Overskrift", 1});
-        doc.blocks.emplace_back(Paragraph{"efter overskriften"});
-        doc.blocks.emplace_back(Heading{"Tabel", 1});
+        doc.blocks.emplace_back(Paragraph { words(n) });
+        doc.blocks.emplace_back(Heading { "Overskrift", 1 });
+        doc.blocks.emplace_back(Paragraph { "efter overskriften" });
+        doc.blocks.emplace_back(Heading { "Tabel", 1 });
         Table t;
-        t.columns = {{"Kolonne", 1}};
-        t.rows.push_back({"celle"});
+        t.columns = { { "Kolonne", 1 } };
+        t.rows.push_back({ "celle" });
         doc.blocks.emplace_back(t);
         const auto r = layoutDocument(doc, fonts);
         EXPECT_EQ(find(r, "Overskrift")->first, find(r, "efter overskriften")->first) << n;
@@ -215,7 +215,8 @@ TEST(Layout, EmptyFieldsAreLeftOut)
 {
     FixedMetrics fonts;
     RenderDocument doc;
-    doc.blocks.emplace_back(FieldList{{{"Udfyldt", "ja"}, {"Tom", ""}, {"Kun mellemrum", "  \n "}}});
+    doc.blocks.emplace_back(
+        FieldList { { { "Udfyldt", "ja" }, { "Tom", "" }, { "Kun mellemrum", "  \n " } } });
     const auto r = layoutDocument(doc, fonts);
     const auto labels = pageTexts(r.pages[0], Role::Label);
     ASSERT_EQ(1u, labels.size());
@@ -227,10 +228,10 @@ TEST(Layout, EmptyTableSaysSo)
     FixedMetrics fonts;
     RenderDocument doc;
     Table t;
-    t.columns = {{"A", 1}};
+    t.columns = { { "A", 1 } };
     doc.blocks.emplace_back(t);
     const auto r = layoutDocument(doc, fonts);
-    EXPECT_EQ(std::vector<std::string>{"Ingen"}, pageTexts(r.pages[0], Role::Body));
+    EXPECT_EQ(std::vector<std::string> { "Ingen" }, pageTexts(r.pages[0], Role::Body));
 }
 
 TEST(Layout, LongWordIsBrokenNotLost)
@@ -238,7 +239,7 @@ TEST(Layout, LongWordIsBrokenNotLost)
     FixedMetrics fonts;
     RenderDocument doc;
     const std::string word(400, 'x');
-    doc.blocks.emplace_back(Paragraph{word});
+    doc.blocks.emplace_back(Paragraph { word });
     const auto r = layoutDocument(doc, fonts);
     std::string joined;
     for (const auto& s : pageTexts(r.pages[0], Role::Body))
@@ -250,7 +251,7 @@ TEST(Layout, DashNeverStartsALine)
 {
     FixedMetrics fonts;
     RenderDocument doc;
-    doc.blocks.emplace_back(Paragraph{words(400, "12.03.2026 – 11.03.2027")});
+    doc.blocks.emplace_back(Paragraph { words(400, "12.03.2026 – 11.03.2027") });
     const auto r = layoutDocument(doc, fonts);
     for (const auto& line : pageTexts(r.pages[0], Role::Body))
         EXPECT_NE(0u, line.rfind("–", 0)) << line;
@@ -260,9 +261,9 @@ TEST(Layout, MissingLetterBecomesReplacementWithWarning)
 {
     FixedMetrics fonts;
     RenderDocument doc;
-    doc.blocks.emplace_back(Paragraph{"Navn: 中文"});
+    doc.blocks.emplace_back(Paragraph { "Navn: 中文" });
     const auto r = layoutDocument(doc, fonts);
-    EXPECT_EQ(std::vector<std::string>{"Navn: \xEF\xBF\xBD文"}, pageTexts(r.pages[0], Role::Body));
+    EXPECT_EQ(std::vector<std::string> { "Navn: \xEF\xBF\xBD文" }, pageTexts(r.pages[0], Role::Body));
     ASSERT_EQ(1u, r.warnings.size());
     EXPECT_NE(std::string::npos, r.warnings[0].find("U+4E2D"));
 }
@@ -295,7 +296,7 @@ TEST(Layout, ParagraphLeavesNeitherOrphanNorWidow)
     FixedMetrics fonts;
     for (int n = 300; n < 1200; n += 13) {
         RenderDocument doc;
-        doc.blocks.emplace_back(Paragraph{words(n)});
+        doc.blocks.emplace_back(Paragraph { words(n) });
         const auto r = layoutDocument(doc, fonts);
         for (std::size_t p = 0; p < r.pages.size(); ++p) {
             const auto lines = pageTexts(r.pages[p], Role::Body);
@@ -310,13 +311,26 @@ TEST(Layout, SoftHyphenBreaksAWordVisiblyAndIsOtherwiseInvisible)
 {
     FixedMetrics fonts; // 5 pt per letter at 10 pt
     RenderDocument doc;
-    doc.blocks.emplace_back(Paragraph{"Opfølgnings\u00ADstatus"});
+    doc.blocks.emplace_back(Paragraph { "Opfølgnings\u00ADstatus" });
     auto r = layoutDocument(doc, fonts);
-    EXPECT_EQ(std::vector<std::string>{"Opfølgningsstatus"}, pageTexts(r.pages[0], Role::Body));
+    EXPECT_EQ(std::vector<std::string> { "Opfølgningsstatus" }, pageTexts(r.pages[0], Role::Body));
     Table t; // a column narrower than the whole word, wider than its parts
-    t.columns = {{"Opfølgnings\u00ADstatus", 1}, {"B", 9}};
-    t.rows.push_back({"x", words(200)});
-    doc.blocks = {t};
+    t.columns = { { "Opfølgnings\u00ADstatus", 1 }, { "B", 9 } };
+    t.rows.push_back({ "x", words(200) });
+    doc.blocks = { t };
     r = layoutDocument(doc, fonts);
-    EXPECT_EQ((std::vector<std::string>{"Opfølgnings-", "status", "B"}), pageTexts(r.pages[0], Role::TableHeader));
+    EXPECT_EQ((std::vector<std::string> { "Opfølgnings-", "status", "B" }),
+        pageTexts(r.pages[0], Role::TableHeader));
+}
+
+TEST(Layout, RightToLeftAndShapedScriptsAreWarnedAbout)
+{
+    FixedMetrics fonts;
+    RenderDocument doc;
+    doc.blocks.emplace_back(Paragraph { "Navne: أحمد, דוד, कमल, Søren, أحمد" });
+    const auto r = layoutDocument(doc, fonts);
+    ASSERT_EQ(3u, r.warnings.size()); // once per script, however often it occurs
+    EXPECT_EQ(0u, r.warnings[0].rfind("Arabic", 0));
+    EXPECT_EQ(0u, r.warnings[1].rfind("Hebrew", 0));
+    EXPECT_EQ(0u, r.warnings[2].rfind("Indic", 0));
 }

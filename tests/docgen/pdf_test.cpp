@@ -15,9 +15,9 @@
 #include <sstream>
 
 using namespace fplan::docgen;
+using fplan::Json;
 using fplan::test::run;
 using fplan::test::TempDir;
-using fplan::Json;
 
 namespace {
 
@@ -62,10 +62,10 @@ std::unique_ptr<Rendered> render(const RenderDocument& doc)
 // Text in content order (-raw): each table cell and field comes out whole.
 std::string text(const std::filesystem::path& file, int page = 0)
 {
-    std::vector<std::string> argv{"pdftotext", "-raw", "-enc", "UTF-8"};
+    std::vector<std::string> argv { "pdftotext", "-raw", "-enc", "UTF-8" };
     if (page > 0)
-        argv.insert(argv.end(), {"-f", std::to_string(page), "-l", std::to_string(page)});
-    argv.insert(argv.end(), {file.string(), "-"});
+        argv.insert(argv.end(), { "-f", std::to_string(page), "-l", std::to_string(page) });
+    argv.insert(argv.end(), { file.string(), "-" });
     const auto result = run(argv);
     EXPECT_EQ(0, result.exitCode) << result.err;
     return result.out;
@@ -122,7 +122,7 @@ TEST(Pdf, EveryValueExtractsExactly)
 TEST(Pdf, EveryFontIsEmbeddedSubsetAndUnicode)
 {
     const auto r = render(fplan::test::samplePlan(8));
-    const auto result = run({"pdffonts", r->file.string()});
+    const auto result = run({ "pdffonts", r->file.string() });
     ASSERT_EQ(0, result.exitCode) << result.err;
     std::istringstream lines(result.out);
     std::string line;
@@ -140,7 +140,7 @@ TEST(Pdf, EveryFontIsEmbeddedSubsetAndUnicode)
 TEST(Pdf, QpdfFindsNoProblems)
 {
     const auto r = render(fplan::test::samplePlan(40));
-    const auto result = run({"qpdf", "--check", r->file.string()});
+    const auto result = run({ "qpdf", "--check", r->file.string() });
     EXPECT_EQ(0, result.exitCode) << result.out << result.err;
     EXPECT_NE(std::string::npos, result.out.find("No syntax or stream encoding errors"));
     EXPECT_EQ(std::string::npos, result.out.find("WARNING")) << result.out;
@@ -160,13 +160,13 @@ TEST(Pdf, PdfA2MetadataMatchesTheInfoDictionary)
     EXPECT_NE(std::string::npos, bytes.find("/Lang(da-DK)"));
     EXPECT_EQ(std::string::npos, bytes.find("/Encrypt"));
     EXPECT_EQ(0u, bytes.rfind("%PDF-1.7", 0));
-    const auto info = run({"pdfinfo", "-enc", "UTF-8", r->file.string()});
+    const auto info = run({ "pdfinfo", "-enc", "UTF-8", r->file.string() });
     ASSERT_EQ(0, info.exitCode) << info.err;
     EXPECT_NE(std::string::npos, info.out.find("Title:           Familieplan – Familien Nørgaard"));
     EXPECT_NE(std::string::npos, info.out.find("Author:          Jens Ravn"));
     EXPECT_NE(std::string::npos, info.out.find("Page size:       595.276 x 841.89 pts (A4)"));
     EXPECT_NE(std::string::npos, info.out.find("Metadata Stream: yes"));
-    const auto meta = run({"pdfinfo", "-meta", r->file.string()});
+    const auto meta = run({ "pdfinfo", "-meta", r->file.string() });
     EXPECT_NE(std::string::npos, meta.out.find("<dc:title>"));
 }
 
@@ -175,7 +175,8 @@ TEST(Pdf, GlyphWidthsAreExact)
     const auto r = render(fplan::test::samplePlan(3));
     TempDir dir;
     const auto qdf = dir / "qdf.pdf";
-    ASSERT_EQ(0, run({"qpdf", "--qdf", "--object-streams=disable", r->file.string(), qdf.string()}).exitCode);
+    ASSERT_EQ(
+        0, run({ "qpdf", "--qdf", "--object-streams=disable", r->file.string(), qdf.string() }).exitCode);
     const std::string content = fplan::test::readFile(qdf);
     // DejaVu Sans' space is 651/2048 em: 317.871, where PoDoFo's merged ranges would say 318.
     EXPECT_NE(std::string::npos, content.find("317.871"));
@@ -213,13 +214,14 @@ TEST(Pdf, ThreeHundredInterventionsRepeatTheHeaderOnEveryPage)
 {
     const auto r = render(fplan::test::samplePlan(300));
     ASSERT_GT(r->pdf.pageCount, 25u);
-    std::vector<std::string> pages{""};
+    std::vector<std::string> pages { "" };
     std::size_t tableStart = 0;
     std::size_t tableEnd = 0;
     for (std::size_t p = 1; p <= r->pdf.pageCount; ++p) {
         pages.push_back(text(r->file, static_cast<int>(p)));
         const std::string& page = pages.back();
-        EXPECT_NE(std::string::npos, page.find("Side " + std::to_string(p) + " af " + std::to_string(r->pdf.pageCount)));
+        EXPECT_NE(std::string::npos,
+            page.find("Side " + std::to_string(p) + " af " + std::to_string(r->pdf.pageCount)));
         EXPECT_NE(std::string::npos, page.find("Fortroligt – indeholder personoplysninger"));
         if (page.find("Indsatser\n") != std::string::npos)
             tableStart = p;
@@ -231,7 +233,8 @@ TEST(Pdf, ThreeHundredInterventionsRepeatTheHeaderOnEveryPage)
     // Every page from the table's heading up to the next section's starts with the header row.
     int tablePages = 0;
     for (std::size_t p = tableStart; p < tableEnd; ++p, ++tablePages)
-        EXPECT_NE(std::string::npos, collapse(pages[p]).find("Indsats Mål for indsatsen Beskrivelse af tilbuddet"))
+        EXPECT_NE(
+            std::string::npos, collapse(pages[p]).find("Indsats Mål for indsatsen Beskrivelse af tilbuddet"))
             << "page " << p;
     EXPECT_GT(tablePages, 20);
     EXPECT_NE(std::string::npos, collapse(text(r->file)).find("Økonomisk rådgivning 296"));
@@ -241,7 +244,7 @@ TEST(Pdf, LetterWithoutFontIsVisibleAndWarned)
 {
     RenderDocument doc;
     doc.title.documentTitle = "Familieplan";
-    doc.blocks.emplace_back(Paragraph{"Smil 😀 og 中"});
+    doc.blocks.emplace_back(Paragraph { "Smil 😀 og 中" });
     const auto r = render(doc);
     ASSERT_EQ(2u, r->pdf.warnings.size());
     EXPECT_NE(std::string::npos, r->pdf.warnings[0].find("U+1F600"));
@@ -253,10 +256,11 @@ TEST(Pdf, FallbackFontIsEmbeddedToo)
 {
     RenderDocument doc;
     doc.title.documentTitle = "Familieplan";
-    doc.blocks.emplace_back(Paragraph{"Navn: Łukasz, Ελένη, Дмитрий, कमल"});
+    doc.blocks.emplace_back(Paragraph { "Navn: Łukasz, Ελένη, Дмитрий, कमल" });
     const auto r = render(doc);
-    EXPECT_TRUE(r->pdf.warnings.empty());
-    const auto fonts = run({"pdffonts", r->file.string()});
+    ASSERT_EQ(1u, r->pdf.warnings.size()); // the font is there; the shaping PoDoFo lacks is warned about
+    EXPECT_EQ(0u, r->pdf.warnings[0].rfind("Indic", 0));
+    const auto fonts = run({ "pdffonts", r->file.string() });
     EXPECT_NE(std::string::npos, fonts.out.find("NotoSansDevanagari"));
     EXPECT_NE(std::string::npos, collapse(text(r->file)).find("Navn: Łukasz, Ελένη, Дмитрий,"));
 }
@@ -277,7 +281,8 @@ Json fullValue(const fplan::docgen::Field& f, const fplan::Case& kase, int n)
             return "1234567" + std::to_string(n % 10);
         return "Tekst" + std::to_string(n) + " til " + f.id;
     case FieldType::LongText:
-        return "Første afsnit om " + f.id + " nummer " + std::to_string(n) + ".\n\nAndet afsnit med æ, ø og å.";
+        return "Første afsnit om " + f.id + " nummer " + std::to_string(n)
+            + ".\n\nAndet afsnit med æ, ø og å.";
     case FieldType::Date:
         return "2026-0" + std::to_string(1 + n % 9) + "-1" + std::to_string(n % 10);
     case FieldType::DateTime:
@@ -289,7 +294,7 @@ Json fullValue(const fplan::docgen::Field& f, const fplan::Case& kase, int n)
     case FieldType::Choice:
         return f.choices.at(static_cast<std::size_t>(n) % f.choices.size()).id;
     case FieldType::MultiChoice:
-        return Json::array({f.choices.front().id});
+        return Json::array({ f.choices.front().id });
     case FieldType::Person:
         return kase.people.at(static_cast<std::size_t>(n) % kase.people.size()).id;
     case FieldType::TeamMember:
@@ -316,7 +321,8 @@ Json fullValue(const fplan::docgen::Field& f, const fplan::Case& kase, int n)
 TEST(Pdf, EveryFieldOfEveryTemplateIsPrinted)
 {
     const fplan::docgen::TemplateRegistry registry(fplan::test::sourceDir() / "templates");
-    const auto bundle = fplan::parseBundle(fplan::test::readFile(fplan::test::dataFile("render/bundle.json")), "bundle.json");
+    const auto bundle = fplan::parseBundle(
+        fplan::test::readFile(fplan::test::dataFile("render/bundle.json")), "bundle.json");
     for (const auto& id : registry.ids()) {
         const auto tmpl = registry.load(id);
         Json values = Json::object();
@@ -344,10 +350,12 @@ TEST(Pdf, EveryFieldOfEveryTemplateIsPrinted)
             if (f->type == fplan::docgen::FieldType::Table) {
                 for (const auto& c : f->columns)
                     if (c.width > 0 && c.id != "start" && c.id != "slut") {
-                        EXPECT_NE(printed.end(), std::find(printed.begin(), printed.end(), c.label)) << id << ": " << f->path << "." << c.id;
+                        EXPECT_NE(printed.end(), std::find(printed.begin(), printed.end(), c.label))
+                            << id << ": " << f->path << "." << c.id;
                     }
             } else {
-                EXPECT_NE(printed.end(), std::find(printed.begin(), printed.end(), f->label)) << id << ": " << f->path;
+                EXPECT_NE(printed.end(), std::find(printed.begin(), printed.end(), f->label))
+                    << id << ": " << f->path;
             }
         }
         // And every printed value comes out of the PDF, word for word.
@@ -377,7 +385,7 @@ public:
     std::size_t faceCount() const override { return 1; }
 
 private:
-    FaceInfo m_face{"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "DejaVu Sans", false};
+    FaceInfo m_face { "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "DejaVu Sans", false };
 };
 
 } // namespace
@@ -386,7 +394,7 @@ TEST(Pdf, WriterWarnsAboutAGlyphTheFontLacks)
 {
     OverconfidentMetrics fonts;
     RenderDocument doc;
-    doc.blocks.emplace_back(Paragraph{"Navn: 中"});
+    doc.blocks.emplace_back(Paragraph { "Navn: 中" });
     const auto layout = layoutDocument(doc, fonts);
     std::vector<std::string> warnings;
     PdfMetadata meta;

@@ -20,7 +20,8 @@ const TemplateRegistry& registry()
 
 const Case& sampleCase()
 {
-    static const Bundle bundle = parseBundle(fplan::test::readFile(fplan::test::dataFile("render/bundle.json")), "bundle.json");
+    static const Bundle bundle
+        = parseBundle(fplan::test::readFile(fplan::test::dataFile("render/bundle.json")), "bundle.json");
     return bundle.kase;
 }
 
@@ -29,8 +30,8 @@ Json values(const std::string& templateId)
     return Json::parse(fplan::test::readFile(fplan::test::dataFile("render/" + templateId + ".json")));
 }
 
-RenderDocument build(const std::string& templateId, const Json& v, std::vector<std::string>* warnings = nullptr,
-                     RenderContext context = {})
+RenderDocument build(const std::string& templateId, const Json& v,
+    std::vector<std::string>* warnings = nullptr, RenderContext context = {})
 {
     if (context.date.empty())
         context.date = "2026-03-12";
@@ -107,9 +108,9 @@ TEST(DocumentRenderer, FamilyGoalsComeFirstInThePlan)
     const auto top = headings(doc, 1);
     ASSERT_FALSE(top.empty());
     EXPECT_EQ("Familiens fælles mål", top.front());
-    EXPECT_EQ((std::vector<std::string>{"Familiens fælles mål", "Om planen", "Familiens behov", "Indsatser", "Aftaler",
-                                        "Opfølgning", "Familiens bemærkninger", "Godkendelse"}),
-              top);
+    EXPECT_EQ((std::vector<std::string> { "Familiens fælles mål", "Om planen", "Familiens behov", "Indsatser",
+                  "Aftaler", "Opfølgning", "Familiens bemærkninger", "Godkendelse" }),
+        top);
 }
 
 TEST(DocumentRenderer, TitleBlockSaysWhichVersion)
@@ -133,12 +134,14 @@ TEST(DocumentRenderer, ReferencesPrintAsNames)
     EXPECT_EQ("Jens Ravn (myndighedsrådgiver, Børn og Familie)", field(doc, "Tovholder").value_or("?"));
     const Table* team = tableAfter(doc, "Familieteamet");
     ASSERT_TRUE(team);
-    EXPECT_EQ((std::vector<std::string>{"Jens Ravn", "Ελένη Παπαδοπούλου", "Дмитрий Соколов", "Mette Kjær"}),
-              column(*team, "Navn"));
+    EXPECT_EQ(
+        (std::vector<std::string> { "Jens Ravn", "Ελένη Παπαδοπούλου", "Дмитрий Соколов", "Mette Kjær" }),
+        column(*team, "Navn"));
     const Table* interventions = tableAfter(doc, "Indsatser");
     ASSERT_TRUE(interventions);
-    EXPECT_EQ((std::vector<std::string>{"Søs Nørgaard", "Alma Nørgaard", "Søs Nørgaard", "Ñuñez Ærø Şahin"}),
-              column(*interventions, "Modtager"));
+    EXPECT_EQ(
+        (std::vector<std::string> { "Søs Nørgaard", "Alma Nørgaard", "Søs Nørgaard", "Ñuñez Ærø Şahin" }),
+        column(*interventions, "Modtager"));
 }
 
 TEST(DocumentRenderer, ChoicesDatesAndNumbersAreDanish)
@@ -148,16 +151,17 @@ TEST(DocumentRenderer, ChoicesDatesAndNumbersAreDanish)
     EXPECT_EQ("Hver 8. uge", field(doc, "Hvor ofte mødes vi?").value_or("?"));
     const Table* goals = tableAfter(doc, "Familiens fælles mål");
     ASSERT_TRUE(goals);
-    EXPECT_EQ((std::vector<std::string>{"Kort sigt", "Lang sigt", "Kort sigt"}), column(*goals, "Kort eller lang sigt"));
+    EXPECT_EQ((std::vector<std::string> { "Kort sigt", "Lang sigt", "Kort sigt" }),
+        column(*goals, "Kort eller lang sigt"));
     const Table* interventions = tableAfter(doc, "Indsatser");
     ASSERT_TRUE(interventions);
-    EXPECT_EQ((std::vector<std::string>{"2,5", "3", "10", "1"}), column(*interventions, "Timer pr. uge"));
-    EXPECT_EQ((std::vector<std::string>{"I gang", "Ikke startet", "Ikke startet", "I gang"}),
-              column(*interventions, "Opfølgningsstatus"));
+    EXPECT_EQ((std::vector<std::string> { "2,5", "3", "10", "1" }), column(*interventions, "Timer pr. uge"));
+    EXPECT_EQ((std::vector<std::string> { "I gang", "Ikke startet", "Ikke startet", "I gang" }),
+        column(*interventions, "Opfølgningsstatus"));
     // Start and end print as one period; an open end says from when.
-    EXPECT_EQ((std::vector<std::string>{"15.03.2026 – 31.12.2026", "01.04.2026 – 30.06.2026", "fra 01.05.2026",
-                                        "20.03.2026 – 30.09.2026"}),
-              column(*interventions, "Periode"));
+    EXPECT_EQ((std::vector<std::string> { "15.03.2026 – 31.12.2026", "01.04.2026 – 30.06.2026",
+                  "fra 01.05.2026", "20.03.2026 – 30.09.2026" }),
+        column(*interventions, "Periode"));
     EXPECT_EQ("12 34 56 78", column(*tableAfter(doc, "Familieteamet"), "Telefon").front());
 }
 
@@ -218,4 +222,29 @@ TEST(DocumentRenderer, UnknownPersonIsMarkedAndWarned)
     ASSERT_EQ(1u, warnings.size());
     EXPECT_NE(std::string::npos, warnings[0].find("p99"));
     EXPECT_EQ("(ukendt person)", column(*tableAfter(doc, "Indsatser"), "Modtager").front());
+}
+
+TEST(DocumentRenderer, ARowReferencePrintsTheReferredRow)
+{
+    auto tmpl = registry().load("familieplan");
+    for (auto& sec : tmpl.sections) // give the goal link a width, as a municipality may
+        for (auto& f : sec.fields)
+            for (auto& c : f.columns)
+                if (!c.refersTo.empty())
+                    c.width = 10;
+    auto v = values("familieplan");
+    v["faelles_maal.maal"][0]["@id"] = "goal-a";
+    v["indsatser.indsats"][0]["maal_id"] = "goal-a";
+    v["indsatser.indsats"][1]["maal_id"] = "goal-gone";
+    std::vector<std::string> warnings;
+    RenderContext context;
+    context.date = "2026-03-12";
+    const auto doc = buildRenderDocument(tmpl, v, sampleCase(), context, &warnings);
+    const auto linked = column(*tableAfter(doc, "Indsatser"), "Hører til målet");
+    ASSERT_EQ(4u, linked.size());
+    EXPECT_EQ("Alma kommer i skole hver dag og har det godt i klassen", linked[0]);
+    EXPECT_EQ("(ukendt række)", linked[1]);
+    EXPECT_EQ("", linked[2]);
+    ASSERT_EQ(1u, warnings.size());
+    EXPECT_NE(std::string::npos, warnings[0].find("goal-gone"));
 }

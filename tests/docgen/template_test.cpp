@@ -247,6 +247,7 @@ INSTANTIATE_TEST_SUITE_P(
                     HostileCase{"table-in-table.xml", 6, "a table cannot be inside a table"},
                     HostileCase{"table-column-type.xml", 6, "a table cannot be inside a table"},
                     HostileCase{"seed-bad-column.xml", 8, "no column 'maalet'"},
+                    HostileCase{"refers-to-missing.xml", 6, "refers-to=\"a.maal\" is not a table"},
                     HostileCase{"xxe.xml", 2, "DOCTYPE"},
                     HostileCase{"billion-laughs.xml", 2, "DOCTYPE"},
                     HostileCase{"quadratic-blowup.xml", 2, "DOCTYPE"},
