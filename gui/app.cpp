@@ -50,8 +50,8 @@ void setUpTranslations(const wxString& language)
     translations->AddCatalog("fplan-desktop", wxLANGUAGE_DANISH);
     setTranslator([](const char* source) {
         const wxString* found = wxTranslations::Get()
-                                    ? wxTranslations::Get()->GetTranslatedString(wxString::FromUTF8(source), "fplan-desktop")
-                                    : nullptr;
+            ? wxTranslations::Get()->GetTranslatedString(wxString::FromUTF8(source), "fplan-desktop")
+            : nullptr;
         return found ? std::string(found->utf8_str()) : std::string(source);
     });
 }
@@ -88,7 +88,8 @@ void App::OnInitCmdLine(wxCmdLineParser& parser)
 {
     parser.AddOption("s", "store", "the case store file (default $FPLAN_STORE)");
     parser.AddOption("t", "templates", "the template folder");
-    parser.AddOption("l", "lang", "user interface language: da or en (default: $FPLAN_LANG, else the system's)");
+    parser.AddOption(
+        "l", "lang", "user interface language: da or en (default: $FPLAN_LANG, else the system's)");
     parser.AddOption("c", "case", "open this case at start");
     parser.AddOption("d", "document", "open this document (and its case) at start");
     parser.AddSwitch("h", "help", "show this help", wxCMD_LINE_OPTION_HELP);
@@ -155,12 +156,14 @@ bool App::OnInit()
     if (std::getenv("FPLAN_TIMING")) {
         // Measured when the window has painted once and takes input (docs/PERFORMANCE.md).
         CallAfter([start = m_start, unlocked, worker = unlock.unlockMilliseconds()] {
-            const auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
+            const auto ms
+                = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
             std::fprintf(stderr,
-                         "fplan-desktop: usable after %lld ms (until unlocked %lld ms, of which key derivation and "
-                         "opening on the worker %lld ms; main window %lld ms)\n",
-                         static_cast<long long>(ms(Clock::now() - start)), static_cast<long long>(ms(unlocked - start)),
-                         worker, static_cast<long long>(ms(Clock::now() - unlocked)));
+                "fplan-desktop: usable after %lld ms (until unlocked %lld ms, of which key derivation and "
+                "opening on the worker %lld ms; main window %lld ms)\n",
+                static_cast<long long>(ms(Clock::now() - start)),
+                static_cast<long long>(ms(unlocked - start)), worker,
+                static_cast<long long>(ms(Clock::now() - unlocked)));
         });
     }
     return true;

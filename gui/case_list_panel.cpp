@@ -15,7 +15,10 @@ namespace fplan::gui {
 // Asks the presenter for each visible row; nothing is copied per case.
 class CaseListModel : public wxDataViewVirtualListModel {
 public:
-    explicit CaseListModel(const CaseListPresenter& presenter) : m_presenter(presenter) {}
+    explicit CaseListModel(const CaseListPresenter& presenter)
+        : m_presenter(presenter)
+    {
+    }
 
     void GetValueByRow(wxVariant& variant, unsigned int row, unsigned int col) const override
     {
@@ -30,7 +33,8 @@ private:
     const CaseListPresenter& m_presenter;
 };
 
-CaseListPanel::CaseListPanel(wxWindow* parent) : wxPanel(parent)
+CaseListPanel::CaseListPanel(wxWindow* parent)
+    : wxPanel(parent)
 {
     auto* sizer = new wxBoxSizer(wxVERTICAL);
     m_search = new wxSearchCtrl(this, wxID_ANY);
@@ -39,16 +43,16 @@ CaseListPanel::CaseListPanel(wxWindow* parent) : wxPanel(parent)
     setAccessibleName(m_search, _("Søg i sager"));
     sizer->Add(m_search, 0, wxEXPAND | wxALL, FromDIP(6));
 
-    m_list = new wxDataViewCtrl(this, wxID_ANY, wxDefaultPosition, wxDefaultSize,
-                                wxDV_SINGLE | wxDV_ROW_LINES | wxDV_VERT_RULES);
+    m_list = new wxDataViewCtrl(
+        this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxDV_SINGLE | wxDV_ROW_LINES | wxDV_VERT_RULES);
     m_model = new CaseListModel(m_presenter);
     m_list->AssociateModel(m_model);
     m_model->DecRef(); // the control owns it now
-    const int widths[] = {220, 150, 80};
+    const int widths[] = { 220, 150, 80 };
     for (int c = 0; c < CaseColumnCount; ++c)
         m_list->AppendTextColumn(toWx(CaseListPresenter::columnLabel(static_cast<CaseColumn>(c))),
-                                 static_cast<unsigned>(c), wxDATAVIEW_CELL_INERT, FromDIP(widths[c]),
-                                 wxALIGN_NOT, wxDATAVIEW_COL_RESIZABLE | wxDATAVIEW_COL_SORTABLE);
+            static_cast<unsigned>(c), wxDATAVIEW_CELL_INERT, FromDIP(widths[c]), wxALIGN_NOT,
+            wxDATAVIEW_COL_RESIZABLE | wxDATAVIEW_COL_SORTABLE);
     setAccessibleName(m_list, _("Sager"));
     sizer->Add(m_list, 1, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(6));
 
@@ -64,9 +68,7 @@ CaseListPanel::CaseListPanel(wxWindow* parent) : wxPanel(parent)
         m_presenter.setQuery(fromWx(m_search->GetValue()));
         refresh();
     });
-    m_search->Bind(wxEVT_SEARCHCTRL_CANCEL_BTN, [this](wxCommandEvent&) {
-        m_search->Clear();
-    });
+    m_search->Bind(wxEVT_SEARCHCTRL_CANCEL_BTN, [this](wxCommandEvent&) { m_search->Clear(); });
     m_search->Bind(wxEVT_TEXT_ENTER, [this](wxCommandEvent&) {
         if (m_presenter.rowCount() == 1 && onOpen)
             onOpen(m_presenter.row(0).id);

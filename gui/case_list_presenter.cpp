@@ -136,8 +136,9 @@ long CaseListPresenter::indexOf(const std::string& caseId) const
 std::string CaseListPresenter::statusText() const
 {
     if (m_visible.size() == m_cases.size())
-        return format(tr("{0} sager"), {std::to_string(m_cases.size())});
-    return format(tr("{0} af {1} sager"), {std::to_string(m_visible.size()), std::to_string(m_cases.size())});
+        return format(tr("{0} sager"), { std::to_string(m_cases.size()) });
+    return format(
+        tr("{0} af {1} sager"), { std::to_string(m_visible.size()), std::to_string(m_cases.size()) });
 }
 
 void CaseListPresenter::refresh()
@@ -149,9 +150,9 @@ void CaseListPresenter::refresh()
     std::vector<std::string> keys(m_cases.size());
     for (const auto i : m_visible) {
         const auto& c = m_cases[i];
-        keys[i] = danishSortKey(m_sortColumn == CaseColumn::Title           ? c.title
-                                : m_sortColumn == CaseColumn::JournalNumber ? c.journalNumber
-                                                                            : c.kle);
+        keys[i] = danishSortKey(m_sortColumn == CaseColumn::Title ? c.title
+                : m_sortColumn == CaseColumn::JournalNumber       ? c.journalNumber
+                                                                  : c.kle);
     }
     std::stable_sort(m_visible.begin(), m_visible.end(), [&](std::size_t a, std::size_t b) {
         if (keys[a] != keys[b])

@@ -7,14 +7,14 @@
 
 #include <wx/button.h>
 #include <wx/choice.h>
+#include <wx/dataview.h>
 #include <wx/datectrl.h>
 #include <wx/dialog.h>
-#include <wx/textctrl.h>
-#include <wx/dataview.h>
 #include <wx/listbox.h>
 #include <wx/sizer.h>
 #include <wx/statbox.h>
 #include <wx/stattext.h>
+#include <wx/textctrl.h>
 
 namespace fplan::gui {
 
@@ -23,7 +23,8 @@ namespace {
 wxListBox* addList(wxWindow* parent, wxSizer* sizer, const wxString& title, int height)
 {
     auto* box = new wxStaticBoxSizer(wxVERTICAL, parent, title);
-    auto* list = new wxListBox(box->GetStaticBox(), wxID_ANY, wxDefaultPosition, parent->FromDIP(wxSize(-1, height)));
+    auto* list = new wxListBox(
+        box->GetStaticBox(), wxID_ANY, wxDefaultPosition, parent->FromDIP(wxSize(-1, height)));
     setAccessibleName(list, title);
     box->Add(list, 1, wxEXPAND | wxALL, parent->FromDIP(4));
     sizer->Add(box, 1, wxEXPAND | wxALL, parent->FromDIP(4));
@@ -40,7 +41,9 @@ void fill(wxListBox* list, const std::vector<std::string>& lines)
 } // namespace
 
 CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const std::string& caseId)
-    : wxPanel(parent), m_session(session), m_caseId(caseId)
+    : wxPanel(parent)
+    , m_session(session)
+    , m_caseId(caseId)
 {
     auto* sizer = new wxBoxSizer(wxVERTICAL);
     m_heading = new wxStaticText(this, wxID_ANY, {});
@@ -59,8 +62,8 @@ CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const s
     handover->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { CallAfter([this] { changeCoordinator(); }); });
 
     auto* docs = new wxStaticBoxSizer(wxVERTICAL, this, _("Dokumenter"));
-    m_documents = new wxDataViewListCtrl(docs->GetStaticBox(), wxID_ANY, wxDefaultPosition, wxDefaultSize,
-                                         wxDV_SINGLE | wxDV_ROW_LINES);
+    m_documents = new wxDataViewListCtrl(
+        docs->GetStaticBox(), wxID_ANY, wxDefaultPosition, wxDefaultSize, wxDV_SINGLE | wxDV_ROW_LINES);
     m_documents->AppendTextColumn(_("Dokument"), wxDATAVIEW_CELL_INERT, FromDIP(250));
     m_documents->AppendTextColumn(_("Status"), wxDATAVIEW_CELL_INERT, FromDIP(200));
     m_documents->AppendTextColumn(_("Versioner"), wxDATAVIEW_CELL_INERT, FromDIP(90));
@@ -73,7 +76,7 @@ CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const s
     auto* investigation = new wxButton(docs->GetStaticBox(), wxID_ANY, _("Ny familiefaglig &undersøgelse"));
     auto* plan = new wxButton(docs->GetStaticBox(), wxID_ANY, _("Ny &familieplan"));
     auto* agenda = new wxButton(docs->GetStaticBox(), wxID_ANY, _("Ny &dagsorden"));
-    for (auto* b : {open, investigation, plan, agenda})
+    for (auto* b : { open, investigation, plan, agenda })
         buttons->Add(b, 0, wxRIGHT, FromDIP(6));
     docs->Add(buttons, 0, wxALL, FromDIP(4));
     sizer->Add(docs, 1, wxEXPAND | wxALL, FromDIP(8));
@@ -140,8 +143,8 @@ void CaseOverviewPanel::changeCoordinator()
     setAccessibleName(who, _("Ny tovholder"));
     form->Add(who, 1, wxEXPAND);
     form->Add(new wxStaticText(&dialog, wxID_ANY, _("&Fra dato:")), 0, wxALIGN_CENTER_VERTICAL);
-    auto* date = new wxDatePickerCtrl(&dialog, wxID_ANY, wxDateTime::Today(), wxDefaultPosition, wxDefaultSize,
-                                      wxDP_DROPDOWN | wxDP_SHOWCENTURY);
+    auto* date = new wxDatePickerCtrl(&dialog, wxID_ANY, wxDateTime::Today(), wxDefaultPosition,
+        wxDefaultSize, wxDP_DROPDOWN | wxDP_SHOWCENTURY);
     setAccessibleName(date, _("Fra dato"));
     form->Add(date, 0);
     form->Add(new wxStaticText(&dialog, wxID_ANY, _("&Hvorfor:")), 0, wxALIGN_CENTER_VERTICAL);
@@ -167,8 +170,7 @@ void CaseOverviewPanel::changeCoordinator()
         return;
     try {
         m_presenter->changeCoordinator(ids[static_cast<std::size_t>(who->GetSelection())],
-                                       fromWx(date->GetValue().Format("%Y-%m-%d")), fromWx(reason->GetValue()),
-                                       m_session.author());
+            fromWx(date->GetValue().Format("%Y-%m-%d")), fromWx(reason->GetValue()), m_session.author());
         reload();
     } catch (const Error& e) {
         showError(this, e.what());

@@ -8,7 +8,9 @@
 namespace fplan::gui {
 
 CaseOverviewPresenter::CaseOverviewPresenter(Store& store, std::string caseId, TitleFor titleFor)
-    : m_store(store), m_caseId(std::move(caseId)), m_titleFor(std::move(titleFor))
+    : m_store(store)
+    , m_caseId(std::move(caseId))
+    , m_titleFor(std::move(titleFor))
 {
     reload();
 }
@@ -17,7 +19,7 @@ void CaseOverviewPresenter::reload()
 {
     const auto caseDoc = m_store.caseDocumentId(m_caseId);
     if (!caseDoc)
-        throw Error(ErrorCode::NotFound, format(tr("Sagen {0} findes ikke."), {m_caseId}));
+        throw Error(ErrorCode::NotFound, format(tr("Sagen {0} findes ikke."), { m_caseId }));
     m_case = caseFromState(m_caseId, m_store.documentState(*caseDoc));
     m_documents.clear();
     for (const auto& info : m_store.documents(m_caseId)) {
@@ -32,12 +34,12 @@ void CaseOverviewPresenter::reload()
         if (versions.empty())
             line.status = tr("Kladde");
         else if (state.maxHlc() > versions.back().hlc)
-            line.status = format(tr("Version {0} + ændringer"), {std::to_string(versions.back().number)});
+            line.status = format(tr("Version {0} + ændringer"), { std::to_string(versions.back().number) });
         else
-            line.status = format(tr("Færdig (version {0})"), {std::to_string(versions.back().number)});
+            line.status = format(tr("Færdig (version {0})"), { std::to_string(versions.back().number) });
         line.conflicts = state.conflicts().size();
         if (line.conflicts > 0)
-            line.status += format(tr(", {0} konflikter"), {std::to_string(line.conflicts)});
+            line.status += format(tr(", {0} konflikter"), { std::to_string(line.conflicts) });
         line.lastChanged = state.maxHlc() ? formatHlcUtc(state.maxHlc()) : "";
         m_documents.push_back(std::move(line));
     }
@@ -90,7 +92,7 @@ std::vector<std::string> CaseOverviewPresenter::coordinatorHistoryLines() const
 }
 
 void CaseOverviewPresenter::changeCoordinator(const std::string& teamMemberId, const std::string& date,
-                                              const std::string& reason, const std::string& author)
+    const std::string& reason, const std::string& author)
 {
     if (!m_case.teamMember(teamMemberId))
         throw Error(ErrorCode::BadInput, tr("Vælg den nye tovholder blandt fagpersonerne."));
@@ -100,22 +102,24 @@ void CaseOverviewPresenter::changeCoordinator(const std::string& teamMemberId, c
         throw Error(ErrorCode::BadInput, tr("Skriv datoen som ÅÅÅÅ-MM-DD."));
     Case changed = m_case;
     changed.coordinator = teamMemberId;
-    changed.coordinatorHistory.push_back({crypto::newUuid(), date, teamMemberId, reason});
+    changed.coordinatorHistory.push_back({ crypto::newUuid(), date, teamMemberId, reason });
     const auto caseDoc = m_store.caseDocumentId(m_caseId);
     const DocumentState state = m_store.documentState(*caseDoc);
     const Json all = caseToValues(changed);
     // Only the two paths that change: the rest of the case document is left to other editors.
-    const Json values = {{"tovholder", all.at("tovholder")}, {"tovholder_historik", all.at("tovholder_historik")}};
+    const Json values
+        = { { "tovholder", all.at("tovholder") }, { "tovholder_historik", all.at("tovholder_historik") } };
     OpFactory factory(author, m_store.deviceId(), m_store.clock());
     const auto ops = opsForValues(state, values, caseFieldKinds(), factory, m_caseId, *caseDoc);
     m_store.transaction([&] { m_store.appendOps(ops); });
     reload();
 }
 
-std::string CaseOverviewPresenter::newDocument(const std::string& templateId, const std::string& templateVersion)
+std::string CaseOverviewPresenter::newDocument(
+    const std::string& templateId, const std::string& templateVersion)
 {
     const std::string docId = crypto::newUuid();
-    m_store.createDocument({docId, m_caseId, templateId, templateVersion, m_store.clock().now()});
+    m_store.createDocument({ docId, m_caseId, templateId, templateVersion, m_store.clock().now() });
     reload();
     return docId;
 }

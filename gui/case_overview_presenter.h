@@ -14,8 +14,8 @@ struct DocumentLine {
     std::string id;
     std::string templateId;
     std::string title;
-    std::string status;      // "Kladde", "Færdig (version 2)", "Version 2 + ændringer"
-    std::string versions;    // "v1, v2"
+    std::string status; // "Kladde", "Færdig (version 2)", "Version 2 + ændringer"
+    std::string versions; // "v1, v2"
     std::string lastChanged; // UTC, from the hybrid clock
     std::size_t conflicts = 0;
 };
@@ -37,8 +37,8 @@ public:
 
     // A handover: the new tovholder (a team member id), the date and why. The history keeps the
     // earlier ones. Error(BadInput) names what is wrong.
-    void changeCoordinator(const std::string& teamMemberId, const std::string& date, const std::string& reason,
-                           const std::string& author);
+    void changeCoordinator(const std::string& teamMemberId, const std::string& date,
+        const std::string& reason, const std::string& author);
 
     // Makes a new, empty document of a template in this case; returns its id.
     std::string newDocument(const std::string& templateId, const std::string& templateVersion);

@@ -12,9 +12,9 @@
 #include <wx/button.h>
 #include <wx/checklst.h>
 #include <wx/choice.h>
+#include <wx/dataview.h>
 #include <wx/datectrl.h>
 #include <wx/dateevt.h>
-#include <wx/dataview.h>
 #include <wx/grid.h>
 #include <wx/msgdlg.h>
 #include <wx/scrolwin.h>
@@ -83,11 +83,14 @@ wxString labelText(const FormField& f)
 } // namespace
 
 EditorPanel::EditorPanel(wxWindow* parent, Session& session, const std::string& docId)
-    : wxPanel(parent), m_session(session), m_docId(docId), m_autosave(this)
+    : wxPanel(parent)
+    , m_session(session)
+    , m_docId(docId)
+    , m_autosave(this)
 {
     const DocumentInfo info = session.documents().info(docId);
     m_presenter = std::make_unique<EditorPresenter>(session.store(), docId, session.formFor(info.templateId),
-                                                    session.documents().caseOf(info.caseId), session.author());
+        session.documents().caseOf(info.caseId), session.author());
     m_presenter->finalizer = [this] { return m_session.documents().finalize(m_docId); };
     m_presenter->onValueChanged = [this](const std::string& path) {
         if (auto it = m_fields.find(path); it != m_fields.end())
@@ -137,11 +140,13 @@ void EditorPanel::build()
     outer->Add(top, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, FromDIP(8));
     outer->Add(m_status, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(8));
 
-    m_form = new wxScrolledWindow(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxVSCROLL | wxTAB_TRAVERSAL);
+    m_form
+        = new wxScrolledWindow(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxVSCROLL | wxTAB_TRAVERSAL);
     m_form->SetScrollRate(0, FromDIP(16));
     auto* form = new wxBoxSizer(wxVERTICAL);
-    auto* legend = new wxStaticText(m_form, wxID_ANY, _("Felter med * skal udfyldes, før dokumentet kan færdiggøres. "
-                                                        "Alt gemmes automatisk."));
+    auto* legend = new wxStaticText(m_form, wxID_ANY,
+        _("Felter med * skal udfyldes, før dokumentet kan færdiggøres. "
+          "Alt gemmes automatisk."));
     legend->SetForegroundColour(wxColour(0x55, 0x55, 0x55));
     form->Add(legend, 0, wxBOTTOM, FromDIP(8));
     for (const auto& section : m_presenter->spec().sections) {
@@ -194,8 +199,8 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const FormField& fi
         const bool multi = field.kind == FieldKind::LongText;
         const int lines = multi ? std::max(field.lines, 4) : 1;
         auto* text = new wxTextCtrl(parent, wxID_ANY, {}, wxDefaultPosition,
-                                    multi ? wxSize(-1, lines * GetCharHeight() + FromDIP(10)) : wxDefaultSize,
-                                    multi ? wxTE_MULTILINE | wxTE_WORDWRAP : 0);
+            multi ? wxSize(-1, lines * GetCharHeight() + FromDIP(10)) : wxDefaultSize,
+            multi ? wxTE_MULTILINE | wxTE_WORDWRAP : 0);
         if (multi)
             enableDanishSpellChecking(text);
         const bool number = field.kind == FieldKind::Number;
@@ -208,7 +213,7 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const FormField& fi
             edited(path);
         });
         // Arriving in or leaving a field starts a new undo step.
-        for (const auto type : {wxEVT_SET_FOCUS, wxEVT_KILL_FOCUS})
+        for (const auto type : { wxEVT_SET_FOCUS, wxEVT_KILL_FOCUS })
             text->Bind(type, [this](wxFocusEvent& e) {
                 m_presenter->breakUndoGroup();
                 e.Skip();
@@ -219,8 +224,8 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const FormField& fi
     case FieldKind::Date:
     case FieldKind::DateTime: {
         auto* row = new wxBoxSizer(wxHORIZONTAL);
-        auto* date = new wxDatePickerCtrl(parent, wxID_ANY, wxInvalidDateTime, wxDefaultPosition, wxDefaultSize,
-                                          wxDP_DROPDOWN | wxDP_ALLOWNONE | wxDP_SHOWCENTURY);
+        auto* date = new wxDatePickerCtrl(parent, wxID_ANY, wxInvalidDateTime, wxDefaultPosition,
+            wxDefaultSize, wxDP_DROPDOWN | wxDP_ALLOWNONE | wxDP_SHOWCENTURY);
         row->Add(date, 0);
         wxTimePickerCtrl* time = nullptr;
         if (field.kind == FieldKind::DateTime) {
@@ -264,7 +269,7 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const FormField& fi
     case FieldKind::TeamMember: {
         std::vector<FormChoice> choices;
         if (field.kind == FieldKind::Bool)
-            choices = {{"true", tr("Ja")}, {"false", tr("Nej")}};
+            choices = { { "true", tr("Ja") }, { "false", tr("Nej") } };
         else
             choices = m_presenter->choicesFor(field);
         auto* choice = new wxChoice(parent, wxID_ANY);
@@ -372,19 +377,20 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const FormField& fi
     grid->SetRowLabelSize(FromDIP(32));
     grid->SetTabBehaviour(wxGrid::Tab_Leave);
     for (std::size_t c = 0; c < columns.size(); ++c) {
-        grid->SetColLabelValue(static_cast<int>(c), toWx(columns[c].label) + (columns[c].required ? " *" : ""));
+        grid->SetColLabelValue(
+            static_cast<int>(c), toWx(columns[c].label) + (columns[c].required ? " *" : ""));
         grid->SetColSize(static_cast<int>(c), FromDIP(columns[c].kind == FieldKind::LongText ? 260 : 150));
     }
     setAccessibleName(grid, toWx(field.label));
 
     auto choicesOf = [this](const FormField& column) {
         if (column.kind == FieldKind::Bool)
-            return std::vector<FormChoice>{{"true", tr("Ja")}, {"false", tr("Nej")}};
+            return std::vector<FormChoice> { { "true", tr("Ja") }, { "false", tr("Nej") } };
         return m_presenter->choicesFor(column);
     };
     auto isChoice = [](const FormField& column) {
-        return column.kind == FieldKind::Bool || column.kind == FieldKind::Choice || column.kind == FieldKind::Person
-            || column.kind == FieldKind::TeamMember;
+        return column.kind == FieldKind::Bool || column.kind == FieldKind::Choice
+            || column.kind == FieldKind::Person || column.kind == FieldKind::TeamMember;
     };
 
     FieldView view;
@@ -408,12 +414,13 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const FormField& fi
                     grid->SetCellEditor(r, static_cast<int>(c), new wxGridCellAutoWrapStringEditor());
                     grid->SetCellRenderer(r, static_cast<int>(c), new wxGridCellAutoWrapStringRenderer());
                 }
-                const std::string shown = column.kind == FieldKind::Number ? numberText(v) : m_presenter->displayText(column, v);
+                const std::string shown
+                    = column.kind == FieldKind::Number ? numberText(v) : m_presenter->displayText(column, v);
                 grid->SetCellValue(r, static_cast<int>(c), toWx(shown));
                 // A value that does not fit its column is tinted; the line under the table says why.
                 const bool wrong = !validateValue(column, v, choicesOf(column)).empty();
                 grid->SetCellBackgroundColour(r, static_cast<int>(c),
-                                              wrong ? wxColour(0xFF, 0xDD, 0xDD) : grid->GetDefaultCellBackgroundColour());
+                    wrong ? wxColour(0xFF, 0xDD, 0xDD) : grid->GetDefaultCellBackgroundColour());
             }
         grid->AutoSizeRows(false);
         int height = grid->GetColLabelSize() + FromDIP(4);
@@ -442,7 +449,8 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const FormField& fi
         m_presenter->breakUndoGroup(); // a grid cell is committed whole
         const Json stored = m_presenter->cell(path, static_cast<std::size_t>(r), column.path);
         const bool wrong = !validateValue(column, stored, choicesOf(column)).empty();
-        grid->SetCellBackgroundColour(r, e.GetCol(), wrong ? wxColour(0xFF, 0xDD, 0xDD) : grid->GetDefaultCellBackgroundColour());
+        grid->SetCellBackgroundColour(
+            r, e.GetCol(), wrong ? wxColour(0xFF, 0xDD, 0xDD) : grid->GetDefaultCellBackgroundColour());
         edited(path);
     });
 
@@ -451,7 +459,7 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const FormField& fi
     auto* remove = new wxButton(parent, wxID_ANY, _("Fjern række"));
     auto* up = new wxButton(parent, wxID_ANY, _("Flyt op"));
     auto* down = new wxButton(parent, wxID_ANY, _("Flyt ned"));
-    for (auto* b : {add, remove, up, down}) {
+    for (auto* b : { add, remove, up, down }) {
         setAccessibleName(b, b->GetLabel() + ": " + toWx(field.label));
         buttons->Add(b, 0, wxRIGHT, FromDIP(4));
     }
@@ -533,8 +541,9 @@ void EditorPanel::showConflict(const std::string& path)
         return;
     box->GetSizer()->Clear(true);
     if (!values.empty() && field) {
-        box->GetSizer()->Add(new wxStaticText(box, wxID_ANY, _("To personer har skrevet forskelligt samtidig. Behold:")),
-                             0, wxALIGN_CENTER_VERTICAL | wxALL, FromDIP(4));
+        box->GetSizer()->Add(
+            new wxStaticText(box, wxID_ANY, _("To personer har skrevet forskelligt samtidig. Behold:")), 0,
+            wxALIGN_CENTER_VERTICAL | wxALL, FromDIP(4));
         for (const auto& v : values) {
             auto* keep = new wxButton(box, wxID_ANY, toWx(m_presenter->displayText(*field, v)).Left(60));
             setAccessibleName(keep, _("Behold") + " " + toWx(m_presenter->displayText(*field, v)));
@@ -599,24 +608,25 @@ void EditorPanel::finalize()
         wxString text;
         for (const auto& m : missing)
             text += "• " + toWx(m) + "\n";
-        wxMessageDialog dialog(this, text, _("Dokumentet kan ikke færdiggøres endnu"), wxOK | wxICON_INFORMATION);
+        wxMessageDialog dialog(
+            this, text, _("Dokumentet kan ikke færdiggøres endnu"), wxOK | wxICON_INFORMATION);
         dialog.SetExtendedMessage(_("Ret punkterne herover, og prøv igen."));
         dialog.ShowModal();
         return;
     }
     const int next = m_presenter->versions().empty() ? 1 : m_presenter->versions().back().number + 1;
     wxMessageDialog confirm(this,
-                            toWx(format(tr("Færdiggør som version {0}? Versionen kan ikke ændres bagefter; "
-                                           "senere ændringer bliver til en ny version."),
-                                        {std::to_string(next)})),
-                            _("Færdiggør dokumentet"), wxYES_NO | wxICON_QUESTION);
+        toWx(format(tr("Færdiggør som version {0}? Versionen kan ikke ændres bagefter; "
+                       "senere ændringer bliver til en ny version."),
+            { std::to_string(next) })),
+        _("Færdiggør dokumentet"), wxYES_NO | wxICON_QUESTION);
     confirm.SetYesNoLabels(_("&Færdiggør"), _("&Annuller"));
     if (confirm.ShowModal() != wxID_YES)
         return;
     try {
         const int version = m_presenter->finalize();
-        wxMessageBox(toWx(format(tr("Version {0} er gemt."), {std::to_string(version)})), _("Færdiggjort"),
-                     wxOK | wxICON_INFORMATION, this);
+        wxMessageBox(toWx(format(tr("Version {0} er gemt."), { std::to_string(version) })), _("Færdiggjort"),
+            wxOK | wxICON_INFORMATION, this);
     } catch (const Error& e) {
         showError(this, e.what());
     }
@@ -629,23 +639,25 @@ void EditorPanel::showChanges()
 {
     saveNow();
     // What can be compared: the empty document, each finalised version, the draft.
-    std::vector<std::pair<int, wxString>> points{{0, _("Tomt dokument")}};
+    std::vector<std::pair<int, wxString>> points { { 0, _("Tomt dokument") } };
     for (const auto& v : m_presenter->versions())
-        points.emplace_back(v.number, toWx(format(tr("Version {0}"), {std::to_string(v.number)})));
+        points.emplace_back(v.number, toWx(format(tr("Version {0}"), { std::to_string(v.number) })));
     points.emplace_back(-1, _("Kladden nu"));
     wxArrayString labels;
     for (const auto& p : points)
         labels.Add(p.second);
 
     wxDialog dialog(this, wxID_ANY, _("Ændringer"), wxDefaultPosition, FromDIP(wxSize(780, 460)),
-                    wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER);
+        wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER);
     auto* sizer = new wxBoxSizer(wxVERTICAL);
     auto* pick = new wxBoxSizer(wxHORIZONTAL);
-    pick->Add(new wxStaticText(&dialog, wxID_ANY, _("&Fra:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(6));
+    pick->Add(
+        new wxStaticText(&dialog, wxID_ANY, _("&Fra:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(6));
     auto* from = new wxChoice(&dialog, wxID_ANY, wxDefaultPosition, wxDefaultSize, labels);
     setAccessibleName(from, _("Sammenlign fra"));
     pick->Add(from, 0, wxRIGHT, FromDIP(12));
-    pick->Add(new wxStaticText(&dialog, wxID_ANY, _("&Til:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(6));
+    pick->Add(
+        new wxStaticText(&dialog, wxID_ANY, _("&Til:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(6));
     auto* to = new wxChoice(&dialog, wxID_ANY, wxDefaultPosition, wxDefaultSize, labels);
     setAccessibleName(to, _("Sammenlign til"));
     pick->Add(to, 0);
@@ -668,7 +680,7 @@ void EditorPanel::showChanges()
     auto fill = [this, &points, from, to, list, none, &dialog] {
         list->DeleteAllItems();
         const auto lines = m_presenter->diff(points[static_cast<std::size_t>(from->GetSelection())].first,
-                                             points[static_cast<std::size_t>(to->GetSelection())].first);
+            points[static_cast<std::size_t>(to->GetSelection())].first);
         for (const auto& l : lines) {
             wxVector<wxVariant> row;
             row.push_back(toWx(l.label));
@@ -698,11 +710,12 @@ namespace {
 std::filesystem::path pdfFolder()
 {
     const char* runtime = std::getenv("XDG_RUNTIME_DIR");
-    const std::filesystem::path base = runtime && *runtime ? std::filesystem::path(runtime)
-                                                           : std::filesystem::temp_directory_path();
+    const std::filesystem::path base
+        = runtime && *runtime ? std::filesystem::path(runtime) : std::filesystem::temp_directory_path();
     const auto folder = base / "familieplan-pdf";
     std::filesystem::create_directories(folder);
-    std::filesystem::permissions(folder, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
+    std::filesystem::permissions(
+        folder, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
     return folder;
 }
 
@@ -716,8 +729,9 @@ void EditorPanel::withPdf(std::function<void(const std::string& file)> then)
     try {
         const int version = m_presenter->unchangedVersion();
         doc = m_session.printable(m_docId, version);
-        file = (pdfFolder() / (m_presenter->spec().templateId + "-" + m_docId.substr(0, 8)
-                               + (version > 0 ? "-v" + std::to_string(version) : "-kladde") + ".pdf"))
+        file = (pdfFolder()
+            / (m_presenter->spec().templateId + "-" + m_docId.substr(0, 8)
+                + (version > 0 ? "-v" + std::to_string(version) : "-kladde") + ".pdf"))
                    .string();
     } catch (const std::exception& e) {
         showError(this, e.what());
@@ -734,7 +748,7 @@ void EditorPanel::withPdf(std::function<void(const std::string& file)> then)
                     std::ofstream out(partial, std::ios::binary | std::ios::trunc);
                     out.write(pdf.bytes.data(), static_cast<std::streamsize>(pdf.bytes.size()));
                     if (!out.flush())
-                        return format(tr("Kunne ikke skrive {0}."), {partial});
+                        return format(tr("Kunne ikke skrive {0}."), { partial });
                 }
                 std::filesystem::rename(partial, file);
                 return std::string();
@@ -755,7 +769,7 @@ void EditorPanel::openPdf()
 {
     withPdf([this](const std::string& file) {
         if (!wxLaunchDefaultApplication(toWx(file)))
-            showError(this, format(tr("Intet program kan vise PDF-filen {0}."), {file}));
+            showError(this, format(tr("Intet program kan vise PDF-filen {0}."), { file }));
     });
 }
 

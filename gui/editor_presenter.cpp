@@ -23,12 +23,13 @@ bool digitsAt(const std::string& s, std::size_t from, std::size_t count)
 
 bool realDate(const std::string& s)
 {
-    if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !digitsAt(s, 0, 4) || !digitsAt(s, 5, 2) || !digitsAt(s, 8, 2))
+    if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !digitsAt(s, 0, 4) || !digitsAt(s, 5, 2)
+        || !digitsAt(s, 8, 2))
         return false;
     const int y = std::stoi(s.substr(0, 4));
     const int m = std::stoi(s.substr(5, 2));
     const int d = std::stoi(s.substr(8, 2));
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
     if (m < 1 || m > 12 || d < 1)
         return false;
     const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -74,14 +75,17 @@ std::string validateValue(const FormField& field, const Json& value, const std::
             return tr("Skal være tekst.");
         const auto n = utf8Length(value.get<std::string>());
         if (field.maxLength > 0 && n > field.maxLength)
-            return format(tr("Højst {0} tegn (der står {1})."), {std::to_string(field.maxLength), std::to_string(n)});
+            return format(
+                tr("Højst {0} tegn (der står {1})."), { std::to_string(field.maxLength), std::to_string(n) });
         return {};
     }
     case FieldKind::Date:
-        return value.is_string() && realDate(value.get<std::string>()) ? "" : tr("Skriv datoen som ÅÅÅÅ-MM-DD.");
+        return value.is_string() && realDate(value.get<std::string>()) ? ""
+                                                                       : tr("Skriv datoen som ÅÅÅÅ-MM-DD.");
     case FieldKind::DateTime:
-        return value.is_string() && realDateTime(value.get<std::string>()) ? ""
-                                                                            : tr("Skriv dato og tid som ÅÅÅÅ-MM-DD TT:MM.");
+        return value.is_string() && realDateTime(value.get<std::string>())
+            ? ""
+            : tr("Skriv dato og tid som ÅÅÅÅ-MM-DD TT:MM.");
     case FieldKind::Number:
         return value.is_number() ? "" : tr("Skal være et tal.");
     case FieldKind::Bool:
@@ -89,7 +93,9 @@ std::string validateValue(const FormField& field, const Json& value, const std::
     case FieldKind::Choice:
     case FieldKind::Person:
     case FieldKind::TeamMember:
-        return value.is_string() && hasChoice(choices, value.get<std::string>()) ? "" : tr("Vælg en af mulighederne.");
+        return value.is_string() && hasChoice(choices, value.get<std::string>())
+            ? ""
+            : tr("Vælg en af mulighederne.");
     case FieldKind::MultiChoice:
         if (!value.is_array())
             return tr("Vælg en af mulighederne.");
@@ -103,10 +109,15 @@ std::string validateValue(const FormField& field, const Json& value, const std::
     return {};
 }
 
-EditorPresenter::EditorPresenter(Store& store, std::string docId, FormSpec spec, Case kase, std::string author)
-    : m_store(store), m_docId(std::move(docId)), m_spec(std::move(spec)), m_case(std::move(kase)),
-      m_factory(std::move(author), store.deviceId(), store.clock()), m_state(store.documentState(m_docId)),
-      m_values(m_state.values())
+EditorPresenter::EditorPresenter(
+    Store& store, std::string docId, FormSpec spec, Case kase, std::string author)
+    : m_store(store)
+    , m_docId(std::move(docId))
+    , m_spec(std::move(spec))
+    , m_case(std::move(kase))
+    , m_factory(std::move(author), store.deviceId(), store.clock())
+    , m_state(store.documentState(m_docId))
+    , m_values(m_state.values())
 {
     if (!m_values.is_object())
         m_values = Json::object();
@@ -139,14 +150,14 @@ void EditorPresenter::apply(const std::string& path, const Json& v)
 }
 
 void EditorPresenter::record(const std::string& path, const std::string& cellKey, const Json& before,
-                             const Json& after, const Json* typed)
+    const Json& after, const Json* typed)
 {
     m_redo.clear();
-    if (typed && !m_breakGroup && !m_undo.empty() && m_undo.back().path == path && m_undo.back().cellKey == cellKey
-        && !cellKey.empty() == !m_undo.back().cellKey.empty()) {
+    if (typed && !m_breakGroup && !m_undo.empty() && m_undo.back().path == path
+        && m_undo.back().cellKey == cellKey && !cellKey.empty() == !m_undo.back().cellKey.empty()) {
         m_undo.back().after = after;
     } else {
-        m_undo.push_back({path, cellKey, before, after});
+        m_undo.push_back({ path, cellKey, before, after });
     }
     m_breakGroup = !typed || endsWord(*typed);
 }
@@ -182,7 +193,8 @@ Json EditorPresenter::cell(const std::string& tablePath, std::size_t row, const 
     return t[row][column];
 }
 
-void EditorPresenter::setCell(const std::string& tablePath, std::size_t row, const std::string& column, Json v)
+void EditorPresenter::setCell(
+    const std::string& tablePath, std::size_t row, const std::string& column, Json v)
 {
     Json& t = table(tablePath);
     if (row >= t.size())
@@ -202,7 +214,7 @@ std::size_t EditorPresenter::addRow(const std::string& tablePath)
 {
     Json& t = table(tablePath);
     const Json before = t;
-    t.push_back({{"@id", crypto::newUuid()}});
+    t.push_back({ { "@id", crypto::newUuid() } });
     m_dirty.insert(tablePath);
     record(tablePath, "", before, t, nullptr);
     return t.size() - 1;
@@ -237,12 +249,12 @@ std::vector<FormChoice> EditorPresenter::choicesFor(const FormField& field) cons
     std::vector<FormChoice> out;
     if (field.kind == FieldKind::Person) {
         for (const auto& p : m_case.people)
-            out.push_back({p.id, p.relation.empty() ? p.name : p.name + " (" + p.relation + ")"});
+            out.push_back({ p.id, p.relation.empty() ? p.name : p.name + " (" + p.relation + ")" });
         return out;
     }
     if (field.kind == FieldKind::TeamMember) {
         for (const auto& t : m_case.team)
-            out.push_back({t.id, t.fagomraade.empty() ? t.name : t.name + " (" + t.fagomraade + ")"});
+            out.push_back({ t.id, t.fagomraade.empty() ? t.name : t.name + " (" + t.fagomraade + ")" });
         return out;
     }
     return field.choices;
@@ -271,7 +283,7 @@ std::string EditorPresenter::message(const std::string& path) const
         for (std::size_t r = 0; r < v.size(); ++r)
             for (const auto& c : f->columns)
                 if (auto m = validateValue(c, v[r].value(c.path, Json()), choicesFor(c)); !m.empty())
-                    return format(tr("Række {0}, {1}: {2}"), {std::to_string(r + 1), c.label, m});
+                    return format(tr("Række {0}, {1}: {2}"), { std::to_string(r + 1), c.label, m });
     }
     return {};
 }
@@ -305,7 +317,7 @@ std::string EditorPresenter::displayText(const FormField& field, const Json& v) 
         return out;
     }
     case FieldKind::Table:
-        return format(tr("{0} rækker"), {std::to_string(v.size())});
+        return format(tr("{0} rækker"), { std::to_string(v.size()) });
     case FieldKind::Date:
         // Danish reading order; a value that is not a date is shown as typed.
         if (v.is_string() && realDate(v.get<std::string>())) {
@@ -316,7 +328,8 @@ std::string EditorPresenter::displayText(const FormField& field, const Json& v) 
     case FieldKind::DateTime:
         if (v.is_string() && realDateTime(v.get<std::string>())) {
             const auto& d = v.get_ref<const std::string&>();
-            return format(tr("{0} kl. {1}"), {d.substr(8, 2) + "." + d.substr(5, 2) + "." + d.substr(0, 4), d.substr(11, 5)});
+            return format(tr("{0} kl. {1}"),
+                { d.substr(8, 2) + "." + d.substr(5, 2) + "." + d.substr(0, 4), d.substr(11, 5) });
         }
         break;
     default:
@@ -392,25 +405,26 @@ std::vector<std::string> EditorPresenter::missingForFinalize() const
         for (const auto& f : section.fields) {
             const Json v = value(f.path);
             if (f.required && isEmptyValue(v))
-                out.push_back(format(tr("{0} › {1}: skal udfyldes."), {section.label, f.label}));
+                out.push_back(format(tr("{0} › {1}: skal udfyldes."), { section.label, f.label }));
             else if (auto m = message(f.path); !m.empty())
-                out.push_back(format(tr("{0} › {1}: {2}"), {section.label, f.label, m}));
+                out.push_back(format(tr("{0} › {1}: {2}"), { section.label, f.label, m }));
             if (f.kind != FieldKind::Table || !v.is_array())
                 continue;
             for (std::size_t r = 0; r < v.size(); ++r)
                 for (const auto& c : f.columns)
                     if (c.required && isEmptyValue(v[r].value(c.path, Json())))
                         out.push_back(format(tr("{0}, række {1}: {2} skal udfyldes."),
-                                             {f.label, std::to_string(r + 1), c.label}));
+                            { f.label, std::to_string(r + 1), c.label }));
         }
     }
     for (const auto& c : m_state.conflicts()) {
         const auto p = FieldPath::parse(c.path);
         out.push_back(format(tr("{0}: to personer har skrevet forskelligt samtidig; vælg den rigtige værdi."),
-                             {labelOf(p.table.empty() ? p.field : p.table)}));
+            { labelOf(p.table.empty() ? p.field : p.table) }));
     }
     if (!m_state.versions().empty() && !dirty() && m_state.maxHlc() <= m_state.versions().back().hlc)
-        out.push_back(format(tr("Intet er ændret siden version {0}."), {std::to_string(m_state.versions().back().number)}));
+        out.push_back(format(
+            tr("Intet er ændret siden version {0}."), { std::to_string(m_state.versions().back().number) }));
     return out;
 }
 
@@ -428,7 +442,7 @@ int EditorPresenter::finalize()
         finalizer();
     } else {
         const Op op = m_factory.finalize(m_state, m_case.id, m_docId);
-        m_store.transaction([&] { m_store.appendOps({op}); });
+        m_store.transaction([&] { m_store.appendOps({ op }); });
     }
     m_state = m_store.documentState(m_docId);
     return m_state.versions().empty() ? 0 : m_state.versions().back().number;
@@ -468,7 +482,7 @@ std::vector<DiffLine> EditorPresenter::diff(int fromVersion, int toVersion) cons
             if (va == vb || (isEmptyValue(va) && isEmptyValue(vb)))
                 continue;
             if (f.kind != FieldKind::Table) {
-                out.push_back({section.label + " › " + f.label, displayText(f, va), displayText(f, vb)});
+                out.push_back({ section.label + " › " + f.label, displayText(f, va), displayText(f, vb) });
                 continue;
             }
             // Rows by id: added, removed, or changed cell by cell.
@@ -490,20 +504,21 @@ std::vector<DiffLine> EditorPresenter::diff(int fromVersion, int toVersion) cons
             };
             for (const auto& [id, row] : ra)
                 if (!rb.count(id))
-                    out.push_back({f.label + " › " + tr("række fjernet"), describe(row), ""});
+                    out.push_back({ f.label + " › " + tr("række fjernet"), describe(row), "" });
             if (vb.is_array())
                 for (const auto& row : vb) {
                     const auto id = row.value("@id", "");
                     const auto old = ra.find(id);
                     if (old == ra.end()) {
-                        out.push_back({f.label + " › " + tr("række tilføjet"), "", describe(row)});
+                        out.push_back({ f.label + " › " + tr("række tilføjet"), "", describe(row) });
                         continue;
                     }
                     for (const auto& c : f.columns) {
                         const Json ca = old->second.value(c.path, Json());
                         const Json cb = row.value(c.path, Json());
                         if (ca != cb && !(isEmptyValue(ca) && isEmptyValue(cb)))
-                            out.push_back({f.label + " › " + c.label, displayText(c, ca), displayText(c, cb)});
+                            out.push_back(
+                                { f.label + " › " + c.label, displayText(c, ca), displayText(c, cb) });
                     }
                 }
         }
@@ -515,7 +530,8 @@ std::string EditorPresenter::statusText() const
 {
     std::string version;
     if (!m_state.versions().empty())
-        version = format(tr("Seneste færdige version: {0}. "), {std::to_string(m_state.versions().back().number)});
+        version = format(
+            tr("Seneste færdige version: {0}. "), { std::to_string(m_state.versions().back().number) });
     return version + (dirty() ? tr("Ændringer gemmes …") : tr("Alle ændringer er gemt."));
 }
 

@@ -95,7 +95,7 @@ private:
     };
     // `typed` is the value typed, for an edit that may join the previous undo step; null otherwise.
     void record(const std::string& path, const std::string& cellKey, const Json& before, const Json& after,
-                const Json* typed);
+        const Json* typed);
     void apply(const std::string& path, const Json& value);
     Json& table(const std::string& path);
     const FormField* column(const std::string& table, const std::string& column) const;

@@ -11,7 +11,19 @@ namespace fplan::gui {
 
 // The editor's view of a template: what control each field gets. Built from docgen's template
 // (template_form.h), so the editor depends on the template model in one place only.
-enum class FieldKind { Text, LongText, Date, DateTime, Number, Bool, Choice, MultiChoice, Person, TeamMember, Table };
+enum class FieldKind {
+    Text,
+    LongText,
+    Date,
+    DateTime,
+    Number,
+    Bool,
+    Choice,
+    MultiChoice,
+    Person,
+    TeamMember,
+    Table
+};
 
 struct FormChoice {
     std::string id;
@@ -25,8 +37,8 @@ struct FormField {
     std::string help;
     bool required = false;
     std::size_t maxLength = 0; // 0: no limit
-    int lines = 0;             // height hint for long text
-    bool readOnly = false;     // filled in by the program (the plan's version number)
+    int lines = 0; // height hint for long text
+    bool readOnly = false; // filled in by the program (the plan's version number)
     std::vector<FormChoice> choices;
     std::vector<FormField> columns; // tables only
 };

@@ -41,20 +41,20 @@ enum MenuId {
 } // namespace
 
 MainFrame::MainFrame(std::unique_ptr<Session> session)
-    : wxFrame(nullptr, wxID_ANY, _("Familieplan"), wxDefaultPosition, wxSize(1240, 780)),
-      m_session(std::move(session))
+    : wxFrame(nullptr, wxID_ANY, _("Familieplan"), wxDefaultPosition, wxSize(1240, 780))
+    , m_session(std::move(session))
 {
     SetTitle(_("Familieplan") + " – " + toWx(m_session->store().path().filename().string()));
-    auto* splitter = new wxSplitterWindow(this, wxID_ANY, wxDefaultPosition, wxDefaultSize,
-                                          wxSP_LIVE_UPDATE | wxSP_3DSASH);
+    auto* splitter = new wxSplitterWindow(
+        this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxSP_LIVE_UPDATE | wxSP_3DSASH);
     m_cases = new CaseListPanel(splitter);
     m_tabs = new wxNotebook(splitter, wxID_ANY);
     setAccessibleName(m_tabs, _("Åbne sager og dokumenter"));
     auto* welcome = new wxPanel(m_tabs);
     auto* welcomeSizer = new wxBoxSizer(wxVERTICAL);
     welcomeSizer->Add(new wxStaticText(welcome, wxID_ANY,
-                                       _("Vælg en sag i listen, eller opret en ny med Filer › Ny sag (Ctrl+N).")),
-                      0, wxALL, FromDIP(24));
+                          _("Vælg en sag i listen, eller opret en ny med Filer › Ny sag (Ctrl+N).")),
+        0, wxALL, FromDIP(24));
     welcome->SetSizer(welcomeSizer);
     m_tabs->AddPage(welcome, _("Start"));
     splitter->SplitVertically(m_cases, m_tabs, FromDIP(460));
@@ -107,60 +107,97 @@ void MainFrame::buildMenus()
     bar->Append(help, _("&Hjælp"));
     SetMenuBar(bar);
 
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) { newCase(); }, IdNewCase);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) { Close(); }, wxID_EXIT);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) { m_cases->focusSearch(); }, IdFind);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
-        if (auto* e = currentEditor())
-            e->undo();
-    }, wxID_UNDO);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
-        if (auto* e = currentEditor())
-            e->redo();
-    }, wxID_REDO);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
-        if (auto* e = currentEditor())
-            e->saveNow();
-    }, IdSave);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
-        if (auto* e = currentEditor())
-            e->finalize();
-    }, IdFinalize);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
-        if (auto* e = currentEditor())
-            e->showChanges();
-    }, IdChanges);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
-        if (auto* e = currentEditor())
-            e->openPdf();
-    }, IdOpenPdf);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
-        if (auto* e = currentEditor())
-            e->printPdf();
-    }, IdPrint);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
-        const int page = m_tabs->GetSelection();
-        if (page > 0)
-            m_tabs->DeletePage(static_cast<size_t>(page));
-    }, IdCloseTab);
+    Bind(
+        wxEVT_MENU, [this](wxCommandEvent&) { newCase(); }, IdNewCase);
+    Bind(
+        wxEVT_MENU, [this](wxCommandEvent&) { Close(); }, wxID_EXIT);
+    Bind(
+        wxEVT_MENU, [this](wxCommandEvent&) { m_cases->focusSearch(); }, IdFind);
+    Bind(
+        wxEVT_MENU,
+        [this](wxCommandEvent&) {
+            if (auto* e = currentEditor())
+                e->undo();
+        },
+        wxID_UNDO);
+    Bind(
+        wxEVT_MENU,
+        [this](wxCommandEvent&) {
+            if (auto* e = currentEditor())
+                e->redo();
+        },
+        wxID_REDO);
+    Bind(
+        wxEVT_MENU,
+        [this](wxCommandEvent&) {
+            if (auto* e = currentEditor())
+                e->saveNow();
+        },
+        IdSave);
+    Bind(
+        wxEVT_MENU,
+        [this](wxCommandEvent&) {
+            if (auto* e = currentEditor())
+                e->finalize();
+        },
+        IdFinalize);
+    Bind(
+        wxEVT_MENU,
+        [this](wxCommandEvent&) {
+            if (auto* e = currentEditor())
+                e->showChanges();
+        },
+        IdChanges);
+    Bind(
+        wxEVT_MENU,
+        [this](wxCommandEvent&) {
+            if (auto* e = currentEditor())
+                e->openPdf();
+        },
+        IdOpenPdf);
+    Bind(
+        wxEVT_MENU,
+        [this](wxCommandEvent&) {
+            if (auto* e = currentEditor())
+                e->printPdf();
+        },
+        IdPrint);
+    Bind(
+        wxEVT_MENU,
+        [this](wxCommandEvent&) {
+            const int page = m_tabs->GetSelection();
+            if (page > 0)
+                m_tabs->DeletePage(static_cast<size_t>(page));
+        },
+        IdCloseTab);
     auto newDocument = [this](const char* templateId) {
         if (auto* o = overview())
             o->newDocument(templateId);
         else
             SetStatusText(_("Vælg først en sag."));
     };
-    Bind(wxEVT_MENU, [newDocument](wxCommandEvent&) { newDocument("familiefaglig-undersoegelse"); }, IdNewInvestigation);
-    Bind(wxEVT_MENU, [newDocument](wxCommandEvent&) { newDocument("familieplan"); }, IdNewPlan);
-    Bind(wxEVT_MENU, [newDocument](wxCommandEvent&) { newDocument("opfoelgningsmoede"); }, IdNewAgenda);
-    Bind(wxEVT_MENU, [this](wxCommandEvent&) {
-        wxAboutDialogInfo info;
-        info.SetName(_("Familieplan"));
-        info.SetDescription(_("Familieplaner, familiefaglige undersøgelser og dagsordener for familieteams."));
-        info.SetLicence("EUPL-1.2");
-        wxAboutBox(info, this);
-    }, wxID_ABOUT);
-    Bind(wxEVT_UPDATE_UI, [this](wxUpdateUIEvent& e) { e.Enable(currentEditor() != nullptr); }, wxID_UNDO);
-    Bind(wxEVT_UPDATE_UI, [this](wxUpdateUIEvent& e) { e.Enable(currentEditor() != nullptr); }, wxID_REDO);
+    Bind(
+        wxEVT_MENU, [newDocument](wxCommandEvent&) { newDocument("familiefaglig-undersoegelse"); },
+        IdNewInvestigation);
+    Bind(
+        wxEVT_MENU, [newDocument](wxCommandEvent&) { newDocument("familieplan"); }, IdNewPlan);
+    Bind(
+        wxEVT_MENU, [newDocument](wxCommandEvent&) { newDocument("opfoelgningsmoede"); }, IdNewAgenda);
+    Bind(
+        wxEVT_MENU,
+        [this](wxCommandEvent&) {
+            wxAboutDialogInfo info;
+            info.SetName(_("Familieplan"));
+            info.SetDescription(
+                _("Familieplaner, familiefaglige undersøgelser og dagsordener for familieteams."));
+            info.SetLicence("EUPL-1.2");
+            wxAboutBox(info, this);
+        },
+        wxID_ABOUT);
+    Bind(
+        wxEVT_UPDATE_UI, [this](wxUpdateUIEvent& e) { e.Enable(currentEditor() != nullptr); }, wxID_UNDO);
+    Bind(
+        wxEVT_UPDATE_UI, [this](wxUpdateUIEvent& e) { e.Enable(currentEditor() != nullptr); }, wxID_REDO);
 }
 
 void MainFrame::reloadCases()
@@ -193,7 +230,8 @@ CaseOverviewPanel* MainFrame::overview() const
 EditorPanel* MainFrame::currentEditor() const
 {
     const int page = m_tabs->GetSelection();
-    return page == wxNOT_FOUND ? nullptr : dynamic_cast<EditorPanel*>(m_tabs->GetPage(static_cast<size_t>(page)));
+    return page == wxNOT_FOUND ? nullptr
+                               : dynamic_cast<EditorPanel*>(m_tabs->GetPage(static_cast<size_t>(page)));
 }
 
 void MainFrame::openCase(const std::string& caseId)
@@ -233,9 +271,9 @@ void MainFrame::openDocument(const std::string& docId)
         m_tabs->AddPage(editor, editor->tabTitle(), true);
         if (std::getenv("FPLAN_TIMING"))
             std::fprintf(stderr, "fplan-desktop: editor for %s built in %lld ms\n", docId.c_str(),
-                         static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                    std::chrono::steady_clock::now() - started)
-                                                    .count()));
+                static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - started)
+                                           .count()));
     } catch (const Error& e) {
         showError(this, e.what());
     }

@@ -5,7 +5,7 @@ namespace fplan::gui {
 
 std::atomic<int>& runningBackgroundTasks()
 {
-    static std::atomic<int> count{0};
+    static std::atomic<int> count { 0 };
     return count;
 }
 

@@ -18,8 +18,7 @@ std::atomic<int>& runningBackgroundTasks();
 // The one way background work reaches a window (STYLE.md 4): `work` runs on a worker thread,
 // then `done(result)` runs on the main thread only if `owner` still exists. `done` may capture
 // `owner` as a raw pointer; the weak reference is made, read and deleted on the main thread only.
-template <class Window, class Work, class Done>
-void runInBackground(Window* owner, Work work, Done done)
+template <class Window, class Work, class Done> void runInBackground(Window* owner, Work work, Done done)
 {
     using Result = std::invoke_result_t<Work&>;
     auto* ref = new wxWeakRef<Window>(owner);

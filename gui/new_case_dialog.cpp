@@ -61,8 +61,9 @@ bool rowIsEmpty(wxGrid* grid, int row)
 
 NewCaseDialog::NewCaseDialog(wxWindow* parent, Store& store, std::string author)
     : wxDialog(parent, wxID_ANY, _("Ny sag"), wxDefaultPosition, wxDefaultSize,
-               wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER),
-      m_store(store), m_author(std::move(author))
+        wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER)
+    , m_store(store)
+    , m_author(std::move(author))
 {
     auto* sizer = new wxBoxSizer(wxVERTICAL);
     auto* form = new wxFlexGridSizer(2, FromDIP(6), FromDIP(8));
@@ -82,9 +83,12 @@ NewCaseDialog::NewCaseDialog(wxWindow* parent, Store& store, std::string author)
 
     auto* people = new wxStaticBoxSizer(wxVERTICAL, this, _("Familien"));
     m_people = makeGrid(people->GetStaticBox(),
-                        {{_("Navn"), 200}, {_("CPR-nummer"), 120}, {_("Relation"), 130}, {_("Forældremyndighed"), 140}}, 4);
+        { { _("Navn"), 200 }, { _("CPR-nummer"), 120 }, { _("Relation"), 130 },
+            { _("Forældremyndighed"), 140 } },
+        4);
     for (int r = 0; r < m_people->GetNumberRows(); ++r) {
-        m_people->SetCellEditor(r, PersonRelation, new wxGridCellChoiceEditor(toArray(NewCasePresenter::relations())));
+        m_people->SetCellEditor(
+            r, PersonRelation, new wxGridCellChoiceEditor(toArray(NewCasePresenter::relations())));
         m_people->SetCellValue(r, PersonRelation, r == 0 ? "mor" : "barn");
         m_people->SetCellEditor(r, PersonCustody, new wxGridCellBoolEditor());
         m_people->SetCellRenderer(r, PersonCustody, new wxGridCellBoolRenderer());
@@ -97,16 +101,19 @@ NewCaseDialog::NewCaseDialog(wxWindow* parent, Store& store, std::string author)
 
     auto* team = new wxStaticBoxSizer(wxVERTICAL, this, _("Familieteam"));
     m_team = makeGrid(team->GetStaticBox(),
-                      {{_("Navn"), 170}, {_("Fagområde"), 190}, {_("Rolle"), 130}, {_("E-mail"), 130}, {_("Telefon"), 90}}, 3);
+        { { _("Navn"), 170 }, { _("Fagområde"), 190 }, { _("Rolle"), 130 }, { _("E-mail"), 130 },
+            { _("Telefon"), 90 } },
+        3);
     for (int r = 0; r < m_team->GetNumberRows(); ++r)
-        m_team->SetCellEditor(r, TeamFagomraade, new wxGridCellChoiceEditor(toArray(NewCasePresenter::fagomraader())));
+        m_team->SetCellEditor(
+            r, TeamFagomraade, new wxGridCellChoiceEditor(toArray(NewCasePresenter::fagomraader())));
     setAccessibleName(m_team, _("Fagpersoner"));
     team->Add(m_team, 1, wxEXPAND | wxALL, FromDIP(4));
     auto* addMember = new wxButton(team->GetStaticBox(), wxID_ANY, _("Tilføj fag&person"));
     team->Add(addMember, 0, wxALL, FromDIP(4));
     auto* coordinatorRow = new wxBoxSizer(wxHORIZONTAL);
     coordinatorRow->Add(new wxStaticText(team->GetStaticBox(), wxID_ANY, _("&Tovholder: *")), 0,
-                        wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(8));
+        wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(8));
     m_coordinator = new wxChoice(team->GetStaticBox(), wxID_ANY);
     setAccessibleName(m_coordinator, _("Tovholder"));
     coordinatorRow->Add(m_coordinator, 1);
@@ -131,7 +138,8 @@ NewCaseDialog::NewCaseDialog(wxWindow* parent, Store& store, std::string author)
     addPerson->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
         m_people->AppendRows(1);
         const int r = m_people->GetNumberRows() - 1;
-        m_people->SetCellEditor(r, PersonRelation, new wxGridCellChoiceEditor(toArray(NewCasePresenter::relations())));
+        m_people->SetCellEditor(
+            r, PersonRelation, new wxGridCellChoiceEditor(toArray(NewCasePresenter::relations())));
         m_people->SetCellValue(r, PersonRelation, "barn");
         m_people->SetCellEditor(r, PersonCustody, new wxGridCellBoolEditor());
         m_people->SetCellRenderer(r, PersonCustody, new wxGridCellBoolRenderer());
@@ -139,7 +147,7 @@ NewCaseDialog::NewCaseDialog(wxWindow* parent, Store& store, std::string author)
     addMember->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
         m_team->AppendRows(1);
         m_team->SetCellEditor(m_team->GetNumberRows() - 1, TeamFagomraade,
-                              new wxGridCellChoiceEditor(toArray(NewCasePresenter::fagomraader())));
+            new wxGridCellChoiceEditor(toArray(NewCasePresenter::fagomraader())));
     });
     m_team->Bind(wxEVT_GRID_CELL_CHANGED, [this](wxGridEvent& e) {
         refreshCoordinators();
@@ -159,8 +167,8 @@ void NewCaseDialog::collect()
     for (int r = 0; r < m_people->GetNumberRows(); ++r) {
         if (cellText(m_people, r, PersonName).empty() && cellText(m_people, r, PersonCpr).empty())
             continue; // an untouched row is not a family member
-        m_presenter.people.push_back({cellText(m_people, r, PersonName), cellText(m_people, r, PersonCpr),
-                                      cellText(m_people, r, PersonRelation), cellText(m_people, r, PersonCustody) == "1"});
+        m_presenter.people.push_back({ cellText(m_people, r, PersonName), cellText(m_people, r, PersonCpr),
+            cellText(m_people, r, PersonRelation), cellText(m_people, r, PersonCustody) == "1" });
     }
     m_presenter.team.clear();
     m_presenter.coordinator = -1;
@@ -168,11 +176,12 @@ void NewCaseDialog::collect()
     for (int r = 0; r < m_team->GetNumberRows(); ++r) {
         if (rowIsEmpty(m_team, r))
             continue;
-        if (chosen != wxNOT_FOUND && reinterpret_cast<std::intptr_t>(m_coordinator->GetClientData(static_cast<unsigned>(chosen))) == r)
+        if (chosen != wxNOT_FOUND
+            && reinterpret_cast<std::intptr_t>(m_coordinator->GetClientData(static_cast<unsigned>(chosen)))
+                == r)
             m_presenter.coordinator = static_cast<int>(m_presenter.team.size());
-        m_presenter.team.push_back({cellText(m_team, r, TeamName), cellText(m_team, r, TeamFagomraade),
-                                    cellText(m_team, r, TeamRole), cellText(m_team, r, TeamEmail),
-                                    cellText(m_team, r, TeamPhone)});
+        m_presenter.team.push_back({ cellText(m_team, r, TeamName), cellText(m_team, r, TeamFagomraade),
+            cellText(m_team, r, TeamRole), cellText(m_team, r, TeamEmail), cellText(m_team, r, TeamPhone) });
     }
 }
 

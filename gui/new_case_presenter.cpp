@@ -32,7 +32,7 @@ std::string trimmed(const std::string& s)
 std::string todayIso()
 {
     const std::time_t now = std::time(nullptr);
-    std::tm local{};
+    std::tm local {};
     localtime_r(&now, &local);
     char text[16];
     std::strftime(text, sizeof text, "%Y-%m-%d", &local);
@@ -41,14 +41,14 @@ std::string todayIso()
 
 const std::vector<std::string>& NewCasePresenter::relations()
 {
-    static const std::vector<std::string> list{"mor", "far", "barn", "plejeforælder", "andet"};
+    static const std::vector<std::string> list { "mor", "far", "barn", "plejeforælder", "andet" };
     return list;
 }
 
 const std::vector<std::string>& NewCasePresenter::fagomraader()
 {
-    static const std::vector<std::string> list{"Børn og Familie", "Dagtilbud og Undervisning",
-                                               "Handicap og Psykiatri", "Beskæftigelse", "Sundhed og Omsorg"};
+    static const std::vector<std::string> list { "Børn og Familie", "Dagtilbud og Undervisning",
+        "Handicap og Psykiatri", "Beskæftigelse", "Sundhed og Omsorg" };
     return list;
 }
 
@@ -61,28 +61,31 @@ std::vector<std::string> NewCasePresenter::problems() const
         out.push_back(tr("Tilføj mindst ét familiemedlem."));
     for (std::size_t i = 0; i < people.size(); ++i) {
         const auto& p = people[i];
-        const std::string who = blank(p.name) ? format(tr("Familiemedlem {0}"), {std::to_string(i + 1)}) : p.name;
+        const std::string who
+            = blank(p.name) ? format(tr("Familiemedlem {0}"), { std::to_string(i + 1) }) : p.name;
         if (blank(p.name))
-            out.push_back(format(tr("{0}: navn skal udfyldes."), {who}));
+            out.push_back(format(tr("{0}: navn skal udfyldes."), { who }));
         if (!blank(p.cpr)) {
             const auto check = checkCpr(trimmed(p.cpr));
             if (!check.valid)
-                out.push_back(format(tr("{0}: CPR-nummeret {1} er ugyldigt ({2})."), {who, trimmed(p.cpr), check.reason}));
+                out.push_back(format(
+                    tr("{0}: CPR-nummeret {1} er ugyldigt ({2})."), { who, trimmed(p.cpr), check.reason }));
         }
         if (std::find(relations().begin(), relations().end(), p.relation) == relations().end())
-            out.push_back(format(tr("{0}: vælg en relation."), {who}));
+            out.push_back(format(tr("{0}: vælg en relation."), { who }));
     }
     if (team.empty())
         out.push_back(tr("Tilføj mindst én fagperson til familieteamet."));
     for (std::size_t i = 0; i < team.size(); ++i) {
         const auto& t = team[i];
-        const std::string who = blank(t.name) ? format(tr("Fagperson {0}"), {std::to_string(i + 1)}) : t.name;
+        const std::string who
+            = blank(t.name) ? format(tr("Fagperson {0}"), { std::to_string(i + 1) }) : t.name;
         if (blank(t.name))
-            out.push_back(format(tr("{0}: navn skal udfyldes."), {who}));
+            out.push_back(format(tr("{0}: navn skal udfyldes."), { who }));
         if (blank(t.fagomraade))
-            out.push_back(format(tr("{0}: vælg et fagområde."), {who}));
+            out.push_back(format(tr("{0}: vælg et fagområde."), { who }));
         if (!blank(t.email) && t.email.find('@') == std::string::npos)
-            out.push_back(format(tr("{0}: e-mailadressen {1} mangler @."), {who, t.email}));
+            out.push_back(format(tr("{0}: e-mailadressen {1} mangler @."), { who, t.email }));
     }
     if (!team.empty() && (coordinator < 0 || coordinator >= static_cast<int>(team.size())))
         out.push_back(tr("Vælg familiens tovholder blandt fagpersonerne."));
@@ -98,8 +101,8 @@ Case NewCasePresenter::toCase(const std::string& today) const
     for (std::size_t i = 0; i < people.size(); ++i) {
         const auto& p = people[i];
         const auto cpr = normaliseCpr(trimmed(p.cpr));
-        c.people.push_back({"p" + std::to_string(i + 1), trimmed(p.name), cpr ? *cpr : trimmed(p.cpr), p.relation,
-                            p.custody});
+        c.people.push_back({ "p" + std::to_string(i + 1), trimmed(p.name), cpr ? *cpr : trimmed(p.cpr),
+            p.relation, p.custody });
     }
     for (std::size_t i = 0; i < team.size(); ++i) {
         const auto& t = team[i];
@@ -115,7 +118,8 @@ Case NewCasePresenter::toCase(const std::string& today) const
     }
     if (coordinator >= 0 && coordinator < static_cast<int>(c.team.size())) {
         c.coordinator = c.team[static_cast<std::size_t>(coordinator)].id;
-        c.coordinatorHistory.push_back({crypto::newUuid(), today, c.coordinator, tr("Valgt da sagen blev oprettet")});
+        c.coordinatorHistory.push_back(
+            { crypto::newUuid(), today, c.coordinator, tr("Valgt da sagen blev oprettet") });
     }
     return c;
 }
@@ -132,7 +136,8 @@ std::string NewCasePresenter::create(Store& store, const std::string& author, co
     Bundle bundle;
     bundle.kase = toCase(today);
     OpFactory factory(author, store.deviceId(), store.clock());
-    return importBundle(store, bundle, factory, [](const BundleDocument&, const Case&) { return PreparedDocument{}; });
+    return importBundle(
+        store, bundle, factory, [](const BundleDocument&, const Case&) { return PreparedDocument {}; });
 }
 
 } // namespace fplan::gui

@@ -11,7 +11,8 @@ Preview makePreview(const docgen::RenderDocument& doc)
     Preview preview;
     preview.layout = docgen::layoutDocument(doc, fonts);
     for (std::size_t i = 0; i < fonts.faceCount(); ++i)
-        preview.faces.push_back({fonts.face(static_cast<int>(i)).family, fonts.face(static_cast<int>(i)).bold});
+        preview.faces.push_back(
+            { fonts.face(static_cast<int>(i)).family, fonts.face(static_cast<int>(i)).bold });
     return preview;
 }
 

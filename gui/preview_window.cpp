@@ -22,14 +22,16 @@ constexpr int Gap = 16; // pixels between pages and around them
 
 wxColour toColour(const docgen::Color& c)
 {
-    return wxColour(static_cast<unsigned char>(std::lround(c.r * 255)), static_cast<unsigned char>(std::lround(c.g * 255)),
-                    static_cast<unsigned char>(std::lround(c.b * 255)));
+    return wxColour(static_cast<unsigned char>(std::lround(c.r * 255)),
+        static_cast<unsigned char>(std::lround(c.g * 255)),
+        static_cast<unsigned char>(std::lround(c.b * 255)));
 }
 
 class PageCanvas : public wxScrolledWindow {
 public:
     PageCanvas(wxWindow* parent, Preview preview)
-        : wxScrolledWindow(parent, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxVSCROLL), m_preview(std::move(preview))
+        : wxScrolledWindow(parent, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxVSCROLL)
+        , m_preview(std::move(preview))
     {
         SetBackgroundStyle(wxBG_STYLE_PAINT);
         SetScrollRate(0, 20);
@@ -92,11 +94,12 @@ private:
     void draw(wxGraphicsContext& gc, const docgen::DisplayItem& item)
     {
         if (const auto* text = std::get_if<docgen::TextItem>(&item)) {
-            const auto& face = text->face >= 0 && static_cast<std::size_t>(text->face) < m_preview.faces.size()
-                                   ? m_preview.faces[static_cast<std::size_t>(text->face)]
-                                   : PreviewFace{"DejaVu Sans", false};
-            gc.SetFont(gc.CreateFont(text->size, toWx(face.family), face.bold ? wxFONTFLAG_BOLD : wxFONTFLAG_DEFAULT,
-                                     toColour(text->color)));
+            const auto& face
+                = text->face >= 0 && static_cast<std::size_t>(text->face) < m_preview.faces.size()
+                ? m_preview.faces[static_cast<std::size_t>(text->face)]
+                : PreviewFace { "DejaVu Sans", false };
+            gc.SetFont(gc.CreateFont(text->size, toWx(face.family),
+                face.bold ? wxFONTFLAG_BOLD : wxFONTFLAG_DEFAULT, toColour(text->color)));
             double width = 0, height = 0, descent = 0, leading = 0;
             const wxString label = toWx(text->text);
             gc.GetTextExtent(label, &width, &height, &descent, &leading);
@@ -118,8 +121,8 @@ private:
 
 PreviewWindow::PreviewWindow(wxWindow* parent, const wxString& title, Preview preview)
     : wxFrame(parent, wxID_ANY, title, wxDefaultPosition,
-              wxSize(parent->FromDIP(760), std::min(parent->FromDIP(900), wxGetClientDisplayRect().height - 40)),
-              wxDEFAULT_FRAME_STYLE | wxFRAME_FLOAT_ON_PARENT)
+        wxSize(parent->FromDIP(760), std::min(parent->FromDIP(900), wxGetClientDisplayRect().height - 40)),
+        wxDEFAULT_FRAME_STYLE | wxFRAME_FLOAT_ON_PARENT)
 {
     auto* canvas = new PageCanvas(this, std::move(preview));
     setAccessibleName(canvas, _("Forhåndsvisning"));

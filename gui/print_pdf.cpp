@@ -26,8 +26,7 @@ bool printPdfFile(wxWindow* parent, const std::string& file, const std::string& 
     wxWindow* top = parent ? wxGetTopLevelParent(parent) : nullptr;
     GtkWindow* owner = top && top->GetHandle() ? GTK_WINDOW(top->GetHandle()) : nullptr;
     GtkWidget* dialog = gtk_print_unix_dialog_new(title.c_str(), owner);
-    gtk_print_unix_dialog_set_manual_capabilities(
-        GTK_PRINT_UNIX_DIALOG(dialog),
+    gtk_print_unix_dialog_set_manual_capabilities(GTK_PRINT_UNIX_DIALOG(dialog),
         static_cast<GtkPrintCapabilities>(GTK_PRINT_CAPABILITY_COPIES | GTK_PRINT_CAPABILITY_COLLATE));
     bool sent = false;
     if (gtk_dialog_run(GTK_DIALOG(dialog)) == GTK_RESPONSE_OK) {
@@ -35,8 +34,8 @@ bool printPdfFile(wxWindow* parent, const std::string& file, const std::string& 
         GtkPrinter* printer = gtk_print_unix_dialog_get_selected_printer(chooser);
         if (printer && gtk_printer_accepts_pdf(printer)) {
             GtkPrintSettings* settings = gtk_print_unix_dialog_get_settings(chooser); // a new reference
-            GtkPrintJob* job = gtk_print_job_new(title.c_str(), printer, settings,
-                                                 gtk_print_unix_dialog_get_page_setup(chooser));
+            GtkPrintJob* job = gtk_print_job_new(
+                title.c_str(), printer, settings, gtk_print_unix_dialog_get_page_setup(chooser));
             g_object_unref(settings);
             GError* error = nullptr;
             if (gtk_print_job_set_source_file(job, file.c_str(), &error)) {

@@ -12,8 +12,10 @@
 namespace fplan::gui {
 
 Session::Session(std::shared_ptr<Store> store, docgen::TemplateRegistry templates, std::string author)
-    : m_store(std::move(store)), m_templates(std::move(templates)), m_author(std::move(author)),
-      m_documents(*m_store, m_templates, m_author)
+    : m_store(std::move(store))
+    , m_templates(std::move(templates))
+    , m_author(std::move(author))
+    , m_documents(*m_store, m_templates, m_author)
 {
 }
 
@@ -56,7 +58,8 @@ docgen::RenderDocument Session::printable(const std::string& docId, int version)
             if (v.number == version)
                 found = &v;
         if (!found)
-            throw Error(ErrorCode::NotFound, format(tr("Dokumentet har ingen version {0}."), {std::to_string(version)}));
+            throw Error(ErrorCode::NotFound,
+                format(tr("Dokumentet har ingen version {0}."), { std::to_string(version) }));
         values = found->values;
         context.version = found->number;
         context.date = formatHlcUtc(found->hlc).substr(0, 10);

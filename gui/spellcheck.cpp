@@ -4,8 +4,9 @@
 #include <wx/textctrl.h>
 
 #if defined(__WXGTK__) && defined(FPLAN_HAVE_GSPELL)
-#include <gspell/gspell.h>
 #include <gtk/gtk.h>
+
+#include <gspell/gspell.h>
 #endif
 
 namespace fplan::gui {
@@ -16,7 +17,8 @@ void enableDanishSpellChecking(wxTextCtrl* text)
     if (!text || !text->IsMultiLine())
         return;
     GtkWidget* scrolled = text->GetHandle();
-    GtkWidget* child = scrolled && GTK_IS_SCROLLED_WINDOW(scrolled) ? gtk_bin_get_child(GTK_BIN(scrolled)) : nullptr;
+    GtkWidget* child
+        = scrolled && GTK_IS_SCROLLED_WINDOW(scrolled) ? gtk_bin_get_child(GTK_BIN(scrolled)) : nullptr;
     if (!child || !GTK_IS_TEXT_VIEW(child))
         return;
     // One checker for every field: each one loads the whole Danish dictionary (~25 MB, ~0.2 s).

@@ -9,17 +9,28 @@ FieldKind kindOf(docgen::FieldType type)
 {
     using docgen::FieldType;
     switch (type) {
-    case FieldType::Text: return FieldKind::Text;
-    case FieldType::LongText: return FieldKind::LongText;
-    case FieldType::Date: return FieldKind::Date;
-    case FieldType::DateTime: return FieldKind::DateTime;
-    case FieldType::Number: return FieldKind::Number;
-    case FieldType::Bool: return FieldKind::Bool;
-    case FieldType::Choice: return FieldKind::Choice;
-    case FieldType::MultiChoice: return FieldKind::MultiChoice;
-    case FieldType::Person: return FieldKind::Person;
-    case FieldType::TeamMember: return FieldKind::TeamMember;
-    case FieldType::Table: return FieldKind::Table;
+    case FieldType::Text:
+        return FieldKind::Text;
+    case FieldType::LongText:
+        return FieldKind::LongText;
+    case FieldType::Date:
+        return FieldKind::Date;
+    case FieldType::DateTime:
+        return FieldKind::DateTime;
+    case FieldType::Number:
+        return FieldKind::Number;
+    case FieldType::Bool:
+        return FieldKind::Bool;
+    case FieldType::Choice:
+        return FieldKind::Choice;
+    case FieldType::MultiChoice:
+        return FieldKind::MultiChoice;
+    case FieldType::Person:
+        return FieldKind::Person;
+    case FieldType::TeamMember:
+        return FieldKind::TeamMember;
+    case FieldType::Table:
+        return FieldKind::Table;
     }
     return FieldKind::Text;
 }
@@ -36,7 +47,7 @@ FormField fieldOf(const docgen::Field& f)
     out.lines = f.lines;
     out.readOnly = f.autoValue == "plan-version"; // docgen sets it when a version is made
     for (const auto& c : f.choices)
-        out.choices.push_back({c.id, c.label});
+        out.choices.push_back({ c.id, c.label });
     for (const auto& c : f.columns)
         out.columns.push_back(fieldOf(c));
     return out;

@@ -14,7 +14,8 @@
 namespace fplan::gui {
 
 UnlockDialog::UnlockDialog(wxWindow* parent, UnlockPresenter presenter, const std::string& passphrase)
-    : wxDialog(parent, wxID_ANY, toWx(presenter.title())), m_presenter(std::move(presenter))
+    : wxDialog(parent, wxID_ANY, toWx(presenter.title()))
+    , m_presenter(std::move(presenter))
 {
     auto* sizer = new wxBoxSizer(wxVERTICAL);
     auto* explanation = new wxStaticText(this, wxID_ANY, toWx(m_presenter.explanation()));
@@ -24,14 +25,14 @@ UnlockDialog::UnlockDialog(wxWindow* parent, UnlockPresenter presenter, const st
     auto* grid = new wxFlexGridSizer(2, FromDIP(6), FromDIP(8));
     grid->AddGrowableCol(1);
     grid->Add(new wxStaticText(this, wxID_ANY, _("&Adgangskode:")), 0, wxALIGN_CENTER_VERTICAL);
-    m_passphrase = new wxTextCtrl(this, wxID_ANY, {}, wxDefaultPosition, FromDIP(wxSize(260, -1)),
-                                  wxTE_PASSWORD | wxTE_PROCESS_ENTER);
+    m_passphrase = new wxTextCtrl(
+        this, wxID_ANY, {}, wxDefaultPosition, FromDIP(wxSize(260, -1)), wxTE_PASSWORD | wxTE_PROCESS_ENTER);
     setAccessibleName(m_passphrase, _("Adgangskode"));
     grid->Add(m_passphrase, 1, wxEXPAND);
     if (m_presenter.needsRepeat()) {
         grid->Add(new wxStaticText(this, wxID_ANY, _("&Gentag adgangskoden:")), 0, wxALIGN_CENTER_VERTICAL);
-        m_repeat = new wxTextCtrl(this, wxID_ANY, {}, wxDefaultPosition, wxDefaultSize,
-                                  wxTE_PASSWORD | wxTE_PROCESS_ENTER);
+        m_repeat = new wxTextCtrl(
+            this, wxID_ANY, {}, wxDefaultPosition, wxDefaultSize, wxTE_PASSWORD | wxTE_PROCESS_ENTER);
         setAccessibleName(m_repeat, _("Gentag adgangskoden"));
         grid->Add(m_repeat, 1, wxEXPAND);
     }
@@ -108,7 +109,9 @@ void UnlockDialog::start(const std::string& passphrase)
 void UnlockDialog::finished(const UnlockOutcome& outcome)
 {
     setBusy(false);
-    m_unlockMs = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - m_started).count();
+    m_unlockMs
+        = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - m_started)
+              .count();
     if (outcome.store) {
         m_store = outcome.store;
         EndModal(wxID_OK);

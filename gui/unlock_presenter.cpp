@@ -16,7 +16,8 @@ std::size_t utf8Length(const std::string& text)
 }
 
 UnlockPresenter::UnlockPresenter(std::filesystem::path path, ParamsFactory params)
-    : m_path(std::move(path)), m_params(std::move(params))
+    : m_path(std::move(path))
+    , m_params(std::move(params))
 {
 }
 
@@ -34,11 +35,11 @@ std::string UnlockPresenter::title() const
 std::string UnlockPresenter::explanation() const
 {
     if (mode() == UnlockMode::Open)
-        return format(tr("Skriv adgangskoden til {0}."), {m_path.filename().string()});
+        return format(tr("Skriv adgangskoden til {0}."), { m_path.filename().string() });
     return format(tr("Der findes ingen Familieplan-fil i {0} endnu. Vælg en adgangskode på mindst "
                      "{1} tegn, og skriv den to gange. Husk den: en glemt adgangskode kan ikke "
                      "genskabes, og uden den kan sagerne ikke åbnes."),
-                  {m_path.string(), std::to_string(MinimumLength)});
+        { m_path.string(), std::to_string(MinimumLength) });
 }
 
 std::string UnlockPresenter::check(const std::string& passphrase, const std::string& repeat) const
@@ -48,7 +49,7 @@ std::string UnlockPresenter::check(const std::string& passphrase, const std::str
     if (mode() == UnlockMode::Open)
         return {};
     if (utf8Length(passphrase) < MinimumLength)
-        return format(tr("Adgangskoden skal have mindst {0} tegn."), {std::to_string(MinimumLength)});
+        return format(tr("Adgangskoden skal have mindst {0} tegn."), { std::to_string(MinimumLength) });
     if (passphrase != repeat)
         return tr("De to adgangskoder er ikke ens.");
     return {};

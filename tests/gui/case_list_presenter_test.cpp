@@ -8,17 +8,18 @@ using namespace fplan::gui;
 
 namespace {
 
-CaseSummary summary(std::string id, std::string title, std::string journal, std::string names, std::string cprs)
+CaseSummary summary(
+    std::string id, std::string title, std::string journal, std::string names, std::string cprs)
 {
-    return {id, title, journal, "27.24.00", searchKey(title + "\n" + journal + "\n" + names + "\n" + cprs)};
+    return { id, title, journal, "27.24.00", searchKey(title + "\n" + journal + "\n" + names + "\n" + cprs) };
 }
 
 CaseListPresenter threeCases()
 {
     CaseListPresenter p;
-    p.setCases({summary("c1", "Familien Østergaard", "27.24.00-G01-3-26", "Søs Østergaard", "0101901234"),
-                summary("c2", "Familien Andersen", "27.24.00-G01-1-26", "Bo Andersen\nAlma Andersen", "1205154321"),
-                summary("c3", "Familien Åberg", "27.24.00-G01-2-26", "Kim Åberg", "2802881111")});
+    p.setCases({ summary("c1", "Familien Østergaard", "27.24.00-G01-3-26", "Søs Østergaard", "0101901234"),
+        summary("c2", "Familien Andersen", "27.24.00-G01-1-26", "Bo Andersen\nAlma Andersen", "1205154321"),
+        summary("c3", "Familien Åberg", "27.24.00-G01-2-26", "Kim Åberg", "2802881111") });
     return p;
 }
 
@@ -83,9 +84,9 @@ TEST(CaseListPresenter, NumbersInJournalNumbersAndNamesSortByValue)
     EXPECT_FALSE(naturalLess("abc", "abc"));
 
     CaseListPresenter p;
-    p.setCases({summary("a", "Familien Holm 10", "27.24.00-G01-10-26", "", ""),
-                summary("b", "Familien Holm 9", "27.24.00-G01-9-26", "", ""),
-                summary("c", "Familien Holm", "27.24.00-G01-100-26", "", "")});
+    p.setCases({ summary("a", "Familien Holm 10", "27.24.00-G01-10-26", "", ""),
+        summary("b", "Familien Holm 9", "27.24.00-G01-9-26", "", ""),
+        summary("c", "Familien Holm", "27.24.00-G01-100-26", "", "") });
     EXPECT_EQ("c", p.row(0).id);
     EXPECT_EQ("b", p.row(1).id);
     p.sortBy(CaseColumn::JournalNumber);

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "gui/editor_presenter.h"
-
 #include "core/error.h"
 #include "gui/case_overview_presenter.h"
+#include "gui/editor_presenter.h"
 #include "gui/new_case_presenter.h"
 #include "tests/support/test_support.h"
 
@@ -17,7 +16,7 @@ using namespace fplan::gui;
 namespace {
 
 FormField field(std::string path, FieldKind kind, std::string label, bool required, std::size_t maxLength = 0,
-                std::vector<FormChoice> choices = {})
+    std::vector<FormChoice> choices = {})
 {
     FormField f;
     f.path = std::move(path);
@@ -37,22 +36,23 @@ FormSpec planSpec()
     spec.version = "1";
     FormSection om;
     om.label = "Om planen";
-    om.fields = {field("om_planen.dato", FieldKind::Date, "Planens dato", true),
-                 field("om_planen.tovholder", FieldKind::TeamMember, "Tovholder", true),
-                 field("om_planen.timer", FieldKind::Number, "Timer", false)};
+    om.fields = { field("om_planen.dato", FieldKind::Date, "Planens dato", true),
+        field("om_planen.tovholder", FieldKind::TeamMember, "Tovholder", true),
+        field("om_planen.timer", FieldKind::Number, "Timer", false) };
     FormSection bem;
     bem.label = "Familiens bemærkninger";
-    bem.fields = {field("bemaerkninger.tekst", FieldKind::LongText, "Bemærkninger", false, 20)};
+    bem.fields = { field("bemaerkninger.tekst", FieldKind::LongText, "Bemærkninger", false, 20) };
     bem.fields[0].help = "Skriv med familiens egne ord.";
     FormField maal = field("maal", FieldKind::Table, "Familiens fælles mål", false);
-    maal.columns = {field("maal", FieldKind::LongText, "Mål", true, 2000),
-                    field("sigt", FieldKind::Choice, "Sigt", false, 0, {{"kort", "Kort sigt"}, {"lang", "Lang sigt"}})};
+    maal.columns = { field("maal", FieldKind::LongText, "Mål", true, 2000),
+        field("sigt", FieldKind::Choice, "Sigt", false, 0,
+            { { "kort", "Kort sigt" }, { "lang", "Lang sigt" } }) };
     FormSection maalSection;
     maalSection.label = "Familiens fælles mål";
-    maalSection.fields = {maal};
-    spec.sections = {om, maalSection, bem};
-    spec.kinds.tables = {"maal"};
-    spec.kinds.mergeableText = {"bemaerkninger.tekst", "maal.maal"};
+    maalSection.fields = { maal };
+    spec.sections = { om, maalSection, bem };
+    spec.kinds.tables = { "maal" };
+    spec.kinds.mergeableText = { "bemaerkninger.tekst", "maal.maal" };
     return spec;
 }
 
@@ -64,8 +64,8 @@ protected:
         m_store = std::make_unique<Store>(Store::open(m_dir / "s.fplan", "hemmelig sætning"));
         NewCasePresenter n;
         n.title = "Familien Nørgaard";
-        n.people = {{"Søs Nørgaard", "0101901234", "mor", true}};
-        n.team = {{"Jens Ravn", "Børn og Familie", "", "", ""}};
+        n.people = { { "Søs Nørgaard", "0101901234", "mor", true } };
+        n.team = { { "Jens Ravn", "Børn og Familie", "", "", "" } };
         n.coordinator = 0;
         m_caseId = n.create(*m_store, "jr", "2026-03-12");
         CaseOverviewPresenter overview(*m_store, m_caseId, {});
@@ -87,7 +87,7 @@ protected:
 bool mentions(const std::vector<std::string>& problems, const std::string& text)
 {
     return std::any_of(problems.begin(), problems.end(),
-                       [&](const std::string& p) { return p.find(text) != std::string::npos; });
+        [&](const std::string& p) { return p.find(text) != std::string::npos; });
 }
 
 } // namespace
@@ -138,7 +138,7 @@ TEST_F(EditorTest, UndoTakesBackAWordAtATimeAndRedoRestoresIt)
     auto e = editor();
     std::vector<std::string> changed;
     e->onValueChanged = [&](const std::string& path) { changed.push_back(path); };
-    for (const char* typed : {"V", "Vi", "Vi ", "Vi v", "Vi vi", "Vi vil"})
+    for (const char* typed : { "V", "Vi", "Vi ", "Vi v", "Vi vi", "Vi vil" })
         e->setValue("bemaerkninger.tekst", typed);
     e->undo();
     EXPECT_EQ("Vi ", e->text("bemaerkninger.tekst"));
@@ -215,8 +215,8 @@ TEST_F(EditorTest, AConflictShowsBothValuesUntilSomeonePicks)
     const DocumentState base = m_store->documentState(m_docId);
     OpFactory anna("anna", "device-a", m_store->clock());
     OpFactory bo("bo", "device-b", m_store->clock());
-    m_store->appendOps({anna.set(base, m_caseId, m_docId, "om_planen.dato", "2026-03-12"),
-                        bo.set(base, m_caseId, m_docId, "om_planen.dato", "2026-03-19")});
+    m_store->appendOps({ anna.set(base, m_caseId, m_docId, "om_planen.dato", "2026-03-12"),
+        bo.set(base, m_caseId, m_docId, "om_planen.dato", "2026-03-19") });
     auto e = editor();
     auto values = e->conflictValues("om_planen.dato");
     ASSERT_EQ(2u, values.size());

@@ -43,10 +43,11 @@ int main(int argc, char** argv)
         Store store = Store::open(path, passphrase);
         const auto templates = docgen::TemplateRegistry::locate();
         docgen::Documents documents(store, templates, "jr");
-        static const char* surnames[] = {"Nørgaard", "Østergaard", "Andersen", "Åberg", "Jensen", "Hansen",
-                                         "Pedersen", "Kristensen", "Møller", "Lund", "Bæk", "Holm"};
-        static const char* mothers[] = {"Søs", "Mette", "Line", "Anne", "Hanne", "Sara"};
-        static const char* children[] = {"Alma", "Emil", "Ida", "Noah", "Freja", "Oscar", "Clara", "William"};
+        static const char* surnames[] = { "Nørgaard", "Østergaard", "Andersen", "Åberg", "Jensen", "Hansen",
+            "Pedersen", "Kristensen", "Møller", "Lund", "Bæk", "Holm" };
+        static const char* mothers[] = { "Søs", "Mette", "Line", "Anne", "Hanne", "Sara" };
+        static const char* children[]
+            = { "Alma", "Emil", "Ida", "Noah", "Freja", "Oscar", "Clara", "William" };
         std::string first;
         store.transaction([&] {
             for (int i = 0; i < count; ++i) {
@@ -59,12 +60,14 @@ int main(int argc, char** argv)
                 c.kle = "27.24.00";
                 char cpr1[32], cpr2[32];
                 std::snprintf(cpr1, sizeof cpr1, "%02d%02d90%04d", i % 28 + 1, i % 12 + 1, 1000 + i);
-                std::snprintf(cpr2, sizeof cpr2, "%02d%02d15%04d", (i + 5) % 28 + 1, (i + 3) % 12 + 1, 4000 + i);
-                c.people = {{std::string(mothers[i % 6]) + " " + surname, cpr1, "mor", true},
-                            {std::string(children[i % 8]) + " " + surname, cpr2, "barn", false}};
-                c.team = {{"Jens Ravn", "Børn og Familie", "myndighedsrådgiver", "jr@kommune.dk", "12345678"},
-                          {"Pia Holm", "Sundhed og Omsorg", "sundhedsplejerske", "ph@kommune.dk", ""},
-                          {"Karim Said", "Beskæftigelse", "jobkonsulent", "", ""}};
+                std::snprintf(
+                    cpr2, sizeof cpr2, "%02d%02d15%04d", (i + 5) % 28 + 1, (i + 3) % 12 + 1, 4000 + i);
+                c.people = { { std::string(mothers[i % 6]) + " " + surname, cpr1, "mor", true },
+                    { std::string(children[i % 8]) + " " + surname, cpr2, "barn", false } };
+                c.team
+                    = { { "Jens Ravn", "Børn og Familie", "myndighedsrådgiver", "jr@kommune.dk", "12345678" },
+                          { "Pia Holm", "Sundhed og Omsorg", "sundhedsplejerske", "ph@kommune.dk", "" },
+                          { "Karim Said", "Beskæftigelse", "jobkonsulent", "", "" } };
                 c.coordinator = 0;
                 const std::string id = c.create(store, "jr", "2026-03-02");
                 if (i == 0)
@@ -72,14 +75,14 @@ int main(int argc, char** argv)
             }
         });
         const std::string plan = documents.create(first, "familieplan");
-        documents.fill(plan, {{"om_planen.dato", "2026-03-12"}});
+        documents.fill(plan, { { "om_planen.dato", "2026-03-12" } });
         {
             // Two team members set the plan's start on two devices at once: a conflict to pick from.
             const DocumentState base = store.documentState(plan);
             OpFactory jens("jr", "demo-device-1", store.clock());
             OpFactory pia("ph", "demo-device-2", store.clock());
-            store.appendOps({jens.set(base, first, plan, "om_planen.periode_fra", "2026-03-16"),
-                             pia.set(base, first, plan, "om_planen.periode_fra", "2026-04-01")});
+            store.appendOps({ jens.set(base, first, plan, "om_planen.periode_fra", "2026-03-16"),
+                pia.set(base, first, plan, "om_planen.periode_fra", "2026-04-01") });
         }
         const std::string agenda = documents.create(first, "opfoelgningsmoede");
         std::cout << first << "\n" << plan << "\n" << agenda << "\n";

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "gui/new_case_presenter.h"
-
 #include "core/error.h"
 #include "gui/case_overview_presenter.h"
+#include "gui/new_case_presenter.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -20,9 +19,10 @@ NewCasePresenter validCase()
     p.title = "Familien Nørgaard";
     p.journalNumber = "27.24.00-G01-1-26";
     p.kle = "27.24.00";
-    p.people = {{"Søs Nørgaard", "010190-1234", "mor", true}, {"Alma Nørgaard", "1205154321", "barn", false}};
-    p.team = {{"Jens Ravn", "Børn og Familie", "myndighedsrådgiver", "jr@kommune.dk", "12345678"},
-              {"Pia Holm", "Sundhed og Omsorg", "sundhedsplejerske", "", ""}};
+    p.people = { { "Søs Nørgaard", "010190-1234", "mor", true },
+        { "Alma Nørgaard", "1205154321", "barn", false } };
+    p.team = { { "Jens Ravn", "Børn og Familie", "myndighedsrådgiver", "jr@kommune.dk", "12345678" },
+        { "Pia Holm", "Sundhed og Omsorg", "sundhedsplejerske", "", "" } };
     p.coordinator = 0;
     return p;
 }
@@ -30,7 +30,7 @@ NewCasePresenter validCase()
 bool mentions(const std::vector<std::string>& problems, const std::string& text)
 {
     return std::any_of(problems.begin(), problems.end(),
-                       [&](const std::string& p) { return p.find(text) != std::string::npos; });
+        [&](const std::string& p) { return p.find(text) != std::string::npos; });
 }
 
 } // namespace
@@ -96,7 +96,8 @@ TEST(NewCasePresenter, CreatesACaseThatTheListAndOverviewShow)
     overview.changeCoordinator("t2", "2026-05-01", "Familien ønskede sundhedsplejersken", "jr");
     EXPECT_EQ("t2", overview.kase().coordinator);
     ASSERT_EQ(2u, overview.coordinatorHistoryLines().size());
-    EXPECT_EQ("2026-05-01: Pia Holm – Familien ønskede sundhedsplejersken", overview.coordinatorHistoryLines()[1]);
+    EXPECT_EQ(
+        "2026-05-01: Pia Holm – Familien ønskede sundhedsplejersken", overview.coordinatorHistoryLines()[1]);
     EXPECT_EQ("Pia Holm · Sundhed og Omsorg · sundhedsplejerske · tovholder", overview.teamLines()[1]);
 
     const auto docId = overview.newDocument(FollowUpTemplate, "1");

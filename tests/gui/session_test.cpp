@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "gui/session.h"
-
 #include "core/error.h"
 #include "gui/editor_presenter.h"
 #include "gui/new_case_presenter.h"
 #include "gui/preview.h"
+#include "gui/session.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -20,11 +19,12 @@ protected:
     {
         Store::create(m_dir / "s.fplan", "hemmelig sætning", crypto::KdfParams::freshCheap());
         auto store = std::make_shared<Store>(Store::open(m_dir / "s.fplan", "hemmelig sætning"));
-        m_session = std::make_unique<Session>(store, docgen::TemplateRegistry(test::sourceDir() / "templates"), "jr");
+        m_session = std::make_unique<Session>(
+            store, docgen::TemplateRegistry(test::sourceDir() / "templates"), "jr");
         NewCasePresenter n;
         n.title = "Familien Nørgaard";
-        n.people = {{"Alma Nørgaard", "1205154321", "barn", false}};
-        n.team = {{"Jens Ravn", "Børn og Familie", "", "", ""}};
+        n.people = { { "Alma Nørgaard", "1205154321", "barn", false } };
+        n.team = { { "Jens Ravn", "Børn og Familie", "", "", "" } };
         n.coordinator = 0;
         m_caseId = n.create(m_session->store(), "jr", "2026-03-12");
     }
@@ -37,7 +37,7 @@ protected:
 
 TEST_F(SessionTest, TheThreeTemplatesBecomeForms)
 {
-    for (const char* id : {"familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede"}) {
+    for (const char* id : { "familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede" }) {
         const FormSpec& form = m_session->formFor(id);
         EXPECT_EQ(id, form.templateId);
         EXPECT_FALSE(form.sections.empty()) << id;
@@ -60,7 +60,7 @@ TEST_F(SessionTest, ANewAgendaOpensInTheEditorWithItsDefaultPointsAndFinalisesTh
 {
     const std::string docId = m_session->documents().create(m_caseId, "opfoelgningsmoede");
     EditorPresenter e(m_session->store(), docId, m_session->formFor("opfoelgningsmoede"),
-                      m_session->documents().caseOf(m_caseId), "jr");
+        m_session->documents().caseOf(m_caseId), "jr");
     e.finalizer = [&] { return m_session->documents().finalize(docId); };
     EXPECT_EQ(7u, e.rowCount("dagsorden.punkt"));
     EXPECT_EQ("Velkommen og forventninger", e.cell("dagsorden.punkt", 0, "punkt").get<std::string>());
@@ -85,7 +85,7 @@ TEST_F(SessionTest, ANewAgendaOpensInTheEditorWithItsDefaultPointsAndFinalisesTh
 TEST_F(SessionTest, RendersTheDraftAndAFinalisedVersionToPdf)
 {
     const std::string docId = m_session->documents().create(m_caseId, "familieplan");
-    m_session->documents().fill(docId, {{"om_planen.dato", "2026-03-12"}});
+    m_session->documents().fill(docId, { { "om_planen.dato", "2026-03-12" } });
     const auto draft = renderPdf(m_session->printable(docId));
     EXPECT_EQ(0u, draft.bytes.rfind("%PDF-", 0));
     EXPECT_GE(draft.pageCount, 1u);

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "gui/unlock_presenter.h"
-
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
