@@ -62,6 +62,13 @@ MainFrame::MainFrame(std::unique_ptr<Session> session)
     CreateStatusBar();
     buildMenus();
 
+    // Save while the window can still say what went wrong; the editors' destructors only retry.
+    Bind(wxEVT_CLOSE_WINDOW, [this](wxCloseEvent& e) {
+        for (size_t i = 0; i < m_tabs->GetPageCount(); ++i)
+            if (auto* editor = dynamic_cast<EditorPanel*>(m_tabs->GetPage(i)))
+                editor->saveNow();
+        e.Skip();
+    });
     m_cases->onOpen = [this](const std::string& caseId) { openCase(caseId); };
     // Later, not inside the click: a modal loop inside an AT-SPI "click" would block the caller.
     m_cases->onNewCase = [this] { CallAfter([this] { newCase(); }); };
