@@ -173,8 +173,11 @@ void MainFrame::buildMenus()
         wxEVT_MENU,
         [this](wxCommandEvent&) {
             const int page = m_tabs->GetSelection();
-            if (page > 0)
-                m_tabs->DeletePage(static_cast<size_t>(page));
+            if (page <= 0)
+                return;
+            if (auto* editor = dynamic_cast<EditorPanel*>(m_tabs->GetPage(static_cast<size_t>(page))))
+                editor->saveNow();
+            m_tabs->DeletePage(static_cast<size_t>(page));
         },
         IdCloseTab);
     auto newDocument = [this](const char* templateId) {
@@ -249,8 +252,11 @@ void MainFrame::openCase(const std::string& caseId)
     }
     wxWindowUpdateLocker noFlicker(m_tabs);
     // One case at a time: its overview and its documents replace the previous case's tabs.
-    while (m_tabs->GetPageCount() > 1)
+    while (m_tabs->GetPageCount() > 1) {
+        if (auto* editor = dynamic_cast<EditorPanel*>(m_tabs->GetPage(1)))
+            editor->saveNow();
         m_tabs->DeletePage(1);
+    }
     try {
         auto* panel = new CaseOverviewPanel(m_tabs, *m_session, caseId);
         panel->onOpenDocument = [this](const std::string& docId) { openDocument(docId); };
