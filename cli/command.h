@@ -11,6 +11,12 @@
 #include <string>
 #include <vector>
 
+namespace fplan {
+struct BundleDocument;
+struct Case;
+struct PreparedDocument;
+} // namespace fplan
+
 namespace fplan::cli {
 
 // A parsed command line: words after the command name, --options with values, and --flags.
@@ -64,5 +70,8 @@ Store openStore(const Args& args);
 std::string readFile(const std::filesystem::path& path); // Error(NotFound) naming the file
 void writeFileAtomically(const std::filesystem::path& path, const std::string& content);
 std::string currentAuthor(const Store& store);
+
+// Checks a bundle document's values against its template (the template layer's job).
+PreparedDocument prepareBundleDocument(const BundleDocument& doc, const Case& kase, const Args& args);
 
 } // namespace fplan::cli

@@ -3,6 +3,7 @@
 
 #include "core/case.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,5 +25,28 @@ struct Bundle {
 // `origin` (the file name) prefixes the message.
 Bundle parseBundle(const std::string& text, const std::string& origin);
 Json bundleToJson(const Bundle& bundle);
+
+} // namespace fplan
+
+namespace fplan {
+
+class Store;
+class OpFactory;
+
+// What the template layer says about a bundle document after checking its values.
+struct PreparedDocument {
+    std::string templateVersion;
+    FieldKinds kinds;
+};
+using PrepareDocument = std::function<PreparedDocument(const BundleDocument&, const Case&)>;
+
+// Stores a bundle as a new case in one transaction and returns the case id. `prepare` checks
+// each document against its template (throwing Error(BadInput) with the JSON path) before
+// anything is written, so a bad bundle leaves the store unchanged.
+std::string importBundle(Store& store, const Bundle& bundle, OpFactory& factory,
+                         const PrepareDocument& prepare);
+
+// The bundle of a stored case: its own data and every document's current draft values.
+Bundle exportBundle(const Store& store, const std::string& caseId);
 
 } // namespace fplan

@@ -101,6 +101,7 @@ public:
 private:
     Store(std::filesystem::path path, crypto::DbHandle db);
     void migrate();
+    void enqueueForUpload(std::int64_t seq);
     void refreshCaseIndex(const std::string& caseId);
 
     std::filesystem::path m_path;
@@ -108,6 +109,9 @@ private:
     HybridClock m_clock;
     int m_transactionDepth = 0;
 };
+
+// Lower-case form used for case search (ASCII and Latin-1 letters such as Æ, Ø, Å).
+std::string searchKey(std::string_view text);
 
 // The migrations, in order: migrations()[i] moves a store from version i to version i + 1.
 const std::vector<const char*>& storeMigrations();

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "cli/command.h"
+#include "core/error.h"
+
+#include <cstdlib>
+#include <iostream>
+
+namespace fplan::cli {
+
+namespace {
+
+// A new passphrase: from a file or the environment for automation, else asked twice.
+std::string newPassphrase(const Args& args, const char* envName)
+{
+    if (auto file = args.option("new-passphrase-file")) {
+        std::string text = readFile(*file);
+        return text.substr(0, text.find_first_of("\r\n"));
+    }
+    if (const char* env = std::getenv(envName))
+        return env;
+    std::string first = askHidden("Ny adgangskode: ");
+    std::string second = askHidden("Gentag adgangskoden: ");
+    if (first != second)
+        throw Error(ErrorCode::BadInput, "the two passphrases differ; nothing changed");
+    return first;
+}
+
+int runInit(const Args& args, std::ostream& out)
+{
+    args.expectWords(0, "init [--store PATH]");
+    const auto path = storePath(args);
+    std::string secret;
+    if (args.option("passphrase-file") || std::getenv("FPLAN_PASSPHRASE"))
+        secret = passphrase(args);
+    else
+        secret = newPassphrase(args, "FPLAN_PASSPHRASE");
+    if (secret.size() < 8)
+        throw Error(ErrorCode::BadInput, "the passphrase must have at least 8 characters");
+    Store::create(path, secret);
+    out << "created " << path.string() << " (keep the passphrase safe: it cannot be recovered)\n";
+    return 0;
+}
+
+int runPassphraseChange(const Args& args, std::ostream& out)
+{
+    args.expectWords(0, "passphrase change");
+    const auto path = storePath(args);
+    const std::string current = passphrase(args, "Nuværende adgangskode: ");
+    const std::string next = newPassphrase(args, "FPLAN_NEW_PASSPHRASE");
+    if (next.size() < 8)
+        throw Error(ErrorCode::BadInput, "the new passphrase must have at least 8 characters");
+    Store::changePassphrase(path, current, next);
+    out << "passphrase changed for " << path.string() << "\n";
+    return 0;
+}
+
+int runConfigSet(const Args& args, std::ostream&)
+{
+    args.expectWords(2, "config set KEY VALUE");
+    Store store = openStore(args);
+    store.setSetting(args.word(0, "KEY"), args.word(1, "VALUE"));
+    return 0;
+}
+
+int runConfigGet(const Args& args, std::ostream& out)
+{
+    args.expectWords(1, "config get KEY");
+    Store store = openStore(args);
+    const auto value = store.setting(args.word(0, "KEY"));
+    if (!value)
+        throw Error(ErrorCode::NotFound, "setting '" + args.word(0, "KEY") + "' is not set");
+    out << *value << "\n";
+    return 0;
+}
+
+int runConfigList(const Args& args, std::ostream& out)
+{
+    args.expectWords(0, "config list [--json]");
+    Store store = openStore(args);
+    const auto all = store.settings();
+    if (args.flag("json")) {
+        out << Json(all).dump(2) << "\n";
+        return 0;
+    }
+    for (const auto& [key, value] : all)
+        out << key << " = " << value << "\n";
+    return 0;
+}
+
+} // namespace
+
+void registerStoreCommands(CommandTable& table)
+{
+    table.add({"init", "init", "create a new encrypted store (refuses to overwrite)", {}, runInit});
+    table.add({"passphrase change", "passphrase change",
+               "re-key the store (new passphrase: $FPLAN_NEW_PASSPHRASE, --new-passphrase-file F "
+               "or asked twice)",
+               {}, runPassphraseChange});
+    table.add({"config set", "config set KEY VALUE", "store a setting, e.g. municipality.name", {},
+               runConfigSet});
+    table.add({"config get", "config get KEY", "print a setting", {}, runConfigGet});
+    table.add({"config list", "config list [--json]", "print all settings", {}, runConfigList});
+}
+
+} // namespace fplan::cli

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "core/sql.h"
+
+#include "core/error.h"
+
+#include <sqlite3.h>
+
+namespace fplan::sql {
+
+namespace {
+[[noreturn]] void fail(sqlite3* db, int rc, const std::string& sql)
+{
+    if ((rc & 0xff) == SQLITE_NOTADB)
+        throw Error(ErrorCode::WrongPassphrase, "wrong passphrase or not a Familieplan store");
+    throw Error(ErrorCode::Storage, "database error (" + std::string(sqlite3_errstr(rc)) + ": "
+                                        + sqlite3_errmsg(db) + ") in: " + sql);
+}
+} // namespace
+
+Statement::Statement(sqlite3* db, std::string_view sql) : m_db(db), m_sql(sql)
+{
+    const int rc = sqlite3_prepare_v2(db, m_sql.c_str(), static_cast<int>(m_sql.size()), &m_stmt, nullptr);
+    if (rc != SQLITE_OK)
+        fail(db, rc, m_sql);
+}
+
+Statement::~Statement()
+{
+    sqlite3_finalize(m_stmt);
+}
+
+Statement& Statement::bind(int index, std::string_view text)
+{
+    const int rc = sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    if (rc != SQLITE_OK)
+        fail(m_db, rc, m_sql);
+    return *this;
+}
+
+Statement& Statement::bind(int index, std::int64_t value)
+{
+    const int rc = sqlite3_bind_int64(m_stmt, index, value);
+    if (rc != SQLITE_OK)
+        fail(m_db, rc, m_sql);
+    return *this;
+}
+
+Statement& Statement::bindNull(int index)
+{
+    const int rc = sqlite3_bind_null(m_stmt, index);
+    if (rc != SQLITE_OK)
+        fail(m_db, rc, m_sql);
+    return *this;
+}
+
+bool Statement::step()
+{
+    const int rc = sqlite3_step(m_stmt);
+    if (rc == SQLITE_ROW)
+        return true;
+    if (rc == SQLITE_DONE)
+        return false;
+    fail(m_db, rc, m_sql);
+}
+
+void Statement::run()
+{
+    while (step()) {
+    }
+}
+
+void Statement::reset()
+{
+    sqlite3_reset(m_stmt);
+    sqlite3_clear_bindings(m_stmt);
+}
+
+std::string Statement::text(int column) const
+{
+    const auto* p = sqlite3_column_text(m_stmt, column);
+    const int size = sqlite3_column_bytes(m_stmt, column);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(size)) : std::string();
+}
+
+std::int64_t Statement::integer(int column) const
+{
+    return sqlite3_column_int64(m_stmt, column);
+}
+
+bool Statement::isNull(int column) const
+{
+    return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
+}
+
+void exec(sqlite3* db, std::string_view sql)
+{
+    const std::string text(sql);
+    char* message = nullptr;
+    const int rc = sqlite3_exec(db, text.c_str(), nullptr, nullptr, &message);
+    sqlite3_free(message);
+    if (rc != SQLITE_OK)
+        fail(db, rc, text);
+}
+
+} // namespace fplan::sql

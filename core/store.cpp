@@ -1,0 +1,509 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "core/store.h"
+
+#include "core/case.h"
+#include "core/error.h"
+#include "core/sql.h"
+#include "crypto/random.h"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace fplan {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* StoreFormat = "familieplan-store";
+
+const std::vector<const char*> Migrations = {
+    // 1: the op log, the documents and cases it belongs to, settings.
+    R"(CREATE TABLE settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+       CREATE TABLE cases(case_id TEXT PRIMARY KEY, case_doc_id TEXT NOT NULL UNIQUE,
+                          title TEXT NOT NULL DEFAULT '', journal_number TEXT NOT NULL DEFAULT '',
+                          kle TEXT NOT NULL DEFAULT '', search_text TEXT NOT NULL DEFAULT '');
+       CREATE TABLE documents(doc_id TEXT PRIMARY KEY, case_id TEXT NOT NULL REFERENCES cases(case_id),
+                              template_id TEXT NOT NULL, template_version TEXT NOT NULL,
+                              created_hlc INTEGER NOT NULL);
+       CREATE INDEX documents_by_case ON documents(case_id);
+       CREATE TABLE ops(seq INTEGER PRIMARY KEY AUTOINCREMENT, op_id TEXT NOT NULL UNIQUE,
+                        case_id TEXT NOT NULL, doc_id TEXT NOT NULL, kind TEXT NOT NULL,
+                        path TEXT NOT NULL, value TEXT NOT NULL, text_merge INTEGER NOT NULL,
+                        author TEXT NOT NULL, device TEXT NOT NULL, hlc INTEGER NOT NULL,
+                        parents TEXT NOT NULL);
+       CREATE INDEX ops_by_doc ON ops(doc_id, seq);)",
+    // 2: ops written on this device wait here until a case store server acknowledges them.
+    R"(CREATE TABLE upload_queue(seq INTEGER PRIMARY KEY REFERENCES ops(seq));
+       INSERT INTO upload_queue(seq) SELECT seq FROM ops
+         WHERE device = (SELECT value FROM meta WHERE key = 'device_id');)",
+};
+
+void fsyncPath(const fs::path& path, bool directory)
+{
+    const int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+    if (fd < 0)
+        throw Error(ErrorCode::Storage, path.string() + ": cannot open to sync");
+    const int rc = ::fsync(fd);
+    ::close(fd);
+    if (rc != 0)
+        throw Error(ErrorCode::Storage, path.string() + ": fsync failed");
+}
+
+fs::path parentOf(const fs::path& path)
+{
+    return path.has_parent_path() ? path.parent_path() : fs::path(".");
+}
+
+// Write to a temporary name, fsync, rename, fsync the folder: never a half file.
+void writeDurably(const fs::path& path, const std::string& content)
+{
+    const fs::path tmp = path.string() + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << content;
+        out.close();
+        if (!out)
+            throw Error(ErrorCode::Storage, tmp.string() + ": cannot write");
+    }
+    fsyncPath(tmp, false);
+    fs::rename(tmp, path);
+    fsyncPath(parentOf(path), true);
+}
+
+std::string readWhole(const fs::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw Error(ErrorCode::NotFound, path.string() + ": cannot read");
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+fs::path rekeyKdfPath(const fs::path& path)
+{
+    return path.string() + ".kdf.rekey";
+}
+
+fs::path rekeyDataPath(const fs::path& path)
+{
+    return path.string() + ".rekey";
+}
+
+void removeQuietly(const fs::path& path)
+{
+    std::error_code ec;
+    fs::remove(path, ec);
+}
+
+void removeDatabaseFiles(const fs::path& db)
+{
+    removeQuietly(db);
+    removeQuietly(db.string() + "-wal");
+    removeQuietly(db.string() + "-shm");
+    removeQuietly(db.string() + "-journal");
+}
+
+crypto::KdfParams readKdf(const fs::path& kdfPath)
+{
+    return crypto::KdfParams::fromJson(readWhole(kdfPath), kdfPath.string());
+}
+
+} // namespace
+
+std::string searchKey(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x80) {
+            out += static_cast<char>(std::tolower(c));
+        } else if (c == 0xC3 && i + 1 < text.size()) {
+            // U+00C0..U+00DE (except U+00D7 ×) are the capitals of U+00E0..U+00FE.
+            auto next = static_cast<unsigned char>(text[i + 1]);
+            if (next >= 0x80 && next <= 0x9E && next != 0x97)
+                next = static_cast<unsigned char>(next + 0x20);
+            out += static_cast<char>(c);
+            out += static_cast<char>(next);
+            ++i;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
+const std::vector<const char*>& storeMigrations()
+{
+    return Migrations;
+}
+
+fs::path Store::kdfPathFor(const fs::path& path)
+{
+    return path.string() + ".kdf";
+}
+
+Store::Store(fs::path path, crypto::DbHandle db) : m_path(std::move(path)), m_db(std::move(db)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+void Store::create(const fs::path& path, std::string_view passphrase, const crypto::KdfParams& params)
+{
+    if (passphrase.empty())
+        throw Error(ErrorCode::BadInput, "the passphrase must not be empty");
+    std::error_code ec;
+    if (fs::exists(path, ec) || fs::exists(kdfPathFor(path), ec))
+        throw Error(ErrorCode::Conflict, path.string() + ": a store already exists there; not overwritten");
+    const auto key = crypto::deriveKey(passphrase, params);
+    try {
+        auto db = crypto::openEncryptedDatabase(path, key, crypto::OpenMode::CreateNew);
+        sql::exec(db.get(), "BEGIN IMMEDIATE");
+        sql::exec(db.get(), "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+        sql::Statement put(db.get(), "INSERT INTO meta(key, value) VALUES(?, ?)");
+        put.bind(1, "format").bind(2, StoreFormat).run();
+        put.reset();
+        put.bind(1, "device_id").bind(2, crypto::newUuid()).run();
+        put.reset();
+        put.bind(1, "schema_version").bind(2, "0").run();
+        sql::exec(db.get(), "COMMIT");
+        writeDurably(kdfPathFor(path), params.toJson());
+    } catch (...) {
+        removeDatabaseFiles(path);
+        throw;
+    }
+    openWithKey(path, key); // applies the migrations
+}
+
+crypto::SecretKey Store::deriveStoreKey(const fs::path& path, std::string_view passphrase)
+{
+    return crypto::deriveKey(passphrase, readKdf(kdfPathFor(path)));
+}
+
+Store Store::open(const fs::path& path, std::string_view passphrase)
+{
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+        throw Error(ErrorCode::NotFound, path.string() + ": no store there (fplan init creates one)");
+    const fs::path kdf = kdfPathFor(path);
+    const fs::path pendingKdf = rekeyKdfPath(path);
+    try {
+        Store store = openWithKey(path, deriveStoreKey(path, passphrase));
+        // A passphrase change that stopped before its commit point leaves only leftovers.
+        removeQuietly(pendingKdf);
+        removeDatabaseFiles(rekeyDataPath(path));
+        return store;
+    } catch (const Error& e) {
+        if (e.code() != ErrorCode::WrongPassphrase || !fs::exists(pendingKdf, ec))
+            throw;
+    }
+    // The change committed its data but not its key file: finish it.
+    Store store = openWithKey(path, crypto::deriveKey(passphrase, readKdf(pendingKdf)));
+    fs::rename(pendingKdf, kdf);
+    fsyncPath(parentOf(path), true);
+    return store;
+}
+
+Store Store::openWithKey(const fs::path& path, const crypto::SecretKey& key)
+{
+    auto db = crypto::openEncryptedDatabase(path, key, crypto::OpenMode::ExistingOnly);
+    {
+        sql::Statement hasMeta(db.get(), "SELECT count(*) FROM sqlite_master WHERE name = 'meta'");
+        hasMeta.step();
+        bool ours = hasMeta.integer(0) == 1;
+        if (ours) {
+            sql::Statement format(db.get(), "SELECT value FROM meta WHERE key = 'format'");
+            ours = format.step() && format.text(0) == StoreFormat;
+        }
+        if (!ours)
+            throw Error(ErrorCode::WrongPassphrase, "wrong passphrase or not a Familieplan store");
+    }
+    Store store(path, std::move(db));
+    store.migrate();
+    sql::Statement maxHlc(store.handle(), "SELECT coalesce(max(hlc), 0) FROM ops");
+    maxHlc.step();
+    store.m_clock.observe(static_cast<std::uint64_t>(maxHlc.integer(0)));
+    return store;
+}
+
+void Store::changePassphrase(const fs::path& path, std::string_view oldPassphrase,
+                             std::string_view newPassphrase, const crypto::KdfParams& newParams)
+{
+    if (newPassphrase.empty())
+        throw Error(ErrorCode::BadInput, "the new passphrase must not be empty");
+    const fs::path copy = rekeyDataPath(path);
+    {
+        Store store = open(path, oldPassphrase);
+        const auto newKey = crypto::deriveKey(newPassphrase, newParams);
+        removeDatabaseFiles(copy);
+        crypto::exportEncryptedCopy(store.handle(), copy, newKey);
+        // The copy must open with the new key before anything is switched over.
+        crypto::openEncryptedDatabase(copy, newKey, crypto::OpenMode::ExistingOnly);
+        fsyncPath(copy, false);
+        writeDurably(rekeyKdfPath(path), newParams.toJson());
+        sql::exec(store.handle(), "PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    std::error_code ec;
+    if (fs::exists(path.string() + "-wal", ec) && fs::file_size(path.string() + "-wal", ec) > 0)
+        throw Error(ErrorCode::Storage, path.string() + ": the store is in use by another program; "
+                                                        "passphrase not changed");
+    removeQuietly(path.string() + "-wal");
+    removeQuietly(path.string() + "-shm");
+    removeQuietly(copy.string() + "-wal");
+    removeQuietly(copy.string() + "-shm");
+    fs::rename(copy, path); // the commit point: from here the new passphrase opens the store
+    fsyncPath(parentOf(path), true);
+    fs::rename(rekeyKdfPath(path), kdfPathFor(path));
+    fsyncPath(parentOf(path), true);
+}
+
+std::string Store::deviceId() const
+{
+    sql::Statement s(handle(), "SELECT value FROM meta WHERE key = 'device_id'");
+    return s.step() ? s.text(0) : std::string();
+}
+
+int Store::schemaVersion() const
+{
+    sql::Statement s(handle(), "SELECT value FROM meta WHERE key = 'schema_version'");
+    return s.step() ? std::stoi(s.text(0)) : 0;
+}
+
+void Store::migrateModule(const std::string& module, const std::vector<const char*>& migrations)
+{
+    const std::string key = module == "core" ? "schema_version" : "schema_version:" + module;
+    transaction([&] {
+        int version = 0;
+        {
+            sql::Statement s(handle(), "SELECT value FROM meta WHERE key = ?");
+            s.bind(1, key);
+            if (s.step())
+                version = std::stoi(s.text(0));
+        }
+        if (version > static_cast<int>(migrations.size()))
+            throw Error(ErrorCode::Conflict, m_path.string() + ": made by a newer Familieplan ("
+                                                 + module + " schema " + std::to_string(version)
+                                                 + "); update the program");
+        for (auto i = static_cast<std::size_t>(version); i < migrations.size(); ++i)
+            sql::exec(handle(), migrations[i]);
+        sql::Statement put(handle(), "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
+        put.bind(1, key).bind(2, std::to_string(migrations.size())).run();
+    });
+}
+
+void Store::migrate()
+{
+    migrateModule("core", Migrations);
+}
+
+void Store::transaction(const std::function<void()>& work)
+{
+    if (m_transactionDepth > 0) {
+        work(); // nested: the outer transaction commits or rolls back everything
+        return;
+    }
+    sql::exec(handle(), "BEGIN IMMEDIATE");
+    ++m_transactionDepth;
+    try {
+        work();
+        --m_transactionDepth;
+        sql::exec(handle(), "COMMIT");
+    } catch (...) {
+        m_transactionDepth = 0;
+        sqlite3_exec(handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+}
+
+std::optional<std::string> Store::setting(const std::string& key) const
+{
+    sql::Statement s(handle(), "SELECT value FROM settings WHERE key = ?");
+    s.bind(1, key);
+    if (!s.step())
+        return std::nullopt;
+    return s.text(0);
+}
+
+void Store::setSetting(const std::string& key, const std::string& value)
+{
+    sql::Statement s(handle(), "INSERT OR REPLACE INTO settings(key, value) VALUES(?, ?)");
+    s.bind(1, key).bind(2, value).run();
+}
+
+std::map<std::string, std::string> Store::settings() const
+{
+    std::map<std::string, std::string> all;
+    sql::Statement s(handle(), "SELECT key, value FROM settings ORDER BY key");
+    while (s.step())
+        all[s.text(0)] = s.text(1);
+    return all;
+}
+
+void Store::createCase(const std::string& caseId, const std::string& caseDocId)
+{
+    transaction([&] {
+        sql::Statement c(handle(), "INSERT INTO cases(case_id, case_doc_id) VALUES(?, ?)");
+        c.bind(1, caseId).bind(2, caseDocId).run();
+        createDocument({caseDocId, caseId, CaseTemplateId, "1", m_clock.now()});
+    });
+}
+
+std::vector<CaseSummary> Store::listCases() const
+{
+    std::vector<CaseSummary> cases;
+    sql::Statement s(handle(), "SELECT case_id, title, journal_number, kle, search_text FROM cases "
+                               "ORDER BY title, case_id");
+    while (s.step())
+        cases.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)});
+    return cases;
+}
+
+std::optional<std::string> Store::caseDocumentId(const std::string& caseId) const
+{
+    sql::Statement s(handle(), "SELECT case_doc_id FROM cases WHERE case_id = ?");
+    s.bind(1, caseId);
+    if (!s.step())
+        return std::nullopt;
+    return s.text(0);
+}
+
+bool Store::hasCase(const std::string& caseId) const
+{
+    return caseDocumentId(caseId).has_value();
+}
+
+void Store::createDocument(const DocumentInfo& info)
+{
+    sql::Statement s(handle(), "INSERT INTO documents(doc_id, case_id, template_id, template_version, "
+                               "created_hlc) VALUES(?, ?, ?, ?, ?)");
+    s.bind(1, info.id).bind(2, info.caseId).bind(3, info.templateId).bind(4, info.templateVersion);
+    s.bind(5, static_cast<std::int64_t>(info.createdHlc)).run();
+}
+
+std::optional<DocumentInfo> Store::document(const std::string& docId) const
+{
+    sql::Statement s(handle(), "SELECT doc_id, case_id, template_id, template_version, created_hlc "
+                               "FROM documents WHERE doc_id = ?");
+    s.bind(1, docId);
+    if (!s.step())
+        return std::nullopt;
+    return DocumentInfo{s.text(0), s.text(1), s.text(2), s.text(3),
+                        static_cast<std::uint64_t>(s.integer(4))};
+}
+
+std::vector<DocumentInfo> Store::documents(const std::string& caseId) const
+{
+    std::vector<DocumentInfo> docs;
+    sql::Statement s(handle(), "SELECT doc_id, case_id, template_id, template_version, created_hlc "
+                               "FROM documents WHERE case_id = ? AND template_id <> ? "
+                               "ORDER BY created_hlc, doc_id");
+    s.bind(1, caseId).bind(2, CaseTemplateId);
+    while (s.step())
+        docs.push_back({s.text(0), s.text(1), s.text(2), s.text(3),
+                        static_cast<std::uint64_t>(s.integer(4))});
+    return docs;
+}
+
+void Store::enqueueForUpload(std::int64_t seq)
+{
+    sql::Statement s(handle(), "INSERT OR IGNORE INTO upload_queue(seq) VALUES(?)");
+    s.bind(1, seq).run();
+}
+
+std::size_t Store::appendOps(const std::vector<Op>& ops)
+{
+    std::size_t added = 0;
+    transaction([&] {
+        const std::string device = deviceId();
+        std::set<std::string> touchedCases;
+        sql::Statement insert(handle(),
+                              "INSERT OR IGNORE INTO ops(op_id, case_id, doc_id, kind, path, value, "
+                              "text_merge, author, device, hlc, parents) "
+                              "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        for (const Op& op : ops) {
+            insert.reset();
+            insert.bind(1, op.id).bind(2, op.caseId).bind(3, op.docId).bind(4, toString(op.kind));
+            insert.bind(5, op.path).bind(6, op.value.dump()).bind(7, std::int64_t{op.textMerge});
+            insert.bind(8, op.author).bind(9, op.device).bind(10, static_cast<std::int64_t>(op.hlc));
+            insert.bind(11, Json(op.parents).dump()).run();
+            if (sqlite3_changes(handle()) == 0)
+                continue;
+            ++added;
+            m_clock.observe(op.hlc);
+            if (op.device == device)
+                enqueueForUpload(sqlite3_last_insert_rowid(handle()));
+            if (caseDocumentId(op.caseId) == op.docId)
+                touchedCases.insert(op.caseId);
+        }
+        for (const auto& caseId : touchedCases)
+            refreshCaseIndex(caseId);
+    });
+    return added;
+}
+
+void Store::refreshCaseIndex(const std::string& caseId)
+{
+    const auto docId = caseDocumentId(caseId);
+    if (!docId)
+        return;
+    const Case c = caseFromState(caseId, documentState(*docId));
+    std::string search = c.title + "\n" + c.journalNumber;
+    for (const auto& p : c.people)
+        search += "\n" + p.name + "\n" + p.cpr;
+    sql::Statement s(handle(), "UPDATE cases SET title = ?, journal_number = ?, kle = ?, "
+                               "search_text = ? WHERE case_id = ?");
+    s.bind(1, c.title).bind(2, c.journalNumber).bind(3, c.kle).bind(4, searchKey(search));
+    s.bind(5, caseId).run();
+}
+
+std::vector<Op> Store::ops(const std::string& docId) const
+{
+    std::vector<Op> result;
+    sql::Statement s(handle(), "SELECT op_id, case_id, doc_id, kind, path, value, text_merge, author, "
+                               "device, hlc, parents FROM ops WHERE doc_id = ? ORDER BY seq");
+    s.bind(1, docId);
+    while (s.step()) {
+        Op op;
+        op.id = s.text(0);
+        op.caseId = s.text(1);
+        op.docId = s.text(2);
+        op.kind = opKindFromString(s.text(3));
+        op.path = s.text(4);
+        op.value = Json::parse(s.text(5));
+        op.textMerge = s.integer(6) != 0;
+        op.author = s.text(7);
+        op.device = s.text(8);
+        op.hlc = static_cast<std::uint64_t>(s.integer(9));
+        op.parents = Json::parse(s.text(10)).get<std::vector<std::string>>();
+        result.push_back(std::move(op));
+    }
+    return result;
+}
+
+DocumentState Store::documentState(const std::string& docId) const
+{
+    const auto all = ops(docId);
+    return DocumentState::fold(all);
+}
+
+std::size_t Store::opCount() const
+{
+    sql::Statement s(handle(), "SELECT count(*) FROM ops");
+    s.step();
+    return static_cast<std::size_t>(s.integer(0));
+}
+
+std::string Store::queryText(const std::string& sqlText) const
+{
+    sql::Statement s(handle(), sqlText);
+    return s.step() ? s.text(0) : std::string();
+}
+
+} // namespace fplan
