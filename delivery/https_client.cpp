@@ -97,7 +97,7 @@ asio::awaitable<void> exchange(ssl::context& ctx, const Url& url, const HttpsPos
                                std::string& failedStep, beast::error_code& ec)
 {
     auto executor = co_await asio::this_coro::executor;
-    const auto token = asio::redirect_error(asio::use_awaitable, ec);
+    auto token = asio::redirect_error(asio::use_awaitable, ec);
     const std::string where = url.host + ":" + url.port;
 
     tcp::resolver resolver(executor);
