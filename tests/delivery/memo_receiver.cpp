@@ -4,6 +4,8 @@
 
 #include "delivery/memo.h"
 
+#include <utility> // Asio 1.74's awaitable.hpp uses std::exchange without including it
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
