@@ -61,6 +61,7 @@ private:
 // Each command group registers itself from its own file.
 void registerStoreCommands(CommandTable& table);
 void registerCaseCommands(CommandTable& table);
+void registerDeliveryCommands(CommandTable& table);
 
 // Shared helpers for commands that use the store.
 std::filesystem::path storePath(const Args& args);

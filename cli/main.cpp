@@ -11,6 +11,7 @@ fplan::cli::CommandTable buildTable()
     fplan::cli::CommandTable table;
     fplan::cli::registerStoreCommands(table);
     fplan::cli::registerCaseCommands(table);
+    fplan::cli::registerDeliveryCommands(table);
     return table;
 }
 

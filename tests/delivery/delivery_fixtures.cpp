@@ -13,14 +13,16 @@ namespace fplan::test {
 
 std::string minimalPdf()
 {
-    const std::vector<std::string> objects = {
+    std::vector<std::string> objects = {
         "<< /Type /Catalog /Pages 2 0 R /Lang (da-DK) >>",
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
         " /Resources << /Font << /F1 5 0 R >> >> >>",
-        "<< /Length 44 >>\nstream\nBT /F1 24 Tf 72 760 Td (Familieplan) Tj ET\nendstream",
+        "", // the content stream, below
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     };
+    const std::string content = "BT /F1 24 Tf 72 760 Td (Familieplan) Tj ET";
+    objects[3] = "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream";
     std::string pdf = "%PDF-1.7\n%\xE2\xE3\xCF\xD3\n";
     std::vector<std::size_t> offsets;
     for (std::size_t i = 0; i < objects.size(); ++i) {
