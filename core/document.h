@@ -38,6 +38,13 @@ struct Version {
 // The fold of a document's ops. Any order, any duplicates: the same ops give the same state.
 class DocumentState {
 public:
+    DocumentState() = default;
+    // Movable, not copyable: the registers point into the op map.
+    DocumentState(DocumentState&&) noexcept = default;
+    DocumentState& operator=(DocumentState&&) noexcept = default;
+    DocumentState(const DocumentState&) = delete;
+    DocumentState& operator=(const DocumentState&) = delete;
+
     static DocumentState fold(std::span<const Op> ops);
 
     // A field's or cell's value (the merged text or, under conflict, the lowest op id's value).

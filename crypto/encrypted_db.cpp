@@ -83,9 +83,10 @@ DbHandle openEncryptedDatabase(const std::filesystem::path& path, const SecretKe
     if (mode == OpenMode::ExistingOnly && !exists)
         throw Error(ErrorCode::NotFound, path.string() + ": no store there");
 
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
+    // CREATE also for existing stores: ATTACH inherits the flags, and re-keying attaches a new file.
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
     if (mode == OpenMode::CreateNew)
-        flags |= SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE;
+        flags |= SQLITE_OPEN_EXCLUSIVE;
     sqlite3* raw = nullptr;
     const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
     DbHandle db(raw);

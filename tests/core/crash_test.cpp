@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: EUPL-1.2
+// Kills a writing process with SIGKILL at random moments; after every kill the store must open,
+// pass PRAGMA integrity_check, and hold every op whose commit the writer had acknowledged.
+#include "core/store.h"
+
+#include "tests/support/test_support.h"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <cstdio>
+#include <random>
+#include <set>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace fplan;
+
+TEST(CrashSafety, AcknowledgedOpsSurviveSigkill)
+{
+    test::TempDir dir;
+    const auto path = dir / "crash.fplan";
+    const std::string passphrase = "crash-test-passphrase";
+    Store::create(path, passphrase, crypto::KdfParams::freshCheap());
+    const auto key = Store::deriveStoreKey(path, passphrase);
+
+    std::mt19937 rng(12345);
+    std::uniform_int_distribution<int> delayMicros(0, 40000);
+    std::set<std::string> acknowledged;
+    constexpr int Kills = 200;
+    for (int kill = 0; kill < Kills; ++kill) {
+        int out[2];
+        ASSERT_EQ(0, pipe(out));
+        const pid_t pid = fork();
+        ASSERT_GE(pid, 0);
+        if (pid == 0) {
+            dup2(out[1], 1);
+            close(out[0]);
+            close(out[1]);
+            const std::string prefix = "k" + std::to_string(kill);
+            execl(FPLAN_CRASH_WRITER, FPLAN_CRASH_WRITER, path.c_str(), passphrase.c_str(), prefix.c_str(),
+                  static_cast<char*>(nullptr));
+            _exit(127);
+        }
+        close(out[1]);
+        usleep(static_cast<useconds_t>(delayMicros(rng)) + 2000);
+        ::kill(pid, SIGKILL);
+        int status = 0;
+        waitpid(pid, &status, 0);
+        ASSERT_TRUE(WIFSIGNALED(status)) << "the writer stopped by itself (status " << status << ")";
+        // Every complete line is an acknowledged commit.
+        std::string text;
+        char buffer[4096];
+        ssize_t n;
+        while ((n = read(out[0], buffer, sizeof buffer)) > 0)
+            text.append(buffer, static_cast<std::size_t>(n));
+        close(out[0]);
+        for (std::size_t start = 0, nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1)
+            acknowledged.insert(text.substr(start, nl - start));
+
+        Store store = Store::openWithKey(path, key);
+        ASSERT_EQ("ok", store.queryText("PRAGMA integrity_check")) << "after kill " << kill;
+        std::set<std::string> stored;
+        for (const auto& op : store.ops("doc"))
+            stored.insert(op.id);
+        for (const auto& id : acknowledged)
+            ASSERT_TRUE(stored.count(id)) << "acknowledged op " << id << " lost after kill " << kill;
+    }
+    EXPECT_GT(acknowledged.size(), static_cast<std::size_t>(Kills));
+    std::printf("%d kills, %zu acknowledged ops, all present\n", Kills, acknowledged.size());
+}

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "core/op.h"
+
+#include "core/error.h"
+
+#include <gtest/gtest.h>
+
+using namespace fplan;
+
+TEST(FieldPath, ParsesFieldsCellsAndRows)
+{
+    const auto field = FieldPath::parse("om_planen.dato");
+    EXPECT_EQ("om_planen.dato", field.field);
+    EXPECT_TRUE(field.row.empty());
+
+    const auto cell = FieldPath::parse("indsatser[r-1].start");
+    EXPECT_EQ("indsatser", cell.table);
+    EXPECT_EQ("r-1", cell.row);
+    EXPECT_EQ("start", cell.column);
+    EXPECT_TRUE(cell.isCell());
+
+    const auto row = FieldPath::parse("indsatser[r-1]");
+    EXPECT_TRUE(row.isRow());
+    EXPECT_EQ(row.table + "[" + row.row + "]", rowPath("indsatser", "r-1"));
+}
+
+TEST(FieldPath, RefusesMalformedPaths)
+{
+    for (const char* bad : {"", "[x]", "t[]", "t[x", "t[x]y", "t[x].", "a]b"})
+        EXPECT_THROW(FieldPath::parse(bad), Error) << bad;
+}
+
+TEST(Op, JsonRoundTrip)
+{
+    Op op;
+    op.id = "a";
+    op.caseId = "c";
+    op.docId = "d";
+    op.kind = OpKind::RowInsert;
+    op.path = "t[r]";
+    op.value = {{"pos", "i"}};
+    op.author = "Jens";
+    op.device = "dev";
+    op.hlc = 123456789;
+    op.parents = {"x", "y"};
+    op.textMerge = true;
+    const Op back = opFromJson(toJson(op));
+    EXPECT_EQ(toJson(op), toJson(back));
+    EXPECT_THROW(opFromJson(Json::object()), Error);
+}
+
+TEST(HybridClock, IsMonotonicAndPassesObservedClocks)
+{
+    HybridClock clock;
+    const auto a = clock.now();
+    const auto b = clock.now();
+    EXPECT_LT(a, b);
+    clock.observe(b + (1000ull << 16));
+    EXPECT_GT(clock.now(), b + (1000ull << 16));
+    EXPECT_EQ(20u, formatHlcUtc(a).size());
+}

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "core/store.h"
+
+#include "core/bundle.h"
+#include "core/error.h"
+#include "core/sql.h"
+#include "tests/support/test_support.h"
+
+#include <gtest/gtest.h>
+
+using namespace fplan;
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* Passphrase = "korrekt hest batteri";
+
+const char* BundleText = R"({
+  "case": {"title": "Familien Nørgaard", "journal_number": "27.24.00-G01-1-26", "kle": "27.24.00"},
+  "people": [
+    {"id": "p1", "name": "Søs Nørgaard", "cpr": "0101901234", "relation": "mor", "custody": true},
+    {"id": "p2", "name": "Łukasz Şahin", "cpr": "1205154321", "relation": "barn"}
+  ],
+  "team": [{"id": "t1", "name": "Jens Ravn", "fagomraade": "Børn og Familie", "user": "jr"}],
+  "coordinator": "t1"
+})";
+
+class StoreTest : public ::testing::Test {
+protected:
+    void SetUp() override { Store::create(path(), Passphrase, crypto::KdfParams::freshCheap()); }
+    fs::path path() const { return dir / "sager.fplan"; }
+
+    std::string importExample(Store& store)
+    {
+        OpFactory factory("jr", store.deviceId(), store.clock());
+        return importBundle(store, parseBundle(BundleText, "b.json"), factory,
+                            [](const BundleDocument&, const Case&) { return PreparedDocument{}; });
+    }
+
+    test::TempDir dir;
+};
+
+} // namespace
+
+TEST_F(StoreTest, CreateRefusesToOverwrite)
+{
+    EXPECT_THROW(Store::create(path(), Passphrase, crypto::KdfParams::freshCheap()), Error);
+    Store store = Store::open(path(), Passphrase);
+    EXPECT_EQ(static_cast<int>(storeMigrations().size()), store.schemaVersion());
+}
+
+TEST_F(StoreTest, WrongPassphraseIsRefusedAndNothingIsWritten)
+{
+    const auto before = test::readFile(path());
+    try {
+        Store::open(path(), "forkert");
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(ErrorCode::WrongPassphrase, e.code());
+        EXPECT_STREQ("wrong passphrase or not a Familieplan store", e.what());
+    }
+    EXPECT_EQ(before, test::readFile(path()));
+}
+
+TEST_F(StoreTest, AnotherSqlCipherFileIsNotAStore)
+{
+    const auto other = dir / "other.db";
+    const auto params = crypto::KdfParams::freshCheap();
+    const auto key = crypto::deriveKey("x", params);
+    crypto::openEncryptedDatabase(other, key, crypto::OpenMode::CreateNew);
+    test::writeFile(Store::kdfPathFor(other), params.toJson());
+    EXPECT_THROW(Store::open(other, "x"), Error);
+}
+
+TEST_F(StoreTest, ImportedNamesAndCprNumbersAreNotInTheFiles)
+{
+    {
+        Store store = Store::open(path(), Passphrase);
+        importExample(store);
+        // Keep the connection open so the WAL still holds the pages.
+        for (const auto& file : {path(), fs::path(path().string() + "-wal")})
+            for (const char* needle : {"Nørgaard", "0101901234", "1205154321", "Jens Ravn", "Şahin"})
+                EXPECT_FALSE(test::fileContains(file, needle)) << file << " holds " << needle;
+    }
+    for (const char* needle : {"Nørgaard", "0101901234", "Jens Ravn"})
+        EXPECT_FALSE(test::fileContains(path(), needle));
+}
+
+TEST_F(StoreTest, CaseListAndSearchText)
+{
+    Store store = Store::open(path(), Passphrase);
+    const std::string id = importExample(store);
+    const auto cases = store.listCases();
+    ASSERT_EQ(1u, cases.size());
+    EXPECT_EQ(id, cases[0].id);
+    EXPECT_EQ("Familien Nørgaard", cases[0].title);
+    EXPECT_NE(cases[0].searchText.find(searchKey("NØRGAARD")), std::string::npos);
+    EXPECT_NE(cases[0].searchText.find("0101901234"), std::string::npos);
+    EXPECT_NE(cases[0].searchText.find("27.24.00-g01-1-26"), std::string::npos);
+}
+
+TEST_F(StoreTest, ExportImportExportIsAFixedPoint)
+{
+    Store store = Store::open(path(), Passphrase);
+    const std::string first = importExample(store);
+    const Json once = bundleToJson(exportBundle(store, first));
+    OpFactory factory("jr", store.deviceId(), store.clock());
+    const std::string second = importBundle(store, parseBundle(once.dump(), "e.json"), factory,
+                                            [](const BundleDocument&, const Case&) { return PreparedDocument{}; });
+    EXPECT_EQ(once, bundleToJson(exportBundle(store, second)));
+    EXPECT_THROW(exportBundle(store, "nope"), Error);
+}
+
+TEST_F(StoreTest, AppendingTheSameOpsTwiceStoresThemOnce)
+{
+    Store store = Store::open(path(), Passphrase);
+    const std::string caseId = importExample(store);
+    const auto docId = *store.caseDocumentId(caseId);
+    const auto ops = store.ops(docId);
+    const auto count = store.opCount();
+    EXPECT_EQ(0u, store.appendOps(ops));
+    EXPECT_EQ(count, store.opCount());
+}
+
+TEST_F(StoreTest, LocalOpsWaitInTheUploadQueue)
+{
+    Store store = Store::open(path(), Passphrase);
+    importExample(store);
+    EXPECT_EQ(std::to_string(store.opCount()), store.queryText("SELECT count(*) FROM upload_queue"));
+    // An op from another device (received by sync) is not queued for upload.
+    Op remote;
+    remote.id = "remote-op";
+    remote.caseId = "c";
+    remote.docId = "d";
+    remote.path = "f";
+    remote.value = "x";
+    remote.author = "anden";
+    remote.device = "another-device";
+    remote.hlc = 1;
+    store.appendOps({remote});
+    EXPECT_EQ(std::to_string(store.opCount() - 1), store.queryText("SELECT count(*) FROM upload_queue"));
+}
+
+TEST_F(StoreTest, FailedTransactionLeavesNothing)
+{
+    Store store = Store::open(path(), Passphrase);
+    const auto before = store.opCount();
+    EXPECT_THROW(store.transaction([&] {
+        importExample(store);
+        throw Error(ErrorCode::BadInput, "stop");
+    }),
+                 Error);
+    EXPECT_EQ(before, store.opCount());
+    EXPECT_TRUE(store.listCases().empty());
+}
+
+TEST_F(StoreTest, SettingsPersist)
+{
+    {
+        Store store = Store::open(path(), Passphrase);
+        store.setSetting("municipality.name", "Ringkøbing-Skjern Kommune");
+    }
+    Store store = Store::open(path(), Passphrase);
+    EXPECT_EQ("Ringkøbing-Skjern Kommune", store.setting("municipality.name"));
+    EXPECT_FALSE(store.setting("nope"));
+}
+
+TEST_F(StoreTest, ModuleMigrationsApplyOnceAndInOrder)
+{
+    Store store = Store::open(path(), Passphrase);
+    const std::vector<const char*> v1 = {"CREATE TABLE outbox_t(x TEXT)"};
+    store.migrateModule("testmodule", v1);
+    store.migrateModule("testmodule", v1); // again: nothing to do
+    const std::vector<const char*> v2 = {"CREATE TABLE outbox_t(x TEXT)", "ALTER TABLE outbox_t ADD COLUMN y TEXT"};
+    store.migrateModule("testmodule", v2);
+    EXPECT_EQ("2", store.queryText("SELECT value FROM meta WHERE key = 'schema_version:testmodule'"));
+    EXPECT_THROW(store.migrateModule("testmodule", v1), Error); // made by a newer program
+}
+
+TEST(StoreMigrations, EveryVersionMigratesUpwardKeepingData)
+{
+    // Build a store at each older schema version by hand, then let the store migrate it.
+    for (std::size_t version = 1; version < storeMigrations().size(); ++version) {
+        test::TempDir dir;
+        const auto path = dir / "old.fplan";
+        const auto params = crypto::KdfParams::freshCheap();
+        const auto key = crypto::deriveKey("pw", params);
+        {
+            auto db = crypto::openEncryptedDatabase(path, key, crypto::OpenMode::CreateNew);
+            sql::exec(db.get(), "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                                "INSERT INTO meta VALUES('format', 'familieplan-store');"
+                                "INSERT INTO meta VALUES('device_id', 'dev-old');");
+            for (std::size_t i = 0; i < version; ++i)
+                sql::exec(db.get(), storeMigrations()[i]);
+            sql::exec(db.get(), "INSERT INTO meta VALUES('schema_version', '" + std::to_string(version) + "');"
+                                "INSERT INTO ops(op_id, case_id, doc_id, kind, path, value, text_merge, author, "
+                                "device, hlc, parents) VALUES('op1', 'c', 'd', 'set', 'f', '\"gammel\"', 0, "
+                                "'a', 'dev-old', 5, '[]');");
+        }
+        test::writeFile(Store::kdfPathFor(path), params.toJson());
+        Store store = Store::open(path, "pw");
+        EXPECT_EQ(static_cast<int>(storeMigrations().size()), store.schemaVersion());
+        EXPECT_EQ("gammel", store.documentState("d").value("f"));
+        EXPECT_EQ("1", store.queryText("SELECT count(*) FROM upload_queue"));
+    }
+}
+
+class PassphraseChange : public StoreTest {};
+
+TEST_F(PassphraseChange, NothingIsLostAndOnlyTheNewPassphraseOpens)
+{
+    std::string caseId;
+    Json before;
+    {
+        Store store = Store::open(path(), Passphrase);
+        caseId = importExample(store);
+        before = bundleToJson(exportBundle(store, caseId));
+    }
+    Store::changePassphrase(path(), Passphrase, "en helt ny sætning", crypto::KdfParams::freshCheap());
+    EXPECT_THROW(Store::open(path(), Passphrase), Error);
+    Store store = Store::open(path(), "en helt ny sætning");
+    EXPECT_EQ(before, bundleToJson(exportBundle(store, caseId)));
+    EXPECT_FALSE(fs::exists(path().string() + ".rekey"));
+    EXPECT_FALSE(fs::exists(path().string() + ".kdf.rekey"));
+    EXPECT_FALSE(test::fileContains(path(), "Nørgaard"));
+}
+
+TEST_F(PassphraseChange, WrongOldPassphraseChangesNothing)
+{
+    const auto before = test::readFile(path());
+    EXPECT_THROW(Store::changePassphrase(path(), "forkert", "ny adgangskode", crypto::KdfParams::freshCheap()), Error);
+    EXPECT_EQ(before, test::readFile(path()));
+    Store::open(path(), Passphrase);
+}
+
+TEST_F(PassphraseChange, CrashAfterTheDataSwitchFinishesOnNextOpen)
+{
+    {
+        Store store = Store::open(path(), Passphrase);
+        importExample(store);
+    }
+    const std::string oldKdf = test::readFile(Store::kdfPathFor(path()));
+    Store::changePassphrase(path(), Passphrase, "ny adgangskode", crypto::KdfParams::freshCheap());
+    // Recreate the moment between the two renames: new data, old key file, new one pending.
+    fs::rename(Store::kdfPathFor(path()), path().string() + ".kdf.rekey");
+    test::writeFile(Store::kdfPathFor(path()), oldKdf);
+    Store store = Store::open(path(), "ny adgangskode");
+    EXPECT_EQ(1u, store.listCases().size());
+    EXPECT_FALSE(fs::exists(path().string() + ".kdf.rekey"));
+}
+
+TEST_F(PassphraseChange, CrashBeforeTheDataSwitchKeepsTheOldPassphrase)
+{
+    {
+        Store store = Store::open(path(), Passphrase);
+        importExample(store);
+        // Leftovers of a change that stopped before its commit point.
+        const auto params = crypto::KdfParams::freshCheap();
+        crypto::exportEncryptedCopy(store.handle(), path().string() + ".rekey", crypto::deriveKey("ny", params));
+        test::writeFile(path().string() + ".kdf.rekey", params.toJson());
+    }
+    EXPECT_THROW(Store::open(path(), "ny"), Error);
+    Store store = Store::open(path(), Passphrase);
+    EXPECT_EQ(1u, store.listCases().size());
+    EXPECT_FALSE(fs::exists(path().string() + ".rekey"));
+    EXPECT_FALSE(fs::exists(path().string() + ".kdf.rekey"));
+}
