@@ -1,0 +1,672 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "docgen/template.h"
+
+#include "core/error.h"
+#include "docgen/safe_xml.h"
+
+#include <libxml/tree.h>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <set>
+
+namespace fplan::docgen {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Sections nest (Faglige beskrivelser > one per discipline); deeper is a mistake.
+constexpr int MaxSectionDepth = 3;
+constexpr std::size_t DefaultTextMax = 500;
+constexpr std::size_t DefaultLongTextMax = 20000;
+constexpr std::size_t MaxTemplateBytes = 1024 * 1024;
+
+struct TypeName {
+    FieldType type;
+    const char* name;
+};
+constexpr TypeName TypeNames[] = {
+    {FieldType::Text, "text"},         {FieldType::LongText, "longtext"},
+    {FieldType::Date, "date"},         {FieldType::DateTime, "datetime"},
+    {FieldType::Number, "number"},     {FieldType::Bool, "bool"},
+    {FieldType::Choice, "choice"},     {FieldType::MultiChoice, "multichoice"},
+    {FieldType::Person, "person"},     {FieldType::TeamMember, "team_member"},
+    {FieldType::Table, "table"},
+};
+
+class Reader {
+public:
+    explicit Reader(std::string origin) : m_origin(std::move(origin)) {}
+
+    [[noreturn]] void fail(const xmlNode* node, const std::string& reason) const
+    {
+        const long line = node ? xmlGetLineNo(node) : 1;
+        throw Error(ErrorCode::BadInput, m_origin + ":" + std::to_string(line < 1 ? 1 : line) + ": " + reason);
+    }
+
+    static std::string name(const xmlNode* node) { return reinterpret_cast<const char*>(node->name); }
+
+    static std::optional<std::string> attr(const xmlNode* node, const char* attrName)
+    {
+        xmlChar* value = xmlGetNoNsProp(node, BAD_CAST attrName);
+        if (!value)
+            return std::nullopt;
+        std::string result = reinterpret_cast<const char*>(value);
+        xmlFree(value);
+        return result;
+    }
+
+    std::string required(const xmlNode* node, const char* attrName) const
+    {
+        auto value = attr(node, attrName);
+        if (!value || value->empty())
+            fail(node, "<" + name(node) + "> needs the attribute " + attrName);
+        return *value;
+    }
+
+    bool flag(const xmlNode* node, const char* attrName) const
+    {
+        const auto value = attr(node, attrName);
+        if (!value)
+            return false;
+        if (*value == "true" || *value == "1")
+            return true;
+        if (*value == "false" || *value == "0")
+            return false;
+        fail(node, std::string(attrName) + "=\"" + *value + "\" is not true or false");
+    }
+
+    std::size_t count(const xmlNode* node, const char* attrName) const
+    {
+        const auto value = attr(node, attrName);
+        if (!value)
+            return 0;
+        char* end = nullptr;
+        const unsigned long long n = std::strtoull(value->c_str(), &end, 10);
+        if (value->empty() || *end || n == 0 || n > 10'000'000)
+            fail(node, std::string(attrName) + "=\"" + *value + "\" is not a positive whole number");
+        return static_cast<std::size_t>(n);
+    }
+
+    std::optional<double> decimal(const xmlNode* node, const char* attrName) const
+    {
+        const auto value = attr(node, attrName);
+        if (!value)
+            return std::nullopt;
+        char* end = nullptr;
+        const double d = std::strtod(value->c_str(), &end);
+        if (value->empty() || *end)
+            fail(node, std::string(attrName) + "=\"" + *value + "\" is not a number");
+        return d;
+    }
+
+    static std::string text(const xmlNode* node)
+    {
+        xmlChar* content = xmlNodeGetContent(node);
+        std::string result = content ? reinterpret_cast<const char*>(content) : "";
+        xmlFree(content);
+        return result;
+    }
+
+    // Help texts are written indented in the XML; a reader sees paragraphs.
+    static std::string helpText(const xmlNode* node)
+    {
+        const std::string raw = text(node);
+        std::string out;
+        bool space = false;
+        int newlines = 0;
+        for (char c : raw) {
+            if (c == '\n') {
+                ++newlines;
+                space = true;
+            } else if (c == ' ' || c == '\t' || c == '\r') {
+                space = true;
+            } else {
+                if (!out.empty() && space)
+                    out += newlines >= 2 ? "\n\n" : " ";
+                out += c;
+                space = false;
+                newlines = 0;
+            }
+        }
+        return out;
+    }
+
+    static std::vector<const xmlNode*> children(const xmlNode* node)
+    {
+        std::vector<const xmlNode*> result;
+        for (const xmlNode* c = node->children; c; c = c->next)
+            if (c->type == XML_ELEMENT_NODE)
+                result.push_back(c);
+        return result;
+    }
+
+    Field readField(const xmlNode* node, const std::string& pathPrefix, const std::string& fagomraade,
+                    bool isColumn) const
+    {
+        Field f;
+        f.line = xmlGetLineNo(node);
+        f.id = required(node, "id");
+        f.path = pathPrefix.empty() ? f.id : pathPrefix + "." + f.id;
+        f.label = required(node, "label");
+        f.required = flag(node, "required");
+        f.fagomraade = fagomraade;
+        if (name(node) == "table") {
+            if (isColumn)
+                fail(node, "a table cannot be inside a table");
+            f.type = FieldType::Table;
+            f.maxRows = count(node, "max-rows");
+            readTable(node, f);
+            return f;
+        }
+        const std::string typeName = required(node, "type");
+        const auto type = fieldTypeFromString(typeName);
+        if (!type)
+            fail(node, "unknown field type '" + typeName + "' in " + f.path);
+        if (*type == FieldType::Table)
+            fail(node, isColumn ? "a table cannot be inside a table (column " + f.id + ")"
+                                : "a table is written as <table>, not as a field type");
+        f.type = *type;
+        f.maxLength = count(node, "max-length");
+        if (f.maxLength == 0 && f.type == FieldType::Text)
+            f.maxLength = DefaultTextMax;
+        if (f.maxLength == 0 && f.type == FieldType::LongText)
+            f.maxLength = DefaultLongTextMax;
+        if (f.maxLength && !f.isText())
+            fail(node, "max-length only applies to text and longtext (" + f.path + " is "
+                           + toString(f.type) + ")");
+        f.format = attr(node, "format").value_or("");
+        if (!f.format.empty() && f.type != FieldType::Text)
+            fail(node, "format=\"" + f.format + "\" only applies to text fields");
+        if (!f.format.empty() && f.format != "cpr" && f.format != "email" && f.format != "phone")
+            fail(node, "unknown format '" + f.format + "'");
+        f.min = decimal(node, "min");
+        f.max = decimal(node, "max");
+        if ((f.min || f.max) && f.type != FieldType::Number)
+            fail(node, "min and max only apply to number fields");
+        if (f.min && f.max && *f.min > *f.max)
+            fail(node, "min is larger than max");
+        f.sameFagomraade = flag(node, "same-fagomraade");
+        if (f.sameFagomraade && (f.type != FieldType::TeamMember || fagomraade.empty()))
+            fail(node, "same-fagomraade needs a team_member field in a section with a fagomraade");
+        f.autoValue = attr(node, "auto").value_or("");
+        if (f.autoValue == "coordinator" && f.type != FieldType::TeamMember)
+            fail(node, "auto=\"coordinator\" needs a team_member field");
+        if (f.autoValue == "plan-version" && f.type != FieldType::Number && f.type != FieldType::Text)
+            fail(node, "auto=\"plan-version\" needs a number or text field");
+        if (!f.autoValue.empty() && f.autoValue != "coordinator" && f.autoValue != "plan-version")
+            fail(node, "unknown auto value '" + f.autoValue + "'");
+        f.lines = static_cast<int>(count(node, "lines"));
+        if (isColumn)
+            f.width = static_cast<int>(count(node, "width"));
+        else if (attr(node, "width"))
+            fail(node, "width is a hint for table columns");
+        if (f.width > 100)
+            fail(node, "width is a share of the table in per cent (1-100)");
+
+        std::set<std::string> choiceIds;
+        for (const xmlNode* c : children(node)) {
+            const std::string kind = name(c);
+            if (kind == "help") {
+                f.help = helpText(c);
+            } else if (kind == "choice") {
+                Choice choice{required(c, "id"), required(c, "label")};
+                if (!choiceIds.insert(choice.id).second)
+                    fail(c, "duplicate choice id '" + choice.id + "' in " + f.path);
+                f.choices.push_back(std::move(choice));
+            } else {
+                fail(c, "unexpected <" + kind + "> in a field");
+            }
+        }
+        const bool needsChoices = f.type == FieldType::Choice || f.type == FieldType::MultiChoice;
+        if (needsChoices && f.choices.empty())
+            fail(node, "the " + std::string(toString(f.type)) + " field " + f.path + " has no choices");
+        if (!needsChoices && !f.choices.empty())
+            fail(node, "only choice and multichoice fields have choices (" + f.path + " is "
+                           + toString(f.type) + ")");
+        return f;
+    }
+
+    void readTable(const xmlNode* node, Field& table) const
+    {
+        std::set<std::string> columnIds;
+        for (const xmlNode* c : children(node)) {
+            const std::string kind = name(c);
+            if (kind == "help") {
+                table.help = helpText(c);
+            } else if (kind == "column" || kind == "table" || kind == "field") {
+                if (kind != "column")
+                    fail(c, kind == "table" ? "a table cannot be inside a table"
+                                            : "a table holds <column>s, not <field>s");
+                Field column = readField(c, "", table.fagomraade, true);
+                if (!columnIds.insert(column.id).second)
+                    fail(c, "duplicate column id '" + column.id + "' in table " + table.path);
+                table.columns.push_back(std::move(column));
+            } else if (kind == "row") {
+                table.defaultRows.push_back(readDefaultRow(c, table));
+            } else if (kind == "seed") {
+                table.seed = readSeed(c, table);
+            } else {
+                fail(c, "unexpected <" + kind + "> in a table");
+            }
+        }
+        if (table.columns.empty())
+            fail(node, "the table " + table.path + " has no columns");
+        int widths = 0;
+        for (const auto& c : table.columns)
+            widths += c.width;
+        if (widths > 100)
+            fail(node, "the column widths of " + table.path + " add up to " + std::to_string(widths)
+                           + "%, more than 100%");
+    }
+
+    Json readDefaultRow(const xmlNode* node, const Field& table) const
+    {
+        Json row = Json::object();
+        for (const xmlNode* c : children(node)) {
+            if (name(c) != "cell")
+                fail(c, "a default row holds <cell>s");
+            const std::string columnId = required(c, "column");
+            const Field* column = table.column(columnId);
+            if (!column)
+                fail(c, "the table " + table.path + " has no column '" + columnId + "'");
+            const std::string value = text(c);
+            switch (column->type) {
+            case FieldType::Text:
+            case FieldType::LongText:
+            case FieldType::Date:
+            case FieldType::DateTime:
+                row[columnId] = value;
+                break;
+            case FieldType::Choice:
+                if (!column->choice(value))
+                    fail(c, "'" + value + "' is not a choice of column " + columnId);
+                row[columnId] = value;
+                break;
+            case FieldType::Bool:
+                if (value != "true" && value != "false")
+                    fail(c, "a yes/no cell is true or false");
+                row[columnId] = value == "true";
+                break;
+            case FieldType::Number: {
+                char* end = nullptr;
+                const double d = std::strtod(value.c_str(), &end);
+                if (value.empty() || *end)
+                    fail(c, "'" + value + "' is not a number");
+                row[columnId] = d;
+                break;
+            }
+            default:
+                fail(c, "default rows cannot fill " + std::string(toString(column->type)) + " columns");
+            }
+        }
+        return row;
+    }
+
+    Seed readSeed(const xmlNode* node, const Field& table) const
+    {
+        Seed seed;
+        seed.templateId = required(node, "template");
+        seed.table = required(node, "table");
+        seed.link = required(node, "link");
+        const Field* link = table.column(seed.link);
+        if (!link || !link->isText())
+            fail(node, "the seed's link column '" + seed.link + "' must be a text column of " + table.path);
+        for (const xmlNode* c : children(node)) {
+            ColumnMap map{required(c, "from"), required(c, "to")};
+            const bool isCopy = name(c) == "copy";
+            if (!isCopy && name(c) != "return")
+                fail(c, "a seed holds <copy> and <return>");
+            // The source table lives in another template; only this table's side is checked here.
+            const std::string& local = isCopy ? map.to : map.from;
+            if (!table.column(local))
+                fail(c, "the table " + table.path + " has no column '" + local + "'");
+            (isCopy ? seed.copies : seed.returns).push_back(std::move(map));
+        }
+        return seed;
+    }
+
+    Section readSection(const xmlNode* node, const std::string& pathPrefix, const std::string& fagomraade,
+                        int depth, std::set<std::string>& paths) const
+    {
+        if (depth > MaxSectionDepth)
+            fail(node, "sections nest at most " + std::to_string(MaxSectionDepth) + " deep");
+        Section s;
+        s.line = xmlGetLineNo(node);
+        s.id = required(node, "id");
+        s.path = pathPrefix.empty() ? s.id : pathPrefix + "." + s.id;
+        s.label = required(node, "label");
+        s.fagomraade = attr(node, "fagomraade").value_or(fagomraade);
+        s.familyFirst = flag(node, "family-first");
+        s.columns = static_cast<int>(count(node, "columns"));
+        if (s.columns > 4)
+            fail(node, "a section has at most 4 columns");
+        if (!paths.insert(s.path).second)
+            fail(node, "duplicate id '" + s.id + "' (" + s.path + " is defined twice)");
+        for (const xmlNode* c : children(node)) {
+            const std::string kind = name(c);
+            if (kind == "help") {
+                s.help = helpText(c);
+            } else if (kind == "field" || kind == "table") {
+                Field f = readField(c, s.path, s.fagomraade, false);
+                if (!paths.insert(f.path).second)
+                    fail(c, "duplicate id '" + f.id + "' (" + f.path + " is defined twice)");
+                s.fields.push_back(std::move(f));
+            } else if (kind == "section") {
+                s.sections.push_back(readSection(c, s.path, s.fagomraade, depth + 1, paths));
+            } else if (kind == "column") {
+                fail(c, "<column> belongs inside a <table>");
+            } else {
+                fail(c, "unexpected <" + kind + "> in a section");
+            }
+        }
+        return s;
+    }
+
+    Template readTemplate(const xmlNode* root) const
+    {
+        if (name(root) != "template")
+            fail(root, "the root element must be <template>, not <" + name(root) + ">");
+        Template t;
+        t.id = required(root, "id");
+        t.title = required(root, "title");
+        t.version = required(root, "version");
+        t.file = m_origin;
+        std::set<std::string> paths;
+        for (const xmlNode* c : children(root)) {
+            if (name(c) == "help")
+                t.help = helpText(c);
+            else if (name(c) == "section")
+                t.sections.push_back(readSection(c, "", "", 1, paths));
+            else
+                fail(c, "unexpected <" + name(c) + "> in a template");
+        }
+        if (t.sections.empty())
+            fail(root, "a template needs at least one section");
+        return t;
+    }
+
+private:
+    std::string m_origin;
+};
+
+void collectFields(const Section& s, std::vector<const Field*>& out)
+{
+    for (const auto& f : s.fields)
+        out.push_back(&f);
+    for (const auto& sub : s.sections)
+        collectFields(sub, out);
+}
+
+void collectSections(const Section& s, std::vector<const Section*>& out)
+{
+    out.push_back(&s);
+    for (const auto& sub : s.sections)
+        collectSections(sub, out);
+}
+
+Json fieldToJson(const Field& f, bool isColumn)
+{
+    Json j = Json::object();
+    j[isColumn ? "id" : "path"] = isColumn ? f.id : f.path;
+    j["type"] = toString(f.type);
+    j["label"] = f.label;
+    j["required"] = f.required;
+    if (f.maxLength)
+        j["max_length"] = f.maxLength;
+    if (!f.help.empty())
+        j["help"] = f.help;
+    if (!f.format.empty())
+        j["format"] = f.format;
+    if (f.min)
+        j["min"] = *f.min;
+    if (f.max)
+        j["max"] = *f.max;
+    if (!f.choices.empty()) {
+        Json choices = Json::array();
+        for (const auto& c : f.choices)
+            choices.push_back({{"id", c.id}, {"label", c.label}});
+        j["choices"] = std::move(choices);
+    }
+    if (!f.fagomraade.empty() && !isColumn)
+        j["fagomraade"] = f.fagomraade;
+    if (f.sameFagomraade)
+        j["same_fagomraade"] = true;
+    if (!f.autoValue.empty())
+        j["auto"] = f.autoValue;
+    if (f.lines)
+        j["lines"] = f.lines;
+    if (f.width)
+        j["width"] = f.width;
+    if (f.type == FieldType::Table) {
+        Json columns = Json::array();
+        for (const auto& c : f.columns)
+            columns.push_back(fieldToJson(c, true));
+        j["columns"] = std::move(columns);
+        if (f.maxRows)
+            j["max_rows"] = f.maxRows;
+        if (!f.defaultRows.empty())
+            j["default_rows"] = f.defaultRows;
+        if (f.seed) {
+            Json copies = Json::array(), returns = Json::array();
+            for (const auto& m : f.seed->copies)
+                copies.push_back({{"from", m.from}, {"to", m.to}});
+            for (const auto& m : f.seed->returns)
+                returns.push_back({{"from", m.from}, {"to", m.to}});
+            j["seed"] = {{"template", f.seed->templateId}, {"table", f.seed->table},
+                         {"link", f.seed->link}, {"copy", copies}, {"return", returns}};
+        }
+    }
+    return j;
+}
+
+// The reader's own checks run first because their messages are plainer ("unknown field type
+// 'dato'"); the schema then catches whatever the reader does not look at.
+Template readChecked(const XmlDocument& doc, const fs::path& schemaPath)
+{
+    Template t = Reader(doc.origin()).readTemplate(xmlDocGetRootElement(doc.get()));
+    const XmlSchema schema = loadSchemaSafely(schemaPath);
+    const auto problems = validateAgainst(schema, doc);
+    if (!problems.empty()) {
+        std::string message = problems.front();
+        if (problems.size() > 1)
+            message += " (and " + std::to_string(problems.size() - 1) + " more)";
+        throw Error(ErrorCode::BadInput, message);
+    }
+    return t;
+}
+
+fs::path executableDir()
+{
+    std::error_code ec;
+    const auto exe = fs::read_symlink("/proc/self/exe", ec);
+    return ec ? fs::path() : exe.parent_path();
+}
+
+} // namespace
+
+const char* toString(FieldType type)
+{
+    for (const auto& t : TypeNames)
+        if (t.type == type)
+            return t.name;
+    return "?";
+}
+
+std::optional<FieldType> fieldTypeFromString(const std::string& text)
+{
+    for (const auto& t : TypeNames)
+        if (text == t.name)
+            return t.type;
+    return std::nullopt;
+}
+
+const Field* Field::column(const std::string& columnId) const
+{
+    for (const auto& c : columns)
+        if (c.id == columnId)
+            return &c;
+    return nullptr;
+}
+
+const Choice* Field::choice(const std::string& choiceId) const
+{
+    for (const auto& c : choices)
+        if (c.id == choiceId)
+            return &c;
+    return nullptr;
+}
+
+std::vector<const Field*> Template::fields() const
+{
+    std::vector<const Field*> out;
+    for (const auto& s : sections)
+        collectFields(s, out);
+    return out;
+}
+
+std::vector<const Section*> Template::allSections() const
+{
+    std::vector<const Section*> out;
+    for (const auto& s : sections)
+        collectSections(s, out);
+    return out;
+}
+
+const Field* Template::field(const std::string& path) const
+{
+    for (const Field* f : fields())
+        if (f->path == path)
+            return f;
+    return nullptr;
+}
+
+FieldKinds Template::fieldKinds() const
+{
+    FieldKinds kinds;
+    for (const Field* f : fields()) {
+        if (f->type == FieldType::Table) {
+            kinds.tables.insert(f->path);
+            for (const auto& c : f->columns)
+                if (c.type == FieldType::LongText)
+                    kinds.mergeableText.insert(f->path + "." + c.id);
+        } else if (f->type == FieldType::LongText) {
+            kinds.mergeableText.insert(f->path);
+        }
+    }
+    return kinds;
+}
+
+Json templateToJson(const Template& tmpl)
+{
+    Json fields = Json::array();
+    for (const Field* f : tmpl.fields())
+        fields.push_back(fieldToJson(*f, false));
+    Json sections = Json::array();
+    for (const Section* s : tmpl.allSections()) {
+        Json j = {{"path", s->path}, {"label", s->label}};
+        if (!s->help.empty())
+            j["help"] = s->help;
+        if (!s->fagomraade.empty())
+            j["fagomraade"] = s->fagomraade;
+        if (s->familyFirst)
+            j["family_first"] = true;
+        if (s->columns)
+            j["columns"] = s->columns;
+        sections.push_back(std::move(j));
+    }
+    Json j = {{"id", tmpl.id}, {"title", tmpl.title}, {"version", tmpl.version}};
+    if (!tmpl.help.empty())
+        j["help"] = tmpl.help;
+    j["sections"] = std::move(sections);
+    j["fields"] = std::move(fields);
+    return j;
+}
+
+Template parseTemplate(std::string_view bytes, const std::string& origin, const fs::path& schemaPath)
+{
+    return readChecked(parseXmlSafely(bytes, origin, MaxTemplateBytes), schemaPath);
+}
+
+Template loadTemplateFile(const fs::path& file, const fs::path& schemaPath)
+{
+    return readChecked(parseXmlFileSafely(file, MaxTemplateBytes), schemaPath);
+}
+
+std::vector<fs::path> templateSearchPath(const std::optional<fs::path>& explicitDir)
+{
+    std::vector<fs::path> path;
+    if (explicitDir)
+        path.push_back(*explicitDir);
+    else if (const char* env = std::getenv("FPLAN_TEMPLATES"); env && *env)
+        path.emplace_back(env);
+    if (const auto exe = executableDir(); !exe.empty())
+        path.push_back(exe / ".." / "share" / "familieplan" / "templates");
+#ifdef FPLAN_SOURCE_TEMPLATES_DIR
+    path.emplace_back(FPLAN_SOURCE_TEMPLATES_DIR);
+#endif
+    return path;
+}
+
+fs::path findTemplateDir(const std::optional<fs::path>& explicitDir)
+{
+    std::error_code ec;
+    if (explicitDir) {
+        // An explicit choice is not silently replaced by another folder.
+        if (!fs::exists(*explicitDir / "template.xsd", ec))
+            throw Error(ErrorCode::NotFound, explicitDir->string() + ": no template.xsd in this templates folder");
+        return *explicitDir;
+    }
+    const auto candidates = templateSearchPath(std::nullopt);
+    for (const auto& dir : candidates)
+        if (fs::exists(dir / "template.xsd", ec))
+            return dir;
+    std::string tried;
+    for (const auto& dir : candidates)
+        tried += (tried.empty() ? "" : ", ") + dir.string();
+    throw Error(ErrorCode::NotFound, "no templates folder found (tried " + tried + "); use --templates DIR");
+}
+
+TemplateRegistry::TemplateRegistry(fs::path dir) : m_dir(std::move(dir)) {}
+
+TemplateRegistry TemplateRegistry::locate(const std::optional<fs::path>& explicitDir)
+{
+    return TemplateRegistry(findTemplateDir(explicitDir));
+}
+
+std::vector<std::string> TemplateRegistry::ids() const
+{
+    std::vector<std::string> result;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(m_dir, ec))
+        if (entry.path().extension() == ".xml" && entry.is_regular_file(ec))
+            result.push_back(entry.path().stem().string());
+    std::sort(result.begin(), result.end());
+    return result;
+}
+
+Template TemplateRegistry::load(const std::string& templateId) const
+{
+    const bool plain = !templateId.empty() && templateId.size() <= 64
+                       && std::all_of(templateId.begin(), templateId.end(), [](char c) {
+                              return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+                          });
+    std::error_code ec;
+    if (!plain || !fs::exists(m_dir / (templateId + ".xml"), ec))
+        throw Error(ErrorCode::NotFound, "no template '" + templateId + "' in " + m_dir.string());
+    Template t = loadFile(m_dir / (templateId + ".xml"));
+    if (t.id != templateId)
+        throw Error(ErrorCode::BadInput, t.file + ":1: the template's id '" + t.id
+                                             + "' differs from its file name");
+    return t;
+}
+
+Template TemplateRegistry::loadFile(const fs::path& file) const
+{
+    return loadTemplateFile(file, schemaPath());
+}
+
+} // namespace fplan::docgen

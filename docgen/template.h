@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: EUPL-1.2
+#pragma once
+
+#include "core/document.h"
+#include "core/op.h"
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fplan::docgen {
+
+// Field types exactly as CLI.md names them.
+enum class FieldType { Text, LongText, Date, DateTime, Number, Bool, Choice, MultiChoice, Person, TeamMember, Table };
+
+const char* toString(FieldType type);
+std::optional<FieldType> fieldTypeFromString(const std::string& text);
+
+struct Choice {
+    std::string id;
+    std::string label;
+};
+
+struct ColumnMap {
+    std::string from;
+    std::string to;
+};
+
+// A table filled from another template's table when a document is made (the follow-up agenda
+// from the family plan), and written back when that document is revised.
+struct Seed {
+    std::string templateId;
+    std::string table; // path of the source table
+    std::string link;  // this table's column that holds the source row id
+    std::vector<ColumnMap> copies;
+    std::vector<ColumnMap> returns;
+};
+
+struct Field {
+    std::string id;
+    std::string path; // "section.field", or the column id for a column
+    FieldType type = FieldType::Text;
+    std::string label;
+    std::string help;
+    bool required = false;
+    std::size_t maxLength = 0; // 0: no limit (types that are not text)
+    std::string format;        // "", "cpr", "email", "phone"
+    std::optional<double> min;
+    std::optional<double> max;
+    std::vector<Choice> choices;
+    std::string fagomraade;    // the owning discipline, inherited from the section
+    bool sameFagomraade = false;
+    std::string autoValue;     // "", "plan-version", "coordinator"
+    int lines = 0;             // editor hint for long text
+    int width = 0;             // column width hint in per cent
+    long line = 0;             // where it is defined, for messages
+
+    // Tables only.
+    std::vector<Field> columns;
+    std::size_t maxRows = 0;
+    std::vector<Json> defaultRows; // rows keyed by column id, typed as values
+    std::optional<Seed> seed;
+
+    const Field* column(const std::string& id) const;
+    const Choice* choice(const std::string& id) const;
+    bool isText() const { return type == FieldType::Text || type == FieldType::LongText; }
+};
+
+struct Section {
+    std::string id;
+    std::string path;
+    std::string label;
+    std::string help;
+    std::string fagomraade;
+    bool familyFirst = false;
+    int columns = 0; // layout hint: fields side by side
+    long line = 0;
+    std::vector<Field> fields; // fields and tables, in order
+    std::vector<Section> sections;
+};
+
+struct Template {
+    std::string id;
+    std::string title;
+    std::string version;
+    std::string help;
+    std::string file;
+    std::vector<Section> sections;
+
+    // Every field and table, depth first in document order.
+    std::vector<const Field*> fields() const;
+    std::vector<const Section*> allSections() const;
+    const Field* field(const std::string& path) const;
+    // Which paths are tables and which text merges three-way (for core's opsForValues).
+    FieldKinds fieldKinds() const;
+};
+
+// `template show --json`: every field with path, type, label, required, max_length, choices and
+// columns, plus the help texts and layout hints.
+Json templateToJson(const Template& tmpl);
+
+// Parses and checks one template file against `schemaPath` (templates/template.xsd). Every
+// problem throws Error(BadInput, "FILE:LINE: reason").
+Template loadTemplateFile(const std::filesystem::path& file, const std::filesystem::path& schemaPath);
+Template parseTemplate(std::string_view bytes, const std::string& origin,
+                       const std::filesystem::path& schemaPath);
+
+// The folder templates are read from at run time, first that exists (and holds template.xsd):
+// `explicitDir` (the --templates option), $FPLAN_TEMPLATES, <exe dir>/../share/familieplan/
+// templates, the source tree's templates/.
+std::vector<std::filesystem::path> templateSearchPath(const std::optional<std::filesystem::path>& explicitDir);
+std::filesystem::path findTemplateDir(const std::optional<std::filesystem::path>& explicitDir = {});
+
+class TemplateRegistry {
+public:
+    explicit TemplateRegistry(std::filesystem::path dir);
+    static TemplateRegistry locate(const std::optional<std::filesystem::path>& explicitDir = {});
+
+    const std::filesystem::path& dir() const { return m_dir; }
+    std::filesystem::path schemaPath() const { return m_dir / "template.xsd"; }
+    std::vector<std::string> ids() const; // the *.xml files' names, sorted
+    Template load(const std::string& templateId) const; // Error(NotFound) for an unknown id
+    Template loadFile(const std::filesystem::path& file) const;
+
+private:
+    std::filesystem::path m_dir;
+};
+
+} // namespace fplan::docgen

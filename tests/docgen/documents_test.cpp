@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "docgen/documents.h"
+
+#include "core/error.h"
+#include "tests/docgen/docgen_fixture.h"
+
+#include <gtest/gtest.h>
+
+using namespace fplan;
+using namespace fplan::docgen;
+using fplan::test::StoreWithCase;
+
+namespace {
+
+class DocumentsTest : public testing::Test {
+protected:
+    Documents docs(const std::string& author = "jr") { return Documents(*m.store, m.templates, author); }
+
+    // A family plan with everything required filled, two goals and two interventions.
+    std::string finalisedPlan()
+    {
+        auto d = docs();
+        const std::string id = d.create(m.caseId, "familieplan");
+        d.fill(id, {{"om_planen.dato", "2026-03-12"},
+                    {"om_planen.periode_fra", "2026-03-12"},
+                    {"om_planen.familieteam", Json::array({{{"@id", "ft1"}, {"fagperson", "t1"}}})},
+                    {"faelles_maal.maal", Json::array({{{"@id", "g1"}, {"maal", "Vi vil spise morgenmad sammen"}},
+                                                       {{"@id", "g2"}, {"maal", "Ελένη går i skole hver dag"}}})},
+                    {"indsatser.indsats", Json::array({{{"@id", "i1"}, {"indsats", "Familiebehandling"},
+                                                        {"maal", "Mere ro om morgenen"}, {"start", "2026-04-01"},
+                                                        {"modtager", "p1"}, {"status", "i_gang"}},
+                                                       {{"@id", "i2"}, {"indsats", "Støttekontaktperson"},
+                                                        {"maal", "Skolegang"}, {"start", "2026-04-01"},
+                                                        {"modtager", "p3"}, {"status", "ikke_startet"}}})},
+                    {"opfoelgning.interval", "uger_8"},
+                    {"opfoelgning.naeste_moede", "2026-05-07"},
+                    {"godkendelse.lavet_sammen_dato", "2026-03-12"}});
+        EXPECT_EQ(1, d.finalize(id));
+        return id;
+    }
+
+    std::size_t opCount() const { return m.store->opCount(); }
+
+    StoreWithCase m;
+};
+
+std::string errorOf(const std::function<void()>& f, ErrorCode expected)
+{
+    try {
+        f();
+    } catch (const Error& e) {
+        EXPECT_EQ(expected, e.code()) << e.what();
+        return e.what();
+    }
+    return {};
+}
+
+} // namespace
+
+class EveryTemplate : public DocumentsTest, public testing::WithParamInterface<const char*> {};
+
+TEST_P(EveryTemplate, EveryFieldRoundTripsThroughFillAndShow)
+{
+    auto d = docs();
+    const Template tmpl = m.templates.load(GetParam());
+    const std::string id = d.create(m.caseId, GetParam());
+    const Json values = fplan::test::everyFieldFilled(tmpl);
+    ASSERT_GT(d.fill(id, values), 0u);
+    const Json shown = d.show(id);
+    EXPECT_EQ(values, shown.at("values")) << shown.at("values").dump(1);
+    EXPECT_EQ(GetParam(), shown.at("template"));
+    EXPECT_EQ(m.caseId, shown.at("case_id"));
+    EXPECT_EQ("1", shown.at("template_version"));
+    EXPECT_TRUE(shown.at("conflicts").empty());
+    // Filling what is shown changes nothing.
+    EXPECT_EQ(0u, d.fill(id, shown.at("values")));
+    // And it can be finalised: every required field is filled.
+    EXPECT_EQ(1, d.finalize(id));
+    EXPECT_EQ(values, d.show(id).at("values"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Templates, EveryTemplate,
+                         testing::Values("familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede"),
+                         [](const testing::TestParamInfo<const char*>& p) {
+                             std::string name = p.param;
+                             std::erase(name, '-');
+                             return name;
+                         });
+
+TEST_F(DocumentsTest, NewPlanFillsCoordinatorAndVersion)
+{
+    auto d = docs();
+    const Json values = d.show(d.create(m.caseId, "familieplan")).at("values");
+    EXPECT_EQ("t1", values.at("om_planen.tovholder"));
+    EXPECT_EQ("t1", values.at("godkendelse.tovholder"));
+    EXPECT_EQ(1, values.at("om_planen.version"));
+}
+
+TEST_F(DocumentsTest, UnknownCaseOrTemplateIsNotFound)
+{
+    auto d = docs();
+    errorOf([&] { d.create("nope", "familieplan"); }, ErrorCode::NotFound);
+    errorOf([&] { d.create(m.caseId, "nope"); }, ErrorCode::NotFound);
+    errorOf([&] { d.fill("nope", Json::object()); }, ErrorCode::NotFound);
+    errorOf([&] { d.create(m.caseId, "sag"); }, ErrorCode::BadInput);
+}
+
+TEST_F(DocumentsTest, BadValueStoresNothingOfTheFill)
+{
+    auto d = docs();
+    const std::string id = d.create(m.caseId, "familieplan");
+    const std::size_t before = opCount();
+    const auto message = errorOf(
+        [&] {
+            d.fill(id, {{"om_planen.dato", "2026-03-12"},
+                        {"faelles_maal.maal", Json::array({{{"maal", "Godt mål"}}})},
+                        {"indsatser.indsats", Json::array({{{"indsats", "X"}, {"modtager", "p7"}}})}});
+        },
+        ErrorCode::BadInput);
+    EXPECT_EQ("indsatser.indsats[0].modtager: no person with id 'p7' in this case", message);
+    EXPECT_EQ(before, opCount());
+    EXPECT_FALSE(d.show(id).at("values").contains("om_planen.dato"));
+}
+
+TEST_F(DocumentsTest, FinalizeRefusesEmptyRequiredFieldsNamingEach)
+{
+    auto d = docs();
+    const std::string id = d.create(m.caseId, "familieplan");
+    const auto message = errorOf([&] { d.finalize(id); }, ErrorCode::Conflict);
+    for (const char* path : {"om_planen.dato", "faelles_maal.maal", "godkendelse.lavet_sammen_dato", "opfoelgning.naeste_moede"})
+        EXPECT_NE(std::string::npos, message.find(path)) << message;
+    EXPECT_NE(std::string::npos, message.find("Planens dato")) << message;
+    EXPECT_TRUE(d.show(id).at("versions").empty());
+}
+
+TEST_F(DocumentsTest, FinalizeRefusesOpenConflict)
+{
+    const std::string id = finalisedPlan();
+    // Two people change the same field without seeing each other's edit.
+    const DocumentState state = m.store->documentState(id);
+    OpFactory a("jr", "device-a", m.store->clock());
+    OpFactory b("ao", "device-b", m.store->clock());
+    m.store->appendOps({a.set(state, m.caseId, id, "opfoelgning.naeste_moede", "2026-06-01"),
+                        b.set(state, m.caseId, id, "opfoelgning.naeste_moede", "2026-06-08")});
+    auto d = docs();
+    const Json shown = d.show(id);
+    ASSERT_EQ(1u, shown.at("conflicts").size());
+    EXPECT_EQ("opfoelgning.naeste_moede", shown.at("conflicts")[0].at("path"));
+    const auto message = errorOf([&] { d.finalize(id); }, ErrorCode::Conflict);
+    EXPECT_NE(std::string::npos, message.find("opfoelgning.naeste_moede: open conflict")) << message;
+    // Picking a value resolves it.
+    d.fill(id, {{"opfoelgning.naeste_moede", "2026-06-08"}});
+    EXPECT_EQ(2, d.finalize(id));
+}
+
+TEST_F(DocumentsTest, VersionsAreKeptAndImmutable)
+{
+    auto d = docs();
+    const std::string id = finalisedPlan();
+    const Json v1 = d.show(id).at("values");
+    errorOf([&] { d.finalize(id); }, ErrorCode::Conflict); // nothing changed
+    d.fill(id, {{"familiens_bemaerkninger.bemaerkninger", "Vi er glade for planen. — Łukasz"}});
+    EXPECT_EQ(2, d.finalize(id));
+    d.fill(id, {{"familiens_bemaerkninger.bemaerkninger", "Ændret i kladden"}});
+    const Json shown = d.show(id);
+    ASSERT_EQ(2u, shown.at("versions").size());
+    EXPECT_EQ(1, shown.at("versions")[0].at("version"));
+    EXPECT_EQ(2, shown.at("versions")[1].at("version"));
+    EXPECT_EQ("jr", shown.at("versions")[0].at("finalized_by"));
+    EXPECT_EQ(20u, shown.at("versions")[0].at("finalized_at").get<std::string>().size());
+    const DocumentState state = m.store->documentState(id);
+    EXPECT_EQ(v1, state.versions()[0].values);
+    EXPECT_EQ("Vi er glade for planen. — Łukasz", state.versions()[1].values.at("familiens_bemaerkninger.bemaerkninger"));
+}
+
+TEST_F(DocumentsTest, DiffComparesFieldByFieldAndRowByRow)
+{
+    auto d = docs();
+    const std::string id = finalisedPlan();
+    Json goals = d.show(id).at("values").at("faelles_maal.maal");
+    goals[1]["maal"] = "Ελένη går i skole fire dage om ugen";
+    goals.push_back({{"@id", "g3"}, {"maal", "Дмитрий sover i egen seng"}});
+    goals.erase(0);
+    d.fill(id, {{"faelles_maal.maal", goals}, {"opfoelgning.naeste_moede", "2026-05-14"},
+                {"familiens_bemaerkninger.bemaerkninger", "Tak"}});
+    EXPECT_EQ(2, d.finalize(id));
+    std::map<std::string, FieldChange> byPath;
+    for (auto& c : d.diff(id, 1, 2))
+        byPath[c.path] = c;
+    ASSERT_TRUE(byPath.count("opfoelgning.naeste_moede"));
+    EXPECT_EQ("changed", byPath["opfoelgning.naeste_moede"].kind);
+    EXPECT_EQ("2026-05-07", byPath["opfoelgning.naeste_moede"].before);
+    EXPECT_EQ("2026-05-14", byPath["opfoelgning.naeste_moede"].after);
+    EXPECT_EQ("added", byPath["familiens_bemaerkninger.bemaerkninger"].kind);
+    EXPECT_EQ("changed", byPath["faelles_maal.maal[g2].maal"].kind);
+    EXPECT_EQ("Mål", byPath["faelles_maal.maal[g2].maal"].label);
+    EXPECT_EQ("row added", byPath["faelles_maal.maal[g3]"].kind);
+    EXPECT_EQ("row removed", byPath["faelles_maal.maal[g1]"].kind);
+    EXPECT_EQ(5u, byPath.size());
+    EXPECT_TRUE(d.diff(id, 2, 2).empty());
+    EXPECT_TRUE(d.diff(id, 2, DraftVersion).empty());
+    errorOf([&] { d.diff(id, 1, 3); }, ErrorCode::NotFound);
+}
+
+TEST_F(DocumentsTest, FollowUpAgendaIsSeededFromLatestFinalisedPlan)
+{
+    auto d = docs();
+    const std::string plan = finalisedPlan();
+    const std::string agenda = d.create(m.caseId, "opfoelgningsmoede");
+    const Json values = d.show(agenda).at("values");
+    const Json& goals = values.at("opfoelgning_maal.maal");
+    ASSERT_EQ(2u, goals.size());
+    EXPECT_EQ("g1", goals[0].at("plan_maal_id"));
+    EXPECT_EQ("Vi vil spise morgenmad sammen", goals[0].at("maal"));
+    EXPECT_EQ("g2", goals[1].at("plan_maal_id"));
+    const Json& interventions = values.at("opfoelgning_indsatser.indsats");
+    ASSERT_EQ(2u, interventions.size());
+    EXPECT_EQ("i1", interventions[0].at("plan_indsats_id"));
+    EXPECT_EQ("Familiebehandling", interventions[0].at("indsats"));
+    EXPECT_EQ("p1", interventions[0].at("modtager"));
+    EXPECT_EQ("i_gang", interventions[0].at("status"));
+    // The standard agenda points, in order.
+    const Json& points = values.at("dagsorden.punkt");
+    ASSERT_EQ(7u, points.size());
+    EXPECT_EQ("Velkommen og forventninger", points[0].at("punkt"));
+    EXPECT_EQ("Næste møde", points[6].at("punkt"));
+    EXPECT_EQ("t1", values.at("moedet.moedeleder"));
+    // A plan draft that is not finalised does not seed: the agenda follows the agreed plan.
+    d.fill(plan, {{"faelles_maal.maal", Json::array()}});
+    EXPECT_EQ(2u, d.show(d.create(m.caseId, "opfoelgningsmoede")).at("values").at("opfoelgning_maal.maal").size());
+}
+
+TEST_F(DocumentsTest, AgendaWithoutPlanStartsEmpty)
+{
+    auto d = docs();
+    const Json values = d.show(d.create(m.caseId, "opfoelgningsmoede")).at("values");
+    EXPECT_FALSE(values.contains("opfoelgning_maal.maal") && !values.at("opfoelgning_maal.maal").empty());
+    EXPECT_EQ(7u, values.at("dagsorden.punkt").size());
+}
+
+TEST_F(DocumentsTest, ReviseStartsNextVersionWithAgreedStatuses)
+{
+    auto d = docs();
+    const std::string plan = finalisedPlan();
+    const std::string agenda = d.create(m.caseId, "opfoelgningsmoede");
+    Json rows = d.show(agenda).at("values").at("opfoelgning_indsatser.indsats");
+    rows[0]["status"] = "afsluttes";
+    rows[1]["status"] = "fortsaettes";
+    d.fill(agenda, {{"opfoelgning_indsatser.indsats", rows},
+                    {"moedet.tidspunkt", "2026-05-07T14:00"},
+                    {"revision.revideres", true},
+                    {"boernenes_deltagelse.barn", Json::array({{{"barn", "p3"}, {"deltager", false},
+                                                                 {"begrundelse", "Skoledag; Ελένη vil hellere høre om det bagefter."}}})}});
+    EXPECT_EQ(1, d.finalize(agenda));
+
+    EXPECT_EQ(2, d.revise(plan));
+    const Json draft = d.show(plan).at("values");
+    EXPECT_EQ(2, draft.at("om_planen.version"));
+    EXPECT_EQ("afsluttes", draft.at("indsatser.indsats")[0].at("status"));
+    EXPECT_EQ("fortsaettes", draft.at("indsatser.indsats")[1].at("status"));
+    EXPECT_EQ("Familiebehandling", draft.at("indsatser.indsats")[0].at("indsats"));
+    // Version 1 is untouched; the draft becomes version 2.
+    EXPECT_EQ("i_gang", m.store->documentState(plan).versions()[0].values.at("indsatser.indsats")[0].at("status"));
+    errorOf([&] { d.revise(plan); }, ErrorCode::Conflict);
+    EXPECT_EQ(2, d.finalize(plan));
+    const auto changes = d.diff(plan, 1, 2);
+    bool sawStatus = false;
+    for (const auto& c : changes)
+        sawStatus = sawStatus || c.path == "indsatser.indsats[i1].status";
+    EXPECT_TRUE(sawStatus);
+}
+
+TEST_F(DocumentsTest, ReviseNeedsAFinalisedVersion)
+{
+    auto d = docs();
+    const std::string plan = d.create(m.caseId, "familieplan");
+    errorOf([&] { d.revise(plan); }, ErrorCode::Conflict);
+}
+
+TEST_F(DocumentsTest, DisciplineSectionRecordsItsAuthor)
+{
+    const std::string id = docs("jr").create(m.caseId, "familiefaglig-undersoegelse");
+    docs("jr").fill(id, {{"faglige_beskrivelser.boern_og_familie.udfordringer", "Morgenerne er svære."}});
+    docs("ao").fill(id, {{"faglige_beskrivelser.dagtilbud_og_undervisning.ressourcer", "Ελένη er glad for sin klasse."}});
+    // jr is not of Sundhed og Omsorg: nothing is recorded for that section.
+    docs("jr").fill(id, {{"faglige_beskrivelser.sundhed_og_omsorg.bekymringer", "Tandlæge mangler."}});
+    const Json values = docs().show(id).at("values");
+    EXPECT_EQ("t1", values.at("faglige_beskrivelser.boern_og_familie.forfatter"));
+    EXPECT_EQ("t2", values.at("faglige_beskrivelser.dagtilbud_og_undervisning.forfatter"));
+    EXPECT_FALSE(values.contains("faglige_beskrivelser.sundhed_og_omsorg.forfatter"));
+    // Naming a professional of another discipline as author is refused.
+    errorOf([&] { docs().fill(id, {{"faglige_beskrivelser.sundhed_og_omsorg.forfatter", "t1"}}); }, ErrorCode::BadInput);
+    docs().fill(id, {{"faglige_beskrivelser.sundhed_og_omsorg.forfatter", "t5"}});
+}
+
+TEST_F(DocumentsTest, StoredFieldsUnknownToTheTemplateStillShow)
+{
+    auto d = docs();
+    const std::string id = d.create(m.caseId, "familieplan");
+    // A field of an older template version, written by a device that still had it.
+    OpFactory old("jr", "old-device", m.store->clock());
+    m.store->appendOps({old.set(m.store->documentState(id), m.caseId, id, "gammelt_afsnit.felt", "fra version 0")});
+    const Json values = d.show(id).at("values");
+    EXPECT_EQ("fra version 0", values.at("gammelt_afsnit.felt"));
+    const auto changes = d.diff(id, DraftVersion, DraftVersion);
+    EXPECT_TRUE(changes.empty());
+    // Filling it anew is refused: only the template's fields are checked and stored.
+    errorOf([&] { d.fill(id, {{"gammelt_afsnit.felt", "x"}}); }, ErrorCode::BadInput);
+}
+
+TEST_F(DocumentsTest, BundleDocumentsAreCheckedAgainstTheirTemplate)
+{
+    const Case kase = docs().caseOf(m.caseId);
+    const auto prepared = prepareDocument(m.templates, {"familieplan", {{"om_planen.dato", "2026-03-12"}}, "$.documents[0]"}, kase);
+    EXPECT_EQ("1", prepared.templateVersion);
+    EXPECT_TRUE(prepared.kinds.tables.count("indsatser.indsats"));
+    errorOf([&] { prepareDocument(m.templates, {"familieplan", {{"om_planen.dato", "i dag"}}, ""}, kase); }, ErrorCode::BadInput);
+    errorOf([&] { prepareDocument(m.templates, {"nope", Json::object(), ""}, kase); }, ErrorCode::NotFound);
+}

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "docgen/template.h"
+
+#include "core/error.h"
+#include "tests/support/test_support.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <set>
+
+using namespace fplan;
+using namespace fplan::docgen;
+using fplan::test::TempDir;
+
+namespace {
+
+const std::filesystem::path TemplatesDir = fplan::test::sourceDir() / "templates";
+const std::filesystem::path Schema = TemplatesDir / "template.xsd";
+
+std::string loadError(const std::filesystem::path& file)
+{
+    try {
+        loadTemplateFile(file, Schema);
+    } catch (const Error& e) {
+        EXPECT_EQ(ErrorCode::BadInput, e.code()) << e.what();
+        return e.what();
+    }
+    return {};
+}
+
+std::string bad(const std::string& name)
+{
+    return fplan::test::dataFile("bad-templates/" + name).string();
+}
+
+} // namespace
+
+TEST(Templates, AllThreeLoadAndValidate)
+{
+    const TemplateRegistry registry(TemplatesDir);
+    const auto ids = registry.ids();
+    for (const char* id : {"familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede"}) {
+        ASSERT_NE(std::find(ids.begin(), ids.end(), id), ids.end()) << id;
+        const Template t = registry.load(id);
+        EXPECT_EQ(id, t.id);
+        EXPECT_EQ("1", t.version);
+        EXPECT_FALSE(t.title.empty());
+        EXPECT_GT(t.fields().size(), 5u) << id;
+        std::set<std::string> paths;
+        for (const Field* f : t.fields()) {
+            EXPECT_TRUE(paths.insert(f->path).second) << f->path;
+            EXPECT_FALSE(f->label.empty()) << f->path;
+            for (char c : f->path)
+                EXPECT_TRUE((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.') << f->path;
+        }
+    }
+}
+
+TEST(Templates, FamilyPlanHasInterventionsWithFollowUpCodes)
+{
+    const Template t = TemplateRegistry(TemplatesDir).load("familieplan");
+    const Field* indsats = t.field("indsatser.indsats");
+    ASSERT_NE(nullptr, indsats);
+    EXPECT_EQ(FieldType::Table, indsats->type);
+    const Field* status = indsats->column("status");
+    ASSERT_NE(nullptr, status);
+    std::vector<std::string> codes;
+    for (const auto& c : status->choices)
+        codes.push_back(c.id);
+    EXPECT_EQ((std::vector<std::string>{"ikke_startet", "i_gang", "fortsaettes", "aendres", "afsluttes",
+                                        "revisitation"}),
+              codes);
+    for (const char* column : {"indsats", "maal", "beskrivelse", "modtager", "ansvarlig", "start", "slut", "timer_pr_uge"})
+        EXPECT_NE(nullptr, indsats->column(column)) << column;
+    EXPECT_EQ(FieldType::Person, indsats->column("modtager")->type);
+    EXPECT_EQ(FieldType::TeamMember, indsats->column("ansvarlig")->type);
+    EXPECT_EQ(FieldType::Number, indsats->column("timer_pr_uge")->type);
+    // The family's goals are printed first.
+    ASSERT_FALSE(t.sections.empty());
+    EXPECT_TRUE(t.sections.front().familyFirst);
+    EXPECT_EQ("faelles_maal", t.sections.front().id);
+    EXPECT_GT(indsats->column("indsats")->width, 0);
+}
+
+TEST(Templates, InvestigationHasOneSectionPerDiscipline)
+{
+    const Template t = TemplateRegistry(TemplatesDir).load("familiefaglig-undersoegelse");
+    std::set<std::string> disciplines;
+    for (const Section* s : t.allSections()) {
+        if (s->fagomraade.empty())
+            continue;
+        disciplines.insert(s->fagomraade);
+        const Field* author = t.field(s->path + ".forfatter");
+        ASSERT_NE(nullptr, author) << s->path;
+        EXPECT_EQ(FieldType::TeamMember, author->type);
+        EXPECT_TRUE(author->sameFagomraade);
+        EXPECT_EQ(s->fagomraade, author->fagomraade);
+    }
+    EXPECT_EQ((std::set<std::string>{"Børn og Familie", "Dagtilbud og Undervisning", "Handicap og Psykiatri",
+                                     "Beskæftigelse", "Sundhed og Omsorg"}),
+              disciplines);
+    const Field* cpr = t.field("familien.medlem")->column("cpr");
+    ASSERT_NE(nullptr, cpr);
+    EXPECT_EQ("cpr", cpr->format);
+}
+
+TEST(Templates, FollowUpSeedsFromThePlanAndHasDefaultAgenda)
+{
+    const TemplateRegistry registry(TemplatesDir);
+    const Template plan = registry.load("familieplan");
+    const Template t = registry.load("opfoelgningsmoede");
+    const Field* points = t.field("dagsorden.punkt");
+    ASSERT_NE(nullptr, points);
+    ASSERT_EQ(7u, points->defaultRows.size());
+    EXPECT_EQ("Velkommen og forventninger", points->defaultRows.front().at("punkt"));
+    EXPECT_EQ("Næste møde", points->defaultRows.back().at("punkt"));
+    for (const char* path : {"opfoelgning_maal.maal", "opfoelgning_indsatser.indsats"}) {
+        const Field* table = t.field(path);
+        ASSERT_NE(nullptr, table);
+        ASSERT_TRUE(table->seed) << path;
+        EXPECT_EQ("familieplan", table->seed->templateId);
+        const Field* source = plan.field(table->seed->table);
+        ASSERT_NE(nullptr, source) << table->seed->table;
+        for (const auto& copy : table->seed->copies)
+            EXPECT_NE(nullptr, source->column(copy.from)) << copy.from;
+    }
+}
+
+TEST(Templates, ShowJsonListsPathsTypesAndColumns)
+{
+    const Json j = templateToJson(TemplateRegistry(TemplatesDir).load("familieplan"));
+    EXPECT_EQ("familieplan", j.at("id"));
+    EXPECT_EQ("1", j.at("version"));
+    bool sawTable = false, sawDate = false;
+    for (const auto& f : j.at("fields")) {
+        if (f.at("path") == "faelles_maal.maal") {
+            sawTable = true;
+            EXPECT_EQ("table", f.at("type"));
+            EXPECT_EQ("maal", f.at("columns").at(0).at("id"));
+            EXPECT_EQ(2000, f.at("columns").at(0).at("max_length"));
+        }
+        if (f.at("path") == "om_planen.dato") {
+            sawDate = true;
+            EXPECT_EQ("date", f.at("type"));
+            EXPECT_EQ(true, f.at("required"));
+            EXPECT_EQ("Planens dato", f.at("label"));
+        }
+    }
+    EXPECT_TRUE(sawTable);
+    EXPECT_TRUE(sawDate);
+}
+
+TEST(Templates, FieldKindsNameTablesAndMergeableText)
+{
+    const auto kinds = TemplateRegistry(TemplatesDir).load("familieplan").fieldKinds();
+    EXPECT_TRUE(kinds.tables.count("indsatser.indsats"));
+    EXPECT_TRUE(kinds.mergeableText.count("familiens_bemaerkninger.bemaerkninger"));
+    EXPECT_TRUE(kinds.mergeableText.count("faelles_maal.maal.maal"));
+    EXPECT_FALSE(kinds.mergeableText.count("om_planen.dato"));
+}
+
+TEST(Templates, UnknownIdIsNotFound)
+{
+    const TemplateRegistry registry(TemplatesDir);
+    EXPECT_THROW(registry.load("nope"), Error);
+    EXPECT_THROW(registry.load("../templates/familieplan"), Error);
+}
+
+TEST(Templates, SearchPathPrefersExplicitThenEnvironment)
+{
+    TempDir dir;
+    EXPECT_EQ(dir.path(), templateSearchPath(dir.path()).front());
+    EXPECT_THROW(findTemplateDir(dir.path()), Error); // no template.xsd there
+    setenv("FPLAN_TEMPLATES", dir.path().c_str(), 1);
+    EXPECT_EQ(dir.path(), templateSearchPath(std::nullopt).front());
+    unsetenv("FPLAN_TEMPLATES");
+    // Without either, the build falls back to the source tree's folder.
+    EXPECT_EQ(std::filesystem::weakly_canonical(TemplatesDir),
+              std::filesystem::weakly_canonical(findTemplateDir()));
+}
+
+struct HostileCase {
+    const char* file;
+    int line;
+    const char* reason;
+};
+
+class HostileTemplates : public testing::TestWithParam<HostileCase> {};
+
+TEST_P(HostileTemplates, RefusedWithFileLineAndReasonWithinASecond)
+{
+    const auto& c = GetParam();
+    const auto start = std::chrono::steady_clock::now();
+    const std::string message = loadError(bad(c.file));
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+    const std::string prefix = bad(c.file) + ":" + std::to_string(c.line) + ": ";
+    EXPECT_EQ(0u, message.rfind(prefix, 0)) << message;
+    EXPECT_NE(std::string::npos, message.find(c.reason)) << message;
+    EXPECT_EQ(std::string::npos, message.find("root:x")) << message;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    BadTemplates, HostileTemplates,
+    testing::Values(HostileCase{"unknown-type.xml", 4, "unknown field type 'dato'"},
+                    HostileCase{"duplicate-id.xml", 5, "duplicate id 'navn'"},
+                    HostileCase{"duplicate-id-nested.xml", 6, "duplicate id 'navn'"},
+                    HostileCase{"choice-without-choices.xml", 7, "has no choices"},
+                    HostileCase{"choices-on-text.xml", 4, "only choice and multichoice"},
+                    HostileCase{"table-in-table.xml", 6, "a table cannot be inside a table"},
+                    HostileCase{"table-column-type.xml", 6, "a table cannot be inside a table"},
+                    HostileCase{"seed-bad-column.xml", 8, "no column 'maalet'"},
+                    HostileCase{"xxe.xml", 2, "DOCTYPE"},
+                    HostileCase{"billion-laughs.xml", 2, "DOCTYPE"},
+                    HostileCase{"quadratic-blowup.xml", 2, "DOCTYPE"},
+                    HostileCase{"malformed.xml", 5, "mismatch"},
+                    HostileCase{"wrong-root.xml", 2, "root element must be <template>"}),
+    [](const testing::TestParamInfo<HostileCase>& param) {
+        std::string name = param.param.file;
+        name = name.substr(0, name.find('.'));
+        std::erase(name, '-');
+        return name;
+    });
+
+TEST(HostileTemplatesRuntime, FiftyMegabyteTemplateRefusedWithinASecond)
+{
+    TempDir dir;
+    const auto path = dir / "huge.xml";
+    {
+        std::ofstream out(path, std::ios::binary);
+        out << "<?xml version=\"1.0\"?>\n<template id=\"t\" version=\"1\" title=\"";
+        const std::string chunk(1 << 20, 'x');
+        for (int i = 0; i < 50; ++i)
+            out << chunk;
+        out << "\"/>\n";
+    }
+    const auto start = std::chrono::steady_clock::now();
+    const std::string message = loadError(path);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+    EXPECT_EQ(0u, message.rfind(path.string() + ":1: file is ", 0)) << message;
+}
+
+TEST(HostileTemplatesRuntime, SchemaCatchesWhatTheReaderDoesNotLookAt)
+{
+    TempDir dir;
+    fplan::test::writeFile(dir / "t.xml", "<template id=\"t\" version=\"1\" title=\"T\">\n"
+                                          "<section id=\"a\" label=\"A\">\n"
+                                          "<field id=\"x\" type=\"text\" label=\"X\" colour=\"red\"/>\n"
+                                          "</section>\n</template>\n");
+    const std::string message = loadError(dir / "t.xml");
+    EXPECT_EQ(0u, message.rfind((dir / "t.xml").string() + ":3: ", 0)) << message;
+    EXPECT_NE(std::string::npos, message.find("colour")) << message;
+}
+
+TEST(HostileTemplatesRuntime, NonAsciiIdRefused)
+{
+    TempDir dir;
+    fplan::test::writeFile(dir / "t.xml", "<template id=\"t\" version=\"1\" title=\"T\">\n"
+                                          "<section id=\"a\" label=\"A\">\n"
+                                          "<field id=\"målet\" type=\"text\" label=\"X\"/>\n"
+                                          "</section>\n</template>\n");
+    EXPECT_EQ(0u, loadError(dir / "t.xml").rfind((dir / "t.xml").string() + ":3: ", 0));
+}

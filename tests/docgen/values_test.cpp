@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "docgen/values.h"
+
+#include "core/error.h"
+#include "tests/docgen/docgen_fixture.h"
+
+#include <gtest/gtest.h>
+
+using namespace fplan;
+using namespace fplan::docgen;
+
+namespace {
+
+class Values : public testing::Test {
+protected:
+    Values()
+    {
+        m_case.people = {{"p1", "Søs Nørgaard", "0101901234", "mor", true}, {"p2", "Ελένη", "", "barn", false}};
+        m_case.team = {{"t1", "Jens Ravn", "Børn og Familie", "", "", "", "jr", "", ""},
+                       {"t2", "Åse Øberg", "Dagtilbud og Undervisning", "", "", "", "", "", ""}};
+    }
+
+    // The first problem's "PATH: reason", or "" when the values fit.
+    std::string problem(const std::string& templateId, const Json& values)
+    {
+        const auto problems = findValueProblems(m_templates.load(templateId), values, &m_case);
+        return problems.empty() ? "" : problems.front().path + ": " + problems.front().reason;
+    }
+
+    TemplateRegistry m_templates{fplan::test::sourceDir() / "templates"};
+    Case m_case;
+};
+
+bool startsWith(const std::string& text, const std::string& prefix)
+{
+    return text.rfind(prefix, 0) == 0;
+}
+
+} // namespace
+
+TEST_F(Values, GoodValuesPass)
+{
+    EXPECT_EQ("", problem("familieplan", {{"om_planen.dato", "2024-02-29"},
+                                          {"om_planen.tovholder", "t1"},
+                                          {"opfoelgning.interval", "uger_8"},
+                                          {"familiens_bemaerkninger.bemaerkninger", "Łukasz\nΕλένη\tДмитрий"},
+                                          {"indsatser.indsats", Json::array({{{"@id", "a"}, {"indsats", "Familiebehandling"},
+                                                                              {"modtager", "p1"}, {"timer_pr_uge", 3},
+                                                                              {"status", "i_gang"}}})},
+                                          {"om_planen.periode_til", nullptr}}));
+    EXPECT_EQ("", problem("opfoelgningsmoede", {{"moedet.tidspunkt", "2026-03-12T09:30"}}));
+}
+
+TEST_F(Values, DatesMustBeRealDays)
+{
+    EXPECT_TRUE(startsWith(problem("familieplan", {{"om_planen.dato", "2026-02-29"}}), "om_planen.dato: "));
+    EXPECT_NE("", problem("familieplan", {{"om_planen.dato", "12-03-2026"}}));
+    EXPECT_NE("", problem("familieplan", {{"om_planen.dato", "2026-13-01"}}));
+    EXPECT_NE("", problem("familieplan", {{"om_planen.dato", 20260312}}));
+    EXPECT_NE("", problem("opfoelgningsmoede", {{"moedet.tidspunkt", "2026-03-12 09:30"}}));
+    EXPECT_NE("", problem("opfoelgningsmoede", {{"moedet.tidspunkt", "2026-03-12T24:00"}}));
+    EXPECT_TRUE(isRealDate("2000-02-29"));
+    EXPECT_FALSE(isRealDate("1900-02-29"));
+}
+
+TEST_F(Values, ChoicesNumbersAndBooleans)
+{
+    EXPECT_NE(std::string::npos, problem("familieplan", {{"opfoelgning.interval", "hver_uge"}}).find("not one of the choices"));
+    const Json badStatus = Json::array({{{"status", "faerdig"}}});
+    EXPECT_TRUE(startsWith(problem("familieplan", {{"indsatser.indsats", badStatus}}), "indsatser.indsats[0].status: "));
+    EXPECT_NE("", problem("familieplan", {{"indsatser.indsats", Json::array({{{"timer_pr_uge", "tre"}}})}}));
+    EXPECT_NE("", problem("familieplan", {{"indsatser.indsats", Json::array({{{"timer_pr_uge", 200}}})}}));
+    EXPECT_NE("", problem("familieplan", {{"indsatser.indsats", Json::array({{{"timer_pr_uge", -1}}})}}));
+    EXPECT_NE("", problem("opfoelgningsmoede", {{"revision.revideres", "ja"}}));
+    EXPECT_EQ("", problem("opfoelgningsmoede", {{"revision.revideres", true}}));
+}
+
+TEST_F(Values, CprIsChecked)
+{
+    const auto row = [](const char* cpr) { return Json::array({{{"navn", "X"}, {"cpr", cpr}}}); };
+    EXPECT_EQ("", problem("familiefaglig-undersoegelse", {{"familien.medlem", row("010190-1234")}}));
+    const auto message = problem("familiefaglig-undersoegelse", {{"familien.medlem", row("3102901234")}});
+    EXPECT_TRUE(startsWith(message, "familien.medlem[0].cpr: '3102901234' is not a CPR number")) << message;
+    EXPECT_NE("", problem("familiefaglig-undersoegelse", {{"familien.medlem", row("12345")}}));
+}
+
+TEST_F(Values, PeopleAndTeamMembersMustBelongToTheCase)
+{
+    EXPECT_EQ("om_planen.tovholder: no team member with id 't9' in this case",
+              problem("familieplan", {{"om_planen.tovholder", "t9"}}));
+    EXPECT_EQ("familiens_behov.behov[0].person: no person with id 'p9' in this case",
+              problem("familieplan", {{"familiens_behov.behov", Json::array({{{"person", "p9"}}})}}));
+    // A discipline's section is written by a professional of that discipline.
+    EXPECT_EQ("", problem("familiefaglig-undersoegelse", {{"faglige_beskrivelser.boern_og_familie.forfatter", "t1"}}));
+    const auto message = problem("familiefaglig-undersoegelse",
+                                 {{"faglige_beskrivelser.dagtilbud_og_undervisning.forfatter", "t1"}});
+    EXPECT_NE(std::string::npos, message.find("not in Dagtilbud og Undervisning")) << message;
+}
+
+TEST_F(Values, TextLengthTypeAndShape)
+{
+    EXPECT_NE(std::string::npos, problem("familieplan", {{"opfoelgning.interval_andet", std::string(201, 'x')}}).find("at most 200"));
+    // Length counts characters, not bytes.
+    std::string greek;
+    for (int i = 0; i < 200; ++i)
+        greek += "Ω";
+    EXPECT_EQ("", problem("familieplan", {{"opfoelgning.interval_andet", greek}}));
+    EXPECT_NE("", problem("familieplan", {{"opfoelgning.interval_andet", "to\nlinjer"}}));
+    EXPECT_NE("", problem("familieplan", {{"opfoelgning.interval_andet", 8}}));
+    EXPECT_EQ("nope.felt: no such field in template familieplan (version 1)", problem("familieplan", {{"nope.felt", "x"}}));
+    EXPECT_NE("", problem("familieplan", {{"faelles_maal.maal", "ikke en tabel"}}));
+    EXPECT_NE(std::string::npos,
+              problem("familieplan", {{"faelles_maal.maal", Json::array({{{"farve", "rød"}}})}}).find("no column 'farve'"));
+    EXPECT_NE(std::string::npos, problem("familieplan", {{"faelles_maal.maal", Json::array({{{"@id", "a"}}, {{"@id", "a"}}})}})
+                                     .find("appears twice"));
+    EXPECT_NE("", problem("familieplan", {{"faelles_maal.maal", Json::array({{{"@id", "a.b"}}})}}));
+    EXPECT_NE("", problem("familieplan", Json::array()));
+}
+
+TEST_F(Values, CheckValuesThrowsBadInputWithPathAndCount)
+{
+    try {
+        checkValues(m_templates.load("familieplan"), {{"om_planen.dato", "i morgen"}, {"om_planen.tovholder", "t9"}}, &m_case);
+        FAIL() << "accepted bad values";
+    } catch (const Error& e) {
+        EXPECT_EQ(ErrorCode::BadInput, e.code());
+        EXPECT_TRUE(startsWith(e.what(), "om_planen.dato: ")) << e.what();
+        EXPECT_NE(std::string::npos, std::string(e.what()).find("(and 1 more)")) << e.what();
+    }
+}
+
+TEST_F(Values, MissingRequiredNamesEachField)
+{
+    const auto missing = findMissingRequired(m_templates.load("familieplan"),
+                                             {{"faelles_maal.maal", Json::array({{{"@id", "a"}, {"sigt", "kort"}}})}});
+    std::vector<std::string> paths;
+    for (const auto& m : missing)
+        paths.push_back(m.path);
+    EXPECT_NE(std::find(paths.begin(), paths.end(), "om_planen.dato"), paths.end());
+    EXPECT_NE(std::find(paths.begin(), paths.end(), "faelles_maal.maal[0].maal"), paths.end());
+    EXPECT_NE(std::find(paths.begin(), paths.end(), "godkendelse.lavet_sammen_dato"), paths.end());
+    EXPECT_EQ(std::find(paths.begin(), paths.end(), "faelles_maal.maal"), paths.end());
+}
