@@ -2,9 +2,9 @@
 #include "cli/command.h"
 #include "core/error.h"
 #include "delivery/delivery.h"
+#include "docgen/template.h"
 
 #include <iostream>
-#include <map>
 
 namespace fplan::cli {
 
@@ -25,19 +25,21 @@ int versionOption(const Args& args)
     throw Error(ErrorCode::Usage, "--version must be a version number (1, 2, ...), not '" + *v + "'");
 }
 
-// The heading a family sees; the template layer will own these names once it lands.
-std::string documentTitle(const Store& store, const std::string& docId)
+// The heading a family sees: the template's own title.
+std::string documentTitle(const Args& args, const Store& store, const std::string& docId)
 {
-    static const std::map<std::string, std::string> titles = {
-        {"familieplan", "Familieplan"},
-        {"familiefaglig-undersoegelse", "Familiefaglig undersøgelse"},
-        {"opfoelgningsmoede", "Dagsorden for opfølgningsmøde"},
-    };
     const auto doc = store.document(docId);
     if (!doc)
         throw Error(ErrorCode::NotFound, "no document " + docId + " in the store");
-    const auto it = titles.find(doc->templateId);
-    return it == titles.end() ? doc->templateId : it->second;
+    try {
+        const auto dir = args.option("templates");
+        return docgen::TemplateRegistry::locate(dir ? std::optional<std::filesystem::path>(*dir)
+                                                    : std::nullopt)
+            .load(doc->templateId)
+            .title;
+    } catch (const Error&) {
+        return doc->templateId; // a letter with a plain heading beats no letter
+    }
 }
 
 // The finalised version's PDF: --pdf FILE until the renderer is part of the build.
@@ -54,7 +56,7 @@ delivery::SendRequest sendRequest(const Args& args, const Store& store, const st
     delivery::SendRequest r;
     r.docId = docId;
     r.version = delivery::resolveVersion(store, docId, versionOption(args));
-    r.documentTitle = documentTitle(store, docId);
+    r.documentTitle = documentTitle(args, store, docId);
     r.notification = args.option("notification").value_or("");
     r.pdf = documentPdf(args);
     return r;

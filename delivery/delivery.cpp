@@ -137,7 +137,13 @@ FlushReport flushOutbox(Store& store, Transport& transport, const RetryPolicy& p
     Outbox outbox(store);
     FlushReport report;
     for (const auto& entry : outbox.due(now)) {
-        outbox.markSending(entry.messageUuid);
+        try {
+            outbox.markSending(entry.messageUuid, now);
+        } catch (const Error& e) {
+            if (e.code() != ErrorCode::Conflict)
+                throw;
+            continue; // another flush took it between due() and now
+        }
         const auto outcome = transport.send(entry.messageUuid, outbox.messageXml(entry.messageUuid));
         if (outcome.kind == SendOutcome::Kind::Delivered) {
             outbox.markSent(entry.messageUuid, now);

@@ -234,11 +234,20 @@ fs::path memoSchemaFolder()
 {
     if (const char* env = std::getenv("FPLAN_MEMO_SCHEMA_DIR"); env && *env)
         return env;
+    // The installed copy first (beside the program, then the configured prefix), so an
+    // installed program never reads the source tree; a build tree falls through to it.
     std::error_code ec;
-    const fs::path source = FPLAN_MEMO_SCHEMA_SOURCE_DIR;
-    if (fs::exists(source / "memo-1.2.xsd", ec))
-        return source;
-    return fs::path(FPLAN_MEMO_SCHEMA_INSTALL_DIR);
+    std::vector<fs::path> candidates;
+    if (const auto exe = fs::read_symlink("/proc/self/exe", ec); !ec)
+        candidates.push_back(exe.parent_path() / ".." / "share" / "familieplan" / "memo-xsd");
+    candidates.emplace_back(FPLAN_MEMO_SCHEMA_INSTALL_DIR);
+    candidates.emplace_back(FPLAN_MEMO_SCHEMA_SOURCE_DIR);
+    for (const auto& dir : candidates)
+        if (fs::exists(dir / "memo-1.2.xsd", ec))
+            return fs::weakly_canonical(dir, ec);
+    throw Error(ErrorCode::NotFound, "the MeMo schema (memo-1.2.xsd) is not installed; looked in "
+                                         + candidates.front().string() + " and "
+                                         + candidates.back().string());
 }
 
 std::string memoMessageUuid(const std::string& docId, int version, const std::string& cpr)

@@ -59,8 +59,8 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-// $FPLAN_MEMO_SCHEMA_DIR, else the source tree's data/memo-xsd when running from a build tree,
-// else the installed share/familieplan/memo-xsd.
+// $FPLAN_MEMO_SCHEMA_DIR, else the installed share/familieplan/memo-xsd (beside the program,
+// then under the install prefix), else the source tree's data/memo-xsd (a build tree).
 std::filesystem::path memoSchemaFolder();
 
 // The same UUID for the same (document, version, recipient), every time: a retry or a second

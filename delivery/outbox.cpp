@@ -162,10 +162,12 @@ int Outbox::enqueueAll(const std::vector<MemoMessage>& messages, const std::stri
     return added;
 }
 
-std::vector<OutboxEntry> Outbox::list() const
+std::vector<OutboxEntry> Outbox::list(const std::string& docId) const
 {
     sql::Statement st(m_store.handle(), std::string("SELECT ") + EntryColumns
-                                            + " FROM delivery_outbox ORDER BY created_at, message_uuid");
+                                            + " FROM delivery_outbox WHERE ? = '' OR doc_id = ?"
+                                              " ORDER BY created_at, message_uuid");
+    st.bind(1, docId).bind(2, docId);
     std::vector<OutboxEntry> out;
     while (st.step())
         out.push_back(readEntry(st));
@@ -195,8 +197,9 @@ std::vector<OutboxEntry> Outbox::due(std::int64_t now)
 {
     m_store.transaction([&] {
         sql::Statement reset(m_store.handle(),
-                             "UPDATE delivery_outbox SET status = 'queued' WHERE status = 'sending'");
-        reset.run();
+                             "UPDATE delivery_outbox SET status = 'queued'"
+                             " WHERE status = 'sending' AND next_attempt_at <= ?");
+        reset.bind(1, now).run();
     });
     sql::Statement st(m_store.handle(),
                       std::string("SELECT ") + EntryColumns
@@ -209,13 +212,13 @@ std::vector<OutboxEntry> Outbox::due(std::int64_t now)
     return out;
 }
 
-void Outbox::markSending(const std::string& messageUuid)
+void Outbox::markSending(const std::string& messageUuid, std::int64_t now)
 {
     m_store.transaction([&] {
         sql::Statement st(m_store.handle(),
-                          "UPDATE delivery_outbox SET status = 'sending', attempts = attempts + 1"
-                          " WHERE message_uuid = ? AND status = 'queued'");
-        st.bind(1, messageUuid);
+                          "UPDATE delivery_outbox SET status = 'sending', attempts = attempts + 1,"
+                          " next_attempt_at = ? WHERE message_uuid = ? AND status = 'queued'");
+        st.bind(1, now + SendingLease).bind(2, messageUuid);
         st.run();
     });
     const auto e = entry(messageUuid);

@@ -64,15 +64,18 @@ public:
     int enqueueAll(const std::vector<MemoMessage>& messages, const std::string& docId, int version,
                    std::int64_t now);
 
-    std::vector<OutboxEntry> list() const;
+    std::vector<OutboxEntry> list(const std::string& docId = {}) const; // all, or one document's
     std::optional<OutboxEntry> entry(const std::string& messageUuid) const;
     std::string messageXml(const std::string& messageUuid) const;
 
-    // Messages whose turn has come, oldest first. Messages left in "sending" by a crash are
-    // queued again first (Digital Post drops a second copy of the same UUID).
+    // Messages whose turn has come, oldest first. A message left in "sending" past its lease
+    // (the sender crashed) is queued again first; Digital Post drops a second copy of a UUID.
     std::vector<OutboxEntry> due(std::int64_t now);
 
-    void markSending(const std::string& messageUuid);
+    // Claims a queued message for one attempt, for `lease` seconds (another flush, e.g. the
+    // GUI's and the CLI's at once, leaves it alone meanwhile). Error(Conflict) if not queued.
+    static constexpr std::int64_t SendingLease = 15 * 60;
+    void markSending(const std::string& messageUuid, std::int64_t now);
     void markSent(const std::string& messageUuid, std::int64_t now);
     // A failed attempt: queued again after the policy's delay, or failed when `permanent` or
     // out of attempts. Returns the new status.

@@ -71,9 +71,9 @@ TEST(Outbox, StateMachineSurvivesReopeningTheStore)
         Outbox outbox(*fs.store);
         EXPECT_EQ(2, outbox.enqueueAll({a, b}, "doc-1", 1, 100));
         ASSERT_EQ(2u, outbox.due(100).size());
-        outbox.markSending(a.uuid);
+        outbox.markSending(a.uuid, 100);
         outbox.markSent(a.uuid, 101);
-        outbox.markSending(b.uuid);
+        outbox.markSending(b.uuid, 101);
         EXPECT_EQ(OutboxStatus::Queued, outbox.markAttemptFailed(b.uuid, "HTTP 503", false, 101, policy));
     }
     fs.reopen();
@@ -90,10 +90,10 @@ TEST(Outbox, StateMachineSurvivesReopeningTheStore)
         EXPECT_EQ(111, sb->nextAttemptAt); // 10 s after the first failure
         EXPECT_TRUE(outbox.due(110).empty());
         ASSERT_EQ(1u, outbox.due(111).size());
-        outbox.markSending(b.uuid);
+        outbox.markSending(b.uuid, 111);
         EXPECT_EQ(OutboxStatus::Queued, outbox.markAttemptFailed(b.uuid, "HTTP 503", false, 111, policy));
         EXPECT_EQ(131, outbox.entry(b.uuid)->nextAttemptAt); // doubled
-        outbox.markSending(b.uuid);
+        outbox.markSending(b.uuid, 131);
         EXPECT_EQ(OutboxStatus::Failed, outbox.markAttemptFailed(b.uuid, "HTTP 503 again", false, 131, policy));
     }
     fs.reopen();
@@ -115,7 +115,7 @@ TEST(Outbox, PermanentFailureIsFinalAtOnce)
     Outbox outbox(*fs.store);
     const auto m = fakeMessage("0101901234");
     outbox.enqueue(m, "doc-1", 1, 0);
-    outbox.markSending(m.uuid);
+    outbox.markSending(m.uuid, 0);
     EXPECT_EQ(OutboxStatus::Failed, outbox.markAttemptFailed(m.uuid, "HTTP 400", true, 1, {}));
     EXPECT_EQ("HTTP 400", outbox.entry(m.uuid)->lastError);
 }
@@ -127,12 +127,13 @@ TEST(Outbox, AMessageLeftSendingByACrashIsQueuedAgain)
     {
         Outbox outbox(*fs.store);
         outbox.enqueue(m, "doc-1", 1, 0);
-        outbox.markSending(m.uuid); // and then the program died
+        outbox.markSending(m.uuid, 0); // and then the program died
     }
     fs.reopen();
     Outbox outbox(*fs.store);
     EXPECT_EQ(OutboxStatus::Sending, outbox.entry(m.uuid)->status);
-    const auto due = outbox.due(5);
+    EXPECT_TRUE(outbox.due(5).empty()); // still within the sender's lease
+    const auto due = outbox.due(Outbox::SendingLease);
     ASSERT_EQ(1u, due.size());
     EXPECT_EQ(OutboxStatus::Queued, due.front().status);
     EXPECT_EQ(1, due.front().attempts);
@@ -144,9 +145,9 @@ TEST(Outbox, MarkSendingRefusesAMessageThatIsNotWaiting)
     Outbox outbox(*fs.store);
     const auto m = fakeMessage("0101901234");
     outbox.enqueue(m, "doc-1", 1, 0);
-    outbox.markSending(m.uuid);
+    outbox.markSending(m.uuid, 0);
     outbox.markSent(m.uuid, 1);
-    EXPECT_THROW(outbox.markSending(m.uuid), Error);
+    EXPECT_THROW(outbox.markSending(m.uuid, 1), Error);
 }
 
 TEST(Outbox, BackoffDoublesUpToTheCap)
