@@ -9,6 +9,7 @@
 #include <libxml/xmlmemory.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <ctime>
@@ -172,6 +173,72 @@ bool allDigits(std::string_view s, std::size_t count)
     return true;
 }
 
+// libxml2 refuses text nodes over 10 MB unless told XML_PARSE_HUGE, which the safe parser never
+// sets; so a big message's base64 is checked here and replaced by a token before parsing.
+constexpr std::size_t LargeTextBytes = 8 * 1024 * 1024;
+
+bool isBase64Char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+'
+           || c == '/';
+}
+
+bool isXmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// `text` is xs:base64Binary as MeMo uses it: groups of four, '=' padding only at the end.
+bool isBase64(std::string_view text)
+{
+    std::size_t count = 0, padding = 0;
+    for (char c : text) {
+        if (isXmlSpace(c))
+            continue;
+        if (c == '=') {
+            ++padding;
+        } else if (!isBase64Char(c) || padding > 0) {
+            return false;
+        }
+        ++count;
+    }
+    return count % 4 == 0 && padding <= 2;
+}
+
+// The same document with every long <...:content> text replaced by "AAAA" plus its newlines,
+// so that line numbers stay true. A content that is not base64 is reported instead.
+std::string withSmallFileContents(std::string_view xml, const std::string& origin,
+                                  std::vector<std::string>& problems)
+{
+    std::string out;
+    out.reserve(1024 * 1024);
+    std::size_t copied = 0;
+    for (std::size_t pos = xml.find("content>"); pos != std::string_view::npos;
+         pos = xml.find("content>", pos + 1)) {
+        const std::size_t open = xml.rfind('<', pos);
+        if (open == std::string_view::npos || open < copied)
+            continue;
+        const auto name = xml.substr(open + 1, pos - open - 1);
+        if (!(name.empty() || (name.back() == ':' && name.find_first_of(" /<>=\"'") == std::string_view::npos)))
+            continue; // </...content>, an attribute, or another element
+        const std::size_t start = pos + std::string_view("content>").size();
+        const std::size_t end = xml.find('<', start);
+        if (end == std::string_view::npos)
+            break;
+        const auto text = xml.substr(start, end - start);
+        if (text.size() < 1024 * 1024)
+            continue;
+        if (!isBase64(text)) {
+            const auto line = 1 + std::count(xml.begin(), xml.begin() + static_cast<std::ptrdiff_t>(start), '\n');
+            problems.push_back(origin + ":" + std::to_string(line) + ": the file content is not base64");
+            return {};
+        }
+        out.append(xml.substr(copied, start - copied));
+        out += "AAAA";
+        out.append(static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')), '\n');
+        copied = end;
+    }
+    out.append(xml.substr(copied));
+    return out;
+}
+
 struct XmlFree {
     void operator()(xmlChar* p) const noexcept { xmlFree(p); }
 };
@@ -221,6 +288,13 @@ std::vector<std::string> MemoSchema::validate(std::string_view xml, const std::s
     // A base64 PDF near the limit is a third bigger than the PDF itself.
     const std::size_t cap = MaxDocumentBytes / 3 * 4 + 1024 * 1024;
     std::vector<std::string> problems;
+    std::string shrunk;
+    if (xml.size() > LargeTextBytes && xml.size() <= cap) {
+        shrunk = withSmallFileContents(xml, origin, problems);
+        if (!problems.empty())
+            return problems;
+        xml = shrunk;
+    }
     try {
         const auto doc = docgen::parseXmlSafely(xml, origin, cap);
         problems = docgen::validateAgainst(m_impl->schema, doc);

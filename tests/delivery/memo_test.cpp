@@ -190,3 +190,20 @@ TEST(MemoSchema, RefusesADoctypeInAMessageToValidate)
     ASSERT_FALSE(problems.empty());
     EXPECT_NE(std::string::npos, problems.front().find("DOCTYPE"));
 }
+
+TEST(MemoSchema, ValidatesAMessageWithADocumentBiggerThanTheParsersTextLimit)
+{
+    auto in = validInput();
+    in.pdf = test::minimalPdf();
+    in.pdf.resize(20 * 1024 * 1024, '\n'); // 27 MB of base64: over libxml2's 10 MB text node limit
+    const auto message = buildMemoMessage(in);
+    const auto problems = MemoSchema::installed().validate(message.xml, "big.xml");
+    EXPECT_TRUE(problems.empty()) << problems.front();
+
+    auto broken = message.xml;
+    broken[broken.find("<memo:content>") + 5000] = '%';
+    const auto refused = MemoSchema::installed().validate(broken, "broken.xml");
+    ASSERT_EQ(1u, refused.size());
+    EXPECT_NE(std::string::npos, refused.front().find("broken.xml:")) << refused.front();
+    EXPECT_NE(std::string::npos, refused.front().find("not base64")) << refused.front();
+}
