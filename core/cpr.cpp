@@ -65,7 +65,7 @@ CprCheck checkCpr(std::string_view cpr)
     const int month = d(2) * 10 + d(3);
     const int yy = d(4) * 10 + d(5);
     const int year = centuryFor(d(6), yy) + yy;
-    char date[16];
+    char date[24];
     std::snprintf(date, sizeof date, "%02d.%02d.%04d", day, month, year);
     if (month < 1 || month > 12 || day < 1 || day > daysIn(month, year)) {
         result.reason = std::string(cpr) + " is not a real date (" + date + ")";
@@ -77,7 +77,7 @@ CprCheck checkCpr(std::string_view cpr)
         sum += weights[i] * d(i);
     result.modulus11 = sum % 11 == 0;
     result.valid = true;
-    char iso[16];
+    char iso[24];
     std::snprintf(iso, sizeof iso, "%04d-%02d-%02d", year, month, day);
     result.birthDate = iso;
     return result;

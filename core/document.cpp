@@ -38,49 +38,47 @@ DocumentState DocumentState::fold(std::span<const Op> ops)
 {
     DocumentState state;
     for (const Op& op : ops)
-        state.m_ops.emplace(op.id, op); // the first copy of an op id wins; copies are identical
-
-    std::map<std::string, std::vector<const Op*>> byPath;
-    std::vector<const Op*> finalizes;
-    for (const auto& [id, op] : state.m_ops) {
-        state.m_maxHlc = std::max(state.m_maxHlc, op.hlc);
-        if (!isRegisterOp(op)) {
-            finalizes.push_back(&op);
-            continue;
-        }
-        byPath[op.path].push_back(&op);
-        const FieldPath fp = FieldPath::parse(op.path);
-        if (!fp.row.empty())
-            state.m_tableRows[fp.table].insert(fp.row);
-    }
-    // An op supersedes the ops of its own path that it names as parents (multi-value register).
-    for (auto& [path, pathOps] : byPath) {
-        std::unordered_set<std::string> superseded;
-        for (const Op* op : pathOps)
-            for (const auto& parent : op->parents)
-                superseded.insert(parent);
-        Register reg;
-        for (const Op* op : pathOps)
-            if (!superseded.count(op->id))
-                reg.heads.push_back(op);
-        std::sort(reg.heads.begin(), reg.heads.end(),
-                  [](const Op* a, const Op* b) { return a->id < b->id; });
-        state.m_registers.emplace(path, std::move(reg));
-    }
-    std::sort(finalizes.begin(), finalizes.end(),
-              [](const Op* a, const Op* b) { return laterThan(b, a); });
-    int number = 0;
-    for (const Op* f : finalizes) {
-        Version v;
-        v.number = ++number;
-        v.opId = f->id;
-        v.hlc = f->hlc;
-        v.author = f->author;
-        v.values = f->value.is_object() && f->value.contains("values") ? f->value.at("values")
-                                                                       : Json::object();
-        state.m_versions.push_back(std::move(v));
-    }
+        state.apply(op);
     return state;
+}
+
+void DocumentState::apply(const Op& incoming)
+{
+    const auto [it, inserted] = m_ops.emplace(incoming.id, incoming);
+    if (!inserted)
+        return; // copies of an op id are identical: idempotent
+    const Op* op = &it->second;
+    m_maxHlc = std::max(m_maxHlc, op->hlc);
+
+    if (!isRegisterOp(*op)) {
+        Version v;
+        v.opId = op->id;
+        v.hlc = op->hlc;
+        v.author = op->author;
+        v.values = op->value.is_object() && op->value.contains("values") ? op->value.at("values")
+                                                                         : Json::object();
+        const auto at = std::upper_bound(m_versions.begin(), m_versions.end(), v, [](const Version& a, const Version& b) {
+            return std::tie(a.hlc, a.opId) < std::tie(b.hlc, b.opId);
+        });
+        m_versions.insert(at, std::move(v));
+        for (std::size_t i = 0; i < m_versions.size(); ++i)
+            m_versions[i].number = static_cast<int>(i + 1);
+        return;
+    }
+
+    const FieldPath fp = FieldPath::parse(op->path);
+    if (!fp.row.empty())
+        m_tableRows[fp.table].insert(fp.row);
+    // An op supersedes the ops of its own path that it names as parents (multi-value register).
+    Register& reg = m_registers[op->path];
+    for (const auto& parent : op->parents)
+        reg.superseded.insert(parent);
+    std::erase_if(reg.heads, [&](const Op* head) { return reg.superseded.count(head->id) > 0; });
+    if (!reg.superseded.count(op->id)) {
+        const auto at = std::lower_bound(reg.heads.begin(), reg.heads.end(), op,
+                                         [](const Op* a, const Op* b) { return a->id < b->id; });
+        reg.heads.insert(at, op);
+    }
 }
 
 const Op* DocumentState::find(const std::string& opId) const
@@ -296,7 +294,7 @@ Json DocumentState::values() const
 Op OpFactory::make(const std::string& caseId, const std::string& docId, OpKind kind, std::string path)
 {
     Op op;
-    op.id = crypto::newUuid();
+    op.id = crypto::newTimeOrderedUuid();
     op.caseId = caseId;
     op.docId = docId;
     op.kind = kind;

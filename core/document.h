@@ -46,6 +46,9 @@ public:
     DocumentState& operator=(const DocumentState&) = delete;
 
     static DocumentState fold(std::span<const Op> ops);
+    // Adds one op (from this desk or from sync); an op id already applied is ignored. Folding is
+    // applying every op, so an editor can keep its state current without folding again.
+    void apply(const Op& op);
 
     // A field's or cell's value (the merged text or, under conflict, the lowest op id's value).
     std::optional<Json> value(const std::string& path) const;
@@ -66,7 +69,8 @@ public:
 
 private:
     struct Register {
-        std::vector<const Op*> heads; // sorted by op id
+        std::vector<const Op*> heads;           // sorted by op id
+        std::set<std::string> superseded;       // op ids named as parents by ops of this path
     };
     Json registerValue(const Register& reg, bool* conflict) const;
     bool inCausalPast(const std::string& ancestor, const std::vector<std::string>& from) const;

@@ -2,6 +2,7 @@
 #include "core/store.h"
 
 #include "core/case.h"
+#include "core/checkpointer.h"
 #include "core/error.h"
 #include "core/sql.h"
 #include "crypto/random.h"
@@ -227,6 +228,9 @@ Store Store::openWithKey(const fs::path& path, const crypto::SecretKey& key)
     }
     Store store(path, std::move(db));
     store.migrate();
+    store.m_deviceId = store.queryText("SELECT value FROM meta WHERE key = 'device_id'");
+    sql::exec(store.handle(), "PRAGMA wal_autocheckpoint = 0");
+    store.m_checkpointer = std::make_unique<Checkpointer>(path, key);
     sql::Statement maxHlc(store.handle(), "SELECT coalesce(max(hlc), 0) FROM ops");
     maxHlc.step();
     store.m_clock.observe(static_cast<std::uint64_t>(maxHlc.integer(0)));
@@ -266,8 +270,7 @@ void Store::changePassphrase(const fs::path& path, std::string_view oldPassphras
 
 std::string Store::deviceId() const
 {
-    sql::Statement s(handle(), "SELECT value FROM meta WHERE key = 'device_id'");
-    return s.step() ? s.text(0) : std::string();
+    return m_deviceId;
 }
 
 int Store::schemaVersion() const
@@ -315,6 +318,8 @@ void Store::transaction(const std::function<void()>& work)
         work();
         --m_transactionDepth;
         sql::exec(handle(), "COMMIT");
+        if (m_checkpointer)
+            m_checkpointer->poke();
     } catch (...) {
         m_transactionDepth = 0;
         sqlite3_exec(handle(), "ROLLBACK", nullptr, nullptr, nullptr);
@@ -421,7 +426,7 @@ std::size_t Store::appendOps(const std::vector<Op>& ops)
 {
     std::size_t added = 0;
     transaction([&] {
-        const std::string device = deviceId();
+        const std::string& device = m_deviceId;
         std::set<std::string> touchedCases;
         sql::Statement insert(handle(),
                               "INSERT OR IGNORE INTO ops(op_id, case_id, doc_id, kind, path, value, "

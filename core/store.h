@@ -7,6 +7,7 @@
 #include "crypto/kdf.h"
 
 #include <filesystem>
+#include <memory>
 #include <functional>
 #include <map>
 #include <optional>
@@ -15,6 +16,8 @@
 #include <vector>
 
 namespace fplan {
+
+class Checkpointer;
 
 struct CaseSummary {
     std::string id;
@@ -106,8 +109,10 @@ private:
 
     std::filesystem::path m_path;
     crypto::DbHandle m_db;
+    std::string m_deviceId;
     HybridClock m_clock;
     int m_transactionDepth = 0;
+    std::unique_ptr<Checkpointer> m_checkpointer; // destroyed before m_db: it closes first
 };
 
 // Lower-case form used for case search (ASCII and Latin-1 letters such as Æ, Ø, Å).
