@@ -1,14 +1,13 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "cli/command.h"
 #include "core/bundle.h"
-#include "core/error.h"
+#include "docgen/documents.h"
 
 namespace fplan::cli {
 
-PreparedDocument prepareBundleDocument(const BundleDocument& doc, const Case&, const Args&)
+PreparedDocument prepareBundleDocument(const BundleDocument& doc, const Case& kase, const Args& args)
 {
-    // Replaced by the template layer's check once docgen lands; until then refuse, never guess.
-    throw Error(ErrorCode::BadInput, "template '" + doc.templateId + "': documents in bundles need the template layer");
+    return docgen::prepareDocument(templateRegistry(args), doc, kase);
 }
 
 } // namespace fplan::cli

@@ -11,6 +11,10 @@
 #include <string>
 #include <vector>
 
+namespace fplan::docgen {
+class TemplateRegistry;
+}
+
 namespace fplan {
 struct BundleDocument;
 struct Case;
@@ -61,6 +65,8 @@ private:
 // Each command group registers itself from its own file.
 void registerStoreCommands(CommandTable& table);
 void registerCaseCommands(CommandTable& table);
+void registerTemplateCommands(CommandTable& table);
+void registerDocCommands(CommandTable& table);
 void registerDeliveryCommands(CommandTable& table);
 
 // Shared helpers for commands that use the store.
@@ -71,6 +77,9 @@ Store openStore(const Args& args);
 std::string readFile(const std::filesystem::path& path); // Error(NotFound) naming the file
 void writeFileAtomically(const std::filesystem::path& path, const std::string& content);
 std::string currentAuthor(const Store& store);
+
+// The templates folder: --templates DIR, $FPLAN_TEMPLATES, the installed one, the source tree's.
+docgen::TemplateRegistry templateRegistry(const Args& args);
 
 // Checks a bundle document's values against its template (the template layer's job).
 PreparedDocument prepareBundleDocument(const BundleDocument& doc, const Case& kase, const Args& args);

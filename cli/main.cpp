@@ -11,6 +11,8 @@ fplan::cli::CommandTable buildTable()
     fplan::cli::CommandTable table;
     fplan::cli::registerStoreCommands(table);
     fplan::cli::registerCaseCommands(table);
+    fplan::cli::registerTemplateCommands(table);
+    fplan::cli::registerDocCommands(table);
     fplan::cli::registerDeliveryCommands(table);
     return table;
 }

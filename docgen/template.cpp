@@ -465,10 +465,9 @@ Json fieldToJson(const Field& f, bool isColumn)
 
 // The reader's own checks run first because their messages are plainer ("unknown field type
 // 'dato'"); the schema then catches whatever the reader does not look at.
-Template readChecked(const XmlDocument& doc, const fs::path& schemaPath)
+Template readChecked(const XmlDocument& doc, const XmlSchema& schema)
 {
     Template t = Reader(doc.origin()).readTemplate(xmlDocGetRootElement(doc.get()));
-    const XmlSchema schema = loadSchemaSafely(schemaPath);
     const auto problems = validateAgainst(schema, doc);
     if (!problems.empty()) {
         std::string message = problems.front();
@@ -588,12 +587,19 @@ Json templateToJson(const Template& tmpl)
 
 Template parseTemplate(std::string_view bytes, const std::string& origin, const fs::path& schemaPath)
 {
-    return readChecked(parseXmlSafely(bytes, origin, MaxTemplateBytes), schemaPath);
+    return readChecked(parseXmlSafely(bytes, origin, MaxTemplateBytes), loadSchemaSafely(schemaPath));
+}
+
+Template parseTemplate(std::string_view bytes, const std::string& origin, const XmlSchema& schema)
+{
+    return readChecked(parseXmlSafely(bytes, origin, MaxTemplateBytes), schema);
 }
 
 Template loadTemplateFile(const fs::path& file, const fs::path& schemaPath)
 {
-    return readChecked(parseXmlFileSafely(file, MaxTemplateBytes), schemaPath);
+    // The file is read (and its size checked) before the schema: a hostile file is refused fast.
+    XmlDocument doc = parseXmlFileSafely(file, MaxTemplateBytes);
+    return readChecked(doc, loadSchemaSafely(schemaPath));
 }
 
 std::vector<fs::path> templateSearchPath(const std::optional<fs::path>& explicitDir)

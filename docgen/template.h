@@ -3,6 +3,7 @@
 
 #include "core/document.h"
 #include "core/op.h"
+#include "docgen/safe_xml.h"
 
 #include <cstddef>
 #include <filesystem>
@@ -106,6 +107,8 @@ Json templateToJson(const Template& tmpl);
 Template loadTemplateFile(const std::filesystem::path& file, const std::filesystem::path& schemaPath);
 Template parseTemplate(std::string_view bytes, const std::string& origin,
                        const std::filesystem::path& schemaPath);
+// The same with a schema loaded once (loadSchemaSafely), for callers that check many templates.
+Template parseTemplate(std::string_view bytes, const std::string& origin, const XmlSchema& schema);
 
 // The folder templates are read from at run time, first that exists (and holds template.xsd):
 // `explicitDir` (the --templates option), $FPLAN_TEMPLATES, <exe dir>/../share/familieplan/

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "cli/command.h"
+
+#include "core/error.h"
+#include "docgen/documents.h"
+
+#include <ostream>
+
+namespace fplan::cli {
+
+namespace {
+
+using docgen::Documents;
+
+int versionNumber(const std::string& word, const char* what)
+{
+    if (word == "draft" || word == "kladde")
+        return docgen::DraftVersion;
+    char* end = nullptr;
+    const long n = std::strtol(word.c_str(), &end, 10);
+    if (word.empty() || *end || n < 1 || n > 1'000'000)
+        throw Error(ErrorCode::Usage, std::string(what) + " must be a version number (1, 2, ...) or 'draft', not '"
+                                          + word + "'");
+    return static_cast<int>(n);
+}
+
+std::string shortValue(const Json& v)
+{
+    if (v.is_null())
+        return "(tom)";
+    std::string text = v.is_string() ? v.get<std::string>() : v.dump();
+    for (auto& c : text)
+        if (c == '\n')
+            c = ' ';
+    return text;
+}
+
+int runDocNew(const Args& args, std::ostream& out)
+{
+    args.expectWords(2, "doc new CASE_ID TEMPLATE_ID");
+    const auto templates = templateRegistry(args);
+    Store store = openStore(args);
+    Documents docs(store, templates, currentAuthor(store));
+    out << docs.create(args.word(0, "CASE_ID"), args.word(1, "TEMPLATE_ID")) << "\n";
+    return 0;
+}
+
+int runDocFill(const Args& args, std::ostream&)
+{
+    args.expectWords(2, "doc fill DOC_ID VALUES.json");
+    const std::string file = args.word(1, "VALUES.json");
+    Json values;
+    try {
+        values = Json::parse(readFile(file));
+    } catch (const Json::exception& e) {
+        throw Error(ErrorCode::BadInput, file + ": not valid JSON (" + e.what() + ")");
+    }
+    const auto templates = templateRegistry(args);
+    Store store = openStore(args);
+    Documents docs(store, templates, currentAuthor(store));
+    try {
+        docs.fill(args.word(0, "DOC_ID"), values);
+    } catch (const Error& e) {
+        if (e.code() != ErrorCode::BadInput)
+            throw;
+        throw Error(e.code(), file + ": " + e.what());
+    }
+    return 0;
+}
+
+int runDocShow(const Args& args, std::ostream& out)
+{
+    args.expectWords(1, "doc show DOC_ID [--json]");
+    const auto templates = templateRegistry(args);
+    Store store = openStore(args);
+    Documents docs(store, templates, currentAuthor(store));
+    const Json shown = docs.show(args.word(0, "DOC_ID"));
+    if (args.flag("json")) {
+        out << shown.dump(2) << "\n";
+        return 0;
+    }
+    out << shown.at("template").get<std::string>() << "  " << shown.at("id").get<std::string>() << "\n";
+    for (const auto& v : shown.at("versions"))
+        out << "  version " << v.at("version") << "  " << v.at("finalized_at").get<std::string>() << "  "
+            << v.at("finalized_by").get<std::string>() << "\n";
+    for (const auto& [path, value] : shown.at("values").items())
+        out << path << ": " << (value.is_string() ? value.get<std::string>() : value.dump()) << "\n";
+    for (const auto& c : shown.at("conflicts"))
+        out << "KONFLIKT " << c.at("path").get<std::string>() << ": " << c.at("values").dump() << "\n";
+    return 0;
+}
+
+int runDocFinalize(const Args& args, std::ostream& out)
+{
+    args.expectWords(1, "doc finalize DOC_ID");
+    const auto templates = templateRegistry(args);
+    Store store = openStore(args);
+    Documents docs(store, templates, currentAuthor(store));
+    out << docs.finalize(args.word(0, "DOC_ID")) << "\n";
+    return 0;
+}
+
+int runDocDiff(const Args& args, std::ostream& out)
+{
+    args.expectWords(3, "doc diff DOC_ID N M [--json]");
+    const int from = versionNumber(args.word(1, "N"), "N");
+    const int to = versionNumber(args.word(2, "M"), "M");
+    const auto templates = templateRegistry(args);
+    Store store = openStore(args);
+    Documents docs(store, templates, currentAuthor(store));
+    const auto changes = docs.diff(args.word(0, "DOC_ID"), from, to);
+    if (args.flag("json")) {
+        Json list = Json::array();
+        for (const auto& c : changes)
+            list.push_back(docgen::toJson(c));
+        out << list.dump(2) << "\n";
+        return 0;
+    }
+    for (const auto& c : changes)
+        out << c.path << (c.label.empty() ? "" : " (" + c.label + ")") << ": " << c.kind << ": "
+            << shortValue(c.before) << " -> " << shortValue(c.after) << "\n";
+    return 0;
+}
+
+int runDocRevise(const Args& args, std::ostream& out)
+{
+    args.expectWords(1, "doc revise PLAN_DOC_ID");
+    const auto templates = templateRegistry(args);
+    Store store = openStore(args);
+    Documents docs(store, templates, currentAuthor(store));
+    out << docs.revise(args.word(0, "PLAN_DOC_ID")) << "\n";
+    return 0;
+}
+
+int runDocList(const Args& args, std::ostream& out)
+{
+    args.expectWords(1, "doc list CASE_ID [--json]");
+    Store store = openStore(args);
+    const std::string caseId = args.word(0, "CASE_ID");
+    if (!store.hasCase(caseId))
+        throw Error(ErrorCode::NotFound, "no case with id '" + caseId + "' in this store");
+    Json list = Json::array();
+    for (const auto& info : store.documents(caseId)) {
+        const auto versions = store.documentState(info.id).versions().size();
+        if (args.flag("json"))
+            list.push_back({{"id", info.id}, {"template", info.templateId}, {"template_version", info.templateVersion},
+                            {"versions", versions}});
+        else
+            out << info.id << "  " << info.templateId << "  " << versions << " version(s)\n";
+    }
+    if (args.flag("json"))
+        out << list.dump(2) << "\n";
+    return 0;
+}
+
+} // namespace
+
+void registerDocCommands(CommandTable& table)
+{
+    table.add({"doc new", "doc new CASE_ID TEMPLATE_ID", "a new draft; prints the document id", {}, runDocNew});
+    table.add({"doc fill", "doc fill DOC_ID VALUES.json", "values keyed by field path; all or nothing", {}, runDocFill});
+    table.add({"doc show", "doc show DOC_ID [--json]", "values, conflicts, versions", {}, runDocShow});
+    table.add({"doc finalize", "doc finalize DOC_ID", "freezes the draft as version n, prints n", {}, runDocFinalize});
+    table.add({"doc diff", "doc diff DOC_ID N M [--json]", "field-by-field changes from version N to M ('draft' for the draft)",
+               {}, runDocDiff});
+    table.add({"doc revise", "doc revise PLAN_DOC_ID",
+               "starts the next plan version from the latest one and the agreed follow-up changes; prints its number",
+               {}, runDocRevise});
+    table.add({"doc list", "doc list CASE_ID [--json]", "the case's documents", {}, runDocList});
+}
+
+} // namespace fplan::cli
