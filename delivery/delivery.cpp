@@ -108,7 +108,7 @@ MemoMessage buildMessageFor(const Store& store, const SendRequest& request, cons
     in.notification = request.notification;
     in.journalNumber = c.journalNumber;
     in.kle = c.kle;
-    in.fileName = documentFileName(title, version);
+    in.fileName = request.fileName.empty() ? documentFileName(title, version) : request.fileName;
     in.pdf = request.pdf;
     return buildMemoMessage(in);
 }

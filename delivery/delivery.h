@@ -34,6 +34,8 @@ struct SendRequest {
     std::string pdf;                  // the rendered version's bytes
     std::string documentTitle;        // "Familieplan"; the label becomes "Familieplan – version 2"
     std::string notification;         // optional
+    std::string fileName;             // optional; refused if it breaks Digital Post's rules;
+                                      // default documentFileName(documentTitle, version)
 };
 
 // The version a request means (0 -> latest); Error(NotFound) / Error(Conflict) when the

@@ -118,6 +118,14 @@ TEST(Delivery, RefusalQueuesNothing)
     auto tooBig = requestFor(cs, parents);
     tooBig.pdf.resize(MaxDocumentBytes + 1, ' ');
     EXPECT_THROW(queueForDelivery(*cs.store, tooBig), Error);
+    auto badName = requestFor(cs, parents);
+    badName.fileName = "Plan: version 1?.pdf";
+    try {
+        queueForDelivery(*cs.store, badName);
+        FAIL() << "a bad file name was queued";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string::npos, std::string(e.what()).find("file name")) << e.what();
+    }
     EXPECT_TRUE(Outbox(*cs.store).list().empty());
 }
 
