@@ -58,6 +58,7 @@ delivery::SendRequest sendRequest(const Args& args, const Store& store, const st
     r.version = delivery::resolveVersion(store, docId, versionOption(args));
     r.documentTitle = documentTitle(args, store, docId);
     r.notification = args.option("notification").value_or("");
+    r.fileName = args.option("file-name").value_or("");
     r.pdf = documentPdf(args);
     return r;
 }
@@ -188,7 +189,7 @@ void registerDeliveryCommands(CommandTable& table)
     table.add({"memo validate", "memo validate FILE.xml",
                "check a MeMo message against the MeMo 1.2 schema; exit 2 with FILE:LINE: reason", {},
                runMemoValidate});
-    table.add({"send", "send DOC_ID [--version N] --to parents|CPR[,CPR] [--pdf F] [--no-flush]",
+    table.add({"send", "send DOC_ID [--version N] --to parents|CPR[,CPR] [--pdf F] [--notification T] [--file-name N] [--no-flush]",
                "put MeMo messages in the outbox, then try to deliver them once", {"no-flush"},
                runSend});
     table.add({"outbox list", "outbox list [--json]", "show the outbox: status, attempts, last error",

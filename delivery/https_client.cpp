@@ -114,8 +114,10 @@ asio::awaitable<void> exchange(ssl::context& ctx, const Url& url, const HttpsPos
         failedStep = "cannot connect to " + where;
         co_return;
     }
-    // SNI, and the server's certificate must name the host we asked for.
-    if (!SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str())) {
+    // SNI (for names only, as RFC 6066 says), and the certificate must name the host we asked for.
+    beast::error_code notAnAddress;
+    asio::ip::make_address(url.host, notAnAddress);
+    if (notAnAddress && !SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str())) {
         ec = beast::error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category());
         failedStep = "cannot set the TLS server name for " + url.host;
         co_return;
