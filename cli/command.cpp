@@ -2,6 +2,7 @@
 #include "cli/command.h"
 
 #include "core/error.h"
+#include "crypto/random.h"
 
 #include <fcntl.h>
 #include <termios.h>
@@ -123,7 +124,15 @@ std::string passphrase(const Args& args, const char* prompt)
 
 Store openStore(const Args& args)
 {
-    return Store::open(storePath(args), passphrase(args));
+    std::string secret = passphrase(args);
+    try {
+        Store store = Store::open(storePath(args), secret);
+        crypto::wipe(secret.data(), secret.size());
+        return store;
+    } catch (...) {
+        crypto::wipe(secret.data(), secret.size());
+        throw;
+    }
 }
 
 std::string readFile(const std::filesystem::path& path)
