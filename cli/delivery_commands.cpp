@@ -151,7 +151,11 @@ int runSend(const Args& args, std::ostream& out)
         out << queued.messageUuids[i] << " " << request.recipients[i].cpr << " version "
             << queued.version << "\n";
     out << queued.newlyQueued << " new message(s) in the outbox\n";
-    if (args.flag("no-flush") || !store.setting("delivery.transport")) {
+    if (args.flag("no-flush")) {
+        out << "not sent yet: fplan outbox flush sends them\n";
+        return 0;
+    }
+    if (!store.setting("delivery.transport")) {
         out << "not sent yet: set delivery.transport, then run fplan outbox flush\n";
         return 0;
     }
