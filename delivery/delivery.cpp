@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/store.h"
 
+#include <functional>
 #include <set>
 
 namespace fplan::delivery {
@@ -161,6 +162,41 @@ FlushReport flushOutbox(Store& store, Transport& transport, const RetryPolicy& p
 std::unique_ptr<Transport> transportFromSettings(const Store& store)
 {
     return makeTransport(store.settings());
+}
+
+DeliveryPreview previewDelivery(Store& store, const std::string& docId, int version,
+                                const std::string& to, const std::string& documentTitle)
+{
+    DeliveryPreview p;
+    const auto note = [&](const std::function<void()>& step) {
+        try {
+            step();
+        } catch (const Error& e) {
+            p.problems.push_back(e.what());
+        }
+    };
+    note([&] { p.version = resolveVersion(store, docId, version); });
+    note([&] { p.recipients = resolveRecipients(store, docId, to); });
+    const auto cvr = store.setting("municipality.cvr").value_or("");
+    if (cvr.empty() || store.setting("municipality.name").value_or("").empty())
+        p.problems.push_back("no sender: set municipality.cvr and municipality.name");
+    else if (cvr.size() != 8 || cvr.find_first_not_of("0123456789") != std::string::npos)
+        p.problems.push_back("municipality.cvr '" + cvr + "' is not a CVR number (8 digits)");
+    const std::string title = documentTitle.empty() ? "Dokument" : documentTitle;
+    if (p.version > 0) {
+        p.label = title + " – version " + std::to_string(p.version);
+        p.fileName = documentFileName(title, p.version);
+    }
+    Outbox outbox(store);
+    p.earlier = outbox.list(docId);
+    p.paper = outbox.paperDeliveries(docId);
+    try {
+        transportFromSettings(store);
+        p.transportConfigured = true;
+    } catch (const Error&) {
+        // A transport not (yet) configured delays delivery; it does not refuse it.
+    }
+    return p;
 }
 
 std::string documentFileName(const std::string& documentTitle, int version)

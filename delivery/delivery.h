@@ -69,6 +69,22 @@ FlushReport flushOutbox(Store& store, Transport& transport, const RetryPolicy& p
 // The store's delivery settings as a transport (see makeTransport).
 std::unique_ptr<Transport> transportFromSettings(const Store& store);
 
+// What "Send til familien" shows before anything is sent: who, which version, under which
+// title and file name, what was sent or handed over before, and every reason it would be
+// refused (each a sentence for a person; empty when sending can go ahead).
+struct DeliveryPreview {
+    int version = 0;
+    std::string label;
+    std::string fileName;
+    std::vector<Recipient> recipients;
+    std::vector<std::string> problems;
+    std::vector<OutboxEntry> earlier; // this document's messages already in the outbox
+    std::vector<PaperDelivery> paper; // printed copies recorded as handed over
+    bool transportConfigured = false; // false: messages wait in the outbox
+};
+DeliveryPreview previewDelivery(Store& store, const std::string& docId, int version,
+                                const std::string& to, const std::string& documentTitle);
+
 // The file name a document gets in the citizen's mailbox: "Familieplan version 2.pdf".
 std::string documentFileName(const std::string& documentTitle, int version);
 

@@ -234,3 +234,33 @@ TEST(Delivery, Sf1601RequestWrapsTheWholeMessage)
     EXPECT_NE(std::string::npos, body.find("<kombi_request"));
     EXPECT_EQ(m.uuid, findMessageUuid(body));
 }
+
+TEST(Delivery, PreviewShowsWhoWhatAndEveryProblemWithoutSending)
+{
+    test::CaseStore cs;
+    test::makeCaseStore(cs, /*withSender=*/false);
+    auto p = previewDelivery(*cs.store, cs.docId, 0, "parents", "Familieplan");
+    EXPECT_EQ(1, p.version);
+    EXPECT_EQ("Familieplan – version 1", p.label);
+    EXPECT_EQ("Familieplan version 1.pdf", p.fileName);
+    ASSERT_EQ(2u, p.recipients.size());
+    ASSERT_EQ(1u, p.problems.size());
+    EXPECT_NE(std::string::npos, p.problems[0].find("no sender"));
+    EXPECT_FALSE(p.transportConfigured);
+
+    cs.store->setSetting("municipality.cvr", "29189803");
+    cs.store->setSetting("municipality.name", "Aarhus Kommune");
+    cs.store->setSetting("delivery.transport", "folder");
+    cs.store->setSetting("delivery.folder", cs.dir.path().string());
+    queueForDelivery(*cs.store, requestFor(cs, {{test::MotherCpr, ""}}));
+    Outbox(*cs.store).recordPaperDelivery(cs.docId, 1, "Peter Nørgaard", "2026-11-23", "jr", 1);
+    p = previewDelivery(*cs.store, cs.docId, 0, "parents", "Familieplan");
+    EXPECT_TRUE(p.problems.empty()) << p.problems.front();
+    EXPECT_TRUE(p.transportConfigured);
+    EXPECT_EQ(1u, p.earlier.size());
+    EXPECT_EQ(1u, p.paper.size());
+
+    p = previewDelivery(*cs.store, cs.docId, 9, "3102901234", "Familieplan");
+    EXPECT_EQ(2u, p.problems.size()); // no version 9, and an invalid CPR
+    EXPECT_TRUE(Outbox(*cs.store).list().size() == 1);
+}
