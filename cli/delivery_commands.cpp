@@ -61,8 +61,8 @@ std::string documentPdf(const Args& args, Store& store, const std::string& docId
     const docgen::Template tmpl = documents.templateOf(info);
     const DocumentState state = store.documentState(docId);
     const auto& versions = state.versions();
-    const auto it = std::find_if(versions.begin(), versions.end(),
-                                 [&](const Version& v) { return v.number == version; });
+    const auto it = std::find_if(
+        versions.begin(), versions.end(), [&](const Version& v) { return v.number == version; });
     if (it == versions.end())
         throw Error(ErrorCode::NotFound, "document " + docId + " has no version " + std::to_string(version));
     docgen::RenderContext context;
@@ -82,7 +82,7 @@ std::string documentPdf(const Args& args, Store& store, const std::string& docId
     (void)docId;
     (void)version;
     throw Error(ErrorCode::Usage,
-                "this build cannot render documents yet: give the version's PDF with --pdf FILE.pdf");
+        "this build cannot render documents yet: give the version's PDF with --pdf FILE.pdf");
 #endif
 }
 
@@ -116,7 +116,7 @@ int runMemoBuild(const Args& args, std::ostream& out)
     Store store = openStore(args);
     const std::string docId = args.word(0, "DOC_ID");
     const auto request = sendRequest(args, store, docId);
-    const auto message = delivery::buildMessageFor(store, request, {*recipient, {}});
+    const auto message = delivery::buildMessageFor(store, request, { *recipient, {} });
     writeFileAtomically(*file, message.xml);
     out << message.uuid << "\n";
     return 0;
@@ -148,8 +148,8 @@ int runSend(const Args& args, std::ostream& out)
     request.recipients = delivery::resolveRecipients(store, docId, *to);
     const auto queued = delivery::queueForDelivery(store, request);
     for (std::size_t i = 0; i < queued.messageUuids.size(); ++i)
-        out << queued.messageUuids[i] << " " << request.recipients[i].cpr << " version "
-            << queued.version << "\n";
+        out << queued.messageUuids[i] << " " << request.recipients[i].cpr << " version " << queued.version
+            << "\n";
     out << queued.newlyQueued << " new message(s) in the outbox\n";
     if (args.flag("no-flush")) {
         out << "not sent yet: fplan outbox flush sends them\n";
@@ -172,13 +172,10 @@ int runOutboxList(const Args& args, std::ostream& out)
     if (args.flag("json")) {
         Json list = Json::array();
         for (const auto& e : entries)
-            list.push_back({{"message_uuid", e.messageUuid},
-                            {"doc_id", e.docId},
-                            {"version", e.version},
-                            {"recipient", e.recipient},
-                            {"status", delivery::toString(e.status)},
-                            {"attempts", e.attempts},
-                            {"last_error", e.lastError}});
+            list.push_back(
+                { { "message_uuid", e.messageUuid }, { "doc_id", e.docId }, { "version", e.version },
+                    { "recipient", e.recipient }, { "status", delivery::toString(e.status) },
+                    { "attempts", e.attempts }, { "last_error", e.lastError } });
         out << list.dump(2) << "\n";
         return 0;
     }
@@ -211,8 +208,8 @@ int runOutboxRetry(const Args& args, std::ostream& out)
     if (!entry)
         throw Error(ErrorCode::NotFound, "no message " + uuid + " in the outbox");
     if (entry->status != delivery::OutboxStatus::Failed)
-        throw Error(ErrorCode::Conflict, "message " + uuid + " is " + delivery::toString(entry->status)
-                                             + ", not failed");
+        throw Error(ErrorCode::Conflict,
+            "message " + uuid + " is " + delivery::toString(entry->status) + ", not failed");
     outbox.retry(uuid, delivery::unixNow());
     out << uuid << " queued again\n";
     return 0;
@@ -222,21 +219,21 @@ int runOutboxRetry(const Args& args, std::ostream& out)
 
 void registerDeliveryCommands(CommandTable& table)
 {
-    table.add({"memo build", "memo build DOC_ID --recipient CPR --out FILE.xml [--version N] [--pdf F]",
-               "write the MeMo message one recipient would get (validated, not queued)", {},
-               runMemoBuild});
-    table.add({"memo validate", "memo validate FILE.xml",
-               "check a MeMo message against the MeMo 1.2 schema; exit 2 with FILE:LINE: reason", {},
-               runMemoValidate});
-    table.add({"send", "send DOC_ID [--version N] --to parents|CPR[,CPR] [--pdf F] [--notification T] [--file-name N] [--no-flush]",
-               "put MeMo messages in the outbox, then try to deliver them once", {"no-flush"},
-               runSend});
-    table.add({"outbox list", "outbox list [--json]", "show the outbox: status, attempts, last error",
-               {}, runOutboxList});
-    table.add({"outbox flush", "outbox flush", "try every message whose turn has come", {},
-               runOutboxFlush});
-    table.add({"outbox retry", "outbox retry MESSAGE_UUID", "queue a failed message again", {},
-               runOutboxRetry});
+    table.add({ "memo build", "memo build DOC_ID --recipient CPR --out FILE.xml [--version N] [--pdf F]",
+        "write the MeMo message one recipient would get (validated, not queued)", {}, runMemoBuild });
+    table.add({ "memo validate", "memo validate FILE.xml",
+        "check a MeMo message against the MeMo 1.2 schema; exit 2 with FILE:LINE: reason", {},
+        runMemoValidate });
+    table.add({ "send",
+        "send DOC_ID [--version N] --to parents|CPR[,CPR] [--pdf F] [--notification T] [--file-name N] "
+        "[--no-flush]",
+        "put MeMo messages in the outbox, then try to deliver them once", { "no-flush" }, runSend });
+    table.add({ "outbox list", "outbox list [--json]", "show the outbox: status, attempts, last error", {},
+        runOutboxList });
+    table.add(
+        { "outbox flush", "outbox flush", "try every message whose turn has come", {}, runOutboxFlush });
+    table.add(
+        { "outbox retry", "outbox retry MESSAGE_UUID", "queue a failed message again", {}, runOutboxRetry });
 }
 
 } // namespace fplan::cli

@@ -34,8 +34,7 @@ std::string trimmed(const std::string& s)
 
 } // namespace
 
-std::vector<Recipient> resolveRecipients(const Store& store, const std::string& docId,
-                                         const std::string& to)
+std::vector<Recipient> resolveRecipients(const Store& store, const std::string& docId, const std::string& to)
 {
     std::vector<Recipient> out;
     std::set<std::string> seen;
@@ -46,31 +45,33 @@ std::vector<Recipient> resolveRecipients(const Store& store, const std::string& 
                 continue;
             const auto cpr = normaliseCpr(p.cpr);
             if (!cpr || !checkCpr(*cpr).valid)
-                throw Error(ErrorCode::BadInput, p.name + " has custody but no valid CPR number ('"
-                                                     + p.cpr + "'); correct the case first");
+                throw Error(ErrorCode::BadInput,
+                    p.name + " has custody but no valid CPR number ('" + p.cpr
+                        + "'); correct the case first");
             if (seen.insert(*cpr).second)
-                out.push_back({*cpr, p.name});
+                out.push_back({ *cpr, p.name });
         }
         if (out.empty())
             throw Error(ErrorCode::BadInput,
-                        "nobody in case " + c.id + " has custody: name the recipients' CPR numbers");
+                "nobody in case " + c.id + " has custody: name the recipients' CPR numbers");
         return out;
     }
     std::size_t start = 0;
     while (start <= to.size()) {
         const auto comma = to.find(',', start);
-        const auto item = trimmed(to.substr(start, comma == std::string::npos ? std::string::npos
-                                                                              : comma - start));
+        const auto item
+            = trimmed(to.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
         start = comma == std::string::npos ? to.size() + 1 : comma + 1;
         if (item.empty())
             continue;
         const auto check = checkCpr(item);
         const auto cpr = normaliseCpr(item);
         if (!check.valid || !cpr)
-            throw Error(ErrorCode::BadInput, "recipient '" + item + "' is not a valid CPR number"
-                                                 + (check.reason.empty() ? "" : ": " + check.reason));
+            throw Error(ErrorCode::BadInput,
+                "recipient '" + item + "' is not a valid CPR number"
+                    + (check.reason.empty() ? "" : ": " + check.reason));
         if (seen.insert(*cpr).second)
-            out.push_back({*cpr, {}});
+            out.push_back({ *cpr, {} });
     }
     if (out.empty())
         throw Error(ErrorCode::BadInput, "no recipients: use --to parents or --to CPR[,CPR]");
@@ -84,8 +85,8 @@ int resolveVersion(const Store& store, const std::string& docId, int requested)
     const auto state = store.documentState(docId);
     const auto& versions = state.versions();
     if (versions.empty())
-        throw Error(ErrorCode::Conflict,
-                    "document " + docId + " has no finalised version yet (fplan doc finalize)");
+        throw Error(
+            ErrorCode::Conflict, "document " + docId + " has no finalised version yet (fplan doc finalize)");
     if (requested == 0)
         return versions.back().number;
     for (const auto& v : versions)
@@ -164,8 +165,8 @@ std::unique_ptr<Transport> transportFromSettings(const Store& store)
     return makeTransport(store.settings());
 }
 
-DeliveryPreview previewDelivery(Store& store, const std::string& docId, int version,
-                                const std::string& to, const std::string& documentTitle)
+DeliveryPreview previewDelivery(Store& store, const std::string& docId, int version, const std::string& to,
+    const std::string& documentTitle)
 {
     DeliveryPreview p;
     const auto note = [&](const std::function<void()>& step) {

@@ -18,24 +18,23 @@ class Store;
 namespace fplan::delivery {
 
 struct Recipient {
-    std::string cpr;  // normalised
+    std::string cpr; // normalised
     std::string name; // empty when given as a bare CPR number
 };
 
 // The recipients of `to`: "parents" (each person of the document's case with custody) or a
 // comma-separated list of CPR numbers. Error(BadInput) for an invalid CPR or nobody to send to.
-std::vector<Recipient> resolveRecipients(const Store& store, const std::string& docId,
-                                         const std::string& to);
+std::vector<Recipient> resolveRecipients(const Store& store, const std::string& docId, const std::string& to);
 
 struct SendRequest {
     std::string docId;
-    int version = 0;                  // 0: the latest finalised version
+    int version = 0; // 0: the latest finalised version
     std::vector<Recipient> recipients;
-    std::string pdf;                  // the rendered version's bytes
-    std::string documentTitle;        // "Familieplan"; the label becomes "Familieplan – version 2"
-    std::string notification;         // optional
-    std::string fileName;             // optional; refused if it breaks Digital Post's rules;
-                                      // default documentFileName(documentTitle, version)
+    std::string pdf; // the rendered version's bytes
+    std::string documentTitle; // "Familieplan"; the label becomes "Familieplan – version 2"
+    std::string notification; // optional
+    std::string fileName; // optional; refused if it breaks Digital Post's rules;
+                          // default documentFileName(documentTitle, version)
 };
 
 // The version a request means (0 -> latest); Error(NotFound) / Error(Conflict) when the
@@ -48,7 +47,7 @@ MemoMessage buildMessageFor(const Store& store, const SendRequest& request, cons
 struct QueueResult {
     int version = 0;
     std::vector<std::string> messageUuids; // one per recipient, in order
-    int newlyQueued = 0;                   // the others were queued (or sent) before
+    int newlyQueued = 0; // the others were queued (or sent) before
 };
 
 // Builds and validates every message first; queues all of them in one transaction, or none
@@ -63,8 +62,8 @@ struct FlushReport {
 };
 
 // Tries every message whose turn has come, once, through `transport`.
-FlushReport flushOutbox(Store& store, Transport& transport, const RetryPolicy& policy = {},
-                        std::int64_t now = unixNow());
+FlushReport flushOutbox(
+    Store& store, Transport& transport, const RetryPolicy& policy = {}, std::int64_t now = unixNow());
 
 // The store's delivery settings as a transport (see makeTransport).
 std::unique_ptr<Transport> transportFromSettings(const Store& store);
@@ -82,8 +81,8 @@ struct DeliveryPreview {
     std::vector<PaperDelivery> paper; // printed copies recorded as handed over
     bool transportConfigured = false; // false: messages wait in the outbox
 };
-DeliveryPreview previewDelivery(Store& store, const std::string& docId, int version,
-                                const std::string& to, const std::string& documentTitle);
+DeliveryPreview previewDelivery(Store& store, const std::string& docId, int version, const std::string& to,
+    const std::string& documentTitle);
 
 // The file name a document gets in the citizen's mailbox: "Familieplan version 2.pdf".
 std::string documentFileName(const std::string& documentTitle, int version);

@@ -14,9 +14,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
-#include <openssl/ssl.h>
-
 #include <fstream>
+#include <openssl/ssl.h>
 
 namespace fplan::delivery {
 
@@ -55,8 +54,7 @@ Url parseUrl(const std::string& url)
         u.host = authority;
         u.port = "443";
     }
-    if (u.host.empty() || u.port.empty()
-        || u.port.find_first_not_of("0123456789") != std::string::npos)
+    if (u.host.empty() || u.port.empty() || u.port.find_first_not_of("0123456789") != std::string::npos)
         throw Error(ErrorCode::BadInput, "endpoint '" + url + "' has no usable host and port");
     return u;
 }
@@ -75,26 +73,25 @@ ssl::context makeContext(const HttpsPost& request)
     requireReadable(request.clientCert, "client certificate");
     ssl::context ctx(ssl::context::tls_client);
     beast::error_code ec;
-    ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2
-                        | ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1,
-                    ec);
+    ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3
+            | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1,
+        ec);
     ctx.set_verify_mode(ssl::verify_peer, ec);
     if (ctx.load_verify_file(request.ca.string(), ec); ec)
-        throw Error(ErrorCode::BadInput, request.ca.string() + ": not a PEM CA certificate ("
-                                             + ec.message() + ")");
+        throw Error(
+            ErrorCode::BadInput, request.ca.string() + ": not a PEM CA certificate (" + ec.message() + ")");
     if (ctx.use_certificate_chain_file(request.clientCert.string(), ec); ec)
-        throw Error(ErrorCode::BadInput, request.clientCert.string()
-                                             + ": no PEM certificate in it (" + ec.message() + ")");
+        throw Error(ErrorCode::BadInput,
+            request.clientCert.string() + ": no PEM certificate in it (" + ec.message() + ")");
     if (ctx.use_private_key_file(request.clientCert.string(), ssl::context::pem, ec); ec)
-        throw Error(ErrorCode::BadInput, request.clientCert.string()
-                                             + ": no PEM private key in it (" + ec.message() + ")");
+        throw Error(ErrorCode::BadInput,
+            request.clientCert.string() + ": no PEM private key in it (" + ec.message() + ")");
     return ctx;
 }
 
 // The whole exchange; the first failing step leaves its name in `failedStep` and its code in `ec`.
 asio::awaitable<void> exchange(ssl::context& ctx, const Url& url, const HttpsPost& request,
-                               Clock::time_point deadline, HttpsReply& reply,
-                               std::string& failedStep, beast::error_code& ec)
+    Clock::time_point deadline, HttpsReply& reply, std::string& failedStep, beast::error_code& ec)
 {
     auto executor = co_await asio::this_coro::executor;
     auto token = asio::redirect_error(asio::use_awaitable, ec);
@@ -130,7 +127,7 @@ asio::awaitable<void> exchange(ssl::context& ctx, const Url& url, const HttpsPos
         co_return;
     }
 
-    http::request<http::string_body> req{http::verb::post, url.target, 11};
+    http::request<http::string_body> req { http::verb::post, url.target, 11 };
     req.set(http::field::host, url.host);
     req.set(http::field::user_agent, "Familieplan");
     req.set(http::field::content_type, request.contentType);
@@ -175,7 +172,7 @@ HttpsReply postHttps(const HttpsPost& request)
     std::exception_ptr thrown;
     const auto deadline = Clock::now() + request.timeout;
     asio::co_spawn(ioc, exchange(ctx, url, request, deadline, reply, failedStep, ec),
-                   [&](std::exception_ptr e) { thrown = e; });
+        [&](std::exception_ptr e) { thrown = e; });
     ioc.run();
     // The network's error codes end here; above this line there is only fplan::Error.
     if (thrown) {
@@ -186,8 +183,8 @@ HttpsReply postHttps(const HttpsPost& request)
         }
     }
     if (ec == beast::error::timeout)
-        throw Error(ErrorCode::Network, failedStep + ": no answer within "
-                                            + std::to_string(request.timeout.count()) + " ms");
+        throw Error(ErrorCode::Network,
+            failedStep + ": no answer within " + std::to_string(request.timeout.count()) + " ms");
     if (ec || !failedStep.empty())
         throw Error(ErrorCode::Network, failedStep + ": " + ec.message());
     return reply;

@@ -18,8 +18,8 @@ struct HttpsPost {
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;
     std::filesystem::path clientCert; // PEM: certificate chain and private key
-    std::filesystem::path ca;         // trusted CA for the server's certificate
-    std::chrono::milliseconds timeout{30000}; // for the whole exchange
+    std::filesystem::path ca; // trusted CA for the server's certificate
+    std::chrono::milliseconds timeout { 30000 }; // for the whole exchange
 };
 
 struct HttpsReply {

@@ -7,13 +7,13 @@
 
 #include <libxml/tree.h>
 #include <libxml/xmlmemory.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <ctime>
 #include <mutex>
+#include <openssl/evp.h>
 
 namespace fplan::delivery {
 
@@ -89,18 +89,29 @@ void appendUtf8(std::string& out, char32_t cp)
     }
 }
 
-bool isControl(char32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
+bool isControl(char32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+}
 
 bool isSpecialSpace(char32_t cp)
 {
-    return cp == 0x00A0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x2028
-           || cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
+    return cp == 0x00A0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x2028 || cp == 0x2029
+        || cp == 0x202F || cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
 }
 
 bool isForbidden(char32_t cp)
 {
     switch (cp) {
-    case '<': case '>': case ':': case '"': case '/': case '\\': case '|': case '?': case '*':
+    case '<':
+    case '>':
+    case ':':
+    case '"':
+    case '/':
+    case '\\':
+    case '|':
+    case '?':
+    case '*':
         return true;
     default:
         return false;
@@ -134,8 +145,7 @@ std::string base64(std::string_view bytes)
     std::size_t i = 0;
     for (; i + 2 < bytes.size(); i += 3) {
         const std::uint32_t n = (static_cast<unsigned char>(bytes[i]) << 16)
-                                | (static_cast<unsigned char>(bytes[i + 1]) << 8)
-                                | static_cast<unsigned char>(bytes[i + 2]);
+            | (static_cast<unsigned char>(bytes[i + 1]) << 8) | static_cast<unsigned char>(bytes[i + 2]);
         out += table[(n >> 18) & 63];
         out += table[(n >> 12) & 63];
         out += table[(n >> 6) & 63];
@@ -156,9 +166,9 @@ std::string base64(std::string_view bytes)
 std::string utcTimestamp(std::chrono::system_clock::time_point t)
 {
     const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-    std::tm tm{};
+    std::tm tm {};
     gmtime_r(&seconds, &tm);
-    std::array<char, 32> buf{};
+    std::array<char, 32> buf {};
     std::strftime(buf.data(), buf.size(), "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buf.data();
 }
@@ -179,11 +189,13 @@ constexpr std::size_t LargeTextBytes = 8 * 1024 * 1024;
 
 bool isBase64Char(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+'
-           || c == '/';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
 }
 
-bool isXmlSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool isXmlSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 // `text` is xs:base64Binary as MeMo uses it: groups of four, '=' padding only at the end.
 bool isBase64(std::string_view text)
@@ -204,8 +216,8 @@ bool isBase64(std::string_view text)
 
 // The same document with every long <...:content> text replaced by "AAAA" plus its newlines,
 // so that line numbers stay true. A content that is not base64 is reported instead.
-std::string withSmallFileContents(std::string_view xml, const std::string& origin,
-                                  std::vector<std::string>& problems)
+std::string withSmallFileContents(
+    std::string_view xml, const std::string& origin, std::vector<std::string>& problems)
 {
     std::string out;
     out.reserve(1024 * 1024);
@@ -216,7 +228,8 @@ std::string withSmallFileContents(std::string_view xml, const std::string& origi
         if (open == std::string_view::npos || open < copied)
             continue;
         const auto name = xml.substr(open + 1, pos - open - 1);
-        if (!(name.empty() || (name.back() == ':' && name.find_first_of(" /<>=\"'") == std::string_view::npos)))
+        if (!(name.empty()
+                || (name.back() == ':' && name.find_first_of(" /<>=\"'") == std::string_view::npos)))
             continue; // </...content>, an attribute, or another element
         const std::size_t start = pos + std::string_view("content>").size();
         const std::size_t end = xml.find('<', start);
@@ -226,7 +239,8 @@ std::string withSmallFileContents(std::string_view xml, const std::string& origi
         if (text.size() < 1024 * 1024)
             continue;
         if (!isBase64(text)) {
-            const auto line = 1 + std::count(xml.begin(), xml.begin() + static_cast<std::ptrdiff_t>(start), '\n');
+            const auto line
+                = 1 + std::count(xml.begin(), xml.begin() + static_cast<std::ptrdiff_t>(start), '\n');
             problems.push_back(origin + ":" + std::to_string(line) + ": the file content is not base64");
             return {};
         }
@@ -243,7 +257,10 @@ struct XmlFree {
     void operator()(xmlChar* p) const noexcept { xmlFree(p); }
 };
 
-const xmlChar* X(const char* s) { return reinterpret_cast<const xmlChar*>(s); }
+const xmlChar* X(const char* s)
+{
+    return reinterpret_cast<const xmlChar*>(s);
+}
 
 // Adds <ns:name>text</ns:name>; xmlNewTextChild escapes the text.
 xmlNodePtr child(xmlNodePtr parent, xmlNsPtr ns, const char* name, const std::string& text = {})
@@ -261,7 +278,10 @@ struct MemoSchema::Impl {
     docgen::XmlSchema schema;
 };
 
-MemoSchema::MemoSchema(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+MemoSchema::MemoSchema(std::unique_ptr<Impl> impl)
+    : m_impl(std::move(impl))
+{
+}
 MemoSchema::MemoSchema(MemoSchema&&) noexcept = default;
 MemoSchema::~MemoSchema() = default;
 
@@ -277,9 +297,8 @@ const MemoSchema& MemoSchema::installed()
     // Compiling the nine XSD files takes a moment; once per process is enough.
     static std::once_flag once;
     static std::unique_ptr<MemoSchema> schema;
-    std::call_once(once, [] {
-        schema = std::make_unique<MemoSchema>(load(memoSchemaFolder() / "memo-1.2.xsd"));
-    });
+    std::call_once(
+        once, [] { schema = std::make_unique<MemoSchema>(load(memoSchemaFolder() / "memo-1.2.xsd")); });
     return *schema;
 }
 
@@ -319,17 +338,17 @@ fs::path memoSchemaFolder()
     for (const auto& dir : candidates)
         if (fs::exists(dir / "memo-1.2.xsd", ec))
             return fs::weakly_canonical(dir, ec);
-    throw Error(ErrorCode::NotFound, "the MeMo schema (memo-1.2.xsd) is not installed; looked in "
-                                         + candidates.front().string() + " and "
-                                         + candidates.back().string());
+    throw Error(ErrorCode::NotFound,
+        "the MeMo schema (memo-1.2.xsd) is not installed; looked in " + candidates.front().string() + " and "
+            + candidates.back().string());
 }
 
 std::string memoMessageUuid(const std::string& docId, int version, const std::string& cpr)
 {
     // Name-based like UUIDv5, but stamped as version 4: MeMo's memoUuidType admits only v4.
-    const std::string name = "familieplan/memo/" + docId + "/" + std::to_string(version) + "/"
-                             + normaliseCpr(cpr).value_or(cpr);
-    std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+    const std::string name
+        = "familieplan/memo/" + docId + "/" + std::to_string(version) + "/" + normaliseCpr(cpr).value_or(cpr);
+    std::array<unsigned char, EVP_MAX_MD_SIZE> digest {};
     unsigned int length = 0;
     if (!EVP_Digest(name.data(), name.size(), digest.data(), &length, EVP_sha256(), nullptr))
         throw Error(ErrorCode::Crypto, "SHA-256 failed while making a message UUID");
@@ -358,12 +377,11 @@ std::optional<std::string> fileNameProblem(std::string_view name)
     for (char32_t cp : *cps) {
         if (isForbidden(cp))
             return std::string("the file name contains '") + static_cast<char>(cp)
-                   + "' (not allowed: < > : \" / \\ | ? *)";
+                + "' (not allowed: < > : \" / \\ | ? *)";
         if (isControl(cp))
             return "the file name contains a control character (" + hexCodePoint(cp) + ")";
         if (isSpecialSpace(cp))
-            return "the file name contains a special space (" + hexCodePoint(cp)
-                   + "); use a plain space";
+            return "the file name contains a special space (" + hexCodePoint(cp) + "); use a plain space";
     }
     if (cps->front() == ' ' || cps->back() == ' ')
         return "the file name starts or ends with a space";
@@ -422,12 +440,12 @@ MemoMessage buildMemoMessage(const MemoInput& in, const MemoSchema& schema)
     const auto normalised = normaliseCpr(in.recipientCpr);
     if (!cpr.valid || !normalised)
         refuse("the recipient's CPR number '" + in.recipientCpr + "' is invalid"
-               + (cpr.reason.empty() ? std::string() : ": " + cpr.reason));
+            + (cpr.reason.empty() ? std::string() : ": " + cpr.reason));
     if (auto problem = fileNameProblem(in.fileName))
         refuse(*problem + " ('" + in.fileName + "')");
     if (in.pdf.size() > MaxDocumentBytes)
         refuse("the document is " + std::to_string(in.pdf.size())
-               + " bytes; Digital Post accepts at most 99.5 MB from a public sender");
+            + " bytes; Digital Post accepts at most 99.5 MB from a public sender");
     if (in.pdf.rfind("%PDF-", 0) != 0)
         refuse("the document is not a PDF");
     if (in.label.empty())
@@ -437,7 +455,7 @@ MemoMessage buildMemoMessage(const MemoInput& in, const MemoSchema& schema)
         refuse("the notification is not valid UTF-8");
     if (notification->size() > MaxNotificationChars)
         refuse("the notification is " + std::to_string(notification->size())
-               + " characters; Digital Post shows at most 150");
+            + " characters; Digital Post shows at most 150");
     if (in.docId.empty() || in.version < 1)
         refuse("no finalised document version to send");
     if (codePoints(in.label).value_or(std::vector<char32_t>(257)).size() > 256)
@@ -509,7 +527,7 @@ MemoMessage buildMemoMessage(const MemoInput& in, const MemoSchema& schema)
     const auto problems = docgen::validateAgainst(schema.impl().schema, doc);
     if (!problems.empty())
         throw Error(ErrorCode::Internal,
-                    "the MeMo message for " + *normalised + " does not validate: " + problems.front());
+            "the MeMo message for " + *normalised + " does not validate: " + problems.front());
 
     xmlChar* bytes = nullptr;
     int size = 0;

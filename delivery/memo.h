@@ -22,22 +22,22 @@ inline constexpr std::size_t MaxNotificationChars = 150;
 struct MemoInput {
     std::string docId;
     int version = 0;
-    std::string senderCvr;      // municipality.cvr, 8 digits
-    std::string senderName;     // municipality.name
-    std::string recipientCpr;   // 10 digits (a hyphen after the sixth is accepted)
-    std::string label;          // "Familieplan – version 2"
-    std::string notification;   // optional, at most MaxNotificationChars characters
-    std::string journalNumber;  // the case's journal number (ContentData/CaseID)
-    std::string kle;            // the case's KLE number (ContentData/KLEdata)
-    std::string fileName;       // must already obey Digital Post's rules (see cleanFileName)
-    std::string pdf;            // the document's bytes
+    std::string senderCvr; // municipality.cvr, 8 digits
+    std::string senderName; // municipality.name
+    std::string recipientCpr; // 10 digits (a hyphen after the sixth is accepted)
+    std::string label; // "Familieplan – version 2"
+    std::string notification; // optional, at most MaxNotificationChars characters
+    std::string journalNumber; // the case's journal number (ContentData/CaseID)
+    std::string kle; // the case's KLE number (ContentData/KLEdata)
+    std::string fileName; // must already obey Digital Post's rules (see cleanFileName)
+    std::string pdf; // the document's bytes
     std::chrono::system_clock::time_point created = std::chrono::system_clock::now();
 };
 
 struct MemoMessage {
-    std::string uuid;      // messageUUID
+    std::string uuid; // messageUUID
     std::string recipient; // normalised CPR
-    std::string xml;       // the whole message, UTF-8, schema-valid
+    std::string xml; // the whole message, UTF-8, schema-valid
 };
 
 // The compiled MeMo 1.2 schema; loading it reads only the schema folder (see memoSchemaFolder).

@@ -42,9 +42,9 @@ const std::vector<const char*>& migrations()
     return list;
 }
 
-constexpr const char* EntryColumns =
-    "message_uuid, doc_id, version, recipient, status, attempts, next_attempt_at, last_error,"
-    " created_at, sent_at";
+constexpr const char* EntryColumns
+    = "message_uuid, doc_id, version, recipient, status, attempts, next_attempt_at, last_error,"
+      " created_at, sent_at";
 
 OutboxStatus statusFrom(const std::string& s)
 {
@@ -116,17 +116,17 @@ std::chrono::seconds RetryPolicy::delayAfter(int attempts) const
 std::int64_t unixNow()
 {
     return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
+        std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
 
-Outbox::Outbox(Store& store) : m_store(store)
+Outbox::Outbox(Store& store)
+    : m_store(store)
 {
     m_store.migrateModule("delivery", migrations());
 }
 
-bool Outbox::enqueue(const MemoMessage& message, const std::string& docId, int version,
-                     std::int64_t now)
+bool Outbox::enqueue(const MemoMessage& message, const std::string& docId, int version, std::int64_t now)
 {
     bool added = false;
     m_store.transaction([&] {
@@ -135,12 +135,12 @@ bool Outbox::enqueue(const MemoMessage& message, const std::string& docId, int v
         if (exists.step())
             return;
         sql::Statement insert(m_store.handle(),
-                              "INSERT INTO delivery_outbox (message_uuid, doc_id, version, recipient,"
-                              " status, attempts, next_attempt_at, created_at, message)"
-                              " VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?)");
+            "INSERT INTO delivery_outbox (message_uuid, doc_id, version, recipient,"
+            " status, attempts, next_attempt_at, created_at, message)"
+            " VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?)");
         insert.bind(1, message.uuid)
             .bind(2, docId)
-            .bind(3, std::int64_t{version})
+            .bind(3, std::int64_t { version })
             .bind(4, message.recipient)
             .bind(5, now)
             .bind(6, now)
@@ -151,8 +151,8 @@ bool Outbox::enqueue(const MemoMessage& message, const std::string& docId, int v
     return added;
 }
 
-int Outbox::enqueueAll(const std::vector<MemoMessage>& messages, const std::string& docId,
-                       int version, std::int64_t now)
+int Outbox::enqueueAll(
+    const std::vector<MemoMessage>& messages, const std::string& docId, int version, std::int64_t now)
 {
     int added = 0;
     m_store.transaction([&] {
@@ -164,9 +164,10 @@ int Outbox::enqueueAll(const std::vector<MemoMessage>& messages, const std::stri
 
 std::vector<OutboxEntry> Outbox::list(const std::string& docId) const
 {
-    sql::Statement st(m_store.handle(), std::string("SELECT ") + EntryColumns
-                                            + " FROM delivery_outbox WHERE ? = '' OR doc_id = ?"
-                                              " ORDER BY created_at, message_uuid");
+    sql::Statement st(m_store.handle(),
+        std::string("SELECT ") + EntryColumns
+            + " FROM delivery_outbox WHERE ? = '' OR doc_id = ?"
+              " ORDER BY created_at, message_uuid");
     st.bind(1, docId).bind(2, docId);
     std::vector<OutboxEntry> out;
     while (st.step())
@@ -176,8 +177,8 @@ std::vector<OutboxEntry> Outbox::list(const std::string& docId) const
 
 std::optional<OutboxEntry> Outbox::entry(const std::string& messageUuid) const
 {
-    sql::Statement st(m_store.handle(), std::string("SELECT ") + EntryColumns
-                                            + " FROM delivery_outbox WHERE message_uuid = ?");
+    sql::Statement st(m_store.handle(),
+        std::string("SELECT ") + EntryColumns + " FROM delivery_outbox WHERE message_uuid = ?");
     st.bind(1, messageUuid);
     if (!st.step())
         return std::nullopt;
@@ -197,14 +198,14 @@ std::vector<OutboxEntry> Outbox::due(std::int64_t now)
 {
     m_store.transaction([&] {
         sql::Statement reset(m_store.handle(),
-                             "UPDATE delivery_outbox SET status = 'queued'"
-                             " WHERE status = 'sending' AND next_attempt_at <= ?");
+            "UPDATE delivery_outbox SET status = 'queued'"
+            " WHERE status = 'sending' AND next_attempt_at <= ?");
         reset.bind(1, now).run();
     });
     sql::Statement st(m_store.handle(),
-                      std::string("SELECT ") + EntryColumns
-                          + " FROM delivery_outbox WHERE status = 'queued' AND next_attempt_at <= ?"
-                            " ORDER BY next_attempt_at, created_at, message_uuid");
+        std::string("SELECT ") + EntryColumns
+            + " FROM delivery_outbox WHERE status = 'queued' AND next_attempt_at <= ?"
+              " ORDER BY next_attempt_at, created_at, message_uuid");
     st.bind(1, now);
     std::vector<OutboxEntry> out;
     while (st.step())
@@ -216,8 +217,8 @@ void Outbox::markSending(const std::string& messageUuid, std::int64_t now)
 {
     m_store.transaction([&] {
         sql::Statement st(m_store.handle(),
-                          "UPDATE delivery_outbox SET status = 'sending', attempts = attempts + 1,"
-                          " next_attempt_at = ? WHERE message_uuid = ? AND status = 'queued'");
+            "UPDATE delivery_outbox SET status = 'sending', attempts = attempts + 1,"
+            " next_attempt_at = ? WHERE message_uuid = ? AND status = 'queued'");
         st.bind(1, now + SendingLease).bind(2, messageUuid);
         st.run();
     });
@@ -230,15 +231,15 @@ void Outbox::markSent(const std::string& messageUuid, std::int64_t now)
 {
     m_store.transaction([&] {
         sql::Statement st(m_store.handle(),
-                          "UPDATE delivery_outbox SET status = 'sent', sent_at = ?, last_error = ''"
-                          " WHERE message_uuid = ?");
+            "UPDATE delivery_outbox SET status = 'sent', sent_at = ?, last_error = ''"
+            " WHERE message_uuid = ?");
         st.bind(1, now).bind(2, messageUuid);
         st.run();
     });
 }
 
 OutboxStatus Outbox::markAttemptFailed(const std::string& messageUuid, const std::string& error,
-                                       bool permanent, std::int64_t now, const RetryPolicy& policy)
+    bool permanent, std::int64_t now, const RetryPolicy& policy)
 {
     OutboxStatus status = OutboxStatus::Queued;
     m_store.transaction([&] {
@@ -246,11 +247,10 @@ OutboxStatus Outbox::markAttemptFailed(const std::string& messageUuid, const std
         if (!e)
             throw Error(ErrorCode::NotFound, "no message " + messageUuid + " in the outbox");
         const int attempts = std::max(e->attempts, 1);
-        status = permanent || attempts >= policy.maxAttempts ? OutboxStatus::Failed
-                                                             : OutboxStatus::Queued;
+        status = permanent || attempts >= policy.maxAttempts ? OutboxStatus::Failed : OutboxStatus::Queued;
         sql::Statement st(m_store.handle(),
-                          "UPDATE delivery_outbox SET status = ?, last_error = ?, next_attempt_at = ?"
-                          " WHERE message_uuid = ?");
+            "UPDATE delivery_outbox SET status = ?, last_error = ?, next_attempt_at = ?"
+            " WHERE message_uuid = ?");
         st.bind(1, toString(status))
             .bind(2, error)
             .bind(3, now + policy.delayAfter(attempts).count())
@@ -264,33 +264,31 @@ void Outbox::retry(const std::string& messageUuid, std::int64_t now)
 {
     m_store.transaction([&] {
         sql::Statement st(m_store.handle(),
-                          "UPDATE delivery_outbox SET status = 'queued', attempts = 0,"
-                          " next_attempt_at = ? WHERE message_uuid = ? AND status = 'failed'");
+            "UPDATE delivery_outbox SET status = 'queued', attempts = 0,"
+            " next_attempt_at = ? WHERE message_uuid = ? AND status = 'failed'");
         st.bind(1, now).bind(2, messageUuid);
         st.run();
     });
 }
 
-PaperDelivery Outbox::recordPaperDelivery(const std::string& docId, int version,
-                                          const std::string& recipient,
-                                          const std::string& handedOverOn,
-                                          const std::string& recordedBy, std::int64_t now)
+PaperDelivery Outbox::recordPaperDelivery(const std::string& docId, int version, const std::string& recipient,
+    const std::string& handedOverOn, const std::string& recordedBy, std::int64_t now)
 {
     if (docId.empty() || version < 1)
         throw Error(ErrorCode::BadInput, "a paper delivery needs a document and a finalised version");
     if (recipient.empty())
         throw Error(ErrorCode::BadInput, "a paper delivery needs the person it was handed to");
     if (!isDate(handedOverOn))
-        throw Error(ErrorCode::BadInput,
-                    "paper delivery date '" + handedOverOn + "' is not a date (YYYY-MM-DD)");
-    PaperDelivery p{crypto::newUuid(), docId, version, recipient, handedOverOn, recordedBy, now};
+        throw Error(
+            ErrorCode::BadInput, "paper delivery date '" + handedOverOn + "' is not a date (YYYY-MM-DD)");
+    PaperDelivery p { crypto::newUuid(), docId, version, recipient, handedOverOn, recordedBy, now };
     m_store.transaction([&] {
         sql::Statement st(m_store.handle(),
-                          "INSERT INTO delivery_paper (id, doc_id, version, recipient, handed_over_on,"
-                          " recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+            "INSERT INTO delivery_paper (id, doc_id, version, recipient, handed_over_on,"
+            " recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
         st.bind(1, p.id)
             .bind(2, p.docId)
-            .bind(3, std::int64_t{p.version})
+            .bind(3, std::int64_t { p.version })
             .bind(4, p.recipient)
             .bind(5, p.handedOverOn)
             .bind(6, p.recordedBy)
@@ -303,13 +301,13 @@ PaperDelivery Outbox::recordPaperDelivery(const std::string& docId, int version,
 std::vector<PaperDelivery> Outbox::paperDeliveries(const std::string& docId) const
 {
     sql::Statement st(m_store.handle(),
-                      "SELECT id, doc_id, version, recipient, handed_over_on, recorded_by, recorded_at"
-                      " FROM delivery_paper WHERE ? = '' OR doc_id = ? ORDER BY recorded_at, id");
+        "SELECT id, doc_id, version, recipient, handed_over_on, recorded_by, recorded_at"
+        " FROM delivery_paper WHERE ? = '' OR doc_id = ? ORDER BY recorded_at, id");
     st.bind(1, docId).bind(2, docId);
     std::vector<PaperDelivery> out;
     while (st.step())
-        out.push_back({st.text(0), st.text(1), static_cast<int>(st.integer(2)), st.text(3),
-                       st.text(4), st.text(5), st.integer(6)});
+        out.push_back({ st.text(0), st.text(1), static_cast<int>(st.integer(2)), st.text(3), st.text(4),
+            st.text(5), st.integer(6) });
     return out;
 }
 

@@ -26,7 +26,7 @@ struct OutboxEntry {
     OutboxStatus status = OutboxStatus::Queued;
     int attempts = 0;
     std::int64_t nextAttemptAt = 0; // Unix seconds
-    std::string lastError;          // empty until an attempt failed
+    std::string lastError; // empty until an attempt failed
     std::int64_t createdAt = 0;
     std::optional<std::int64_t> sentAt;
 };
@@ -35,8 +35,8 @@ struct OutboxEntry {
 // failed attempts the message is marked failed for a person to look at.
 struct RetryPolicy {
     int maxAttempts = 8;
-    std::chrono::seconds baseDelay{60};
-    std::chrono::seconds maxDelay{std::chrono::hours(6)};
+    std::chrono::seconds baseDelay { 60 };
+    std::chrono::seconds maxDelay { std::chrono::hours(6) };
     std::chrono::seconds delayAfter(int attempts) const; // attempts >= 1
 };
 
@@ -45,7 +45,7 @@ struct PaperDelivery {
     std::string id;
     std::string docId;
     int version = 0;
-    std::string recipient;   // the person's name or CPR, as the caseworker gave it
+    std::string recipient; // the person's name or CPR, as the caseworker gave it
     std::string handedOverOn; // YYYY-MM-DD
     std::string recordedBy;
     std::int64_t recordedAt = 0;
@@ -58,11 +58,10 @@ public:
     explicit Outbox(Store& store); // applies the delivery module's migrations
 
     // Queues a message; a UUID already in the outbox is left as it is (returns false).
-    bool enqueue(const MemoMessage& message, const std::string& docId, int version,
-                 std::int64_t now);
+    bool enqueue(const MemoMessage& message, const std::string& docId, int version, std::int64_t now);
     // Several messages in one transaction: all are queued or none.
-    int enqueueAll(const std::vector<MemoMessage>& messages, const std::string& docId, int version,
-                   std::int64_t now);
+    int enqueueAll(
+        const std::vector<MemoMessage>& messages, const std::string& docId, int version, std::int64_t now);
 
     std::vector<OutboxEntry> list(const std::string& docId = {}) const; // all, or one document's
     std::optional<OutboxEntry> entry(const std::string& messageUuid) const;
@@ -79,14 +78,13 @@ public:
     void markSent(const std::string& messageUuid, std::int64_t now);
     // A failed attempt: queued again after the policy's delay, or failed when `permanent` or
     // out of attempts. Returns the new status.
-    OutboxStatus markAttemptFailed(const std::string& messageUuid, const std::string& error,
-                                   bool permanent, std::int64_t now, const RetryPolicy& policy);
+    OutboxStatus markAttemptFailed(const std::string& messageUuid, const std::string& error, bool permanent,
+        std::int64_t now, const RetryPolicy& policy);
     // A person decided to try a failed message again: attempts start over.
     void retry(const std::string& messageUuid, std::int64_t now);
 
-    PaperDelivery recordPaperDelivery(const std::string& docId, int version,
-                                      const std::string& recipient, const std::string& handedOverOn,
-                                      const std::string& recordedBy, std::int64_t now);
+    PaperDelivery recordPaperDelivery(const std::string& docId, int version, const std::string& recipient,
+        const std::string& handedOverOn, const std::string& recordedBy, std::int64_t now);
     std::vector<PaperDelivery> paperDeliveries(const std::string& docId = {}) const;
 
 private:

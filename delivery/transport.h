@@ -38,10 +38,10 @@ private:
 };
 
 struct HttpsSettings {
-    std::string endpoint;                  // https://host[:port]/path
-    std::filesystem::path clientCert;      // PEM with certificate and private key
-    std::filesystem::path ca;              // PEM of the CA that signed the server's certificate
-    std::chrono::milliseconds timeout{30000};
+    std::string endpoint; // https://host[:port]/path
+    std::filesystem::path clientCert; // PEM with certificate and private key
+    std::filesystem::path ca; // PEM of the CA that signed the server's certificate
+    std::chrono::milliseconds timeout { 30000 };
 };
 
 // POSTs an SF1601-style request (kombi_request around the MeMo message) with a client

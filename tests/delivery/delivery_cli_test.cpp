@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 // The delivery commands of `fplan` (cli/delivery_commands.cpp), driven as a user would.
 #include "delivery/delivery.h"
-
 #include "tests/delivery/delivery_fixtures.h"
 #include "tests/support/test_support.h"
 
@@ -14,11 +13,11 @@ namespace {
 
 test::RunResult fplanCli(const test::CaseStore& cs, std::vector<std::string> args)
 {
-    std::vector<std::string> argv = {(test::buildDir() / "cli" / "fplan").string()};
+    std::vector<std::string> argv = { (test::buildDir() / "cli" / "fplan").string() };
     argv.insert(argv.end(), args.begin(), args.end());
     argv.push_back("--store");
     argv.push_back(cs.path().string());
-    return test::run(argv, {"FPLAN_PASSPHRASE=test-passphrase"});
+    return test::run(argv, { "FPLAN_PASSPHRASE=test-passphrase" });
 }
 
 } // namespace
@@ -34,11 +33,11 @@ TEST(DeliveryCli, SendQueuesDeliversToTheFolderAndListsAsJson)
     cs.store.reset();
     test::writeFile(cs.dir / "plan.pdf", test::minimalPdf());
 
-    auto r = fplanCli(cs, {"send", cs.docId, "--to", "parents", "--pdf", (cs.dir / "plan.pdf").string()});
+    auto r = fplanCli(cs, { "send", cs.docId, "--to", "parents", "--pdf", (cs.dir / "plan.pdf").string() });
     ASSERT_EQ(0, r.exitCode) << r.err;
     EXPECT_NE(std::string::npos, r.out.find("2 sent")) << r.out;
 
-    r = fplanCli(cs, {"outbox", "list", "--json"});
+    r = fplanCli(cs, { "outbox", "list", "--json" });
     ASSERT_EQ(0, r.exitCode) << r.err;
     const auto list = nlohmann::json::parse(r.out);
     ASSERT_EQ(2u, list.size());
@@ -52,8 +51,9 @@ TEST(DeliveryCli, SendQueuesDeliversToTheFolderAndListsAsJson)
     }
 
     // Sending the same version again makes no new letter.
-    r = fplanCli(cs, {"send", cs.docId, "--version", "1", "--to", test::MotherCpr, "--pdf",
-                      (cs.dir / "plan.pdf").string()});
+    r = fplanCli(cs,
+        { "send", cs.docId, "--version", "1", "--to", test::MotherCpr, "--pdf",
+            (cs.dir / "plan.pdf").string() });
     ASSERT_EQ(0, r.exitCode) << r.err;
     EXPECT_NE(std::string::npos, r.out.find("0 new message(s)")) << r.out;
 }
@@ -64,13 +64,13 @@ TEST(DeliveryCli, SendRefusesBadInputWithExitTwoAndQueuesNothing)
     test::makeCaseStore(cs, /*withSender=*/false);
     cs.store.reset();
     test::writeFile(cs.dir / "plan.pdf", test::minimalPdf());
-    auto r = fplanCli(cs, {"send", cs.docId, "--to", "parents", "--pdf", (cs.dir / "plan.pdf").string()});
+    auto r = fplanCli(cs, { "send", cs.docId, "--to", "parents", "--pdf", (cs.dir / "plan.pdf").string() });
     EXPECT_EQ(2, r.exitCode);
     EXPECT_NE(std::string::npos, r.err.find("municipality.cvr")) << r.err;
-    r = fplanCli(cs, {"send", cs.docId, "--to", "3102901234", "--pdf", (cs.dir / "plan.pdf").string()});
+    r = fplanCli(cs, { "send", cs.docId, "--to", "3102901234", "--pdf", (cs.dir / "plan.pdf").string() });
     EXPECT_EQ(2, r.exitCode);
     EXPECT_NE(std::string::npos, r.err.find("3102901234")) << r.err;
-    r = fplanCli(cs, {"outbox", "list", "--json"});
+    r = fplanCli(cs, { "outbox", "list", "--json" });
     EXPECT_EQ("[]\n", r.out);
 }
 
@@ -81,12 +81,13 @@ TEST(DeliveryCli, MemoBuildWritesAMessageThatMemoValidateAccepts)
     cs.store.reset();
     test::writeFile(cs.dir / "plan.pdf", test::minimalPdf());
     const auto out = cs.dir / "memo.xml";
-    auto r = fplanCli(cs, {"memo", "build", cs.docId, "--recipient", "010190-1234", "--out", out.string(),
-                           "--pdf", (cs.dir / "plan.pdf").string()});
+    auto r = fplanCli(cs,
+        { "memo", "build", cs.docId, "--recipient", "010190-1234", "--out", out.string(), "--pdf",
+            (cs.dir / "plan.pdf").string() });
     ASSERT_EQ(0, r.exitCode) << r.err;
     EXPECT_EQ(delivery::memoMessageUuid(cs.docId, 1, test::MotherCpr) + "\n", r.out);
 
-    r = fplanCli(cs, {"memo", "validate", out.string()});
+    r = fplanCli(cs, { "memo", "validate", out.string() });
     EXPECT_EQ(0, r.exitCode) << r.err;
 
     // Two schema errors: each printed with its file and line, exit 2.
@@ -94,7 +95,7 @@ TEST(DeliveryCli, MemoBuildWritesAMessageThatMemoValidateAccepts)
     xml.replace(xml.find("DIGITALPOST"), 11, "BREV");
     xml.replace(xml.find("<memo:idType>CPR</memo:idType>"), 30, "");
     test::writeFile(cs.dir / "bad.xml", xml);
-    r = fplanCli(cs, {"memo", "validate", (cs.dir / "bad.xml").string()});
+    r = fplanCli(cs, { "memo", "validate", (cs.dir / "bad.xml").string() });
     EXPECT_EQ(2, r.exitCode);
     const std::string prefix = (cs.dir / "bad.xml").string() + ":";
     EXPECT_NE(std::string::npos, r.err.find(prefix + "4: ")) << r.err;

@@ -36,7 +36,7 @@ std::string minimalPdf()
         pdf += std::string(10 - n.size(), '0') + n + " 00000 n \n";
     }
     pdf += "trailer\n<< /Size " + std::to_string(objects.size() + 1) + " /Root 1 0 R >>\nstartxref\n"
-           + std::to_string(xref) + "\n%%EOF\n";
+        + std::to_string(xref) + "\n%%EOF\n";
     return pdf;
 }
 
@@ -59,8 +59,9 @@ void makeCaseStore(CaseStore& cs, bool withSender)
     })";
     const Bundle bundle = parseBundle(bundleJson, "bundle.json");
     OpFactory factory("tester", store.deviceId(), store.clock());
-    cs.caseId = importBundle(store, bundle, factory,
-                             [](const BundleDocument&, const Case&) { return PreparedDocument{"1", {}}; });
+    cs.caseId = importBundle(store, bundle, factory, [](const BundleDocument&, const Case&) {
+        return PreparedDocument { "1", {} };
+    });
     const auto docs = store.documents(cs.caseId);
     if (docs.size() != 1)
         throw std::runtime_error("expected one document in the test case");
@@ -77,7 +78,7 @@ int finalizeAgain(CaseStore& cs)
     Store& store = *cs.store;
     OpFactory factory("tester", store.deviceId(), store.clock());
     const auto state = store.documentState(cs.docId);
-    store.appendOps({factory.finalize(state, cs.caseId, cs.docId)});
+    store.appendOps({ factory.finalize(state, cs.caseId, cs.docId) });
     return store.documentState(cs.docId).versions().back().number;
 }
 
@@ -85,7 +86,7 @@ namespace {
 
 void openssl(const std::vector<std::string>& args)
 {
-    std::vector<std::string> argv = {"openssl"};
+    std::vector<std::string> argv = { "openssl" };
     argv.insert(argv.end(), args.begin(), args.end());
     const auto r = run(argv);
     if (r.exitCode != 0)
@@ -94,23 +95,21 @@ void openssl(const std::vector<std::string>& args)
 
 void makeCa(const std::filesystem::path& dir, const std::string& name)
 {
-    openssl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-             "-keyout", (dir / (name + ".key")).string(), "-out", (dir / (name + ".pem")).string(),
-             "-days", "2", "-subj", "/CN=" + name});
+    openssl({ "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+        "-keyout", (dir / (name + ".key")).string(), "-out", (dir / (name + ".pem")).string(), "-days", "2",
+        "-subj", "/CN=" + name });
 }
 
 void makeLeaf(const std::filesystem::path& dir, const std::string& ca, const std::string& name,
-              const std::string& subject, const std::string& extensions)
+    const std::string& subject, const std::string& extensions)
 {
     const auto ext = dir / (name + ".ext");
     writeFile(ext, extensions + "\n");
-    openssl({"req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-             "-keyout", (dir / (name + ".key")).string(), "-out", (dir / (name + ".csr")).string(),
-             "-subj", subject});
-    openssl({"x509", "-req", "-in", (dir / (name + ".csr")).string(), "-CA",
-             (dir / (ca + ".pem")).string(), "-CAkey", (dir / (ca + ".key")).string(),
-             "-CAcreateserial", "-out", (dir / (name + ".pem")).string(), "-days", "2",
-             "-extfile", ext.string()});
+    openssl({ "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout",
+        (dir / (name + ".key")).string(), "-out", (dir / (name + ".csr")).string(), "-subj", subject });
+    openssl({ "x509", "-req", "-in", (dir / (name + ".csr")).string(), "-CA", (dir / (ca + ".pem")).string(),
+        "-CAkey", (dir / (ca + ".key")).string(), "-CAcreateserial", "-out", (dir / (name + ".pem")).string(),
+        "-days", "2", "-extfile", ext.string() });
 }
 
 } // namespace
@@ -120,11 +119,10 @@ TestPki makeTestPki(const std::filesystem::path& dir)
     makeCa(dir, "test-ca");
     makeCa(dir, "rogue-ca");
     makeLeaf(dir, "test-ca", "server", "/CN=localhost",
-             "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth");
-    makeLeaf(dir, "test-ca", "client", "/O=Testkommune/CN=Familieplan klient",
-             "extendedKeyUsage=clientAuth");
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth");
+    makeLeaf(dir, "test-ca", "client", "/O=Testkommune/CN=Familieplan klient", "extendedKeyUsage=clientAuth");
     makeLeaf(dir, "test-ca", "wrongname", "/CN=other.example",
-             "subjectAltName=DNS:other.example\nextendedKeyUsage=serverAuth");
+        "subjectAltName=DNS:other.example\nextendedKeyUsage=serverAuth");
     makeLeaf(dir, "rogue-ca", "rogue", "/CN=Ukendt klient", "extendedKeyUsage=clientAuth");
     TestPki pki;
     pki.ca = dir / "test-ca.pem";

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "delivery/delivery.h"
-
 #include "core/error.h"
 #include "core/store.h"
+#include "delivery/delivery.h"
 #include "tests/delivery/delivery_fixtures.h"
 #include "tests/support/test_support.h"
 
@@ -32,7 +31,7 @@ public:
     SendOutcome send(const std::string& uuid, const std::string&) override
     {
         sent.push_back(uuid);
-        return {answer, answer == SendOutcome::Kind::Delivered ? "" : "scripted failure"};
+        return { answer, answer == SendOutcome::Kind::Delivered ? "" : "scripted failure" };
     }
     std::string describe() const override { return "scripted"; }
 };
@@ -113,7 +112,7 @@ TEST(Delivery, RefusalQueuesNothing)
     cs.store->setSetting("municipality.name", "Aarhus Kommune");
     // One good and one bad recipient: neither is queued.
     auto mixed = parents;
-    mixed.push_back({"3102901234", "Ugyldig"});
+    mixed.push_back({ "3102901234", "Ugyldig" });
     EXPECT_THROW(queueForDelivery(*cs.store, requestFor(cs, mixed)), Error);
     auto tooBig = requestFor(cs, parents);
     tooBig.pdf.resize(MaxDocumentBytes + 1, ' ');
@@ -133,7 +132,8 @@ TEST(Delivery, FlushSendsDueMessagesOnceAndRetriesWithBackoff)
 {
     test::CaseStore cs;
     test::makeCaseStore(cs);
-    const auto queued = queueForDelivery(*cs.store, requestFor(cs, resolveRecipients(*cs.store, cs.docId, "parents")));
+    const auto queued
+        = queueForDelivery(*cs.store, requestFor(cs, resolveRecipients(*cs.store, cs.docId, "parents")));
     ScriptedTransport transport;
     RetryPolicy policy;
     policy.maxAttempts = 2;
@@ -164,7 +164,7 @@ TEST(Delivery, PermanentFailureIsMarkedForAPerson)
 {
     test::CaseStore cs;
     test::makeCaseStore(cs);
-    queueForDelivery(*cs.store, requestFor(cs, {{test::MotherCpr, ""}}));
+    queueForDelivery(*cs.store, requestFor(cs, { { test::MotherCpr, "" } }));
     ScriptedTransport transport;
     transport.answer = SendOutcome::Kind::Permanent;
     const auto report = flushOutbox(*cs.store, transport);
@@ -182,7 +182,8 @@ TEST(Delivery, FolderTransportWritesWholeFilesOnly)
     std::filesystem::create_directory(dropDir);
     cs.store->setSetting("delivery.transport", "folder");
     cs.store->setSetting("delivery.folder", dropDir.string());
-    const auto queued = queueForDelivery(*cs.store, requestFor(cs, resolveRecipients(*cs.store, cs.docId, "parents")));
+    const auto queued
+        = queueForDelivery(*cs.store, requestFor(cs, resolveRecipients(*cs.store, cs.docId, "parents")));
     auto transport = transportFromSettings(*cs.store);
     const auto report = flushOutbox(*cs.store, *transport);
     EXPECT_EQ(2, report.sent);
@@ -222,7 +223,7 @@ TEST(Delivery, Sf1601RequestWrapsTheWholeMessage)
 {
     test::CaseStore cs;
     test::makeCaseStore(cs);
-    const auto m = buildMessageFor(*cs.store, requestFor(cs, {}), {test::MotherCpr, ""});
+    const auto m = buildMessageFor(*cs.store, requestFor(cs, {}), { test::MotherCpr, "" });
     const auto body = sf1601Request(m.xml);
     EXPECT_EQ(0u, body.rfind("<?xml", 0));
     EXPECT_EQ(1u, [&] {
@@ -252,7 +253,7 @@ TEST(Delivery, PreviewShowsWhoWhatAndEveryProblemWithoutSending)
     cs.store->setSetting("municipality.name", "Aarhus Kommune");
     cs.store->setSetting("delivery.transport", "folder");
     cs.store->setSetting("delivery.folder", cs.dir.path().string());
-    queueForDelivery(*cs.store, requestFor(cs, {{test::MotherCpr, ""}}));
+    queueForDelivery(*cs.store, requestFor(cs, { { test::MotherCpr, "" } }));
     Outbox(*cs.store).recordPaperDelivery(cs.docId, 1, "Peter Nørgaard", "2026-11-23", "jr", 1);
     p = previewDelivery(*cs.store, cs.docId, 0, "parents", "Familieplan");
     EXPECT_TRUE(p.problems.empty()) << p.problems.front();

@@ -4,7 +4,9 @@
 
 #include "delivery/memo.h"
 
-#include <utility> // Asio 1.74's awaitable.hpp uses std::exchange without including it
+// clang-format off
+#include <utility> // first: Asio 1.74's awaitable.hpp uses std::exchange without including it
+// clang-format on
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -18,11 +20,10 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
-
 #include <atomic>
 #include <mutex>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <stdexcept>
 #include <thread>
 
@@ -36,11 +37,11 @@ using tcp = asio::ip::tcp;
 
 struct MemoReceiver::State {
     asio::io_context ioc;
-    ssl::context ctx{ssl::context::tls_server};
-    tcp::acceptor acceptor{ioc};
+    ssl::context ctx { ssl::context::tls_server };
+    tcp::acceptor acceptor { ioc };
     std::thread thread;
-    std::atomic<Mode> mode{Mode::Accept};
-    std::atomic<long> hangMs{3000};
+    std::atomic<Mode> mode { Mode::Accept };
+    std::atomic<long> hangMs { 3000 };
 
     mutable std::mutex mutex;
     std::map<std::string, int> accepted;
@@ -113,7 +114,7 @@ asio::awaitable<void> serve(MemoReceiver::State* state, tcp::socket socket)
     case MemoReceiver::Mode::Accept:
         response.result(uuid.empty() ? http::status::bad_request : http::status::ok);
         response.body() = "<kombi_response><status>" + std::string(uuid.empty() ? "no message" : "OK")
-                          + "</status></kombi_response>";
+            + "</status></kombi_response>";
         break;
     case MemoReceiver::Mode::Refuse5xx:
         response.result(http::status::service_unavailable);
@@ -133,8 +134,8 @@ asio::awaitable<void> acceptLoop(MemoReceiver::State* state)
 {
     for (;;) {
         beast::error_code ec;
-        tcp::socket socket = co_await state->acceptor.async_accept(
-            asio::redirect_error(asio::use_awaitable, ec));
+        tcp::socket socket
+            = co_await state->acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
         if (ec)
             co_return;
         asio::co_spawn(state->ioc, serve(state, std::move(socket)), asio::detached);
@@ -143,9 +144,8 @@ asio::awaitable<void> acceptLoop(MemoReceiver::State* state)
 
 } // namespace
 
-MemoReceiver::MemoReceiver(const std::filesystem::path& serverCert,
-                           const std::filesystem::path& serverKey,
-                           const std::filesystem::path& clientCa)
+MemoReceiver::MemoReceiver(const std::filesystem::path& serverCert, const std::filesystem::path& serverKey,
+    const std::filesystem::path& clientCa)
     : m_state(std::make_shared<State>())
 {
     auto& ctx = m_state->ctx;
@@ -171,9 +171,18 @@ MemoReceiver::~MemoReceiver()
         m_state->thread.join();
 }
 
-unsigned short MemoReceiver::port() const { return m_state->acceptor.local_endpoint().port(); }
-void MemoReceiver::setMode(Mode mode) { m_state->mode = mode; }
-void MemoReceiver::setHang(std::chrono::milliseconds hang) { m_state->hangMs = hang.count(); }
+unsigned short MemoReceiver::port() const
+{
+    return m_state->acceptor.local_endpoint().port();
+}
+void MemoReceiver::setMode(Mode mode)
+{
+    m_state->mode = mode;
+}
+void MemoReceiver::setHang(std::chrono::milliseconds hang)
+{
+    m_state->hangMs = hang.count();
+}
 
 int MemoReceiver::accepted(const std::string& messageUuid) const
 {

@@ -16,7 +16,7 @@ public:
     enum class Mode { Accept, Refuse5xx, Refuse4xx, Timeout };
 
     MemoReceiver(const std::filesystem::path& serverCert, const std::filesystem::path& serverKey,
-                 const std::filesystem::path& clientCa);
+        const std::filesystem::path& clientCa);
     ~MemoReceiver();
     MemoReceiver(const MemoReceiver&) = delete;
     MemoReceiver& operator=(const MemoReceiver&) = delete;
@@ -28,8 +28,8 @@ public:
 
     int accepted(const std::string& messageUuid) const; // how often this UUID was accepted
     std::map<std::string, int> acceptedAll() const;
-    int requests() const;            // HTTP requests read, whatever the answer
-    int refusedHandshakes() const;   // TLS handshakes that failed (e.g. no or unknown client cert)
+    int requests() const; // HTTP requests read, whatever the answer
+    int refusedHandshakes() const; // TLS handshakes that failed (e.g. no or unknown client cert)
     std::string lastClientSubject() const;
     std::string lastBody() const;
     std::string lastTransactionId() const;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "delivery/memo.h"
-
 #include "core/error.h"
+#include "delivery/memo.h"
 #include "tests/delivery/delivery_fixtures.h"
 #include "tests/support/test_support.h"
 
@@ -100,7 +99,8 @@ TEST(MemoMessage, UuidIsFixedPerVersionAndRecipientAndIsAVersion4Form)
     EXPECT_NE(a, memoMessageUuid("doc-1", 3, "0101901234"));
     EXPECT_NE(a, memoMessageUuid("doc-1", 2, "0202885678"));
     EXPECT_NE(a, memoMessageUuid("doc-2", 2, "0101901234"));
-    EXPECT_TRUE(std::regex_match(a, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+    EXPECT_TRUE(std::regex_match(
+        a, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
         << a;
     EXPECT_EQ(buildMemoMessage(validInput()).uuid, buildMemoMessage(validInput()).uuid);
 }
@@ -121,7 +121,7 @@ TEST(MemoMessage, RefusesAMissingSender)
 TEST(MemoMessage, RefusesAnInvalidCpr)
 {
     auto in = validInput();
-    for (const char* bad : {"3102901234", "01019012", "abcdefghij", "", "0101901234x"}) {
+    for (const char* bad : { "3102901234", "01019012", "abcdefghij", "", "0101901234x" }) {
         in.recipientCpr = bad;
         EXPECT_NE(std::string::npos, refusal(in).find("CPR")) << bad;
     }
@@ -130,10 +130,9 @@ TEST(MemoMessage, RefusesAnInvalidCpr)
 TEST(MemoMessage, RefusesBadFileNames)
 {
     auto in = validInput();
-    for (const char* bad : {"plan<1>.pdf", "a:b.pdf", "a\"b.pdf", "a/b.pdf", "a\\b.pdf", "a|b.pdf",
-                            "a?.pdf", "a*.pdf", "tab\there.pdf", "nbsp\xC2\xA0here.pdf",
-                            "thin\xE2\x80\x89space.pdf", "zero\xE2\x80\x8Bwidth.pdf", "", "plan.docx",
-                            "bad\xFFutf8.pdf"}) {
+    for (const char* bad : { "plan<1>.pdf", "a:b.pdf", "a\"b.pdf", "a/b.pdf", "a\\b.pdf", "a|b.pdf", "a?.pdf",
+             "a*.pdf", "tab\there.pdf", "nbsp\xC2\xA0here.pdf", "thin\xE2\x80\x89space.pdf",
+             "zero\xE2\x80\x8Bwidth.pdf", "", "plan.docx", "bad\xFFutf8.pdf" }) {
         in.fileName = bad;
         EXPECT_NE(std::string::npos, refusal(in).find("file name")) << bad;
     }
@@ -145,7 +144,7 @@ TEST(MemoMessage, CleanFileNameFollowsTheRules)
     EXPECT_EQ("a-b-c.pdf", cleanFileName("a:b*c.pdf"));
     EXPECT_EQ("Søs plan.pdf", cleanFileName("Søs\xC2\xA0\tplan"));
     EXPECT_EQ("dokument.pdf", cleanFileName("\x01\x02"));
-    for (const char* name : {"Familieplan / version 2", "x<y>z|?", "nbsp\xC2\xA0 \xE3\x80\x80x", "\x7F"})
+    for (const char* name : { "Familieplan / version 2", "x<y>z|?", "nbsp\xC2\xA0 \xE3\x80\x80x", "\x7F" })
         EXPECT_FALSE(fileNameProblem(cleanFileName(name))) << name;
     EXPECT_FALSE(fileNameProblem(cleanFileName(std::string(400, 'a'))));
 }
@@ -184,8 +183,9 @@ TEST(MemoSchema, ReportsEachProblemWithItsLine)
 
 TEST(MemoSchema, RefusesADoctypeInAMessageToValidate)
 {
-    const std::string xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>\n"
-                            "<memo:Message xmlns:memo=\"https://DigitalPost.dk/MeMo-1\">&e;</memo:Message>";
+    const std::string xml
+        = "<?xml version=\"1.0\"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>\n"
+          "<memo:Message xmlns:memo=\"https://DigitalPost.dk/MeMo-1\">&e;</memo:Message>";
     const auto problems = MemoSchema::installed().validate(xml, "evil.xml");
     ASSERT_FALSE(problems.empty());
     EXPECT_NE(std::string::npos, problems.front().find("DOCTYPE"));

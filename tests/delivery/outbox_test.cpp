@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "delivery/outbox.h"
-
 #include "core/error.h"
 #include "core/store.h"
 #include "delivery/memo.h"
+#include "delivery/outbox.h"
 #include "tests/delivery/delivery_fixtures.h"
 #include "tests/support/test_support.h"
 
@@ -69,7 +68,7 @@ TEST(Outbox, StateMachineSurvivesReopeningTheStore)
     policy.baseDelay = std::chrono::seconds(10);
     {
         Outbox outbox(*fs.store);
-        EXPECT_EQ(2, outbox.enqueueAll({a, b}, "doc-1", 1, 100));
+        EXPECT_EQ(2, outbox.enqueueAll({ a, b }, "doc-1", 1, 100));
         ASSERT_EQ(2u, outbox.due(100).size());
         outbox.markSending(a.uuid, 100);
         outbox.markSent(a.uuid, 101);
@@ -94,7 +93,8 @@ TEST(Outbox, StateMachineSurvivesReopeningTheStore)
         EXPECT_EQ(OutboxStatus::Queued, outbox.markAttemptFailed(b.uuid, "HTTP 503", false, 111, policy));
         EXPECT_EQ(131, outbox.entry(b.uuid)->nextAttemptAt); // doubled
         outbox.markSending(b.uuid, 131);
-        EXPECT_EQ(OutboxStatus::Failed, outbox.markAttemptFailed(b.uuid, "HTTP 503 again", false, 131, policy));
+        EXPECT_EQ(
+            OutboxStatus::Failed, outbox.markAttemptFailed(b.uuid, "HTTP 503 again", false, 131, policy));
     }
     fs.reopen();
     Outbox outbox(*fs.store);

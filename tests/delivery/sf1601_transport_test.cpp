@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "delivery/transport.h"
-
 #include "core/error.h"
 #include "delivery/delivery.h"
 #include "delivery/https_client.h"
+#include "delivery/transport.h"
 #include "tests/delivery/delivery_fixtures.h"
 #include "tests/delivery/memo_receiver.h"
 #include "tests/support/test_support.h"
