@@ -458,8 +458,21 @@ MemoMessage buildMemoMessage(const MemoInput& in, const MemoSchema& schema)
             + " characters; Digital Post shows at most 150");
     if (in.docId.empty() || in.version < 1)
         refuse("no finalised document version to send");
-    if (codePoints(in.label).value_or(std::vector<char32_t>(257)).size() > 256)
-        refuse("the title is longer than 256 characters");
+    // MeMo's text fields hold at most 256 characters, and XML only well-formed UTF-8 without
+    // control characters.
+    const std::pair<const char*, const std::string*> texts[] = { { "the title", &in.label },
+        { "municipality.name", &in.senderName }, { "the journal number", &in.journalNumber },
+        { "the KLE number", &in.kle }, { "the notification", &in.notification } };
+    for (const auto& [what, text] : texts) {
+        const auto cps = codePoints(*text);
+        if (!cps)
+            refuse(std::string(what) + " is not valid UTF-8");
+        if (cps->size() > 256)
+            refuse(std::string(what) + " is longer than 256 characters");
+        for (char32_t cp : *cps)
+            if (isControl(cp) && cp != '\n' && cp != '\t' && cp != '\r')
+                refuse(std::string(what) + " contains a control character (" + hexCodePoint(cp) + ")");
+    }
 
     MemoMessage message;
     message.uuid = memoMessageUuid(in.docId, in.version, *normalised);

@@ -207,3 +207,16 @@ TEST(MemoSchema, ValidatesAMessageWithADocumentBiggerThanTheParsersTextLimit)
     EXPECT_NE(std::string::npos, refused.front().find("broken.xml:")) << refused.front();
     EXPECT_NE(std::string::npos, refused.front().find("not base64")) << refused.front();
 }
+
+TEST(MemoMessage, RefusesTextThatNoMeMoFieldCanHold)
+{
+    auto in = validInput();
+    in.senderName = std::string(257, 'K');
+    EXPECT_NE(std::string::npos, refusal(in).find("municipality.name is longer than 256"));
+    in = validInput();
+    in.label = "Plan \x01";
+    EXPECT_NE(std::string::npos, refusal(in).find("control character"));
+    in = validInput();
+    in.journalNumber = "27.24\xC3";
+    EXPECT_NE(std::string::npos, refusal(in).find("not valid UTF-8"));
+}
