@@ -119,7 +119,8 @@ Json DocumentState::registerValue(const Register& reg, bool* conflict) const
     if (mergeable) {
         // The latest op of this path that every head has seen is the common ancestor.
         const Op* base = nullptr;
-        for (const auto& [id, op] : m_ops) {
+        for (const auto& entry : m_ops) {
+            const Op& op = entry.second; // not a structured binding: clang 14 cannot capture those
             if (op.path != reg.heads.front()->path || (base && !laterThan(&op, base)))
                 continue;
             const bool common = std::all_of(reg.heads.begin(), reg.heads.end(), [&](const Op* h) {

@@ -123,6 +123,19 @@ std::string Documents::create(const std::string& caseId, const std::string& temp
         else if (f->autoValue == "plan-version")
             values[f->path] = autoVersionValue(*f, 1);
     }
+    // A copied cell that does not fit this template (a person since removed from the case, a
+    // choice this template lacks) is left out rather than blocking the new document.
+    for (const auto& p : findValueProblems(tmpl, values, &kase)) {
+        const auto open = p.path.find('[');
+        const auto close = p.path.find("].", open);
+        if (open == std::string::npos || close == std::string::npos)
+            continue;
+        const Field* table = tmpl.field(p.path.substr(0, open));
+        if (!table || !table->seed)
+            continue;
+        const auto row = std::stoul(p.path.substr(open + 1, close - open - 1));
+        values[table->path][row].erase(p.path.substr(close + 2));
+    }
     checkValues(tmpl, values, &kase);
 
     const std::string docId = crypto::newUuid();
@@ -348,9 +361,10 @@ int Documents::revise(const std::string& docId)
     }
     std::sort(agreed.begin(), agreed.end(), [](const Agreed& a, const Agreed& b) { return a.hlc < b.hlc; });
     for (const auto& a : agreed) {
-        Json& targetRows = target[a.table->seed->table];
-        if (!targetRows.is_array() || !a.rows.is_array())
+        if (!target.contains(a.table->seed->table) || !target.at(a.table->seed->table).is_array()
+            || !a.rows.is_array())
             continue;
+        Json& targetRows = target.at(a.table->seed->table);
         for (const auto& row : a.rows) {
             const Json link = member(row, a.table->seed->link);
             for (auto& targetRow : targetRows) {

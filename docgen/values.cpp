@@ -63,9 +63,15 @@ bool plausiblePhone(const std::string& text)
 std::string describe(const Json& v)
 {
     std::string text = v.dump();
-    if (utf8Length(text) > 60)
-        text = text.substr(0, 57) + "...";
-    return text;
+    if (utf8Length(text) <= 60)
+        return text;
+    // Cut at a character boundary, so the message stays valid UTF-8.
+    std::size_t cut = 0;
+    for (std::size_t chars = 0; cut < text.size() && chars < 57; ++chars)
+        do
+            ++cut;
+        while (cut < text.size() && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80);
+    return text.substr(0, cut) + "...";
 }
 
 class Checker {

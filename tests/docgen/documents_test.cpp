@@ -79,6 +79,26 @@ TEST_P(EveryTemplate, EveryFieldRoundTripsThroughFillAndShow)
     EXPECT_EQ(values, d.show(id).at("values"));
 }
 
+// tests/data/values/<template>.json: every field filled, for other suites (rendering, MeMo) too.
+TEST_P(EveryTemplate, FixtureFileFillsEveryFieldAndColumnAndRoundTrips)
+{
+    const Template tmpl = m.templates.load(GetParam());
+    const Json values = Json::parse(fplan::test::readFile(fplan::test::dataFile("values/" + std::string(GetParam()) + ".json")));
+    for (const Field* f : tmpl.fields()) {
+        ASSERT_TRUE(values.contains(f->path)) << f->path << " is missing from the fixture";
+        if (f->type != FieldType::Table)
+            continue;
+        ASSERT_FALSE(values.at(f->path).empty()) << f->path;
+        for (const auto& c : f->columns)
+            EXPECT_TRUE(values.at(f->path)[0].contains(c.id)) << f->path << "." << c.id;
+    }
+    auto d = docs();
+    const std::string id = d.create(m.caseId, GetParam());
+    d.fill(id, values);
+    EXPECT_EQ(values, d.show(id).at("values"));
+    EXPECT_EQ(1, d.finalize(id));
+}
+
 INSTANTIATE_TEST_SUITE_P(Templates, EveryTemplate,
                          testing::Values("familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede"),
                          [](const testing::TestParamInfo<const char*>& p) {
@@ -228,6 +248,22 @@ TEST_F(DocumentsTest, FollowUpAgendaIsSeededFromLatestFinalisedPlan)
     // A plan draft that is not finalised does not seed: the agenda follows the agreed plan.
     d.fill(plan, {{"faelles_maal.maal", Json::array()}});
     EXPECT_EQ(2u, d.show(d.create(m.caseId, "opfoelgningsmoede")).at("values").at("opfoelgning_maal.maal").size());
+}
+
+TEST_F(DocumentsTest, SeededCellThatNoLongerFitsIsLeftOut)
+{
+    auto d = docs();
+    finalisedPlan();
+    // Ελένη (p3) leaves the case after the plan was finalised.
+    const std::string caseDoc = *m.store->caseDocumentId(m.caseId);
+    const DocumentState caseState = m.store->documentState(caseDoc);
+    OpFactory factory("jr", m.store->deviceId(), m.store->clock());
+    m.store->appendOps({factory.deleteRow(caseState, m.caseId, caseDoc, "personer", "p3")});
+    const Json rows = d.show(d.create(m.caseId, "opfoelgningsmoede")).at("values").at("opfoelgning_indsatser.indsats");
+    ASSERT_EQ(2u, rows.size());
+    EXPECT_EQ("p1", rows[0].at("modtager"));
+    EXPECT_FALSE(rows[1].contains("modtager"));
+    EXPECT_EQ("Støttekontaktperson", rows[1].at("indsats"));
 }
 
 TEST_F(DocumentsTest, AgendaWithoutPlanStartsEmpty)

@@ -117,6 +117,17 @@ TEST_F(Values, TextLengthTypeAndShape)
     EXPECT_NE("", problem("familieplan", Json::array()));
 }
 
+TEST_F(Values, LongBadValueIsCutAtACharacterBoundary)
+{
+    std::string greek;
+    for (int i = 0; i < 100; ++i)
+        greek += "Ωx";
+    const auto message = problem("familieplan", {{"om_planen.dato", greek}});
+    ASSERT_NE("", message);
+    EXPECT_NO_THROW((void)Json(message).dump()) << "the message must be valid UTF-8";
+    EXPECT_NE(std::string::npos, message.find("...")) << message;
+}
+
 TEST_F(Values, CheckValuesThrowsBadInputWithPathAndCount)
 {
     try {
