@@ -213,6 +213,16 @@ std::vector<OutboxEntry> Outbox::due(std::int64_t now)
     return out;
 }
 
+std::optional<std::int64_t> Outbox::nextAttemptAt() const
+{
+    sql::Statement st(m_store.handle(),
+        "SELECT min(next_attempt_at) FROM delivery_outbox"
+        " WHERE status IN ('queued', 'sending')");
+    if (!st.step() || st.isNull(0))
+        return std::nullopt;
+    return st.integer(0);
+}
+
 void Outbox::markSending(const std::string& messageUuid, std::int64_t now)
 {
     m_store.transaction([&] {

@@ -71,6 +71,10 @@ public:
     // (the sender crashed) is queued again first; Digital Post drops a second copy of a UUID.
     std::vector<OutboxEntry> due(std::int64_t now);
 
+    // When the next queued message is due (Unix seconds), so a caller can schedule the next
+    // flush; nullopt when nothing waits.
+    std::optional<std::int64_t> nextAttemptAt() const;
+
     // Claims a queued message for one attempt, for `lease` seconds (another flush, e.g. the
     // GUI's and the CLI's at once, leaves it alone meanwhile). Error(Conflict) if not queued.
     static constexpr std::int64_t SendingLease = 15 * 60;

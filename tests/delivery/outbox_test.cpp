@@ -87,6 +87,7 @@ TEST(Outbox, StateMachineSurvivesReopeningTheStore)
         EXPECT_EQ(1, sb->attempts);
         EXPECT_EQ("HTTP 503", sb->lastError);
         EXPECT_EQ(111, sb->nextAttemptAt); // 10 s after the first failure
+        EXPECT_EQ(111, outbox.nextAttemptAt().value_or(0));
         EXPECT_TRUE(outbox.due(110).empty());
         ASSERT_EQ(1u, outbox.due(111).size());
         outbox.markSending(b.uuid, 111);
@@ -103,6 +104,7 @@ TEST(Outbox, StateMachineSurvivesReopeningTheStore)
     EXPECT_EQ(3, failed->attempts);
     EXPECT_EQ("HTTP 503 again", failed->lastError);
     EXPECT_TRUE(outbox.due(1'000'000).empty());
+    EXPECT_FALSE(outbox.nextAttemptAt()); // nothing waits
     // A person decides to try again.
     outbox.retry(b.uuid, 2000);
     EXPECT_EQ(OutboxStatus::Queued, outbox.entry(b.uuid)->status);
