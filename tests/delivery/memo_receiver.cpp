@@ -97,10 +97,12 @@ asio::awaitable<void> serve(MemoReceiver::State* state, tcp::socket socket)
         state->lastSubject = peerSubject(stream.native_handle());
         state->lastBody = request.body();
         state->lastTransactionId = std::string(request["x-TransaktionsId"]);
-        if (mode == MemoReceiver::Mode::Accept && !uuid.empty())
+        const bool takes
+            = mode == MemoReceiver::Mode::Accept || mode == MemoReceiver::Mode::AcceptThenTimeout;
+        if (takes && !uuid.empty())
             ++state->accepted[uuid];
     }
-    if (mode == MemoReceiver::Mode::Timeout) {
+    if (mode == MemoReceiver::Mode::Timeout || mode == MemoReceiver::Mode::AcceptThenTimeout) {
         asio::steady_timer timer(co_await asio::this_coro::executor);
         timer.expires_after(std::chrono::milliseconds(state->hangMs.load()));
         co_await timer.async_wait(token);
@@ -189,6 +191,12 @@ int MemoReceiver::accepted(const std::string& messageUuid) const
     std::lock_guard lock(m_state->mutex);
     const auto it = m_state->accepted.find(messageUuid);
     return it == m_state->accepted.end() ? 0 : it->second;
+}
+
+std::size_t MemoReceiver::letters() const
+{
+    std::lock_guard lock(m_state->mutex);
+    return m_state->accepted.size();
 }
 
 std::map<std::string, int> MemoReceiver::acceptedAll() const

@@ -13,7 +13,8 @@ namespace fplan::test {
 // `clientCa`, and answers as told. It counts accepted messages by their MeMo messageUUID.
 class MemoReceiver {
 public:
-    enum class Mode { Accept, Refuse5xx, Refuse4xx, Timeout };
+    // AcceptThenTimeout takes the message and never answers: the sender cannot know it arrived.
+    enum class Mode { Accept, Refuse5xx, Refuse4xx, Timeout, AcceptThenTimeout };
 
     MemoReceiver(const std::filesystem::path& serverCert, const std::filesystem::path& serverKey,
         const std::filesystem::path& clientCa);
@@ -27,6 +28,8 @@ public:
     void setHang(std::chrono::milliseconds hang);
 
     int accepted(const std::string& messageUuid) const; // how often this UUID was accepted
+    // Letters as Digital Post would file them: one per distinct UUID accepted.
+    std::size_t letters() const;
     std::map<std::string, int> acceptedAll() const;
     int requests() const; // HTTP requests read, whatever the answer
     int refusedHandshakes() const; // TLS handshakes that failed (e.g. no or unknown client cert)

@@ -223,3 +223,20 @@ TEST_F(Sf1601Delivery, AnUnreadableClientCertificateIsAPermanentFailure)
     EXPECT_EQ(2, report.failed);
     EXPECT_NE(std::string::npos, report.errors.front().find("missing.pem"));
 }
+
+TEST_F(Sf1601Delivery, AnAnswerLostAfterArrivalIsRetriedWithTheSameUuid)
+{
+    const auto uuids = queueForParents();
+    m_cs.store->setSetting("delivery.timeout_ms", "400");
+    auto transport = transportFromSettings(*m_cs.store);
+    m_receiver->setMode(Mode::AcceptThenTimeout);
+    m_receiver->setHang(std::chrono::milliseconds(2000));
+    const std::int64_t t0 = unixNow();
+    EXPECT_EQ(2, flushOutbox(*m_cs.store, *transport, quickPolicy(3), t0).retrying);
+    m_receiver->setMode(Mode::Accept);
+    EXPECT_EQ(2, flushOutbox(*m_cs.store, *transport, quickPolicy(3), t0 + 60).sent);
+    // Each message went twice, under its own UUID both times: the service files one letter each.
+    for (const auto& uuid : uuids)
+        EXPECT_EQ(2, m_receiver->accepted(uuid));
+    EXPECT_EQ(uuids.size(), m_receiver->letters());
+}
