@@ -126,6 +126,10 @@ int runMemoValidate(const Args& args, std::ostream& out)
 {
     args.expectWords(1, "memo validate FILE.xml");
     const std::string file = args.word(0, "FILE.xml");
+    std::error_code ec;
+    if (const auto size = std::filesystem::file_size(file, ec); !ec && size > delivery::MaxMessageBytes)
+        throw Error(ErrorCode::BadInput,
+            file + ": " + std::to_string(size) + " bytes is more than any MeMo message can be");
     const auto problems = delivery::MemoSchema::installed().validate(readFile(file), file);
     if (problems.empty()) {
         out << file << ": a valid MeMo 1.2 message\n";

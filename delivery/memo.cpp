@@ -304,8 +304,7 @@ const MemoSchema& MemoSchema::installed()
 
 std::vector<std::string> MemoSchema::validate(std::string_view xml, const std::string& origin) const
 {
-    // A base64 PDF near the limit is a third bigger than the PDF itself.
-    const std::size_t cap = MaxDocumentBytes / 3 * 4 + 1024 * 1024;
+    const std::size_t cap = MaxMessageBytes;
     std::vector<std::string> problems;
     std::string shrunk;
     if (xml.size() > LargeTextBytes && xml.size() <= cap) {

@@ -14,6 +14,8 @@ namespace fplan::delivery {
 
 // Digital Post's limit for a message from a public sender (99.5 MB).
 inline constexpr std::size_t MaxDocumentBytes = 99'500'000;
+// The biggest message a MeMo file can be: the PDF as base64 plus room for the header.
+inline constexpr std::size_t MaxMessageBytes = MaxDocumentBytes / 3 * 4 + 1024 * 1024;
 // Digital Post shows at most 150 characters of a notification (the schema allows 160).
 inline constexpr std::size_t MaxNotificationChars = 150;
 
