@@ -67,6 +67,7 @@ void registerStoreCommands(CommandTable& table);
 void registerCaseCommands(CommandTable& table);
 void registerTemplateCommands(CommandTable& table);
 void registerDocCommands(CommandTable& table);
+void registerRenderCommands(CommandTable& table);
 
 // Shared helpers for commands that use the store.
 std::filesystem::path storePath(const Args& args);

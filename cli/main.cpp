@@ -13,6 +13,7 @@ fplan::cli::CommandTable buildTable()
     fplan::cli::registerCaseCommands(table);
     fplan::cli::registerTemplateCommands(table);
     fplan::cli::registerDocCommands(table);
+    fplan::cli::registerRenderCommands(table);
     return table;
 }
 

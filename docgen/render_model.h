@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: EUPL-1.2
+#pragma once
+
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace fplan::docgen {
+
+// A document ready for layout: already in Danish display text (dates, numbers, names), with
+// nothing left that needs the template or the case to understand.
+struct TitleBlock {
+    std::string municipality; // "Ringkøbing-Skjern Kommune"
+    std::string documentTitle; // "Familieplan"
+    std::string family; // "Familien Nørgaard"
+    std::string date; // "12.03.2026"
+    std::string versionText; // "Version 2 af 12.03.2026"
+    std::string journalNumber; // optional
+};
+
+struct Heading {
+    std::string text;
+    int level = 1; // 1 = section, 2 = subsection
+};
+
+struct FieldValue {
+    std::string label;
+    std::string value; // may hold several paragraphs separated by blank lines
+};
+
+struct FieldList {
+    std::vector<FieldValue> fields; // empty values are left out by the layout
+};
+
+struct Paragraph {
+    std::string text; // blank lines separate paragraphs, single newlines break lines
+};
+
+struct BulletList {
+    std::vector<std::string> items;
+};
+
+struct TableColumn {
+    std::string header;
+    double widthHint = 1.0; // relative width; the columns share the text width in proportion
+};
+
+struct Table {
+    std::vector<TableColumn> columns;
+    std::vector<std::vector<std::string>> rows; // one string per column
+    std::string emptyText = "Ingen"; // shown when there are no rows
+};
+
+using Block = std::variant<Heading, FieldList, Paragraph, BulletList, Table>;
+
+struct RenderDocument {
+    TitleBlock title;
+    std::vector<Block> blocks;
+    std::string author; // PDF metadata: who made it (tovholder or municipality)
+    std::string subject; // PDF metadata
+};
+
+} // namespace fplan::docgen

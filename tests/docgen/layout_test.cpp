@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "docgen/layout.h"
+
+#include "docgen/fonts.h"
+#include "tests/docgen/sample_plan.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <optional>
+#include <string>
+
+using namespace fplan::docgen;
+
+namespace {
+
+// Every letter 500/1000 em wide, one face: layout arithmetic that a test can predict.
+class FixedMetrics final : public FontMetrics {
+public:
+    int faceFor(FontStyle style, char32_t cp) override
+    {
+        if (cp == 0x4E2D) // one letter that "no installed font" has
+            return -1;
+        return style == FontStyle::Bold ? 1 : 0;
+    }
+    double advance(int, char32_t) override { return 500; }
+    const FaceInfo& face(int index) const override { return m_faces.at(static_cast<std::size_t>(index)); }
+    std::size_t faceCount() const override { return m_faces.size(); }
+
+private:
+    std::vector<FaceInfo> m_faces { { "regular.ttf", "Fixed", false }, { "bold.ttf", "Fixed", true } };
+};
+
+SystemFonts& systemFonts()
+{
+    static SystemFonts fonts;
+    return fonts;
+}
+
+std::vector<const TextItem*> texts(const Page& page, Role role)
+{
+    std::vector<const TextItem*> out;
+    for (const auto& item : page.items)
+        if (const auto* t = std::get_if<TextItem>(&item); t && t->role == role)
+            out.push_back(t);
+    return out;
+}
+
+std::string words(int count, const std::string& stem = "ord")
+{
+    std::string s;
+    for (int i = 0; i < count; ++i)
+        s += (i ? " " : "") + stem + std::to_string(i);
+    return s;
+}
+
+// The page and baseline of the first text item that equals `text`.
+std::optional<std::pair<std::size_t, double>> find(const LayoutResult& r, const std::string& text)
+{
+    for (std::size_t p = 0; p < r.pages.size(); ++p)
+        for (const auto& item : r.pages[p].items)
+            if (const auto* t = std::get_if<TextItem>(&item); t && t->text == text)
+                return std::make_pair(p, t->y);
+    return std::nullopt;
+}
+
+} // namespace
+
+TEST(Layout, EveryPageHasHeaderFooterAndPageNumber)
+{
+    const auto r = layoutDocument(fplan::test::samplePlan(60), systemFonts());
+    ASSERT_GT(r.pages.size(), 5u);
+    const std::string total = std::to_string(r.pages.size());
+    for (std::size_t i = 0; i < r.pages.size(); ++i) {
+        const auto footer = pageTexts(r.pages[i], Role::PageFooter);
+        ASSERT_EQ(2u, footer.size()) << "page " << i + 1;
+        EXPECT_EQ("Fortroligt – indeholder personoplysninger", footer[0]);
+        EXPECT_EQ("Side " + std::to_string(i + 1) + " af " + total, footer[1]);
+        const auto header = pageTexts(r.pages[i], Role::PageHeader);
+        ASSERT_EQ(2u, header.size());
+        EXPECT_EQ("Familieplan · Familien Nørgaard", header[0]);
+        EXPECT_EQ("Version 2 af 12.03.2026", header[1]);
+    }
+}
+
+TEST(Layout, TitleBlockOnFirstPageOnly)
+{
+    const auto r = layoutDocument(fplan::test::samplePlan(60), systemFonts());
+    const auto title = pageTexts(r.pages[0], Role::Title);
+    ASSERT_GE(title.size(), 4u);
+    EXPECT_EQ("Ringkøbing-Skjern Kommune", title[0]);
+    EXPECT_EQ("Familieplan", title[1]);
+    EXPECT_EQ("Familien Nørgaard", title[2]);
+    EXPECT_NE(std::string::npos, title[3].find("Version 2 af 12.03.2026"));
+    for (std::size_t i = 1; i < r.pages.size(); ++i)
+        EXPECT_TRUE(pageTexts(r.pages[i], Role::Title).empty());
+}
+
+TEST(Layout, NothingLeavesTheTextArea)
+{
+    const auto r = layoutDocument(fplan::test::samplePlan(300), systemFonts());
+    const auto& g = r.geometry;
+    for (std::size_t p = 0; p < r.pages.size(); ++p) {
+        for (const auto& item : r.pages[p].items) {
+            const auto* t = std::get_if<TextItem>(&item);
+            if (!t)
+                continue;
+            EXPECT_GE(t->x, g.marginLeft - 0.01) << t->text;
+            EXPECT_LE(t->x + t->width, g.width - g.marginRight + 0.01) << "page " << p + 1 << ": " << t->text;
+            if (t->role != Role::PageHeader && t->role != Role::PageFooter) {
+                EXPECT_GT(t->y, g.marginTop) << t->text;
+                EXPECT_LE(t->y, g.height - g.marginBottom) << "page " << p + 1 << ": " << t->text;
+            }
+        }
+    }
+}
+
+TEST(Layout, TableHeaderRowRepeatsOnEveryPage)
+{
+    RenderDocument doc;
+    Table t;
+    t.columns = { { "Indsats", 2 }, { "Modtager", 1 }, { "Status", 1 } };
+    for (int i = 0; i < 300; ++i)
+        t.rows.push_back({ "Indsats nummer " + std::to_string(i), "Alma", "I gang" });
+    doc.blocks.emplace_back(t);
+    const auto r = layoutDocument(doc, systemFonts());
+    ASSERT_GE(r.pages.size(), 8u);
+    int rowsSeen = 0;
+    for (std::size_t p = 0; p < r.pages.size(); ++p) {
+        const auto header = texts(r.pages[p], Role::TableHeader);
+        ASSERT_EQ(3u, header.size()) << "page " << p + 1;
+        EXPECT_EQ("Indsats", header[0]->text);
+        for (const auto* cell : texts(r.pages[p], Role::TableCell)) {
+            EXPECT_GT(cell->y, header[0]->y);
+            if (cell->text.rfind("Indsats nummer ", 0) == 0) {
+                EXPECT_EQ("Indsats nummer " + std::to_string(rowsSeen), cell->text); // in order, none lost
+                ++rowsSeen;
+            }
+        }
+    }
+    EXPECT_EQ(300, rowsSeen);
+}
+
+TEST(Layout, LongRowSplitsAcrossPagesAndKeepsItsLines)
+{
+    FixedMetrics fonts;
+    RenderDocument doc;
+    Table t;
+    t.columns = { { "Kort", 1 }, { "Lang", 3 } };
+    t.rows.push_back({ "a", "b" });
+    t.rows.push_back({ "første", words(2000) });
+    doc.blocks.emplace_back(t);
+    const auto r = layoutDocument(doc, fonts);
+    ASSERT_GE(r.pages.size(), 3u);
+    std::string joined;
+    for (const auto& page : r.pages) {
+        EXPECT_EQ(2u, texts(page, Role::TableHeader).size());
+        for (const auto* cell : texts(page, Role::TableCell))
+            if (cell->text != "a" && cell->text != "b" && cell->text != "første")
+                joined += (joined.empty() ? "" : " ") + cell->text;
+    }
+    EXPECT_EQ(words(2000), joined);
+    // The split row starts on the first page, right under the first row: no page left empty.
+    EXPECT_EQ(0u, find(r, "første")->first);
+}
+
+TEST(Layout, ShortRowMovesWholeToTheNextPage)
+{
+    FixedMetrics fonts;
+    RenderDocument doc;
+    doc.blocks.emplace_back(Paragraph { words(1200) }); // ends somewhere down a page
+    Table t;
+    t.columns = { { "A", 1 }, { "B", 1 } };
+    for (int i = 0; i < 80; ++i)
+        t.rows.push_back({ "r" + std::to_string(i), "linje1\nlinje2\nlinje3\nlinje4" });
+    doc.blocks.emplace_back(t);
+    const auto r = layoutDocument(doc, fonts);
+    std::size_t rowPage = 0;
+    int rows = 0;
+    for (std::size_t p = 0; p < r.pages.size(); ++p) {
+        for (const auto* cell : texts(r.pages[p], Role::TableCell)) {
+            if (cell->text[0] == 'r') {
+                rowPage = p;
+                ++rows;
+            } else {
+                EXPECT_EQ(rowPage, p) << "a line of row " << rows - 1 << " went to the next page";
+            }
+        }
+    }
+    EXPECT_EQ(80, rows);
+}
+
+TEST(Layout, HeadingIsKeptWithWhatFollows)
+{
+    FixedMetrics fonts;
+    // Try many paragraph lengths so that the heading lands at every height near a page's foot.
+    for (int n = 300; n < 700; n += 7) {
+        RenderDocument doc;
+        doc.blocks.emplace_back(Paragraph { words(n) });
+        doc.blocks.emplace_back(Heading { "Overskrift", 1 });
+        doc.blocks.emplace_back(Paragraph { "efter overskriften" });
+        doc.blocks.emplace_back(Heading { "Tabel", 1 });
+        Table t;
+        t.columns = { { "Kolonne", 1 } };
+        t.rows.push_back({ "celle" });
+        doc.blocks.emplace_back(t);
+        const auto r = layoutDocument(doc, fonts);
+        EXPECT_EQ(find(r, "Overskrift")->first, find(r, "efter overskriften")->first) << n;
+        EXPECT_EQ(find(r, "Tabel")->first, find(r, "Kolonne")->first) << n;
+        EXPECT_EQ(find(r, "Kolonne")->first, find(r, "celle")->first) << n;
+    }
+}
+
+TEST(Layout, EmptyFieldsAreLeftOut)
+{
+    FixedMetrics fonts;
+    RenderDocument doc;
+    doc.blocks.emplace_back(
+        FieldList { { { "Udfyldt", "ja" }, { "Tom", "" }, { "Kun mellemrum", "  \n " } } });
+    const auto r = layoutDocument(doc, fonts);
+    const auto labels = pageTexts(r.pages[0], Role::Label);
+    ASSERT_EQ(1u, labels.size());
+    EXPECT_EQ("Udfyldt", labels[0]);
+}
+
+TEST(Layout, EmptyTableSaysSo)
+{
+    FixedMetrics fonts;
+    RenderDocument doc;
+    Table t;
+    t.columns = { { "A", 1 } };
+    doc.blocks.emplace_back(t);
+    const auto r = layoutDocument(doc, fonts);
+    EXPECT_EQ(std::vector<std::string> { "Ingen" }, pageTexts(r.pages[0], Role::Body));
+}
+
+TEST(Layout, LongWordIsBrokenNotLost)
+{
+    FixedMetrics fonts;
+    RenderDocument doc;
+    const std::string word(400, 'x');
+    doc.blocks.emplace_back(Paragraph { word });
+    const auto r = layoutDocument(doc, fonts);
+    std::string joined;
+    for (const auto& s : pageTexts(r.pages[0], Role::Body))
+        joined += s;
+    EXPECT_EQ(word, joined);
+}
+
+TEST(Layout, DashNeverStartsALine)
+{
+    FixedMetrics fonts;
+    RenderDocument doc;
+    doc.blocks.emplace_back(Paragraph { words(400, "12.03.2026 – 11.03.2027") });
+    const auto r = layoutDocument(doc, fonts);
+    for (const auto& line : pageTexts(r.pages[0], Role::Body))
+        EXPECT_NE(0u, line.rfind("–", 0)) << line;
+}
+
+TEST(Layout, MissingLetterBecomesReplacementWithWarning)
+{
+    FixedMetrics fonts;
+    RenderDocument doc;
+    doc.blocks.emplace_back(Paragraph { "Navn: 中文" });
+    const auto r = layoutDocument(doc, fonts);
+    EXPECT_EQ(std::vector<std::string> { "Navn: \xEF\xBF\xBD文" }, pageTexts(r.pages[0], Role::Body));
+    ASSERT_EQ(1u, r.warnings.size());
+    EXPECT_NE(std::string::npos, r.warnings[0].find("U+4E2D"));
+}
+
+TEST(SystemFonts, FallbackFindsAFontForOtherScripts)
+{
+    auto& fonts = systemFonts();
+    const int latin = fonts.faceFor(FontStyle::Regular, U'Ł');
+    ASSERT_GE(latin, 0);
+    EXPECT_EQ("DejaVu Sans", fonts.face(latin).family);
+    EXPECT_GE(fonts.faceFor(FontStyle::Regular, U'Ε'), 0); // Greek
+    EXPECT_GE(fonts.faceFor(FontStyle::Regular, U'Д'), 0); // Cyrillic
+    const int devanagari = fonts.faceFor(FontStyle::Regular, U'क');
+    ASSERT_GE(devanagari, 0);
+    EXPECT_NE("DejaVu Sans", fonts.face(devanagari).family);
+    EXPECT_EQ(-1, fonts.faceFor(FontStyle::Regular, U'😀')); // beyond the BMP: PoDoFo 0.9.8 cannot
+    const int bold = fonts.faceFor(FontStyle::Bold, U'Æ');
+    EXPECT_TRUE(fonts.face(bold).bold);
+}
+
+TEST(SystemFonts, AdvancesAreExactFontUnits)
+{
+    auto& fonts = systemFonts();
+    const int face = fonts.faceFor(FontStyle::Regular, U' ');
+    EXPECT_NEAR(651.0 * 1000.0 / 2048.0, fonts.advance(face, U' '), 1e-6); // DejaVu Sans space
+}
+
+TEST(Layout, ParagraphLeavesNeitherOrphanNorWidow)
+{
+    FixedMetrics fonts;
+    for (int n = 300; n < 1200; n += 13) {
+        RenderDocument doc;
+        doc.blocks.emplace_back(Paragraph { words(n) });
+        const auto r = layoutDocument(doc, fonts);
+        for (std::size_t p = 0; p < r.pages.size(); ++p) {
+            const auto lines = pageTexts(r.pages[p], Role::Body);
+            if (r.pages.size() > 1) {
+                EXPECT_GE(lines.size(), 2u) << n << " words, page " << p + 1;
+            }
+        }
+    }
+}
+
+TEST(Layout, SoftHyphenBreaksAWordVisiblyAndIsOtherwiseInvisible)
+{
+    FixedMetrics fonts; // 5 pt per letter at 10 pt
+    RenderDocument doc;
+    doc.blocks.emplace_back(Paragraph { "Opfølgnings\u00ADstatus" });
+    auto r = layoutDocument(doc, fonts);
+    EXPECT_EQ(std::vector<std::string> { "Opfølgningsstatus" }, pageTexts(r.pages[0], Role::Body));
+    Table t; // a column narrower than the whole word, wider than its parts
+    t.columns = { { "Opfølgnings\u00ADstatus", 1 }, { "B", 9 } };
+    t.rows.push_back({ "x", words(200) });
+    doc.blocks = { t };
+    r = layoutDocument(doc, fonts);
+    EXPECT_EQ((std::vector<std::string> { "Opfølgnings-", "status", "B" }),
+        pageTexts(r.pages[0], Role::TableHeader));
+}
+
+TEST(Layout, RightToLeftAndShapedScriptsAreWarnedAbout)
+{
+    FixedMetrics fonts;
+    RenderDocument doc;
+    doc.blocks.emplace_back(Paragraph { "Navne: أحمد, דוד, कमल, Søren, أحمد" });
+    const auto r = layoutDocument(doc, fonts);
+    ASSERT_EQ(3u, r.warnings.size()); // once per script, however often it occurs
+    EXPECT_EQ(0u, r.warnings[0].rfind("Arabic", 0));
+    EXPECT_EQ(0u, r.warnings[1].rfind("Hebrew", 0));
+    EXPECT_EQ(0u, r.warnings[2].rfind("Indic", 0));
+}
