@@ -43,6 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         (void)fplan::docgen::findValueProblems(tmpl, values, &fixture.kase);
         (void)fplan::docgen::findValueProblems(tmpl, values, nullptr);
         (void)fplan::docgen::findMissingRequired(tmpl, values);
+        (void)fplan::docgen::findDanglingReferences(tmpl, values);
+        (void)fplan::docgen::findDanglingReferences(tmpl, values, &values);
         fplan::docgen::checkValues(tmpl, values, &fixture.kase);
     } catch (const fplan::Error&) {
     }

@@ -7,6 +7,7 @@
 #include "gui/case_overview_panel.h"
 #include "gui/editor_panel.h"
 #include "gui/new_case_dialog.h"
+#include "gui/settings_dialog.h"
 #include "gui/wx_util.h"
 
 #include <wx/aboutdlg.h>
@@ -74,6 +75,9 @@ MainFrame::MainFrame(std::unique_ptr<Session> session)
     m_cases->onNewCase = [this] { CallAfter([this] { newCase(); }); };
     reloadCases();
     m_cases->focusSearch();
+    // The first time: who is writing, so that every edit carries a name.
+    if (!m_session->store().setting("user.name"))
+        CallAfter([this] { editSettings(); });
 }
 
 MainFrame::~MainFrame()
@@ -88,6 +92,8 @@ void MainFrame::buildMenus()
     file->Append(IdNewCase, _("&Ny sag …\tCtrl+N"));
     file->Append(IdSave, _("&Gem nu\tCtrl+S"));
     file->Append(IdCloseTab, _("&Luk fanen\tCtrl+W"));
+    file->AppendSeparator();
+    file->Append(wxID_PREFERENCES, _("&Indstillinger …"));
     file->AppendSeparator();
     file->Append(wxID_EXIT, _("&Afslut\tCtrl+Q"));
     auto* edit = new wxMenu;
@@ -118,6 +124,8 @@ void MainFrame::buildMenus()
         wxEVT_MENU, [this](wxCommandEvent&) { newCase(); }, IdNewCase);
     Bind(
         wxEVT_MENU, [this](wxCommandEvent&) { Close(); }, wxID_EXIT);
+    Bind(
+        wxEVT_MENU, [this](wxCommandEvent&) { CallAfter([this] { editSettings(); }); }, wxID_PREFERENCES);
     Bind(
         wxEVT_MENU, [this](wxCommandEvent&) { m_cases->focusSearch(); }, IdFind);
     Bind(
@@ -208,6 +216,13 @@ void MainFrame::buildMenus()
         wxEVT_UPDATE_UI, [this](wxUpdateUIEvent& e) { e.Enable(currentEditor() != nullptr); }, wxID_UNDO);
     Bind(
         wxEVT_UPDATE_UI, [this](wxUpdateUIEvent& e) { e.Enable(currentEditor() != nullptr); }, wxID_REDO);
+}
+
+void MainFrame::editSettings()
+{
+    SettingsDialog dialog(this, m_session->store());
+    if (dialog.ShowModal() == wxID_OK)
+        m_session->setAuthor(dialog.userName());
 }
 
 void MainFrame::reloadCases()

@@ -29,6 +29,7 @@ private:
     void buildMenus();
     void reloadCases();
     void newCase();
+    void editSettings();
     EditorPanel* currentEditor() const;
     CaseOverviewPanel* overview() const;
 

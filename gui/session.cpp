@@ -15,8 +15,14 @@ Session::Session(std::shared_ptr<Store> store, docgen::TemplateRegistry template
     : m_store(std::move(store))
     , m_templates(std::move(templates))
     , m_author(std::move(author))
-    , m_documents(*m_store, m_templates, m_author)
+    , m_documents(std::make_unique<docgen::Documents>(*m_store, m_templates, m_author))
 {
+}
+
+void Session::setAuthor(std::string author)
+{
+    m_author = std::move(author);
+    m_documents = std::make_unique<docgen::Documents>(*m_store, m_templates, m_author);
 }
 
 const docgen::Template& Session::templateFor(const std::string& templateId)
@@ -46,8 +52,8 @@ std::string Session::templateTitle(const std::string& templateId)
 
 docgen::RenderDocument Session::printable(const std::string& docId, int version)
 {
-    const DocumentInfo info = m_documents.info(docId);
-    const Case kase = m_documents.caseOf(info.caseId);
+    const DocumentInfo info = m_documents->info(docId);
+    const Case kase = m_documents->caseOf(info.caseId);
     const DocumentState state = m_store->documentState(docId);
     docgen::RenderContext context;
     context.municipality = m_store->setting("municipality.name").value_or(kase.municipality);

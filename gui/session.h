@@ -21,8 +21,10 @@ public:
 
     Store& store() { return *m_store; }
     const docgen::TemplateRegistry& templates() const { return m_templates; }
-    docgen::Documents& documents() { return m_documents; }
+    docgen::Documents& documents() { return *m_documents; }
     const std::string& author() const { return m_author; }
+    // After the settings changed who is writing; editors opened from now on use the new name.
+    void setAuthor(std::string author);
 
     // Loaded once per template id; Error(NotFound/BadInput) from the loader passes through.
     const docgen::Template& templateFor(const std::string& templateId);
@@ -37,7 +39,7 @@ private:
     std::shared_ptr<Store> m_store;
     docgen::TemplateRegistry m_templates;
     std::string m_author;
-    docgen::Documents m_documents;
+    std::unique_ptr<docgen::Documents> m_documents; // remade when the author changes
     std::map<std::string, docgen::Template> m_loaded;
     std::map<std::string, FormSpec> m_forms;
 };

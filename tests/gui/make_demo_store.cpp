@@ -41,6 +41,8 @@ int main(int argc, char** argv)
         const std::string passphrase = std::getenv("FPLAN_PASSPHRASE");
         Store::create(path, passphrase);
         Store store = Store::open(path, passphrase);
+        store.setSetting("user.name", "Jens Ravn");
+        store.setSetting("municipality.name", "Ringkøbing-Skjern Kommune");
         const auto templates = docgen::TemplateRegistry::locate();
         docgen::Documents documents(store, templates, "jr");
         static const char* surnames[] = { "Nørgaard", "Østergaard", "Andersen", "Åberg", "Jensen", "Hansen",
