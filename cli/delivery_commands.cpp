@@ -2,19 +2,14 @@
 #include "cli/command.h"
 #include "core/error.h"
 #include "delivery/delivery.h"
-#include "docgen/template.h"
-
-#include <algorithm>
-#include <iostream>
-
-// The renderer (branch pdf) joins the build later; until then a PDF is given with --pdf.
-#if __has_include("docgen/document_renderer.h") && __has_include("docgen/pdf_writer.h")
 #include "docgen/document_renderer.h"
 #include "docgen/documents.h"
 #include "docgen/fonts.h"
 #include "docgen/pdf_writer.h"
-#define FPLAN_DELIVERY_CAN_RENDER 1
-#endif
+#include "docgen/template.h"
+
+#include <algorithm>
+#include <iostream>
 
 namespace fplan::cli {
 
@@ -53,7 +48,6 @@ std::string documentPdf(const Args& args, Store& store, const std::string& docId
 {
     if (auto file = args.option("pdf"))
         return readFile(*file);
-#ifdef FPLAN_DELIVERY_CAN_RENDER
     const auto registry = templateRegistry(args);
     docgen::Documents documents(store, registry, currentAuthor(store));
     const DocumentInfo info = documents.info(docId);
@@ -77,13 +71,6 @@ std::string documentPdf(const Args& args, Store& store, const std::string& docId
     for (const auto& w : warnings)
         std::cerr << "fplan: warning: " << w << "\n";
     return std::move(pdf.bytes);
-#else
-    (void)store;
-    (void)docId;
-    (void)version;
-    throw Error(ErrorCode::Usage,
-        "this build cannot render documents yet: give the version's PDF with --pdf FILE.pdf");
-#endif
 }
 
 delivery::SendRequest sendRequest(const Args& args, Store& store, const std::string& docId)

@@ -4,6 +4,7 @@
 #include "core/cpr.h"
 #include "core/error.h"
 #include "docgen/safe_xml.h"
+#include "docgen/utf8.h"
 
 #include <libxml/tree.h>
 #include <libxml/xmlmemory.h>
@@ -30,63 +31,19 @@ constexpr const char* CaseSystem = "Familieplan";
     throw Error(ErrorCode::BadInput, "cannot make a Digital Post message: " + why);
 }
 
-// Decodes UTF-8; nullopt on a malformed sequence.
+// Decodes UTF-8; nullopt on a malformed sequence (text for Digital Post is refused, not repaired).
 std::optional<std::vector<char32_t>> codePoints(std::string_view s)
 {
     std::vector<char32_t> out;
-    for (std::size_t i = 0; i < s.size();) {
-        const auto c = static_cast<unsigned char>(s[i]);
-        int extra = 0;
-        char32_t cp = 0;
-        if (c < 0x80) {
-            cp = c;
-        } else if ((c & 0xE0) == 0xC0) {
-            extra = 1;
-            cp = c & 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            extra = 2;
-            cp = c & 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            extra = 3;
-            cp = c & 0x07;
-        } else {
-            return std::nullopt;
-        }
-        if (i + static_cast<std::size_t>(extra) >= s.size())
-            return std::nullopt; // truncated sequence
-        for (int k = 1; k <= extra; ++k) {
-            const auto d = static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]);
-            if ((d & 0xC0) != 0x80)
-                return std::nullopt;
-            cp = (cp << 6) | (d & 0x3F);
-        }
-        // Overlong forms and surrogates are not UTF-8.
-        if ((extra == 1 && cp < 0x80) || (extra == 2 && cp < 0x800) || (extra == 3 && cp < 0x10000)
-            || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    for (std::size_t pos = 0; pos < s.size();) {
+        const std::size_t start = pos;
+        const char32_t cp = docgen::utf8::next(s, pos);
+        // next() stands U+FFFD in for malformed bytes; only an encoded U+FFFD is real text.
+        if (cp == docgen::utf8::Replacement && s.substr(start, 3) != "\xEF\xBF\xBD")
             return std::nullopt;
         out.push_back(cp);
-        i += static_cast<std::size_t>(extra) + 1;
     }
     return out;
-}
-
-void appendUtf8(std::string& out, char32_t cp)
-{
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
 }
 
 bool isControl(char32_t cp)
@@ -403,7 +360,7 @@ std::string cleanFileName(std::string_view name)
                 cp = ' ';
             if (cp == ' ' && (out.empty() || out.back() == ' '))
                 continue;
-            appendUtf8(out, cp);
+            docgen::utf8::append(out, cp);
         }
     } else {
         for (char c : name) // not UTF-8: keep the plain ASCII letters
@@ -421,7 +378,7 @@ std::string cleanFileName(std::string_view name)
     if (auto all = codePoints(out); all && all->size() > 256) {
         std::string cut;
         for (std::size_t i = 0; i < 252; ++i)
-            appendUtf8(cut, (*all)[i]);
+            docgen::utf8::append(cut, (*all)[i]);
         while (!cut.empty() && cut.back() == ' ')
             cut.pop_back();
         out = cut + ".pdf";

@@ -101,3 +101,22 @@ TEST(DeliveryCli, MemoBuildWritesAMessageThatMemoValidateAccepts)
     EXPECT_NE(std::string::npos, r.err.find(prefix + "4: ")) << r.err;
     EXPECT_NE(std::string::npos, r.err.find(prefix + "12: ")) << r.err;
 }
+
+TEST(DeliveryCli, SendRendersTheFinalisedVersionItself)
+{
+    test::CaseStore cs;
+    test::makeCaseStore(cs);
+    const auto drop = cs.dir / "drop";
+    std::filesystem::create_directory(drop);
+    cs.store->setSetting("delivery.transport", "folder");
+    cs.store->setSetting("delivery.folder", drop.string());
+    cs.store.reset();
+    auto r = fplanCli(cs, {"send", cs.docId, "--to", test::MotherCpr});
+    ASSERT_EQ(0, r.exitCode) << r.err;
+    EXPECT_NE(std::string::npos, r.out.find("1 sent")) << r.out;
+    const auto uuid = delivery::memoMessageUuid(cs.docId, 1, test::MotherCpr);
+    const auto xml = test::readFile(drop / (uuid + ".xml"));
+    EXPECT_TRUE(delivery::MemoSchema::installed().validate(xml, "sent.xml").empty());
+    EXPECT_NE(std::string::npos, xml.find("<memo:content>JVBERi0")); // "%PDF-" in base64
+    EXPECT_NE(std::string::npos, xml.find("<memo:filename>Familieplan version 1.pdf</memo:filename>"));
+}
