@@ -68,6 +68,7 @@ void registerCaseCommands(CommandTable& table);
 void registerTemplateCommands(CommandTable& table);
 void registerDocCommands(CommandTable& table);
 void registerRenderCommands(CommandTable& table);
+void registerDeliveryCommands(CommandTable& table);
 
 // Shared helpers for commands that use the store.
 std::filesystem::path storePath(const Args& args);

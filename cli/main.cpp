@@ -14,6 +14,7 @@ fplan::cli::CommandTable buildTable()
     fplan::cli::registerTemplateCommands(table);
     fplan::cli::registerDocCommands(table);
     fplan::cli::registerRenderCommands(table);
+    fplan::cli::registerDeliveryCommands(table);
     return table;
 }
 

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "cli/command.h"
+#include "core/error.h"
+#include "delivery/delivery.h"
+#include "docgen/template.h"
+
+#include <algorithm>
+#include <iostream>
+
+// The renderer (branch pdf) joins the build later; until then a PDF is given with --pdf.
+#if __has_include("docgen/document_renderer.h") && __has_include("docgen/pdf_writer.h")
+#include "docgen/document_renderer.h"
+#include "docgen/documents.h"
+#include "docgen/fonts.h"
+#include "docgen/pdf_writer.h"
+#define FPLAN_DELIVERY_CAN_RENDER 1
+#endif
+
+namespace fplan::cli {
+
+namespace {
+
+int versionOption(const Args& args)
+{
+    const auto v = args.option("version");
+    if (!v)
+        return 0;
+    try {
+        std::size_t used = 0;
+        const int n = std::stoi(*v, &used);
+        if (used == v->size() && n >= 1)
+            return n;
+    } catch (const std::exception&) {
+    }
+    throw Error(ErrorCode::Usage, "--version must be a version number (1, 2, ...), not '" + *v + "'");
+}
+
+// The heading a family sees: the template's own title.
+std::string documentTitle(const Args& args, const Store& store, const std::string& docId)
+{
+    const auto doc = store.document(docId);
+    if (!doc)
+        throw Error(ErrorCode::NotFound, "no document " + docId + " in the store");
+    try {
+        return templateRegistry(args).load(doc->templateId).title;
+    } catch (const Error&) {
+        return doc->templateId; // a letter with a plain heading beats no letter
+    }
+}
+
+// The finalised version's PDF: --pdf FILE, else rendered the way `doc render --version N` does.
+std::string documentPdf(const Args& args, Store& store, const std::string& docId, int version)
+{
+    if (auto file = args.option("pdf"))
+        return readFile(*file);
+#ifdef FPLAN_DELIVERY_CAN_RENDER
+    const auto registry = templateRegistry(args);
+    docgen::Documents documents(store, registry, currentAuthor(store));
+    const DocumentInfo info = documents.info(docId);
+    const Case kase = documents.caseOf(info.caseId);
+    const docgen::Template tmpl = documents.templateOf(info);
+    const DocumentState state = store.documentState(docId);
+    const auto& versions = state.versions();
+    const auto it = std::find_if(
+        versions.begin(), versions.end(), [&](const Version& v) { return v.number == version; });
+    if (it == versions.end())
+        throw Error(ErrorCode::NotFound, "document " + docId + " has no version " + std::to_string(version));
+    docgen::RenderContext context;
+    context.municipality = store.setting("municipality.name").value_or(kase.municipality);
+    context.version = it->number;
+    context.date = formatHlcUtc(it->hlc).substr(0, 10);
+    std::vector<std::string> warnings;
+    const auto doc = docgen::buildRenderDocument(tmpl, it->values, kase, context, &warnings);
+    docgen::SystemFonts fonts;
+    auto pdf = docgen::renderPdf(doc, fonts);
+    warnings.insert(warnings.end(), pdf.warnings.begin(), pdf.warnings.end());
+    for (const auto& w : warnings)
+        std::cerr << "fplan: warning: " << w << "\n";
+    return std::move(pdf.bytes);
+#else
+    (void)store;
+    (void)docId;
+    (void)version;
+    throw Error(ErrorCode::Usage,
+        "this build cannot render documents yet: give the version's PDF with --pdf FILE.pdf");
+#endif
+}
+
+delivery::SendRequest sendRequest(const Args& args, Store& store, const std::string& docId)
+{
+    delivery::SendRequest r;
+    r.docId = docId;
+    r.version = delivery::resolveVersion(store, docId, versionOption(args));
+    r.documentTitle = documentTitle(args, store, docId);
+    r.notification = args.option("notification").value_or("");
+    r.fileName = args.option("file-name").value_or("");
+    r.pdf = documentPdf(args, store, docId, r.version);
+    return r;
+}
+
+void printFlush(const delivery::FlushReport& report, const std::string& via, std::ostream& out)
+{
+    out << "via " << via << ": " << report.sent << " sent, " << report.retrying << " to retry, "
+        << report.failed << " failed\n";
+    for (const auto& e : report.errors)
+        std::cerr << "fplan: " << e << "\n";
+}
+
+int runMemoBuild(const Args& args, std::ostream& out)
+{
+    args.expectWords(1, "memo build DOC_ID --recipient CPR --out FILE.xml");
+    const auto recipient = args.option("recipient");
+    const auto file = args.option("out");
+    if (!recipient || !file)
+        throw Error(ErrorCode::Usage, "usage: fplan memo build DOC_ID --recipient CPR --out FILE.xml");
+    Store store = openStore(args);
+    const std::string docId = args.word(0, "DOC_ID");
+    const auto request = sendRequest(args, store, docId);
+    const auto message = delivery::buildMessageFor(store, request, { *recipient, {} });
+    writeFileAtomically(*file, message.xml);
+    out << message.uuid << "\n";
+    return 0;
+}
+
+int runMemoValidate(const Args& args, std::ostream& out)
+{
+    args.expectWords(1, "memo validate FILE.xml");
+    const std::string file = args.word(0, "FILE.xml");
+    std::error_code ec;
+    if (const auto size = std::filesystem::file_size(file, ec); !ec && size > delivery::MaxMessageBytes)
+        throw Error(ErrorCode::BadInput,
+            file + ": " + std::to_string(size) + " bytes is more than any MeMo message can be");
+    const auto problems = delivery::MemoSchema::installed().validate(readFile(file), file);
+    if (problems.empty()) {
+        out << file << ": a valid MeMo 1.2 message\n";
+        return 0;
+    }
+    for (const auto& p : problems)
+        std::cerr << p << "\n";
+    return 2;
+}
+
+int runSend(const Args& args, std::ostream& out)
+{
+    args.expectWords(1, "send DOC_ID [--version N] --to parents|CPR[,CPR]");
+    const auto to = args.option("to");
+    if (!to)
+        throw Error(ErrorCode::Usage, "usage: fplan send DOC_ID [--version N] --to parents|CPR[,CPR]");
+    Store store = openStore(args);
+    const std::string docId = args.word(0, "DOC_ID");
+    auto request = sendRequest(args, store, docId);
+    request.recipients = delivery::resolveRecipients(store, docId, *to);
+    const auto queued = delivery::queueForDelivery(store, request);
+    for (std::size_t i = 0; i < queued.messageUuids.size(); ++i)
+        out << queued.messageUuids[i] << " " << request.recipients[i].cpr << " version " << queued.version
+            << "\n";
+    out << queued.newlyQueued << " new message(s) in the outbox\n";
+    if (args.flag("no-flush")) {
+        out << "not sent yet: fplan outbox flush sends them\n";
+        return 0;
+    }
+    if (!store.setting("delivery.transport")) {
+        out << "not sent yet: set delivery.transport, then run fplan outbox flush\n";
+        return 0;
+    }
+    auto transport = delivery::transportFromSettings(store);
+    printFlush(delivery::flushOutbox(store, *transport), transport->describe(), out);
+    return 0;
+}
+
+int runOutboxList(const Args& args, std::ostream& out)
+{
+    args.expectWords(0, "outbox list [--json]");
+    Store store = openStore(args);
+    const auto entries = delivery::Outbox(store).list();
+    if (args.flag("json")) {
+        Json list = Json::array();
+        for (const auto& e : entries)
+            list.push_back(
+                { { "message_uuid", e.messageUuid }, { "doc_id", e.docId }, { "version", e.version },
+                    { "recipient", e.recipient }, { "status", delivery::toString(e.status) },
+                    { "attempts", e.attempts }, { "last_error", e.lastError } });
+        out << list.dump(2) << "\n";
+        return 0;
+    }
+    for (const auto& e : entries) {
+        out << e.messageUuid << "  " << e.docId << " v" << e.version << "  " << e.recipient << "  "
+            << delivery::toString(e.status) << "  attempts " << e.attempts;
+        if (!e.lastError.empty())
+            out << "  " << e.lastError;
+        out << "\n";
+    }
+    return 0;
+}
+
+int runOutboxFlush(const Args& args, std::ostream& out)
+{
+    args.expectWords(0, "outbox flush");
+    Store store = openStore(args);
+    auto transport = delivery::transportFromSettings(store);
+    printFlush(delivery::flushOutbox(store, *transport), transport->describe(), out);
+    return 0;
+}
+
+int runOutboxRetry(const Args& args, std::ostream& out)
+{
+    args.expectWords(1, "outbox retry MESSAGE_UUID");
+    Store store = openStore(args);
+    delivery::Outbox outbox(store);
+    const std::string uuid = args.word(0, "MESSAGE_UUID");
+    const auto entry = outbox.entry(uuid);
+    if (!entry)
+        throw Error(ErrorCode::NotFound, "no message " + uuid + " in the outbox");
+    if (entry->status != delivery::OutboxStatus::Failed)
+        throw Error(ErrorCode::Conflict,
+            "message " + uuid + " is " + delivery::toString(entry->status) + ", not failed");
+    outbox.retry(uuid, delivery::unixNow());
+    out << uuid << " queued again\n";
+    return 0;
+}
+
+} // namespace
+
+void registerDeliveryCommands(CommandTable& table)
+{
+    table.add({ "memo build", "memo build DOC_ID --recipient CPR --out FILE.xml [--version N] [--pdf F]",
+        "write the MeMo message one recipient would get (validated, not queued)", {}, runMemoBuild });
+    table.add({ "memo validate", "memo validate FILE.xml",
+        "check a MeMo message against the MeMo 1.2 schema; exit 2 with FILE:LINE: reason", {},
+        runMemoValidate });
+    table.add({ "send",
+        "send DOC_ID [--version N] --to parents|CPR[,CPR] [--pdf F] [--notification T] [--file-name N] "
+        "[--no-flush]",
+        "put MeMo messages in the outbox, then try to deliver them once", { "no-flush" }, runSend });
+    table.add({ "outbox list", "outbox list [--json]", "show the outbox: status, attempts, last error", {},
+        runOutboxList });
+    table.add(
+        { "outbox flush", "outbox flush", "try every message whose turn has come", {}, runOutboxFlush });
+    table.add(
+        { "outbox retry", "outbox retry MESSAGE_UUID", "queue a failed message again", {}, runOutboxRetry });
+}
+
+} // namespace fplan::cli

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: EUPL-1.2
+#pragma once
+
+// What "Send til familien" needs: who gets the letter, build and queue the messages, hand them
+// on, and record a printed copy.
+
+#include "delivery/memo.h"
+#include "delivery/outbox.h"
+#include "delivery/transport.h"
+
+#include <string>
+#include <vector>
+
+namespace fplan {
+class Store;
+}
+
+namespace fplan::delivery {
+
+struct Recipient {
+    std::string cpr; // normalised
+    std::string name; // empty when given as a bare CPR number
+};
+
+// The recipients of `to`: "parents" (each person of the document's case with custody) or a
+// comma-separated list of CPR numbers. Error(BadInput) for an invalid CPR or nobody to send to.
+std::vector<Recipient> resolveRecipients(const Store& store, const std::string& docId, const std::string& to);
+
+struct SendRequest {
+    std::string docId;
+    int version = 0; // 0: the latest finalised version
+    std::vector<Recipient> recipients;
+    std::string pdf; // the rendered version's bytes
+    std::string documentTitle; // "Familieplan"; the label becomes "Familieplan – version 2"
+    std::string notification; // optional
+    std::string fileName; // optional; refused if it breaks Digital Post's rules;
+                          // default documentFileName(documentTitle, version)
+};
+
+// The version a request means (0 -> latest); Error(NotFound) / Error(Conflict) when the
+// document has no such version or none is finalised.
+int resolveVersion(const Store& store, const std::string& docId, int requested);
+
+// One message for one recipient, from the store's settings and the case (no queueing).
+MemoMessage buildMessageFor(const Store& store, const SendRequest& request, const Recipient& recipient);
+
+struct QueueResult {
+    int version = 0;
+    std::vector<std::string> messageUuids; // one per recipient, in order
+    int newlyQueued = 0; // the others were queued (or sent) before
+};
+
+// Builds and validates every message first; queues all of them in one transaction, or none
+// when any is refused (missing sender, invalid CPR, bad file name, too big...).
+QueueResult queueForDelivery(Store& store, const SendRequest& request);
+
+struct FlushReport {
+    int sent = 0;
+    int retrying = 0;
+    int failed = 0;
+    std::vector<std::string> errors; // "UUID (CPR): reason" for each failed attempt
+};
+
+// Tries every message whose turn has come, once, through `transport`.
+FlushReport flushOutbox(
+    Store& store, Transport& transport, const RetryPolicy& policy = {}, std::int64_t now = unixNow());
+
+// The store's delivery settings as a transport (see makeTransport).
+std::unique_ptr<Transport> transportFromSettings(const Store& store);
+
+// What "Send til familien" shows before anything is sent: who, which version, under which
+// title and file name, what was sent or handed over before, and every reason it would be
+// refused (each a sentence for a person; empty when sending can go ahead).
+struct DeliveryPreview {
+    int version = 0;
+    std::string label;
+    std::string fileName;
+    std::vector<Recipient> recipients;
+    std::vector<std::string> problems;
+    std::vector<OutboxEntry> earlier; // this document's messages already in the outbox
+    std::vector<PaperDelivery> paper; // printed copies recorded as handed over
+    bool transportConfigured = false; // false: messages wait in the outbox
+};
+DeliveryPreview previewDelivery(Store& store, const std::string& docId, int version, const std::string& to,
+    const std::string& documentTitle);
+
+// The file name a document gets in the citizen's mailbox: "Familieplan version 2.pdf".
+std::string documentFileName(const std::string& documentTitle, int version);
+
+} // namespace fplan::delivery

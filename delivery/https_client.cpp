@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: EUPL-1.2
+// The delivery layer's one Boost.Beast translation unit (each costs ~35 s to compile).
+#include "delivery/https_client.h"
+
+#include "core/error.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <fstream>
+#include <openssl/ssl.h>
+
+namespace fplan::delivery {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t MaxReplyBytes = 1024 * 1024;
+
+struct Url {
+    std::string host;
+    std::string port;
+    std::string target;
+};
+
+Url parseUrl(const std::string& url)
+{
+    const std::string scheme = "https://";
+    if (url.rfind(scheme, 0) != 0)
+        throw Error(ErrorCode::BadInput, "endpoint '" + url + "' must start with https://");
+    const auto rest = url.substr(scheme.size());
+    const auto slash = rest.find('/');
+    const auto authority = rest.substr(0, slash);
+    Url u;
+    u.target = slash == std::string::npos ? "/" : rest.substr(slash);
+    const auto colon = authority.rfind(':');
+    if (colon != std::string::npos && authority.find(']') == std::string::npos) {
+        u.host = authority.substr(0, colon);
+        u.port = authority.substr(colon + 1);
+    } else {
+        u.host = authority;
+        u.port = "443";
+    }
+    if (u.host.empty() || u.port.empty() || u.port.find_first_not_of("0123456789") != std::string::npos)
+        throw Error(ErrorCode::BadInput, "endpoint '" + url + "' has no usable host and port");
+    return u;
+}
+
+void requireReadable(const std::filesystem::path& file, const char* what)
+{
+    std::ifstream in(file);
+    if (!in)
+        throw Error(ErrorCode::BadInput, std::string("cannot read the ") + what + " " + file.string());
+}
+
+// Built per request: certificates may be replaced between attempts.
+ssl::context makeContext(const HttpsPost& request)
+{
+    requireReadable(request.ca, "CA certificate");
+    requireReadable(request.clientCert, "client certificate");
+    ssl::context ctx(ssl::context::tls_client);
+    beast::error_code ec;
+    ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3
+            | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1,
+        ec);
+    ctx.set_verify_mode(ssl::verify_peer, ec);
+    if (ctx.load_verify_file(request.ca.string(), ec); ec)
+        throw Error(
+            ErrorCode::BadInput, request.ca.string() + ": not a PEM CA certificate (" + ec.message() + ")");
+    if (ctx.use_certificate_chain_file(request.clientCert.string(), ec); ec)
+        throw Error(ErrorCode::BadInput,
+            request.clientCert.string() + ": no PEM certificate in it (" + ec.message() + ")");
+    if (ctx.use_private_key_file(request.clientCert.string(), ssl::context::pem, ec); ec)
+        throw Error(ErrorCode::BadInput,
+            request.clientCert.string() + ": no PEM private key in it (" + ec.message() + ")");
+    return ctx;
+}
+
+// The whole exchange; the first failing step leaves its name in `failedStep` and its code in `ec`.
+asio::awaitable<void> exchange(ssl::context& ctx, const Url& url, const HttpsPost& request,
+    Clock::time_point deadline, HttpsReply& reply, std::string& failedStep, beast::error_code& ec)
+{
+    auto executor = co_await asio::this_coro::executor;
+    auto token = asio::redirect_error(asio::use_awaitable, ec);
+    const std::string where = url.host + ":" + url.port;
+
+    tcp::resolver resolver(executor);
+    const auto endpoints = co_await resolver.async_resolve(url.host, url.port, token);
+    if (ec) {
+        failedStep = "cannot find " + url.host;
+        co_return;
+    }
+    beast::ssl_stream<beast::tcp_stream> stream(executor, ctx);
+    auto& tcpStream = beast::get_lowest_layer(stream);
+    tcpStream.expires_at(deadline);
+    co_await tcpStream.async_connect(endpoints, token);
+    if (ec) {
+        failedStep = "cannot connect to " + where;
+        co_return;
+    }
+    // SNI (for names only, as RFC 6066 says), and the certificate must name the host we asked for.
+    beast::error_code notAnAddress;
+    asio::ip::make_address(url.host, notAnAddress);
+    if (notAnAddress && !SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str())) {
+        ec = beast::error_code(static_cast<int>(::ERR_get_error()), asio::error::get_ssl_category());
+        failedStep = "cannot set the TLS server name for " + url.host;
+        co_return;
+    }
+    stream.set_verify_callback(ssl::host_name_verification(url.host), ec);
+    tcpStream.expires_at(deadline);
+    co_await stream.async_handshake(ssl::stream_base::client, token);
+    if (ec) {
+        failedStep = "TLS handshake with " + where + " failed";
+        co_return;
+    }
+
+    http::request<http::string_body> req { http::verb::post, url.target, 11 };
+    req.set(http::field::host, url.host);
+    req.set(http::field::user_agent, "Familieplan");
+    req.set(http::field::content_type, request.contentType);
+    for (const auto& [name, value] : request.headers)
+        req.set(name, value);
+    req.body() = request.body;
+    req.prepare_payload();
+    tcpStream.expires_at(deadline);
+    co_await http::async_write(stream, req, token);
+    if (ec) {
+        failedStep = "cannot send the request to " + where;
+        co_return;
+    }
+    beast::flat_buffer buffer;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(MaxReplyBytes);
+    tcpStream.expires_at(deadline);
+    co_await http::async_read(stream, buffer, parser, token);
+    if (ec) {
+        failedStep = "no complete answer from " + where;
+        co_return;
+    }
+    reply.status = static_cast<int>(parser.get().result_int());
+    reply.body = parser.get().body();
+
+    // A polite close, bounded; its outcome changes nothing about the answer we have.
+    beast::error_code ignored;
+    tcpStream.expires_after(std::chrono::seconds(2));
+    co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ignored));
+}
+
+} // namespace
+
+HttpsReply postHttps(const HttpsPost& request)
+{
+    const Url url = parseUrl(request.url);
+    ssl::context ctx = makeContext(request);
+    asio::io_context ioc;
+    HttpsReply reply;
+    std::string failedStep;
+    beast::error_code ec;
+    std::exception_ptr thrown;
+    const auto deadline = Clock::now() + request.timeout;
+    asio::co_spawn(ioc, exchange(ctx, url, request, deadline, reply, failedStep, ec),
+        [&](std::exception_ptr e) { thrown = e; });
+    ioc.run();
+    // The network's error codes end here; above this line there is only fplan::Error.
+    if (thrown) {
+        try {
+            std::rethrow_exception(thrown);
+        } catch (const std::exception& e) {
+            throw Error(ErrorCode::Network, request.url + ": " + e.what());
+        }
+    }
+    if (ec == beast::error::timeout)
+        throw Error(ErrorCode::Network,
+            failedStep + ": no answer within " + std::to_string(request.timeout.count()) + " ms");
+    if (ec || !failedStep.empty())
+        throw Error(ErrorCode::Network, failedStep + ": " + ec.message());
+    return reply;
+}
+
+} // namespace fplan::delivery

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "core/error.h"
+#include "gui/main_frame.h"
+#include "gui/main_thread.h"
+#include "gui/session.h"
+#include "gui/unlock_dialog.h"
+#include "gui/wx_util.h"
+
+#include <wx/app.h>
+#include <wx/cmdline.h>
+#include <wx/filename.h>
+#include <wx/intl.h>
+#include <wx/msgdlg.h>
+#include <wx/stdpaths.h>
+#include <wx/translation.h>
+#include <wx/uilocale.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+namespace fplan::gui {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::filesystem::path defaultStorePath()
+{
+    if (const char* env = std::getenv("FPLAN_STORE"); env && *env)
+        return env;
+    const char* home = std::getenv("HOME");
+    return std::filesystem::path(home ? home : ".") / ".local/share/familieplan/sager.fplan";
+}
+
+// Danish unless the system (or --lang) asks for English; the catalogues sit beside the program
+// in the build tree and under share/locale when installed.
+void setUpTranslations(const wxString& language)
+{
+    const wxString exeDir = wxFileName(wxStandardPaths::Get().GetExecutablePath()).GetPath();
+    wxFileTranslationsLoader::AddCatalogLookupPathPrefix(exeDir + "/locale");
+    wxFileTranslationsLoader::AddCatalogLookupPathPrefix(exeDir + "/../share/locale");
+    auto* translations = new wxTranslations;
+    if (!language.empty())
+        translations->SetLanguage(language);
+    wxTranslations::Set(translations);
+    translations->AddStdCatalog();
+    translations->AddCatalog("fplan-desktop", wxLANGUAGE_DANISH);
+    setTranslator([](const char* source) {
+        const wxString* found = wxTranslations::Get()
+            ? wxTranslations::Get()->GetTranslatedString(wxString::FromUTF8(source), "fplan-desktop")
+            : nullptr;
+        return found ? std::string(found->utf8_str()) : std::string(source);
+    });
+}
+
+// SIGTERM (logout, shutdown, `kill`) closes the windows the normal way, so open editors save.
+// wx calls this on the main thread, not inside the signal.
+void closeOnTerminate(int)
+{
+    if (wxWindow* top = wxTheApp->GetTopWindow())
+        top->Close(true);
+    else
+        wxTheApp->ExitMainLoop();
+}
+
+} // namespace
+
+class App : public wxApp {
+public:
+    bool OnInit() override;
+    int OnExit() override;
+    void OnInitCmdLine(wxCmdLineParser& parser) override;
+    bool OnCmdLineParsed(wxCmdLineParser& parser) override;
+
+private:
+    Clock::time_point m_start = Clock::now();
+    std::filesystem::path m_store = defaultStorePath();
+    std::optional<std::filesystem::path> m_templates;
+    wxString m_language;
+    std::string m_openCase;
+    std::string m_openDocument;
+};
+
+void App::OnInitCmdLine(wxCmdLineParser& parser)
+{
+    parser.AddOption("s", "store", "the case store file (default $FPLAN_STORE)");
+    parser.AddOption("t", "templates", "the template folder");
+    parser.AddOption(
+        "l", "lang", "user interface language: da or en (default: $FPLAN_LANG, else the system's)");
+    parser.AddOption("c", "case", "open this case at start");
+    parser.AddOption("d", "document", "open this document (and its case) at start");
+    parser.AddSwitch("h", "help", "show this help", wxCMD_LINE_OPTION_HELP);
+}
+
+bool App::OnCmdLineParsed(wxCmdLineParser& parser)
+{
+    wxString value;
+    if (parser.Found("store", &value))
+        m_store = fromWx(value);
+    if (parser.Found("templates", &value))
+        m_templates = std::filesystem::path(fromWx(value));
+    if (parser.Found("lang", &value))
+        m_language = value;
+    else if (const char* env = std::getenv("FPLAN_LANG"); env && *env)
+        m_language = env;
+    if (parser.Found("case", &value))
+        m_openCase = fromWx(value);
+    if (parser.Found("document", &value))
+        m_openDocument = fromWx(value);
+    return true;
+}
+
+bool App::OnInit()
+{
+    wxUILocale::UseDefault();
+    if (!wxApp::OnInit())
+        return false;
+    setUpTranslations(m_language);
+    SetAppDisplayName(_("Familieplan"));
+
+    std::optional<docgen::TemplateRegistry> templates;
+    try {
+        templates = docgen::TemplateRegistry::locate(m_templates);
+    } catch (const Error& e) {
+        showError(nullptr, e.what());
+        return false;
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(m_store.parent_path(), ec);
+
+    const char* passphrase = std::getenv("FPLAN_PASSPHRASE");
+    UnlockDialog unlock(nullptr, UnlockPresenter(m_store), passphrase ? passphrase : "");
+    if (unlock.ShowModal() != wxID_OK || !unlock.store())
+        return false;
+    const auto unlocked = Clock::now();
+
+    auto store = unlock.store();
+    auto session = std::make_unique<Session>(store, std::move(*templates), authorFor(*store));
+    std::string openCase = m_openCase;
+    if (!m_openDocument.empty() && openCase.empty())
+        if (const auto doc = store->document(m_openDocument))
+            openCase = doc->caseId;
+    auto* frame = new MainFrame(std::move(session));
+    frame->Show();
+    SetTopWindow(frame);
+#ifdef __UNIX__
+    SetSignalHandler(SIGTERM, closeOnTerminate);
+#endif
+    if (!openCase.empty())
+        frame->openCase(openCase);
+    if (!m_openDocument.empty())
+        frame->openDocument(m_openDocument);
+    if (std::getenv("FPLAN_TIMING")) {
+        // Measured when the window has painted once and takes input (docs/PERFORMANCE.md).
+        CallAfter([start = m_start, unlocked, worker = unlock.unlockMilliseconds()] {
+            const auto ms
+                = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
+            std::fprintf(stderr,
+                "fplan-desktop: usable after %lld ms (until unlocked %lld ms, of which key derivation and "
+                "opening on the worker %lld ms; main window %lld ms)\n",
+                static_cast<long long>(ms(Clock::now() - start)),
+                static_cast<long long>(ms(unlocked - start)), worker,
+                static_cast<long long>(ms(Clock::now() - unlocked)));
+        });
+    }
+    return true;
+}
+
+int App::OnExit()
+{
+    // A key derivation still running would call back into a dead app; give it a moment to end.
+    for (int i = 0; i < 40 && runningBackgroundTasks() > 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return wxApp::OnExit();
+}
+
+} // namespace fplan::gui
+
+wxIMPLEMENT_APP(fplan::gui::App);

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: EUPL-1.2
+#pragma once
+
+#include "gui/case_overview_presenter.h"
+#include "gui/session.h"
+
+#include <wx/panel.h>
+
+#include <functional>
+#include <memory>
+
+class wxDataViewListCtrl;
+class wxListBox;
+class wxStaticText;
+
+namespace fplan::gui {
+
+// Shows CaseOverviewPresenter: family, team with tovholder history, documents with their status.
+class CaseOverviewPanel : public wxPanel {
+public:
+    CaseOverviewPanel(wxWindow* parent, Session& session, const std::string& caseId);
+    const std::string& caseId() const { return m_caseId; }
+    void reload();
+    // Creates a document of the template (seeded by docgen) and opens it.
+    void newDocument(const std::string& templateId);
+
+    std::function<void(const std::string& docId)> onOpenDocument;
+
+private:
+    void openSelected();
+    void changeCoordinator();
+
+    Session& m_session;
+    std::string m_caseId;
+    std::unique_ptr<CaseOverviewPresenter> m_presenter;
+    wxStaticText* m_heading = nullptr;
+    wxListBox* m_family = nullptr;
+    wxListBox* m_team = nullptr;
+    wxListBox* m_history = nullptr;
+    wxDataViewListCtrl* m_documents = nullptr;
+};
+
+} // namespace fplan::gui

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: EUPL-1.2
+#pragma once
+
+#include "core/case.h"
+#include "core/store.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace fplan::gui {
+
+struct DocumentLine {
+    std::string id;
+    std::string templateId;
+    std::string title;
+    std::string status; // "Kladde", "Færdig (version 2)", "Version 2 + ændringer"
+    std::string versions; // "v1, v2"
+    std::string lastChanged; // UTC, from the hybrid clock
+    std::size_t conflicts = 0;
+};
+
+// The case overview: the family, the team with the tovholder and its history, the documents.
+class CaseOverviewPresenter {
+public:
+    using TitleFor = std::function<std::string(const std::string& templateId)>;
+
+    CaseOverviewPresenter(Store& store, std::string caseId, TitleFor titleFor);
+    void reload();
+
+    const Case& kase() const { return m_case; }
+    const std::vector<DocumentLine>& documents() const { return m_documents; }
+    std::string heading() const;
+    std::vector<std::string> familyLines() const;
+    std::vector<std::string> teamLines() const;
+    std::vector<std::string> coordinatorHistoryLines() const;
+
+    // A handover: the new tovholder (a team member id), the date and why. The history keeps the
+    // earlier ones. Error(BadInput) names what is wrong.
+    void changeCoordinator(const std::string& teamMemberId, const std::string& date,
+        const std::string& reason, const std::string& author);
+
+    // Makes a new, empty document of a template in this case; returns its id.
+    std::string newDocument(const std::string& templateId, const std::string& templateVersion);
+
+private:
+    Store& m_store;
+    std::string m_caseId;
+    TitleFor m_titleFor;
+    Case m_case;
+    std::vector<DocumentLine> m_documents;
+};
+
+// Template ids of the three documents (TEMPLATES.md).
+inline constexpr const char* InvestigationTemplate = "familiefaglig-undersoegelse";
+inline constexpr const char* PlanTemplate = "familieplan";
+inline constexpr const char* FollowUpTemplate = "opfoelgningsmoede";
+
+} // namespace fplan::gui

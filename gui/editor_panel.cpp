@@ -1,0 +1,804 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "gui/editor_panel.h"
+
+#include "core/error.h"
+#include "gui/accessibility.h"
+#include "gui/main_thread.h"
+#include "gui/preview_window.h"
+#include "gui/print_pdf.h"
+#include "gui/spellcheck.h"
+#include "gui/wx_util.h"
+
+#include <wx/button.h>
+#include <wx/checklst.h>
+#include <wx/choice.h>
+#include <wx/dataview.h>
+#include <wx/datectrl.h>
+#include <wx/dateevt.h>
+#include <wx/grid.h>
+#include <wx/msgdlg.h>
+#include <wx/scrolwin.h>
+#include <wx/sizer.h>
+#include <wx/stattext.h>
+#include <wx/textctrl.h>
+#include <wx/timectrl.h>
+#include <wx/utils.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+namespace fplan::gui {
+
+namespace {
+
+constexpr int AutosaveDelayMs = 800;
+constexpr int HelpWrap = 720;
+
+wxDateTime parseDate(const std::string& iso)
+{
+    wxDateTime d;
+    if (iso.size() >= 10 && d.ParseFormat(toWx(iso.substr(0, 10)), "%Y-%m-%d"))
+        return d;
+    return wxInvalidDateTime;
+}
+
+// Text typed in a number field: a number when it reads as one (comma or point), else the text,
+// so the presenter can say what is wrong.
+Json numberFromText(const std::string& text)
+{
+    if (text.find_first_not_of(" ") == std::string::npos)
+        return Json();
+    std::string s = text;
+    for (auto& c : s)
+        if (c == ',')
+            c = '.';
+    char* end = nullptr;
+    const double d = std::strtod(s.c_str(), &end);
+    if (end && *end == '\0') {
+        if (d == static_cast<double>(static_cast<long long>(d)))
+            return static_cast<long long>(d);
+        return d;
+    }
+    return text;
+}
+
+std::string numberText(const Json& v)
+{
+    if (v.is_number_float()) {
+        std::string s = v.dump();
+        for (auto& c : s)
+            if (c == '.')
+                c = ',';
+        return s;
+    }
+    return v.is_number() ? v.dump() : v.is_string() ? v.get<std::string>() : "";
+}
+
+wxString labelText(const FormField& f)
+{
+    return toWx(f.label) + (f.required ? " *" : "");
+}
+
+} // namespace
+
+EditorPanel::EditorPanel(wxWindow* parent, Session& session, const std::string& docId)
+    : wxPanel(parent)
+    , m_session(session)
+    , m_docId(docId)
+    , m_autosave(this)
+{
+    const DocumentInfo info = session.documents().info(docId);
+    m_presenter = std::make_unique<EditorPresenter>(session.store(), docId, session.formFor(info.templateId),
+        session.documents().caseOf(info.caseId), session.author());
+    m_presenter->finalizer = [this] { return m_session.documents().finalize(m_docId); };
+    m_presenter->onValueChanged = [this](const std::string& path) {
+        if (auto it = m_fields.find(path); it != m_fields.end())
+            it->second.refresh();
+        edited(path);
+    };
+    build();
+    Bind(wxEVT_TIMER, [this](wxTimerEvent&) { saveNow(); });
+}
+
+EditorPanel::~EditorPanel()
+{
+    m_autosave.Stop();
+    try {
+        m_presenter->flush();
+    } catch (const std::exception&) {
+        // The window is going away; there is no one left to tell. Edits are lost only if the store broke.
+    }
+}
+
+wxString EditorPanel::tabTitle() const
+{
+    return toWx(m_presenter->spec().title + " – " + m_presenter->kase().title);
+}
+
+void EditorPanel::build()
+{
+    auto* outer = new wxBoxSizer(wxVERTICAL);
+    auto* top = new wxBoxSizer(wxHORIZONTAL);
+    auto* title = new wxStaticText(this, wxID_ANY, toWx(m_presenter->spec().title));
+    setHeadingFont(title, 1.3f);
+    top->Add(title, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(16));
+    top->AddStretchSpacer();
+    m_status = new wxStaticText(this, wxID_ANY, {});
+    m_status->SetForegroundColour(wxColour(0x55, 0x55, 0x55));
+    setAccessibleName(m_status, _("Gemt-status"));
+    auto* changes = new wxButton(this, wxID_ANY, _("Vis æn&dringer …"));
+    auto* finalizeButton = new wxButton(this, wxID_ANY, _("&Færdiggør …"));
+    auto* previewButton = new wxButton(this, wxID_ANY, _("Forhånds&vis"));
+    auto* pdf = new wxButton(this, wxID_ANY, _("Åbn &PDF"));
+    top->Add(previewButton, 0, wxRIGHT, FromDIP(6));
+    auto* print = new wxButton(this, wxID_ANY, _("&Udskriv …"));
+    top->Add(pdf, 0, wxRIGHT, FromDIP(6));
+    top->Add(print, 0, wxRIGHT, FromDIP(6));
+    top->Add(changes, 0, wxRIGHT, FromDIP(6));
+    top->Add(finalizeButton, 0);
+    outer->Add(top, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, FromDIP(8));
+    outer->Add(m_status, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(8));
+
+    m_form
+        = new wxScrolledWindow(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxVSCROLL | wxTAB_TRAVERSAL);
+    m_form->SetScrollRate(0, FromDIP(16));
+    auto* form = new wxBoxSizer(wxVERTICAL);
+    auto* legend = new wxStaticText(m_form, wxID_ANY,
+        _("Felter med * skal udfyldes, før dokumentet kan færdiggøres. "
+          "Alt gemmes automatisk."));
+    legend->SetForegroundColour(wxColour(0x55, 0x55, 0x55));
+    form->Add(legend, 0, wxBOTTOM, FromDIP(8));
+    for (const auto& section : m_presenter->spec().sections) {
+        auto* heading = new wxStaticText(m_form, wxID_ANY, toWx(section.label));
+        setHeadingFont(heading, section.depth == 0 ? 1.25f : 1.1f);
+        form->Add(heading, 0, wxTOP | wxBOTTOM, FromDIP(section.depth == 0 ? 12 : 6));
+        if (!section.help.empty()) {
+            auto* help = new wxStaticText(m_form, wxID_ANY, toWx(section.help));
+            help->SetForegroundColour(wxColour(0x55, 0x55, 0x55));
+            help->Wrap(FromDIP(HelpWrap));
+            form->Add(help, 0, wxBOTTOM, FromDIP(6));
+        }
+        for (const auto& field : section.fields)
+            addField(m_form, form, field);
+    }
+    m_form->SetSizer(form);
+    outer->Add(m_form, 1, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(8));
+    SetSizer(outer);
+    for (auto& [path, view] : m_fields)
+        showMessage(path);
+    showConflicts();
+    m_form->FitInside();
+    updateStatus();
+
+    changes->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { CallAfter([this] { showChanges(); }); });
+    finalizeButton->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { CallAfter([this] { finalize(); }); });
+    pdf->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { openPdf(); });
+    previewButton->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { preview(); });
+    print->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { printPdf(); });
+}
+
+void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const FormField& field)
+{
+    if (field.kind == FieldKind::Table) {
+        addTable(parent, sizer, field);
+        return;
+    }
+    auto* label = new wxStaticText(parent, wxID_ANY, labelText(field));
+    if (field.required)
+        label->SetToolTip(_("Skal udfyldes"));
+    sizer->Add(label, 0, wxTOP, FromDIP(6));
+    const std::string path = field.path;
+    FieldView view;
+    wxWindow* control = nullptr;
+
+    switch (field.kind) {
+    case FieldKind::Text:
+    case FieldKind::LongText:
+    case FieldKind::Number: {
+        const bool multi = field.kind == FieldKind::LongText;
+        const int lines = multi ? std::max(field.lines, 4) : 1;
+        auto* text = new wxTextCtrl(parent, wxID_ANY, {}, wxDefaultPosition,
+            multi ? wxSize(-1, lines * GetCharHeight() + FromDIP(10)) : wxDefaultSize,
+            multi ? wxTE_MULTILINE | wxTE_WORDWRAP : 0);
+        if (multi)
+            enableDanishSpellChecking(text);
+        const bool number = field.kind == FieldKind::Number;
+        view.refresh = [this, text, path, number] {
+            text->ChangeValue(toWx(number ? numberText(m_presenter->value(path)) : m_presenter->text(path)));
+        };
+        text->Bind(wxEVT_TEXT, [this, text, path, number](wxCommandEvent&) {
+            const std::string typed = fromWx(text->GetValue());
+            m_presenter->setValue(path, number ? numberFromText(typed) : Json(typed));
+            edited(path);
+        });
+        // Arriving in or leaving a field starts a new undo step.
+        for (const auto type : { wxEVT_SET_FOCUS, wxEVT_KILL_FOCUS })
+            text->Bind(type, [this](wxFocusEvent& e) {
+                m_presenter->breakUndoGroup();
+                e.Skip();
+            });
+        control = text;
+        break;
+    }
+    case FieldKind::Date:
+    case FieldKind::DateTime: {
+        auto* row = new wxBoxSizer(wxHORIZONTAL);
+        auto* date = new wxDatePickerCtrl(parent, wxID_ANY, wxInvalidDateTime, wxDefaultPosition,
+            wxDefaultSize, wxDP_DROPDOWN | wxDP_ALLOWNONE | wxDP_SHOWCENTURY);
+        row->Add(date, 0);
+        wxTimePickerCtrl* time = nullptr;
+        if (field.kind == FieldKind::DateTime) {
+            time = new wxTimePickerCtrl(parent, wxID_ANY);
+            setAccessibleName(time, toWx(field.label) + " " + _("klokkeslæt"));
+            row->Add(time, 0, wxLEFT, FromDIP(6));
+        }
+        view.refresh = [this, date, time, path] {
+            const std::string v = m_presenter->text(path);
+            date->SetValue(parseDate(v));
+            if (time && v.size() >= 16) {
+                wxDateTime t = wxDateTime::Now();
+                t.SetHour(static_cast<wxDateTime::wxDateTime_t>(std::atoi(v.substr(11, 2).c_str())));
+                t.SetMinute(static_cast<wxDateTime::wxDateTime_t>(std::atoi(v.substr(14, 2).c_str())));
+                time->SetValue(t);
+            }
+        };
+        auto changed = [this, date, time, path] {
+            const wxDateTime d = date->GetValue();
+            if (!d.IsValid()) {
+                m_presenter->setValue(path, Json());
+            } else {
+                std::string v = fromWx(d.Format("%Y-%m-%d"));
+                if (time)
+                    v += fromWx(time->GetValue().Format("T%H:%M"));
+                m_presenter->setValue(path, v);
+            }
+            edited(path);
+        };
+        date->Bind(wxEVT_DATE_CHANGED, [changed](wxDateEvent&) { changed(); });
+        if (time)
+            time->Bind(wxEVT_TIME_CHANGED, [changed](wxDateEvent&) { changed(); });
+        control = date;
+        setAccessibleName(date, toWx(field.label));
+        sizer->Add(row, 0);
+        break;
+    }
+    case FieldKind::Bool:
+    case FieldKind::Choice:
+    case FieldKind::Person:
+    case FieldKind::TeamMember: {
+        std::vector<FormChoice> choices;
+        if (field.kind == FieldKind::Bool)
+            choices = { { "true", tr("Ja") }, { "false", tr("Nej") } };
+        else
+            choices = m_presenter->choicesFor(field);
+        auto* choice = new wxChoice(parent, wxID_ANY);
+        choice->Append(_("(ikke valgt)"));
+        for (const auto& c : choices)
+            choice->Append(toWx(c.label));
+        const bool isBool = field.kind == FieldKind::Bool;
+        view.refresh = [this, choice, choices, path, isBool] {
+            const Json v = m_presenter->value(path);
+            const std::string id = isBool ? (v.is_boolean() ? (v.get<bool>() ? "true" : "false") : "")
+                                          : (v.is_string() ? v.get<std::string>() : "");
+            int index = 0;
+            for (std::size_t i = 0; i < choices.size(); ++i)
+                if (choices[i].id == id)
+                    index = static_cast<int>(i) + 1;
+            choice->SetSelection(index);
+        };
+        choice->Bind(wxEVT_CHOICE, [this, choice, choices, path, isBool](wxCommandEvent&) {
+            const int index = choice->GetSelection();
+            Json v;
+            if (index > 0) {
+                const auto& id = choices[static_cast<std::size_t>(index - 1)].id;
+                v = isBool ? Json(id == "true") : Json(id);
+            }
+            m_presenter->setValue(path, v);
+            edited(path);
+        });
+        control = choice;
+        break;
+    }
+    case FieldKind::MultiChoice: {
+        const auto choices = m_presenter->choicesFor(field);
+        wxArrayString labels;
+        for (const auto& c : choices)
+            labels.Add(toWx(c.label));
+        auto* list = new wxCheckListBox(parent, wxID_ANY, wxDefaultPosition, wxDefaultSize, labels);
+        view.refresh = [this, list, choices, path] {
+            const Json v = m_presenter->value(path);
+            for (std::size_t i = 0; i < choices.size(); ++i) {
+                bool on = false;
+                if (v.is_array())
+                    for (const auto& item : v)
+                        on = on || (item.is_string() && item.get<std::string>() == choices[i].id);
+                list->Check(static_cast<unsigned>(i), on);
+            }
+        };
+        list->Bind(wxEVT_CHECKLISTBOX, [this, list, choices, path](wxCommandEvent&) {
+            Json v = Json::array();
+            for (std::size_t i = 0; i < choices.size(); ++i)
+                if (list->IsChecked(static_cast<unsigned>(i)))
+                    v.push_back(choices[i].id);
+            m_presenter->setValue(path, v);
+            edited(path);
+        });
+        control = list;
+        break;
+    }
+    case FieldKind::Table:
+        break;
+    }
+    if (control && field.readOnly) {
+        if (auto* text = dynamic_cast<wxTextCtrl*>(control))
+            text->SetEditable(false);
+        else
+            control->Disable();
+    }
+    if (control && field.kind != FieldKind::Date && field.kind != FieldKind::DateTime) {
+        setAccessibleName(control, toWx(field.label));
+        const bool grow = field.kind == FieldKind::Text || field.kind == FieldKind::LongText;
+        sizer->Add(control, 0, grow ? wxEXPAND : 0);
+    }
+    if (!field.help.empty()) {
+        auto* help = new wxStaticText(parent, wxID_ANY, toWx(field.help));
+        help->SetForegroundColour(wxColour(0x55, 0x55, 0x55));
+        help->Wrap(FromDIP(HelpWrap));
+        sizer->Add(help, 0, wxTOP, FromDIP(2));
+    }
+    view.message = new wxStaticText(parent, wxID_ANY, {});
+    view.message->SetForegroundColour(wxColour(0xB0, 0x00, 0x20));
+    sizer->Add(view.message, 0, wxTOP, FromDIP(2));
+    view.conflict = new wxPanel(parent);
+    view.conflict->SetBackgroundColour(wxColour(0xFF, 0xF4, 0xCC));
+    view.conflict->SetSizer(new wxBoxSizer(wxHORIZONTAL));
+    view.conflict->Hide();
+    sizer->Add(view.conflict, 0, wxEXPAND | wxTOP, FromDIP(2));
+    view.refresh();
+    m_fields[path] = std::move(view);
+}
+
+void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const FormField& field)
+{
+    auto* label = new wxStaticText(parent, wxID_ANY, labelText(field));
+    setHeadingFont(label, 1.0f);
+    sizer->Add(label, 0, wxTOP, FromDIP(8));
+    if (!field.help.empty()) {
+        auto* help = new wxStaticText(parent, wxID_ANY, toWx(field.help));
+        help->SetForegroundColour(wxColour(0x55, 0x55, 0x55));
+        help->Wrap(FromDIP(HelpWrap));
+        sizer->Add(help, 0, wxBOTTOM, FromDIP(2));
+    }
+    const std::string path = field.path;
+    const std::vector<FormField> columns = field.columns;
+    auto* grid = new wxGrid(parent, wxID_ANY);
+    grid->CreateGrid(0, static_cast<int>(columns.size()));
+    grid->SetRowLabelSize(FromDIP(32));
+    grid->SetTabBehaviour(wxGrid::Tab_Leave);
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+        grid->SetColLabelValue(
+            static_cast<int>(c), toWx(columns[c].label) + (columns[c].required ? " *" : ""));
+        grid->SetColSize(static_cast<int>(c), FromDIP(columns[c].kind == FieldKind::LongText ? 260 : 150));
+    }
+    setAccessibleName(grid, toWx(field.label));
+
+    auto choicesOf = [this](const FormField& column) {
+        if (column.kind == FieldKind::Bool)
+            return std::vector<FormChoice> { { "true", tr("Ja") }, { "false", tr("Nej") } };
+        return m_presenter->choicesFor(column);
+    };
+    auto isChoice = [](const FormField& column) {
+        return column.kind == FieldKind::Bool || column.kind == FieldKind::Choice
+            || column.kind == FieldKind::Person || column.kind == FieldKind::TeamMember;
+    };
+
+    FieldView view;
+    view.refresh = [this, grid, path, columns, choicesOf, isChoice] {
+        const int rows = static_cast<int>(m_presenter->rowCount(path));
+        if (grid->GetNumberRows() > rows)
+            grid->DeleteRows(rows, grid->GetNumberRows() - rows);
+        else if (grid->GetNumberRows() < rows)
+            grid->AppendRows(rows - grid->GetNumberRows());
+        for (int r = 0; r < rows; ++r)
+            for (std::size_t c = 0; c < columns.size(); ++c) {
+                const FormField& column = columns[c];
+                const Json v = m_presenter->cell(path, static_cast<std::size_t>(r), column.path);
+                if (isChoice(column)) {
+                    wxArrayString labels;
+                    labels.Add(wxString());
+                    for (const auto& ch : choicesOf(column))
+                        labels.Add(toWx(ch.label));
+                    grid->SetCellEditor(r, static_cast<int>(c), new wxGridCellChoiceEditor(labels));
+                } else if (column.kind == FieldKind::LongText) {
+                    grid->SetCellEditor(r, static_cast<int>(c), new wxGridCellAutoWrapStringEditor());
+                    grid->SetCellRenderer(r, static_cast<int>(c), new wxGridCellAutoWrapStringRenderer());
+                }
+                const std::string shown
+                    = column.kind == FieldKind::Number ? numberText(v) : m_presenter->displayText(column, v);
+                grid->SetCellValue(r, static_cast<int>(c), toWx(shown));
+                // A value that does not fit its column is tinted; the line under the table says why.
+                const bool wrong = !validateValue(column, v, choicesOf(column)).empty();
+                grid->SetCellBackgroundColour(r, static_cast<int>(c),
+                    wrong ? wxColour(0xFF, 0xDD, 0xDD) : grid->GetDefaultCellBackgroundColour());
+            }
+        grid->AutoSizeRows(false);
+        int height = grid->GetColLabelSize() + FromDIP(4);
+        for (int r = 0; r < rows; ++r)
+            height += grid->GetRowSize(r);
+        height = std::max(height, grid->GetColLabelSize() + grid->GetDefaultRowSize() + FromDIP(4));
+        grid->SetMinSize(wxSize(-1, std::min(height, FromDIP(420))));
+        m_form->FitInside();
+        m_form->Layout();
+    };
+    grid->Bind(wxEVT_GRID_CELL_CHANGED, [this, grid, path, columns, choicesOf, isChoice](wxGridEvent& e) {
+        const int r = e.GetRow();
+        const auto& column = columns[static_cast<std::size_t>(e.GetCol())];
+        const std::string typed = fromWx(grid->GetCellValue(r, e.GetCol()));
+        Json v;
+        if (isChoice(column)) {
+            for (const auto& ch : choicesOf(column))
+                if (ch.label == typed)
+                    v = column.kind == FieldKind::Bool ? Json(ch.id == "true") : Json(ch.id);
+        } else if (column.kind == FieldKind::Number) {
+            v = numberFromText(typed);
+        } else if (!typed.empty()) {
+            v = typed;
+        }
+        m_presenter->setCell(path, static_cast<std::size_t>(r), column.path, v);
+        m_presenter->breakUndoGroup(); // a grid cell is committed whole
+        const Json stored = m_presenter->cell(path, static_cast<std::size_t>(r), column.path);
+        const bool wrong = !validateValue(column, stored, choicesOf(column)).empty();
+        grid->SetCellBackgroundColour(
+            r, e.GetCol(), wrong ? wxColour(0xFF, 0xDD, 0xDD) : grid->GetDefaultCellBackgroundColour());
+        edited(path);
+    });
+
+    auto* buttons = new wxBoxSizer(wxHORIZONTAL);
+    auto* add = new wxButton(parent, wxID_ANY, _("Tilføj række"));
+    auto* remove = new wxButton(parent, wxID_ANY, _("Fjern række"));
+    auto* up = new wxButton(parent, wxID_ANY, _("Flyt op"));
+    auto* down = new wxButton(parent, wxID_ANY, _("Flyt ned"));
+    for (auto* b : { add, remove, up, down }) {
+        setAccessibleName(b, b->GetLabel() + ": " + toWx(field.label));
+        buttons->Add(b, 0, wxRIGHT, FromDIP(4));
+    }
+    auto selectedRow = [grid] {
+        const wxArrayInt rows = grid->GetSelectedRows();
+        if (!rows.empty())
+            return rows[0];
+        return grid->GetGridCursorRow();
+    };
+    add->Bind(wxEVT_BUTTON, [this, grid, path](wxCommandEvent&) {
+        const auto row = m_presenter->addRow(path);
+        m_fields[path].refresh();
+        grid->SetGridCursor(static_cast<int>(row), 0);
+        grid->SetFocus();
+        edited(path);
+    });
+    remove->Bind(wxEVT_BUTTON, [this, path, selectedRow](wxCommandEvent&) {
+        const int row = selectedRow();
+        if (row < 0 || static_cast<std::size_t>(row) >= m_presenter->rowCount(path))
+            return;
+        m_presenter->removeRow(path, static_cast<std::size_t>(row));
+        m_fields[path].refresh();
+        edited(path);
+    });
+    auto move = [this, grid, path, selectedRow](int delta) {
+        const int row = selectedRow();
+        if (row < 0 || static_cast<std::size_t>(row) >= m_presenter->rowCount(path))
+            return;
+        const auto moved = m_presenter->moveRow(path, static_cast<std::size_t>(row), delta);
+        m_fields[path].refresh();
+        grid->SetGridCursor(static_cast<int>(moved), std::max(grid->GetGridCursorCol(), 0));
+        grid->SelectRow(static_cast<int>(moved));
+        edited(path);
+    };
+    up->Bind(wxEVT_BUTTON, [move](wxCommandEvent&) { move(-1); });
+    down->Bind(wxEVT_BUTTON, [move](wxCommandEvent&) { move(+1); });
+
+    sizer->Add(grid, 0, wxEXPAND | wxTOP, FromDIP(2));
+    sizer->Add(buttons, 0, wxTOP, FromDIP(4));
+    view.message = new wxStaticText(parent, wxID_ANY, {});
+    view.message->SetForegroundColour(wxColour(0xB0, 0x00, 0x20));
+    sizer->Add(view.message, 0, wxTOP, FromDIP(2));
+    m_fields[path] = std::move(view);
+    m_fields[path].refresh();
+}
+
+void EditorPanel::edited(const std::string& path)
+{
+    showMessage(path);
+    m_autosave.StartOnce(AutosaveDelayMs);
+    updateStatus();
+}
+
+void EditorPanel::showMessage(const std::string& path)
+{
+    auto it = m_fields.find(path);
+    if (it == m_fields.end() || !it->second.message)
+        return;
+    const wxString text = toWx(m_presenter->message(path));
+    if (text == it->second.message->GetLabel())
+        return;
+    const bool layoutChanges = text.empty() != it->second.message->GetLabel().empty();
+    it->second.message->SetLabel(text);
+    if (layoutChanges) {
+        m_form->Layout();
+        m_form->FitInside();
+    }
+}
+
+void EditorPanel::showConflict(const std::string& path)
+{
+    auto it = m_fields.find(path);
+    if (it == m_fields.end() || !it->second.conflict)
+        return;
+    wxPanel* box = it->second.conflict;
+    const FormField* field = m_presenter->spec().field(path);
+    const auto values = m_presenter->conflictValues(path);
+    if (values.empty() && !box->IsShown())
+        return;
+    box->GetSizer()->Clear(true);
+    if (!values.empty() && field) {
+        box->GetSizer()->Add(
+            new wxStaticText(box, wxID_ANY, _("To personer har skrevet forskelligt samtidig. Behold:")), 0,
+            wxALIGN_CENTER_VERTICAL | wxALL, FromDIP(4));
+        for (const auto& v : values) {
+            auto* keep = new wxButton(box, wxID_ANY, toWx(m_presenter->displayText(*field, v)).Left(60));
+            setAccessibleName(keep, _("Behold") + " " + toWx(m_presenter->displayText(*field, v)));
+            keep->Bind(wxEVT_BUTTON, [this, path, v](wxCommandEvent&) {
+                // After the click: this button is destroyed when the conflict box is rebuilt.
+                CallAfter([this, path, v] {
+                    m_presenter->resolve(path, v);
+                    if (auto found = m_fields.find(path); found != m_fields.end())
+                        found->second.refresh();
+                    saveNow();
+                });
+            });
+            box->GetSizer()->Add(keep, 0, wxALL, FromDIP(4));
+        }
+    }
+    box->Show(!values.empty());
+    m_form->Layout();
+    m_form->FitInside();
+}
+
+void EditorPanel::showConflicts()
+{
+    for (const auto& [path, view] : m_fields)
+        if (view.conflict)
+            showConflict(path);
+}
+
+void EditorPanel::updateStatus()
+{
+    m_status->SetLabel(toWx(m_presenter->statusText()));
+}
+
+void EditorPanel::saveNow()
+{
+    m_autosave.Stop();
+    try {
+        m_presenter->flush();
+    } catch (const Error& e) {
+        showError(this, e.what());
+    }
+    updateStatus();
+    showConflicts();
+    if (onSaved)
+        onSaved();
+}
+
+void EditorPanel::undo()
+{
+    m_presenter->undo();
+}
+
+void EditorPanel::redo()
+{
+    m_presenter->redo();
+}
+
+void EditorPanel::finalize()
+{
+    saveNow();
+    const auto missing = m_presenter->missingForFinalize();
+    if (!missing.empty()) {
+        wxString text;
+        for (const auto& m : missing)
+            text += "• " + toWx(m) + "\n";
+        wxMessageDialog dialog(
+            this, text, _("Dokumentet kan ikke færdiggøres endnu"), wxOK | wxICON_INFORMATION);
+        dialog.SetExtendedMessage(_("Ret punkterne herover, og prøv igen."));
+        dialog.ShowModal();
+        return;
+    }
+    const int next = m_presenter->versions().empty() ? 1 : m_presenter->versions().back().number + 1;
+    wxMessageDialog confirm(this,
+        toWx(format(tr("Færdiggør som version {0}? Versionen kan ikke ændres bagefter; "
+                       "senere ændringer bliver til en ny version."),
+            { std::to_string(next) })),
+        _("Færdiggør dokumentet"), wxYES_NO | wxICON_QUESTION);
+    confirm.SetYesNoLabels(_("&Færdiggør"), _("&Annuller"));
+    if (confirm.ShowModal() != wxID_YES)
+        return;
+    try {
+        const int version = m_presenter->finalize();
+        wxMessageBox(toWx(format(tr("Version {0} er gemt."), { std::to_string(version) })), _("Færdiggjort"),
+            wxOK | wxICON_INFORMATION, this);
+    } catch (const Error& e) {
+        showError(this, e.what());
+    }
+    updateStatus();
+    if (onSaved)
+        onSaved();
+}
+
+void EditorPanel::showChanges()
+{
+    saveNow();
+    // What can be compared: the empty document, each finalised version, the draft.
+    std::vector<std::pair<int, wxString>> points { { 0, _("Tomt dokument") } };
+    for (const auto& v : m_presenter->versions())
+        points.emplace_back(v.number, toWx(format(tr("Version {0}"), { std::to_string(v.number) })));
+    points.emplace_back(-1, _("Kladden nu"));
+    wxArrayString labels;
+    for (const auto& p : points)
+        labels.Add(p.second);
+
+    wxDialog dialog(this, wxID_ANY, _("Ændringer"), wxDefaultPosition, FromDIP(wxSize(780, 460)),
+        wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER);
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    auto* pick = new wxBoxSizer(wxHORIZONTAL);
+    pick->Add(
+        new wxStaticText(&dialog, wxID_ANY, _("&Fra:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(6));
+    auto* from = new wxChoice(&dialog, wxID_ANY, wxDefaultPosition, wxDefaultSize, labels);
+    setAccessibleName(from, _("Sammenlign fra"));
+    pick->Add(from, 0, wxRIGHT, FromDIP(12));
+    pick->Add(
+        new wxStaticText(&dialog, wxID_ANY, _("&Til:")), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(6));
+    auto* to = new wxChoice(&dialog, wxID_ANY, wxDefaultPosition, wxDefaultSize, labels);
+    setAccessibleName(to, _("Sammenlign til"));
+    pick->Add(to, 0);
+    sizer->Add(pick, 0, wxALL, FromDIP(8));
+    auto* list = new wxDataViewListCtrl(&dialog, wxID_ANY);
+    list->AppendTextColumn(_("Felt"), wxDATAVIEW_CELL_INERT, FromDIP(240));
+    list->AppendTextColumn(_("Før"), wxDATAVIEW_CELL_INERT, FromDIP(240));
+    list->AppendTextColumn(_("Nu"), wxDATAVIEW_CELL_INERT, FromDIP(240));
+    setAccessibleName(list, _("Ændringer"));
+    sizer->Add(list, 1, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(8));
+    auto* none = new wxStaticText(&dialog, wxID_ANY, _("Ingen ændringer."));
+    sizer->Add(none, 0, wxALL, FromDIP(8));
+    auto* buttons = new wxStdDialogButtonSizer();
+    buttons->AddButton(new wxButton(&dialog, wxID_CLOSE, _("&Luk"))); // wx's stock label would be English
+    buttons->Realize();
+    sizer->Add(buttons, 0, wxEXPAND | wxALL, FromDIP(8));
+    dialog.SetSizer(sizer);
+    dialog.SetEscapeId(wxID_CLOSE);
+
+    auto fill = [this, &points, from, to, list, none, &dialog] {
+        list->DeleteAllItems();
+        const auto lines = m_presenter->diff(points[static_cast<std::size_t>(from->GetSelection())].first,
+            points[static_cast<std::size_t>(to->GetSelection())].first);
+        for (const auto& l : lines) {
+            wxVector<wxVariant> row;
+            row.push_back(toWx(l.label));
+            row.push_back(toWx(l.before));
+            row.push_back(toWx(l.after));
+            list->AppendItem(row);
+        }
+        none->Show(lines.empty());
+        dialog.Layout();
+    };
+    // Default: the latest version (or the empty document) against the draft.
+    from->SetSelection(static_cast<int>(points.size()) - 2);
+    to->SetSelection(static_cast<int>(points.size()) - 1);
+    fill();
+    from->Bind(wxEVT_CHOICE, [fill](wxCommandEvent&) { fill(); });
+    to->Bind(wxEVT_CHOICE, [fill](wxCommandEvent&) { fill(); });
+    dialog.ShowModal();
+}
+
+} // namespace fplan::gui
+
+namespace fplan::gui {
+
+namespace {
+
+// PDFs hold personal data: they go in a folder only this user can read, never a shared /tmp.
+std::filesystem::path pdfFolder()
+{
+    const char* runtime = std::getenv("XDG_RUNTIME_DIR");
+    const std::filesystem::path base
+        = runtime && *runtime ? std::filesystem::path(runtime) : std::filesystem::temp_directory_path();
+    const auto folder = base / "familieplan-pdf";
+    std::filesystem::create_directories(folder);
+    std::filesystem::permissions(
+        folder, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
+    return folder;
+}
+
+} // namespace
+
+void EditorPanel::withPdf(std::function<void(const std::string& file)> then)
+{
+    saveNow();
+    docgen::RenderDocument doc;
+    std::string file;
+    try {
+        const int version = m_presenter->unchangedVersion();
+        doc = m_session.printable(m_docId, version);
+        file = (pdfFolder()
+            / (m_presenter->spec().templateId + "-" + m_docId.substr(0, 8)
+                + (version > 0 ? "-v" + std::to_string(version) : "-kladde") + ".pdf"))
+                   .string();
+    } catch (const std::exception& e) {
+        showError(this, e.what());
+        return;
+    }
+    m_status->SetLabel(_("Laver PDF …"));
+    runInBackground(
+        this,
+        [doc = std::move(doc), file] {
+            try {
+                const auto pdf = renderPdf(doc);
+                const std::string partial = file + ".part";
+                {
+                    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+                    out.write(pdf.bytes.data(), static_cast<std::streamsize>(pdf.bytes.size()));
+                    if (!out.flush())
+                        return format(tr("Kunne ikke skrive {0}."), { partial });
+                }
+                std::filesystem::rename(partial, file);
+                return std::string();
+            } catch (const std::exception& e) {
+                return std::string(e.what());
+            }
+        },
+        [this, file, then](const std::string& error) {
+            updateStatus();
+            if (!error.empty())
+                showError(this, error);
+            else
+                then(file);
+        });
+}
+
+void EditorPanel::openPdf()
+{
+    withPdf([this](const std::string& file) {
+        if (!wxLaunchDefaultApplication(toWx(file)))
+            showError(this, format(tr("Intet program kan vise PDF-filen {0}."), { file }));
+    });
+}
+
+void EditorPanel::preview()
+{
+    saveNow();
+    docgen::RenderDocument doc;
+    try {
+        doc = m_session.printable(m_docId, m_presenter->unchangedVersion());
+    } catch (const std::exception& e) {
+        showError(this, e.what());
+        return;
+    }
+    m_status->SetLabel(_("Laver forhåndsvisning …"));
+    const wxString title = toWx(m_presenter->spec().title + " – " + m_presenter->kase().title);
+    runInBackground(
+        this, [doc = std::move(doc)] { return makePreview(doc); },
+        [this, title](const Preview& pages) {
+            updateStatus();
+            (new PreviewWindow(this, title, pages))->Show();
+        });
+}
+
+void EditorPanel::printPdf()
+{
+    withPdf([this](const std::string& file) {
+        if (!printPdfFile(this, file, m_presenter->spec().title))
+            showError(this, tr("Udskrivning er ikke mulig her. Åbn PDF-filen, og udskriv den derfra."));
+    });
+}
+
+} // namespace fplan::gui

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: EUPL-1.2
+#pragma once
+
+#include "gui/editor_presenter.h"
+#include "gui/session.h"
+
+#include <wx/panel.h>
+#include <wx/timer.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+class wxGrid;
+class wxScrolledWindow;
+class wxSizer;
+class wxStaticText;
+
+namespace fplan::gui {
+
+// Shows EditorPresenter: a form generated from the template, one control per field type.
+// Every change goes to the presenter at once; a timer saves a moment after typing stops.
+class EditorPanel : public wxPanel {
+public:
+    EditorPanel(wxWindow* parent, Session& session, const std::string& docId);
+    ~EditorPanel() override;
+
+    const std::string& docId() const { return m_docId; }
+    const std::string& caseId() const { return m_presenter->caseId(); }
+    wxString tabTitle() const;
+    void undo();
+    void redo();
+    void finalize();
+    void showChanges();
+    void saveNow();
+    void openPdf();
+    void preview();
+    void printPdf();
+
+    // After a save or a new version, so the case overview can show the new status.
+    std::function<void()> onSaved;
+
+private:
+    struct FieldView {
+        std::function<void()> refresh; // shows the presenter's value in the control
+        wxStaticText* message = nullptr;
+        wxPanel* conflict = nullptr; // shown while concurrent edits leave two values standing
+    };
+    void build();
+    void addField(wxWindow* parent, wxSizer* sizer, const FormField& field);
+    void addTable(wxWindow* parent, wxSizer* sizer, const FormField& field);
+    void edited(const std::string& path);
+    void showMessage(const std::string& path);
+    void showConflict(const std::string& path);
+    void showConflicts();
+    void updateStatus();
+    // Renders on a worker thread into a private file, then calls `then` with its path.
+    void withPdf(std::function<void(const std::string& file)> then);
+
+    Session& m_session;
+    std::string m_docId;
+    std::unique_ptr<EditorPresenter> m_presenter;
+    std::map<std::string, FieldView> m_fields;
+    wxScrolledWindow* m_form = nullptr;
+    wxStaticText* m_status = nullptr;
+    wxTimer m_autosave;
+};
+
+} // namespace fplan::gui

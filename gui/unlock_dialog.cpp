@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "gui/unlock_dialog.h"
+
+#include "gui/accessibility.h"
+#include "gui/main_thread.h"
+#include "gui/wx_util.h"
+
+#include <wx/activityindicator.h>
+#include <wx/button.h>
+#include <wx/sizer.h>
+#include <wx/stattext.h>
+#include <wx/textctrl.h>
+
+namespace fplan::gui {
+
+UnlockDialog::UnlockDialog(wxWindow* parent, UnlockPresenter presenter, const std::string& passphrase)
+    : wxDialog(parent, wxID_ANY, toWx(presenter.title()))
+    , m_presenter(std::move(presenter))
+{
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    auto* explanation = new wxStaticText(this, wxID_ANY, toWx(m_presenter.explanation()));
+    explanation->Wrap(FromDIP(420));
+    sizer->Add(explanation, 0, wxALL, FromDIP(12));
+
+    auto* grid = new wxFlexGridSizer(2, FromDIP(6), FromDIP(8));
+    grid->AddGrowableCol(1);
+    grid->Add(new wxStaticText(this, wxID_ANY, _("&Adgangskode:")), 0, wxALIGN_CENTER_VERTICAL);
+    m_passphrase = new wxTextCtrl(
+        this, wxID_ANY, {}, wxDefaultPosition, FromDIP(wxSize(260, -1)), wxTE_PASSWORD | wxTE_PROCESS_ENTER);
+    setAccessibleName(m_passphrase, _("Adgangskode"));
+    grid->Add(m_passphrase, 1, wxEXPAND);
+    if (m_presenter.needsRepeat()) {
+        grid->Add(new wxStaticText(this, wxID_ANY, _("&Gentag adgangskoden:")), 0, wxALIGN_CENTER_VERTICAL);
+        m_repeat = new wxTextCtrl(
+            this, wxID_ANY, {}, wxDefaultPosition, wxDefaultSize, wxTE_PASSWORD | wxTE_PROCESS_ENTER);
+        setAccessibleName(m_repeat, _("Gentag adgangskoden"));
+        grid->Add(m_repeat, 1, wxEXPAND);
+    }
+    sizer->Add(grid, 0, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(12));
+
+    auto* status = new wxBoxSizer(wxHORIZONTAL);
+    m_busy = new wxActivityIndicator(this, wxID_ANY);
+    m_busy->Hide();
+    status->Add(m_busy, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(6));
+    m_message = new wxStaticText(this, wxID_ANY, {});
+    m_message->SetForegroundColour(wxColour(0xB0, 0x00, 0x20));
+    status->Add(m_message, 1, wxALIGN_CENTER_VERTICAL);
+    sizer->Add(status, 0, wxEXPAND | wxALL, FromDIP(12));
+
+    auto* buttons = new wxStdDialogButtonSizer();
+    m_ok = new wxButton(this, wxID_OK, m_presenter.needsRepeat() ? _("&Opret") : _("&Lås op"));
+    m_ok->SetDefault();
+    buttons->AddButton(m_ok);
+    m_cancel = new wxButton(this, wxID_CANCEL, _("&Annuller"));
+    buttons->AddButton(m_cancel);
+    buttons->Realize();
+    sizer->Add(buttons, 0, wxEXPAND | wxALL, FromDIP(12));
+    SetSizerAndFit(sizer);
+    CentreOnScreen();
+    m_passphrase->SetFocus();
+
+    m_ok->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { onOk(); });
+    // While the worker derives the key the dialog stays: the result must have somewhere to go.
+    Bind(wxEVT_CLOSE_WINDOW, [this](wxCloseEvent& e) {
+        if (m_working && e.CanVeto())
+            e.Veto();
+        else
+            e.Skip();
+    });
+    m_passphrase->Bind(wxEVT_TEXT_ENTER, [this](wxCommandEvent&) {
+        if (m_repeat)
+            m_repeat->SetFocus();
+        else
+            onOk();
+    });
+    if (m_repeat)
+        m_repeat->Bind(wxEVT_TEXT_ENTER, [this](wxCommandEvent&) { onOk(); });
+
+    if (!passphrase.empty()) {
+        m_passphrase->ChangeValue(toWx(passphrase));
+        if (m_repeat)
+            m_repeat->ChangeValue(toWx(passphrase));
+        CallAfter([this] { onOk(); });
+    }
+}
+
+void UnlockDialog::onOk()
+{
+    const std::string passphrase = fromWx(m_passphrase->GetValue());
+    const std::string repeat = m_repeat ? fromWx(m_repeat->GetValue()) : std::string();
+    if (const auto problem = m_presenter.check(passphrase, repeat); !problem.empty()) {
+        m_message->SetLabel(toWx(problem));
+        Layout();
+        return;
+    }
+    start(passphrase);
+}
+
+void UnlockDialog::start(const std::string& passphrase)
+{
+    setBusy(true);
+    m_started = std::chrono::steady_clock::now();
+    m_message->SetLabel(m_presenter.needsRepeat() ? _("Opretter filen …") : _("Låser op …"));
+    runInBackground(
+        this, [presenter = m_presenter, passphrase] { return presenter.unlock(passphrase); },
+        [this](const UnlockOutcome& outcome) { finished(outcome); });
+}
+
+void UnlockDialog::finished(const UnlockOutcome& outcome)
+{
+    setBusy(false);
+    m_unlockMs
+        = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - m_started)
+              .count();
+    if (outcome.store) {
+        m_store = outcome.store;
+        EndModal(wxID_OK);
+        return;
+    }
+    m_message->SetLabel(toWx(outcome.error));
+    Layout();
+    m_passphrase->SetFocus();
+    m_passphrase->SelectAll();
+}
+
+void UnlockDialog::setBusy(bool busy)
+{
+    m_busy->Show(busy);
+    if (busy)
+        m_busy->Start();
+    else
+        m_busy->Stop();
+    m_working = busy;
+    m_ok->Enable(!busy);
+    m_cancel->Enable(!busy);
+    m_passphrase->Enable(!busy);
+    if (m_repeat)
+        m_repeat->Enable(!busy);
+    Layout();
+}
+
+} // namespace fplan::gui

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "gui/unlock_presenter.h"
+
+#include "core/error.h"
+#include "gui/i18n.h"
+
+namespace fplan::gui {
+
+std::size_t utf8Length(const std::string& text)
+{
+    std::size_t n = 0;
+    for (const char c : text)
+        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80)
+            ++n;
+    return n;
+}
+
+UnlockPresenter::UnlockPresenter(std::filesystem::path path, ParamsFactory params)
+    : m_path(std::move(path))
+    , m_params(std::move(params))
+{
+}
+
+UnlockMode UnlockPresenter::mode() const
+{
+    std::error_code ec;
+    return std::filesystem::exists(m_path, ec) ? UnlockMode::Open : UnlockMode::Create;
+}
+
+std::string UnlockPresenter::title() const
+{
+    return mode() == UnlockMode::Open ? tr("Lås Familieplan op") : tr("Opret en ny Familieplan-fil");
+}
+
+std::string UnlockPresenter::explanation() const
+{
+    if (mode() == UnlockMode::Open)
+        return format(tr("Skriv adgangskoden til {0}."), { m_path.filename().string() });
+    return format(tr("Der findes ingen Familieplan-fil i {0} endnu. Vælg en adgangskode på mindst "
+                     "{1} tegn, og skriv den to gange. Husk den: en glemt adgangskode kan ikke "
+                     "genskabes, og uden den kan sagerne ikke åbnes."),
+        { m_path.string(), std::to_string(MinimumLength) });
+}
+
+std::string UnlockPresenter::check(const std::string& passphrase, const std::string& repeat) const
+{
+    if (passphrase.empty())
+        return tr("Skriv adgangskoden.");
+    if (mode() == UnlockMode::Open)
+        return {};
+    if (utf8Length(passphrase) < MinimumLength)
+        return format(tr("Adgangskoden skal have mindst {0} tegn."), { std::to_string(MinimumLength) });
+    if (passphrase != repeat)
+        return tr("De to adgangskoder er ikke ens.");
+    return {};
+}
+
+UnlockOutcome UnlockPresenter::unlock(const std::string& passphrase) const
+{
+    UnlockOutcome outcome;
+    try {
+        if (mode() == UnlockMode::Create)
+            Store::create(m_path, passphrase, m_params());
+        outcome.store = std::make_shared<Store>(Store::open(m_path, passphrase));
+    } catch (const Error& e) {
+        outcome.wrongPassphrase = e.code() == ErrorCode::WrongPassphrase;
+        outcome.error = outcome.wrongPassphrase ? tr("Forkert adgangskode eller ikke en Familieplan-fil")
+                                                : std::string(e.what());
+    } catch (const std::exception& e) {
+        outcome.error = e.what();
+    }
+    return outcome;
+}
+
+} // namespace fplan::gui

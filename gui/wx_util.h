@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: EUPL-1.2
+#pragma once
+
+#include "gui/i18n.h"
+
+#include <wx/string.h>
+
+#include <string>
+
+class wxStaticText;
+class wxWindow;
+
+namespace fplan::gui {
+
+// The panels' side of i18n.h: every visible string goes through the same catalogue.
+inline wxString wxTr(const char* source)
+{
+    return wxString::FromUTF8(tr(source));
+}
+inline wxString toWx(const std::string& text)
+{
+    return wxString::FromUTF8(text);
+}
+inline std::string fromWx(const wxString& text)
+{
+    return std::string(text.utf8_str());
+}
+
+// Bold and scaled; the minimum size is measured with that font (GTK measures a label changed
+// after creation with the old font, which clips it).
+void setHeadingFont(wxStaticText* text, float scale);
+// Measures the label again after SetLabel on a label with its own font.
+void fitLabel(wxStaticText* text);
+
+// The GUI's error edge (DESIGN.md): show the message, keep the window.
+void showError(wxWindow* parent, const std::string& message);
+
+} // namespace fplan::gui
+
+// wx's own _() is switched off (WXINTL_NO_GETTEXT_MACRO): its literals would be read in the C
+// locale's encoding, and the presenters' strings must come from the same catalogue.
+#define _(source) ::fplan::gui::wxTr(source)

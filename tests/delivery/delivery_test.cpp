@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "core/error.h"
+#include "core/store.h"
+#include "delivery/delivery.h"
+#include "tests/delivery/delivery_fixtures.h"
+#include "tests/support/test_support.h"
+
+#include <gtest/gtest.h>
+
+using namespace fplan;
+using namespace fplan::delivery;
+
+namespace {
+
+SendRequest requestFor(const test::CaseStore& cs, std::vector<Recipient> recipients)
+{
+    SendRequest r;
+    r.docId = cs.docId;
+    r.recipients = std::move(recipients);
+    r.pdf = test::minimalPdf();
+    r.documentTitle = "Familieplan";
+    r.notification = "Jeres familieplan";
+    return r;
+}
+
+// Counts what it was asked to send, and answers as told.
+class ScriptedTransport : public Transport {
+public:
+    SendOutcome::Kind answer = SendOutcome::Kind::Delivered;
+    std::vector<std::string> sent;
+    SendOutcome send(const std::string& uuid, const std::string&) override
+    {
+        sent.push_back(uuid);
+        return { answer, answer == SendOutcome::Kind::Delivered ? "" : "scripted failure" };
+    }
+    std::string describe() const override { return "scripted"; }
+};
+
+std::size_t filesIn(const std::filesystem::path& dir)
+{
+    std::size_t n = 0;
+    for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir))
+        ++n;
+    return n;
+}
+
+} // namespace
+
+TEST(Delivery, ParentsAreThePeopleWithCustody)
+{
+    test::CaseStore cs;
+    test::makeCaseStore(cs);
+    const auto r = resolveRecipients(*cs.store, cs.docId, "parents");
+    ASSERT_EQ(2u, r.size());
+    EXPECT_EQ(test::MotherCpr, r[0].cpr);
+    EXPECT_EQ("Søs Nørgaard", r[0].name);
+    EXPECT_EQ(test::FatherCpr, r[1].cpr);
+    const auto given = resolveRecipients(*cs.store, cs.docId, "0101901234, 020288-5678,0101901234");
+    ASSERT_EQ(2u, given.size());
+    EXPECT_EQ(test::FatherCpr, given[1].cpr);
+    EXPECT_THROW(resolveRecipients(*cs.store, cs.docId, "3102901234"), Error);
+    EXPECT_THROW(resolveRecipients(*cs.store, cs.docId, ","), Error);
+    EXPECT_THROW(resolveRecipients(*cs.store, "no-such-doc", "parents"), Error);
+}
+
+TEST(Delivery, QueuesOneValidatedMessagePerRecipientAndNeverTwice)
+{
+    test::CaseStore cs;
+    test::makeCaseStore(cs);
+    auto request = requestFor(cs, resolveRecipients(*cs.store, cs.docId, "parents"));
+    const auto first = queueForDelivery(*cs.store, request);
+    EXPECT_EQ(1, first.version);
+    EXPECT_EQ(2, first.newlyQueued);
+    ASSERT_EQ(2u, first.messageUuids.size());
+    const auto again = queueForDelivery(*cs.store, request);
+    EXPECT_EQ(0, again.newlyQueued);
+    EXPECT_EQ(first.messageUuids, again.messageUuids);
+
+    Outbox outbox(*cs.store);
+    const auto xml = outbox.messageXml(first.messageUuids[0]);
+    EXPECT_TRUE(MemoSchema::installed().validate(xml, "queued.xml").empty());
+    EXPECT_NE(std::string::npos, xml.find("Familieplan – version 1"));
+    EXPECT_NE(std::string::npos, xml.find("<memo:label>Aarhus Kommune</memo:label>"));
+    EXPECT_NE(std::string::npos, xml.find("27.24.00-G01-1-26"));
+    EXPECT_NE(std::string::npos, xml.find("Familieplan version 1.pdf"));
+
+    // A new version is a new letter.
+    EXPECT_EQ(2, test::finalizeAgain(cs));
+    const auto v2 = queueForDelivery(*cs.store, request);
+    EXPECT_EQ(2, v2.version);
+    EXPECT_EQ(2, v2.newlyQueued);
+    EXPECT_NE(first.messageUuids[0], v2.messageUuids[0]);
+    request.version = 1;
+    EXPECT_EQ(0, queueForDelivery(*cs.store, request).newlyQueued);
+    request.version = 7;
+    EXPECT_THROW(queueForDelivery(*cs.store, request), Error);
+}
+
+TEST(Delivery, RefusalQueuesNothing)
+{
+    test::CaseStore cs;
+    test::makeCaseStore(cs, /*withSender=*/false);
+    const auto parents = resolveRecipients(*cs.store, cs.docId, "parents");
+    try {
+        queueForDelivery(*cs.store, requestFor(cs, parents));
+        FAIL() << "no sender, yet queued";
+    } catch (const Error& e) {
+        EXPECT_EQ(ErrorCode::BadInput, e.code());
+        EXPECT_NE(std::string::npos, std::string(e.what()).find("municipality.cvr"));
+    }
+    cs.store->setSetting("municipality.cvr", "29189803");
+    cs.store->setSetting("municipality.name", "Aarhus Kommune");
+    // One good and one bad recipient: neither is queued.
+    auto mixed = parents;
+    mixed.push_back({ "3102901234", "Ugyldig" });
+    EXPECT_THROW(queueForDelivery(*cs.store, requestFor(cs, mixed)), Error);
+    auto tooBig = requestFor(cs, parents);
+    tooBig.pdf.resize(MaxDocumentBytes + 1, ' ');
+    EXPECT_THROW(queueForDelivery(*cs.store, tooBig), Error);
+    auto badName = requestFor(cs, parents);
+    badName.fileName = "Plan: version 1?.pdf";
+    try {
+        queueForDelivery(*cs.store, badName);
+        FAIL() << "a bad file name was queued";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string::npos, std::string(e.what()).find("file name")) << e.what();
+    }
+    EXPECT_TRUE(Outbox(*cs.store).list().empty());
+}
+
+TEST(Delivery, FlushSendsDueMessagesOnceAndRetriesWithBackoff)
+{
+    test::CaseStore cs;
+    test::makeCaseStore(cs);
+    const auto queued
+        = queueForDelivery(*cs.store, requestFor(cs, resolveRecipients(*cs.store, cs.docId, "parents")));
+    ScriptedTransport transport;
+    RetryPolicy policy;
+    policy.maxAttempts = 2;
+    policy.baseDelay = std::chrono::seconds(30);
+    const std::int64_t t0 = unixNow();
+
+    transport.answer = SendOutcome::Kind::Retry;
+    auto report = flushOutbox(*cs.store, transport, policy, t0);
+    EXPECT_EQ(2, report.retrying);
+    EXPECT_EQ(2u, report.errors.size());
+    EXPECT_EQ(0, flushOutbox(*cs.store, transport, policy, t0 + 29).retrying); // not yet due
+    EXPECT_EQ(2u, transport.sent.size());
+
+    transport.answer = SendOutcome::Kind::Delivered;
+    report = flushOutbox(*cs.store, transport, policy, t0 + 30);
+    EXPECT_EQ(2, report.sent);
+    EXPECT_EQ(0, flushOutbox(*cs.store, transport, policy, t0 + 10'000).sent);
+    EXPECT_EQ(4u, transport.sent.size());
+    for (const auto& e : Outbox(*cs.store).list()) {
+        EXPECT_EQ(OutboxStatus::Sent, e.status);
+        EXPECT_EQ(2, e.attempts);
+        EXPECT_TRUE(e.lastError.empty());
+    }
+    (void)queued;
+}
+
+TEST(Delivery, PermanentFailureIsMarkedForAPerson)
+{
+    test::CaseStore cs;
+    test::makeCaseStore(cs);
+    queueForDelivery(*cs.store, requestFor(cs, { { test::MotherCpr, "" } }));
+    ScriptedTransport transport;
+    transport.answer = SendOutcome::Kind::Permanent;
+    const auto report = flushOutbox(*cs.store, transport);
+    EXPECT_EQ(1, report.failed);
+    const auto e = Outbox(*cs.store).list().front();
+    EXPECT_EQ(OutboxStatus::Failed, e.status);
+    EXPECT_EQ("scripted failure", e.lastError);
+}
+
+TEST(Delivery, FolderTransportWritesWholeFilesOnly)
+{
+    test::CaseStore cs;
+    test::makeCaseStore(cs);
+    const auto dropDir = cs.dir / "drop";
+    std::filesystem::create_directory(dropDir);
+    cs.store->setSetting("delivery.transport", "folder");
+    cs.store->setSetting("delivery.folder", dropDir.string());
+    const auto queued
+        = queueForDelivery(*cs.store, requestFor(cs, resolveRecipients(*cs.store, cs.docId, "parents")));
+    auto transport = transportFromSettings(*cs.store);
+    const auto report = flushOutbox(*cs.store, *transport);
+    EXPECT_EQ(2, report.sent);
+    EXPECT_EQ(2u, filesIn(dropDir)); // no temporary file left behind
+    const auto file = dropDir / (queued.messageUuids[0] + ".xml");
+    ASSERT_TRUE(std::filesystem::exists(file));
+    EXPECT_EQ(Outbox(*cs.store).messageXml(queued.messageUuids[0]), test::readFile(file));
+    EXPECT_TRUE(MemoSchema::installed().validate(test::readFile(file), file.string()).empty());
+}
+
+TEST(Delivery, FolderTransportRetriesWhenTheFolderIsMissing)
+{
+    test::TempDir dir;
+    FolderTransport transport(dir / "not-there");
+    const auto outcome = transport.send("3f2a4b6c-1d2e-4f3a-8b4c-5d6e7f8a9b0c", "<x/>");
+    EXPECT_EQ(SendOutcome::Kind::Retry, outcome.kind);
+    EXPECT_NE(std::string::npos, outcome.error.find("not-there"));
+}
+
+TEST(Delivery, TransportSettingsAreCheckedWithAClearReason)
+{
+    std::map<std::string, std::string> s;
+    EXPECT_THROW(makeTransport(s), Error);
+    s["delivery.transport"] = "carrier-pigeon";
+    EXPECT_THROW(makeTransport(s), Error);
+    s["delivery.transport"] = "sf1601";
+    s["delivery.endpoint"] = "https://localhost:1/kombi";
+    try {
+        makeTransport(s);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_NE(std::string::npos, std::string(e.what()).find("delivery.client_cert"));
+    }
+}
+
+TEST(Delivery, Sf1601RequestWrapsTheWholeMessage)
+{
+    test::CaseStore cs;
+    test::makeCaseStore(cs);
+    const auto m = buildMessageFor(*cs.store, requestFor(cs, {}), { test::MotherCpr, "" });
+    const auto body = sf1601Request(m.xml);
+    EXPECT_EQ(0u, body.rfind("<?xml", 0));
+    EXPECT_EQ(1u, [&] {
+        std::size_t n = 0;
+        for (auto p = body.find("<?xml"); p != std::string::npos; p = body.find("<?xml", p + 1))
+            ++n;
+        return n;
+    }());
+    EXPECT_NE(std::string::npos, body.find("<kombi_request"));
+    EXPECT_EQ(m.uuid, findMessageUuid(body));
+}
+
+TEST(Delivery, PreviewShowsWhoWhatAndEveryProblemWithoutSending)
+{
+    test::CaseStore cs;
+    test::makeCaseStore(cs, /*withSender=*/false);
+    auto p = previewDelivery(*cs.store, cs.docId, 0, "parents", "Familieplan");
+    EXPECT_EQ(1, p.version);
+    EXPECT_EQ("Familieplan – version 1", p.label);
+    EXPECT_EQ("Familieplan version 1.pdf", p.fileName);
+    ASSERT_EQ(2u, p.recipients.size());
+    ASSERT_EQ(1u, p.problems.size());
+    EXPECT_NE(std::string::npos, p.problems[0].find("no sender"));
+    EXPECT_FALSE(p.transportConfigured);
+
+    cs.store->setSetting("municipality.cvr", "29189803");
+    cs.store->setSetting("municipality.name", "Aarhus Kommune");
+    cs.store->setSetting("delivery.transport", "folder");
+    cs.store->setSetting("delivery.folder", cs.dir.path().string());
+    queueForDelivery(*cs.store, requestFor(cs, { { test::MotherCpr, "" } }));
+    Outbox(*cs.store).recordPaperDelivery(cs.docId, 1, "Peter Nørgaard", "2026-11-23", "jr", 1);
+    p = previewDelivery(*cs.store, cs.docId, 0, "parents", "Familieplan");
+    EXPECT_TRUE(p.problems.empty()) << p.problems.front();
+    EXPECT_TRUE(p.transportConfigured);
+    EXPECT_EQ(1u, p.earlier.size());
+    EXPECT_EQ(1u, p.paper.size());
+
+    p = previewDelivery(*cs.store, cs.docId, 9, "3102901234", "Familieplan");
+    EXPECT_EQ(2u, p.problems.size()); // no version 9, and an invalid CPR
+    EXPECT_TRUE(Outbox(*cs.store).list().size() == 1);
+}

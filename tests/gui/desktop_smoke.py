@@ -1,0 +1,177 @@
+# SPDX-License-Identifier: EUPL-1.2
+# Drives fplan-desktop through AT-SPI, the way a screen reader user would: finds controls by
+# their accessible names only. Run with Debian's /usr/bin/python3 (pyatspi).
+import os
+import sys
+import time
+
+import pyatspi
+
+
+def fail(message):
+    print("FAIL: " + message, file=sys.stderr)
+    sys.exit(1)
+
+
+def wait_for(what, probe, timeout=30.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            found = probe()
+        except Exception:  # the tree changes under us while windows are built
+            found = None
+        if found:
+            return found
+        time.sleep(0.3)
+    fail("timed out waiting for " + what)
+
+
+def find(node, predicate, depth=0):
+    if node is None or depth > 40:
+        return None
+    try:
+        if predicate(node):
+            return node
+        count = node.childCount
+    except Exception:
+        return None
+    for i in range(count):
+        try:
+            child = node.getChildAtIndex(i)
+        except Exception:
+            continue
+        hit = find(child, predicate, depth + 1)
+        if hit is not None:
+            return hit
+    return None
+
+
+def desktop_app():
+    desktop = pyatspi.Registry.getDesktop(0)
+    for i in range(desktop.childCount):
+        app = desktop.getChildAtIndex(i)
+        if app is not None and find(app, lambda n: n.name == "Sager") is not None:
+            return app
+    return None
+
+
+def named(app, name, roles=None):
+    def predicate(n):
+        return n.name == name and (roles is None or n.getRoleName() in roles)
+    return find(app, predicate)
+
+
+def row_count(table):
+    return table.queryTable().nRows
+
+
+app = wait_for("the main window with the case list 'Sager'", desktop_app, 40)
+cases = wait_for("the case list", lambda: named(app, "Sager", ("table", "tree table")))
+if row_count(cases) != 25:
+    fail("the case list shows %d rows, expected 25" % row_count(cases))
+print("case list 'Sager': %d rows" % row_count(cases))
+
+# Sorting: a mouse click on a column header (AT-SPI's "click" action on a GTK header does nothing).
+def click_header(column):
+    header = cases.queryTable().getColumnHeader(column)
+    ext = header.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+    x, y = ext.x + ext.width // 2, ext.y + ext.height // 2
+    pyatspi.Registry.generateMouseEvent(x, y, "abs")
+    time.sleep(0.3)
+    pyatspi.Registry.generateMouseEvent(x, y, "b1c")
+
+def first_journal():
+    try:  # the rows are rebuilt while the list re-sorts; ask again later
+        return cases.queryTable().getAccessibleAt(0, 1).name
+    except Exception:
+        return None
+
+click_header(1)
+wait_for("the list sorted by journal number", lambda: first_journal() == "27.24.00-G01-1-26", 10)
+click_header(1)
+wait_for("the list sorted by journal number, descending", lambda: first_journal() == "27.24.00-G01-25-26", 10)
+click_header(0)
+wait_for("the list sorted by name again", lambda: cases.queryTable().getAccessibleAt(0, 0).name == "Familien Andersen", 10)
+print("sorting by a header click works")
+
+search = named(app, "Søg i sager", ("text", "entry"))
+if search is None:
+    fail("no search field named 'Søg i sager'")
+search.queryEditableText().setTextContents("Nørgaard")
+wait_for("the search to narrow the list to 3 cases", lambda: row_count(cases) == 3, 10)
+print("search 'Nørgaard': 3 rows")
+
+cases.queryTable().addRowSelection(0)
+agenda = wait_for("the case overview's 'Ny dagsorden' button", lambda: named(app, "Ny dagsorden", ("push button",)))
+agenda.queryAction().doAction(0)
+
+place = wait_for("the agenda editor's field 'Sted'", lambda: named(app, "Sted", ("text", "entry")))
+
+# Every control a screen reader user can reach has a name (gui/accessibility.h).
+INTERACTIVE = {"text", "password text", "combo box", "push button", "check box", "table", "tree table",
+               "list", "spin button", "toggle button", "radio button", "entry"}
+unnamed = []
+def collect_unnamed(node, path, depth=0):
+    if node is None or depth > 40:
+        return
+    try:
+        role = node.getRoleName()
+        if role in INTERACTIVE and not node.name:
+            unnamed.append(path + " > " + role)
+        for i in range(node.childCount):
+            collect_unnamed(node.getChildAtIndex(i), path + " > " + (node.name or role), depth + 1)
+    except Exception:
+        pass
+collect_unnamed(app, "fplan-desktop")
+if unnamed:
+    fail("controls without an accessible name:\n  " + "\n  ".join(unnamed))
+print("every control in the editor has an accessible name")
+place.queryEditableText().setTextContents("Rådhuset, mødelokale 2")
+typed = place.queryText().getText(0, -1)
+if typed != "Rådhuset, mødelokale 2":
+    fail("the field 'Sted' holds %r" % typed)
+# Undo and redo through the menu accelerators, as typed on the keyboard (X keycodes: 37 Control_L,
+# 52 z, 29 y). Leaving the field ends an undo step, so Ctrl+Z takes back only the second edit.
+def ctrl(keycode):
+    pyatspi.Registry.generateKeyboardEvent(37, None, pyatspi.KEY_PRESS)
+    pyatspi.Registry.generateKeyboardEvent(keycode, None, pyatspi.KEY_PRESSRELEASE)
+    pyatspi.Registry.generateKeyboardEvent(37, None, pyatspi.KEY_RELEASE)
+    time.sleep(0.5)
+
+def focus(node, what):
+    node.queryComponent().grabFocus()
+    wait_for(what + " to take the focus", lambda: node.getState().contains(pyatspi.STATE_FOCUSED), 5)
+
+focus(place, "'Sted'")
+focus(search, "the search field")
+focus(place, "'Sted'")
+place.queryEditableText().setTextContents("Rådhuset, mødelokale 2 og 3")
+ctrl(52)
+if place.queryText().getText(0, -1) != "Rådhuset, mødelokale 2":
+    fail("Ctrl+Z left %r in 'Sted'" % place.queryText().getText(0, -1))
+ctrl(29)
+if place.queryText().getText(0, -1) != "Rådhuset, mødelokale 2 og 3":
+    fail("Ctrl+Y left %r in 'Sted'" % place.queryText().getText(0, -1))
+ctrl(52)
+print("undo and redo with Ctrl+Z / Ctrl+Y work")
+
+status = wait_for("the editor's save status", lambda: named(app, "Gemt-status"))
+wait_for("the autosave", lambda: "gemt" in status.queryText().getText(0, -1) if status.queryText() else False, 10)
+print("typed into 'Sted'; status: " + status.queryText().getText(0, -1))
+
+# "Åbn PDF" renders the agenda on a worker thread into the private PDF folder.
+pdf_folder = os.path.join(os.environ["XDG_RUNTIME_DIR"], "familieplan-pdf")
+named(app, "Åbn PDF", ("push button",)).queryAction().doAction(0)
+pdf = wait_for("a PDF in " + pdf_folder,
+               lambda: [f for f in os.listdir(pdf_folder) if f.endswith(".pdf")] if os.path.isdir(pdf_folder) else None, 30)
+with open(os.path.join(pdf_folder, pdf[0]), "rb") as f:
+    if f.read(5) != b"%PDF-":
+        fail(pdf[0] + " is not a PDF")
+print("Åbn PDF wrote " + pdf[0])
+named(app, "Forhåndsvis", ("push button",)).queryAction().doAction(0)
+wait_for("the preview window", lambda: named(app, "Forhåndsvisning"), 30)
+print("Forhåndsvis opened the preview")
+
+# Typed just before the program is stopped (SIGTERM, as at logout): it must still be saved.
+place.queryEditableText().setTextContents("Rådhuset, mødelokale 2 (stue)")
+

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
+# Starts the real fplan-desktop under Xvfb with an AT-SPI bus, as a screen reader would see it:
+# the window must draw (screenshot not blank), the case list and an editor field must be found by
+# accessible name, and text typed into the field must reach the encrypted store.
+# Usage: desktop_smoke.sh FPLAN_DESKTOP MAKE_DEMO_STORE [SCREENSHOT_DIR]
+set -euo pipefail
+
+desktop=$(realpath "$1")
+make_store=$(realpath "$2")
+shots=${3:-}
+here=$(cd "$(dirname "$0")" && pwd)
+
+if [[ -z "${FPLAN_SMOKE_INNER:-}" ]]; then
+  export FPLAN_SMOKE_INNER=1
+  exec dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" "$0" "$@"
+fi
+
+work=$(mktemp -d)
+app=""
+bus=""
+cleanup() {
+  [[ -n "$app" ]] && kill "$app" 2>/dev/null || true
+  [[ -n "$bus" ]] && kill "$bus" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+export FPLAN_PASSPHRASE="smoke-test-adgangskode"
+export NO_AT_BRIDGE=0 GTK_A11Y=atk
+export XDG_RUNTIME_DIR="$work/runtime"
+mkdir -m 700 "$XDG_RUNTIME_DIR"
+"$make_store" "$work/sager.fplan" 25 > "$work/ids"
+
+/usr/libexec/at-spi-bus-launcher --launch-immediately &
+bus=$!
+sleep 1
+
+FPLAN_TIMING=1 "$desktop" --store "$work/sager.fplan" --lang da > "$work/app.log" 2>&1 &
+app=$!
+
+if ! /usr/bin/python3 "$here/desktop_smoke.py" "$work" "${shots}"; then
+  echo "--- fplan-desktop output" >&2
+  cat "$work/app.log" >&2
+  exit 1
+fi
+
+shot="$work/screen.png"
+import -window root "$shot"
+colours=$(identify -format %k "$shot")
+echo "screenshot: $colours distinct colours"
+if (( colours < 50 )); then
+  echo "FAIL: the screen looks blank ($colours colours)" >&2
+  exit 1
+fi
+[[ -n "$shots" ]] && cp "$shot" "$shots/smoke-editor.png"
+
+# SIGTERM (as at logout) closes the window the normal way: the edit typed last is saved too.
+kill -TERM "$app"
+for _ in $(seq 50); do kill -0 "$app" 2>/dev/null || break; sleep 0.1; done
+if kill -0 "$app" 2>/dev/null; then
+  echo "FAIL: fplan-desktop did not end on SIGTERM" >&2
+  exit 1
+fi
+app=""
+if ! "$make_store" --dump "$work/sager.fplan" | grep -q "Rådhuset, mødelokale 2 (stue)"; then
+  echo "FAIL: the text typed into 'Sted' is not in the store" >&2
+  "$make_store" --dump "$work/sager.fplan" | grep opfoelgningsmoede >&2 || true
+  exit 1
+fi
+echo "the text typed into 'Sted' is in the store"
+grep "usable after" "$work/app.log" || true
+echo "desktop smoke test passed"

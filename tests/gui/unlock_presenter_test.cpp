@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "gui/unlock_presenter.h"
+#include "tests/support/test_support.h"
+
+#include <gtest/gtest.h>
+
+using namespace fplan;
+using namespace fplan::gui;
+
+TEST(UnlockPresenter, NoFileMeansCreateWithTheWarningAboutForgottenPassphrases)
+{
+    test::TempDir dir;
+    UnlockPresenter p(dir / "sager.fplan", crypto::KdfParams::freshCheap);
+    EXPECT_EQ(UnlockMode::Create, p.mode());
+    EXPECT_TRUE(p.needsRepeat());
+    EXPECT_NE(std::string::npos, p.explanation().find("kan ikke genskabes"));
+}
+
+TEST(UnlockPresenter, NewStoreNeedsTheSamePassphraseTwice)
+{
+    test::TempDir dir;
+    UnlockPresenter p(dir / "sager.fplan", crypto::KdfParams::freshCheap);
+    EXPECT_EQ("De to adgangskoder er ikke ens.", p.check("hemmelig sætning", "hemmelig sætnimg"));
+    EXPECT_EQ("Skriv adgangskoden.", p.check("", ""));
+    EXPECT_EQ("Adgangskoden skal have mindst 8 tegn.", p.check("kort", "kort"));
+    EXPECT_EQ("", p.check("hemmelig sætning", "hemmelig sætning"));
+}
+
+TEST(UnlockPresenter, LengthCountsCharactersNotBytes)
+{
+    EXPECT_EQ(7u, utf8Length("æøåÆØÅx"));
+    test::TempDir dir;
+    UnlockPresenter p(dir / "s.fplan", crypto::KdfParams::freshCheap);
+    EXPECT_NE("", p.check("æøåÆØÅx", "æøåÆØÅx"));
+}
+
+TEST(UnlockPresenter, CreatesThenOpensAndRefusesAWrongPassphrase)
+{
+    test::TempDir dir;
+    const auto path = dir / "sager.fplan";
+    {
+        UnlockPresenter create(path, crypto::KdfParams::freshCheap);
+        const auto outcome = create.unlock("hemmelig sætning");
+        ASSERT_TRUE(outcome.store) << outcome.error;
+        EXPECT_EQ("", outcome.error);
+    }
+    UnlockPresenter open(path, crypto::KdfParams::freshCheap);
+    EXPECT_EQ(UnlockMode::Open, open.mode());
+    EXPECT_FALSE(open.needsRepeat());
+    EXPECT_EQ("", open.check("noget", ""));
+
+    const auto wrong = open.unlock("forkert sætning");
+    EXPECT_FALSE(wrong.store);
+    EXPECT_TRUE(wrong.wrongPassphrase);
+    EXPECT_EQ("Forkert adgangskode eller ikke en Familieplan-fil", wrong.error);
+
+    const auto right = open.unlock("hemmelig sætning");
+    ASSERT_TRUE(right.store) << right.error;
+    EXPECT_FALSE(right.store->deviceId().empty());
+}
+
+TEST(UnlockPresenter, AFileThatIsNotAStoreIsReportedLikeAWrongPassphrase)
+{
+    test::TempDir dir;
+    const auto path = dir / "noter.txt";
+    test::writeFile(path, std::string(8192, 'x'));
+    test::writeFile(Store::kdfPathFor(path), crypto::KdfParams::freshCheap().toJson());
+    UnlockPresenter p(path, crypto::KdfParams::freshCheap);
+    const auto outcome = p.unlock("hvad som helst");
+    EXPECT_FALSE(outcome.store);
+    EXPECT_EQ("Forkert adgangskode eller ikke en Familieplan-fil", outcome.error);
+}
