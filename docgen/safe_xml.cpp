@@ -8,6 +8,7 @@
 #include <libxml/parserInternals.h>
 #include <libxml/uri.h>
 #include <libxml/xmlIO.h>
+#include <libxml/xmlerror.h>
 #include <libxml/xmlschemas.h>
 
 #include <climits>
@@ -161,6 +162,25 @@ xmlParserInputPtr denyingLoader(const char* url, const char*, xmlParserCtxtPtr c
     return input;
 }
 
+void ignoreGenericError(void*, const char*, ...) {}
+
+// Some libxml2 errors (failed encoding conversion) bypass the parser's handler and go to the
+// thread's generic handler, which prints to stderr; every problem is reported by exception instead.
+class QuietGenericErrors {
+public:
+    QuietGenericErrors() : m_func(xmlGenericError), m_context(xmlGenericErrorContext)
+    {
+        xmlSetGenericErrorFunc(nullptr, ignoreGenericError);
+    }
+    ~QuietGenericErrors() { xmlSetGenericErrorFunc(m_context, m_func); }
+    QuietGenericErrors(const QuietGenericErrors&) = delete;
+    QuietGenericErrors& operator=(const QuietGenericErrors&) = delete;
+
+private:
+    xmlGenericErrorFunc m_func;
+    void* m_context;
+};
+
 template <typename T, void (*F)(T*)>
 struct Deleter {
     void operator()(T* p) const noexcept { F(p); }
@@ -223,6 +243,7 @@ XmlDocument parseXmlSafely(std::string_view bytes, const std::string& origin, st
     ctxt->sax->internalSubset = onInternalSubset;
     ctxt->sax->serror = onParseError;
 
+    const QuietGenericErrors quiet;
     ParseState state;
     ParseState* const outer = t_parse;
     t_parse = &state;
@@ -267,6 +288,7 @@ XmlSchema loadSchemaSafely(const std::filesystem::path& path, std::size_t maxByt
     xmlFree(const_cast<xmlChar*>(doc.get()->URL));
     doc.get()->URL = xmlStrdup(BAD_CAST absolute.c_str());
 
+    const QuietGenericErrors quiet;
     std::vector<std::string> errors;
     CollectedErrors sink{&errors, path.string(), absolute.string()};
     SchemaScope scope{absolute.parent_path(), maxBytes, &errors};
@@ -297,6 +319,7 @@ std::vector<std::string> validateAgainst(const XmlSchema& schema, const XmlDocum
     SchemaValidCtxt vctxt(xmlSchemaNewValidCtxt(schema.get()));
     if (!vctxt)
         throw Error(ErrorCode::Internal, schema.origin() + ": cannot create a validation context");
+    const QuietGenericErrors quiet;
     const char* url = reinterpret_cast<const char*>(document.get()->URL);
     CollectedErrors sink{&lines, document.origin(), url ? url : ""};
     xmlSchemaSetValidStructuredErrors(vctxt.get(), collectError, &sink);

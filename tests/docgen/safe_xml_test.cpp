@@ -113,6 +113,19 @@ TEST(SafeXml, MalformedNamesLine)
     EXPECT_TRUE(contains(errorOf([] { parseXmlSafely("<a>\xff\xfe</a>", "enc.xml"); }), "enc.xml:1: "));
 }
 
+TEST(SafeXml, BadEncodingIsReportedByExceptionOnly)
+{
+    std::string text = "<?xml version=\"1.0\" encoding=\"EUC-JP\"?><a>";
+    text += '\x8e';
+    text += '\x01';
+    text.append(3, '\0');
+    testing::internal::CaptureStderr();
+    const auto message = errorOf([&] { parseXmlSafely(text, "enc.xml"); });
+    const std::string printed = testing::internal::GetCapturedStderr();
+    EXPECT_TRUE(contains(message, "enc.xml:1: ")) << message;
+    EXPECT_EQ("", printed) << "libxml2 printed to stderr";
+}
+
 TEST(SafeXml, RefusesOversizedBytes)
 {
     const std::string text = "<a>" + std::string(2000, 'x') + "</a>";
