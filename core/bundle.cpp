@@ -104,16 +104,6 @@ private:
     std::set<std::string> m_ids;
 };
 
-std::string today()
-{
-    const std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&now, &tm);
-    char text[16];
-    std::strftime(text, sizeof text, "%Y-%m-%d", &tm);
-    return text;
-}
-
 } // namespace
 
 Bundle parseBundle(const std::string& text, const std::string& origin)
@@ -196,7 +186,7 @@ Bundle parseBundle(const std::string& text, const std::string& origin)
         c.coordinatorHistory.push_back(std::move(change));
     }
     if (c.coordinatorHistory.empty() && !c.coordinator.empty())
-        c.coordinatorHistory.push_back({"h1", today(), c.coordinator, "Valgt ved oprettelse af sagen"});
+        c.coordinatorHistory.push_back({"h1", localDateToday(), c.coordinator, "Valgt ved oprettelse af sagen"});
 
     const Json& docs = r.array(root, "$", "documents");
     for (std::size_t i = 0; i < docs.size(); ++i) {

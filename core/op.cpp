@@ -133,4 +133,14 @@ std::string formatHlcUtc(std::uint64_t hlc)
     return text;
 }
 
+std::string localDateToday()
+{
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&now, &tm);
+    char text[16];
+    std::strftime(text, sizeof text, "%Y-%m-%d", &tm);
+    return text;
+}
+
 } // namespace fplan

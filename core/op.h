@@ -67,5 +67,6 @@ private:
 };
 
 std::string formatHlcUtc(std::uint64_t hlc); // "2026-03-12T09:30:00Z"
+std::string localDateToday();                // "2026-03-12" on this machine's calendar
 
 } // namespace fplan
