@@ -139,10 +139,15 @@ std::vector<std::string> SendPresenter::problems() const
     if (notificationLength() > MaxNotificationLength)
         out.push_back(format(tr("Beskeden er {0} tegn; den må højst være {1}."),
             { std::to_string(notificationLength()), std::to_string(MaxNotificationLength) }));
-    // The library's own reasons (no finalised version, ...), except those said above in Danish.
-    for (const auto& p : m_preview.problems)
-        if (!startsWith(p, "no sender") && !startsWith(p, "municipality.cvr") && !startsWith(p, "no recipients"))
+    if (m_preview.version <= 0)
+        out.push_back(tr("Dokumentet har ingen færdiggjort version: færdiggør det først."));
+    // The library's own reasons, except those said above in Danish.
+    for (const auto& p : m_preview.problems) {
+        const bool versionProblem = startsWith(p, "document ") || startsWith(p, "no document ");
+        if (!startsWith(p, "no sender") && !startsWith(p, "municipality.cvr") && !startsWith(p, "no recipients")
+            && !(versionProblem && m_preview.version <= 0))
             out.push_back(p);
+    }
     return out;
 }
 

@@ -105,6 +105,21 @@ TEST(SendPresenter, ProblemsBlockSendingAndQueueNothing)
     EXPECT_TRUE(delivery::Outbox(*cs.store).list().empty());
 }
 
+TEST(SendPresenter, ADraftWithoutAFinalisedVersionCannotBeSent)
+{
+    test::CaseStore cs;
+    test::makeCaseStore(cs);
+    SendPresenter finalised(*cs.store, cs.docId, 0, "Familieplan");
+    EXPECT_TRUE(finalised.canSend());
+    SendPresenter missing(*cs.store, cs.docId, 9, "Familieplan"); // no version 9
+    EXPECT_EQ(0, missing.version());
+    ASSERT_EQ(1u, missing.problems().size());
+    EXPECT_EQ("Dokumentet har ingen færdiggjort version: færdiggør det først.", missing.problems()[0]);
+    EXPECT_THROW(missing.send(test::minimalPdf()), Error);
+    EXPECT_THROW(missing.recordPaper("Peter Nørgaard", "2026-11-23", "Jens Ravn"), Error);
+    EXPECT_TRUE(delivery::Outbox(*cs.store).list().empty());
+}
+
 TEST(SendPresenter, ARecipientWithoutCprBlocksSending)
 {
     test::TempDir dir;
