@@ -35,7 +35,8 @@ std::filesystem::path pdfFolder()
         = runtime && *runtime ? std::filesystem::path(runtime) : std::filesystem::temp_directory_path();
     const auto folder = base / "familieplan-pdf";
     std::filesystem::create_directories(folder);
-    std::filesystem::permissions(folder, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
+    std::filesystem::permissions(
+        folder, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
     return folder;
 }
 
@@ -46,9 +47,10 @@ struct Rendered {
 
 } // namespace
 
-SendDialog::SendDialog(wxWindow* parent, Session& session, const std::string& docId, const std::string& documentTitle)
+SendDialog::SendDialog(
+    wxWindow* parent, Session& session, const std::string& docId, const std::string& documentTitle)
     : wxDialog(parent, wxID_ANY, _("Send til familien"), wxDefaultPosition, wxDefaultSize,
-          wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER)
+        wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER)
     , m_session(session)
     , m_docId(docId)
     , m_documentTitle(documentTitle)
@@ -61,7 +63,8 @@ SendDialog::SendDialog(wxWindow* parent, Session& session, const std::string& do
     sizer->Add(m_what, 0, wxEXPAND | wxALL, gap);
 
     auto* who = new wxStaticBoxSizer(wxVERTICAL, this, _("Modtagere (navn og CPR-nummer)"));
-    m_recipients = new wxCheckListBox(who->GetStaticBox(), wxID_ANY, wxDefaultPosition, FromDIP(wxSize(560, 90)));
+    m_recipients
+        = new wxCheckListBox(who->GetStaticBox(), wxID_ANY, wxDefaultPosition, FromDIP(wxSize(560, 90)));
     for (const auto& c : m_presenter->candidates()) {
         std::string line = c.name + " (" + (c.cpr.empty() ? tr("intet CPR-nummer") : displayCpr(c.cpr)) + ")";
         if (!c.relation.empty())
@@ -163,8 +166,7 @@ void SendDialog::refresh()
 
     const int selected = m_deliveries->GetSelectedRow();
     const auto lines = m_presenter->deliveries();
-    if (static_cast<std::size_t>(m_deliveries->GetItemCount()) != lines.size()
-        || selected == wxNOT_FOUND) {
+    if (static_cast<std::size_t>(m_deliveries->GetItemCount()) != lines.size() || selected == wxNOT_FOUND) {
         m_deliveries->DeleteAllItems();
         for (const auto& l : lines) {
             wxVector<wxVariant> row;
@@ -258,7 +260,8 @@ void SendDialog::flushInBackground()
     try {
         transport = delivery::transportFromSettings(m_session.store());
     } catch (const Error&) {
-        m_status->SetLabel(_("Ingen forsendelsesvej er sat op: brevene venter i udbakken (fplan outbox flush)."));
+        m_status->SetLabel(
+            _("Ingen forsendelsesvej er sat op: brevene venter i udbakken (fplan outbox flush)."));
         return;
     }
     // The store stays on this thread: claim here, only the transport's I/O runs on the worker,
@@ -354,8 +357,8 @@ void SendDialog::askWhoGotThePaper()
     setAccessibleName(who, _("Udleveret til"));
     form->Add(who, 1, wxEXPAND);
     form->Add(new wxStaticText(&dialog, wxID_ANY, _("&Dato:")), 0, wxALIGN_CENTER_VERTICAL);
-    auto* date = new wxDatePickerCtrl(&dialog, wxID_ANY, wxDateTime::Today(), wxDefaultPosition, wxDefaultSize,
-        wxDP_DROPDOWN | wxDP_SHOWCENTURY);
+    auto* date = new wxDatePickerCtrl(&dialog, wxID_ANY, wxDateTime::Today(), wxDefaultPosition,
+        wxDefaultSize, wxDP_DROPDOWN | wxDP_SHOWCENTURY);
     setAccessibleName(date, _("Dato for udlevering"));
     form->Add(date, 0);
     sizer->Add(form, 0, wxEXPAND | wxALL, FromDIP(12));

@@ -23,7 +23,8 @@ namespace fplan::gui {
 // problems, earlier sends with their status ("Forsendelser", "Prøv igen") and printed copies.
 class SendDialog : public wxDialog {
 public:
-    SendDialog(wxWindow* parent, Session& session, const std::string& docId, const std::string& documentTitle);
+    SendDialog(
+        wxWindow* parent, Session& session, const std::string& docId, const std::string& documentTitle);
 
 private:
     void refresh();

@@ -61,7 +61,8 @@ void SendPresenter::reload()
 {
     const auto cvr = m_store.setting("municipality.cvr").value_or("");
     m_haveSender = !cvr.empty() && !m_store.setting("municipality.name").value_or("").empty();
-    m_preview = delivery::previewDelivery(m_store, m_docId, m_requestedVersion, toArgument(), m_documentTitle);
+    m_preview
+        = delivery::previewDelivery(m_store, m_docId, m_requestedVersion, toArgument(), m_documentTitle);
     for (auto& r : m_preview.recipients)
         if (r.name.empty())
             r.name = nameFor(r.cpr);
@@ -131,8 +132,8 @@ std::vector<std::string> SendPresenter::problems() const
         anyone = true;
         const auto cpr = normaliseCpr(c.cpr);
         if (!cpr || !checkCpr(*cpr).valid)
-            out.push_back(format(tr("{0} har intet gyldigt CPR-nummer: ret sagen, eller vælg personen fra."),
-                { c.name }));
+            out.push_back(format(
+                tr("{0} har intet gyldigt CPR-nummer: ret sagen, eller vælg personen fra."), { c.name }));
     }
     if (!anyone)
         out.push_back(tr("Vælg mindst én modtager."));
@@ -144,8 +145,8 @@ std::vector<std::string> SendPresenter::problems() const
     // The library's own reasons, except those said above in Danish.
     for (const auto& p : m_preview.problems) {
         const bool versionProblem = startsWith(p, "document ") || startsWith(p, "no document ");
-        if (!startsWith(p, "no sender") && !startsWith(p, "municipality.cvr") && !startsWith(p, "no recipients")
-            && !(versionProblem && m_preview.version <= 0))
+        if (!startsWith(p, "no sender") && !startsWith(p, "municipality.cvr")
+            && !startsWith(p, "no recipients") && !(versionProblem && m_preview.version <= 0))
             out.push_back(p);
     }
     return out;
@@ -230,7 +231,8 @@ void SendPresenter::retry(const std::string& messageUuid, std::int64_t now)
     reload();
 }
 
-void SendPresenter::recordPaper(const std::string& recipient, const std::string& date, const std::string& author)
+void SendPresenter::recordPaper(
+    const std::string& recipient, const std::string& date, const std::string& author)
 {
     const auto begin = recipient.find_first_not_of(" \t");
     if (begin == std::string::npos)

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "gui/send_presenter.h"
-
 #include "core/bundle.h"
 #include "core/error.h"
 #include "delivery/outbox.h"
+#include "gui/send_presenter.h"
 #include "tests/delivery/delivery_fixtures.h"
 
 #include <gtest/gtest.h>
@@ -83,7 +82,8 @@ TEST(SendPresenter, ProblemsBlockSendingAndQueueNothing)
     test::makeCaseStore(cs, /*withSender=*/false);
     SendPresenter p(*cs.store, cs.docId, 0, "Familieplan");
     ASSERT_EQ(1u, p.problems().size());
-    EXPECT_EQ("Kommunens navn og CVR-nummer mangler: udfyld dem under Filer › Indstillinger.", p.problems()[0]);
+    EXPECT_EQ(
+        "Kommunens navn og CVR-nummer mangler: udfyld dem under Filer › Indstillinger.", p.problems()[0]);
     EXPECT_FALSE(p.canSend());
     EXPECT_THROW(p.send(test::minimalPdf()), Error);
     EXPECT_TRUE(delivery::Outbox(*cs.store).list().empty());
@@ -140,8 +140,9 @@ TEST(SendPresenter, ARecipientWithoutCprBlocksSending)
     })",
         "bundle.json");
     OpFactory factory("tester", store.deviceId(), store.clock());
-    const auto caseId = importBundle(
-        store, bundle, factory, [](const BundleDocument&, const Case&) { return PreparedDocument { "1", {} }; });
+    const auto caseId = importBundle(store, bundle, factory, [](const BundleDocument&, const Case&) {
+        return PreparedDocument { "1", {} };
+    });
     const auto docId = store.documents(caseId).front().id;
     store.appendOps({ factory.finalize(store.documentState(docId), caseId, docId) });
 
