@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "gui/accessibility.h"
+#include "gui/send_dialog.h"
 #include "gui/wx_util.h"
 
 #include <wx/button.h>
@@ -15,6 +16,7 @@
 #include <wx/statbox.h>
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
+#include <wx/wrapsizer.h>
 
 namespace fplan::gui {
 
@@ -71,13 +73,15 @@ CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const s
     setAccessibleName(m_documents, _("Dokumenter"));
     docs->Add(m_documents, 1, wxEXPAND | wxALL, FromDIP(4));
 
-    auto* buttons = new wxBoxSizer(wxHORIZONTAL);
+    auto* buttons = new wxWrapSizer(wxHORIZONTAL); // wraps in a narrow tab instead of clipping a button
     auto* open = new wxButton(docs->GetStaticBox(), wxID_ANY, _("Å&bn dokument"));
     auto* investigation = new wxButton(docs->GetStaticBox(), wxID_ANY, _("Ny familiefaglig &undersøgelse"));
     auto* plan = new wxButton(docs->GetStaticBox(), wxID_ANY, _("Ny &familieplan"));
     auto* agenda = new wxButton(docs->GetStaticBox(), wxID_ANY, _("Ny &dagsorden"));
-    for (auto* b : { open, investigation, plan, agenda })
-        buttons->Add(b, 0, wxRIGHT, FromDIP(6));
+    auto* send = new wxButton(docs->GetStaticBox(), wxID_ANY, _("&Send til familien …"));
+    setAccessibleName(send, _("Send til familien"));
+    for (auto* b : { open, investigation, plan, agenda, send })
+        buttons->Add(b, 0, wxRIGHT | wxBOTTOM, FromDIP(6));
     docs->Add(buttons, 0, wxALL, FromDIP(4));
     sizer->Add(docs, 1, wxEXPAND | wxALL, FromDIP(8));
     SetSizer(sizer);
@@ -86,6 +90,23 @@ CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const s
     investigation->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { newDocument(InvestigationTemplate); });
     plan->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { newDocument(PlanTemplate); });
     agenda->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { newDocument(FollowUpTemplate); });
+    send->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        const int row = m_documents->GetSelectedRow();
+        if (row == wxNOT_FOUND || static_cast<std::size_t>(row) >= m_presenter->documents().size()) {
+            showError(this, tr("Vælg først det dokument, der skal sendes."));
+            return;
+        }
+        const auto doc = m_presenter->documents()[static_cast<std::size_t>(row)];
+        // After the click returns, as "Skift tovholder": a modal loop inside it blocks AT-SPI's action.
+        CallAfter([this, doc] {
+            try {
+                SendDialog dialog(this, m_session, doc.id, doc.title);
+                dialog.ShowModal();
+            } catch (const Error& e) {
+                showError(this, e.what());
+            }
+        });
+    });
     m_documents->Bind(wxEVT_DATAVIEW_ITEM_ACTIVATED, [this](wxDataViewEvent&) { openSelected(); });
 
     m_presenter = std::make_unique<CaseOverviewPresenter>(

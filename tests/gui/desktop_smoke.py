@@ -103,6 +103,27 @@ print("search 'Nørgaard': 3 rows")
 
 cases.queryTable().addRowSelection(0)
 agenda = wait_for("the case overview's 'Ny dagsorden' button", lambda: named(app, "Ny dagsorden", ("push button",)))
+
+# "Send til familien" for the plan, a draft in a store without a CVR number: the dialog names its
+# controls, shows the problems and does not let it be sent.
+documents = wait_for("the overview's documents", lambda: named(app, "Dokumenter", ("table", "tree table")))
+documents.queryTable().addRowSelection(0)
+named(app, "Send til familien", ("push button",)).queryAction().doAction(0)
+recipients = wait_for("the send dialog's 'Modtagere'", lambda: named(app, "Modtagere"))
+problems = wait_for("the send dialog's problems", lambda: named(app, "Problemer", ("label",)))
+problem_text = problems.queryText().getText(0, -1)
+for expected in ("CVR-nummer mangler", "færdiggjort version"):
+    if expected not in problem_text:
+        fail("the send dialog's problems lack %r: %r" % (expected, problem_text))
+send = named(app, "Send", ("push button",))
+if send is None or send.getState().contains(pyatspi.STATE_SENSITIVE):
+    fail("'Send' is missing or enabled although there are problems")
+for name in ("Besked i notifikationen", "Forsendelser", "Prøv igen", "Udskriv til udlevering", "Luk"):
+    if named(app, name) is None:
+        fail("the send dialog has no control named %r" % name)
+named(app, "Luk", ("push button",)).queryAction().doAction(0)
+wait_for("the send dialog to close", lambda: named(app, "Modtagere") is None, 10)
+print("send dialog: problems shown, 'Send' disabled")
 agenda.queryAction().doAction(0)
 
 place = wait_for("the agenda editor's field 'Sted'", lambda: named(app, "Sted", ("text", "entry")))

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "gui/send_presenter.h"
+
+#include "core/case.h"
+#include "core/cpr.h"
+#include "core/error.h"
+#include "gui/i18n.h"
+
+#include <algorithm>
+
+namespace fplan::gui {
+
+namespace {
+
+bool startsWith(const std::string& text, const char* prefix)
+{
+    return text.rfind(prefix, 0) == 0;
+}
+
+const char* statusText(delivery::OutboxStatus status)
+{
+    switch (status) {
+    case delivery::OutboxStatus::Queued:
+        return "I kø";
+    case delivery::OutboxStatus::Sending:
+        return "Sendes";
+    case delivery::OutboxStatus::Sent:
+        return "Sendt";
+    case delivery::OutboxStatus::Failed:
+        return "Fejlet";
+    }
+    return "";
+}
+
+} // namespace
+
+std::string displayCpr(const std::string& cpr)
+{
+    const auto n = normaliseCpr(cpr);
+    return n ? n->substr(0, 6) + "-" + n->substr(6) : cpr;
+}
+
+SendPresenter::SendPresenter(Store& store, std::string docId, int version, std::string documentTitle)
+    : m_store(store)
+    , m_docId(std::move(docId))
+    , m_requestedVersion(version)
+    , m_documentTitle(std::move(documentTitle))
+{
+    const auto doc = m_store.document(m_docId);
+    if (!doc)
+        throw Error(ErrorCode::NotFound, format(tr("Dokumentet {0} findes ikke."), { m_docId }));
+    if (const auto caseDoc = m_store.caseDocumentId(doc->caseId)) {
+        // The parents with custody are the default recipients (as `fplan send --to parents`).
+        for (const auto& p : caseFromState(doc->caseId, m_store.documentState(*caseDoc)).people)
+            m_candidates.push_back({ p.name, p.cpr, p.relation, p.custody, p.custody });
+    }
+    reload();
+}
+
+void SendPresenter::reload()
+{
+    const auto cvr = m_store.setting("municipality.cvr").value_or("");
+    m_haveSender = !cvr.empty() && !m_store.setting("municipality.name").value_or("").empty();
+    m_preview
+        = delivery::previewDelivery(m_store, m_docId, m_requestedVersion, toArgument(), m_documentTitle);
+    for (auto& r : m_preview.recipients)
+        if (r.name.empty())
+            r.name = nameFor(r.cpr);
+}
+
+void SendPresenter::setChosen(std::size_t index, bool chosen)
+{
+    if (index >= m_candidates.size())
+        return;
+    m_candidates[index].chosen = chosen;
+    reload();
+}
+
+std::string SendPresenter::toArgument() const
+{
+    // Only valid numbers go to the library; a chosen person without one is named in problems().
+    std::string to;
+    for (const auto& c : m_candidates) {
+        const auto cpr = normaliseCpr(c.cpr);
+        if (c.chosen && cpr && checkCpr(*cpr).valid)
+            to += (to.empty() ? "" : ",") + *cpr;
+    }
+    return to;
+}
+
+std::string SendPresenter::nameFor(const std::string& normalisedCpr) const
+{
+    for (const auto& c : m_candidates)
+        if (normaliseCpr(c.cpr) == normalisedCpr)
+            return c.name;
+    return {};
+}
+
+std::vector<std::string> SendPresenter::recipientLines() const
+{
+    std::vector<std::string> lines;
+    for (const auto& r : m_preview.recipients)
+        lines.push_back((r.name.empty() ? tr("(uden navn)") : r.name) + " (" + displayCpr(r.cpr) + ")");
+    return lines;
+}
+
+int SendPresenter::notificationLength() const
+{
+    // UTF-8: count every byte that does not continue a character.
+    return static_cast<int>(std::count_if(m_notification.begin(), m_notification.end(),
+        [](char ch) { return (static_cast<unsigned char>(ch) & 0xC0) != 0x80; }));
+}
+
+std::string SendPresenter::notificationCounter() const
+{
+    return format(tr("{0} / {1} tegn"),
+        { std::to_string(notificationLength()), std::to_string(MaxNotificationLength) });
+}
+
+std::vector<std::string> SendPresenter::problems() const
+{
+    std::vector<std::string> out;
+    const auto cvr = m_store.setting("municipality.cvr").value_or("");
+    if (!m_haveSender)
+        out.push_back(tr("Kommunens navn og CVR-nummer mangler: udfyld dem under Filer › Indstillinger."));
+    else if (cvr.size() != 8 || cvr.find_first_not_of("0123456789") != std::string::npos)
+        out.push_back(format(tr("Kommunens CVR-nummer {0} er ikke 8 cifre."), { cvr }));
+    bool anyone = false;
+    for (const auto& c : m_candidates) {
+        if (!c.chosen)
+            continue;
+        anyone = true;
+        const auto cpr = normaliseCpr(c.cpr);
+        if (!cpr || !checkCpr(*cpr).valid)
+            out.push_back(format(
+                tr("{0} har intet gyldigt CPR-nummer: ret sagen, eller vælg personen fra."), { c.name }));
+    }
+    if (!anyone)
+        out.push_back(tr("Vælg mindst én modtager."));
+    if (notificationLength() > MaxNotificationLength)
+        out.push_back(format(tr("Beskeden er {0} tegn; den må højst være {1}."),
+            { std::to_string(notificationLength()), std::to_string(MaxNotificationLength) }));
+    if (m_preview.version <= 0)
+        out.push_back(tr("Dokumentet har ingen færdiggjort version: færdiggør det først."));
+    // The library's own reasons, except those said above in Danish.
+    for (const auto& p : m_preview.problems) {
+        const bool versionProblem = startsWith(p, "document ") || startsWith(p, "no document ");
+        if (!startsWith(p, "no sender") && !startsWith(p, "municipality.cvr")
+            && !startsWith(p, "no recipients") && !(versionProblem && m_preview.version <= 0))
+            out.push_back(p);
+    }
+    return out;
+}
+
+std::string SendPresenter::confirmationText() const
+{
+    std::string who;
+    for (const auto& line : recipientLines())
+        who += "\n  • " + line;
+    return format(tr("Send »{0}« som {1} til:{2}\n\nBrevet kan ikke kaldes tilbage, når det er sendt."),
+        { m_preview.label, m_preview.fileName, who });
+}
+
+delivery::QueueResult SendPresenter::send(const std::string& pdf)
+{
+    const auto reasons = problems();
+    if (!reasons.empty())
+        throw Error(ErrorCode::BadInput, reasons.front());
+    delivery::SendRequest request;
+    request.docId = m_docId;
+    request.version = m_preview.version;
+    request.recipients = m_preview.recipients;
+    request.pdf = pdf;
+    request.documentTitle = m_documentTitle;
+    request.notification = m_notification;
+    auto result = delivery::queueForDelivery(m_store, request);
+    reload();
+    return result;
+}
+
+std::vector<PendingAttempt> SendPresenter::claimDue(std::int64_t now)
+{
+    delivery::Outbox outbox(m_store);
+    std::vector<PendingAttempt> claimed;
+    for (const auto& entry : outbox.due(now)) {
+        try {
+            outbox.markSending(entry.messageUuid, now);
+        } catch (const Error& e) {
+            if (e.code() != ErrorCode::Conflict)
+                throw;
+            continue; // the CLI's flush took it meanwhile
+        }
+        claimed.push_back({ entry.messageUuid, outbox.messageXml(entry.messageUuid) });
+    }
+    return claimed;
+}
+
+int SendPresenter::finishAttempts(const std::vector<PendingAttempt>& attempts,
+    const std::vector<delivery::SendOutcome>& outcomes, std::int64_t now)
+{
+    delivery::Outbox outbox(m_store);
+    int sent = 0;
+    for (std::size_t i = 0; i < attempts.size() && i < outcomes.size(); ++i) {
+        if (outcomes[i].kind == delivery::SendOutcome::Kind::Delivered) {
+            outbox.markSent(attempts[i].messageUuid, now);
+            ++sent;
+        } else {
+            outbox.markAttemptFailed(attempts[i].messageUuid, outcomes[i].error,
+                outcomes[i].kind == delivery::SendOutcome::Kind::Permanent, now, {});
+        }
+    }
+    reload();
+    return sent;
+}
+
+std::vector<DeliveryLine> SendPresenter::deliveries() const
+{
+    std::vector<DeliveryLine> lines;
+    for (const auto& e : m_preview.earlier) {
+        const auto name = nameFor(e.recipient);
+        lines.push_back({ e.messageUuid, e.version,
+            (name.empty() ? std::string() : name + " ") + "(" + displayCpr(e.recipient) + ")",
+            tr(statusText(e.status)), e.attempts, e.lastError, e.status == delivery::OutboxStatus::Failed });
+    }
+    return lines;
+}
+
+void SendPresenter::retry(const std::string& messageUuid, std::int64_t now)
+{
+    delivery::Outbox(m_store).retry(messageUuid, now);
+    reload();
+}
+
+void SendPresenter::recordPaper(
+    const std::string& recipient, const std::string& date, const std::string& author)
+{
+    const auto begin = recipient.find_first_not_of(" \t");
+    if (begin == std::string::npos)
+        throw Error(ErrorCode::BadInput, tr("Skriv, hvem der fik det udskrevne brev."));
+    if (date.size() != 10)
+        throw Error(ErrorCode::BadInput, tr("Vælg datoen for udleveringen."));
+    if (m_preview.version <= 0)
+        throw Error(ErrorCode::BadInput, tr("Dokumentet har ingen færdiggjort version."));
+    const auto end = recipient.find_last_not_of(" \t");
+    delivery::Outbox(m_store).recordPaperDelivery(m_docId, m_preview.version,
+        recipient.substr(begin, end - begin + 1), date, author, delivery::unixNow());
+    reload();
+}
+
+std::vector<std::string> SendPresenter::paperLines() const
+{
+    std::vector<std::string> lines;
+    for (const auto& p : m_preview.paper)
+        lines.push_back(format(tr("{0}: udleveret til {1} (version {2}, registreret af {3})"),
+            { p.handedOverOn, p.recipient, std::to_string(p.version), p.recordedBy }));
+    return lines;
+}
+
+} // namespace fplan::gui

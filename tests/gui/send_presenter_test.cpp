@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "core/bundle.h"
+#include "core/error.h"
+#include "delivery/outbox.h"
+#include "gui/send_presenter.h"
+#include "tests/delivery/delivery_fixtures.h"
+
+#include <gtest/gtest.h>
+
+using namespace fplan;
+using namespace fplan::gui;
+
+namespace {
+
+// Records what it was given instead of sending; the next outcomes are set by the test.
+class FakeTransport : public delivery::Transport {
+public:
+    delivery::SendOutcome send(const std::string& uuid, const std::string&) override
+    {
+        sent.push_back(uuid);
+        return outcome;
+    }
+    std::string describe() const override { return "fake"; }
+    std::vector<std::string> sent;
+    delivery::SendOutcome outcome;
+};
+
+// What the dialog does: claim on the main thread, send (a worker there), record.
+int flush(SendPresenter& p, delivery::Transport& transport, std::int64_t now = delivery::unixNow())
+{
+    const auto attempts = p.claimDue(now);
+    std::vector<delivery::SendOutcome> outcomes;
+    for (const auto& a : attempts)
+        outcomes.push_back(transport.send(a.messageUuid, a.memoXml));
+    return p.finishAttempts(attempts, outcomes, now);
+}
+
+const std::string MotherLine = "Søs Nørgaard (010190-1234)";
+const std::string FatherLine = "Peter Nørgaard (020288-5678)";
+
+} // namespace
+
+TEST(SendPresenter, ShowsTheParentsWithCustodyByNameAndCpr)
+{
+    test::CaseStore cs;
+    test::makeCaseStore(cs);
+    SendPresenter p(*cs.store, cs.docId, 0, "Familieplan");
+    EXPECT_EQ((std::vector<std::string> { MotherLine, FatherLine }), p.recipientLines());
+    EXPECT_EQ(1, p.version());
+    EXPECT_EQ("Familieplan – version 1", p.label());
+    EXPECT_EQ("Familieplan version 1.pdf", p.fileName());
+    ASSERT_EQ(3u, p.candidates().size());
+    EXPECT_FALSE(p.candidates()[2].chosen); // the child is not a default recipient
+    EXPECT_TRUE(p.canSend());
+    EXPECT_NE(std::string::npos, p.confirmationText().find(FatherLine));
+
+    p.setChosen(1, false);
+    p.setChosen(2, true);
+    EXPECT_EQ((std::vector<std::string> { MotherLine, "Alma Nørgaard (120515-4321)" }), p.recipientLines());
+}
+
+TEST(SendPresenter, NotificationIsCountedInCharacters)
+{
+    test::CaseStore cs;
+    test::makeCaseStore(cs);
+    SendPresenter p(*cs.store, cs.docId, 0, "Familieplan");
+    p.setNotification("Ære være Søren"); // 14 characters, 17 bytes
+    EXPECT_EQ(14, p.notificationLength());
+    EXPECT_EQ("14 / 150 tegn", p.notificationCounter());
+    p.setNotification(std::string(150, 'x'));
+    EXPECT_TRUE(p.canSend());
+    p.setNotification(std::string(149, 'x') + "ø");
+    EXPECT_TRUE(p.canSend());
+    p.setNotification(std::string(151, 'x'));
+    ASSERT_EQ(1u, p.problems().size());
+    EXPECT_EQ("Beskeden er 151 tegn; den må højst være 150.", p.problems()[0]);
+}
+
+TEST(SendPresenter, ProblemsBlockSendingAndQueueNothing)
+{
+    test::CaseStore cs;
+    test::makeCaseStore(cs, /*withSender=*/false);
+    SendPresenter p(*cs.store, cs.docId, 0, "Familieplan");
+    ASSERT_EQ(1u, p.problems().size());
+    EXPECT_EQ(
+        "Kommunens navn og CVR-nummer mangler: udfyld dem under Filer › Indstillinger.", p.problems()[0]);
+    EXPECT_FALSE(p.canSend());
+    EXPECT_THROW(p.send(test::minimalPdf()), Error);
+    EXPECT_TRUE(delivery::Outbox(*cs.store).list().empty());
+
+    cs.store->setSetting("municipality.cvr", "2918980");
+    cs.store->setSetting("municipality.name", "Aarhus Kommune");
+    p.reload();
+    ASSERT_EQ(1u, p.problems().size());
+    EXPECT_EQ("Kommunens CVR-nummer 2918980 er ikke 8 cifre.", p.problems()[0]);
+
+    cs.store->setSetting("municipality.cvr", "29189803");
+    p.reload();
+    EXPECT_TRUE(p.canSend());
+    p.setChosen(0, false);
+    p.setChosen(1, false);
+    ASSERT_EQ(1u, p.problems().size());
+    EXPECT_EQ("Vælg mindst én modtager.", p.problems()[0]);
+    EXPECT_THROW(p.send(test::minimalPdf()), Error);
+    EXPECT_TRUE(delivery::Outbox(*cs.store).list().empty());
+}
+
+TEST(SendPresenter, ADraftWithoutAFinalisedVersionCannotBeSent)
+{
+    test::CaseStore cs;
+    test::makeCaseStore(cs);
+    SendPresenter finalised(*cs.store, cs.docId, 0, "Familieplan");
+    EXPECT_TRUE(finalised.canSend());
+    SendPresenter missing(*cs.store, cs.docId, 9, "Familieplan"); // no version 9
+    EXPECT_EQ(0, missing.version());
+    ASSERT_EQ(1u, missing.problems().size());
+    EXPECT_EQ("Dokumentet har ingen færdiggjort version: færdiggør det først.", missing.problems()[0]);
+    EXPECT_THROW(missing.send(test::minimalPdf()), Error);
+    EXPECT_THROW(missing.recordPaper("Peter Nørgaard", "2026-11-23", "Jens Ravn"), Error);
+    EXPECT_TRUE(delivery::Outbox(*cs.store).list().empty());
+}
+
+TEST(SendPresenter, ARecipientWithoutCprBlocksSending)
+{
+    test::TempDir dir;
+    Store::create(dir / "s.fplan", "test-passphrase", crypto::KdfParams::freshCheap());
+    Store store = Store::open(dir / "s.fplan", "test-passphrase");
+    store.setSetting("municipality.cvr", "29189803");
+    store.setSetting("municipality.name", "Aarhus Kommune");
+    const Bundle bundle = parseBundle(R"({
+      "case": {"title": "Familien Holm", "journal_number": "27.24.00-G01-2-26", "kle": "27.24.00"},
+      "people": [
+        {"id": "p1", "name": "Ida Holm", "cpr": "0101901234", "relation": "mor", "custody": true},
+        {"id": "p2", "name": "Bo Holm", "cpr": "", "relation": "far", "custody": true}
+      ],
+      "team": [{"id": "t1", "name": "Jens Ravn", "fagomraade": "Børn og Familie",
+                "role": "myndighedsrådgiver", "email": "jr@kommune.dk", "phone": "12345678"}],
+      "coordinator": "t1",
+      "documents": [{"template": "familieplan", "values": {}}]
+    })",
+        "bundle.json");
+    OpFactory factory("tester", store.deviceId(), store.clock());
+    const auto caseId = importBundle(store, bundle, factory, [](const BundleDocument&, const Case&) {
+        return PreparedDocument { "1", {} };
+    });
+    const auto docId = store.documents(caseId).front().id;
+    store.appendOps({ factory.finalize(store.documentState(docId), caseId, docId) });
+
+    SendPresenter p(store, docId, 0, "Familieplan");
+    ASSERT_EQ(1u, p.problems().size());
+    EXPECT_EQ("Bo Holm har intet gyldigt CPR-nummer: ret sagen, eller vælg personen fra.", p.problems()[0]);
+    EXPECT_EQ((std::vector<std::string> { "Ida Holm (010190-1234)" }), p.recipientLines());
+    EXPECT_THROW(p.send(test::minimalPdf()), Error);
+    p.setChosen(1, false);
+    EXPECT_TRUE(p.canSend());
+}
+
+TEST(SendPresenter, QueuesOneMessagePerRecipientAndNothingNewTheSecondTime)
+{
+    test::CaseStore cs;
+    test::makeCaseStore(cs);
+    SendPresenter p(*cs.store, cs.docId, 0, "Familieplan");
+    p.setNotification("Din familieplan er klar");
+    auto result = p.send(test::minimalPdf());
+    EXPECT_EQ(2, result.newlyQueued);
+    EXPECT_EQ(2u, delivery::Outbox(*cs.store).list(cs.docId).size());
+
+    result = p.send(test::minimalPdf());
+    EXPECT_EQ(0, result.newlyQueued);
+    EXPECT_EQ(2u, delivery::Outbox(*cs.store).list(cs.docId).size());
+    SendPresenter again(*cs.store, cs.docId, 0, "Familieplan");
+    EXPECT_EQ(0, again.send(test::minimalPdf()).newlyQueued);
+    EXPECT_EQ(2u, again.deliveries().size()); // the earlier sends are shown
+}
+
+TEST(SendPresenter, ShowsStatusPerRecipientAndRetriesFailedOnes)
+{
+    test::CaseStore cs;
+    test::makeCaseStore(cs);
+    SendPresenter p(*cs.store, cs.docId, 0, "Familieplan");
+    p.send(test::minimalPdf());
+    auto lines = p.deliveries();
+    ASSERT_EQ(2u, lines.size());
+    for (const auto& l : lines) {
+        EXPECT_EQ("I kø", l.status);
+        EXPECT_EQ(0, l.attempts);
+        EXPECT_FALSE(l.canRetry);
+    }
+
+    FakeTransport transport;
+    transport.outcome = { delivery::SendOutcome::Kind::Permanent, "HTTP 400: ugyldig modtager" };
+    EXPECT_EQ(0, flush(p, transport));
+    EXPECT_EQ(2u, transport.sent.size());
+    lines = p.deliveries();
+    ASSERT_EQ(2u, lines.size());
+    for (const auto& l : lines) {
+        EXPECT_EQ("Fejlet", l.status);
+        EXPECT_EQ(1, l.attempts);
+        EXPECT_EQ("HTTP 400: ugyldig modtager", l.lastError);
+        EXPECT_TRUE(l.canRetry);
+    }
+    EXPECT_TRUE(lines[0].recipient == MotherLine || lines[0].recipient == FatherLine);
+
+    p.retry(lines[0].messageUuid, delivery::unixNow());
+    transport.outcome = { delivery::SendOutcome::Kind::Delivered, "" };
+    EXPECT_EQ(1, flush(p, transport));
+    int sent = 0;
+    for (const auto& l : p.deliveries())
+        sent += l.status == "Sendt";
+    EXPECT_EQ(1, sent);
+    EXPECT_TRUE(p.claimDue(delivery::unixNow()).empty()); // nothing sent twice
+}
+
+TEST(SendPresenter, RecordsAPrintedCopyHandedOver)
+{
+    test::CaseStore cs;
+    test::makeCaseStore(cs, /*withSender=*/false); // paper needs no municipality settings
+    SendPresenter p(*cs.store, cs.docId, 0, "Familieplan");
+    EXPECT_THROW(p.recordPaper("  ", "2026-11-23", "Jens Ravn"), Error);
+    EXPECT_THROW(p.recordPaper("Peter Nørgaard", "", "Jens Ravn"), Error);
+    p.recordPaper(" Peter Nørgaard ", "2026-11-23", "Jens Ravn");
+    EXPECT_EQ((std::vector<std::string> {
+                  "2026-11-23: udleveret til Peter Nørgaard (version 1, registreret af Jens Ravn)" }),
+        p.paperLines());
+    const auto paper = delivery::Outbox(*cs.store).paperDeliveries(cs.docId);
+    ASSERT_EQ(1u, paper.size());
+    EXPECT_EQ("Peter Nørgaard", paper[0].recipient);
+    EXPECT_TRUE(delivery::Outbox(*cs.store).list().empty()); // nothing went to Digital Post
+}
