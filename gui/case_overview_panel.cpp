@@ -3,12 +3,13 @@
 
 #include "core/error.h"
 #include "gui/accessibility.h"
+#include "gui/date_field.h"
 #include "gui/wx_util.h"
 
 #include <wx/button.h>
 #include <wx/choice.h>
 #include <wx/dataview.h>
-#include <wx/datectrl.h>
+#include <wx/datetime.h>
 #include <wx/dialog.h>
 #include <wx/listbox.h>
 #include <wx/sizer.h>
@@ -143,8 +144,8 @@ void CaseOverviewPanel::changeCoordinator()
     setAccessibleName(who, _("Ny tovholder"));
     form->Add(who, 1, wxEXPAND);
     form->Add(new wxStaticText(&dialog, wxID_ANY, _("&Fra dato:")), 0, wxALIGN_CENTER_VERTICAL);
-    auto* date = new wxDatePickerCtrl(&dialog, wxID_ANY, wxDateTime::Today(), wxDefaultPosition,
-        wxDefaultSize, wxDP_DROPDOWN | wxDP_SHOWCENTURY);
+    auto* date = new DateField(&dialog);
+    date->showValue(Json(fromWx(wxDateTime::Today().FormatISODate())));
     setAccessibleName(date, _("Fra dato"));
     form->Add(date, 0);
     form->Add(new wxStaticText(&dialog, wxID_ANY, _("&Hvorfor:")), 0, wxALIGN_CENTER_VERTICAL);
@@ -170,7 +171,7 @@ void CaseOverviewPanel::changeCoordinator()
         return;
     try {
         m_presenter->changeCoordinator(ids[static_cast<std::size_t>(who->GetSelection())],
-            fromWx(date->GetValue().Format("%Y-%m-%d")), fromWx(reason->GetValue()), m_session.author());
+            fromWx(date->GetValue()), fromWx(reason->GetValue()), m_session.author());
         reload();
     } catch (const Error& e) {
         showError(this, e.what());

@@ -3,6 +3,8 @@
 
 #include "core/error.h"
 #include "crypto/random.h"
+#include "docgen/format.h"
+#include "gui/date_input.h"
 #include "gui/i18n.h"
 
 namespace fplan::gui {
@@ -40,7 +42,7 @@ void CaseOverviewPresenter::reload()
         line.conflicts = state.conflicts().size();
         if (line.conflicts > 0)
             line.status += format(tr(", {0} konflikter"), { std::to_string(line.conflicts) });
-        line.lastChanged = state.maxHlc() ? formatHlcUtc(state.maxHlc()) : "";
+        line.lastChanged = state.maxHlc() ? hlcText(state.maxHlc()) : "";
         m_documents.push_back(std::move(line));
     }
 }
@@ -83,7 +85,7 @@ std::vector<std::string> CaseOverviewPresenter::coordinatorHistoryLines() const
     std::vector<std::string> out;
     for (const auto& h : m_case.coordinatorHistory) {
         const TeamMember* t = m_case.teamMember(h.teamMemberId);
-        std::string line = h.date + ": " + (t ? t->name : h.teamMemberId);
+        std::string line = docgen::formatDate(h.date) + ": " + (t ? t->name : h.teamMemberId);
         if (!h.reason.empty())
             line += " – " + h.reason;
         out.push_back(line);
@@ -98,11 +100,12 @@ void CaseOverviewPresenter::changeCoordinator(const std::string& teamMemberId, c
         throw Error(ErrorCode::BadInput, tr("Vælg den nye tovholder blandt fagpersonerne."));
     if (teamMemberId == m_case.coordinator)
         throw Error(ErrorCode::BadInput, tr("Den valgte fagperson er allerede tovholder."));
-    if (date.size() != 10 || date[4] != '-' || date[7] != '-')
-        throw Error(ErrorCode::BadInput, tr("Skriv datoen som ÅÅÅÅ-MM-DD."));
+    const auto iso = parseDateText(date);
+    if (!iso)
+        throw Error(ErrorCode::BadInput, tr("Skriv datoen som DD.MM.ÅÅÅÅ."));
     Case changed = m_case;
     changed.coordinator = teamMemberId;
-    changed.coordinatorHistory.push_back({ crypto::newUuid(), date, teamMemberId, reason });
+    changed.coordinatorHistory.push_back({ crypto::newUuid(), *iso, teamMemberId, reason });
     const auto caseDoc = m_store.caseDocumentId(m_caseId);
     const DocumentState state = m_store.documentState(*caseDoc);
     const Json all = caseToValues(changed);

@@ -16,7 +16,7 @@ struct DocumentLine {
     std::string title;
     std::string status; // "Kladde", "Færdig (version 2)", "Version 2 + ændringer"
     std::string versions; // "v1, v2"
-    std::string lastChanged; // UTC, from the hybrid clock
+    std::string lastChanged; // local time, Danish form ("12.03.2026 kl. 10:30")
     std::size_t conflicts = 0;
 };
 
@@ -35,7 +35,7 @@ public:
     std::vector<std::string> teamLines() const;
     std::vector<std::string> coordinatorHistoryLines() const;
 
-    // A handover: the new tovholder (a team member id), the date and why. The history keeps the
+    // A handover: the new tovholder (a team member id), the date (as typed: DD.MM.ÅÅÅÅ) and why. The history keeps the
     // earlier ones. Error(BadInput) names what is wrong.
     void changeCoordinator(const std::string& teamMemberId, const std::string& date,
         const std::string& reason, const std::string& author);

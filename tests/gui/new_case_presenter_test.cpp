@@ -88,16 +88,18 @@ TEST(NewCasePresenter, CreatesACaseThatTheListAndOverviewShow)
     EXPECT_EQ("Søs Nørgaard (mor) · CPR 010190-1234 · forældremyndighed", overview.familyLines()[0]);
     EXPECT_EQ("Jens Ravn · Børn og Familie · myndighedsrådgiver · tovholder", overview.teamLines()[0]);
     ASSERT_EQ(1u, overview.coordinatorHistoryLines().size());
-    EXPECT_EQ("2026-03-12: Jens Ravn – Valgt da sagen blev oprettet", overview.coordinatorHistoryLines()[0]);
+    EXPECT_EQ("12.03.2026: Jens Ravn – Valgt da sagen blev oprettet", overview.coordinatorHistoryLines()[0]);
     EXPECT_TRUE(overview.documents().empty());
 
     EXPECT_THROW(overview.changeCoordinator("t9", "2026-05-01", "", "jr"), Error);
     EXPECT_THROW(overview.changeCoordinator("t1", "2026-05-01", "", "jr"), Error); // already tovholder
-    overview.changeCoordinator("t2", "2026-05-01", "Familien ønskede sundhedsplejersken", "jr");
+    EXPECT_THROW(overview.changeCoordinator("t2", "31.04.2026", "", "jr"), Error); // no such day
+    overview.changeCoordinator("t2", "01.05.2026", "Familien ønskede sundhedsplejersken", "jr");
     EXPECT_EQ("t2", overview.kase().coordinator);
+    EXPECT_EQ("2026-05-01", overview.kase().coordinatorHistory.back().date); // typed Danish, stored ISO
     ASSERT_EQ(2u, overview.coordinatorHistoryLines().size());
     EXPECT_EQ(
-        "2026-05-01: Pia Holm – Familien ønskede sundhedsplejersken", overview.coordinatorHistoryLines()[1]);
+        "01.05.2026: Pia Holm – Familien ønskede sundhedsplejersken", overview.coordinatorHistoryLines()[1]);
     EXPECT_EQ("Pia Holm · Sundhed og Omsorg · sundhedsplejerske · tovholder", overview.teamLines()[1]);
 
     const auto docId = overview.newDocument(FollowUpTemplate, "1");
