@@ -9,6 +9,12 @@
 
 namespace fplan::gui {
 
+namespace {
+// The case document's tables (core/case.cpp).
+constexpr const char* PeopleTable = "personer";
+constexpr const char* TeamTable = "team";
+} // namespace
+
 CaseOverviewPresenter::CaseOverviewPresenter(Store& store, std::string caseId, TitleFor titleFor)
     : m_store(store)
     , m_caseId(std::move(caseId))
@@ -115,6 +121,124 @@ void CaseOverviewPresenter::changeCoordinator(const std::string& teamMemberId, c
     OpFactory factory(author, m_store.deviceId(), m_store.clock());
     const auto ops = opsForValues(state, values, caseFieldKinds(), factory, m_caseId, *caseDoc);
     m_store.transaction([&] { m_store.appendOps(ops); });
+    reload();
+}
+
+namespace {
+
+[[noreturn]] void refuse(const std::vector<std::string>& problems)
+{
+    std::string message;
+    for (const auto& p : problems)
+        message += (message.empty() ? "" : "\n") + p;
+    throw Error(ErrorCode::BadInput, message);
+}
+
+} // namespace
+
+PersonDraft CaseOverviewPresenter::personDraft(std::size_t index) const
+{
+    const Person& p = m_case.people.at(index);
+    PersonDraft d;
+    d.name = p.name;
+    // Shown the way it is written on paper; either form is accepted back.
+    d.cpr = p.cpr.size() == 10 ? p.cpr.substr(0, 6) + "-" + p.cpr.substr(6) : p.cpr;
+    d.relation = p.relation;
+    d.custody = p.custody;
+    return d;
+}
+
+void CaseOverviewPresenter::savePerson(
+    std::optional<std::size_t> index, const PersonDraft& draft, const std::string& author)
+{
+    if (index && *index >= m_case.people.size())
+        throw Error(ErrorCode::BadInput, tr("Familiemedlemmet findes ikke længere."));
+    const auto problems = personProblems(draft, index ? *index + 1 : m_case.people.size() + 1);
+    if (!problems.empty())
+        refuse(problems);
+    Case changed = m_case;
+    if (index)
+        changed.people[*index] = personFromDraft(draft, m_case.people[*index].id);
+    else
+        changed.people.push_back(personFromDraft(draft, crypto::newUuid()));
+    storeTable(PeopleTable, changed, author);
+}
+
+void CaseOverviewPresenter::removePerson(std::size_t index, const std::string& author)
+{
+    if (index >= m_case.people.size())
+        return;
+    if (m_case.people.size() == 1)
+        throw Error(ErrorCode::Conflict, tr("Sagen skal have mindst ét familiemedlem."));
+    Case changed = m_case;
+    changed.people.erase(changed.people.begin() + static_cast<std::ptrdiff_t>(index));
+    storeTable(PeopleTable, changed, author);
+}
+
+TeamMemberDraft CaseOverviewPresenter::teamMemberDraft(std::size_t index) const
+{
+    const TeamMember& t = m_case.team.at(index);
+    return { t.name, t.fagomraade, t.role, t.email, t.phone };
+}
+
+void CaseOverviewPresenter::saveTeamMember(
+    std::optional<std::size_t> index, const TeamMemberDraft& draft, const std::string& author)
+{
+    if (index && *index >= m_case.team.size())
+        throw Error(ErrorCode::BadInput, tr("Fagpersonen findes ikke længere."));
+    const auto problems = teamMemberProblems(draft, index ? *index + 1 : m_case.team.size() + 1);
+    if (!problems.empty())
+        refuse(problems);
+    Case changed = m_case;
+    if (index) {
+        applyDraft(changed.team[*index], draft);
+    } else {
+        TeamMember m;
+        m.id = crypto::newUuid();
+        applyDraft(m, draft);
+        m.from = todayIso();
+        changed.team.push_back(std::move(m));
+    }
+    storeTable(TeamTable, changed, author);
+}
+
+void CaseOverviewPresenter::removeTeamMember(std::size_t index, const std::string& author)
+{
+    if (index >= m_case.team.size())
+        return;
+    const TeamMember& t = m_case.team[index];
+    if (t.id == m_case.coordinator)
+        throw Error(ErrorCode::Conflict, format(tr("{0} er tovholder. Skift tovholder først."), { t.name }));
+    for (const auto& h : m_case.coordinatorHistory)
+        if (h.teamMemberId == t.id)
+            throw Error(ErrorCode::Conflict,
+                format(tr("{0} står i tovholderhistorikken og bliver derfor på sagen."), { t.name }));
+    Case changed = m_case;
+    changed.team.erase(changed.team.begin() + static_cast<std::ptrdiff_t>(index));
+    storeTable(TeamTable, changed, author);
+}
+
+void CaseOverviewPresenter::storeTable(const std::string& key, const Case& changed, const std::string& author)
+{
+    // Every column is written, null when empty: opsForValues leaves a column it is not given
+    // alone, so a cleared e-mail would otherwise stay. Column names as in core/case.cpp.
+    static const std::vector<std::string> personColumns { "navn", "cpr", "relation", "foraeldremyndighed" };
+    static const std::vector<std::string> teamColumns { "navn", "fagomraade", "rolle", "email", "telefon",
+        "bruger", "fra", "til" };
+    Json rows = caseToValues(changed).at(key);
+    for (auto& row : rows)
+        for (const auto& column : key == PeopleTable ? personColumns : teamColumns)
+            if (!row.contains(column))
+                row[column] = nullptr;
+    const auto caseDoc = m_store.caseDocumentId(m_caseId);
+    if (!caseDoc)
+        throw Error(ErrorCode::NotFound, tr("Sagen findes ikke længere."));
+    const DocumentState state = m_store.documentState(*caseDoc);
+    OpFactory factory(author, m_store.deviceId(), m_store.clock());
+    const auto ops = opsForValues(state, Json { { key, rows } }, caseFieldKinds(), factory, m_caseId, *caseDoc);
+    // Only the one table: a concurrent edit of the rest of the case merges as usual.
+    if (!ops.empty())
+        m_store.transaction([&] { m_store.appendOps(ops); });
     reload();
 }
 

@@ -3,8 +3,10 @@
 
 #include "core/case.h"
 #include "core/store.h"
+#include "gui/new_case_presenter.h"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,10 +42,23 @@ public:
     void changeCoordinator(const std::string& teamMemberId, const std::string& date,
         const std::string& reason, const std::string& author);
 
+    // The family and the team after the case was made. index = nullopt adds; the edit is stored as
+    // ops on the case document (only the changed table). Error(BadInput) names what is wrong.
+    PersonDraft personDraft(std::size_t index) const;
+    void savePerson(std::optional<std::size_t> index, const PersonDraft& draft, const std::string& author);
+    void removePerson(std::size_t index, const std::string& author);
+    TeamMemberDraft teamMemberDraft(std::size_t index) const;
+    void saveTeamMember(
+        std::optional<std::size_t> index, const TeamMemberDraft& draft, const std::string& author);
+    // The tovholder, and anyone the tovholder history names, stays: the history must keep its names.
+    void removeTeamMember(std::size_t index, const std::string& author);
+
     // Makes a new, empty document of a template in this case; returns its id.
     std::string newDocument(const std::string& templateId, const std::string& templateVersion);
 
 private:
+    void storeTable(const std::string& key, const Case& changed, const std::string& author);
+
     Store& m_store;
     std::string m_caseId;
     TitleFor m_titleFor;
