@@ -97,13 +97,24 @@ void DateField::picked(const wxString& text)
 
 void DateField::typed(bool leaving)
 {
-    const wxString text = GetValue();
+    wxString text = GetValue();
+    const Json value = dateValueFromText(fromWx(text), false);
+    const bool whole = value.is_string() && isIsoDate(value.get<std::string>());
+    // Leaving the field writes the date out in full (5.4.2026 becomes 05.04.2026), as it prints.
+    if (leaving && whole) {
+        const wxString full = toWx(dateText(value, false));
+        if (full != text) {
+            ChangeValue(full);
+            if (m_committed == text)
+                m_committed = full; // the same date, already reported while typing
+            text = full;
+        }
+    }
     if (text == m_committed)
         return;
-    const Json value = dateValueFromText(fromWx(text), false);
     // While typing, only a whole date (or an emptied box) is stored; half a date waits for the
     // person to leave the field, and is then kept so the field can say what is wrong.
-    if (!leaving && value.is_string() && !isIsoDate(value.get<std::string>()))
+    if (!leaving && value.is_string() && !whole)
         return;
     m_committed = text;
     if (onEdited)

@@ -155,6 +155,14 @@ if place.queryText().getText(0, -1) != "Rådhuset, mødelokale 2 og 3":
 ctrl(52)
 print("undo and redo with Ctrl+Z / Ctrl+Y work")
 
+# Dates are typed and shown the Danish way, whatever the system's locale (Xvfb runs in C).
+when = wait_for("the date field 'Dato for næste møde'", lambda: named(app, "Dato for næste møde", ("text", "entry")))
+focus(when, "'Dato for næste møde'")
+when.queryEditableText().setTextContents("5.4.2026")
+focus(place, "'Sted'")
+wait_for("the date written out as 05.04.2026", lambda: when.queryText().getText(0, -1) == "05.04.2026", 5)
+print("date field: typed 5.4.2026, shows " + when.queryText().getText(0, -1))
+
 status = wait_for("the editor's save status", lambda: named(app, "Gemt-status"))
 wait_for("the autosave", lambda: "gemt" in status.queryText().getText(0, -1) if status.queryText() else False, 10)
 print("typed into 'Sted'; status: " + status.queryText().getText(0, -1))
