@@ -18,10 +18,10 @@
 
 #include <chrono>
 #include <clocale>
-#include <memory>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <thread>
 
 namespace fplan::gui {

@@ -55,8 +55,9 @@ void addEditButtons(wxWindow* parent, wxListBox* list, const wxString& what, std
     box->Add(row, 0, wxLEFT | wxRIGHT | wxBOTTOM, parent->FromDIP(4));
     // After the click: the list is refilled by the handler, so the event must be over first.
     addButton->Bind(wxEVT_BUTTON, [parent, add](wxCommandEvent&) { parent->CallAfter([add] { add(-1); }); });
-    editButton->Bind(wxEVT_BUTTON,
-        [parent, list, edit](wxCommandEvent&) { parent->CallAfter([list, edit] { edit(list->GetSelection()); }); });
+    editButton->Bind(wxEVT_BUTTON, [parent, list, edit](wxCommandEvent&) {
+        parent->CallAfter([list, edit] { edit(list->GetSelection()); });
+    });
     removeButton->Bind(wxEVT_BUTTON, [parent, list, remove](wxCommandEvent&) {
         parent->CallAfter([list, remove] { remove(list->GetSelection()); });
     });
@@ -73,10 +74,12 @@ wxArrayString toArray(const std::vector<std::string>& items)
     return out;
 }
 
-wxTextCtrl* addTextRow(wxDialog& dialog, wxFlexGridSizer* form, const wxString& label, const std::string& value)
+wxTextCtrl* addTextRow(
+    wxDialog& dialog, wxFlexGridSizer* form, const wxString& label, const std::string& value)
 {
     form->Add(new wxStaticText(&dialog, wxID_ANY, label + ":"), 0, wxALIGN_CENTER_VERTICAL);
-    auto* text = new wxTextCtrl(&dialog, wxID_ANY, toWx(value), wxDefaultPosition, dialog.FromDIP(wxSize(280, -1)));
+    auto* text
+        = new wxTextCtrl(&dialog, wxID_ANY, toWx(value), wxDefaultPosition, dialog.FromDIP(wxSize(280, -1)));
     setAccessibleName(text, wxStripMenuCodes(label));
     form->Add(text, 1, wxEXPAND);
     return text;
@@ -139,8 +142,8 @@ CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const s
         this, m_family, _("familiemedlem"), [this](int) { editPerson(-1); }, [this](int i) { editPerson(i); },
         [this](int i) { removePerson(i); });
     addEditButtons(
-        this, m_team, _("fagperson"), [this](int) { editTeamMember(-1); }, [this](int i) { editTeamMember(i); },
-        [this](int i) { removeTeamMember(i); });
+        this, m_team, _("fagperson"), [this](int) { editTeamMember(-1); },
+        [this](int i) { editTeamMember(i); }, [this](int i) { removeTeamMember(i); });
     auto* middle = new wxBoxSizer(wxHORIZONTAL);
     m_history = addList(this, middle, _("Tovholder, historik"), 60);
     auto* handover = new wxButton(this, wxID_ANY, _("Skift &tovholder …"));
@@ -269,14 +272,16 @@ void CaseOverviewPanel::editPerson(int index)
     const bool adding = index < 0;
     if (!adding && static_cast<std::size_t>(index) >= m_presenter->kase().people.size())
         return showError(this, tr("Vælg først et familiemedlem på listen."));
-    const PersonDraft draft = adding ? PersonDraft {} : m_presenter->personDraft(static_cast<std::size_t>(index));
+    const PersonDraft draft
+        = adding ? PersonDraft {} : m_presenter->personDraft(static_cast<std::size_t>(index));
     wxDialog dialog(this, wxID_ANY, adding ? _("Tilføj familiemedlem") : _("Ret familiemedlem"));
     auto* form = new wxFlexGridSizer(2, FromDIP(6), FromDIP(8));
     form->AddGrowableCol(1);
     auto* name = addTextRow(dialog, form, _("&Navn"), draft.name);
     auto* cpr = addTextRow(dialog, form, _("&CPR-nummer"), draft.cpr);
     cpr->SetHint(_("DDMMÅÅ-XXXX"));
-    auto* relation = addChoiceRow(dialog, form, _("&Relation"), NewCasePresenter::relations(), draft.relation);
+    auto* relation
+        = addChoiceRow(dialog, form, _("&Relation"), NewCasePresenter::relations(), draft.relation);
     form->AddSpacer(0);
     auto* custody = new wxCheckBox(&dialog, wxID_ANY, _("&Forældremyndighed"));
     custody->SetValue(draft.custody);
@@ -285,7 +290,8 @@ void CaseOverviewPanel::editPerson(int index)
         PersonDraft typed;
         typed.name = fromWx(name->GetValue());
         typed.cpr = fromWx(cpr->GetValue());
-        typed.relation = relation->GetSelection() == wxNOT_FOUND ? std::string() : fromWx(relation->GetStringSelection());
+        typed.relation = relation->GetSelection() == wxNOT_FOUND ? std::string()
+                                                                 : fromWx(relation->GetStringSelection());
         typed.custody = custody->GetValue();
         try {
             m_presenter->savePerson(
@@ -307,7 +313,8 @@ void CaseOverviewPanel::removePerson(int index)
         return showError(this, tr("Vælg først et familiemedlem på listen."));
     const wxString question
         = wxString::Format(_("Fjern %s fra sagen?"), toWx(people[static_cast<std::size_t>(index)].name));
-    if (wxMessageBox(question, _("Fjern familiemedlem"), wxYES_NO | wxNO_DEFAULT | wxICON_QUESTION, this) != wxYES)
+    if (wxMessageBox(question, _("Fjern familiemedlem"), wxYES_NO | wxNO_DEFAULT | wxICON_QUESTION, this)
+        != wxYES)
         return;
     try {
         m_presenter->removePerson(static_cast<std::size_t>(index), m_session.author());
@@ -328,14 +335,16 @@ void CaseOverviewPanel::editTeamMember(int index)
     auto* form = new wxFlexGridSizer(2, FromDIP(6), FromDIP(8));
     form->AddGrowableCol(1);
     auto* name = addTextRow(dialog, form, _("&Navn"), draft.name);
-    auto* area = addChoiceRow(dialog, form, _("&Fagområde"), NewCasePresenter::fagomraader(), draft.fagomraade);
+    auto* area
+        = addChoiceRow(dialog, form, _("&Fagområde"), NewCasePresenter::fagomraader(), draft.fagomraade);
     auto* role = addTextRow(dialog, form, _("&Rolle"), draft.role);
     auto* email = addTextRow(dialog, form, _("&E-mail"), draft.email);
     auto* phone = addTextRow(dialog, form, _("&Telefon"), draft.phone);
     runUntilSaved(dialog, form, [&] {
         TeamMemberDraft typed;
         typed.name = fromWx(name->GetValue());
-        typed.fagomraade = area->GetSelection() == wxNOT_FOUND ? std::string() : fromWx(area->GetStringSelection());
+        typed.fagomraade
+            = area->GetSelection() == wxNOT_FOUND ? std::string() : fromWx(area->GetStringSelection());
         typed.role = fromWx(role->GetValue());
         typed.email = fromWx(email->GetValue());
         typed.phone = fromWx(phone->GetValue());
@@ -357,9 +366,10 @@ void CaseOverviewPanel::removeTeamMember(int index)
     const auto& team = m_presenter->kase().team;
     if (index < 0 || static_cast<std::size_t>(index) >= team.size())
         return showError(this, tr("Vælg først en fagperson på listen."));
-    const wxString question
-        = wxString::Format(_("Fjern %s fra familieteamet?"), toWx(team[static_cast<std::size_t>(index)].name));
-    if (wxMessageBox(question, _("Fjern fagperson"), wxYES_NO | wxNO_DEFAULT | wxICON_QUESTION, this) != wxYES)
+    const wxString question = wxString::Format(
+        _("Fjern %s fra familieteamet?"), toWx(team[static_cast<std::size_t>(index)].name));
+    if (wxMessageBox(question, _("Fjern fagperson"), wxYES_NO | wxNO_DEFAULT | wxICON_QUESTION, this)
+        != wxYES)
         return;
     try {
         m_presenter->removeTeamMember(static_cast<std::size_t>(index), m_session.author());

@@ -235,7 +235,8 @@ void CaseOverviewPresenter::storeTable(const std::string& key, const Case& chang
         throw Error(ErrorCode::NotFound, tr("Sagen findes ikke længere."));
     const DocumentState state = m_store.documentState(*caseDoc);
     OpFactory factory(author, m_store.deviceId(), m_store.clock());
-    const auto ops = opsForValues(state, Json { { key, rows } }, caseFieldKinds(), factory, m_caseId, *caseDoc);
+    const auto ops
+        = opsForValues(state, Json { { key, rows } }, caseFieldKinds(), factory, m_caseId, *caseDoc);
     // Only the one table: a concurrent edit of the rest of the case merges as usual.
     if (!ops.empty())
         m_store.transaction([&] { m_store.appendOps(ops); });

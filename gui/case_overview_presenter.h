@@ -37,8 +37,8 @@ public:
     std::vector<std::string> teamLines() const;
     std::vector<std::string> coordinatorHistoryLines() const;
 
-    // A handover: the new tovholder (a team member id), the date (as typed: DD.MM.ÅÅÅÅ) and why. The history keeps the
-    // earlier ones. Error(BadInput) names what is wrong.
+    // A handover: the new tovholder (a team member id), the date (as typed: DD.MM.ÅÅÅÅ) and why. The history
+    // keeps the earlier ones. Error(BadInput) names what is wrong.
     void changeCoordinator(const std::string& teamMemberId, const std::string& date,
         const std::string& reason, const std::string& author);
 

@@ -107,7 +107,8 @@ std::optional<std::string> parseDateTimeText(std::string_view text)
     if (!date || time.size() < 4 || time.size() > 5)
         return std::nullopt;
     const std::size_t colon = time.size() - 3;
-    if ((time[colon] != ':' && time[colon] != '.') || !digitsAt(time, 0, colon) || !digitsAt(time, colon + 1, 2))
+    if ((time[colon] != ':' && time[colon] != '.') || !digitsAt(time, 0, colon)
+        || !digitsAt(time, colon + 1, 2))
         return std::nullopt;
     const int hour = numberAt(time, 0, colon);
     const int minute = numberAt(time, colon + 1, 2);

@@ -238,15 +238,17 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const FormField& fi
         };
         auto changed = [this, time, path](const Json& day) {
             if (time && day.is_string() && isIsoDate(day.get<std::string>()))
-                m_presenter->setValue(path, day.get<std::string>() + fromWx(time->GetValue().Format("T%H:%M")));
+                m_presenter->setValue(
+                    path, day.get<std::string>() + fromWx(time->GetValue().Format("T%H:%M")));
             else
                 m_presenter->setValue(path, day);
             edited(path);
         };
         date->onEdited = changed;
         if (time)
-            time->Bind(wxEVT_TIME_CHANGED,
-                [date, changed](wxDateEvent&) { changed(dateValueFromText(fromWx(date->GetValue()), false)); });
+            time->Bind(wxEVT_TIME_CHANGED, [date, changed](wxDateEvent&) {
+                changed(dateValueFromText(fromWx(date->GetValue()), false));
+            });
         control = date;
         setAccessibleName(date, toWx(field.label));
         sizer->Add(row, 0);

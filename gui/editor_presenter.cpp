@@ -53,7 +53,8 @@ std::string validateValue(const FormField& field, const Json& value, const std::
         return {};
     }
     case FieldKind::Date:
-        return value.is_string() && isIsoDate(value.get<std::string>()) ? "" : tr("Skriv datoen som DD.MM.ÅÅÅÅ.");
+        return value.is_string() && isIsoDate(value.get<std::string>()) ? ""
+                                                                        : tr("Skriv datoen som DD.MM.ÅÅÅÅ.");
     case FieldKind::DateTime:
         return value.is_string() && isIsoDateTime(value.get<std::string>())
             ? ""

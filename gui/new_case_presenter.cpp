@@ -55,14 +55,15 @@ const std::vector<std::string>& NewCasePresenter::fagomraader()
 std::vector<std::string> personProblems(const PersonDraft& p, std::size_t number)
 {
     std::vector<std::string> out;
-    const std::string who = blank(p.name) ? format(tr("Familiemedlem {0}"), { std::to_string(number) }) : p.name;
+    const std::string who
+        = blank(p.name) ? format(tr("Familiemedlem {0}"), { std::to_string(number) }) : p.name;
     if (blank(p.name))
         out.push_back(format(tr("{0}: navn skal udfyldes."), { who }));
     if (!blank(p.cpr)) {
         const auto check = checkCpr(trimmed(p.cpr));
         if (!check.valid)
-            out.push_back(
-                format(tr("{0}: CPR-nummeret {1} er ugyldigt ({2})."), { who, trimmed(p.cpr), check.reason }));
+            out.push_back(format(
+                tr("{0}: CPR-nummeret {1} er ugyldigt ({2})."), { who, trimmed(p.cpr), check.reason }));
     }
     const auto& relations = NewCasePresenter::relations();
     if (std::find(relations.begin(), relations.end(), p.relation) == relations.end())

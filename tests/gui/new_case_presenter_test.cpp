@@ -129,7 +129,8 @@ protected:
 
 TEST_F(CasePeopleTest, AddsAFamilyMemberWithACheckedCpr)
 {
-    EXPECT_THROW(m_overview->savePerson(std::nullopt, { "Bo Nørgaard", "3102901234", "far", true }, "jr"), Error);
+    EXPECT_THROW(
+        m_overview->savePerson(std::nullopt, { "Bo Nørgaard", "3102901234", "far", true }, "jr"), Error);
     EXPECT_EQ(2u, m_overview->kase().people.size()); // nothing stored from a refused dialog
     try {
         m_overview->savePerson(std::nullopt, { "", "12", "far", true }, "jr");
@@ -173,7 +174,8 @@ TEST_F(CasePeopleTest, ChangesAndRemovesAFamilyMember)
 TEST_F(CasePeopleTest, EditsTheTeamButKeepsTheTovholderAndTheHistory)
 {
     EXPECT_THROW(m_overview->saveTeamMember(std::nullopt, { "Ida Berg", "", "", "ida", "" }, "jr"), Error);
-    m_overview->saveTeamMember(std::nullopt, { "Ida Berg", "Dagtilbud og Undervisning", "lærer", "", "" }, "jr");
+    m_overview->saveTeamMember(
+        std::nullopt, { "Ida Berg", "Dagtilbud og Undervisning", "lærer", "", "" }, "jr");
     ASSERT_EQ(3u, m_overview->kase().team.size());
     EXPECT_EQ("Ida Berg · Dagtilbud og Undervisning · lærer", m_overview->teamLines()[2]);
     EXPECT_FALSE(m_overview->kase().team[2].from.empty());
