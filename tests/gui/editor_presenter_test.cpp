@@ -225,6 +225,10 @@ TEST_F(EditorTest, AConflictShowsBothValuesUntilSomeonePicks)
     const FormField& dato = *e->spec().field("om_planen.dato");
     EXPECT_EQ("12.03.2026", e->displayText(dato, Json("2026-03-12")));
     EXPECT_EQ("19.03.2026", e->displayText(dato, Json("2026-03-19")));
+    EXPECT_EQ("Jens Ravn (Børn og Familie)",
+        e->displayText(*e->spec().field("om_planen.tovholder"), Json("t1"))); // a name, not an id
+    const FormField& sigt = e->spec().field("maal")->columns[1];
+    EXPECT_EQ("Kort sigt", e->displayText(sigt, Json("kort"))); // a choice's label, not its id
 
     e->resolve("om_planen.dato", values[0]); // the value already shown: still a real decision
     e->flush();
