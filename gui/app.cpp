@@ -10,15 +10,18 @@
 #include <wx/cmdline.h>
 #include <wx/filename.h>
 #include <wx/intl.h>
+#include <wx/log.h>
 #include <wx/msgdlg.h>
 #include <wx/stdpaths.h>
 #include <wx/translation.h>
 #include <wx/uilocale.h>
 
 #include <chrono>
+#include <clocale>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <thread>
 
 namespace fplan::gui {
@@ -36,8 +39,8 @@ std::filesystem::path defaultStorePath()
 }
 
 // Danish unless the system (or --lang) asks for English; the catalogues sit beside the program
-// in the build tree and under share/locale when installed.
-void setUpTranslations(const wxString& language)
+// in the build tree and under share/locale when installed. Returns whether the UI is Danish.
+bool setUpTranslations(const wxString& language)
 {
     const wxString exeDir = wxFileName(wxStandardPaths::Get().GetExecutablePath()).GetPath();
     wxFileTranslationsLoader::AddCatalogLookupPathPrefix(exeDir + "/locale");
@@ -54,6 +57,7 @@ void setUpTranslations(const wxString& language)
             : nullptr;
         return found ? std::string(found->utf8_str()) : std::string(source);
     });
+    return translations->GetBestTranslation("fplan-desktop", wxLANGUAGE_DANISH).StartsWith("da");
 }
 
 // SIGTERM (logout, shutdown, `kill`) closes the windows the normal way, so open editors save.
@@ -80,6 +84,7 @@ private:
     std::filesystem::path m_store = defaultStorePath();
     std::optional<std::filesystem::path> m_templates;
     wxString m_language;
+    std::unique_ptr<wxLocale> m_locale;
     std::string m_openCase;
     std::string m_openDocument;
 };
@@ -118,7 +123,17 @@ bool App::OnInit()
     wxUILocale::UseDefault();
     if (!wxApp::OnInit())
         return false;
-    setUpTranslations(m_language);
+    if (setUpTranslations(m_language)) {
+        // A Danish UI gets Danish calendars, month names and sorting even on a machine set to
+        // English (or to C, as under Xvfb). Without da_DK installed the system's stay, quietly.
+        wxLogNull quiet;
+        m_locale = std::make_unique<wxLocale>();
+        if (!m_locale->Init(wxLANGUAGE_DANISH, 0))
+            m_locale.reset();
+    }
+    // Below the GUI, numbers are read and written with a point (strtod, printf); a decimal comma
+    // there would corrupt values silently.
+    std::setlocale(LC_NUMERIC, "C");
     SetAppDisplayName(_("Familieplan"));
 
     std::optional<docgen::TemplateRegistry> templates;

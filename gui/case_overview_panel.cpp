@@ -3,20 +3,27 @@
 
 #include "core/error.h"
 #include "gui/accessibility.h"
+#include "gui/date_field.h"
 #include "gui/send_dialog.h"
 #include "gui/wx_util.h"
 
 #include <wx/button.h>
+#include <wx/checkbox.h>
 #include <wx/choice.h>
 #include <wx/dataview.h>
-#include <wx/datectrl.h>
+#include <wx/datetime.h>
 #include <wx/dialog.h>
 #include <wx/listbox.h>
+#include <wx/menuitem.h>
+#include <wx/msgdlg.h>
 #include <wx/sizer.h>
 #include <wx/statbox.h>
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
 #include <wx/wrapsizer.h>
+
+#include <algorithm>
+#include <functional>
 
 namespace fplan::gui {
 
@@ -31,6 +38,83 @@ wxListBox* addList(wxWindow* parent, wxSizer* sizer, const wxString& title, int 
     box->Add(list, 1, wxEXPAND | wxALL, parent->FromDIP(4));
     sizer->Add(box, 1, wxEXPAND | wxALL, parent->FromDIP(4));
     return list;
+}
+
+// Add / change / remove under a list of people; the lambdas get the selected row (or -1).
+void addEditButtons(wxWindow* parent, wxListBox* list, const wxString& what, std::function<void(int)> add,
+    std::function<void(int)> edit, std::function<void(int)> remove)
+{
+    wxSizer* box = list->GetContainingSizer();
+    auto* row = new wxBoxSizer(wxHORIZONTAL);
+    auto* addButton = new wxButton(list->GetParent(), wxID_ANY, _("Tilføj …"));
+    auto* editButton = new wxButton(list->GetParent(), wxID_ANY, _("Ret …"));
+    auto* removeButton = new wxButton(list->GetParent(), wxID_ANY, _("Fjern"));
+    setAccessibleName(addButton, _("Tilføj") + " " + what);
+    setAccessibleName(editButton, _("Ret") + " " + what);
+    setAccessibleName(removeButton, _("Fjern") + " " + what);
+    for (auto* b : { addButton, editButton, removeButton })
+        row->Add(b, 0, wxRIGHT, parent->FromDIP(4));
+    box->Add(row, 0, wxLEFT | wxRIGHT | wxBOTTOM, parent->FromDIP(4));
+    // After the click: the list is refilled by the handler, so the event must be over first.
+    addButton->Bind(wxEVT_BUTTON, [parent, add](wxCommandEvent&) { parent->CallAfter([add] { add(-1); }); });
+    editButton->Bind(wxEVT_BUTTON, [parent, list, edit](wxCommandEvent&) {
+        parent->CallAfter([list, edit] { edit(list->GetSelection()); });
+    });
+    removeButton->Bind(wxEVT_BUTTON, [parent, list, remove](wxCommandEvent&) {
+        parent->CallAfter([list, remove] { remove(list->GetSelection()); });
+    });
+    list->Bind(wxEVT_LISTBOX_DCLICK, [parent, list, edit](wxCommandEvent&) {
+        parent->CallAfter([list, edit] { edit(list->GetSelection()); });
+    });
+}
+
+wxArrayString toArray(const std::vector<std::string>& items)
+{
+    wxArrayString out;
+    for (const auto& i : items)
+        out.Add(toWx(i));
+    return out;
+}
+
+wxTextCtrl* addTextRow(
+    wxDialog& dialog, wxFlexGridSizer* form, const wxString& label, const std::string& value)
+{
+    form->Add(new wxStaticText(&dialog, wxID_ANY, label + ":"), 0, wxALIGN_CENTER_VERTICAL);
+    auto* text
+        = new wxTextCtrl(&dialog, wxID_ANY, toWx(value), wxDefaultPosition, dialog.FromDIP(wxSize(280, -1)));
+    setAccessibleName(text, wxStripMenuCodes(label));
+    form->Add(text, 1, wxEXPAND);
+    return text;
+}
+
+wxChoice* addChoiceRow(wxDialog& dialog, wxFlexGridSizer* form, const wxString& label,
+    const std::vector<std::string>& items, const std::string& value)
+{
+    form->Add(new wxStaticText(&dialog, wxID_ANY, label + ":"), 0, wxALIGN_CENTER_VERTICAL);
+    auto* choice = new wxChoice(&dialog, wxID_ANY, wxDefaultPosition, wxDefaultSize, toArray(items));
+    const auto found = std::find(items.begin(), items.end(), value);
+    choice->SetSelection(found == items.end() ? wxNOT_FOUND : static_cast<int>(found - items.begin()));
+    setAccessibleName(choice, wxStripMenuCodes(label));
+    form->Add(choice, 1, wxEXPAND);
+    return choice;
+}
+
+// Shows the dialog until `save` accepts what is typed (it shows its own errors) or it is cancelled.
+void runUntilSaved(wxDialog& dialog, wxFlexGridSizer* form, const std::function<bool()>& save)
+{
+    auto* sizer = new wxBoxSizer(wxVERTICAL);
+    sizer->Add(form, 0, wxEXPAND | wxALL, dialog.FromDIP(12));
+    auto* buttons = new wxStdDialogButtonSizer();
+    auto* ok = new wxButton(&dialog, wxID_OK, _("&Gem"));
+    ok->SetDefault();
+    buttons->AddButton(ok);
+    buttons->AddButton(new wxButton(&dialog, wxID_CANCEL, _("&Annuller")));
+    buttons->Realize();
+    sizer->Add(buttons, 0, wxEXPAND | wxALL, dialog.FromDIP(12));
+    dialog.SetSizerAndFit(sizer);
+    while (dialog.ShowModal() == wxID_OK)
+        if (save())
+            return;
 }
 
 void fill(wxListBox* list, const std::vector<std::string>& lines)
@@ -56,6 +140,12 @@ CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const s
     m_family = addList(this, top, _("Familien"), 110);
     m_team = addList(this, top, _("Familieteam"), 110);
     sizer->Add(top, 0, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(4));
+    addEditButtons(
+        this, m_family, _("familiemedlem"), [this](int) { editPerson(-1); }, [this](int i) { editPerson(i); },
+        [this](int i) { removePerson(i); });
+    addEditButtons(
+        this, m_team, _("fagperson"), [this](int) { editTeamMember(-1); },
+        [this](int i) { editTeamMember(i); }, [this](int i) { removeTeamMember(i); });
     auto* middle = new wxBoxSizer(wxHORIZONTAL);
     m_history = addList(this, middle, _("Tovholder, historik"), 60);
     auto* handover = new wxButton(this, wxID_ANY, _("Skift &tovholder …"));
@@ -69,7 +159,7 @@ CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const s
     m_documents->AppendTextColumn(_("Dokument"), wxDATAVIEW_CELL_INERT, FromDIP(250));
     m_documents->AppendTextColumn(_("Status"), wxDATAVIEW_CELL_INERT, FromDIP(200));
     m_documents->AppendTextColumn(_("Versioner"), wxDATAVIEW_CELL_INERT, FromDIP(90));
-    m_documents->AppendTextColumn(_("Senest ændret (UTC)"), wxDATAVIEW_CELL_INERT, FromDIP(160));
+    m_documents->AppendTextColumn(_("Senest ændret"), wxDATAVIEW_CELL_INERT, FromDIP(160));
     setAccessibleName(m_documents, _("Dokumenter"));
     docs->Add(m_documents, 1, wxEXPAND | wxALL, FromDIP(4));
 
@@ -164,8 +254,8 @@ void CaseOverviewPanel::changeCoordinator()
     setAccessibleName(who, _("Ny tovholder"));
     form->Add(who, 1, wxEXPAND);
     form->Add(new wxStaticText(&dialog, wxID_ANY, _("&Fra dato:")), 0, wxALIGN_CENTER_VERTICAL);
-    auto* date = new wxDatePickerCtrl(&dialog, wxID_ANY, wxDateTime::Today(), wxDefaultPosition,
-        wxDefaultSize, wxDP_DROPDOWN | wxDP_SHOWCENTURY);
+    auto* date = new DateField(&dialog);
+    date->showValue(Json(fromWx(wxDateTime::Today().FormatISODate())));
     setAccessibleName(date, _("Fra dato"));
     form->Add(date, 0);
     form->Add(new wxStaticText(&dialog, wxID_ANY, _("&Hvorfor:")), 0, wxALIGN_CENTER_VERTICAL);
@@ -191,11 +281,123 @@ void CaseOverviewPanel::changeCoordinator()
         return;
     try {
         m_presenter->changeCoordinator(ids[static_cast<std::size_t>(who->GetSelection())],
-            fromWx(date->GetValue().Format("%Y-%m-%d")), fromWx(reason->GetValue()), m_session.author());
+            fromWx(date->GetValue()), fromWx(reason->GetValue()), m_session.author());
         reload();
     } catch (const Error& e) {
         showError(this, e.what());
     }
+}
+
+void CaseOverviewPanel::editPerson(int index)
+{
+    const bool adding = index < 0;
+    if (!adding && static_cast<std::size_t>(index) >= m_presenter->kase().people.size())
+        return showError(this, tr("Vælg først et familiemedlem på listen."));
+    const PersonDraft draft
+        = adding ? PersonDraft {} : m_presenter->personDraft(static_cast<std::size_t>(index));
+    wxDialog dialog(this, wxID_ANY, adding ? _("Tilføj familiemedlem") : _("Ret familiemedlem"));
+    auto* form = new wxFlexGridSizer(2, FromDIP(6), FromDIP(8));
+    form->AddGrowableCol(1);
+    auto* name = addTextRow(dialog, form, _("&Navn"), draft.name);
+    auto* cpr = addTextRow(dialog, form, _("&CPR-nummer"), draft.cpr);
+    cpr->SetHint(_("DDMMÅÅ-XXXX"));
+    auto* relation
+        = addChoiceRow(dialog, form, _("&Relation"), NewCasePresenter::relations(), draft.relation);
+    form->AddSpacer(0);
+    auto* custody = new wxCheckBox(&dialog, wxID_ANY, _("&Forældremyndighed"));
+    custody->SetValue(draft.custody);
+    form->Add(custody);
+    runUntilSaved(dialog, form, [&] {
+        PersonDraft typed;
+        typed.name = fromWx(name->GetValue());
+        typed.cpr = fromWx(cpr->GetValue());
+        typed.relation = relation->GetSelection() == wxNOT_FOUND ? std::string()
+                                                                 : fromWx(relation->GetStringSelection());
+        typed.custody = custody->GetValue();
+        try {
+            m_presenter->savePerson(
+                adding ? std::nullopt : std::optional<std::size_t>(static_cast<std::size_t>(index)), typed,
+                m_session.author());
+            return true;
+        } catch (const Error& e) {
+            showError(&dialog, e.what());
+            return false;
+        }
+    });
+    reload();
+}
+
+void CaseOverviewPanel::removePerson(int index)
+{
+    const auto& people = m_presenter->kase().people;
+    if (index < 0 || static_cast<std::size_t>(index) >= people.size())
+        return showError(this, tr("Vælg først et familiemedlem på listen."));
+    const wxString question
+        = wxString::Format(_("Fjern %s fra sagen?"), toWx(people[static_cast<std::size_t>(index)].name));
+    if (wxMessageBox(question, _("Fjern familiemedlem"), wxYES_NO | wxNO_DEFAULT | wxICON_QUESTION, this)
+        != wxYES)
+        return;
+    try {
+        m_presenter->removePerson(static_cast<std::size_t>(index), m_session.author());
+    } catch (const Error& e) {
+        showError(this, e.what());
+    }
+    reload();
+}
+
+void CaseOverviewPanel::editTeamMember(int index)
+{
+    const bool adding = index < 0;
+    if (!adding && static_cast<std::size_t>(index) >= m_presenter->kase().team.size())
+        return showError(this, tr("Vælg først en fagperson på listen."));
+    const TeamMemberDraft draft
+        = adding ? TeamMemberDraft {} : m_presenter->teamMemberDraft(static_cast<std::size_t>(index));
+    wxDialog dialog(this, wxID_ANY, adding ? _("Tilføj fagperson") : _("Ret fagperson"));
+    auto* form = new wxFlexGridSizer(2, FromDIP(6), FromDIP(8));
+    form->AddGrowableCol(1);
+    auto* name = addTextRow(dialog, form, _("&Navn"), draft.name);
+    auto* area
+        = addChoiceRow(dialog, form, _("&Fagområde"), NewCasePresenter::fagomraader(), draft.fagomraade);
+    auto* role = addTextRow(dialog, form, _("&Rolle"), draft.role);
+    auto* email = addTextRow(dialog, form, _("&E-mail"), draft.email);
+    auto* phone = addTextRow(dialog, form, _("&Telefon"), draft.phone);
+    runUntilSaved(dialog, form, [&] {
+        TeamMemberDraft typed;
+        typed.name = fromWx(name->GetValue());
+        typed.fagomraade
+            = area->GetSelection() == wxNOT_FOUND ? std::string() : fromWx(area->GetStringSelection());
+        typed.role = fromWx(role->GetValue());
+        typed.email = fromWx(email->GetValue());
+        typed.phone = fromWx(phone->GetValue());
+        try {
+            m_presenter->saveTeamMember(
+                adding ? std::nullopt : std::optional<std::size_t>(static_cast<std::size_t>(index)), typed,
+                m_session.author());
+            return true;
+        } catch (const Error& e) {
+            showError(&dialog, e.what());
+            return false;
+        }
+    });
+    reload();
+}
+
+void CaseOverviewPanel::removeTeamMember(int index)
+{
+    const auto& team = m_presenter->kase().team;
+    if (index < 0 || static_cast<std::size_t>(index) >= team.size())
+        return showError(this, tr("Vælg først en fagperson på listen."));
+    const wxString question = wxString::Format(
+        _("Fjern %s fra familieteamet?"), toWx(team[static_cast<std::size_t>(index)].name));
+    if (wxMessageBox(question, _("Fjern fagperson"), wxYES_NO | wxNO_DEFAULT | wxICON_QUESTION, this)
+        != wxYES)
+        return;
+    try {
+        m_presenter->removeTeamMember(static_cast<std::size_t>(index), m_session.author());
+    } catch (const Error& e) {
+        showError(this, e.what());
+    }
+    reload();
 }
 
 void CaseOverviewPanel::openSelected()

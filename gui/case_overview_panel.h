@@ -29,6 +29,11 @@ public:
 private:
     void openSelected();
     void changeCoordinator();
+    // index -1 adds a new one.
+    void editPerson(int index);
+    void removePerson(int index);
+    void editTeamMember(int index);
+    void removeTeamMember(int index);
 
     Session& m_session;
     std::string m_caseId;

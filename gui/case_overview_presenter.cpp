@@ -3,9 +3,17 @@
 
 #include "core/error.h"
 #include "crypto/random.h"
+#include "docgen/format.h"
+#include "gui/date_input.h"
 #include "gui/i18n.h"
 
 namespace fplan::gui {
+
+namespace {
+// The case document's tables (core/case.cpp).
+constexpr const char* PeopleTable = "personer";
+constexpr const char* TeamTable = "team";
+} // namespace
 
 CaseOverviewPresenter::CaseOverviewPresenter(Store& store, std::string caseId, TitleFor titleFor)
     : m_store(store)
@@ -40,7 +48,7 @@ void CaseOverviewPresenter::reload()
         line.conflicts = state.conflicts().size();
         if (line.conflicts > 0)
             line.status += format(tr(", {0} konflikter"), { std::to_string(line.conflicts) });
-        line.lastChanged = state.maxHlc() ? formatHlcUtc(state.maxHlc()) : "";
+        line.lastChanged = state.maxHlc() ? hlcText(state.maxHlc()) : "";
         m_documents.push_back(std::move(line));
     }
 }
@@ -83,7 +91,7 @@ std::vector<std::string> CaseOverviewPresenter::coordinatorHistoryLines() const
     std::vector<std::string> out;
     for (const auto& h : m_case.coordinatorHistory) {
         const TeamMember* t = m_case.teamMember(h.teamMemberId);
-        std::string line = h.date + ": " + (t ? t->name : h.teamMemberId);
+        std::string line = docgen::formatDate(h.date) + ": " + (t ? t->name : h.teamMemberId);
         if (!h.reason.empty())
             line += " – " + h.reason;
         out.push_back(line);
@@ -98,11 +106,12 @@ void CaseOverviewPresenter::changeCoordinator(const std::string& teamMemberId, c
         throw Error(ErrorCode::BadInput, tr("Vælg den nye tovholder blandt fagpersonerne."));
     if (teamMemberId == m_case.coordinator)
         throw Error(ErrorCode::BadInput, tr("Den valgte fagperson er allerede tovholder."));
-    if (date.size() != 10 || date[4] != '-' || date[7] != '-')
-        throw Error(ErrorCode::BadInput, tr("Skriv datoen som ÅÅÅÅ-MM-DD."));
+    const auto iso = parseDateText(date);
+    if (!iso)
+        throw Error(ErrorCode::BadInput, tr("Skriv datoen som DD.MM.ÅÅÅÅ."));
     Case changed = m_case;
     changed.coordinator = teamMemberId;
-    changed.coordinatorHistory.push_back({ crypto::newUuid(), date, teamMemberId, reason });
+    changed.coordinatorHistory.push_back({ crypto::newUuid(), *iso, teamMemberId, reason });
     const auto caseDoc = m_store.caseDocumentId(m_caseId);
     const DocumentState state = m_store.documentState(*caseDoc);
     const Json all = caseToValues(changed);
@@ -112,6 +121,125 @@ void CaseOverviewPresenter::changeCoordinator(const std::string& teamMemberId, c
     OpFactory factory(author, m_store.deviceId(), m_store.clock());
     const auto ops = opsForValues(state, values, caseFieldKinds(), factory, m_caseId, *caseDoc);
     m_store.transaction([&] { m_store.appendOps(ops); });
+    reload();
+}
+
+namespace {
+
+[[noreturn]] void refuse(const std::vector<std::string>& problems)
+{
+    std::string message;
+    for (const auto& p : problems)
+        message += (message.empty() ? "" : "\n") + p;
+    throw Error(ErrorCode::BadInput, message);
+}
+
+} // namespace
+
+PersonDraft CaseOverviewPresenter::personDraft(std::size_t index) const
+{
+    const Person& p = m_case.people.at(index);
+    PersonDraft d;
+    d.name = p.name;
+    // Shown the way it is written on paper; either form is accepted back.
+    d.cpr = p.cpr.size() == 10 ? p.cpr.substr(0, 6) + "-" + p.cpr.substr(6) : p.cpr;
+    d.relation = p.relation;
+    d.custody = p.custody;
+    return d;
+}
+
+void CaseOverviewPresenter::savePerson(
+    std::optional<std::size_t> index, const PersonDraft& draft, const std::string& author)
+{
+    if (index && *index >= m_case.people.size())
+        throw Error(ErrorCode::BadInput, tr("Familiemedlemmet findes ikke længere."));
+    const auto problems = personProblems(draft, index ? *index + 1 : m_case.people.size() + 1);
+    if (!problems.empty())
+        refuse(problems);
+    Case changed = m_case;
+    if (index)
+        changed.people[*index] = personFromDraft(draft, m_case.people[*index].id);
+    else
+        changed.people.push_back(personFromDraft(draft, crypto::newUuid()));
+    storeTable(PeopleTable, changed, author);
+}
+
+void CaseOverviewPresenter::removePerson(std::size_t index, const std::string& author)
+{
+    if (index >= m_case.people.size())
+        return;
+    if (m_case.people.size() == 1)
+        throw Error(ErrorCode::Conflict, tr("Sagen skal have mindst ét familiemedlem."));
+    Case changed = m_case;
+    changed.people.erase(changed.people.begin() + static_cast<std::ptrdiff_t>(index));
+    storeTable(PeopleTable, changed, author);
+}
+
+TeamMemberDraft CaseOverviewPresenter::teamMemberDraft(std::size_t index) const
+{
+    const TeamMember& t = m_case.team.at(index);
+    return { t.name, t.fagomraade, t.role, t.email, t.phone };
+}
+
+void CaseOverviewPresenter::saveTeamMember(
+    std::optional<std::size_t> index, const TeamMemberDraft& draft, const std::string& author)
+{
+    if (index && *index >= m_case.team.size())
+        throw Error(ErrorCode::BadInput, tr("Fagpersonen findes ikke længere."));
+    const auto problems = teamMemberProblems(draft, index ? *index + 1 : m_case.team.size() + 1);
+    if (!problems.empty())
+        refuse(problems);
+    Case changed = m_case;
+    if (index) {
+        applyDraft(changed.team[*index], draft);
+    } else {
+        TeamMember m;
+        m.id = crypto::newUuid();
+        applyDraft(m, draft);
+        m.from = todayIso();
+        changed.team.push_back(std::move(m));
+    }
+    storeTable(TeamTable, changed, author);
+}
+
+void CaseOverviewPresenter::removeTeamMember(std::size_t index, const std::string& author)
+{
+    if (index >= m_case.team.size())
+        return;
+    const TeamMember& t = m_case.team[index];
+    if (t.id == m_case.coordinator)
+        throw Error(ErrorCode::Conflict, format(tr("{0} er tovholder. Skift tovholder først."), { t.name }));
+    for (const auto& h : m_case.coordinatorHistory)
+        if (h.teamMemberId == t.id)
+            throw Error(ErrorCode::Conflict,
+                format(tr("{0} står i tovholderhistorikken og bliver derfor på sagen."), { t.name }));
+    Case changed = m_case;
+    changed.team.erase(changed.team.begin() + static_cast<std::ptrdiff_t>(index));
+    storeTable(TeamTable, changed, author);
+}
+
+void CaseOverviewPresenter::storeTable(const std::string& key, const Case& changed, const std::string& author)
+{
+    // Every column is written, null when empty: opsForValues leaves a column it is not given
+    // alone, so a cleared e-mail would otherwise stay. Column names as in core/case.cpp.
+    static const std::vector<std::string> personColumns { "navn", "cpr", "relation", "foraeldremyndighed" };
+    static const std::vector<std::string> teamColumns { "navn", "fagomraade", "rolle", "email", "telefon",
+        "bruger", "fra", "til" };
+    Json rows = caseToValues(changed).at(key);
+    for (auto& row : rows)
+        for (const auto& column : key == PeopleTable ? personColumns : teamColumns)
+            if (!row.contains(column))
+                row[column] = nullptr;
+    const auto caseDoc = m_store.caseDocumentId(m_caseId);
+    if (!caseDoc)
+        throw Error(ErrorCode::NotFound, tr("Sagen findes ikke længere."));
+    const DocumentState state = m_store.documentState(*caseDoc);
+    OpFactory factory(author, m_store.deviceId(), m_store.clock());
+    const auto ops
+        = opsForValues(state, Json { { key, rows } }, caseFieldKinds(), factory, m_caseId, *caseDoc);
+    // Only the one table: a concurrent edit of the rest of the case merges as usual.
+    if (!ops.empty())
+        m_store.transaction([&] { m_store.appendOps(ops); });
     reload();
 }
 

@@ -3,8 +3,10 @@
 
 #include "core/case.h"
 #include "core/store.h"
+#include "gui/new_case_presenter.h"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,7 +18,7 @@ struct DocumentLine {
     std::string title;
     std::string status; // "Kladde", "Færdig (version 2)", "Version 2 + ændringer"
     std::string versions; // "v1, v2"
-    std::string lastChanged; // UTC, from the hybrid clock
+    std::string lastChanged; // local time, Danish form ("12.03.2026 kl. 10:30")
     std::size_t conflicts = 0;
 };
 
@@ -35,15 +37,28 @@ public:
     std::vector<std::string> teamLines() const;
     std::vector<std::string> coordinatorHistoryLines() const;
 
-    // A handover: the new tovholder (a team member id), the date and why. The history keeps the
-    // earlier ones. Error(BadInput) names what is wrong.
+    // A handover: the new tovholder (a team member id), the date (as typed: DD.MM.ÅÅÅÅ) and why. The history
+    // keeps the earlier ones. Error(BadInput) names what is wrong.
     void changeCoordinator(const std::string& teamMemberId, const std::string& date,
         const std::string& reason, const std::string& author);
+
+    // The family and the team after the case was made. index = nullopt adds; the edit is stored as
+    // ops on the case document (only the changed table). Error(BadInput) names what is wrong.
+    PersonDraft personDraft(std::size_t index) const;
+    void savePerson(std::optional<std::size_t> index, const PersonDraft& draft, const std::string& author);
+    void removePerson(std::size_t index, const std::string& author);
+    TeamMemberDraft teamMemberDraft(std::size_t index) const;
+    void saveTeamMember(
+        std::optional<std::size_t> index, const TeamMemberDraft& draft, const std::string& author);
+    // The tovholder, and anyone the tovholder history names, stays: the history must keep its names.
+    void removeTeamMember(std::size_t index, const std::string& author);
 
     // Makes a new, empty document of a template in this case; returns its id.
     std::string newDocument(const std::string& templateId, const std::string& templateVersion);
 
 private:
+    void storeTable(const std::string& key, const Case& changed, const std::string& author);
+
     Store& m_store;
     std::string m_caseId;
     TitleFor m_titleFor;

@@ -3,6 +3,8 @@
 
 #include "core/error.h"
 #include "gui/accessibility.h"
+#include "gui/date_field.h"
+#include "gui/date_input.h"
 #include "gui/main_thread.h"
 #include "gui/preview_window.h"
 #include "gui/print_pdf.h"
@@ -13,7 +15,6 @@
 #include <wx/checklst.h>
 #include <wx/choice.h>
 #include <wx/dataview.h>
-#include <wx/datectrl.h>
 #include <wx/dateevt.h>
 #include <wx/grid.h>
 #include <wx/msgdlg.h>
@@ -34,14 +35,6 @@ namespace {
 
 constexpr int AutosaveDelayMs = 800;
 constexpr int HelpWrap = 720;
-
-wxDateTime parseDate(const std::string& iso)
-{
-    wxDateTime d;
-    if (iso.size() >= 10 && d.ParseFormat(toWx(iso.substr(0, 10)), "%Y-%m-%d"))
-        return d;
-    return wxInvalidDateTime;
-}
 
 // Text typed in a number field: a number when it reads as one (comma or point), else the text,
 // so the presenter can say what is wrong.
@@ -224,8 +217,7 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const FormField& fi
     case FieldKind::Date:
     case FieldKind::DateTime: {
         auto* row = new wxBoxSizer(wxHORIZONTAL);
-        auto* date = new wxDatePickerCtrl(parent, wxID_ANY, wxInvalidDateTime, wxDefaultPosition,
-            wxDefaultSize, wxDP_DROPDOWN | wxDP_ALLOWNONE | wxDP_SHOWCENTURY);
+        auto* date = new DateField(parent);
         row->Add(date, 0);
         wxTimePickerCtrl* time = nullptr;
         if (field.kind == FieldKind::DateTime) {
@@ -234,30 +226,29 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const FormField& fi
             row->Add(time, 0, wxLEFT, FromDIP(6));
         }
         view.refresh = [this, date, time, path] {
-            const std::string v = m_presenter->text(path);
-            date->SetValue(parseDate(v));
-            if (time && v.size() >= 16) {
+            const Json v = m_presenter->value(path);
+            const std::string s = v.is_string() ? v.get<std::string>() : std::string();
+            date->showValue(time && isIsoDateTime(s) ? Json(s.substr(0, 10)) : v);
+            if (time && isIsoDateTime(s)) {
                 wxDateTime t = wxDateTime::Now();
-                t.SetHour(static_cast<wxDateTime::wxDateTime_t>(std::atoi(v.substr(11, 2).c_str())));
-                t.SetMinute(static_cast<wxDateTime::wxDateTime_t>(std::atoi(v.substr(14, 2).c_str())));
+                t.SetHour(static_cast<wxDateTime::wxDateTime_t>(std::atoi(s.substr(11, 2).c_str())));
+                t.SetMinute(static_cast<wxDateTime::wxDateTime_t>(std::atoi(s.substr(14, 2).c_str())));
                 time->SetValue(t);
             }
         };
-        auto changed = [this, date, time, path] {
-            const wxDateTime d = date->GetValue();
-            if (!d.IsValid()) {
-                m_presenter->setValue(path, Json());
-            } else {
-                std::string v = fromWx(d.Format("%Y-%m-%d"));
-                if (time)
-                    v += fromWx(time->GetValue().Format("T%H:%M"));
-                m_presenter->setValue(path, v);
-            }
+        auto changed = [this, time, path](const Json& day) {
+            if (time && day.is_string() && isIsoDate(day.get<std::string>()))
+                m_presenter->setValue(
+                    path, day.get<std::string>() + fromWx(time->GetValue().Format("T%H:%M")));
+            else
+                m_presenter->setValue(path, day);
             edited(path);
         };
-        date->Bind(wxEVT_DATE_CHANGED, [changed](wxDateEvent&) { changed(); });
+        date->onEdited = changed;
         if (time)
-            time->Bind(wxEVT_TIME_CHANGED, [changed](wxDateEvent&) { changed(); });
+            time->Bind(wxEVT_TIME_CHANGED, [date, changed](wxDateEvent&) {
+                changed(dateValueFromText(fromWx(date->GetValue()), false));
+            });
         control = date;
         setAccessibleName(date, toWx(field.label));
         sizer->Add(row, 0);
@@ -442,6 +433,8 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const FormField& fi
                     v = column.kind == FieldKind::Bool ? Json(ch.id == "true") : Json(ch.id);
         } else if (column.kind == FieldKind::Number) {
             v = numberFromText(typed);
+        } else if (column.kind == FieldKind::Date || column.kind == FieldKind::DateTime) {
+            v = dateValueFromText(typed, column.kind == FieldKind::DateTime);
         } else if (!typed.empty()) {
             v = typed;
         }

@@ -3,6 +3,8 @@
 
 #include "core/error.h"
 #include "crypto/random.h"
+#include "docgen/format.h"
+#include "gui/date_input.h"
 #include "gui/i18n.h"
 #include "gui/unlock_presenter.h"
 
@@ -12,35 +14,6 @@
 namespace fplan::gui {
 
 namespace {
-
-bool digitsAt(const std::string& s, std::size_t from, std::size_t count)
-{
-    for (std::size_t i = from; i < from + count; ++i)
-        if (i >= s.size() || !std::isdigit(static_cast<unsigned char>(s[i])))
-            return false;
-    return true;
-}
-
-bool realDate(const std::string& s)
-{
-    if (s.size() != 10 || s[4] != '-' || s[7] != '-' || !digitsAt(s, 0, 4) || !digitsAt(s, 5, 2)
-        || !digitsAt(s, 8, 2))
-        return false;
-    const int y = std::stoi(s.substr(0, 4));
-    const int m = std::stoi(s.substr(5, 2));
-    const int d = std::stoi(s.substr(8, 2));
-    static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    if (m < 1 || m > 12 || d < 1)
-        return false;
-    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
-}
-
-bool realDateTime(const std::string& s)
-{
-    return s.size() == 16 && realDate(s.substr(0, 10)) && s[10] == 'T' && digitsAt(s, 11, 2) && s[13] == ':'
-        && digitsAt(s, 14, 2) && std::stoi(s.substr(11, 2)) < 24 && std::stoi(s.substr(14, 2)) < 60;
-}
 
 bool hasChoice(const std::vector<FormChoice>& choices, const std::string& id)
 {
@@ -80,12 +53,12 @@ std::string validateValue(const FormField& field, const Json& value, const std::
         return {};
     }
     case FieldKind::Date:
-        return value.is_string() && realDate(value.get<std::string>()) ? ""
-                                                                       : tr("Skriv datoen som ÅÅÅÅ-MM-DD.");
+        return value.is_string() && isIsoDate(value.get<std::string>()) ? ""
+                                                                        : tr("Skriv datoen som DD.MM.ÅÅÅÅ.");
     case FieldKind::DateTime:
-        return value.is_string() && realDateTime(value.get<std::string>())
+        return value.is_string() && isIsoDateTime(value.get<std::string>())
             ? ""
-            : tr("Skriv dato og tid som ÅÅÅÅ-MM-DD TT:MM.");
+            : tr("Skriv dato og tid som DD.MM.ÅÅÅÅ TT:MM.");
     case FieldKind::Number:
         return value.is_number() ? "" : tr("Skal være et tal.");
     case FieldKind::Bool:
@@ -319,17 +292,14 @@ std::string EditorPresenter::displayText(const FormField& field, const Json& v) 
     case FieldKind::Table:
         return format(tr("{0} rækker"), { std::to_string(v.size()) });
     case FieldKind::Date:
-        // Danish reading order; a value that is not a date is shown as typed.
-        if (v.is_string() && realDate(v.get<std::string>())) {
-            const auto& d = v.get_ref<const std::string&>();
-            return d.substr(8, 2) + "." + d.substr(5, 2) + "." + d.substr(0, 4);
-        }
+        // Danish reading order, as in print; a value that is not a date is shown as typed.
+        if (v.is_string() && isIsoDate(v.get<std::string>()))
+            return docgen::formatDate(v.get<std::string>());
         break;
     case FieldKind::DateTime:
-        if (v.is_string() && realDateTime(v.get<std::string>())) {
+        if (v.is_string() && isIsoDateTime(v.get<std::string>())) {
             const auto& d = v.get_ref<const std::string&>();
-            return format(tr("{0} kl. {1}"),
-                { d.substr(8, 2) + "." + d.substr(5, 2) + "." + d.substr(0, 4), d.substr(11, 5) });
+            return format(tr("{0} kl. {1}"), { docgen::formatDate(d.substr(0, 10)), d.substr(11, 5) });
         }
         break;
     default:

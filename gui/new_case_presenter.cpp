@@ -52,6 +52,53 @@ const std::vector<std::string>& NewCasePresenter::fagomraader()
     return list;
 }
 
+std::vector<std::string> personProblems(const PersonDraft& p, std::size_t number)
+{
+    std::vector<std::string> out;
+    const std::string who
+        = blank(p.name) ? format(tr("Familiemedlem {0}"), { std::to_string(number) }) : p.name;
+    if (blank(p.name))
+        out.push_back(format(tr("{0}: navn skal udfyldes."), { who }));
+    if (!blank(p.cpr)) {
+        const auto check = checkCpr(trimmed(p.cpr));
+        if (!check.valid)
+            out.push_back(format(
+                tr("{0}: CPR-nummeret {1} er ugyldigt ({2})."), { who, trimmed(p.cpr), check.reason }));
+    }
+    const auto& relations = NewCasePresenter::relations();
+    if (std::find(relations.begin(), relations.end(), p.relation) == relations.end())
+        out.push_back(format(tr("{0}: vælg en relation."), { who }));
+    return out;
+}
+
+std::vector<std::string> teamMemberProblems(const TeamMemberDraft& t, std::size_t number)
+{
+    std::vector<std::string> out;
+    const std::string who = blank(t.name) ? format(tr("Fagperson {0}"), { std::to_string(number) }) : t.name;
+    if (blank(t.name))
+        out.push_back(format(tr("{0}: navn skal udfyldes."), { who }));
+    if (blank(t.fagomraade))
+        out.push_back(format(tr("{0}: vælg et fagområde."), { who }));
+    if (!blank(t.email) && t.email.find('@') == std::string::npos)
+        out.push_back(format(tr("{0}: e-mailadressen {1} mangler @."), { who, t.email }));
+    return out;
+}
+
+Person personFromDraft(const PersonDraft& p, std::string id)
+{
+    const auto cpr = normaliseCpr(trimmed(p.cpr));
+    return { std::move(id), trimmed(p.name), cpr ? *cpr : trimmed(p.cpr), p.relation, p.custody };
+}
+
+void applyDraft(TeamMember& m, const TeamMemberDraft& t)
+{
+    m.name = trimmed(t.name);
+    m.fagomraade = t.fagomraade;
+    m.role = trimmed(t.role);
+    m.email = trimmed(t.email);
+    m.phone = trimmed(t.phone);
+}
+
 std::vector<std::string> NewCasePresenter::problems() const
 {
     std::vector<std::string> out;
@@ -59,34 +106,14 @@ std::vector<std::string> NewCasePresenter::problems() const
         out.push_back(tr("Sagens navn skal udfyldes (fx \"Familien Nørgaard\")."));
     if (people.empty())
         out.push_back(tr("Tilføj mindst ét familiemedlem."));
-    for (std::size_t i = 0; i < people.size(); ++i) {
-        const auto& p = people[i];
-        const std::string who
-            = blank(p.name) ? format(tr("Familiemedlem {0}"), { std::to_string(i + 1) }) : p.name;
-        if (blank(p.name))
-            out.push_back(format(tr("{0}: navn skal udfyldes."), { who }));
-        if (!blank(p.cpr)) {
-            const auto check = checkCpr(trimmed(p.cpr));
-            if (!check.valid)
-                out.push_back(format(
-                    tr("{0}: CPR-nummeret {1} er ugyldigt ({2})."), { who, trimmed(p.cpr), check.reason }));
-        }
-        if (std::find(relations().begin(), relations().end(), p.relation) == relations().end())
-            out.push_back(format(tr("{0}: vælg en relation."), { who }));
-    }
+    for (std::size_t i = 0; i < people.size(); ++i)
+        for (auto& problem : personProblems(people[i], i + 1))
+            out.push_back(std::move(problem));
     if (team.empty())
         out.push_back(tr("Tilføj mindst én fagperson til familieteamet."));
-    for (std::size_t i = 0; i < team.size(); ++i) {
-        const auto& t = team[i];
-        const std::string who
-            = blank(t.name) ? format(tr("Fagperson {0}"), { std::to_string(i + 1) }) : t.name;
-        if (blank(t.name))
-            out.push_back(format(tr("{0}: navn skal udfyldes."), { who }));
-        if (blank(t.fagomraade))
-            out.push_back(format(tr("{0}: vælg et fagområde."), { who }));
-        if (!blank(t.email) && t.email.find('@') == std::string::npos)
-            out.push_back(format(tr("{0}: e-mailadressen {1} mangler @."), { who, t.email }));
-    }
+    for (std::size_t i = 0; i < team.size(); ++i)
+        for (auto& problem : teamMemberProblems(team[i], i + 1))
+            out.push_back(std::move(problem));
     if (!team.empty() && (coordinator < 0 || coordinator >= static_cast<int>(team.size())))
         out.push_back(tr("Vælg familiens tovholder blandt fagpersonerne."));
     return out;
@@ -98,21 +125,12 @@ Case NewCasePresenter::toCase(const std::string& today) const
     c.title = trimmed(title);
     c.journalNumber = trimmed(journalNumber);
     c.kle = trimmed(kle);
-    for (std::size_t i = 0; i < people.size(); ++i) {
-        const auto& p = people[i];
-        const auto cpr = normaliseCpr(trimmed(p.cpr));
-        c.people.push_back({ "p" + std::to_string(i + 1), trimmed(p.name), cpr ? *cpr : trimmed(p.cpr),
-            p.relation, p.custody });
-    }
+    for (std::size_t i = 0; i < people.size(); ++i)
+        c.people.push_back(personFromDraft(people[i], "p" + std::to_string(i + 1)));
     for (std::size_t i = 0; i < team.size(); ++i) {
-        const auto& t = team[i];
         TeamMember m;
         m.id = "t" + std::to_string(i + 1);
-        m.name = trimmed(t.name);
-        m.fagomraade = t.fagomraade;
-        m.role = trimmed(t.role);
-        m.email = trimmed(t.email);
-        m.phone = trimmed(t.phone);
+        applyDraft(m, team[i]);
         m.from = today;
         c.team.push_back(std::move(m));
     }

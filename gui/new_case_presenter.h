@@ -24,6 +24,14 @@ struct TeamMemberDraft {
     std::string phone;
 };
 
+// What is wrong with one family member or team member (number counts from 1, for a nameless one);
+// shared by "Ny sag" and the case overview, where people are added and changed later.
+std::vector<std::string> personProblems(const PersonDraft& person, std::size_t number);
+std::vector<std::string> teamMemberProblems(const TeamMemberDraft& member, std::size_t number);
+// The stored form of a draft: names trimmed, CPR as ten digits.
+Person personFromDraft(const PersonDraft& person, std::string id);
+void applyDraft(TeamMember& member, const TeamMemberDraft& draft);
+
 // The "Ny sag" dialog's logic: what the caseworker typed, what is wrong with it, and the case
 // it becomes (through core's bundle import, so a new case is stored exactly like an imported one).
 class NewCasePresenter {

@@ -176,6 +176,14 @@ if place.queryText().getText(0, -1) != "Rådhuset, mødelokale 2 og 3":
 ctrl(52)
 print("undo and redo with Ctrl+Z / Ctrl+Y work")
 
+# Dates are typed and shown the Danish way, whatever the system's locale (Xvfb runs in C).
+when = wait_for("the date field 'Dato for næste møde'", lambda: named(app, "Dato for næste møde", ("text", "entry")))
+focus(when, "'Dato for næste møde'")
+when.queryEditableText().setTextContents("5.4.2026")
+focus(place, "'Sted'")
+wait_for("the date written out as 05.04.2026", lambda: when.queryText().getText(0, -1) == "05.04.2026", 5)
+print("date field: typed 5.4.2026, shows " + when.queryText().getText(0, -1))
+
 status = wait_for("the editor's save status", lambda: named(app, "Gemt-status"))
 wait_for("the autosave", lambda: "gemt" in status.queryText().getText(0, -1) if status.queryText() else False, 10)
 print("typed into 'Sted'; status: " + status.queryText().getText(0, -1))
@@ -193,6 +201,44 @@ named(app, "Forhåndsvis", ("push button",)).queryAction().doAction(0)
 wait_for("the preview window", lambda: named(app, "Forhåndsvisning"), 30)
 print("Forhåndsvis opened the preview")
 
+
+
+# The case overview: a family member added after the case was made, CPR checked on the way.
+def dialog_named(title):
+    return find(app, lambda n: n.getRoleName() in ("dialog", "frame", "alert") and n.name == title)
+
+overview_tab = named(app, "Familien Nørgaard", ("page tab",))
+if overview_tab is not None:
+    try:  # shown as a person would see it; the buttons work from AT-SPI either way
+        overview_tab.parent.querySelection().selectChild(overview_tab.getIndexInParent())
+    except Exception:
+        pass
+add = wait_for("the button 'Tilføj familiemedlem'", lambda: named(app, "Tilføj familiemedlem", ("push button",)))
+add.queryAction().doAction(0)
+dialog = wait_for("the dialog 'Tilføj familiemedlem'", lambda: dialog_named("Tilføj familiemedlem"))
+name = wait_for("its field 'Navn'", lambda: find(dialog, lambda n: n.name == "Navn" and n.getRoleName() in ("text", "entry")))
+cpr = find(dialog, lambda n: n.name == "CPR-nummer" and n.getRoleName() in ("text", "entry"))
+name.queryEditableText().setTextContents("Bo Nørgaard")
+cpr.queryEditableText().setTextContents("310290-1234")
+find(dialog, lambda n: n.name == "Gem" and n.getRoleName() == "push button").queryAction().doAction(0)
+alert = wait_for("the message that the CPR number is invalid",
+                 lambda: find(app, lambda n: "CPR-nummeret 310290-1234 er ugyldigt" in (n.name or "")
+                              or (n.getRoleName() == "label" and "er ugyldigt" in (n.name or ""))), 10)
+if len(sys.argv) > 2 and sys.argv[2]:
+    os.system("import -window root " + os.path.join(sys.argv[2], "smoke-cpr-message.png"))
+ok = wait_for("the message's OK button", lambda: named(app, "OK", ("push button",)), 10)
+ok.queryAction().doAction(0)
+dialog = wait_for("the dialog 'Tilføj familiemedlem' again", lambda: dialog_named("Tilføj familiemedlem"))
+cpr = wait_for("its field 'CPR-nummer'", lambda: find(dialog, lambda n: n.name == "CPR-nummer" and n.getRoleName() in ("text", "entry")))
+if cpr.queryText().getText(0, -1) != "310290-1234":
+    fail("the dialog lost what was typed: %r" % cpr.queryText().getText(0, -1))
+cpr.queryEditableText().setTextContents("020288-1235")
+if len(sys.argv) > 2 and sys.argv[2]:
+    os.system("import -window root " + os.path.join(sys.argv[2], "smoke-add-person.png"))
+find(dialog, lambda n: n.name == "Gem" and n.getRoleName() == "push button").queryAction().doAction(0)
+wait_for("Bo Nørgaard in the family list",
+         lambda: find(app, lambda n: n.name == "Bo Nørgaard (barn) · CPR 020288-1235"), 10)
+print("added a family member from the case overview; an invalid CPR number was refused first")
+
 # Typed just before the program is stopped (SIGTERM, as at logout): it must still be saved.
 place.queryEditableText().setTextContents("Rådhuset, mødelokale 2 (stue)")
-

@@ -81,5 +81,10 @@ if ! "$make_store" --dump "$work/sager.fplan" | grep -q "Rådhuset, mødelokale 
   exit 1
 fi
 echo "the text typed into 'Sted' is in the store"
+if ! "$make_store" --dump "$work/sager.fplan" | grep -q "2026-04-05"; then
+  echo "FAIL: the date typed as 5.4.2026 is not stored as 2026-04-05" >&2
+  exit 1
+fi
+echo "the date typed as 5.4.2026 is stored as 2026-04-05"
 grep "usable after" "$work/app.log" || true
 echo "desktop smoke test passed"

@@ -111,7 +111,7 @@ TEST_F(EditorTest, ValidationMessagesNameTheProblem)
 {
     auto e = editor();
     e->setValue("om_planen.dato", "2026-02-30");
-    EXPECT_EQ("Skriv datoen som ÅÅÅÅ-MM-DD.", e->message("om_planen.dato"));
+    EXPECT_EQ("Skriv datoen som DD.MM.ÅÅÅÅ.", e->message("om_planen.dato"));
     e->setValue("om_planen.dato", "2026-02-28");
     EXPECT_EQ("", e->message("om_planen.dato"));
     e->setValue("bemaerkninger.tekst", "Æblerne på træet er røde");
@@ -221,6 +221,14 @@ TEST_F(EditorTest, AConflictShowsBothValuesUntilSomeonePicks)
     auto values = e->conflictValues("om_planen.dato");
     ASSERT_EQ(2u, values.size());
     EXPECT_TRUE(mentions(e->missingForFinalize(), "Planens dato: to personer har skrevet forskelligt"));
+    // The banner shows each value the way the field does: a Danish date, not the stored ISO text.
+    const FormField& dato = *e->spec().field("om_planen.dato");
+    EXPECT_EQ("12.03.2026", e->displayText(dato, Json("2026-03-12")));
+    EXPECT_EQ("19.03.2026", e->displayText(dato, Json("2026-03-19")));
+    EXPECT_EQ("Jens Ravn (Børn og Familie)",
+        e->displayText(*e->spec().field("om_planen.tovholder"), Json("t1"))); // a name, not an id
+    const FormField& sigt = e->spec().field("maal")->columns[1];
+    EXPECT_EQ("Kort sigt", e->displayText(sigt, Json("kort"))); // a choice's label, not its id
 
     e->resolve("om_planen.dato", values[0]); // the value already shown: still a real decision
     e->flush();

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <memory>
 
 using namespace fplan;
 using namespace fplan::gui;
@@ -88,16 +89,18 @@ TEST(NewCasePresenter, CreatesACaseThatTheListAndOverviewShow)
     EXPECT_EQ("Søs Nørgaard (mor) · CPR 010190-1234 · forældremyndighed", overview.familyLines()[0]);
     EXPECT_EQ("Jens Ravn · Børn og Familie · myndighedsrådgiver · tovholder", overview.teamLines()[0]);
     ASSERT_EQ(1u, overview.coordinatorHistoryLines().size());
-    EXPECT_EQ("2026-03-12: Jens Ravn – Valgt da sagen blev oprettet", overview.coordinatorHistoryLines()[0]);
+    EXPECT_EQ("12.03.2026: Jens Ravn – Valgt da sagen blev oprettet", overview.coordinatorHistoryLines()[0]);
     EXPECT_TRUE(overview.documents().empty());
 
     EXPECT_THROW(overview.changeCoordinator("t9", "2026-05-01", "", "jr"), Error);
     EXPECT_THROW(overview.changeCoordinator("t1", "2026-05-01", "", "jr"), Error); // already tovholder
-    overview.changeCoordinator("t2", "2026-05-01", "Familien ønskede sundhedsplejersken", "jr");
+    EXPECT_THROW(overview.changeCoordinator("t2", "31.04.2026", "", "jr"), Error); // no such day
+    overview.changeCoordinator("t2", "01.05.2026", "Familien ønskede sundhedsplejersken", "jr");
     EXPECT_EQ("t2", overview.kase().coordinator);
+    EXPECT_EQ("2026-05-01", overview.kase().coordinatorHistory.back().date); // typed Danish, stored ISO
     ASSERT_EQ(2u, overview.coordinatorHistoryLines().size());
     EXPECT_EQ(
-        "2026-05-01: Pia Holm – Familien ønskede sundhedsplejersken", overview.coordinatorHistoryLines()[1]);
+        "01.05.2026: Pia Holm – Familien ønskede sundhedsplejersken", overview.coordinatorHistoryLines()[1]);
     EXPECT_EQ("Pia Holm · Sundhed og Omsorg · sundhedsplejerske · tovholder", overview.teamLines()[1]);
 
     const auto docId = overview.newDocument(FollowUpTemplate, "1");
@@ -105,4 +108,89 @@ TEST(NewCasePresenter, CreatesACaseThatTheListAndOverviewShow)
     EXPECT_EQ(docId, overview.documents()[0].id);
     EXPECT_EQ("T:opfoelgningsmoede", overview.documents()[0].title);
     EXPECT_EQ("Kladde", overview.documents()[0].status);
+}
+
+class CasePeopleTest : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        Store::create(m_dir / "s.fplan", "hemmelig sætning", crypto::KdfParams::freshCheap());
+        m_store = std::make_unique<Store>(Store::open(m_dir / "s.fplan", "hemmelig sætning"));
+        m_caseId = validCase().create(*m_store, "jr", "2026-03-12");
+        m_overview = std::make_unique<CaseOverviewPresenter>(*m_store, m_caseId, nullptr);
+    }
+    std::string searchText() const { return m_store->listCases().at(0).searchText; }
+
+    test::TempDir m_dir;
+    std::unique_ptr<Store> m_store;
+    std::string m_caseId;
+    std::unique_ptr<CaseOverviewPresenter> m_overview;
+};
+
+TEST_F(CasePeopleTest, AddsAFamilyMemberWithACheckedCpr)
+{
+    EXPECT_THROW(
+        m_overview->savePerson(std::nullopt, { "Bo Nørgaard", "3102901234", "far", true }, "jr"), Error);
+    EXPECT_EQ(2u, m_overview->kase().people.size()); // nothing stored from a refused dialog
+    try {
+        m_overview->savePerson(std::nullopt, { "", "12", "far", true }, "jr");
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_NE(std::string::npos, std::string(e.what()).find("Familiemedlem 3: navn skal udfyldes"));
+        EXPECT_NE(std::string::npos, std::string(e.what()).find("CPR-nummeret 12 er ugyldigt"));
+    }
+
+    m_overview->savePerson(std::nullopt, { " Bo Nørgaard ", "020288-1235", "far", true }, "jr");
+    ASSERT_EQ(3u, m_overview->kase().people.size());
+    EXPECT_EQ("Bo Nørgaard", m_overview->kase().people[2].name);
+    EXPECT_EQ("0202881235", m_overview->kase().people[2].cpr);
+    EXPECT_EQ("Bo Nørgaard (far) · CPR 020288-1235 · forældremyndighed", m_overview->familyLines()[2]);
+    EXPECT_NE(std::string::npos, searchText().find("0202881235")); // the case search finds him at once
+
+    CaseOverviewPresenter reopened(*m_store, m_caseId, nullptr); // stored, not only shown
+    EXPECT_EQ(3u, reopened.kase().people.size());
+}
+
+TEST_F(CasePeopleTest, ChangesAndRemovesAFamilyMember)
+{
+    PersonDraft alma = m_overview->personDraft(1);
+    EXPECT_EQ("120515-4321", alma.cpr);
+    const std::string almaId = m_overview->kase().people[1].id;
+    alma.cpr = ""; // cleared: the old number must not stay behind
+    alma.name = "Alma Holm";
+    m_overview->savePerson(1, alma, "jr");
+    EXPECT_EQ(almaId, m_overview->kase().people[1].id); // the same person: documents still point at her
+    EXPECT_EQ("", m_overview->kase().people[1].cpr);
+    EXPECT_EQ("Alma Holm", m_overview->kase().people[1].name);
+    EXPECT_EQ(std::string::npos, searchText().find("1205154321"));
+    EXPECT_NE(std::string::npos, searchText().find("alma holm"));
+
+    m_overview->removePerson(0, "jr");
+    ASSERT_EQ(1u, m_overview->kase().people.size());
+    EXPECT_EQ("Alma Holm", m_overview->kase().people[0].name);
+    EXPECT_THROW(m_overview->removePerson(0, "jr"), Error); // a case keeps at least one
+}
+
+TEST_F(CasePeopleTest, EditsTheTeamButKeepsTheTovholderAndTheHistory)
+{
+    EXPECT_THROW(m_overview->saveTeamMember(std::nullopt, { "Ida Berg", "", "", "ida", "" }, "jr"), Error);
+    m_overview->saveTeamMember(
+        std::nullopt, { "Ida Berg", "Dagtilbud og Undervisning", "lærer", "", "" }, "jr");
+    ASSERT_EQ(3u, m_overview->kase().team.size());
+    EXPECT_EQ("Ida Berg · Dagtilbud og Undervisning · lærer", m_overview->teamLines()[2]);
+    EXPECT_FALSE(m_overview->kase().team[2].from.empty());
+
+    TeamMemberDraft jens = m_overview->teamMemberDraft(0);
+    jens.email = "";
+    jens.phone = "87654321";
+    m_overview->saveTeamMember(0, jens, "jr");
+    EXPECT_EQ("", m_overview->kase().team[0].email);
+    EXPECT_EQ("87654321", m_overview->kase().team[0].phone);
+    EXPECT_EQ("t1", m_overview->kase().coordinator);
+
+    EXPECT_THROW(m_overview->removeTeamMember(0, "jr"), Error); // the tovholder
+    m_overview->changeCoordinator("t2", "01.05.2026", "", "jr");
+    EXPECT_THROW(m_overview->removeTeamMember(0, "jr"), Error); // named in the history
+    m_overview->removeTeamMember(2, "jr");
+    EXPECT_EQ(2u, m_overview->kase().team.size());
 }
