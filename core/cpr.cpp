@@ -57,6 +57,7 @@ CprCheck checkCpr(std::string_view cpr)
     CprCheck result;
     const auto digits = normaliseCpr(cpr);
     if (!digits) {
+        result.problem = CprProblem::Shape;
         result.reason = "a CPR number has 10 digits (DDMMÅÅ-XXXX)";
         return result;
     }
@@ -67,7 +68,9 @@ CprCheck checkCpr(std::string_view cpr)
     const int year = centuryFor(d(6), yy) + yy;
     char date[24];
     std::snprintf(date, sizeof date, "%02d.%02d.%04d", day, month, year);
+    result.date = date;
     if (month < 1 || month > 12 || day < 1 || day > daysIn(month, year)) {
+        result.problem = CprProblem::NoSuchDate;
         result.reason = std::string(cpr) + " is not a real date (" + date + ")";
         return result;
     }

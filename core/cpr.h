@@ -7,9 +7,13 @@
 
 namespace fplan {
 
+enum class CprProblem { None, Shape, NoSuchDate };
+
 struct CprCheck {
     bool valid = false;
-    std::string reason;         // why it is invalid
+    CprProblem problem = CprProblem::None; // lets each user interface say why in its language
+    std::string date;           // DD.MM.YYYY as the digits read, also when no such date exists
+    std::string reason;         // why it is invalid, in English (CLI and logs)
     bool modulus11 = true;      // false: valid, but fails the pre-2007 checksum (a warning at most)
     std::string birthDate;      // YYYY-MM-DD when valid
 };

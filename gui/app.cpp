@@ -38,6 +38,19 @@ std::filesystem::path defaultStorePath()
     return std::filesystem::path(home ? home : ".") / ".local/share/familieplan/sager.fplan";
 }
 
+// The C/POSIX locale names no language (a bare server, a kiosk, Xvfb): the program is Danish.
+bool systemLanguageUnset()
+{
+    for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+        const char* value = std::getenv(name);
+        if (value && *value) {
+            const std::string v(value);
+            return v == "C" || v == "POSIX" || v.rfind("C.", 0) == 0;
+        }
+    }
+    return true;
+}
+
 // Danish unless the system (or --lang) asks for English; the catalogues sit beside the program
 // in the build tree and under share/locale when installed. Returns whether the UI is Danish.
 bool setUpTranslations(const wxString& language)
@@ -111,6 +124,8 @@ bool App::OnCmdLineParsed(wxCmdLineParser& parser)
         m_language = value;
     else if (const char* env = std::getenv("FPLAN_LANG"); env && *env)
         m_language = env;
+    if (m_language.empty() && systemLanguageUnset())
+        m_language = "da";
     if (parser.Found("case", &value))
         m_openCase = fromWx(value);
     if (parser.Found("document", &value))

@@ -196,7 +196,7 @@ void CaseOverviewPresenter::saveTeamMember(
         TeamMember m;
         m.id = crypto::newUuid();
         applyDraft(m, draft);
-        m.from = todayIso();
+        m.from = localDateToday();
         changed.team.push_back(std::move(m));
     }
     storeTable(TeamTable, changed, author);

@@ -214,7 +214,7 @@ void NewCaseDialog::onOk()
         return;
     }
     try {
-        m_caseId = m_presenter.create(m_store, m_author, todayIso());
+        m_caseId = m_presenter.create(m_store, m_author, localDateToday());
         EndModal(wxID_OK);
     } catch (const Error& e) {
         showError(this, e.what());

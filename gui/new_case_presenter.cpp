@@ -29,16 +29,6 @@ std::string trimmed(const std::string& s)
 
 } // namespace
 
-std::string todayIso()
-{
-    const std::time_t now = std::time(nullptr);
-    std::tm local {};
-    localtime_r(&now, &local);
-    char text[16];
-    std::strftime(text, sizeof text, "%Y-%m-%d", &local);
-    return text;
-}
-
 const std::vector<std::string>& NewCasePresenter::relations()
 {
     static const std::vector<std::string> list { "mor", "far", "barn", "plejeforælder", "andet" };
@@ -61,9 +51,12 @@ std::vector<std::string> personProblems(const PersonDraft& p, std::size_t number
         out.push_back(format(tr("{0}: navn skal udfyldes."), { who }));
     if (!blank(p.cpr)) {
         const auto check = checkCpr(trimmed(p.cpr));
-        if (!check.valid)
-            out.push_back(format(
-                tr("{0}: CPR-nummeret {1} er ugyldigt ({2})."), { who, trimmed(p.cpr), check.reason }));
+        if (check.problem == CprProblem::Shape)
+            out.push_back(format(tr("{0}: CPR-nummeret {1} skal have 10 cifre (DDMMÅÅ-XXXX)."),
+                { who, trimmed(p.cpr) }));
+        else if (check.problem == CprProblem::NoSuchDate)
+            out.push_back(format(tr("{0}: CPR-nummeret {1} er ugyldigt ({2} findes ikke)."),
+                { who, trimmed(p.cpr), check.date }));
     }
     const auto& relations = NewCasePresenter::relations();
     if (std::find(relations.begin(), relations.end(), p.relation) == relations.end())

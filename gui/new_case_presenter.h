@@ -53,7 +53,4 @@ public:
     std::string create(Store& store, const std::string& author, const std::string& today) const;
 };
 
-// Today's date as YYYY-MM-DD in local time.
-std::string todayIso();
-
 } // namespace fplan::gui
