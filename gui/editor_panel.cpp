@@ -697,23 +697,6 @@ void EditorPanel::showChanges()
 
 namespace fplan::gui {
 
-namespace {
-
-// PDFs hold personal data: they go in a folder only this user can read, never a shared /tmp.
-std::filesystem::path pdfFolder()
-{
-    const char* runtime = std::getenv("XDG_RUNTIME_DIR");
-    const std::filesystem::path base
-        = runtime && *runtime ? std::filesystem::path(runtime) : std::filesystem::temp_directory_path();
-    const auto folder = base / "familieplan-pdf";
-    std::filesystem::create_directories(folder);
-    std::filesystem::permissions(
-        folder, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
-    return folder;
-}
-
-} // namespace
-
 void EditorPanel::withPdf(std::function<void(const std::string& file)> then)
 {
     saveNow();
@@ -722,7 +705,7 @@ void EditorPanel::withPdf(std::function<void(const std::string& file)> then)
     try {
         const int version = m_presenter->unchangedVersion();
         doc = m_session.printable(m_docId, version);
-        file = (pdfFolder()
+        file = (privatePdfFolder()
             / (m_presenter->spec().templateId + "-" + m_docId.substr(0, 8)
                 + (version > 0 ? "-v" + std::to_string(version) : "-kladde") + ".pdf"))
                    .string();

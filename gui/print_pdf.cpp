@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "gui/print_pdf.h"
 
+#include <cstdlib>
+
 #include <wx/toplevel.h>
 #include <wx/window.h>
 
@@ -57,6 +59,18 @@ bool printPdfFile(wxWindow* parent, const std::string& file, const std::string& 
     (void)title;
     return false;
 #endif
+}
+
+std::filesystem::path privatePdfFolder()
+{
+    const char* runtime = std::getenv("XDG_RUNTIME_DIR");
+    const std::filesystem::path base
+        = runtime && *runtime ? std::filesystem::path(runtime) : std::filesystem::temp_directory_path();
+    const auto folder = base / "familieplan-pdf";
+    std::filesystem::create_directories(folder);
+    std::filesystem::permissions(
+        folder, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
+    return folder;
 }
 
 } // namespace fplan::gui

@@ -27,19 +27,6 @@ namespace fplan::gui {
 
 namespace {
 
-// PDFs hold personal data: a folder only this user can read (as the editor's), never shared /tmp.
-std::filesystem::path pdfFolder()
-{
-    const char* runtime = std::getenv("XDG_RUNTIME_DIR");
-    const std::filesystem::path base
-        = runtime && *runtime ? std::filesystem::path(runtime) : std::filesystem::temp_directory_path();
-    const auto folder = base / "familieplan-pdf";
-    std::filesystem::create_directories(folder);
-    std::filesystem::permissions(
-        folder, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
-    return folder;
-}
-
 struct Rendered {
     std::string bytes;
     std::string error;
@@ -322,7 +309,7 @@ void SendDialog::printForHandover()
     withPdf([this](const std::string& pdf) {
         std::string file;
         try {
-            file = (pdfFolder() / m_presenter->fileName()).string();
+            file = (privatePdfFolder() / m_presenter->fileName()).string();
             std::ofstream out(file, std::ios::binary | std::ios::trunc);
             out.write(pdf.data(), static_cast<std::streamsize>(pdf.size()));
             if (!out.flush())
