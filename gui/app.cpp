@@ -16,6 +16,10 @@
 #include <wx/translation.h>
 #include <wx/uilocale.h>
 
+#ifdef __WXGTK__
+#include <glib-unix.h>
+#endif
+
 #include <chrono>
 #include <clocale>
 #include <csignal>
@@ -82,6 +86,17 @@ void closeOnTerminate(int)
     else
         wxTheApp->ExitMainLoop();
 }
+
+#ifdef __WXGTK__
+// wx's own SetSignalHandler wakes the loop with a call that is not safe in a signal handler, and
+// an idle GTK loop then never notices; GLib's signal source is made for exactly this.
+gboolean onTerminateSignal(gpointer)
+{
+    closeOnTerminate(SIGTERM);
+    wxWakeUpIdle(); // the frame is destroyed in idle time, which an idle loop must be told of
+    return G_SOURCE_CONTINUE;
+}
+#endif
 
 } // namespace
 
@@ -176,7 +191,9 @@ bool App::OnInit()
     auto* frame = new MainFrame(std::move(session));
     frame->Show();
     SetTopWindow(frame);
-#ifdef __UNIX__
+#if defined(__WXGTK__)
+    g_unix_signal_add(SIGTERM, onTerminateSignal, nullptr);
+#elif defined(__UNIX__)
     SetSignalHandler(SIGTERM, closeOnTerminate);
 #endif
     if (!openCase.empty())
