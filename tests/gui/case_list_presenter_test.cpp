@@ -63,6 +63,9 @@ TEST(CaseListPresenter, SearchesFamilyNameJournalNumberAndCpr)
     p.setQuery("  ");
     EXPECT_EQ(3u, p.rowCount());
     EXPECT_EQ("3 sager", p.statusText());
+    CaseListPresenter one;
+    one.setCases({ summary("c4", "Familien Ærø", "27.24.00-G01-4-26", "Ida Ærø", "0101901234") });
+    EXPECT_EQ("1 sag", one.statusText());
 }
 
 TEST(CaseListPresenter, FindsACaseByIdAmongVisibleRows)
