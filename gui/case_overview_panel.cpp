@@ -104,13 +104,7 @@ void runUntilSaved(wxDialog& dialog, wxFlexGridSizer* form, const std::function<
 {
     auto* sizer = new wxBoxSizer(wxVERTICAL);
     sizer->Add(form, 0, wxEXPAND | wxALL, dialog.FromDIP(12));
-    auto* buttons = new wxStdDialogButtonSizer();
-    auto* ok = new wxButton(&dialog, wxID_OK, _("&Gem"));
-    ok->SetDefault();
-    buttons->AddButton(ok);
-    buttons->AddButton(new wxButton(&dialog, wxID_CANCEL, _("&Annuller")));
-    buttons->Realize();
-    sizer->Add(buttons, 0, wxEXPAND | wxALL, dialog.FromDIP(12));
+    addOkCancelButtons(&dialog, sizer, _("&Gem"));
     dialog.SetSizerAndFit(sizer);
     while (dialog.ShowModal() == wxID_OK)
         if (save())
@@ -189,12 +183,10 @@ CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const s
         const auto doc = m_presenter->documents()[static_cast<std::size_t>(row)];
         // After the click returns, as "Skift tovholder": a modal loop inside it blocks AT-SPI's action.
         CallAfter([this, doc] {
-            try {
+            runShowingErrors(this, [&] {
                 SendDialog dialog(this, m_session, doc.id, doc.title);
                 dialog.ShowModal();
-            } catch (const Error& e) {
-                showError(this, e.what());
-            }
+            });
         });
     });
     m_documents->Bind(wxEVT_DATAVIEW_ITEM_ACTIVATED, [this](wxDataViewEvent&) { openSelected(); });
@@ -226,14 +218,12 @@ void CaseOverviewPanel::reload()
 
 void CaseOverviewPanel::newDocument(const std::string& templateId)
 {
-    try {
+    runShowingErrors(this, [&] {
         const std::string docId = m_session.documents().create(m_caseId, templateId);
         reload();
         if (onOpenDocument)
             onOpenDocument(docId);
-    } catch (const Error& e) {
-        showError(this, e.what());
-    }
+    });
 }
 
 void CaseOverviewPanel::changeCoordinator()
@@ -264,13 +254,7 @@ void CaseOverviewPanel::changeCoordinator()
     setAccessibleName(reason, _("Hvorfor"));
     form->Add(reason, 1, wxEXPAND);
     sizer->Add(form, 0, wxEXPAND | wxALL, FromDIP(12));
-    auto* buttons = new wxStdDialogButtonSizer();
-    auto* ok = new wxButton(&dialog, wxID_OK, _("&Skift tovholder"));
-    ok->SetDefault();
-    buttons->AddButton(ok);
-    buttons->AddButton(new wxButton(&dialog, wxID_CANCEL, _("&Annuller")));
-    buttons->Realize();
-    sizer->Add(buttons, 0, wxEXPAND | wxALL, FromDIP(12));
+    addOkCancelButtons(&dialog, sizer, _("&Skift tovholder"));
     dialog.SetSizerAndFit(sizer);
     if (ids.empty()) {
         showError(this, tr("Tilføj først en anden fagperson til familieteamet."));
@@ -279,13 +263,11 @@ void CaseOverviewPanel::changeCoordinator()
     who->SetSelection(0);
     if (dialog.ShowModal() != wxID_OK)
         return;
-    try {
+    runShowingErrors(this, [&] {
         m_presenter->changeCoordinator(ids[static_cast<std::size_t>(who->GetSelection())],
             fromWx(date->GetValue()), fromWx(reason->GetValue()), m_session.author());
         reload();
-    } catch (const Error& e) {
-        showError(this, e.what());
-    }
+    });
 }
 
 void CaseOverviewPanel::editPerson(int index)
@@ -314,15 +296,11 @@ void CaseOverviewPanel::editPerson(int index)
         typed.relation = relation->GetSelection() == wxNOT_FOUND ? std::string()
                                                                  : fromWx(relation->GetStringSelection());
         typed.custody = custody->GetValue();
-        try {
+        return runShowingErrors(&dialog, [&] {
             m_presenter->savePerson(
                 adding ? std::nullopt : std::optional<std::size_t>(static_cast<std::size_t>(index)), typed,
                 m_session.author());
-            return true;
-        } catch (const Error& e) {
-            showError(&dialog, e.what());
-            return false;
-        }
+        });
     });
     reload();
 }
@@ -337,11 +315,9 @@ void CaseOverviewPanel::removePerson(int index)
     if (wxMessageBox(question, _("Fjern familiemedlem"), wxYES_NO | wxNO_DEFAULT | wxICON_QUESTION, this)
         != wxYES)
         return;
-    try {
+    runShowingErrors(this, [&] {
         m_presenter->removePerson(static_cast<std::size_t>(index), m_session.author());
-    } catch (const Error& e) {
-        showError(this, e.what());
-    }
+    });
     reload();
 }
 
@@ -369,15 +345,11 @@ void CaseOverviewPanel::editTeamMember(int index)
         typed.role = fromWx(role->GetValue());
         typed.email = fromWx(email->GetValue());
         typed.phone = fromWx(phone->GetValue());
-        try {
+        return runShowingErrors(&dialog, [&] {
             m_presenter->saveTeamMember(
                 adding ? std::nullopt : std::optional<std::size_t>(static_cast<std::size_t>(index)), typed,
                 m_session.author());
-            return true;
-        } catch (const Error& e) {
-            showError(&dialog, e.what());
-            return false;
-        }
+        });
     });
     reload();
 }
@@ -392,11 +364,9 @@ void CaseOverviewPanel::removeTeamMember(int index)
     if (wxMessageBox(question, _("Fjern fagperson"), wxYES_NO | wxNO_DEFAULT | wxICON_QUESTION, this)
         != wxYES)
         return;
-    try {
+    runShowingErrors(this, [&] {
         m_presenter->removeTeamMember(static_cast<std::size_t>(index), m_session.author());
-    } catch (const Error& e) {
-        showError(this, e.what());
-    }
+    });
     reload();
 }
 

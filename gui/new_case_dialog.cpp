@@ -120,17 +120,10 @@ NewCaseDialog::NewCaseDialog(wxWindow* parent, Store& store, std::string author)
     team->Add(coordinatorRow, 0, wxEXPAND | wxALL, FromDIP(4));
     sizer->Add(team, 1, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, FromDIP(12));
 
-    m_problems = new wxStaticText(this, wxID_ANY, {});
-    m_problems->SetForegroundColour(wxColour(0xB0, 0x00, 0x20));
+    m_problems = newProblemsLabel(this);
     sizer->Add(m_problems, 0, wxEXPAND | wxALL, FromDIP(12));
 
-    auto* buttons = new wxStdDialogButtonSizer();
-    auto* ok = new wxButton(this, wxID_OK, _("&Opret sag"));
-    ok->SetDefault();
-    buttons->AddButton(ok);
-    buttons->AddButton(new wxButton(this, wxID_CANCEL, _("&Annuller")));
-    buttons->Realize();
-    sizer->Add(buttons, 0, wxEXPAND | wxALL, FromDIP(12));
+    auto* ok = addOkCancelButtons(this, sizer, _("&Opret sag"));
     SetSizerAndFit(sizer);
     CentreOnParent();
     m_title->SetFocus();

@@ -30,16 +30,9 @@ SettingsDialog::SettingsDialog(wxWindow* parent, Store& store)
     m_municipality = addText(_("&Kommune:"), _("Kommune"), m_presenter.municipalityName);
     m_cvr = addText(_("Kommunens &CVR-nummer:"), _("Kommunens CVR-nummer"), m_presenter.municipalityCvr);
     sizer->Add(form, 0, wxEXPAND | wxALL, FromDIP(12));
-    m_problems = new wxStaticText(this, wxID_ANY, {});
-    m_problems->SetForegroundColour(wxColour(0xB0, 0x00, 0x20));
+    m_problems = newProblemsLabel(this);
     sizer->Add(m_problems, 0, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(12));
-    auto* buttons = new wxStdDialogButtonSizer();
-    auto* ok = new wxButton(this, wxID_OK, _("&Gem"));
-    ok->SetDefault();
-    buttons->AddButton(ok);
-    buttons->AddButton(new wxButton(this, wxID_CANCEL, _("&Annuller")));
-    buttons->Realize();
-    sizer->Add(buttons, 0, wxEXPAND | wxALL, FromDIP(12));
+    auto* ok = addOkCancelButtons(this, sizer, _("&Gem"));
     SetSizerAndFit(sizer);
     CentreOnParent();
     ok->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { onOk(); });

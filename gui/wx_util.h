@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
+#include "core/error.h"
 #include "gui/i18n.h"
 
 #include <wx/string.h>
 
 #include <string>
 
+class wxButton;
+class wxSizer;
 class wxStaticText;
 class wxWindow;
 
@@ -34,6 +37,25 @@ void fitLabel(wxStaticText* text);
 
 // The GUI's error edge (DESIGN.md): show the message, keep the window.
 void showError(wxWindow* parent, const std::string& message);
+
+// Runs `work`; a project error is shown over `parent` instead. Returns whether it succeeded.
+template <class Work> bool runShowingErrors(wxWindow* parent, Work&& work)
+{
+    try {
+        work();
+        return true;
+    } catch (const Error& e) {
+        showError(parent, e.what());
+        return false;
+    }
+}
+
+// A dialog's default button and "Annuller" in the platform's order, added to `sizer`.
+// wx's stock labels would be English, hence the explicit Danish ones. Returns the default button.
+wxButton* addOkCancelButtons(wxWindow* dialog, wxSizer* sizer, const wxString& okLabel);
+
+// The red line where a dialog lists what must be fixed before it can be accepted.
+wxStaticText* newProblemsLabel(wxWindow* parent);
 
 } // namespace fplan::gui
 
