@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "cli/command.h"
-#include "core/error.h"
+#include "base/error.h"
 #include "delivery/delivery.h"
 #include "docgen/document_renderer.h"
 #include "docgen/documents.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "cli/command.h"
 
-#include "core/error.h"
+#include "base/error.h"
 #include "docgen/template.h"
 
 #include <ostream>

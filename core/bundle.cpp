@@ -2,7 +2,7 @@
 #include "core/bundle.h"
 
 #include "core/cpr.h"
-#include "core/error.h"
+#include "base/error.h"
 
 #include <ctime>
 #include <regex>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "core/document.h"
 
-#include "core/error.h"
+#include "base/error.h"
 #include "core/textmerge.h"
 #include "crypto/random.h"
 

@@ -3,7 +3,7 @@
 
 #include "core/case.h"
 #include "core/checkpointer.h"
-#include "core/error.h"
+#include "base/error.h"
 #include "core/sql.h"
 #include "crypto/random.h"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "crypto/random.h"
 
-#include "core/error.h"
+#include "base/error.h"
 
 #include <sodium.h>
 

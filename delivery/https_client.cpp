@@ -2,7 +2,7 @@
 // The delivery layer's one Boost.Beast translation unit (each costs ~35 s to compile).
 #include "delivery/https_client.h"
 
-#include "core/error.h"
+#include "base/error.h"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>

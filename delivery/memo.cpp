@@ -2,7 +2,7 @@
 #include "delivery/memo.h"
 
 #include "core/cpr.h"
-#include "core/error.h"
+#include "base/error.h"
 #include "docgen/safe_xml.h"
 #include "docgen/utf8.h"
 

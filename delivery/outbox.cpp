@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "delivery/outbox.h"
 
-#include "core/error.h"
+#include "base/error.h"
 #include "core/sql.h"
 #include "core/store.h"
 #include "crypto/random.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "delivery/transport.h"
 
-#include "core/error.h"
+#include "base/error.h"
 #include "delivery/https_client.h"
 
 #include <cerrno>

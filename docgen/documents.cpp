@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "docgen/documents.h"
 
-#include "core/error.h"
+#include "base/error.h"
 #include "crypto/random.h"
 #include "docgen/values.h"
 

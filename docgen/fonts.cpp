@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "docgen/fonts.h"
 
-#include "core/error.h"
+#include "base/error.h"
 
 #include <fontconfig/fontconfig.h>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "docgen/pdf_writer.h"
 
-#include "core/error.h"
+#include "base/error.h"
 #include "docgen/utf8.h"
 
 #include <podofo/podofo.h>

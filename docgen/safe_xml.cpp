@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "docgen/safe_xml.h"
 
-#include "core/error.h"
+#include "base/error.h"
 
 #include <libxml/SAX2.h>
 #include <libxml/parser.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "docgen/template.h"
 
-#include "core/error.h"
+#include "base/error.h"
 #include "docgen/safe_xml.h"
 
 #include <libxml/tree.h>

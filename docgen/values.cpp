@@ -2,7 +2,7 @@
 #include "docgen/values.h"
 
 #include "core/cpr.h"
-#include "core/error.h"
+#include "base/error.h"
 
 #include <cmath>
 #include <set>

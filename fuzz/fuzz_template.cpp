@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 // Any bytes given to the template loader either load or throw fplan::Error; nothing else.
-#include "core/error.h"
+#include "base/error.h"
 #include "docgen/safe_xml.h"
 #include "docgen/template.h"
 

@@ -2,7 +2,7 @@
 // Any JSON given as document values is either accepted or refused with a path and a reason;
 // the checks never throw anything but fplan::Error and never crash.
 #include "core/case.h"
-#include "core/error.h"
+#include "base/error.h"
 #include "docgen/template.h"
 #include "docgen/values.h"
 

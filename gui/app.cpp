@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "core/error.h"
+#include "base/error.h"
 #include "gui/main_frame.h"
 #include "gui/main_thread.h"
 #include "gui/session.h"

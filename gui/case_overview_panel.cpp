@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "gui/case_overview_panel.h"
 
-#include "core/error.h"
+#include "base/error.h"
 #include "gui/accessibility.h"
 #include "gui/date_field.h"
 #include "gui/send_dialog.h"

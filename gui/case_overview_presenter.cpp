@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "gui/case_overview_presenter.h"
 
-#include "core/error.h"
+#include "base/error.h"
 #include "crypto/random.h"
 #include "docgen/format.h"
 #include "gui/date_input.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "gui/main_frame.h"
 
-#include "core/error.h"
+#include "base/error.h"
 #include "gui/accessibility.h"
 #include "gui/case_list_panel.h"
 #include "gui/case_overview_panel.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "gui/new_case_dialog.h"
 
-#include "core/error.h"
+#include "base/error.h"
 #include "gui/accessibility.h"
 #include "gui/wx_util.h"
 

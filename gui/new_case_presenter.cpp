@@ -3,7 +3,7 @@
 
 #include "core/bundle.h"
 #include "core/cpr.h"
-#include "core/error.h"
+#include "base/error.h"
 #include "crypto/random.h"
 #include "gui/i18n.h"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "gui/send_dialog.h"
 
-#include "core/error.h"
+#include "base/error.h"
 #include "gui/accessibility.h"
 #include "gui/main_thread.h"
 #include "gui/print_pdf.h"

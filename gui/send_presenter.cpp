@@ -3,7 +3,7 @@
 
 #include "core/case.h"
 #include "core/cpr.h"
-#include "core/error.h"
+#include "base/error.h"
 #include "gui/i18n.h"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "gui/session.h"
 
-#include "core/error.h"
+#include "base/error.h"
 #include "docgen/fonts.h"
 #include "docgen/pdf_writer.h"
 #include "gui/i18n.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "gui/unlock_presenter.h"
 
-#include "core/error.h"
+#include "base/error.h"
 #include "gui/i18n.h"
 
 namespace fplan::gui {

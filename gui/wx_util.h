@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
-#include "core/error.h"
+#include "base/error.h"
 #include "gui/i18n.h"
 
 #include <wx/string.h>

@@ -2,7 +2,7 @@
 #include "core/store.h"
 
 #include "core/bundle.h"
-#include "core/error.h"
+#include "base/error.h"
 #include "core/sql.h"
 #include "tests/support/test_support.h"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "crypto/encrypted_db.h"
 
-#include "core/error.h"
+#include "base/error.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>

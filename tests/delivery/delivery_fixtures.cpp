@@ -2,7 +2,7 @@
 #include "tests/delivery/delivery_fixtures.h"
 
 #include "core/bundle.h"
-#include "core/error.h"
+#include "base/error.h"
 
 #include <gtest/gtest.h>
 

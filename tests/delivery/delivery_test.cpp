@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "core/error.h"
+#include "base/error.h"
 #include "core/store.h"
 #include "delivery/delivery.h"
 #include "tests/delivery/delivery_fixtures.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "core/error.h"
+#include "base/error.h"
 #include "delivery/memo.h"
 #include "tests/delivery/delivery_fixtures.h"
 #include "tests/support/test_support.h"

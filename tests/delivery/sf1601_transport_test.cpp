@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "core/error.h"
+#include "base/error.h"
 #include "delivery/delivery.h"
 #include "delivery/https_client.h"
 #include "delivery/transport.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "docgen/documents.h"
 
-#include "core/error.h"
+#include "base/error.h"
 #include "tests/docgen/docgen_fixture.h"
 
 #include <gtest/gtest.h>

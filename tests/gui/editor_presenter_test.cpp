@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "core/error.h"
+#include "base/error.h"
 #include "gui/case_overview_presenter.h"
 #include "gui/editor_presenter.h"
 #include "gui/new_case_presenter.h"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "core/error.h"
+#include "base/error.h"
 #include "gui/session.h"
 #include "gui/settings_presenter.h"
 #include "tests/support/test_support.h"

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "tests/support/test_support.h"
 
+#include <gtest/gtest.h>
+
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
@@ -150,6 +152,31 @@ bool fileContains(const std::filesystem::path& path, const std::string& needle)
     if (!std::filesystem::exists(path, ec))
         return false;
     return readFile(path).find(needle) != std::string::npos;
+}
+
+std::string expectError(ErrorCode code, std::string_view substring, const std::function<void()>& action,
+                        std::source_location where)
+{
+    try {
+        action();
+    } catch (const Error& e) {
+        const std::string message = e.what();
+        if (e.code() != code) {
+            ADD_FAILURE_AT(where.file_name(), static_cast<int>(where.line()))
+                << "expected error code " << static_cast<int>(code) << ", got " << static_cast<int>(e.code())
+                << ": " << message;
+            return {};
+        }
+        if (message.find(substring) == std::string::npos) {
+            ADD_FAILURE_AT(where.file_name(), static_cast<int>(where.line()))
+                << "expected an error message containing \"" << substring << "\", got: " << message;
+            return {};
+        }
+        return message;
+    }
+    ADD_FAILURE_AT(where.file_name(), static_cast<int>(where.line()))
+        << "expected an error (code " << static_cast<int>(code) << ", \"" << substring << "\"), but nothing was thrown";
+    return {};
 }
 
 } // namespace fplan::test

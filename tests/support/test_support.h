@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
+#include "base/error.h"
+
 #include <filesystem>
+#include <functional>
+#include <source_location>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fplan::test {
@@ -38,5 +43,10 @@ std::string readFile(const std::filesystem::path& path);
 void writeFile(const std::filesystem::path& path, const std::string& content);
 // Reads a file's raw bytes and tells whether `needle` occurs in them.
 bool fileContains(const std::filesystem::path& path, const std::string& needle);
+
+// Runs `action` and fails the calling test unless it throws fplan::Error with `code` and a
+// message containing `substring`. Returns the message (empty when the expectation failed).
+std::string expectError(ErrorCode code, std::string_view substring, const std::function<void()>& action,
+                        std::source_location where = std::source_location::current());
 
 } // namespace fplan::test

@@ -31,16 +31,6 @@ private:
 };
 
 // CLI exit code for an error: 2 for bad input or usage, 1 for runtime failures.
-inline int exitCodeFor(ErrorCode code) noexcept
-{
-    switch (code) {
-    case ErrorCode::BadInput:
-    case ErrorCode::Usage:
-    case ErrorCode::NotFound:
-        return 2;
-    default:
-        return 1;
-    }
-}
+int exitCodeFor(ErrorCode code) noexcept;
 
 } // namespace fplan
