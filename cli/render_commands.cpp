@@ -3,7 +3,7 @@
 #include "core/bundle.h"
 #include "base/error.h"
 #include "docgen/document_renderer.h"
-#include "docgen/documents.h"
+#include "app/documents.h"
 #include "docgen/fonts.h"
 #include "docgen/pdf_writer.h"
 #include "docgen/template.h"

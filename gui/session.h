@@ -3,7 +3,7 @@
 
 #include "core/store.h"
 #include "docgen/document_renderer.h"
-#include "docgen/documents.h"
+#include "app/documents.h"
 #include "docgen/pdf_writer.h"
 #include "docgen/template.h"
 #include "gui/form_spec.h"
