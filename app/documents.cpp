@@ -3,7 +3,7 @@
 
 #include "base/error.h"
 #include "crypto/random.h"
-#include "docgen/values.h"
+#include "docgen/forms/values.h"
 
 #include <algorithm>
 #include <map>
