@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "base/error.h"
+#include "base/paths.h"
 #include "gui/main_frame.h"
 #include "gui/main_thread.h"
 #include "gui/session.h"
@@ -33,14 +34,6 @@ namespace fplan::gui {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::filesystem::path defaultStorePath()
-{
-    if (const char* env = std::getenv("FPLAN_STORE"); env && *env)
-        return env;
-    const char* home = std::getenv("HOME");
-    return std::filesystem::path(home ? home : ".") / ".local/share/familieplan/sager.fplan";
-}
 
 // The C/POSIX locale names no language (a bare server, a kiosk, Xvfb): the program is Danish.
 bool systemLanguageUnset()
@@ -109,7 +102,7 @@ public:
 
 private:
     Clock::time_point m_start = Clock::now();
-    std::filesystem::path m_store = defaultStorePath();
+    std::filesystem::path m_store = fplan::defaultStorePath(); // the CLI's default too
     std::optional<std::filesystem::path> m_templates;
     wxString m_language;
     std::unique_ptr<wxLocale> m_locale;
