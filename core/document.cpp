@@ -2,6 +2,7 @@
 #include "core/document.h"
 
 #include "base/error.h"
+#include "core/op_validation.h"
 #include "core/textmerge.h"
 #include "crypto/random.h"
 
@@ -44,12 +45,21 @@ DocumentState DocumentState::fold(std::span<const Op> ops)
 
 void DocumentState::apply(const Op& incoming)
 {
-    const auto [it, inserted] = m_ops.emplace(incoming.id, incoming);
-    if (!inserted)
+    if (m_ops.count(incoming.id) || m_skipped.count(incoming.id))
         return; // copies of an op id are identical: idempotent
+    if (auto reason = foldSkipReason(incoming)) {
+        m_skipped.emplace(incoming.id, std::move(*reason));
+        return;
+    }
+    const auto it = m_ops.emplace(incoming.id, incoming).first;
     const Op* op = &it->second;
     m_maxHlc = std::max(m_maxHlc, op->hlc);
 
+    if (op->kind == OpKind::Create) {
+        if (!m_creation || op->id < m_creation->id)
+            m_creation = op; // two create ops for one document: every replica keeps the same one
+        return;
+    }
     if (!isRegisterOp(*op)) {
         Version v;
         v.opId = op->id;
@@ -79,6 +89,14 @@ void DocumentState::apply(const Op& incoming)
                                          [](const Op* a, const Op* b) { return a->id < b->id; });
         reg.heads.insert(at, op);
     }
+}
+
+std::vector<SkippedOp> DocumentState::skipped() const
+{
+    std::vector<SkippedOp> result;
+    for (const auto& [id, reason] : m_skipped)
+        result.push_back({id, reason});
+    return result;
 }
 
 const Op* DocumentState::find(const std::string& opId) const
@@ -415,7 +433,7 @@ std::vector<Op> opsForValues(const DocumentState& state, const Json& values, con
             if (!row.is_object())
                 throw Error(ErrorCode::BadInput, key + "[" + std::to_string(i) + "]: a row is an object");
             std::string id = row.contains("@id") ? row.at("@id").get<std::string>() : crypto::newUuid();
-            if (id.empty() || id.find_first_of("[]. ") != std::string::npos)
+            if (!isValidRowId(id))
                 throw Error(ErrorCode::BadInput, key + "[" + std::to_string(i) + "].@id: '" + id
                                                      + "' is not a usable row id");
             if (!seen.insert(id).second)

@@ -27,6 +27,12 @@ struct Row {
     std::map<std::string, Json> cells;
 };
 
+// An op the fold stored but did not apply, and why (a newer program's op, a malformed one).
+struct SkippedOp {
+    std::string opId;
+    std::string reason;
+};
+
 struct Version {
     int number = 0;
     std::string opId;
@@ -63,6 +69,11 @@ public:
     const std::vector<Version>& versions() const { return m_versions; }
     std::uint64_t maxHlc() const { return m_maxHlc; }
     std::size_t opCount() const { return m_ops.size(); }
+    // The document's create op (template id, version and hash; its hlc is the creation time),
+    // or nullptr while it has not arrived.
+    const Op* creation() const { return m_creation; }
+    // Ops kept but not applied, ordered by op id.
+    std::vector<SkippedOp> skipped() const;
 
     // Values keyed by field path; tables as arrays of {"@id": row, column: value, ...}.
     Json values() const;
@@ -77,10 +88,12 @@ private:
     const Op* find(const std::string& opId) const;
 
     std::map<std::string, Op> m_ops;               // by op id
+    std::map<std::string, std::string> m_skipped;  // op id -> why the fold did not apply it
     std::map<std::string, Register> m_registers;   // by path: fields, cells and rows
     std::map<std::string, std::set<std::string>> m_tableRows; // table -> row ids ever inserted
     std::vector<Version> m_versions;
     std::uint64_t m_maxHlc = 0;
+    const Op* m_creation = nullptr;
 };
 
 // Makes ops for one author on one device; stamps ids, clock and parents from the current state.

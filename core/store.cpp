@@ -43,6 +43,12 @@ const std::vector<const char*> Migrations = {
     R"(CREATE TABLE upload_queue(seq INTEGER PRIMARY KEY REFERENCES ops(seq));
        INSERT INTO upload_queue(seq) SELECT seq FROM ops
          WHERE device = (SELECT value FROM meta WHERE key = 'device_id');)",
+    // 3: ops carry their format; documents name the exact template text they were made with,
+    // which is kept here by its SHA-256.
+    R"(ALTER TABLE ops ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
+       ALTER TABLE documents ADD COLUMN template_hash TEXT NOT NULL DEFAULT '';
+       CREATE TABLE templates(hash TEXT PRIMARY KEY, template_id TEXT NOT NULL,
+                              version TEXT NOT NULL, text BLOB NOT NULL);)",
 };
 
 void fsyncPath(const fs::path& path, bool directory)
@@ -430,14 +436,14 @@ std::size_t Store::appendOps(const std::vector<Op>& ops)
         std::set<std::string> touchedCases;
         sql::Statement insert(handle(),
                               "INSERT OR IGNORE INTO ops(op_id, case_id, doc_id, kind, path, value, "
-                              "text_merge, author, device, hlc, parents) "
-                              "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                              "text_merge, author, device, hlc, parents, format) "
+                              "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         for (const Op& op : ops) {
             insert.reset();
-            insert.bind(1, op.id).bind(2, op.caseId).bind(3, op.docId).bind(4, toString(op.kind));
+            insert.bind(1, op.id).bind(2, op.caseId).bind(3, op.docId).bind(4, kindName(op));
             insert.bind(5, op.path).bind(6, op.value.dump()).bind(7, std::int64_t{op.textMerge});
             insert.bind(8, op.author).bind(9, op.device).bind(10, static_cast<std::int64_t>(op.hlc));
-            insert.bind(11, Json(op.parents).dump()).run();
+            insert.bind(11, Json(op.parents).dump()).bind(12, std::int64_t{op.format}).run();
             if (sqlite3_changes(handle()) == 0)
                 continue;
             ++added;
@@ -472,14 +478,14 @@ std::vector<Op> Store::ops(const std::string& docId) const
 {
     std::vector<Op> result;
     sql::Statement s(handle(), "SELECT op_id, case_id, doc_id, kind, path, value, text_merge, author, "
-                               "device, hlc, parents FROM ops WHERE doc_id = ? ORDER BY seq");
+                               "device, hlc, parents, format FROM ops WHERE doc_id = ? ORDER BY seq");
     s.bind(1, docId);
     while (s.step()) {
         Op op;
         op.id = s.text(0);
         op.caseId = s.text(1);
         op.docId = s.text(2);
-        op.kind = opKindFromString(s.text(3));
+        setKindFromName(op, s.text(3));
         op.path = s.text(4);
         op.value = Json::parse(s.text(5));
         op.textMerge = s.integer(6) != 0;
@@ -487,6 +493,7 @@ std::vector<Op> Store::ops(const std::string& docId) const
         op.device = s.text(8);
         op.hlc = static_cast<std::uint64_t>(s.integer(9));
         op.parents = Json::parse(s.text(10)).get<std::vector<std::string>>();
+        op.format = static_cast<int>(s.integer(11));
         result.push_back(std::move(op));
     }
     return result;

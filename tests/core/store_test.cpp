@@ -196,6 +196,8 @@ TEST(StoreMigrations, EveryVersionMigratesUpwardKeepingData)
                                 "INSERT INTO ops(op_id, case_id, doc_id, kind, path, value, text_merge, author, "
                                 "device, hlc, parents) VALUES('op1', 'c', 'd', 'set', 'f', '\"gammel\"', 0, "
                                 "'a', 'dev-old', 5, '[]');");
+            if (version >= 2) // the program of that version queued its own ops as it wrote them
+                sql::exec(db.get(), "INSERT INTO upload_queue(seq) SELECT seq FROM ops");
         }
         test::writeFile(Store::kdfPathFor(path), params.toJson());
         Store store = Store::open(path, "pw");
