@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "docgen/forms/template.h"
 
+#include "crypto/hash.h"
+
 #include "base/error.h"
 #include "base/paths.h"
 #include "xml/safe_xml.h"
@@ -8,6 +10,7 @@
 #include <libxml/tree.h>
 
 #include <algorithm>
+#include <fstream>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -687,6 +690,17 @@ Template TemplateRegistry::loadFile(const fs::path& file) const
     if (t.id != file.stem().string())
         throw Error(ErrorCode::BadInput, t.file + ":1: the template's id '" + t.id + "' differs from its file name '"
                                              + file.filename().string() + "'");
+    std::ifstream in(file, std::ios::binary);
+    t.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    t.hash = crypto::sha256Hex(t.text);
+    return t;
+}
+
+Template TemplateRegistry::loadText(const std::string& text, const std::string& origin) const
+{
+    Template t = parseTemplate(text, origin, schemaPath());
+    t.text = text;
+    t.hash = crypto::sha256Hex(text);
     return t;
 }
 

@@ -90,6 +90,8 @@ struct Template {
     std::string version;
     std::string help;
     std::string file;
+    std::string text; // the exact bytes it was read from (TemplateRegistry), and their SHA-256
+    std::string hash;
     std::vector<Section> sections;
 
     // Every field and table, depth first in document order. The pointers point into this
@@ -133,6 +135,9 @@ public:
     // Every check the folder applies, on one file (also one outside the folder, as `template
     // validate` does): schema, rules, id equal to the file name, seeds against this folder.
     Template loadFile(const std::filesystem::path& file) const;
+    // A template from its exact text as a store kept it (a document shows, checks and renders
+    // with the template version it was made with, on every replica).
+    Template loadText(const std::string& text, const std::string& origin) const;
 
 private:
     // Seeds name another template's table and columns; they are checked against that template
