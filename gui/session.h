@@ -3,7 +3,7 @@
 
 #include "core/store.h"
 #include "docgen/render/document_renderer.h"
-#include "docgen/documents.h"
+#include "app/documents.h"
 #include "docgen/render/pdf_writer.h"
 #include "docgen/forms/template.h"
 #include "gui/form_spec.h"

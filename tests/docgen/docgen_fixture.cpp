@@ -2,7 +2,7 @@
 #include "tests/docgen/docgen_fixture.h"
 
 #include "core/document.h"
-#include "docgen/documents.h"
+#include "app/documents.h"
 #include "docgen/forms/values.h"
 
 namespace fplan::test {
