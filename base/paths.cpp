@@ -53,8 +53,9 @@ fs::path findDataFolder(const DataFolder& folder, const std::optional<fs::path>&
     const std::optional<fs::path> chosen = explicitDir ? explicitDir : fromEnvironment(folder.envVariable);
     if (chosen) {
         if (!fs::exists(*chosen / folder.marker, ec))
-            throw Error(ErrorCode::NotFound, chosen->string() + ": no " + std::string(folder.marker)
-                                                 + " in this folder" + chosenBy(folder, explicitDir.has_value()));
+            throw Error(ErrorCode::NotFound,
+                chosen->string() + ": no " + std::string(folder.marker) + " in this folder"
+                    + chosenBy(folder, explicitDir.has_value()));
         return *chosen;
     }
     const auto candidates = dataSearchPath(folder);
@@ -67,8 +68,8 @@ fs::path findDataFolder(const DataFolder& folder, const std::optional<fs::path>&
     std::string hint = "set " + std::string(folder.envVariable);
     if (!folder.option.empty())
         hint = "use " + std::string(folder.option) + " DIR or " + hint;
-    throw Error(ErrorCode::NotFound, "no folder with " + std::string(folder.marker) + " found (tried " + tried
-                                         + "); " + hint);
+    throw Error(ErrorCode::NotFound,
+        "no folder with " + std::string(folder.marker) + " found (tried " + tried + "); " + hint);
 }
 
 fs::path defaultStorePath()
@@ -87,7 +88,8 @@ fs::path defaultStorePath()
     if (!fs::exists(folder, ec)) {
         fs::create_directories(folder, ec);
         if (ec)
-            throw Error(ErrorCode::Storage, folder.string() + ": cannot create the store's folder: " + ec.message());
+            throw Error(
+                ErrorCode::Storage, folder.string() + ": cannot create the store's folder: " + ec.message());
         fs::permissions(folder, fs::perms::owner_all, fs::perm_options::replace, ec);
     }
     return folder / "sager.fplan";

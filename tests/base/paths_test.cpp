@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "base/paths.h"
-
 #include "base/error.h"
+#include "base/paths.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -18,7 +17,8 @@ namespace {
 // Sets (or, with nullopt, unsets) an environment variable for one test and restores it after.
 class ScopedEnv {
 public:
-    ScopedEnv(const char* name, std::optional<std::string> value) : m_name(name)
+    ScopedEnv(const char* name, std::optional<std::string> value)
+        : m_name(name)
     {
         if (const char* old = std::getenv(name))
             m_old = old;
@@ -42,7 +42,8 @@ private:
     std::optional<std::string> m_old;
 };
 
-constexpr DataFolder Sample{"sample", "tests/data/render", "marker.txt", "FPLAN_TEST_SAMPLE_DIR", "--sample"};
+constexpr DataFolder Sample { "sample", "tests/data/render", "marker.txt", "FPLAN_TEST_SAMPLE_DIR",
+    "--sample" };
 
 } // namespace
 
@@ -75,13 +76,14 @@ TEST(DataFolder, ExplicitChoiceIsFinal)
     test::TempDir dir;
     ScopedEnv env("FPLAN_TEST_SAMPLE_DIR", std::nullopt);
     EXPECT_EQ(dir.path(), dataSearchPath(Sample, dir.path()).front());
-    test::expectError(ErrorCode::NotFound, dir.path().string() + ": no marker.txt in this folder (from --sample)",
-                      [&] { findDataFolder(Sample, dir.path()); });
+    test::expectError(ErrorCode::NotFound,
+        dir.path().string() + ": no marker.txt in this folder (from --sample)",
+        [&] { findDataFolder(Sample, dir.path()); });
     ScopedEnv set("FPLAN_TEST_SAMPLE_DIR", dir.path().string());
     EXPECT_EQ(dir.path(), dataSearchPath(Sample).front());
     // A wrong variable is reported, never replaced by a folder further down the list.
     test::expectError(ErrorCode::NotFound, "no marker.txt in this folder (from FPLAN_TEST_SAMPLE_DIR)",
-                      [] { findDataFolder(Sample); });
+        [] { findDataFolder(Sample); });
     test::writeFile(dir / "marker.txt", "x");
     EXPECT_EQ(dir.path(), findDataFolder(Sample));
 }
@@ -92,11 +94,14 @@ TEST(DataFolder, InstalledCopiesComeBeforeTheSourceTree)
     const auto path = dataSearchPath(Sample);
     ASSERT_EQ(3u, path.size());
     // Beside the program (<exe dir>/../share/familieplan/NAME), then under the install prefix.
-    EXPECT_EQ(fs::path("share/familieplan/sample"), path[0].lexically_relative(path[0].parent_path().parent_path().parent_path()));
-    EXPECT_EQ(fs::path("familieplan/sample"), path[1].lexically_relative(path[1].parent_path().parent_path()));
+    EXPECT_EQ(fs::path("share/familieplan/sample"),
+        path[0].lexically_relative(path[0].parent_path().parent_path().parent_path()));
+    EXPECT_EQ(
+        fs::path("familieplan/sample"), path[1].lexically_relative(path[1].parent_path().parent_path()));
     EXPECT_EQ(test::sourceDir() / "tests" / "data" / "render", path[2]);
     // Nothing installed holds the marker: the lookup names every folder it tried.
-    test::expectError(ErrorCode::NotFound, "no folder with marker.txt found (tried ", [] { findDataFolder(Sample); });
+    test::expectError(
+        ErrorCode::NotFound, "no folder with marker.txt found (tried ", [] { findDataFolder(Sample); });
 }
 
 TEST(DataFolder, TemplatesAndMemoSchemaAreFoundByTheSameRules)
@@ -104,5 +109,6 @@ TEST(DataFolder, TemplatesAndMemoSchemaAreFoundByTheSameRules)
     ScopedEnv templates("FPLAN_TEMPLATES", std::nullopt);
     ScopedEnv memo("FPLAN_MEMO_SCHEMA_DIR", std::nullopt);
     EXPECT_EQ(fs::weakly_canonical(test::sourceDir() / "templates"), findDataFolder(TemplatesFolder));
-    EXPECT_EQ(fs::weakly_canonical(test::sourceDir() / "data" / "memo-xsd"), findDataFolder(MemoSchemaFolder));
+    EXPECT_EQ(
+        fs::weakly_canonical(test::sourceDir() / "data" / "memo-xsd"), findDataFolder(MemoSchemaFolder));
 }
