@@ -247,7 +247,8 @@ std::string CaseOverviewPresenter::newDocument(
     const std::string& templateId, const std::string& templateVersion)
 {
     const std::string docId = crypto::newUuid();
-    m_store.createDocument({ docId, m_caseId, templateId, templateVersion, m_store.clock().now() });
+    // No template hash: the document service (Documents::create) records the template's text.
+    m_store.createDocument({ docId, m_caseId, templateId, templateVersion, 0, "" });
     reload();
     return docId;
 }
