@@ -171,7 +171,7 @@ LiveTestClient::LiveTestClient(
     beast::error_code ec;
     m.ws->handshake(res, host, "/v1/live", ec);
     if (ec)
-        throw Error(ErrorCode::Network, "live upgrade refused: HTTP " + std::to_string(res.result_int()));
+        throw Error(ErrorCode::Network, "live upgrade refused: " + ec.message());
     m.reader = std::thread([&m] {
         for (;;) {
             beast::flat_buffer buffer;
