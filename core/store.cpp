@@ -468,28 +468,90 @@ void Store::refreshCaseIndex(const std::string& caseId)
     s.bind(5, caseId).run();
 }
 
+namespace {
+
+constexpr const char* OpColumns = "op_id, case_id, doc_id, kind, path, value, text_merge, author, "
+                                  "device, hlc, parents";
+
+// An op from a row whose columns are OpColumns.
+Op opFromRow(const sql::Statement& s)
+{
+    Op op;
+    op.id = s.text(0);
+    op.caseId = s.text(1);
+    op.docId = s.text(2);
+    op.kind = opKindFromString(s.text(3));
+    op.path = s.text(4);
+    op.value = Json::parse(s.text(5));
+    op.textMerge = s.integer(6) != 0;
+    op.author = s.text(7);
+    op.device = s.text(8);
+    op.hlc = static_cast<std::uint64_t>(s.integer(9));
+    op.parents = Json::parse(s.text(10)).get<std::vector<std::string>>();
+    return op;
+}
+
+} // namespace
+
 std::vector<Op> Store::ops(const std::string& docId) const
 {
     std::vector<Op> result;
-    sql::Statement s(handle(), "SELECT op_id, case_id, doc_id, kind, path, value, text_merge, author, "
-                               "device, hlc, parents FROM ops WHERE doc_id = ? ORDER BY seq");
+    sql::Statement s(handle(), std::string("SELECT ") + OpColumns + " FROM ops WHERE doc_id = ? ORDER BY seq");
     s.bind(1, docId);
-    while (s.step()) {
-        Op op;
-        op.id = s.text(0);
-        op.caseId = s.text(1);
-        op.docId = s.text(2);
-        op.kind = opKindFromString(s.text(3));
-        op.path = s.text(4);
-        op.value = Json::parse(s.text(5));
-        op.textMerge = s.integer(6) != 0;
-        op.author = s.text(7);
-        op.device = s.text(8);
-        op.hlc = static_cast<std::uint64_t>(s.integer(9));
-        op.parents = Json::parse(s.text(10)).get<std::vector<std::string>>();
-        result.push_back(std::move(op));
-    }
+    while (s.step())
+        result.push_back(opFromRow(s));
     return result;
+}
+
+bool Store::hasOp(const std::string& opId) const
+{
+    sql::Statement s(handle(), "SELECT 1 FROM ops WHERE op_id = ?");
+    s.bind(1, opId);
+    return s.step();
+}
+
+std::vector<Op> Store::uploadQueue(std::size_t limit) const
+{
+    std::vector<Op> result;
+    sql::Statement s(handle(), std::string("SELECT ") + OpColumns
+                                   + " FROM ops WHERE seq IN (SELECT seq FROM upload_queue) ORDER BY seq LIMIT ?");
+    s.bind(1, static_cast<std::int64_t>(limit));
+    while (s.step())
+        result.push_back(opFromRow(s));
+    return result;
+}
+
+std::size_t Store::uploadQueueSize() const
+{
+    sql::Statement s(handle(), "SELECT count(*) FROM upload_queue");
+    s.step();
+    return static_cast<std::size_t>(s.integer(0));
+}
+
+std::size_t Store::markUploaded(const std::vector<std::string>& opIds)
+{
+    std::size_t removed = 0;
+    transaction([&] {
+        sql::Statement s(handle(), "DELETE FROM upload_queue WHERE seq = (SELECT seq FROM ops WHERE op_id = ?)");
+        for (const auto& id : opIds) {
+            s.reset();
+            s.bind(1, id).run();
+            removed += static_cast<std::size_t>(sqlite3_changes(handle()));
+        }
+    });
+    return removed;
+}
+
+std::size_t Store::setQueuedOpsAuthor(const std::string& author)
+{
+    std::size_t changed = 0;
+    transaction([&] {
+        sql::Statement s(handle(), "UPDATE ops SET author = ? WHERE author <> ? "
+                                   "AND seq IN (SELECT seq FROM upload_queue)");
+        s.bind(1, author).bind(2, author).run();
+        changed = static_cast<std::size_t>(sqlite3_changes(handle()));
+    });
+    return changed;
 }
 
 DocumentState Store::documentState(const std::string& docId) const
