@@ -37,6 +37,7 @@ class OpFactory;
 struct PreparedDocument {
     std::string templateVersion;
     FieldKinds kinds;
+    std::string templateHash; // SHA-256 of the template's exact text, kept in the store
 };
 using PrepareDocument = std::function<PreparedDocument(const BundleDocument&, const Case&)>;
 

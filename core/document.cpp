@@ -2,6 +2,7 @@
 #include "core/document.h"
 
 #include "base/error.h"
+#include "core/op_validation.h"
 #include "core/textmerge.h"
 #include "crypto/random.h"
 
@@ -17,6 +18,12 @@ namespace {
 bool laterThan(const Op* a, const Op* b)
 {
     return std::tie(a->hlc, a->id) > std::tie(b->hlc, b->id);
+}
+
+bool versionOrder(const Version& a, const Version& b)
+{
+    // Number-less (older) versions sort by their clock among themselves, before numbered ones.
+    return std::tie(a.number, a.hlc, a.opId) < std::tie(b.number, b.hlc, b.opId);
 }
 
 bool isRegisterOp(const Op& op)
@@ -44,25 +51,34 @@ DocumentState DocumentState::fold(std::span<const Op> ops)
 
 void DocumentState::apply(const Op& incoming)
 {
-    const auto [it, inserted] = m_ops.emplace(incoming.id, incoming);
-    if (!inserted)
+    if (m_ops.count(incoming.id) || m_skipped.count(incoming.id))
         return; // copies of an op id are identical: idempotent
+    if (auto reason = foldSkipReason(incoming)) {
+        m_skipped.emplace(incoming.id, std::move(*reason));
+        return;
+    }
+    const auto it = m_ops.emplace(incoming.id, incoming).first;
     const Op* op = &it->second;
     m_maxHlc = std::max(m_maxHlc, op->hlc);
 
+    if (op->kind == OpKind::Create) {
+        if (!m_creation || op->id < m_creation->id)
+            m_creation = op; // two create ops for one document: every replica keeps the same one
+        return;
+    }
     if (!isRegisterOp(*op)) {
         Version v;
         v.opId = op->id;
         v.hlc = op->hlc;
         v.author = op->author;
-        v.values = op->value.is_object() && op->value.contains("values") ? op->value.at("values")
-                                                                         : Json::object();
-        const auto at = std::upper_bound(m_versions.begin(), m_versions.end(), v, [](const Version& a, const Version& b) {
-            return std::tie(a.hlc, a.opId) < std::tie(b.hlc, b.opId);
-        });
+        v.values = op->value.at("values");
+        // The number travels in the op; finalize ops written before it did are numbered by
+        // their order, as they always were.
+        v.number = op->value.contains("number") ? op->value.at("number").get<int>() : 0;
+        const auto at = std::upper_bound(m_versions.begin(), m_versions.end(), v, versionOrder);
         m_versions.insert(at, std::move(v));
-        for (std::size_t i = 0; i < m_versions.size(); ++i)
-            m_versions[i].number = static_cast<int>(i + 1);
+        if (!op->value.contains("number"))
+            numberLegacyVersions();
         return;
     }
 
@@ -79,6 +95,91 @@ void DocumentState::apply(const Op& incoming)
                                          [](const Op* a, const Op* b) { return a->id < b->id; });
         reg.heads.insert(at, op);
     }
+}
+
+void DocumentState::numberLegacyVersions()
+{
+    std::vector<Version*> legacy;
+    for (auto& v : m_versions)
+        if (!find(v.opId)->value.contains("number"))
+            legacy.push_back(&v);
+    std::sort(legacy.begin(), legacy.end(),
+              [](const Version* a, const Version* b) { return std::tie(a->hlc, a->opId) < std::tie(b->hlc, b->opId); });
+    for (std::size_t i = 0; i < legacy.size(); ++i)
+        legacy[i]->number = static_cast<int>(i + 1);
+    std::sort(m_versions.begin(), m_versions.end(), versionOrder);
+}
+
+const Version* DocumentState::version(const std::string& finalizeOpId) const
+{
+    for (const auto& v : m_versions)
+        if (v.opId == finalizeOpId)
+            return &v;
+    return nullptr;
+}
+
+const Version& DocumentState::resolveVersion(const std::string& numberOrId) const
+{
+    if (const Version* v = version(numberOrId))
+        return *v;
+    int number = 0;
+    const bool numeric = !numberOrId.empty() && numberOrId.size() <= 6
+                         && std::all_of(numberOrId.begin(), numberOrId.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (numeric)
+        number = std::stoi(numberOrId);
+    std::vector<const Version*> matches;
+    for (const auto& v : m_versions)
+        if (v.number == number)
+            matches.push_back(&v);
+    if (matches.empty())
+        throw Error(ErrorCode::NotFound, "no version '" + numberOrId + "' (the latest is "
+                                             + (m_versions.empty() ? std::string("none") : std::to_string(m_versions.back().number))
+                                             + ")");
+    if (matches.size() > 1) {
+        std::string ids;
+        for (const Version* v : matches)
+            ids += (ids.empty() ? "" : ", ") + v->opId + " by " + v->author;
+        throw Error(ErrorCode::Conflict, "version " + numberOrId + " was finalised twice at once (" + ids
+                                             + "); name one by its id");
+    }
+    return *matches.front();
+}
+
+std::unordered_set<std::string> DocumentState::causalPast(const std::vector<std::string>& from) const
+{
+    std::unordered_set<std::string> seen;
+    std::vector<std::string> stack(from.begin(), from.end());
+    while (!stack.empty()) {
+        std::string id = std::move(stack.back());
+        stack.pop_back();
+        if (!seen.insert(id).second)
+            continue;
+        if (const Op* op = find(id))
+            stack.insert(stack.end(), op->parents.begin(), op->parents.end());
+    }
+    return seen;
+}
+
+bool DocumentState::changedSince(const Version& v) const
+{
+    const Op* fin = find(v.opId);
+    if (!fin)
+        return true;
+    const auto past = causalPast(fin->parents);
+    // Every applied edit is a head or in the past of one, so the heads decide.
+    for (const auto& [path, reg] : m_registers)
+        for (const Op* head : reg.heads)
+            if (!past.count(head->id))
+                return true;
+    return false;
+}
+
+std::vector<SkippedOp> DocumentState::skipped() const
+{
+    std::vector<SkippedOp> result;
+    for (const auto& [id, reason] : m_skipped)
+        result.push_back({id, reason});
+    return result;
 }
 
 const Op* DocumentState::find(const std::string& opId) const
@@ -349,8 +450,19 @@ Op OpFactory::deleteRow(const DocumentState& state, const std::string& caseId, c
 Op OpFactory::finalize(const DocumentState& state, const std::string& caseId, const std::string& docId)
 {
     Op op = make(caseId, docId, OpKind::Finalize, "");
-    op.value = {{"values", state.values()}};
+    op.value = {{"values", state.values()}, {"number", state.nextVersionNumber()}};
     op.parents = state.allHeads();
+    for (const auto& v : state.versions())
+        op.parents.push_back(v.opId);
+    std::sort(op.parents.begin(), op.parents.end());
+    return op;
+}
+
+Op OpFactory::create(const std::string& caseId, const std::string& docId, const std::string& templateId,
+                     const std::string& templateVersion, const std::string& templateHash)
+{
+    Op op = make(caseId, docId, OpKind::Create, "");
+    op.value = {{"template_id", templateId}, {"template_version", templateVersion}, {"template_hash", templateHash}};
     return op;
 }
 
@@ -415,7 +527,7 @@ std::vector<Op> opsForValues(const DocumentState& state, const Json& values, con
             if (!row.is_object())
                 throw Error(ErrorCode::BadInput, key + "[" + std::to_string(i) + "]: a row is an object");
             std::string id = row.contains("@id") ? row.at("@id").get<std::string>() : crypto::newUuid();
-            if (id.empty() || id.find_first_of("[]. ") != std::string::npos)
+            if (!isValidRowId(id))
                 throw Error(ErrorCode::BadInput, key + "[" + std::to_string(i) + "].@id: '" + id
                                                      + "' is not a usable row id");
             if (!seen.insert(id).second)

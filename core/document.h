@@ -9,6 +9,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace fplan {
@@ -27,6 +28,15 @@ struct Row {
     std::map<std::string, Json> cells;
 };
 
+// An op the fold stored but did not apply, and why (a newer program's op, a malformed one).
+struct SkippedOp {
+    std::string opId;
+    std::string reason;
+};
+
+// A finalised version. Its identity for ever is its finalize op id; its number is fixed when it
+// is made (one more than the highest number in its causal past) and never changes on any
+// replica. Two people finalising concurrently both make "version N"; a third settles it.
 struct Version {
     int number = 0;
     std::string opId;
@@ -60,9 +70,25 @@ public:
     std::vector<Row> rows(const std::string& table) const;
     std::vector<std::string> tables() const;
     std::vector<Conflict> conflicts() const;
+    // Ordered by number, then (for concurrent versions of one number) hlc and op id.
     const std::vector<Version>& versions() const { return m_versions; }
+    const Version* version(const std::string& finalizeOpId) const;
+    // The latest version: the highest number; of concurrent ones the last by hlc, then op id.
+    const Version* latestVersion() const { return m_versions.empty() ? nullptr : &m_versions.back(); }
+    // A version named by its number or its finalize op id. Error(NotFound) when there is none,
+    // Error(Conflict) naming both ids when two concurrent versions share the number.
+    const Version& resolveVersion(const std::string& numberOrId) const;
+    // The number the next finalise here gets.
+    int nextVersionNumber() const { return m_versions.empty() ? 1 : m_versions.back().number + 1; }
+    // Whether any applied edit lies outside the version's causal past (by parents, not clocks).
+    bool changedSince(const Version& version) const;
     std::uint64_t maxHlc() const { return m_maxHlc; }
     std::size_t opCount() const { return m_ops.size(); }
+    // The document's create op (template id, version and hash; its hlc is the creation time),
+    // or nullptr while it has not arrived.
+    const Op* creation() const { return m_creation; }
+    // Ops kept but not applied, ordered by op id.
+    std::vector<SkippedOp> skipped() const;
 
     // Values keyed by field path; tables as arrays of {"@id": row, column: value, ...}.
     Json values() const;
@@ -74,13 +100,17 @@ private:
     };
     Json registerValue(const Register& reg, bool* conflict) const;
     bool inCausalPast(const std::string& ancestor, const std::vector<std::string>& from) const;
+    std::unordered_set<std::string> causalPast(const std::vector<std::string>& from) const;
+    void numberLegacyVersions();
     const Op* find(const std::string& opId) const;
 
     std::map<std::string, Op> m_ops;               // by op id
+    std::map<std::string, std::string> m_skipped;  // op id -> why the fold did not apply it
     std::map<std::string, Register> m_registers;   // by path: fields, cells and rows
     std::map<std::string, std::set<std::string>> m_tableRows; // table -> row ids ever inserted
     std::vector<Version> m_versions;
     std::uint64_t m_maxHlc = 0;
+    const Op* m_creation = nullptr;
 };
 
 // Makes ops for one author on one device; stamps ids, clock and parents from the current state.
@@ -95,7 +125,10 @@ public:
                  const std::string& table, const std::string& rowId, const std::string& position);
     Op deleteRow(const DocumentState& state, const std::string& caseId, const std::string& docId,
                  const std::string& table, const std::string& rowId);
+    // Parents: every head and every version, so the version's causal past is all it saw.
     Op finalize(const DocumentState& state, const std::string& caseId, const std::string& docId);
+    Op create(const std::string& caseId, const std::string& docId, const std::string& templateId,
+              const std::string& templateVersion, const std::string& templateHash);
 
     const std::string& author() const { return m_author; }
 

@@ -18,6 +18,9 @@
 namespace fplan {
 
 class Checkpointer;
+namespace sql {
+class Statement;
+}
 
 struct CaseSummary {
     std::string id;
@@ -33,7 +36,11 @@ struct DocumentInfo {
     std::string templateId;
     std::string templateVersion;
     std::uint64_t createdHlc = 0;
+    std::string templateHash; // SHA-256 of the exact template text; empty for older documents
 };
+
+// Where ops come from: written here (and so waiting for upload), or received from elsewhere.
+enum class OpOrigin { Local, Received };
 
 // The desktop's encrypted case store: one SQLCipher file plus its key-derivation parameters
 // (PATH.kdf). It never asks the user anything: it receives a passphrase or a key.
@@ -72,21 +79,29 @@ public:
     void setSetting(const std::string& key, const std::string& value);
     std::map<std::string, std::string> settings() const;
 
-    // Cases: each case's own data lives in its case document (see case.h).
-    void createCase(const std::string& caseId, const std::string& caseDocId);
+    // Cases: each case's own data lives in its case document (see case.h). Creating a case or a
+    // document is an op (kind create) like any other; the `cases` and `documents` tables are
+    // caches of those ops, updated as ops arrive and rebuilt by rebuildCaches().
+    void createCase(const std::string& caseId, const std::string& caseDocId, const std::string& author = "");
     std::vector<CaseSummary> listCases() const;
     std::optional<std::string> caseDocumentId(const std::string& caseId) const;
     bool hasCase(const std::string& caseId) const;
 
-    void createDocument(const DocumentInfo& info);
+    // Writes the document's create op (info.createdHlc is ignored: the op's clock is the time).
+    void createDocument(const DocumentInfo& info, const std::string& author = "");
+    // Derives `cases` and `documents` again from the create ops alone.
+    void rebuildCaches();
     std::optional<DocumentInfo> document(const std::string& docId) const;
     std::vector<DocumentInfo> documents(const std::string& caseId) const; // case document excluded
 
     // Appends ops; an op id already stored is skipped, so repeating a batch is harmless.
-    // Returns how many were new.
-    std::size_t appendOps(const std::vector<Op>& ops);
+    // Returns how many were new. Local ops wait in the upload queue; received ones do not (check
+    // received ops with validateOps first).
+    std::size_t appendOps(const std::vector<Op>& ops, OpOrigin origin = OpOrigin::Local);
     std::vector<Op> ops(const std::string& docId) const;
     bool hasOp(const std::string& opId) const;
+    // Every stored op (of one case), in the order they were stored.
+    std::vector<Op> allOps(const std::optional<std::string>& caseId = std::nullopt) const;
     DocumentState documentState(const std::string& docId) const;
     std::size_t opCount() const;
 
@@ -118,6 +133,9 @@ private:
     void migrate();
     void enqueueForUpload(std::int64_t seq);
     void refreshCaseIndex(const std::string& caseId);
+    void cacheCreation(const Op& op);
+    void writeMissingCreateOps();
+    static Op opFromRow(sql::Statement& s);
 
     std::filesystem::path m_path;
     crypto::DbHandle m_db;

@@ -132,7 +132,7 @@ PullApplied ClientState::applyPulled(const PulledPage& page)
                 touched.insert(op.caseId);
             ids.push_back(op.id);
         }
-        applied.newOps = m_store.appendOps(page.ops);
+        applied.newOps = m_store.appendOps(page.ops, OpOrigin::Received);
         for (const auto& caseId : touched)
             if (m_store.hasCase(caseId))
                 (hadCase.count(caseId) ? applied.updatedCases : applied.newCases).insert(caseId);

@@ -2,6 +2,7 @@
 #include "sync/client/sync_client.h"
 
 #include "base/error.h"
+#include "core/op_validation.h"
 #include "delivery/https_client.h"
 #include "sync/client/client_state.h"
 
@@ -64,9 +65,9 @@ Error unexpected(const delivery::HttpsReply& reply, const std::string& what)
             + (detail.empty() ? std::string() : ": " + detail));
 }
 
-// The one place where ops from the server become Ops: every op of a page is checked before
-// any of it is stored.
-PulledPage validatePage(const Json& body, std::int64_t cursor, const std::string& what)
+// The one place where ops from the server become Ops: every op of a page passes the core's op
+// validation before any of it is stored.
+PulledPage validatePage(const Json& body, std::int64_t cursor, const Store& store, const std::string& what)
 {
     if (!body.is_object() || !body.contains("ops") || !body["ops"].is_array() || !body.contains("last")
         || !body["last"].is_number_integer())
@@ -74,6 +75,7 @@ PulledPage validatePage(const Json& body, std::int64_t cursor, const std::string
     PulledPage page;
     page.last = body["last"].get<std::int64_t>();
     std::int64_t previous = cursor;
+    Json ops = Json::array();
     for (const Json& entry : body["ops"]) {
         if (!entry.is_object() || !entry.contains("seq") || !entry["seq"].is_number_integer()
             || !entry.contains("op"))
@@ -84,14 +86,22 @@ PulledPage validatePage(const Json& body, std::int64_t cursor, const std::string
                 what + ": sequence number " + std::to_string(seq) + " out of order (after "
                     + std::to_string(previous) + ", last " + std::to_string(page.last) + ")");
         previous = seq;
-        try {
-            page.ops.push_back(opFromJson(entry["op"]));
-        } catch (const Error& e) {
-            throw Error(ErrorCode::BadInput,
-                what + ": op at sequence " + std::to_string(seq)
-                    + " refused, nothing of this page stored: " + e.what());
-        }
+        ops.push_back(entry["op"]);
     }
+    OpReceiver receiver;
+    receiver.caseOfDocument = [&store](const std::string& docId) -> std::optional<std::string> {
+        if (const auto doc = store.document(docId))
+            return doc->caseId;
+        return std::nullopt;
+    };
+    ValidatedOps checked = validateOps(ops, receiver);
+    if (!checked.refused.empty()) {
+        const OpRefusal& r = checked.refused.front();
+        throw Error(ErrorCode::BadInput,
+            what + ": op " + (r.opId.empty() ? std::string("without an id") : r.opId) + " refused ("
+                + r.reason + "); nothing of this page was stored");
+    }
+    page.ops = std::move(checked.ops);
     return page;
 }
 
@@ -298,7 +308,7 @@ private:
             if (reply.status != 200)
                 throw unexpected(reply, what);
             const Json answer = replyJson(reply, what);
-            const PulledPage page = validatePage(answer, cursor, what);
+            const PulledPage page = validatePage(answer, cursor, m_store, what);
             const PullApplied applied = m_state.applyPulled(page);
             m_report.pulled += applied.newOps;
             m_report.casesNew.insert(applied.newCases.begin(), applied.newCases.end());
@@ -313,6 +323,7 @@ private:
         }
     }
 
+    Store& m_store;
     ClientState m_state;
     const SyncOptions& m_options;
     SyncReport& m_report;

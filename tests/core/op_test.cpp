@@ -59,3 +59,15 @@ TEST(HybridClock, IsMonotonicAndPassesObservedClocks)
     EXPECT_GT(clock.now(), b + (1000ull << 16));
     EXPECT_EQ(20u, formatHlcUtc(a).size());
 }
+
+// Gap 3: one op from a device whose clock is a year ahead stamped every later local op.
+TEST(HybridClock, ARemoteClockFarAheadCannotDragLocalTime)
+{
+    HybridClock clock;
+    const auto before = clock.now();
+    const std::uint64_t yearAhead = before + ((365ull * 24 * 3600 * 1000) << 16);
+    clock.observe(yearAhead);
+    EXPECT_LT(clock.now(), latestAcceptableHlc(physicalHlcNow()));
+    clock.observe(before + ((MaxClockSkewMs / 2) << 16)); // within the skew: followed
+    EXPECT_GT(clock.now(), before + ((MaxClockSkewMs / 2) << 16));
+}

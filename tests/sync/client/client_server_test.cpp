@@ -52,7 +52,6 @@ protected:
     void SetUp() override
     {
         server = std::make_unique<test::ServerProcess>(dir / "server");
-        fs::create_directories(dir / "server");
         for (const auto& a : Accounts)
             server->addUser(a, passwordOf(a));
         server->start();
@@ -288,7 +287,6 @@ TEST_F(SyncClientServer, AChangedServerCertificateIsRefusedNamingBothFingerprint
     // Another server (its own certificate) on the same address.
     server->stop();
     test::ServerProcess impostor(dir / "impostor");
-    fs::create_directories(dir / "impostor");
     impostor.addUser("jr", passwordOf("jr"));
     impostor.start("127.0.0.1:" + std::to_string(port));
     const std::string other = impostor.fingerprint();

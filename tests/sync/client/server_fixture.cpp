@@ -12,19 +12,15 @@
 #include <poll.h>
 #include <regex>
 #include <signal.h>
-#include <spawn.h>
 #include <stdexcept>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char** environ;
-
 namespace fplan::test {
 
 namespace {
-
-const char* ServerPassword = "server-test";
 
 std::string check(const RunResult& r, const std::string& what)
 {
@@ -70,23 +66,23 @@ void ServerProcess::start(const std::string& listen)
     int out[2];
     if (pipe2(out, O_CLOEXEC))
         throw std::runtime_error("pipe failed");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
     std::vector<std::string> argv
         = { serverBinary().string(), "--data", m_dataDir.string(), "--listen", listen };
     std::vector<char*> args;
     for (auto& a : argv)
         args.push_back(a.data());
     args.push_back(nullptr);
-    const int rc = posix_spawn(&m_pid, args[0], &actions, nullptr, args.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    close(out[1]);
-    if (rc != 0) {
-        close(out[0]);
-        m_pid = -1;
-        throw std::runtime_error("cannot start fplan-server: " + std::string(std::strerror(rc)));
+    m_pid = fork();
+    if (m_pid < 0)
+        throw std::runtime_error("fork failed");
+    if (m_pid == 0) {
+        // The server goes with the test, also when the test dies.
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        dup2(out[1], 1);
+        execv(args[0], args.data());
+        _exit(127);
     }
+    close(out[1]);
     m_stdout = out[0];
     // Read until "listening on https://ADDR:PORT".
     std::string seen;
