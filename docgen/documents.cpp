@@ -142,7 +142,7 @@ std::string Documents::create(const std::string& caseId, const std::string& temp
     OpFactory factory(m_author, m_store.deviceId(), m_store.clock());
     const DocumentState empty;
     m_store.transaction([&] {
-        m_store.createDocument({docId, caseId, tmpl.id, tmpl.version, m_store.clock().now()});
+        m_store.createDocument({docId, caseId, tmpl.id, tmpl.version, m_store.clock().now(), {}});
         m_store.appendOps(opsForValues(empty, values, tmpl.fieldKinds(), factory, caseId, docId));
     });
     return docId;
@@ -428,7 +428,7 @@ PreparedDocument prepareDocument(const TemplateRegistry& templates, const Bundle
         throw Error(ErrorCode::BadInput, "'" + doc.templateId + "' is the case's own data, not a document template");
     const Template tmpl = templates.load(doc.templateId);
     checkValues(tmpl, doc.values, &kase);
-    return {tmpl.version, tmpl.fieldKinds()};
+    return {tmpl.version, tmpl.fieldKinds(), {}};
 }
 
 } // namespace fplan::docgen

@@ -108,7 +108,8 @@ PulledPage validatePage(const Json& body, std::int64_t cursor, const Store& stor
 class Session {
 public:
     Session(Store& store, const SyncOptions& options, SyncReport& report)
-        : m_state(store)
+        : m_store(store)
+        , m_state(store)
         , m_options(options)
         , m_report(report)
         , m_url(withoutTrailingSlash(options.server))

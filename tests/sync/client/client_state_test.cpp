@@ -183,6 +183,32 @@ TEST_F(ClientStateTest, PulledPagesAreStoredWithTheirCursorAndRepeatingOneIsHarm
     EXPECT_EQ("Anden titel", b.listCases().at(0).title);
 }
 
+TEST_F(ClientStateTest, APulledCaseIsNewAndLaterOpsOfItAreUpdates)
+{
+    Store a = open("a.fplan");
+    const std::string caseId = importExample(a, "jr");
+    const Op edit = setTitle(a, caseId, "Ændret titel");
+    const std::vector<Op> all = ClientState(a).pending(1000);
+    ASSERT_EQ(a.opCount(), all.size());
+
+    Store b = open("b.fplan");
+    ClientState state(b);
+    state.bind(Url, "mm", Fingerprint, "t");
+    PullApplied applied = state.applyPulled({ std::vector<Op>(all.begin(), all.end() - 1), 10 });
+    EXPECT_EQ(all.size() - 1, applied.newOps);
+    EXPECT_EQ(std::set<std::string> { caseId }, applied.newCases);
+    EXPECT_TRUE(applied.updatedCases.empty());
+    ASSERT_EQ(1u, b.listCases().size());
+    EXPECT_EQ("Familien Nørgaard", b.listCases().at(0).title);
+    EXPECT_EQ(0u, state.pendingCount()); // received ops are never pushed back
+
+    applied = state.applyPulled({ { edit }, 12 });
+    EXPECT_EQ(1u, applied.newOps);
+    EXPECT_TRUE(applied.newCases.empty());
+    EXPECT_EQ(std::set<std::string> { caseId }, applied.updatedCases);
+    EXPECT_EQ("Ændret titel", b.listCases().at(0).title);
+}
+
 TEST_F(ClientStateTest, OurOwnOpsPulledBackLeaveTheQueue)
 {
     // A copy of the store (same device id) pushed them already: the server holds them.
