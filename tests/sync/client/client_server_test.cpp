@@ -101,18 +101,36 @@ protected:
     test::RunResult fplan(
         const Client& c, std::vector<std::string> args, const std::vector<std::string>& env = {})
     {
-        args.insert(args.begin(), { test::fplanBinary().string(), "--store", c.path.string() });
+        args.insert(args.begin(), test::fplanBinary().string());
+        args.insert(args.end(), { "--store", c.path.string() });
         std::vector<std::string> fullEnv
             = { std::string("FPLAN_PASSPHRASE=") + Passphrase, "FPLAN_PASSWORD=" + passwordOf(c.account) };
         fullEnv.insert(fullEnv.end(), env.begin(), env.end());
         return test::run(args, fullEnv);
     }
 
-    std::string docShow(const Client& c, const std::string& docId)
+    // What a person sees of the case: `case export` through the CLI, and the case document's
+    // fold (values, conflicts, resurrected rows, versions with ids, numbers and snapshots).
+    std::string caseShown(const Client& c, const std::string& caseId)
     {
-        const auto r = fplan(c, { "doc", "show", docId, "--json" });
+        const auto r = fplan(c, { "case", "export", caseId });
         EXPECT_EQ(0, r.exitCode) << r.err;
-        return r.out;
+        Store store = Store::open(c.path, Passphrase);
+        const DocumentState state = store.documentState(*store.caseDocumentId(caseId));
+        Json conflicts = Json::array();
+        for (const auto& k : state.conflicts())
+            conflicts.push_back({ { "path", k.path }, { "values", k.values } });
+        Json versions = Json::array();
+        for (const auto& v : state.versions())
+            versions.push_back({ { "number", v.number }, { "id", v.opId }, { "values", v.values } });
+        Json resurrected = Json::array();
+        for (const auto& table : state.tables())
+            for (const auto& row : state.rows(table))
+                if (row.resurrected)
+                    resurrected.push_back({ { "path", table }, { "row", row.id } });
+        const Json shown = { { "export", r.out }, { "values", state.values() }, { "conflicts", conflicts },
+            { "versions", versions }, { "resurrected", resurrected } };
+        return shown.dump(2);
     }
 
     test::TempDir dir;
@@ -225,9 +243,7 @@ TEST_F(SyncClientServer, TheCliSignsInPinsPushesAndPulls)
     EXPECT_EQ(true, report["first_sign_in"]);
     EXPECT_EQ(server->fingerprint(), report["fingerprint"]);
 
-    Store jrStore = Store::open(jr.path, Passphrase);
-    const std::string docId = *jrStore.caseDocumentId(caseId);
-    EXPECT_EQ(docShow(jr, docId), docShow(mm, docId));
+    EXPECT_EQ(caseShown(jr, caseId), caseShown(mm, caseId));
 }
 
 TEST_F(SyncClientServer, AWrongPasswordOrAnotherServerIsRefusedWithAClearMessage)
@@ -359,12 +375,11 @@ TEST_F(SyncClientServer, ClientsConvergeAfterRandomOfflineEditsResentPushesAndRe
             EXPECT_EQ(0u, report.queued);
         }
 
-    const std::string docId = *Store::open(clients[0].path, Passphrase).caseDocumentId(caseId);
-    const std::string expected = docShow(clients[0], docId);
+    const std::string expected = caseShown(clients[0], caseId);
     const auto expectedIds = opIds(clients[0], caseId);
     std::set<std::string> acknowledged;
     for (const auto& c : clients) {
-        EXPECT_EQ(expected, docShow(c, docId)) << c.account;
+        EXPECT_EQ(expected, caseShown(c, caseId)) << c.account;
         EXPECT_EQ(expectedIds, opIds(c, caseId)) << c.account;
         const auto held = heldIds(c);
         acknowledged.insert(held.begin(), held.end());
@@ -376,7 +391,7 @@ TEST_F(SyncClientServer, ClientsConvergeAfterRandomOfflineEditsResentPushesAndRe
     for (const auto& id : acknowledged)
         EXPECT_TRUE(onServer.count(id)) << id;
     EXPECT_EQ(expectedIds, onServer);
-    EXPECT_EQ(expected, docShow(fresh, docId));
+    EXPECT_EQ(expected, caseShown(fresh, caseId));
 }
 
 TEST_F(SyncClientServer, ConnectionsCutMidRequestOrMidResponseLoseNothingAndApplyNothingTwice)
@@ -448,7 +463,6 @@ TEST_F(SyncClientServer, ConnectionsCutMidRequestOrMidResponseLoseNothingAndAppl
     EXPECT_EQ(0u, pending(jr));
     EXPECT_EQ(0u, pending(mm));
     EXPECT_EQ(opIds(jr, caseId), opIds(mm, caseId));
-    const std::string docId = *Store::open(jr.path, Passphrase).caseDocumentId(caseId);
-    EXPECT_EQ(docShow(jr, docId), docShow(mm, docId));
+    EXPECT_EQ(caseShown(jr, caseId), caseShown(mm, caseId));
     EXPECT_GT(proxy.cuts(), 3);
 }
