@@ -273,6 +273,9 @@ std::string importBundle(Store& store, const Bundle& bundle, OpFactory& factory,
                                      caseId, caseDocId));
         for (std::size_t i = 0; i < bundle.documents.size(); ++i) {
             const std::string docId = crypto::newUuid();
+            if (!prepared[i].templateHash.empty())
+                store.putTemplate(prepared[i].templateHash, bundle.documents[i].templateId, prepared[i].templateVersion,
+                                  prepared[i].templateText);
             store.createDocument({docId, caseId, bundle.documents[i].templateId, prepared[i].templateVersion, 0,
                                   prepared[i].templateHash},
                                  factory.author());

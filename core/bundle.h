@@ -38,6 +38,7 @@ struct PreparedDocument {
     std::string templateVersion;
     FieldKinds kinds;
     std::string templateHash; // SHA-256 of the template's exact text, kept in the store
+    std::string templateText;
 };
 using PrepareDocument = std::function<PreparedDocument(const BundleDocument&, const Case&)>;
 

@@ -56,6 +56,11 @@ public:
     DocumentState& operator=(const DocumentState&) = delete;
 
     static DocumentState fold(std::span<const Op> ops);
+    // The state a person saw: only the ops in the causal past of `seen` (the "seen" list of
+    // `doc show --json`: every head and version of the document at that moment).
+    static DocumentState foldSeen(std::span<const Op> ops, const std::vector<std::string>& seen);
+    // What to pass as `seen` later: every head and every version.
+    std::vector<std::string> seenMarker() const;
     // Adds one op (from this desk or from sync); an op id already applied is ignored. Folding is
     // applying every op, so an editor can keep its state current without folding again.
     void apply(const Op& op);
@@ -116,8 +121,7 @@ private:
 // Makes ops for one author on one device; stamps ids, clock and parents from the current state.
 class OpFactory {
 public:
-    OpFactory(std::string author, std::string device, HybridClock& clock)
-        : m_author(std::move(author)), m_device(std::move(device)), m_clock(clock) {}
+    OpFactory(std::string author, std::string device, HybridClock& clock);
 
     Op set(const DocumentState& state, const std::string& caseId, const std::string& docId,
            const std::string& path, Json value, bool textMerge = false);
@@ -131,6 +135,8 @@ public:
               const std::string& templateVersion, const std::string& templateHash);
 
     const std::string& author() const { return m_author; }
+    // A key between two others that no other factory makes (see positionBetween below).
+    std::string positionBetween(const std::string& before, const std::string& after) const;
 
 private:
     Op make(const std::string& caseId, const std::string& docId, OpKind kind, std::string path);
@@ -138,6 +144,7 @@ private:
     std::string m_author;
     std::string m_device;
     HybridClock& m_clock;
+    std::string m_positionTag;
 };
 
 // Which paths of a document are tables and which text fields merge three-way; the template
@@ -147,11 +154,20 @@ struct FieldKinds {
     std::set<std::string> mergeableText; // plain field paths and "table.column" for cells
 };
 
-// The ops that turn `state` into `values` for the paths `values` names (a table given replaces
-// its rows: rows matched by "@id", rows not listed are deleted, order follows the array).
-// Values equal to the current ones produce no op.
+// What a table given to opsForValues does with rows of `state` it does not list.
+enum class UnlistedRows {
+    Delete, // `state` is exactly what the person saw: a row they left out is one they removed
+    Keep,   // the table may be older than `state`: rows not listed stay; {"@delete": true} deletes
+};
+
+// The ops that turn `state` (what the person saw: the ops' parents come from it) into `values`
+// for the paths `values` names, and only for the fields, rows and cells that differ. Table rows
+// are matched by "@id"; a row {"@id": X, "@delete": true} is deleted; order follows the array,
+// and only rows out of order get a new position (no renumbering). Values equal to the current
+// ones produce no op.
 std::vector<Op> opsForValues(const DocumentState& state, const Json& values, const FieldKinds& kinds,
-                             OpFactory& factory, const std::string& caseId, const std::string& docId);
+                             OpFactory& factory, const std::string& caseId, const std::string& docId,
+                             UnlistedRows unlisted = UnlistedRows::Delete);
 
 // Position keys that sort as strings: between(a, b) lies strictly between them ("" = open end).
 std::string positionBetween(const std::string& before, const std::string& after);

@@ -20,7 +20,7 @@ inline constexpr std::size_t MaxAuthorBytes = 256;
 inline constexpr std::size_t MaxValueBytes = 256 * 1024; // a set op's value as JSON
 inline constexpr std::size_t MaxSnapshotBytes = 16 * 1024 * 1024; // a finalize op's value as JSON
 inline constexpr std::size_t MaxParents = 100000;
-inline constexpr std::size_t MaxPositionBytes = 64;
+inline constexpr std::size_t MaxPositionBytes = 200;
 inline constexpr std::size_t MaxTemplateVersionBytes = 64;
 
 struct OpRefusal {

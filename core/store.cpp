@@ -6,6 +6,7 @@
 #include "core/op_validation.h"
 #include "base/error.h"
 #include "core/sql.h"
+#include "crypto/hash.h"
 #include "crypto/random.h"
 
 #include <fcntl.h>
@@ -402,10 +403,33 @@ bool Store::hasCase(const std::string& caseId) const
     return caseDocumentId(caseId).has_value();
 }
 
-void Store::createDocument(const DocumentInfo& info, const std::string& author)
+void Store::createDocument(const DocumentInfo& info, const std::string& author,
+                           const std::vector<std::string>& seededFrom)
 {
     OpFactory factory(author, m_deviceId, m_clock);
-    appendOps({factory.create(info.caseId, info.id, info.templateId, info.templateVersion, info.templateHash)});
+    Op op = factory.create(info.caseId, info.id, info.templateId, info.templateVersion, info.templateHash);
+    if (!seededFrom.empty())
+        op.value["seeded_from"] = seededFrom;
+    appendOps({op});
+}
+
+void Store::putTemplate(const std::string& hash, const std::string& templateId, const std::string& version,
+                        const std::string& text)
+{
+    if (crypto::sha256Hex(text) != hash)
+        throw Error(ErrorCode::BadInput, "template " + templateId + " " + version + ": its text does not have the hash "
+                                             + hash);
+    sql::Statement s(handle(), "INSERT OR IGNORE INTO templates(hash, template_id, version, text) VALUES(?, ?, ?, ?)");
+    s.bind(1, hash).bind(2, templateId).bind(3, version).bind(4, text).run();
+}
+
+std::optional<std::string> Store::templateText(const std::string& hash) const
+{
+    sql::Statement s(handle(), "SELECT text FROM templates WHERE hash = ?");
+    s.bind(1, hash);
+    if (!s.step())
+        return std::nullopt;
+    return s.text(0);
 }
 
 void Store::cacheCreation(const Op& op)

@@ -88,7 +88,14 @@ public:
     bool hasCase(const std::string& caseId) const;
 
     // Writes the document's create op (info.createdHlc is ignored: the op's clock is the time).
-    void createDocument(const DocumentInfo& info, const std::string& author = "");
+    // `seededFrom`: the finalize op ids of the versions its tables were seeded from.
+    void createDocument(const DocumentInfo& info, const std::string& author = "",
+                        const std::vector<std::string>& seededFrom = {});
+    // The exact template texts documents were made with, by SHA-256 (they travel with the ops).
+    // putTemplate refuses text whose hash is not `hash`.
+    void putTemplate(const std::string& hash, const std::string& templateId, const std::string& version,
+                     const std::string& text);
+    std::optional<std::string> templateText(const std::string& hash) const;
     // Derives `cases` and `documents` again from the create ops alone.
     void rebuildCaches();
     std::optional<DocumentInfo> document(const std::string& docId) const;

@@ -3,8 +3,8 @@
 
 #include "core/cpr.h"
 #include "base/error.h"
-#include "docgen/safe_xml.h"
-#include "docgen/utf8.h"
+#include "xml/safe_xml.h"
+#include "base/utf8.h"
 
 #include <libxml/tree.h>
 #include <libxml/xmlmemory.h>
@@ -299,11 +299,11 @@ fs::path memoSchemaFolder()
             + candidates.back().string());
 }
 
-std::string memoMessageUuid(const std::string& docId, int version, const std::string& cpr)
+std::string memoMessageUuid(const std::string& docId, const std::string& versionId, const std::string& cpr)
 {
     // Name-based like UUIDv5, but stamped as version 4: MeMo's memoUuidType admits only v4.
-    const std::string name
-        = "familieplan/memo/" + docId + "/" + std::to_string(version) + "/" + normaliseCpr(cpr).value_or(cpr);
+    // Keyed on the version's id, not its number: two concurrent "version 2"s are two messages.
+    const std::string name = "familieplan/memo/" + docId + "/" + versionId + "/" + normaliseCpr(cpr).value_or(cpr);
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest {};
     unsigned int length = 0;
     if (!EVP_Digest(name.data(), name.size(), digest.data(), &length, EVP_sha256(), nullptr))
@@ -412,7 +412,7 @@ MemoMessage buildMemoMessage(const MemoInput& in, const MemoSchema& schema)
     if (notification->size() > MaxNotificationChars)
         refuse("the notification is " + std::to_string(notification->size())
             + " characters; Digital Post shows at most 150");
-    if (in.docId.empty() || in.version < 1)
+    if (in.docId.empty() || in.version < 1 || in.versionId.empty())
         refuse("no finalised document version to send");
     // MeMo's text fields hold at most 256 characters, and XML only well-formed UTF-8 without
     // control characters.
@@ -431,7 +431,7 @@ MemoMessage buildMemoMessage(const MemoInput& in, const MemoSchema& schema)
     }
 
     MemoMessage message;
-    message.uuid = memoMessageUuid(in.docId, in.version, *normalised);
+    message.uuid = memoMessageUuid(in.docId, in.versionId, *normalised);
     message.recipient = *normalised;
 
     docgen::installSafeXmlDefaults();

@@ -24,6 +24,7 @@ inline constexpr std::size_t MaxNotificationChars = 150;
 struct MemoInput {
     std::string docId;
     int version = 0;
+    std::string versionId; // the version's finalize op id: its identity on every replica
     std::string senderCvr; // municipality.cvr, 8 digits
     std::string senderName; // municipality.name
     std::string recipientCpr; // 10 digits (a hyphen after the sixth is accepted)
@@ -67,7 +68,7 @@ std::filesystem::path memoSchemaFolder();
 
 // The same UUID for the same (document, version, recipient), every time: a retry or a second
 // "send" can never make a second letter.
-std::string memoMessageUuid(const std::string& docId, int version, const std::string& cpr);
+std::string memoMessageUuid(const std::string& docId, const std::string& versionId, const std::string& cpr);
 
 // Why `name` breaks Digital Post's file name rules, or nullopt when it is fine.
 std::optional<std::string> fileNameProblem(std::string_view name);

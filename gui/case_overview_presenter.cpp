@@ -3,7 +3,7 @@
 
 #include "base/error.h"
 #include "crypto/random.h"
-#include "docgen/format.h"
+#include "docgen/forms/format.h"
 #include "gui/date_input.h"
 #include "gui/i18n.h"
 
@@ -247,7 +247,8 @@ std::string CaseOverviewPresenter::newDocument(
     const std::string& templateId, const std::string& templateVersion)
 {
     const std::string docId = crypto::newUuid();
-    m_store.createDocument({ docId, m_caseId, templateId, templateVersion, m_store.clock().now() });
+    // No template hash: the document service (Documents::create) records the template's text.
+    m_store.createDocument({ docId, m_caseId, templateId, templateVersion, 0, "" });
     reload();
     return docId;
 }

@@ -3,7 +3,7 @@
 
 #include "base/error.h"
 #include "crypto/random.h"
-#include "docgen/format.h"
+#include "docgen/forms/format.h"
 #include "gui/date_input.h"
 #include "gui/i18n.h"
 #include "gui/unlock_presenter.h"
@@ -392,7 +392,7 @@ std::vector<std::string> EditorPresenter::missingForFinalize() const
         out.push_back(format(tr("{0}: to personer har skrevet forskelligt samtidig; vælg den rigtige værdi."),
             { labelOf(p.table.empty() ? p.field : p.table) }));
     }
-    if (!m_state.versions().empty() && !dirty() && m_state.maxHlc() <= m_state.versions().back().hlc)
+    if (!m_state.versions().empty() && !dirty() && !m_state.changedSince(*m_state.latestVersion()))
         out.push_back(format(
             tr("Intet er ændret siden version {0}."), { std::to_string(m_state.versions().back().number) }));
     return out;
@@ -421,7 +421,7 @@ int EditorPresenter::finalize()
 int EditorPresenter::unchangedVersion() const
 {
     const auto& versions = m_state.versions();
-    if (versions.empty() || dirty() || m_state.maxHlc() > versions.back().hlc)
+    if (versions.empty() || dirty() || m_state.changedSince(versions.back()))
         return 0;
     return versions.back().number;
 }

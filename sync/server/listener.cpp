@@ -66,7 +66,7 @@ struct LiveClient : std::enable_shared_from_this<LiveClient> {
 } // namespace
 
 struct Listener::Impl {
-    Impl(Handler& h, const ListenerOptions& o)
+    Impl(Service& h, const ListenerOptions& o)
         : handler(h)
         , options(o)
         , ssl(ssl::context::tls_server)
@@ -274,7 +274,7 @@ struct Listener::Impl {
         }
     }
 
-    Handler& handler;
+    Service& handler;
     ListenerOptions options;
     asio::io_context ioc;
     ssl::context ssl;
@@ -284,8 +284,8 @@ struct Listener::Impl {
     std::set<std::shared_ptr<LiveClient>> liveClients;
 };
 
-Listener::Listener(Handler& handler, const ListenerOptions& options)
-    : m_impl(std::make_unique<Impl>(handler, options))
+Listener::Listener(Service& service, const ListenerOptions& options)
+    : m_impl(std::make_unique<Impl>(service, options))
 {
 }
 

@@ -240,7 +240,8 @@ int serve(const Options& o)
     std::cout << "certificate SHA-256 fingerprint: " << sync::certificateFingerprint(files.certificate)
               << "\n";
     sync::Handler handler(*storage);
-    sync::Listener listener(handler, { address, port, files, o.threads });
+    sync::HandlerService service(handler);
+    sync::Listener listener(service, { address, port, files, o.threads });
     handler.onOpsCommitted([&](const std::string& c, std::int64_t seq) { listener.notify(c, seq); });
     storage->listen([&](const std::string& c, std::int64_t seq) { listener.notify(c, seq); });
     std::cout << "storage: " << storage->describe() << "\n";

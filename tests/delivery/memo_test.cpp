@@ -18,6 +18,7 @@ MemoInput validInput()
     MemoInput in;
     in.docId = "doc-1";
     in.version = 2;
+    in.versionId = "fin-2";
     in.senderCvr = "29189803";
     in.senderName = "Aarhus Kommune";
     in.recipientCpr = "010190-1234";
@@ -94,11 +95,11 @@ TEST(MemoMessage, TextIsEscapedNotInjected)
 
 TEST(MemoMessage, UuidIsFixedPerVersionAndRecipientAndIsAVersion4Form)
 {
-    const auto a = memoMessageUuid("doc-1", 2, "0101901234");
-    EXPECT_EQ(a, memoMessageUuid("doc-1", 2, "010190-1234"));
-    EXPECT_NE(a, memoMessageUuid("doc-1", 3, "0101901234"));
-    EXPECT_NE(a, memoMessageUuid("doc-1", 2, "0202885678"));
-    EXPECT_NE(a, memoMessageUuid("doc-2", 2, "0101901234"));
+    const auto a = memoMessageUuid("doc-1", "fin-2", "0101901234");
+    EXPECT_EQ(a, memoMessageUuid("doc-1", "fin-2", "010190-1234"));
+    EXPECT_NE(a, memoMessageUuid("doc-1", "fin-2b", "0101901234")); // a concurrent version of one number
+    EXPECT_NE(a, memoMessageUuid("doc-1", "fin-2", "0202885678"));
+    EXPECT_NE(a, memoMessageUuid("doc-2", "fin-2", "0101901234"));
     EXPECT_TRUE(std::regex_match(
         a, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
         << a;

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "docgen/template.h"
+#include "docgen/forms/template.h"
+
+#include "crypto/hash.h"
 
 #include "base/error.h"
-#include "docgen/safe_xml.h"
+#include "xml/safe_xml.h"
 
 #include <libxml/tree.h>
 
 #include <algorithm>
+#include <fstream>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -713,6 +716,17 @@ Template TemplateRegistry::loadFile(const fs::path& file) const
 {
     Template t = loadTemplateFile(file, schemaPath());
     checkSeeds(t);
+    std::ifstream in(file, std::ios::binary);
+    t.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    t.hash = crypto::sha256Hex(t.text);
+    return t;
+}
+
+Template TemplateRegistry::loadText(const std::string& text, const std::string& origin) const
+{
+    Template t = parseTemplate(text, origin, schemaPath());
+    t.text = text;
+    t.hash = crypto::sha256Hex(text);
     return t;
 }
 

@@ -3,7 +3,7 @@
 
 #include "core/document.h"
 #include "core/op.h"
-#include "docgen/safe_xml.h"
+#include "xml/safe_xml.h"
 
 #include <cstddef>
 #include <filesystem>
@@ -90,6 +90,8 @@ struct Template {
     std::string version;
     std::string help;
     std::string file;
+    std::string text; // the exact bytes it was read from (TemplateRegistry), and their SHA-256
+    std::string hash;
     std::vector<Section> sections;
 
     // Every field and table, depth first in document order. The pointers point into this
@@ -132,6 +134,9 @@ public:
     std::vector<std::string> ids() const; // the *.xml files' names, sorted
     Template load(const std::string& templateId) const; // Error(NotFound) for an unknown id
     Template loadFile(const std::filesystem::path& file) const;
+    // A template from its exact text as a store kept it (a document shows, checks and renders
+    // with the template version it was made with, on every replica).
+    Template loadText(const std::string& text, const std::string& origin) const;
 
 private:
     // Seeds name another template's table and columns; they are checked against that template
