@@ -132,6 +132,8 @@ PullApplied ClientState::applyPulled(const PulledPage& page)
                 touched.insert(op.caseId);
             ids.push_back(op.id);
         }
+        for (const auto& t : page.templates)
+            m_store.putTemplate(t.hash, t.templateId, t.version, t.text);
         applied.newOps = m_store.appendOps(page.ops, OpOrigin::Received);
         for (const auto& caseId : touched)
             if (m_store.hasCase(caseId))

@@ -28,9 +28,18 @@ struct HeldOp {
     std::int64_t seq = 0;
 };
 
+// A template text that came with the ops, named by a create op of the same page.
+struct PulledTemplate {
+    std::string hash; // SHA-256 of `text`, checked when stored
+    std::string templateId;
+    std::string version;
+    std::string text;
+};
+
 struct PulledPage {
     std::vector<Op> ops; // validated
     std::int64_t last = 0;
+    std::vector<PulledTemplate> templates;
 };
 
 struct PullApplied {

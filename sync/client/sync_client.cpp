@@ -102,7 +102,40 @@ PulledPage validatePage(const Json& body, std::int64_t cursor, const Store& stor
                 + r.reason + "); nothing of this page was stored");
     }
     page.ops = std::move(checked.ops);
+    // The template texts the page's create ops name; a hash no create op names is not ours to keep.
+    if (body.contains("templates")) {
+        const Json& templates = body["templates"];
+        if (!templates.is_object())
+            throw Error(ErrorCode::BadInput, what + ": \"templates\" is not an object");
+        for (const Op& op : page.ops) {
+            if (op.kind != OpKind::Create || !op.value.contains("template_hash"))
+                continue;
+            const std::string hash = op.value.value("template_hash", "");
+            if (hash.empty() || !templates.contains(hash))
+                continue;
+            if (!templates[hash].is_string())
+                throw Error(ErrorCode::BadInput, what + ": template " + hash + " is not a text");
+            page.templates.push_back({hash, op.value.value("template_id", ""), op.value.value("template_version", ""),
+                                      templates[hash].get<std::string>()});
+        }
+    }
     return page;
+}
+
+// The template texts the create ops among `ops` name, for the server to keep with them.
+Json templatesFor(const Store& store, const std::vector<Op>& ops)
+{
+    Json templates = Json::object();
+    for (const Op& op : ops) {
+        if (op.kind != OpKind::Create || !op.value.is_object())
+            continue;
+        const std::string hash = op.value.value("template_hash", "");
+        if (hash.empty() || templates.contains(hash))
+            continue;
+        if (auto text = store.templateText(hash))
+            templates[hash] = *text;
+    }
+    return templates;
 }
 
 class Session {
@@ -234,7 +267,7 @@ private:
                 array.push_back(std::move(j));
             }
             ops.resize(array.size());
-            const Json body = { { "ops", std::move(array) }, { "templates", Json::object() } };
+            const Json body = { { "ops", std::move(array) }, { "templates", templatesFor(m_store, ops) } };
             const std::string what = m_url + "/v1/push";
             const auto reply = call("POST", "/v1/push", body.dump());
             if (reply.status == 413 && ops.size() > 1) {

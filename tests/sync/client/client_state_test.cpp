@@ -4,6 +4,7 @@
 #include "base/error.h"
 #include "core/bundle.h"
 #include "core/store.h"
+#include "crypto/hash.h"
 #include "sync/client/client_state.h"
 #include "tests/support/test_support.h"
 
@@ -207,6 +208,22 @@ TEST_F(ClientStateTest, APulledCaseIsNewAndLaterOpsOfItAreUpdates)
     EXPECT_TRUE(applied.newCases.empty());
     EXPECT_EQ(std::set<std::string> { caseId }, applied.updatedCases);
     EXPECT_EQ("Ændret titel", b.listCases().at(0).title);
+}
+
+TEST_F(ClientStateTest, PulledTemplatesAreKeptWithTheirPageAndAWrongHashStoresNothing)
+{
+    Store b = open("b.fplan");
+    ClientState state(b);
+    state.bind(Url, "mm", Fingerprint, "t");
+    const std::string text = "<template id=\"plan\" version=\"2\"/>";
+    const std::string hash = crypto::sha256Hex(text);
+    PulledPage bad{{}, 4, {{std::string(64, '0'), "plan", "2", text}}};
+    EXPECT_THROW(state.applyPulled(bad), Error);
+    EXPECT_EQ(0, state.binding()->cursor);
+    EXPECT_FALSE(b.templateText(std::string(64, '0')));
+    state.applyPulled({{}, 4, {{hash, "plan", "2", text}}});
+    EXPECT_EQ(text, b.templateText(hash));
+    EXPECT_EQ(4, state.binding()->cursor);
 }
 
 TEST_F(ClientStateTest, OurOwnOpsPulledBackLeaveTheQueue)
