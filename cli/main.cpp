@@ -16,6 +16,7 @@ fplan::cli::CommandTable buildTable()
     fplan::cli::registerRenderCommands(table);
     fplan::cli::registerDeliveryCommands(table);
     fplan::cli::registerOpsCommands(table);
+    fplan::cli::registerSyncCommands(table);
     return table;
 }
 

@@ -630,6 +630,56 @@ std::vector<Op> Store::allOps(const std::optional<std::string>& caseId) const
     return result;
 }
 
+bool Store::hasOp(const std::string& opId) const
+{
+    sql::Statement s(handle(), "SELECT 1 FROM ops WHERE op_id = ?");
+    s.bind(1, opId);
+    return s.step();
+}
+
+std::vector<Op> Store::uploadQueue(std::size_t limit) const
+{
+    std::vector<Op> result;
+    sql::Statement s(handle(), std::string(OpColumns) + " WHERE seq IN (SELECT seq FROM upload_queue) ORDER BY seq LIMIT ?");
+    s.bind(1, static_cast<std::int64_t>(limit));
+    while (s.step())
+        result.push_back(opFromRow(s));
+    return result;
+}
+
+std::size_t Store::uploadQueueSize() const
+{
+    sql::Statement s(handle(), "SELECT count(*) FROM upload_queue");
+    s.step();
+    return static_cast<std::size_t>(s.integer(0));
+}
+
+std::size_t Store::markUploaded(const std::vector<std::string>& opIds)
+{
+    std::size_t removed = 0;
+    transaction([&] {
+        sql::Statement s(handle(), "DELETE FROM upload_queue WHERE seq = (SELECT seq FROM ops WHERE op_id = ?)");
+        for (const auto& id : opIds) {
+            s.reset();
+            s.bind(1, id).run();
+            removed += static_cast<std::size_t>(sqlite3_changes(handle()));
+        }
+    });
+    return removed;
+}
+
+std::size_t Store::setQueuedOpsAuthor(const std::string& author)
+{
+    std::size_t changed = 0;
+    transaction([&] {
+        sql::Statement s(handle(), "UPDATE ops SET author = ? WHERE author <> ? "
+                                   "AND seq IN (SELECT seq FROM upload_queue)");
+        s.bind(1, author).bind(2, author).run();
+        changed = static_cast<std::size_t>(sqlite3_changes(handle()));
+    });
+    return changed;
+}
+
 DocumentState Store::documentState(const std::string& docId) const
 {
     const auto all = ops(docId);

@@ -108,10 +108,22 @@ public:
     // received ops with validateOps first).
     std::size_t appendOps(const std::vector<Op>& ops, OpOrigin origin = OpOrigin::Local);
     std::vector<Op> ops(const std::string& docId) const;
+    bool hasOp(const std::string& opId) const;
     // Every stored op (of one case), in the order they were stored.
     std::vector<Op> allOps(const std::optional<std::string>& caseId = std::nullopt) const;
     DocumentState documentState(const std::string& docId) const;
     std::size_t opCount() const;
+
+    // The upload queue: ops written on this device that no case store server holds yet, in
+    // local order (at most `limit`). The sync client sends them and then marks them uploaded.
+    std::vector<Op> uploadQueue(std::size_t limit) const;
+    std::size_t uploadQueueSize() const;
+    // Takes these ops out of the upload queue (ids not in it are ignored); returns how many left.
+    std::size_t markUploaded(const std::vector<std::string>& opIds);
+    // Ops written before this store signed in to a case store server carry a local name; at
+    // the first sign-in the queued ones (never sent anywhere) take the account as their author.
+    // Returns how many changed.
+    std::size_t setQueuedOpsAuthor(const std::string& author);
 
     HybridClock& clock() { return m_clock; }
 
