@@ -380,3 +380,15 @@ TEST_F(Hostile, AReadOnlyStoreCanBeReadByAnotherUser)
     EXPECT_EQ(before, test::readFile(folder / "sager.fplan"));
     fs::permissions(folder, fs::perms::owner_all);
 }
+
+TEST_F(Hostile, MessagesCannotDriveTheTerminal)
+{
+    // A file name with ESC, BEL and a right-to-left override comes back escaped, not acted on.
+    const std::string name = (dir / "x\x1b[2J\x07\xe2\x80\xae.json").string();
+    const auto r = fplan({"case", "import", name});
+    EXPECT_EQ(2, r.exitCode);
+    EXPECT_EQ(std::string::npos, r.err.find('\x1b')) << r.err;
+    EXPECT_EQ(std::string::npos, r.err.find('\x07')) << r.err;
+    EXPECT_EQ(std::string::npos, r.err.find("\xe2\x80\xae")) << r.err;
+    EXPECT_NE(std::string::npos, r.err.find("x\\x1b[2J\\x07\\xe2\\x80\\xae.json")) << r.err;
+}
