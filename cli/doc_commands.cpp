@@ -3,7 +3,7 @@
 
 #include "base/error.h"
 #include "base/json_input.h"
-#include "docgen/documents.h"
+#include "app/documents.h"
 
 #include <ostream>
 
