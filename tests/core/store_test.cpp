@@ -53,8 +53,11 @@ TEST_F(StoreTest, CreateRefusesToOverwrite)
 TEST_F(StoreTest, WrongPassphraseIsRefusedAndNothingIsWritten)
 {
     const auto before = test::readFile(path());
-    EXPECT_EQ("wrong passphrase or not a Familieplan store",
-              test::expectError(ErrorCode::WrongPassphrase, "wrong passphrase", [&] { Store::open(path(), "forkert"); }));
+    const std::string message =
+        test::expectError(ErrorCode::WrongPassphrase, "wrong passphrase or not a Familieplan store: " + path().string(),
+                          [&] { Store::open(path(), "forkert"); });
+    EXPECT_EQ(0u, message.rfind("wrong passphrase or not a Familieplan store: ", 0)) << message;
+    EXPECT_NE(std::string::npos, message.find("restore the store from your backup")) << message;
     EXPECT_EQ(before, test::readFile(path()));
 }
 
