@@ -202,7 +202,8 @@ std::size_t Documents::fill(const std::string& docId, const Json& input)
     if (!input.is_object())
         throw Error(ErrorCode::BadInput, "values must be a JSON object keyed by field path");
     // With "@seen" (from `doc show --json`) the values are compared with what that person saw:
-    // a row left out of a table is deleted only if they saw it. Without it, rows not listed stay.
+    // a row left out of a table is deleted only if they saw it, so rows added since stay.
+    // Without it, the store's current state counts as seen (a table given replaces its rows).
     Json values = input;
     std::optional<std::vector<std::string>> seen;
     if (values.contains("@seen")) {
@@ -225,7 +226,7 @@ std::size_t Documents::fill(const std::string& docId, const Json& input)
         throw Error(ErrorCode::BadInput, dangling.front().path + ": " + dangling.front().reason);
     OpFactory factory(m_author, m_store.deviceId(), m_store.clock());
     const auto ops = opsForValues(state, values, tmpl.fieldKinds(), factory, doc.caseId, docId,
-                                  seen ? UnlistedRows::Delete : UnlistedRows::Keep);
+                                  UnlistedRows::Delete);
     m_store.transaction([&] { m_store.appendOps(ops); });
     return ops.size();
 }

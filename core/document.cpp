@@ -338,14 +338,18 @@ std::vector<Row> DocumentState::rows(const std::string& table) const
             }
             if (!alive) {
                 // A cell edit the deleter had not seen brings the row back, flagged.
+                std::optional<std::unordered_set<std::string>> seenByDelete; // walked once per row
                 for (auto it = m_registers.lower_bound(cellPrefix);
                      it != m_registers.end() && it->first.rfind(cellPrefix, 0) == 0 && !alive; ++it)
-                    for (const Op* head : it->second.heads)
-                        if (!inCausalPast(head->id, deleteHeads)) {
-                            alive = true;
-                            row.resurrected = true;
-                            break;
-                        }
+                    for (const Op* head : it->second.heads) {
+                        if (!seenByDelete)
+                            seenByDelete = causalPast(deleteHeads);
+                        if (seenByDelete->count(head->id))
+                            continue;
+                        alive = true;
+                        row.resurrected = true;
+                        break;
+                    }
                 if (alive)
                     for (const auto& [id, op] : m_ops)
                         if (op.path == rp && op.kind == OpKind::RowInsert

@@ -80,9 +80,9 @@ void randomEdit(Replica& r, std::mt19937& rng, std::vector<Op>& made)
     const int what = pick(rng);
     if (!state.creation() || what < 4) {
         Op create = r.factory.create("c", doc, "skabelon", "1", "");
-        if (doc == "follow")
-            if (const Version* v = r.state("plan").latestVersion())
-                create.value["seeded_from"] = Json::array({v->opId});
+        const DocumentState plan = r.state("plan");
+        if (const Version* v = plan.latestVersion(); v && doc == "follow")
+            create.value["seeded_from"] = Json::array({v->opId});
         ops.push_back(create);
     } else if (what < 25) {
         ops.push_back(r.factory.set(state, "c", doc, pick(rng) % 2 ? "a" : "b.c", word()));
@@ -121,14 +121,16 @@ void randomEdit(Replica& r, std::mt19937& rng, std::vector<Op>& made)
         // Revise: the draft back to the latest version's values.
         if (const Version* v = state.latestVersion()) {
             Json target = v->values;
-            for (const auto& [path, value] : state.values().items())
+            const Json draft = state.values();
+            for (const auto& [path, value] : draft.items())
                 if (!target.contains(path))
                     target[path] = value.is_array() ? Json::array() : Json();
             ops = opsForValues(state, target, kinds(), r.factory, "c", doc);
         }
     } else {
         // Seeding: the follow-up's table from the plan's latest version.
-        if (const Version* v = r.state("plan").latestVersion(); v && doc == "follow" && v->values.contains("t"))
+        const DocumentState plan = r.state("plan");
+        if (const Version* v = plan.latestVersion(); v && doc == "follow" && v->values.contains("t"))
             ops = opsForValues(state, Json{{"t", v->values.at("t")}}, kinds(), r.factory, "c", doc);
     }
     for (const auto& op : ops) {
@@ -146,16 +148,19 @@ TEST_P(ReplicaProperty, EveryReplicaAgreesAndVersionsKeepTheirNumbers)
     std::mt19937 rng(static_cast<unsigned>(GetParam()));
     const int count = 3 + GetParam() % 3;
     std::vector<Replica> replicas;
+    replicas.reserve(static_cast<std::size_t>(count)); // a factory holds its replica's clock: never moved
     for (int i = 0; i < count; ++i)
         replicas.emplace_back(i);
     std::vector<Op> made;
     std::map<std::string, int> numbers; // version id -> the number it was first seen with
     auto checkNumbers = [&](const Replica& r) {
-        for (const auto& doc : Docs)
-            for (const auto& v : r.state(doc).versions()) {
+        for (const auto& doc : Docs) {
+            const DocumentState state = r.state(doc);
+            for (const auto& v : state.versions()) {
                 const auto [it, fresh] = numbers.emplace(v.opId, v.number);
                 ASSERT_EQ(it->second, v.number) << "version " << v.opId << " changed its number";
             }
+        }
     };
     std::uniform_int_distribution<int> pick(0, 999);
     for (int step = 0; step < 120; ++step) {

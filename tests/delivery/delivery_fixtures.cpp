@@ -60,7 +60,7 @@ void makeCaseStore(CaseStore& cs, bool withSender)
     const Bundle bundle = parseBundle(bundleJson, "bundle.json");
     OpFactory factory("tester", store.deviceId(), store.clock());
     cs.caseId = importBundle(store, bundle, factory, [](const BundleDocument&, const Case&) {
-        return PreparedDocument { "1", {} };
+        return PreparedDocument { "1", {}, "", "" };
     });
     const auto docs = store.documents(cs.caseId);
     if (docs.size() != 1)

@@ -16,7 +16,7 @@ namespace {
 MemoMessage fakeMessage(const std::string& cpr, int version = 1)
 {
     MemoMessage m;
-    m.uuid = memoMessageUuid("doc-1", version, cpr);
+    m.uuid = memoMessageUuid("doc-1", "version-" + std::to_string(version), cpr);
     m.recipient = cpr;
     m.xml = "<memo:Message>" + m.uuid + "</memo:Message>";
     return m;

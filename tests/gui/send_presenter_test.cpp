@@ -141,7 +141,7 @@ TEST(SendPresenter, ARecipientWithoutCprBlocksSending)
         "bundle.json");
     OpFactory factory("tester", store.deviceId(), store.clock());
     const auto caseId = importBundle(store, bundle, factory, [](const BundleDocument&, const Case&) {
-        return PreparedDocument { "1", {} };
+        return PreparedDocument { "1", {}, "", "" };
     });
     const auto docId = store.documents(caseId).front().id;
     store.appendOps({ factory.finalize(store.documentState(docId), caseId, docId) });
