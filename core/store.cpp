@@ -168,6 +168,11 @@ const std::vector<const char*>& storeMigrations()
     return Migrations;
 }
 
+int Store::latestSchemaVersion()
+{
+    return static_cast<int>(Migrations.size());
+}
+
 fs::path Store::kdfPathFor(const fs::path& path)
 {
     return path.string() + ".kdf";

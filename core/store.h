@@ -46,7 +46,9 @@ enum class OpOrigin { Local, Received };
 // (PATH.kdf). It never asks the user anything: it receives a passphrase or a key.
 class Store {
 public:
-    static constexpr int SchemaVersion = 1;
+    // The core schema version a store has after opening: the number of core migrations
+    // (storeMigrations()), so it cannot fall behind the list.
+    static int latestSchemaVersion();
 
     // Creates a new store; refuses if one exists at `path`.
     static void create(const std::filesystem::path& path, std::string_view passphrase,

@@ -62,8 +62,8 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-// $FPLAN_MEMO_SCHEMA_DIR, else the installed share/familieplan/memo-xsd (beside the program,
-// then under the install prefix), else the source tree's data/memo-xsd (a build tree).
+// The folder holding memo-1.2.xsd: base/paths.h's findDataFolder for MemoSchemaFolder
+// ($FPLAN_MEMO_SCHEMA_DIR, else the installed copy, else the source tree's data/memo-xsd).
 std::filesystem::path memoSchemaFolder();
 
 // The same UUID for the same (document, version, recipient), every time: a retry or a second

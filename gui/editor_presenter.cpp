@@ -290,7 +290,7 @@ std::string EditorPresenter::displayText(const FormField& field, const Json& v) 
         return out;
     }
     case FieldKind::Table:
-        return format(tr("{0} rækker"), { std::to_string(v.size()) });
+        return format(trn("{0} række", "{0} rækker", v.size()), { std::to_string(v.size()) });
     case FieldKind::Date:
         // Danish reading order, as in print; a value that is not a date is shown as typed.
         if (v.is_string() && isIsoDate(v.get<std::string>()))

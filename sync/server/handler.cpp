@@ -5,6 +5,7 @@
 #include "core/case.h"
 #include "core/document.h"
 #include "core/op.h"
+#include "core/op_validation.h"
 #include "crypto/hash.h"
 #include "crypto/random.h"
 #include "sync/server/protocol.h"
@@ -27,19 +28,11 @@ constexpr int LockAfterFailures = 10; // from the 10th: locked for LockMs
 constexpr std::int64_t LockMs = 15 * 60 * 1000;
 constexpr std::int64_t TouchEveryMs = 10 * 1000; // idle time is tracked to this precision
 
-// The one place where an op from a client is checked; the core's validation decides.
-Op validateIncomingOp(const json& pushed)
+// A case's case document is the one its create op names with the case template.
+bool createsCaseDocument(const Op& op)
 {
-    return opFromJson(pushed);
-}
-
-// Until ops say which document is a case's case document, the first document whose ops touch
-// the case's own fields is taken (docs/sync.md).
-bool isCaseDocumentOp(const Op& op)
-{
-    const auto& p = op.path;
-    return p.rfind("sag.", 0) == 0 || p.rfind("team[", 0) == 0 || p.rfind("personer[", 0) == 0
-        || p.rfind("tovholder", 0) == 0;
+    return op.kind == OpKind::Create && op.value.is_object()
+        && op.value.value("template_id", "") == CaseTemplateId;
 }
 
 CaseFacts factsFrom(const std::string& caseId, const std::string& caseDocId, const DocumentState& state)
@@ -297,34 +290,32 @@ Response Handler::logout(const Caller& caller)
 Response Handler::push(const Caller& caller, const Request& request)
 {
     const auto pushed = decodePush(request.body);
-    std::vector<Op> ops;
+    // Every op is checked with the core's validation first (ids, shapes, sizes, clock, and which
+    // case each document belongs to, as this server and the push itself know it).
+    OpReceiver receiver;
+    receiver.caseOfDocument = [this](const std::string& docId) { return m_storage.caseOfDocument(docId); };
+    auto validated = validateOps(Json(pushed.ops), receiver);
+    auto refuse = [&](const std::string& opId, const std::string& reason) {
+        json details = { { "op_id", opId }, { "reason", reason } };
+        for (std::size_t i = 0; i < pushed.ops.size(); ++i)
+            if (!opId.empty() && pushed.ops[i].value("op_id", json()) == opId) {
+                details["index"] = i;
+                break;
+            }
+        return ProtocolError(400, "bad_op", "op " + opId + ": " + reason, details);
+    };
+    if (!validated.refused.empty())
+        throw refuse(validated.refused.front().opId, validated.refused.front().reason);
+    std::vector<Op> ops = std::move(validated.ops);
     std::vector<std::string> texts;
     std::set<std::string> ids;
-    for (std::size_t i = 0; i < pushed.ops.size(); ++i) {
-        const auto& raw = pushed.ops[i];
-        json details = { { "index", i } };
-        if (raw.contains("op_id") && raw["op_id"].is_string())
-            details["op_id"] = raw["op_id"];
-        auto refuse = [&](const std::string& reason) {
-            details["reason"] = reason;
-            std::string name = details.contains("op_id") ? details["op_id"].get<std::string>() : "";
-            return ProtocolError(
-                400, "bad_op", "ops[" + std::to_string(i) + "] " + name + ": " + reason, details);
-        };
-        Op op;
-        try {
-            op = validateIncomingOp(raw);
-        } catch (const Error& e) {
-            throw refuse(e.what());
-        } catch (const json::exception& e) {
-            throw refuse(e.what());
-        }
+    for (const auto& op : ops) {
         if (op.author != caller.account)
-            throw refuse("author '" + op.author + "' is not the logged-in account '" + caller.account + "'");
+            throw refuse(
+                op.id, "author '" + op.author + "' is not the logged-in account '" + caller.account + "'");
         if (!ids.insert(op.id).second)
-            throw refuse("the op id appears twice in this push");
+            throw refuse(op.id, "the op id appears twice in this push");
         texts.push_back(toJson(op).dump());
-        ops.push_back(std::move(op));
     }
 
     std::vector<std::int64_t> seqs(ops.size(), 0);
@@ -352,7 +343,7 @@ Response Handler::push(const Caller& caller, const Request& request)
                 std::string caseDoc = existed ? facts->caseDocId : "";
                 if (caseDoc.empty())
                     for (const auto i : list)
-                        if (isCaseDocumentOp(ops[i])) {
+                        if (createsCaseDocument(ops[i])) {
                             caseDoc = ops[i].docId;
                             break;
                         }

@@ -267,6 +267,14 @@ public:
         return seq;
     }
 
+    std::optional<std::string> caseOfDocument(const std::string& docId) override
+    {
+        const auto r = run("SELECT case_id FROM ops WHERE doc_id = $1 ORDER BY seq LIMIT 1", { docId });
+        if (PQntuples(r.get()) == 0)
+            return std::nullopt;
+        return text(r, 0, 0);
+    }
+
     std::vector<StoredOp> docOps(const std::string& docId, std::int64_t afterSeq) override
     {
         return readOps(

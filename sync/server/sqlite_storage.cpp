@@ -259,6 +259,16 @@ public:
         return sqlite3_last_insert_rowid(db());
     }
 
+    std::optional<std::string> caseOfDocument(const std::string& docId) override
+    {
+        std::lock_guard lock(m_mutex);
+        sql::Statement s(db(), "SELECT case_id FROM ops WHERE doc_id = ? ORDER BY seq LIMIT 1");
+        s.bind(1, docId);
+        if (!s.step())
+            return std::nullopt;
+        return s.text(0);
+    }
+
     std::vector<StoredOp> docOps(const std::string& docId, std::int64_t afterSeq) override
     {
         std::lock_guard lock(m_mutex);

@@ -84,6 +84,8 @@ public:
     // Sequence numbers of the op ids the server holds (absent ids are left out).
     virtual std::map<std::string, std::int64_t> heldOps(const std::vector<std::string>& opIds) = 0;
     virtual std::int64_t insertOp(const StoredOp& op) = 0; // returns its sequence number
+    // The case of the first op held for a document, if any.
+    virtual std::optional<std::string> caseOfDocument(const std::string& docId) = 0;
     virtual std::vector<StoredOp> docOps(const std::string& docId, std::int64_t afterSeq) = 0;
     virtual std::int64_t lastSeq() = 0;
     virtual std::int64_t caseLastSeq(const std::string& caseId) = 0;

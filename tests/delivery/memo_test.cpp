@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <source_location>
 
 using namespace fplan;
 using namespace fplan::delivery;
@@ -32,16 +33,10 @@ MemoInput validInput()
     return in;
 }
 
-std::string refusal(const MemoInput& in)
+// Why building the message is refused (a test failure when it is built or fails otherwise).
+std::string refusal(const MemoInput& in, std::source_location where = std::source_location::current())
 {
-    try {
-        buildMemoMessage(in);
-    } catch (const Error& e) {
-        EXPECT_EQ(ErrorCode::BadInput, e.code()) << e.what();
-        return e.what();
-    }
-    ADD_FAILURE() << "the message was not refused";
-    return {};
+    return test::expectError(ErrorCode::BadInput, "", [&] { buildMemoMessage(in); }, where);
 }
 
 } // namespace

@@ -62,6 +62,8 @@ std::vector<Op> caseOps(const std::string& caseId, const std::string& docId, con
 {
     std::vector<Op> ops;
     auto id = [&](const std::string& what) { return caseId + "-" + what; };
+    ops.push_back(makeOp(id("create"), caseId, docId, OpKind::Create, "",
+        { { "template_id", "sag" }, { "template_version", "1" } }, author));
     ops.push_back(makeOp(id("title"), caseId, docId, OpKind::Set, "sag.titel", "Sag " + caseId, author));
     for (std::size_t i = 0; i < accounts.size(); ++i) {
         const std::string row = "t" + std::to_string(i);
