@@ -115,8 +115,8 @@ PulledPage validatePage(const Json& body, std::int64_t cursor, const Store& stor
                 continue;
             if (!templates[hash].is_string())
                 throw Error(ErrorCode::BadInput, what + ": template " + hash + " is not a text");
-            page.templates.push_back({hash, op.value.value("template_id", ""), op.value.value("template_version", ""),
-                                      templates[hash].get<std::string>()});
+            page.templates.push_back({ hash, op.value.value("template_id", ""),
+                op.value.value("template_version", ""), templates[hash].get<std::string>() });
         }
     }
     return page;

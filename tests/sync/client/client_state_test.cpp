@@ -27,6 +27,11 @@ const char* BundleText = R"({
   "coordinator": "t1"
 })";
 
+PulledPage pageOf(std::vector<Op> ops, std::int64_t last)
+{
+    return { std::move(ops), last, {} };
+}
+
 class ClientStateTest : public ::testing::Test {
 protected:
     void SetUp() override
@@ -159,7 +164,7 @@ TEST_F(ClientStateTest, PulledPagesAreStoredWithTheirCursorAndRepeatingOneIsHarm
     ClientState state(b);
     state.bind(Url, "mm", Fingerprint, "t");
     const std::size_t before = b.opCount();
-    PullApplied applied = state.applyPulled({ { first }, 10 });
+    PullApplied applied = state.applyPulled(pageOf({ first }, 10));
     EXPECT_EQ(1u, applied.newOps);
     EXPECT_EQ(std::set<std::string> { caseId }, applied.updatedCases);
     EXPECT_TRUE(applied.newCases.empty());
@@ -167,19 +172,18 @@ TEST_F(ClientStateTest, PulledPagesAreStoredWithTheirCursorAndRepeatingOneIsHarm
     EXPECT_EQ("Første titel", b.listCases().at(0).title);
 
     // The same page again (an answer lost on the way): nothing new, nothing twice.
-    applied = state.applyPulled({ { first }, 10 });
+    applied = state.applyPulled(pageOf({ first }, 10));
     EXPECT_EQ(0u, applied.newOps);
     EXPECT_TRUE(applied.updatedCases.empty());
     EXPECT_EQ(before + 1, b.opCount());
 
     // A page that ends behind the cursor is refused whole.
-    test::expectError(ErrorCode::BadInput, "behind this store's cursor 10", [&] {
-        state.applyPulled({ { second }, 9 });
-    });
+    test::expectError(ErrorCode::BadInput, "behind this store's cursor 10",
+        [&] { state.applyPulled(pageOf({ second }, 9)); });
     EXPECT_EQ(10, state.binding()->cursor);
     EXPECT_EQ(before + 1, b.opCount());
 
-    applied = state.applyPulled({ { second }, 12 });
+    applied = state.applyPulled(pageOf({ second }, 12));
     EXPECT_EQ(12, state.binding()->cursor);
     EXPECT_EQ("Anden titel", b.listCases().at(0).title);
 }
@@ -195,7 +199,7 @@ TEST_F(ClientStateTest, APulledCaseIsNewAndLaterOpsOfItAreUpdates)
     Store b = open("b.fplan");
     ClientState state(b);
     state.bind(Url, "mm", Fingerprint, "t");
-    PullApplied applied = state.applyPulled({ std::vector<Op>(all.begin(), all.end() - 1), 10 });
+    PullApplied applied = state.applyPulled(pageOf(std::vector<Op>(all.begin(), all.end() - 1), 10));
     EXPECT_EQ(all.size() - 1, applied.newOps);
     EXPECT_EQ(std::set<std::string> { caseId }, applied.newCases);
     EXPECT_TRUE(applied.updatedCases.empty());
@@ -203,7 +207,7 @@ TEST_F(ClientStateTest, APulledCaseIsNewAndLaterOpsOfItAreUpdates)
     EXPECT_EQ("Familien Nørgaard", b.listCases().at(0).title);
     EXPECT_EQ(0u, state.pendingCount()); // received ops are never pushed back
 
-    applied = state.applyPulled({ { edit }, 12 });
+    applied = state.applyPulled(pageOf({ edit }, 12));
     EXPECT_EQ(1u, applied.newOps);
     EXPECT_TRUE(applied.newCases.empty());
     EXPECT_EQ(std::set<std::string> { caseId }, applied.updatedCases);
@@ -217,11 +221,11 @@ TEST_F(ClientStateTest, PulledTemplatesAreKeptWithTheirPageAndAWrongHashStoresNo
     state.bind(Url, "mm", Fingerprint, "t");
     const std::string text = "<template id=\"plan\" version=\"2\"/>";
     const std::string hash = crypto::sha256Hex(text);
-    PulledPage bad{{}, 4, {{std::string(64, '0'), "plan", "2", text}}};
+    PulledPage bad { {}, 4, { { std::string(64, '0'), "plan", "2", text } } };
     EXPECT_THROW(state.applyPulled(bad), Error);
     EXPECT_EQ(0, state.binding()->cursor);
     EXPECT_FALSE(b.templateText(std::string(64, '0')));
-    state.applyPulled({{}, 4, {{hash, "plan", "2", text}}});
+    state.applyPulled({ {}, 4, { { hash, "plan", "2", text } } });
     EXPECT_EQ(text, b.templateText(hash));
     EXPECT_EQ(4, state.binding()->cursor);
 }
@@ -235,7 +239,7 @@ TEST_F(ClientStateTest, OurOwnOpsPulledBackLeaveTheQueue)
     state.bind(Url, "jr", Fingerprint, "t");
     const auto queued = state.pending(1000);
     ASSERT_FALSE(queued.empty());
-    state.applyPulled({ queued, static_cast<std::int64_t>(queued.size()) });
+    state.applyPulled(pageOf(queued, static_cast<std::int64_t>(queued.size())));
     EXPECT_EQ(0u, state.pendingCount());
 }
 
@@ -249,7 +253,7 @@ TEST_F(ClientStateTest, AFailedStepChangesNothing)
     state.bind(Url, "mm", Fingerprint, "t");
     // A cut in the middle of storing a page (here: the transaction throws after the ops went in).
     EXPECT_THROW(b.transaction([&] {
-        state.applyPulled({ ops, 5 });
+        state.applyPulled(pageOf(ops, 5));
         throw Error(ErrorCode::Storage, "cut");
     }),
         Error);
