@@ -163,13 +163,4 @@ void writeFileAtomically(const std::filesystem::path& path, const std::string& c
     std::filesystem::rename(tmp, path);
 }
 
-std::string currentAuthor(const Store& store)
-{
-    if (auto name = store.setting("user.name"))
-        return *name;
-    if (const char* user = std::getenv("USER"); user && *user)
-        return user;
-    return "ukendt";
-}
-
 } // namespace fplan::cli

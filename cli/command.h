@@ -77,7 +77,6 @@ std::string askHidden(const char* prompt);
 Store openStore(const Args& args);
 std::string readFile(const std::filesystem::path& path); // Error(NotFound) naming the file
 void writeFileAtomically(const std::filesystem::path& path, const std::string& content);
-std::string currentAuthor(const Store& store);
 
 // The templates folder: --templates DIR, $FPLAN_TEMPLATES, the installed one, the source tree's.
 docgen::TemplateRegistry templateRegistry(const Args& args);

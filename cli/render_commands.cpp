@@ -4,8 +4,6 @@
 #include "base/error.h"
 #include "docgen/document_renderer.h"
 #include "app/documents.h"
-#include "docgen/fonts.h"
-#include "docgen/pdf_writer.h"
 #include "docgen/template.h"
 #include "docgen/values.h"
 
@@ -36,8 +34,7 @@ Json readJson(const std::string& file)
 int writeRendered(const docgen::RenderDocument& doc, const std::vector<std::string>& renderWarnings,
     const std::string& outFile, std::ostream& out)
 {
-    docgen::SystemFonts fonts;
-    const auto pdf = docgen::renderPdf(doc, fonts);
+    const auto pdf = app::renderPdf(doc);
     for (const auto& w : renderWarnings)
         std::cerr << "fplan: warning: " << w << "\n";
     for (const auto& w : pdf.warnings)
@@ -69,7 +66,7 @@ int runRender(const Args& args, std::ostream& out)
     docgen::RenderContext context;
     // A plan's version number is one of its values; other documents print as drafts.
     for (const auto* f : tmpl.fields())
-        if (f->autoValue == "plan-version" && values.contains(f->path) && values.at(f->path).is_number())
+        if (f->autoValue == docgen::AutoValue::PlanVersion && values.contains(f->path) && values.at(f->path).is_number())
             context.version = values.at(f->path).get<int>();
     std::vector<std::string> warnings;
     const auto doc = docgen::buildRenderDocument(tmpl, values, bundle.kase, context, &warnings);
@@ -96,37 +93,9 @@ int runDocRender(const Args& args, std::ostream& out)
     }
     Store store = openStore(args);
     const auto registry = templateRegistry(args);
-    docgen::Documents documents(store, registry, currentAuthor(store));
-    const DocumentInfo info = documents.info(docId);
-    const Case kase = documents.caseOf(info.caseId);
-    const docgen::Template tmpl = documents.templateOf(info);
-    const DocumentState state = store.documentState(docId);
-
-    docgen::RenderContext context;
-    context.municipality = store.setting("municipality.name").value_or(kase.municipality);
-    Json values;
-    std::vector<std::string> warnings;
-    if (wanted) {
-        const auto& versions = state.versions();
-        const auto it = std::find_if(
-            versions.begin(), versions.end(), [&](const Version& v) { return v.number == *wanted; });
-        if (it == versions.end())
-            throw Error(ErrorCode::NotFound,
-                "document " + docId + " has no version " + std::to_string(*wanted)
-                    + (versions.empty() ? " (it has not been finalised)"
-                                        : " (the latest is " + std::to_string(versions.back().number) + ")"));
-        values = it->values;
-        context.version = it->number;
-        context.date = formatHlcUtc(it->hlc).substr(0, 10);
-    } else {
-        values = state.values(); // the live draft
-        // A draft may hold an unresolved conflict; the PDF shows one of its values, so say which.
-        for (const auto& c : state.conflicts())
-            warnings.push_back(c.path + ": open conflict between " + std::to_string(c.values.size())
-                + " values; the draft shows " + c.values.front().dump());
-    }
-    const auto doc = docgen::buildRenderDocument(tmpl, values, kase, context, &warnings);
-    return writeRendered(doc, warnings, outFile, out);
+    const app::DocumentService documents(store, registry, app::defaultAuthor(store));
+    const auto printed = documents.printable(docId, wanted.value_or(0));
+    return writeRendered(printed.document, printed.warnings, outFile, out);
 }
 
 } // namespace

@@ -467,4 +467,20 @@ std::vector<Op> opsForValues(const DocumentState& state, const Json& values, con
     return ops;
 }
 
+const Version& findVersion(const DocumentState& state, const std::string& docId, int number)
+{
+    const auto& versions = state.versions();
+    if (number == 0) {
+        if (versions.empty())
+            throw Error(ErrorCode::Conflict, "document " + docId + " has no finalised version yet (fplan doc finalize)");
+        return versions.back();
+    }
+    for (const auto& v : versions)
+        if (v.number == number)
+            return v;
+    throw Error(ErrorCode::NotFound, "document " + docId + " has no version " + std::to_string(number)
+                                         + (versions.empty() ? " (it has not been finalised)"
+                                                             : " (the latest is " + std::to_string(versions.back().number) + ")"));
+}
+
 } // namespace fplan
