@@ -3,7 +3,7 @@
 
 #include "base/error.h"
 #include "crypto/random.h"
-#include "docgen/fonts.h"
+#include "docgen/render/fonts.h"
 
 #include <cstdlib>
 

@@ -9,10 +9,10 @@
 #include "core/case.h"
 #include "core/store.h"
 #include "delivery/delivery.h"
-#include "docgen/document_renderer.h"
-#include "docgen/pdf_writer.h"
-#include "docgen/template.h"
-#include "docgen/values.h"
+#include "docgen/render/document_renderer.h"
+#include "docgen/render/pdf_writer.h"
+#include "docgen/forms/template.h"
+#include "docgen/forms/values.h"
 
 #include <cstddef>
 #include <optional>

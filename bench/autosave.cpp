@@ -9,7 +9,7 @@
 #include "core/bundle.h"
 #include "core/sql.h"
 #include "core/store.h"
-#include "docgen/template.h"
+#include "docgen/forms/template.h"
 #include "gui/editor_presenter.h"
 
 #include <algorithm>

@@ -2,10 +2,10 @@
 #include "cli/command.h"
 #include "core/bundle.h"
 #include "base/error.h"
-#include "docgen/document_renderer.h"
+#include "docgen/render/document_renderer.h"
 #include "app/documents.h"
-#include "docgen/template.h"
-#include "docgen/values.h"
+#include "docgen/forms/template.h"
+#include "docgen/forms/values.h"
 
 #include <iostream>
 

@@ -4,8 +4,8 @@
 #include "app/documents.h"
 #include "core/case.h"
 #include "core/store.h"
-#include "docgen/template.h"
-#include "docgen/values.h"
+#include "docgen/forms/template.h"
+#include "docgen/forms/values.h"
 
 #include <functional>
 #include <set>

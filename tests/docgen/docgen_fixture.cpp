@@ -3,7 +3,7 @@
 
 #include "core/document.h"
 #include "app/documents.h"
-#include "docgen/values.h"
+#include "docgen/forms/values.h"
 
 namespace fplan::test {
 
