@@ -29,6 +29,15 @@ bool endsWord(const Json& value)
     return !s.empty() && (s.back() == ' ' || s.back() == '\n');
 }
 
+// A number from a problem's text ("168.0", "2.5") as a Danish reader writes it ("168", "2,5").
+std::string danishNumber(std::string text)
+{
+    if (text.size() > 2 && text.compare(text.size() - 2, 2, ".0") == 0)
+        text.resize(text.size() - 2);
+    std::replace(text.begin(), text.end(), '.', ',');
+    return text;
+}
+
 void addSections(const docgen::Section& s, int depth, std::vector<EditorSection>& out)
 {
     out.push_back({ &s, depth });
@@ -63,9 +72,9 @@ std::string problemText(const ValueProblem& p)
     case ProblemCode::NotFinite:
         return tr("Skal være et tal.");
     case ProblemCode::BelowMin:
-        return format(tr("Mindst {0} (der står {1})."), { p.limit, p.detail });
+        return format(tr("Mindst {0} (der står {1})."), { danishNumber(p.limit), danishNumber(p.detail) });
     case ProblemCode::AboveMax:
-        return format(tr("Højst {0} (der står {1})."), { p.limit, p.detail });
+        return format(tr("Højst {0} (der står {1})."), { danishNumber(p.limit), danishNumber(p.detail) });
     case ProblemCode::NotBool:
         return tr("Vælg ja eller nej.");
     case ProblemCode::NotAChoice:
