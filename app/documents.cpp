@@ -34,11 +34,23 @@ std::optional<FinalisedSource> latestFinalised(const Store& store, const std::st
         const DocumentState state = store.documentState(info.id);
         if (state.versions().empty())
             continue;
-        const Version& latest = state.versions().back();
+        const Version& latest = *state.latestVersion();
         if (!best || latest.hlc > best->version.hlc)
             best = FinalisedSource{info, latest};
     }
     return best;
+}
+
+// Whether a follow-up document was made after `version` of its source: by the source versions
+// its create op names (causality); documents made before that was recorded, by the clock.
+bool seededSince(const DocumentState& followUp, const Version& version)
+{
+    const Op* created = followUp.creation();
+    if (created && created->value.contains("seeded_from")) {
+        const Json& from = created->value.at("seeded_from");
+        return std::find(from.begin(), from.end(), Json(version.opId)) != from.end();
+    }
+    return followUp.latestVersion()->hlc > version.hlc;
 }
 
 Json autoVersionValue(const Field& f, int version)
@@ -98,6 +110,11 @@ Case DocumentService::openCase(const std::string& caseId) const
 
 Template DocumentService::templateOf(const DocumentInfo& info) const
 {
+    // The exact version the document was made with, when the store has it; else this
+    // installation's (documents made before templates were kept).
+    if (!info.templateHash.empty())
+        if (const auto text = m_store.templateText(info.templateHash))
+            return m_templates.loadText(*text, info.templateId + "@" + info.templateHash.substr(0, 12));
     return m_templates.load(info.templateId);
 }
 
@@ -126,9 +143,12 @@ NewDocumentResult DocumentService::create(const std::string& caseId, const std::
     const Template tmpl = m_templates.load(templateId);
 
     Json values = Json::object();
+    std::vector<std::string> seededFrom;
     for (const Field* f : tmpl.fields()) {
         if (f->type == FieldType::Table && f->seed) {
             const auto source = latestFinalised(m_store, caseId, f->seed->templateId);
+            if (source)
+                seededFrom.push_back(source->version.opId);
             const Json sourceRows = source ? member(source->version.values, f->seed->table) : Json();
             if (sourceRows.is_array()) {
                 Json rows = Json::array();
@@ -167,7 +187,8 @@ NewDocumentResult DocumentService::create(const std::string& caseId, const std::
     const DocumentState empty;
     const auto ops = opsForValues(empty, values, tmpl.fieldKinds(), factory, caseId, docId);
     m_store.transaction([&] {
-        m_store.createDocument({docId, caseId, tmpl.id, tmpl.version, m_store.clock().now()});
+        m_store.putTemplate(tmpl.hash, tmpl.id, tmpl.version, tmpl.text);
+        m_store.createDocument({docId, caseId, tmpl.id, tmpl.version, 0, tmpl.hash}, m_author, seededFrom);
         m_store.appendOps(ops);
     });
     return {docId, ops.size()};
@@ -210,8 +231,22 @@ FillResult DocumentService::fill(const OpenDocument& doc, DocumentState& state, 
     if (!input.is_object())
         throw Error(ErrorCode::BadInput, "values must be a JSON object keyed by field path");
     FillResult result;
+    // With "@seen" (from `doc show --json`) the values are compared with what that person saw:
+    // a row left out of a table is deleted only if they saw it. Without it, rows not listed stay.
     Json values = input;
-    fillDisciplineAuthors(doc.tmpl, state, doc.kase, values);
+    std::optional<std::vector<std::string>> seen;
+    if (values.contains("@seen")) {
+        const Json& marker = values.at("@seen");
+        if (!marker.is_array() || !std::all_of(marker.begin(), marker.end(), [](const Json& id) { return id.is_string(); }))
+            throw Error(ErrorCode::BadInput, "@seen: the \"seen\" list of doc show --json");
+        seen = marker.get<std::vector<std::string>>();
+        values.erase("@seen");
+    }
+    std::optional<DocumentState> seenState;
+    if (seen)
+        seenState = DocumentState::foldSeen(m_store.ops(doc.info.id), *seen);
+    const DocumentState& base = seenState ? *seenState : state;
+    fillDisciplineAuthors(doc.tmpl, base, doc.kase, values);
     const auto refuse = [&](std::vector<ValueProblem> problems) {
         for (auto& p : problems) {
             values.erase(p.path.field);
@@ -231,7 +266,8 @@ FillResult DocumentService::fill(const OpenDocument& doc, DocumentState& state, 
         throw Error(ErrorCode::BadInput, describe(dangling.front()));
     refuse(std::move(dangling));
     OpFactory factory(m_author, m_store.deviceId(), m_store.clock());
-    const auto ops = opsForValues(state, values, doc.tmpl.fieldKinds(), factory, doc.info.caseId, doc.info.id);
+    const auto ops = opsForValues(base, values, doc.tmpl.fieldKinds(), factory, doc.info.caseId, doc.info.id,
+                                  seen ? UnlistedRows::Delete : UnlistedRows::Keep);
     if (ops.empty())
         return result;
     m_store.transaction([&] { m_store.appendOps(ops); });
@@ -250,14 +286,27 @@ Json DocumentService::show(const std::string& docId) const
         conflicts.push_back({{"path", c.path}, {"values", c.values}});
     Json versions = Json::array();
     for (const auto& v : state.versions())
-        versions.push_back({{"version", v.number}, {"finalized_at", formatHlcUtc(v.hlc)}, {"finalized_by", v.author}});
+        versions.push_back(
+            {{"version", v.number}, {"id", v.opId}, {"finalized_at", formatHlcUtc(v.hlc)}, {"finalized_by", v.author}});
+    Json resurrected = Json::array();
+    for (const auto& table : state.tables())
+        for (const auto& row : state.rows(table))
+            if (row.resurrected)
+                resurrected.push_back({{"path", table}, {"row", row.id}});
+    Json skipped = Json::array();
+    for (const auto& s : state.skipped())
+        skipped.push_back({{"op_id", s.opId}, {"reason", s.reason}});
     return {{"id", doc.id},
             {"case_id", doc.caseId},
             {"template", doc.templateId},
             {"template_version", doc.templateVersion},
+            {"template_hash", doc.templateHash},
             {"values", state.values()},
             {"conflicts", std::move(conflicts)},
-            {"versions", std::move(versions)}};
+            {"resurrected", std::move(resurrected)},
+            {"skipped", std::move(skipped)},
+            {"versions", std::move(versions)},
+            {"seen", state.seenMarker()}};
 }
 
 std::vector<ValueProblem> DocumentService::finalizeProblems(const OpenDocument& doc, const DocumentState& state,
@@ -274,8 +323,13 @@ std::vector<ValueProblem> DocumentService::finalizeProblems(const OpenDocument& 
         problems.push_back(std::move(m));
     for (auto& r : findDanglingReferences(doc.tmpl, values))
         problems.push_back(std::move(r));
-    if (problems.empty() && !state.versions().empty() && state.versions().back().values == values)
-        problems.push_back({{}, ProblemCode::Unchanged, std::to_string(state.versions().back().number), {}, {}});
+    // By causality: two concurrent versions of one number are settled by finalising again.
+    const Version* latest = state.latestVersion();
+    const bool settles = latest && state.versions().size() > 1
+                         && state.versions()[state.versions().size() - 2].number == latest->number;
+    const bool unchanged = latest && (draft ? *draft == latest->values : !state.changedSince(*latest));
+    if (problems.empty() && !settles && unchanged)
+        problems.push_back({{}, ProblemCode::Unchanged, std::to_string(latest->number), {}, {}});
     return problems;
 }
 
@@ -407,8 +461,8 @@ ReviseResult DocumentService::revise(const std::string& docId)
     const DocumentState state = m_store.documentState(docId);
     if (state.versions().empty())
         throw Error(ErrorCode::Conflict, "cannot revise " + docId + ": it has no finalised version yet");
-    const Version& latest = state.versions().back();
-    const int next = latest.number + 1;
+    const Version& latest = *state.latestVersion();
+    const int next = state.nextVersionNumber();
     const Json current = state.values();
     if (current != latest.values)
         throw Error(ErrorCode::Conflict, "cannot revise " + docId + ": the draft already differs from version "
@@ -441,7 +495,7 @@ ReviseResult DocumentService::revise(const std::string& docId)
         if (!otherTmpl)
             continue;
         const DocumentState otherState = m_store.documentState(other.id);
-        if (otherState.versions().empty() || otherState.versions().back().hlc <= latest.hlc)
+        if (otherState.versions().empty() || !seededSince(otherState, latest))
             continue;
         for (const Field* f : otherTmpl->fields())
             if (f->seed && f->seed->templateId == doc.templateId && !f->seed->returns.empty())
@@ -559,7 +613,7 @@ PreparedDocument prepareDocument(const TemplateRegistry& templates, const Bundle
         throw Error(ErrorCode::BadInput, "'" + doc.templateId + "' is the case's own data, not a document template");
     const Template tmpl = templates.load(doc.templateId);
     checkValues(tmpl, doc.values, &kase);
-    return {tmpl.version, tmpl.fieldKinds()};
+    return {tmpl.version, tmpl.fieldKinds(), tmpl.hash, tmpl.text};
 }
 
 } // namespace fplan::app

@@ -80,17 +80,8 @@ int runDocRender(const Args& args, std::ostream& out)
     args.expectWords(1, DocRenderUsage);
     const std::string docId = args.word(0, "DOC_ID");
     const std::string outFile = requiredOption(args, "out", DocRenderUsage);
-    std::optional<int> wanted;
-    if (auto v = args.option("version")) {
-        try {
-            std::size_t used = 0;
-            wanted = std::stoi(*v, &used);
-            if (used != v->size() || *wanted < 1)
-                throw std::invalid_argument(*v);
-        } catch (const std::logic_error&) {
-            throw Error(ErrorCode::Usage, "--version wants a version number (1, 2, ...), not '" + *v + "'");
-        }
-    }
+    // A version by its number or, when two concurrent versions share one, its id.
+    const std::optional<std::string> wanted = args.option("version");
     Store store = openStore(args);
     const auto registry = templateRegistry(args);
     const app::DocumentService documents(store, registry, app::defaultAuthor(store));

@@ -166,6 +166,7 @@ MemoMessage buildMessageFor(const Store& store, const SendRequest& request, cons
     MemoInput in;
     in.docId = request.docId;
     in.version = version;
+    in.versionId = store.documentState(request.docId).resolveVersion(std::to_string(version)).opId;
     in.senderCvr = store.setting("municipality.cvr").value_or("");
     in.senderName = store.setting("municipality.name").value_or("");
     in.recipientCpr = recipient.cpr;

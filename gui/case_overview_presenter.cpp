@@ -41,7 +41,7 @@ void CaseOverviewPresenter::reload()
             line.status = format(tr("Færdig (version {0})"), { std::to_string(versions.back().number) });
         line.conflicts = state.conflicts().size();
         if (line.conflicts > 0)
-            line.status += format(tr(", {0} konflikter"), { std::to_string(line.conflicts) });
+            line.status += format(trn(", {0} konflikt", ", {0} konflikter", line.conflicts), { std::to_string(line.conflicts) });
         line.lastChanged = state.maxHlc() ? hlcText(state.maxHlc()) : "";
         m_lines.push_back(std::move(line));
     }

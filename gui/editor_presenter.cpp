@@ -332,7 +332,7 @@ std::string EditorPresenter::displayText(const Field& field, const Json& v) cons
         return out;
     }
     case FieldType::Table:
-        return format(tr("{0} rækker"), { std::to_string(v.size()) });
+        return format(trn("{0} række", "{0} rækker", v.size()), { std::to_string(v.size()) });
     case FieldType::Date:
         // Danish reading order, as in print; a value that is not a date is shown as typed.
         if (v.is_string() && isIsoDate(v.get<std::string>()))
@@ -458,7 +458,7 @@ int EditorPresenter::finalize()
 int EditorPresenter::unchangedVersion() const
 {
     const auto& versions = m_state.versions();
-    if (versions.empty() || dirty() || m_state.maxHlc() > versions.back().hlc)
+    if (versions.empty() || dirty() || m_state.changedSince(versions.back()))
         return 0;
     return versions.back().number;
 }

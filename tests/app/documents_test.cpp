@@ -204,7 +204,7 @@ TEST_F(DocumentsTest, VersionsAreKeptAndImmutable)
     EXPECT_EQ(v1, state.versions()[0].values);
     EXPECT_EQ(v1, d.values(id, 1));
     EXPECT_EQ("Ændret i kladden", d.values(id, DraftVersion).at("familiens_bemaerkninger.bemaerkninger"));
-    test::expectError(ErrorCode::NotFound, "has no version 3", [&] { d.values(id, 3); });
+    test::expectError(ErrorCode::NotFound, "no version '3'", [&] { d.values(id, 3); });
     EXPECT_EQ("Vi er glade for planen. — Łukasz", state.versions()[1].values.at("familiens_bemaerkninger.bemaerkninger"));
 }
 
@@ -212,12 +212,13 @@ TEST_F(DocumentsTest, DiffComparesFieldByFieldAndRowByRow)
 {
     auto d = docs();
     const std::string id = finalisedPlan();
-    Json goals = d.show(id).at("values").at("faelles_maal.maal");
+    const Json shown = d.show(id);
+    Json goals = shown.at("values").at("faelles_maal.maal");
     goals[1]["maal"] = "Ελένη går i skole fire dage om ugen";
     goals.push_back({{"@id", "g3"}, {"maal", "Дмитрий sover i egen seng"}});
-    goals.erase(0);
+    goals.erase(0); // removed: a row this person saw (@seen)
     d.fill(id, {{"faelles_maal.maal", goals}, {"opfoelgning.naeste_moede", "2026-05-14"},
-                {"familiens_bemaerkninger.bemaerkninger", "Tak"}});
+                {"familiens_bemaerkninger.bemaerkninger", "Tak"}, {"@seen", shown.at("seen")}});
     EXPECT_EQ(2, d.finalize(id).version);
     std::map<std::string, FieldChange> byPath;
     for (auto& c : d.diff(id, 1, 2))
@@ -234,7 +235,7 @@ TEST_F(DocumentsTest, DiffComparesFieldByFieldAndRowByRow)
     EXPECT_EQ(5u, byPath.size());
     EXPECT_TRUE(d.diff(id, 2, 2).empty());
     EXPECT_TRUE(d.diff(id, 2, DraftVersion).empty());
-    test::expectError(ErrorCode::NotFound, "has no version 3", [&] { d.diff(id, 1, 3); });
+    test::expectError(ErrorCode::NotFound, "no version '3'", [&] { d.diff(id, 1, 3); });
 }
 
 TEST_F(DocumentsTest, FollowUpAgendaIsSeededFromLatestFinalisedPlan)
@@ -335,13 +336,13 @@ TEST_F(DocumentsTest, FindVersionIsOneLookupWithOneMessage)
     const DocumentState state = m.store->documentState(id);
     EXPECT_EQ(1, findVersion(state, id, 0).number); // the latest
     EXPECT_EQ(1, findVersion(state, id, 1).number);
-    test::expectError(ErrorCode::NotFound, "document " + id + " has no version 2 (the latest is 1)",
+    test::expectError(ErrorCode::NotFound, "document " + id + ": no version '2' (the latest is 1)",
                       [&] { findVersion(state, id, 2); });
-    test::expectError(ErrorCode::NotFound, "has no version 2 (the latest is 1)", [&] { d.printable(id, 2); });
+    test::expectError(ErrorCode::NotFound, "no version '2' (the latest is 1)", [&] { d.printable(id, 2); });
     const std::string draft = d.create(m.caseId, "familieplan").docId;
     test::expectError(ErrorCode::Conflict, "has no finalised version yet",
                       [&] { findVersion(m.store->documentState(draft), draft, 0); });
-    test::expectError(ErrorCode::NotFound, "has no version 1 (it has not been finalised)", [&] { d.values(draft, 1); });
+    test::expectError(ErrorCode::NotFound, "no version '1' (the latest is none)", [&] { d.values(draft, 1); });
 }
 
 TEST_F(DocumentsTest, CaseTableValuesWriteNullOnlyForAClearedColumn)
