@@ -3,14 +3,18 @@
 
 #include "base/error.h"
 #include "crypto/random.h"
-#include "docgen/forms/values.h"
+#include "docgen/render/fonts.h"
+
+#include <cstdlib>
 
 #include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
 
-namespace fplan::docgen {
+namespace fplan::app {
+
+using namespace fplan::docgen;
 
 namespace {
 
@@ -77,12 +81,21 @@ Json toJson(const FieldChange& change)
     return j;
 }
 
-Documents::Documents(Store& store, const TemplateRegistry& templates, std::string author)
+std::string defaultAuthor(const Store& store)
+{
+    if (auto name = store.setting("user.name"))
+        return *name;
+    if (const char* user = std::getenv("USER"); user && *user)
+        return user;
+    return "ukendt";
+}
+
+DocumentService::DocumentService(Store& store, const TemplateRegistry& templates, std::string author)
     : m_store(store), m_templates(templates), m_author(std::move(author))
 {
 }
 
-DocumentInfo Documents::info(const std::string& docId) const
+DocumentInfo DocumentService::info(const std::string& docId) const
 {
     auto info = m_store.document(docId);
     if (!info || info->templateId == CaseTemplateId)
@@ -90,15 +103,12 @@ DocumentInfo Documents::info(const std::string& docId) const
     return *info;
 }
 
-Case Documents::caseOf(const std::string& caseId) const
+Case DocumentService::openCase(const std::string& caseId) const
 {
-    const auto caseDocId = m_store.caseDocumentId(caseId);
-    if (!caseDocId)
-        throw Error(ErrorCode::NotFound, "no case with id '" + caseId + "' in this store");
-    return caseFromState(caseId, m_store.documentState(*caseDocId));
+    return loadCase(m_store, caseId);
 }
 
-Template Documents::templateOf(const DocumentInfo& info) const
+Template DocumentService::templateOf(const DocumentInfo& info) const
 {
     // The exact version the document was made with, when the store has it; else this
     // installation's (documents made before templates were kept).
@@ -108,9 +118,26 @@ Template Documents::templateOf(const DocumentInfo& info) const
     return m_templates.load(info.templateId);
 }
 
-std::string Documents::create(const std::string& caseId, const std::string& templateId)
+OpenDocument DocumentService::open(const std::string& docId) const
 {
-    const Case kase = caseOf(caseId);
+    DocumentInfo doc = info(docId);
+    Case kase = openCase(doc.caseId);
+    Template tmpl = templateOf(doc);
+    return {std::move(doc), std::move(kase), std::move(tmpl)};
+}
+
+std::string DocumentService::title(const DocumentInfo& info) const
+{
+    try {
+        return templateOf(info).title;
+    } catch (const Error&) {
+        return info.templateId; // a letter with a plain heading beats no letter
+    }
+}
+
+NewDocumentResult DocumentService::create(const std::string& caseId, const std::string& templateId)
+{
+    const Case kase = openCase(caseId);
     if (templateId == CaseTemplateId)
         throw Error(ErrorCode::BadInput, "'" + templateId + "' is the case's own data, not a document template");
     const Template tmpl = m_templates.load(templateId);
@@ -138,40 +165,38 @@ std::string Documents::create(const std::string& caseId, const std::string& temp
         }
         if (f->type == FieldType::Table && !f->defaultRows.empty())
             values[f->path] = f->defaultRows;
-        else if (f->autoValue == "coordinator" && kase.teamMember(kase.coordinator))
+        else if (f->autoValue == AutoValue::Coordinator && kase.teamMember(kase.coordinator))
             values[f->path] = kase.coordinator;
-        else if (f->autoValue == "plan-version")
+        else if (f->autoValue == AutoValue::PlanVersion)
             values[f->path] = autoVersionValue(*f, 1);
     }
     // A copied cell that does not fit this template (a person since removed from the case, a
     // choice this template lacks) is left out rather than blocking the new document.
     for (const auto& p : findValueProblems(tmpl, values, &kase)) {
-        const auto open = p.path.find('[');
-        const auto close = p.path.find("].", open);
-        if (open == std::string::npos || close == std::string::npos)
+        if (!p.path.row || p.path.column.empty())
             continue;
-        const Field* table = tmpl.field(p.path.substr(0, open));
+        const Field* table = tmpl.field(p.path.field);
         if (!table || !table->seed)
             continue;
-        const auto row = std::stoul(p.path.substr(open + 1, close - open - 1));
-        values[table->path][row].erase(p.path.substr(close + 2));
+        values[table->path][*p.path.row].erase(p.path.column);
     }
     checkValues(tmpl, values, &kase);
 
     const std::string docId = crypto::newUuid();
     OpFactory factory(m_author, m_store.deviceId(), m_store.clock());
     const DocumentState empty;
+    const auto ops = opsForValues(empty, values, tmpl.fieldKinds(), factory, caseId, docId);
     m_store.transaction([&] {
         m_store.putTemplate(tmpl.hash, tmpl.id, tmpl.version, tmpl.text);
         m_store.createDocument({docId, caseId, tmpl.id, tmpl.version, 0, tmpl.hash}, m_author, seededFrom);
-        m_store.appendOps(opsForValues(empty, values, tmpl.fieldKinds(), factory, caseId, docId));
+        m_store.appendOps(ops);
     });
-    return docId;
+    return {docId, ops.size()};
 }
 
 // A discipline's section records who wrote it: the team member of that fagområde who is the
 // current user, unless the values name someone or someone is already recorded.
-void Documents::fillDisciplineAuthors(const Template& tmpl, const DocumentState& state, const Case& kase,
+void DocumentService::fillDisciplineAuthors(const Template& tmpl, const DocumentState& state, const Case& kase,
                                       Json& values) const
 {
     for (const Section* s : tmpl.allSections()) {
@@ -194,13 +219,18 @@ void Documents::fillDisciplineAuthors(const Template& tmpl, const DocumentState&
     }
 }
 
-std::size_t Documents::fill(const std::string& docId, const Json& input)
+FillResult DocumentService::fill(const std::string& docId, const Json& values)
 {
-    const DocumentInfo doc = info(docId);
-    const Template tmpl = templateOf(doc);
-    const Case kase = caseOf(doc.caseId);
+    const OpenDocument doc = open(docId);
+    DocumentState state = m_store.documentState(docId);
+    return fill(doc, state, values, FillMode::AllOrNothing);
+}
+
+FillResult DocumentService::fill(const OpenDocument& doc, DocumentState& state, const Json& input, FillMode mode)
+{
     if (!input.is_object())
         throw Error(ErrorCode::BadInput, "values must be a JSON object keyed by field path");
+    FillResult result;
     // With "@seen" (from `doc show --json`) the values are compared with what that person saw:
     // a row left out of a table is deleted only if they saw it, so rows added since stay.
     // Without it, the store's current state counts as seen (a table given replaces its rows).
@@ -213,25 +243,42 @@ std::size_t Documents::fill(const std::string& docId, const Json& input)
         seen = marker.get<std::vector<std::string>>();
         values.erase("@seen");
     }
-    const auto allOps = m_store.ops(docId);
-    const DocumentState current = DocumentState::fold(allOps);
-    const DocumentState state = seen ? DocumentState::foldSeen(allOps, *seen) : DocumentState::fold(allOps);
-    fillDisciplineAuthors(tmpl, state, kase, values);
-    checkValues(tmpl, values, &kase);
+    std::optional<DocumentState> seenState;
+    if (seen)
+        seenState = DocumentState::foldSeen(m_store.ops(doc.info.id), *seen);
+    const DocumentState& base = seenState ? *seenState : state;
+    fillDisciplineAuthors(doc.tmpl, base, doc.kase, values);
+    const auto refuse = [&](std::vector<ValueProblem> problems) {
+        for (auto& p : problems) {
+            values.erase(p.path.field);
+            result.refused.push_back(std::move(p));
+        }
+    };
+    auto problems = findValueProblems(doc.tmpl, values, &doc.kase);
+    if (!problems.empty() && mode == FillMode::AllOrNothing)
+        refuseValues(problems);
+    refuse(std::move(problems));
     // A reference written now must name a row that exists once this fill is applied.
-    Json merged = current.values();
+    Json merged = state.values();
     for (const auto& [path, v] : values.items())
         merged[path] = v;
-    if (const auto dangling = findDanglingReferences(tmpl, merged, &values); !dangling.empty())
-        throw Error(ErrorCode::BadInput, dangling.front().path + ": " + dangling.front().reason);
+    auto dangling = findDanglingReferences(doc.tmpl, merged, &values);
+    if (!dangling.empty() && mode == FillMode::AllOrNothing)
+        throw Error(ErrorCode::BadInput, describe(dangling.front()));
+    refuse(std::move(dangling));
     OpFactory factory(m_author, m_store.deviceId(), m_store.clock());
-    const auto ops = opsForValues(state, values, tmpl.fieldKinds(), factory, doc.caseId, docId,
+    const auto ops = opsForValues(base, values, doc.tmpl.fieldKinds(), factory, doc.info.caseId, doc.info.id,
                                   UnlistedRows::Delete);
+    if (ops.empty())
+        return result;
     m_store.transaction([&] { m_store.appendOps(ops); });
-    return ops.size();
+    for (const auto& op : ops)
+        state.apply(op);
+    result.opsStored = ops.size();
+    return result;
 }
 
-Json Documents::show(const std::string& docId) const
+Json DocumentService::show(const std::string& docId) const
 {
     const DocumentInfo doc = info(docId);
     const DocumentState state = m_store.documentState(docId);
@@ -263,56 +310,76 @@ Json Documents::show(const std::string& docId) const
             {"seen", state.seenMarker()}};
 }
 
-int Documents::finalize(const std::string& docId)
+std::vector<ValueProblem> DocumentService::finalizeProblems(const OpenDocument& doc, const DocumentState& state,
+                                                           const Json* draft) const
 {
-    const DocumentInfo doc = info(docId);
-    const Template tmpl = templateOf(doc);
-    const DocumentState state = m_store.documentState(docId);
-    const Json values = state.values();
-    std::vector<std::string> problems;
-    for (const auto& c : state.conflicts())
-        problems.push_back(c.path + ": open conflict between " + std::to_string(c.values.size()) + " values");
-    for (const auto& m : findMissingRequired(tmpl, values))
-        problems.push_back(m.path + ": " + m.reason);
-    for (const auto& r : findDanglingReferences(tmpl, values))
-        problems.push_back(r.path + ": " + r.reason);
-    if (!problems.empty())
-        throw Error(ErrorCode::Conflict, "cannot finalise " + docId + ": " + joined(problems, "; "));
+    const Json values = draft ? *draft : state.values();
+    std::vector<ValueProblem> problems;
+    for (const auto& c : state.conflicts()) {
+        const FieldPath where = FieldPath::parse(c.path);
+        problems.push_back({{where.table.empty() ? where.field : where.table, {}, where.column, where.row},
+                            ProblemCode::OpenConflict, std::to_string(c.values.size()), {}, {}});
+    }
+    for (auto& m : findMissingRequired(doc.tmpl, values))
+        problems.push_back(std::move(m));
+    for (auto& r : findDanglingReferences(doc.tmpl, values))
+        problems.push_back(std::move(r));
     // By causality: two concurrent versions of one number are settled by finalising again.
     const Version* latest = state.latestVersion();
     const bool settles = latest && state.versions().size() > 1
                          && state.versions()[state.versions().size() - 2].number == latest->number;
-    if (latest && !settles && !state.changedSince(*latest))
-        throw Error(ErrorCode::Conflict, "cannot finalise " + docId + ": nothing has changed since version "
-                                             + std::to_string(latest->number));
-    OpFactory factory(m_author, m_store.deviceId(), m_store.clock());
-    const Op op = factory.finalize(state, doc.caseId, docId);
-    m_store.transaction([&] { m_store.appendOps({op}); });
-    const DocumentState after = m_store.documentState(docId);
-    for (const auto& v : after.versions())
-        if (v.opId == op.id)
-            return v.number;
-    throw Error(ErrorCode::Internal, docId + ": the finalised version is missing after it was stored");
+    const bool unchanged = latest && (draft ? *draft == latest->values : !state.changedSince(*latest));
+    if (problems.empty() && !settles && unchanged)
+        problems.push_back({{}, ProblemCode::Unchanged, std::to_string(latest->number), {}, {}});
+    return problems;
 }
 
-Json Documents::versionValues(const DocumentState& state, const std::string& docId, int version) const
+FinalizeResult DocumentService::finalize(const std::string& docId)
+{
+    const OpenDocument doc = open(docId);
+    DocumentState state = m_store.documentState(docId);
+    return finalize(doc, state);
+}
+
+FinalizeResult DocumentService::finalize(const OpenDocument& doc, DocumentState& state)
+{
+    const auto problems = finalizeProblems(doc, state);
+    if (!problems.empty()) {
+        std::vector<std::string> text;
+        for (const auto& p : problems)
+            text.push_back(describe(p));
+        throw Error(ErrorCode::Conflict, "cannot finalise " + doc.info.id + ": " + joined(text, "; "));
+    }
+    OpFactory factory(m_author, m_store.deviceId(), m_store.clock());
+    const Op op = factory.finalize(state, doc.info.caseId, doc.info.id);
+    m_store.transaction([&] { m_store.appendOps({op}); });
+    state.apply(op);
+    for (const auto& v : state.versions())
+        if (v.opId == op.id)
+            return {v.number};
+    throw Error(ErrorCode::Internal, doc.info.id + ": the finalised version is missing after it was stored");
+}
+
+namespace {
+
+Json versionValues(const DocumentState& state, const std::string& docId, int version)
 {
     if (version == DraftVersion)
         return state.values();
-    try {
-        return state.resolveVersion(std::to_string(version)).values;
-    } catch (const Error& e) {
-        throw Error(e.code(), docId + ": " + e.what());
-    }
+    if (version < 1)
+        throw Error(ErrorCode::NotFound, "document " + docId + " has no version " + std::to_string(version));
+    return findVersion(state, docId, version).values;
 }
 
-Json Documents::values(const std::string& docId, int version) const
+} // namespace
+
+Json DocumentService::values(const std::string& docId, int version) const
 {
     info(docId);
     return versionValues(m_store.documentState(docId), docId, version);
 }
 
-std::vector<FieldChange> Documents::diff(const std::string& docId, int from, int to) const
+std::vector<FieldChange> DocumentService::diff(const std::string& docId, int from, int to) const
 {
     const DocumentInfo doc = info(docId);
     // Without its template (removed from this installation) the diff still works, without labels.
@@ -324,8 +391,11 @@ std::vector<FieldChange> Documents::diff(const std::string& docId, int from, int
             throw;
     }
     const DocumentState state = m_store.documentState(docId);
-    const Json before = versionValues(state, docId, from);
-    const Json after = versionValues(state, docId, to);
+    return diff(tmpl, versionValues(state, docId, from), versionValues(state, docId, to));
+}
+
+std::vector<FieldChange> DocumentService::diff(const Template& tmpl, const Json& before, const Json& after) const
+{
 
     // Template order first, then fields the template no longer has (older versions).
     std::vector<std::string> paths;
@@ -343,11 +413,11 @@ std::vector<FieldChange> Documents::diff(const std::string& docId, int from, int
         const Field* f = tmpl.field(path);
         const std::string label = f ? f->label : "";
         const Json a = member(before, path), b = member(after, path);
-        if (a == b)
+        if (a == b || (isEmptyValue(a) && isEmptyValue(b)))
             continue;
         if (!a.is_array() && !b.is_array()) {
             const char* kind = isEmptyValue(a) ? "added" : isEmptyValue(b) ? "removed" : "changed";
-            changes.push_back({path, label, kind, a, b});
+            changes.push_back({path, path, "", "", label, kind, a, b});
             continue;
         }
         std::map<std::string, Json> oldRows;
@@ -359,7 +429,7 @@ std::vector<FieldChange> Documents::diff(const std::string& docId, int from, int
             const std::string rowPath = path + "[" + id + "]";
             const auto old = oldRows.find(id);
             if (old == oldRows.end()) {
-                changes.push_back({rowPath, label, "row added", Json(), row});
+                changes.push_back({rowPath, path, id, "", label, "row added", Json(), row});
                 continue;
             }
             kept.insert(id);
@@ -370,25 +440,25 @@ std::vector<FieldChange> Documents::diff(const std::string& docId, int from, int
                         columns.insert(column);
             for (const auto& column : columns) {
                 const Json x = member(old->second, column), y = member(row, column);
-                if (x == y)
+                if (x == y || (isEmptyValue(x) && isEmptyValue(y)))
                     continue;
                 const Field* c = f ? f->column(column) : nullptr;
                 const char* kind = isEmptyValue(x) ? "added" : isEmptyValue(y) ? "removed" : "changed";
-                changes.push_back({rowPath + "." + column, c ? c->label : "", kind, x, y});
+                changes.push_back({rowPath + "." + column, path, id, column, c ? c->label : "", kind, x, y});
             }
         }
         for (const auto& [id, row] : oldRows)
             if (!kept.count(id))
-                changes.push_back({path + "[" + id + "]", label, "row removed", row, Json()});
+                changes.push_back({path + "[" + id + "]", path, id, "", label, "row removed", row, Json()});
     }
     return changes;
 }
 
-int Documents::revise(const std::string& docId)
+ReviseResult DocumentService::revise(const std::string& docId)
 {
     const DocumentInfo doc = info(docId);
     const Template tmpl = templateOf(doc);
-    const Case kase = caseOf(doc.caseId);
+    const Case kase = openCase(doc.caseId);
     const DocumentState state = m_store.documentState(docId);
     if (state.versions().empty())
         throw Error(ErrorCode::Conflict, "cannot revise " + docId + ": it has no finalised version yet");
@@ -450,16 +520,15 @@ int Documents::revise(const std::string& docId)
         }
     }
     for (const Field* f : tmpl.fields())
-        if (f->autoValue == "plan-version")
+        if (f->autoValue == AutoValue::PlanVersion)
             target[f->path] = autoVersionValue(*f, next);
 
     std::vector<ValueProblem> problems;
     for (const auto& p : findValueProblems(tmpl, target, &kase))
-        if (tmpl.field(p.path.substr(0, p.path.find('['))) != nullptr)
+        if (tmpl.field(p.path.field) != nullptr)
             problems.push_back(p);
     if (!problems.empty())
-        throw Error(ErrorCode::BadInput, "cannot revise " + docId + ": " + problems.front().path + ": "
-                                             + problems.front().reason);
+        throw Error(ErrorCode::BadInput, "cannot revise " + docId + ": " + describe(problems.front()));
 
     FieldKinds kinds = tmpl.fieldKinds();
     for (const auto& [path, v] : current.items()) {
@@ -471,7 +540,72 @@ int Documents::revise(const std::string& docId)
     OpFactory factory(m_author, m_store.deviceId(), m_store.clock());
     const auto ops = opsForValues(state, target, kinds, factory, doc.caseId, docId);
     m_store.transaction([&] { m_store.appendOps(ops); });
-    return next;
+    return {next, ops.size()};
+}
+
+Printable DocumentService::printable(const std::string& docId, int version) const
+{
+    const OpenDocument doc = open(docId);
+    const DocumentState state = m_store.documentState(docId);
+    RenderContext context;
+    context.municipality = m_store.setting("municipality.name").value_or(doc.kase.municipality);
+    Printable out;
+    Json values;
+    if (version > 0) {
+        const Version& found = findVersion(state, docId, version);
+        values = found.values;
+        context.version = found.number;
+        context.date = formatHlcUtc(found.hlc).substr(0, 10);
+    } else {
+        values = state.values(); // the live draft
+        // A draft may hold an unresolved conflict; the PDF shows one of its values, so say which.
+        for (const auto& c : state.conflicts())
+            out.warnings.push_back(c.path + ": open conflict between " + std::to_string(c.values.size())
+                                   + " values; the draft shows " + c.values.front().dump());
+    }
+    out.document = buildRenderDocument(doc.tmpl, values, doc.kase, context, &out.warnings);
+    return out;
+}
+
+RenderedPdf renderPdf(const RenderDocument& doc)
+{
+    SystemFonts fonts;
+    return docgen::renderPdf(doc, fonts);
+}
+
+RenderedPdf DocumentService::renderVersion(const std::string& docId, int version) const
+{
+    auto printed = printable(docId, version);
+    auto pdf = renderPdf(printed.document);
+    printed.warnings.insert(printed.warnings.end(), pdf.warnings.begin(), pdf.warnings.end());
+    pdf.warnings = std::move(printed.warnings);
+    return pdf;
+}
+
+PreparedSend DocumentService::prepareSend(const SendOrder& order) const
+{
+    PreparedSend out;
+    delivery::SendRequest& r = out.request;
+    r.docId = order.docId;
+    r.version = delivery::resolveVersion(m_store, order.docId, order.version);
+    r.documentTitle = title(info(order.docId));
+    r.recipients = order.recipients;
+    r.notification = order.notification;
+    r.fileName = order.fileName;
+    if (order.pdf) {
+        r.pdf = *order.pdf;
+    } else {
+        auto pdf = renderVersion(order.docId, r.version);
+        r.pdf = std::move(pdf.bytes);
+        out.warnings = std::move(pdf.warnings);
+    }
+    return out;
+}
+
+SendResult DocumentService::send(const SendOrder& order) const
+{
+    PreparedSend prepared = prepareSend(order);
+    return {delivery::queueForDelivery(m_store, prepared.request), std::move(prepared.warnings)};
 }
 
 PreparedDocument prepareDocument(const TemplateRegistry& templates, const BundleDocument& doc, const Case& kase)
@@ -483,4 +617,4 @@ PreparedDocument prepareDocument(const TemplateRegistry& templates, const Bundle
     return {tmpl.version, tmpl.fieldKinds(), tmpl.hash, tmpl.text};
 }
 
-} // namespace fplan::docgen
+} // namespace fplan::app

@@ -1,20 +1,33 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
+// The document service: every use-case on a document, written once and called by the desktop's
+// presenters and the command line alike. Each use-case checks first and writes in one
+// transaction, or not at all, and returns what it did as a result struct.
+
 #include "core/bundle.h"
 #include "core/case.h"
 #include "core/store.h"
+#include "delivery/delivery.h"
+#include "docgen/render/document_renderer.h"
+#include "docgen/render/pdf_writer.h"
 #include "docgen/forms/template.h"
+#include "docgen/forms/values.h"
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
-namespace fplan::docgen {
+namespace fplan::app {
 
 // One difference between two versions (or a version and the draft), field by field; table
 // rows are matched by their row id.
 struct FieldChange {
     std::string path;  // "om_planen.dato", "indsatser.indsats[ROW]" or "indsatser.indsats[ROW].status"
+    std::string field;  // the same as parts: the field's or table's path,
+    std::string rowId;  // the row's id (rows and cells),
+    std::string column; // and the cell's column
     std::string label; // the field's or column's label; empty for a field the template no longer has
     std::string kind;  // "changed", "added", "removed", "row added", "row removed"
     Json before;
@@ -23,49 +36,146 @@ struct FieldChange {
 
 Json toJson(const FieldChange& change);
 
-// The version number meaning "the live draft" in diff().
+// The version number meaning "the live draft" in diff() and values().
 inline constexpr int DraftVersion = -1;
 
-// The document commands (`doc new/fill/show/finalize/diff/revise`) on an open store. Every
-// change is checked first and written in one transaction, or not at all.
-class Documents {
+// The author name for ops when none is given: the store's user.name setting, else the login
+// name ($USER), else "ukendt".
+std::string defaultAuthor(const Store& store);
+
+// A document with what every use-case on it needs: where it is, its case and its template.
+struct OpenDocument {
+    DocumentInfo info;
+    Case kase;
+    docgen::Template tmpl;
+};
+
+struct NewDocumentResult {
+    std::string docId;
+    std::size_t opsStored = 0; // default rows, seeded rows and automatic values
+};
+
+struct FillResult {
+    std::size_t opsStored = 0;
+    // Values refused (nothing of their field stored); empty when everything was stored.
+    std::vector<docgen::ValueProblem> refused;
+};
+
+// What a fill does with values that do not fit: refuse the whole fill (the command line's
+// all-or-nothing), or store what fits and report the rest (the editor's autosave).
+enum class FillMode { AllOrNothing, StoreWhatFits };
+
+struct FinalizeResult {
+    int version = 0;
+};
+
+struct ReviseResult {
+    int version = 0; // the number the new draft will get
+    std::size_t opsStored = 0;
+};
+
+// What a PDF of a document prints, and what could not be printed as written (English).
+struct Printable {
+    docgen::RenderDocument document;
+    std::vector<std::string> warnings;
+};
+
+// "Send til familien" for one finalised version.
+struct SendOrder {
+    std::string docId;
+    int version = 0; // 0: the latest finalised version
+    std::vector<delivery::Recipient> recipients;
+    std::string notification;
+    std::string fileName;
+    std::optional<std::string> pdf; // the rendered version; rendered here when not given
+};
+
+struct PreparedSend {
+    delivery::SendRequest request;
+    std::vector<std::string> warnings; // from rendering the version (English)
+};
+
+struct SendResult {
+    delivery::QueueResult queued;
+    std::vector<std::string> warnings;
+};
+
+class DocumentService {
 public:
-    Documents(Store& store, const TemplateRegistry& templates, std::string author);
+    DocumentService(Store& store, const docgen::TemplateRegistry& templates, std::string author);
+
+    Store& store() const { return m_store; }
+    const docgen::TemplateRegistry& templates() const { return m_templates; }
+    const std::string& author() const { return m_author; }
+    // Who writes from now on (the settings changed the name).
+    void setAuthor(std::string author) { m_author = std::move(author); }
+
+    // Open a case, a document: Error(NotFound) naming the id.
+    Case openCase(const std::string& caseId) const;
+    DocumentInfo info(const std::string& docId) const;
+    OpenDocument open(const std::string& docId) const;
+    docgen::Template templateOf(const DocumentInfo& info) const;
+    // The heading a family sees: the template's title (its id when the template is gone).
+    std::string title(const DocumentInfo& info) const;
 
     // A new draft: default rows, automatic fields, and tables seeded from the case's latest
-    // finalised source document (the follow-up agenda from the family plan). Returns its id.
-    std::string create(const std::string& caseId, const std::string& templateId);
-    // Values keyed by field path; a bad value throws Error(BadInput, "PATH: reason") and stores
-    // nothing. Returns how many ops were stored.
-    std::size_t fill(const std::string& docId, const Json& values);
+    // finalised source document (the follow-up agenda from the family plan).
+    NewDocumentResult create(const std::string& caseId, const std::string& templateId);
+
+    // Values keyed by field path, checked against the template and the case (value checks,
+    // references to rows), with the discipline's author filled in. All or nothing: a bad value
+    // throws Error(BadInput, "PATH: reason") and stores nothing.
+    FillResult fill(const std::string& docId, const Json& values);
+    // The same for a caller that keeps the document's state (the editor): the stored ops are
+    // applied to `state`, so it never re-reads the op log.
+    FillResult fill(const OpenDocument& doc, DocumentState& state, const Json& values, FillMode mode);
+
     // `doc show --json`: id, case_id, template, template_version, values, conflicts, versions.
     Json show(const std::string& docId) const;
-    // Freezes the draft as the next version and returns its number. Refused (Error(Conflict))
-    // while a required field is empty or a conflict is open, naming each.
-    int finalize(const std::string& docId);
-    std::vector<FieldChange> diff(const std::string& docId, int from, int to) const;
+
+    // What stops finalising: open conflicts, empty required fields and cells, references to rows
+    // that are gone, and (alone) nothing changed since the latest version. `draft` is the values
+    // to judge when they are not yet all stored (the editor's working copy); else the state's.
+    std::vector<docgen::ValueProblem> finalizeProblems(const OpenDocument& doc, const DocumentState& state,
+                                                       const Json* draft = nullptr) const;
+    // Freezes the draft as the next version. Error(Conflict, "cannot finalise ID: ...") naming
+    // every problem. The overload applies the finalise op to the caller's state.
+    FinalizeResult finalize(const std::string& docId);
+    FinalizeResult finalize(const OpenDocument& doc, DocumentState& state);
+
     // The values of version `version` (1, 2, ...) or of the draft (DraftVersion), as `doc fill`
     // takes them; fields the template no longer has are included. Error(NotFound) for no such version.
     Json values(const std::string& docId, int version) const;
-    // Starts the next version's draft from the latest finalised version, with the changes agreed
-    // at the follow-up meetings since then written back; returns the number it will get.
-    int revise(const std::string& docId);
+    std::vector<FieldChange> diff(const std::string& docId, int from, int to) const;
+    std::vector<FieldChange> diff(const docgen::Template& tmpl, const Json& before, const Json& after) const;
 
-    DocumentInfo info(const std::string& docId) const; // Error(NotFound)
-    Case caseOf(const std::string& caseId) const;      // Error(NotFound)
-    Template templateOf(const DocumentInfo& info) const;
+    // Starts the next version's draft from the latest finalised version, with the changes agreed
+    // at the follow-up meetings since then written back.
+    ReviseResult revise(const std::string& docId);
+
+    // The draft (version 0) or one finalised version, ready for layout; reads the store.
+    Printable printable(const std::string& docId, int version) const;
+    // The PDF/A bytes of a finalised version, as the family receives it.
+    docgen::RenderedPdf renderVersion(const std::string& docId, int version) const;
+
+    // The request the outbox gets for an order (rendering the version unless a PDF is given).
+    PreparedSend prepareSend(const SendOrder& order) const;
+    // Queues one message per recipient; Error(BadInput) when refused, nothing queued then.
+    SendResult send(const SendOrder& order) const;
 
 private:
-    Json versionValues(const DocumentState& state, const std::string& docId, int version) const;
-    void fillDisciplineAuthors(const Template& tmpl, const DocumentState& state, const Case& kase,
+    void fillDisciplineAuthors(const docgen::Template& tmpl, const DocumentState& state, const Case& kase,
                                Json& values) const;
 
     Store& m_store;
-    const TemplateRegistry& m_templates;
+    const docgen::TemplateRegistry& m_templates;
     std::string m_author;
 };
 
-// For `case import`: checks a bundle document against its template and tells core how to store it.
-PreparedDocument prepareDocument(const TemplateRegistry& templates, const BundleDocument& doc, const Case& kase);
+// Layout and PDF/A bytes, with fonts found by fontconfig; touches no store (may run on a worker).
+docgen::RenderedPdf renderPdf(const docgen::RenderDocument& doc);
 
-} // namespace fplan::docgen
+// For `case import`: checks a bundle document against its template and tells core how to store it.
+PreparedDocument prepareDocument(const docgen::TemplateRegistry& templates, const BundleDocument& doc, const Case& kase);
+
+} // namespace fplan::app

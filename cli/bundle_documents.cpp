@@ -7,7 +7,7 @@ namespace fplan::cli {
 
 PreparedDocument prepareBundleDocument(const BundleDocument& doc, const Case& kase, const Args& args)
 {
-    return docgen::prepareDocument(templateRegistry(args), doc, kase);
+    return app::prepareDocument(templateRegistry(args), doc, kase);
 }
 
 } // namespace fplan::cli

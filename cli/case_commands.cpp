@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "cli/command.h"
+
+#include "app/documents.h"
 #include "core/bundle.h"
 #include "base/error.h"
 
@@ -16,7 +18,7 @@ int runCaseImport(const Args& args, std::ostream& out)
     // Everything is checked before the store is opened for writing: a bad bundle changes nothing.
     const Bundle bundle = parseBundle(readFile(file), file);
     Store store = openStore(args);
-    OpFactory factory(currentAuthor(store), store.deviceId(), store.clock());
+    OpFactory factory(app::defaultAuthor(store), store.deviceId(), store.clock());
     const std::string caseId = importBundle(store, bundle, factory, [&](const BundleDocument& doc, const Case& c) {
         try {
             return prepareBundleDocument(doc, c, args);

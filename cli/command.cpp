@@ -238,13 +238,4 @@ void setOutputPolicy(const Args& args)
             policy.protectedFiles.push_back(store.string() + suffix);
 }
 
-std::string currentAuthor(const Store& store)
-{
-    if (auto name = store.setting("user.name"))
-        return *name;
-    if (const char* user = std::getenv("USER"); user && *user)
-        return user;
-    return "ukendt";
-}
-
 } // namespace fplan::cli

@@ -114,7 +114,6 @@ void writeFileAtomically(const std::filesystem::path& path, const std::string& c
 // The rules writeFileAtomically follows for this run: --force, and the store's own files.
 WriteOptions& outputPolicy();
 void setOutputPolicy(const Args& args);
-std::string currentAuthor(const Store& store);
 
 // The templates folder: --templates DIR, $FPLAN_TEMPLATES, the installed one, the source tree's.
 docgen::TemplateRegistry templateRegistry(const Args& args);

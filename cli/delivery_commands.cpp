@@ -2,13 +2,8 @@
 #include "cli/command.h"
 #include "base/error.h"
 #include "delivery/delivery.h"
-#include "docgen/render/document_renderer.h"
 #include "app/documents.h"
-#include "docgen/render/fonts.h"
-#include "docgen/render/pdf_writer.h"
-#include "docgen/forms/template.h"
 
-#include <algorithm>
 #include <syslog.h>
 #include <iostream>
 
@@ -31,59 +26,23 @@ int versionOption(const Args& args)
     throw Error(ErrorCode::Usage, "--version must be a version number (1, 2, ...), not '" + *v + "'");
 }
 
-// The heading a family sees: the template's own title.
-std::string documentTitle(const Args& args, const Store& store, const std::string& docId)
+// The order as the command line gives it: --version, --notification, --file-name, --pdf.
+app::SendOrder sendOrder(const Args& args, const std::string& docId)
 {
-    const auto doc = store.document(docId);
-    if (!doc)
-        throw Error(ErrorCode::NotFound, "no document " + docId + " in the store");
-    try {
-        return templateRegistry(args).load(doc->templateId).title;
-    } catch (const Error&) {
-        return doc->templateId; // a letter with a plain heading beats no letter
-    }
+    app::SendOrder order;
+    order.docId = docId;
+    order.version = versionOption(args);
+    order.notification = args.option("notification").value_or("");
+    order.fileName = args.option("file-name").value_or("");
+    if (auto file = args.option("pdf"))
+        order.pdf = readFile(*file, limits::PdfBytes, "PDF");
+    return order;
 }
 
-// The finalised version's PDF: --pdf FILE, else rendered the way `doc render --version N` does.
-std::string documentPdf(const Args& args, Store& store, const std::string& docId, int version)
+void printWarnings(const std::vector<std::string>& warnings)
 {
-    if (auto file = args.option("pdf"))
-        return readFile(*file, limits::PdfBytes, "PDF");
-    const auto registry = templateRegistry(args);
-    docgen::Documents documents(store, registry, currentAuthor(store));
-    const DocumentInfo info = documents.info(docId);
-    const Case kase = documents.caseOf(info.caseId);
-    const docgen::Template tmpl = documents.templateOf(info);
-    const DocumentState state = store.documentState(docId);
-    const auto& versions = state.versions();
-    const auto it = std::find_if(
-        versions.begin(), versions.end(), [&](const Version& v) { return v.number == version; });
-    if (it == versions.end())
-        throw Error(ErrorCode::NotFound, "document " + docId + " has no version " + std::to_string(version));
-    docgen::RenderContext context;
-    context.municipality = store.setting("municipality.name").value_or(kase.municipality);
-    context.version = it->number;
-    context.date = formatHlcUtc(it->hlc).substr(0, 10);
-    std::vector<std::string> warnings;
-    const auto doc = docgen::buildRenderDocument(tmpl, it->values, kase, context, &warnings);
-    docgen::SystemFonts fonts;
-    auto pdf = docgen::renderPdf(doc, fonts);
-    warnings.insert(warnings.end(), pdf.warnings.begin(), pdf.warnings.end());
     for (const auto& w : warnings)
         std::cerr << "fplan: warning: " << w << "\n";
-    return std::move(pdf.bytes);
-}
-
-delivery::SendRequest sendRequest(const Args& args, Store& store, const std::string& docId)
-{
-    delivery::SendRequest r;
-    r.docId = docId;
-    r.version = delivery::resolveVersion(store, docId, versionOption(args));
-    r.documentTitle = documentTitle(args, store, docId);
-    r.notification = args.option("notification").value_or("");
-    r.fileName = args.option("file-name").value_or("");
-    r.pdf = documentPdf(args, store, docId, r.version);
-    return r;
 }
 
 void printFlush(const delivery::FlushReport& report, const std::string& via, std::ostream& out)
@@ -102,9 +61,11 @@ int runMemoBuild(const Args& args, std::ostream& out)
     if (!recipient || !file)
         throw Error(ErrorCode::Usage, "usage: fplan memo build DOC_ID --recipient CPR --out FILE.xml");
     Store store = openStore(args);
-    const std::string docId = args.word(0, "DOC_ID");
-    const auto request = sendRequest(args, store, docId);
-    const auto message = delivery::buildMessageFor(store, request, { *recipient, {} });
+    const auto registry = templateRegistry(args);
+    const app::DocumentService documents(store, registry, app::defaultAuthor(store));
+    const auto prepared = documents.prepareSend(sendOrder(args, args.word(0, "DOC_ID")));
+    printWarnings(prepared.warnings);
+    const auto message = delivery::buildMessageFor(store, prepared.request, { *recipient, {} });
     writeFileAtomically(*file, message.xml);
     out << message.uuid << "\n";
     return 0;
@@ -136,20 +97,24 @@ int runSend(const Args& args, std::ostream& out)
         throw Error(ErrorCode::Usage, "usage: fplan send DOC_ID [--version N] --to parents|CPR[,CPR]");
     Store store = openStore(args);
     const std::string docId = args.word(0, "DOC_ID");
-    auto request = sendRequest(args, store, docId);
+    const auto registry = templateRegistry(args);
+    const app::DocumentService documents(store, registry, app::defaultAuthor(store));
+    auto order = sendOrder(args, docId);
     const auto outside = args.option("to-outside-case");
-    request.recipients = delivery::resolveRecipients(store, docId, *to, outside.value_or(""));
+    order.recipients = delivery::resolveRecipients(store, docId, *to, outside.value_or(""));
     if (outside) {
         const std::string note = "sending document " + docId + " to CPR " + *outside
-            + " outside the case (legal exception), by " + currentAuthor(store);
+            + " outside the case (legal exception), by " + app::defaultAuthor(store);
         std::cerr << "fplan: note: " << note << "\n";
         ::openlog("fplan", LOG_PID, LOG_USER);
         ::syslog(LOG_NOTICE, "%s", note.c_str());
         ::closelog();
     }
-    const auto queued = delivery::queueForDelivery(store, request);
+    const auto sent = documents.send(order);
+    printWarnings(sent.warnings);
+    const auto& queued = sent.queued;
     for (std::size_t i = 0; i < queued.messageUuids.size(); ++i)
-        out << queued.messageUuids[i] << " " << request.recipients[i].cpr << " version " << queued.version
+        out << queued.messageUuids[i] << " " << order.recipients[i].cpr << " version " << queued.version
             << "\n";
     out << queued.newlyQueued << " new message(s) in the outbox\n";
     if (args.flag("no-flush")) {

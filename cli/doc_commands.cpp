@@ -11,12 +11,12 @@ namespace fplan::cli {
 
 namespace {
 
-using docgen::Documents;
+using app::DocumentService;
 
 int versionNumber(const std::string& word, const char* what)
 {
     if (word == "draft" || word == "kladde")
-        return docgen::DraftVersion;
+        return app::DraftVersion;
     char* end = nullptr;
     const long n = std::strtol(word.c_str(), &end, 10);
     if (word.empty() || *end || n < 1 || n > 1'000'000)
@@ -41,8 +41,8 @@ int runDocNew(const Args& args, std::ostream& out)
     args.expectWords(2, "doc new CASE_ID TEMPLATE_ID");
     const auto templates = templateRegistry(args);
     Store store = openStore(args);
-    Documents docs(store, templates, currentAuthor(store));
-    out << docs.create(args.word(0, "CASE_ID"), args.word(1, "TEMPLATE_ID")) << "\n";
+    DocumentService docs(store, templates, app::defaultAuthor(store));
+    out << docs.create(args.word(0, "CASE_ID"), args.word(1, "TEMPLATE_ID")).docId << "\n";
     return 0;
 }
 
@@ -53,7 +53,7 @@ int runDocFill(const Args& args, std::ostream&)
     const Json values = readJsonFile(file, limits::ValuesBytes, "values file");
     const auto templates = templateRegistry(args);
     Store store = openStore(args);
-    Documents docs(store, templates, currentAuthor(store));
+    DocumentService docs(store, templates, app::defaultAuthor(store));
     try {
         docs.fill(args.word(0, "DOC_ID"), values);
     } catch (const Error& e) {
@@ -69,13 +69,13 @@ int runDocShow(const Args& args, std::ostream& out)
     args.expectWords(1, "doc show DOC_ID [--json] [--version N]");
     const auto templates = templateRegistry(args);
     Store store = openStore(args);
-    Documents docs(store, templates, currentAuthor(store));
+    DocumentService docs(store, templates, app::defaultAuthor(store));
     Json shown = docs.show(args.word(0, "DOC_ID"));
     if (const auto version = args.option("version")) {
         // A finalised version's values instead of the draft's.
         const int n = versionNumber(*version, "--version");
         shown["values"] = docs.values(args.word(0, "DOC_ID"), n);
-        if (n != docgen::DraftVersion)
+        if (n != app::DraftVersion)
             shown["version"] = n;
     }
     if (args.flag("json")) {
@@ -98,8 +98,8 @@ int runDocFinalize(const Args& args, std::ostream& out)
     args.expectWords(1, "doc finalize DOC_ID");
     const auto templates = templateRegistry(args);
     Store store = openStore(args);
-    Documents docs(store, templates, currentAuthor(store));
-    out << docs.finalize(args.word(0, "DOC_ID")) << "\n";
+    DocumentService docs(store, templates, app::defaultAuthor(store));
+    out << docs.finalize(args.word(0, "DOC_ID")).version << "\n";
     return 0;
 }
 
@@ -110,12 +110,12 @@ int runDocDiff(const Args& args, std::ostream& out)
     const int to = versionNumber(args.word(2, "M"), "M");
     const auto templates = templateRegistry(args);
     Store store = openStore(args);
-    Documents docs(store, templates, currentAuthor(store));
+    DocumentService docs(store, templates, app::defaultAuthor(store));
     const auto changes = docs.diff(args.word(0, "DOC_ID"), from, to);
     if (args.flag("json")) {
         Json list = Json::array();
         for (const auto& c : changes)
-            list.push_back(docgen::toJson(c));
+            list.push_back(app::toJson(c));
         out << list.dump(2) << "\n";
         return 0;
     }
@@ -130,8 +130,8 @@ int runDocRevise(const Args& args, std::ostream& out)
     args.expectWords(1, "doc revise PLAN_DOC_ID");
     const auto templates = templateRegistry(args);
     Store store = openStore(args);
-    Documents docs(store, templates, currentAuthor(store));
-    out << docs.revise(args.word(0, "PLAN_DOC_ID")) << "\n";
+    DocumentService docs(store, templates, app::defaultAuthor(store));
+    out << docs.revise(args.word(0, "PLAN_DOC_ID")).version << "\n";
     return 0;
 }
 

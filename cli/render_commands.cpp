@@ -5,8 +5,6 @@
 #include "base/json_input.h"
 #include "docgen/render/document_renderer.h"
 #include "app/documents.h"
-#include "docgen/render/fonts.h"
-#include "docgen/render/pdf_writer.h"
 #include "docgen/forms/template.h"
 #include "docgen/forms/values.h"
 
@@ -33,8 +31,7 @@ Json readJson(const std::string& file)
 int writeRendered(const docgen::RenderDocument& doc, const std::vector<std::string>& renderWarnings,
     const std::string& outFile, std::ostream& out)
 {
-    docgen::SystemFonts fonts;
-    const auto pdf = docgen::renderPdf(doc, fonts);
+    const auto pdf = app::renderPdf(doc);
     for (const auto& w : renderWarnings)
         std::cerr << "fplan: warning: " << w << "\n";
     for (const auto& w : pdf.warnings)
@@ -66,7 +63,7 @@ int runRender(const Args& args, std::ostream& out)
     docgen::RenderContext context;
     // A plan's version number is one of its values; other documents print as drafts.
     for (const auto* f : tmpl.fields())
-        if (f->autoValue == "plan-version" && values.contains(f->path) && values.at(f->path).is_number())
+        if (f->autoValue == docgen::AutoValue::PlanVersion && values.contains(f->path) && values.at(f->path).is_number())
             context.version = values.at(f->path).get<int>();
     std::vector<std::string> warnings;
     const auto doc = docgen::buildRenderDocument(tmpl, values, bundle.kase, context, &warnings);
@@ -84,35 +81,9 @@ int runDocRender(const Args& args, std::ostream& out)
     const std::optional<std::string> wanted = args.option("version");
     Store store = openStore(args);
     const auto registry = templateRegistry(args);
-    docgen::Documents documents(store, registry, currentAuthor(store));
-    const DocumentInfo info = documents.info(docId);
-    const Case kase = documents.caseOf(info.caseId);
-    const docgen::Template tmpl = documents.templateOf(info);
-    const DocumentState state = store.documentState(docId);
-
-    docgen::RenderContext context;
-    context.municipality = store.setting("municipality.name").value_or(kase.municipality);
-    Json values;
-    std::vector<std::string> warnings;
-    if (wanted) {
-        const Version* it = nullptr;
-        try {
-            it = &state.resolveVersion(*wanted);
-        } catch (const Error& e) {
-            throw Error(e.code(), "document " + docId + ": " + e.what());
-        }
-        values = it->values;
-        context.version = it->number;
-        context.date = formatHlcUtc(it->hlc).substr(0, 10);
-    } else {
-        values = state.values(); // the live draft
-        // A draft may hold an unresolved conflict; the PDF shows one of its values, so say which.
-        for (const auto& c : state.conflicts())
-            warnings.push_back(c.path + ": open conflict between " + std::to_string(c.values.size())
-                + " values; the draft shows " + c.values.front().dump());
-    }
-    const auto doc = docgen::buildRenderDocument(tmpl, values, kase, context, &warnings);
-    return writeRendered(doc, warnings, outFile, out);
+    const app::DocumentService documents(store, registry, app::defaultAuthor(store));
+    const auto printed = documents.printable(docId, wanted.value_or(0));
+    return writeRendered(printed.document, printed.warnings, outFile, out);
 }
 
 } // namespace

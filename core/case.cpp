@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "core/case.h"
 
+#include "base/error.h"
+#include "core/store.h"
+
 namespace fplan {
 
 namespace {
@@ -140,6 +143,39 @@ Case caseFromState(const std::string& caseId, const DocumentState& state)
         c.coordinatorHistory.push_back(std::move(h));
     }
     return c;
+}
+
+Case loadCase(const Store& store, const std::string& caseId)
+{
+    const auto caseDocId = store.caseDocumentId(caseId);
+    if (!caseDocId)
+        throw Error(ErrorCode::NotFound, "no case with id '" + caseId + "' in this store");
+    return caseFromState(caseId, store.documentState(*caseDocId));
+}
+
+Case loadCaseOfDocument(const Store& store, const std::string& docId)
+{
+    const auto doc = store.document(docId);
+    if (!doc)
+        throw Error(ErrorCode::NotFound, "no document with id '" + docId + "' in this store");
+    return loadCase(store, doc->caseId);
+}
+
+Json caseTableValues(const Case& before, const Case& after, CaseTable table)
+{
+    const Json all = caseToValues(after);
+    if (table == CaseTable::CoordinatorChange)
+        return {{Coordinator, all.value(Coordinator, Json())}, {CoordinatorHistory, all.value(CoordinatorHistory, Json::array())}};
+    const char* path = table == CaseTable::People ? People : Team;
+    const Json old = caseToValues(before).at(path);
+    Json rows = all.at(path);
+    for (auto& row : rows)
+        for (const auto& oldRow : old)
+            if (oldRow.at("@id") == row.at("@id"))
+                for (const auto& [column, v] : oldRow.items())
+                    if (!row.contains(column))
+                        row[column] = nullptr;
+    return {{path, std::move(rows)}};
 }
 
 } // namespace fplan

@@ -60,4 +60,20 @@ FieldKinds caseFieldKinds();
 Json caseToValues(const Case& c);
 Case caseFromState(const std::string& caseId, const DocumentState& state);
 
+class Store;
+
+// The case `caseId` as stored; Error(NotFound) "no case with id 'ID' in this store".
+Case loadCase(const Store& store, const std::string& caseId);
+// The case a document belongs to; Error(NotFound) when the store has no such document or case.
+Case loadCaseOfDocument(const Store& store, const std::string& docId);
+
+// The case document's tables that people edit after the case was made.
+enum class CaseTable { People, Team, CoordinatorChange };
+
+// The values that store `after`'s rows of `table` over `before`'s, for opsForValues: every row,
+// with null for exactly the columns a row had in `before` and lost in `after` (opsForValues
+// leaves a column it is not given alone). A column no one touched is not written. For
+// CoordinatorChange: the tovholder and its history.
+Json caseTableValues(const Case& before, const Case& after, CaseTable table);
+
 } // namespace fplan

@@ -647,4 +647,18 @@ std::vector<Op> opsForValues(const DocumentState& state, const Json& values, con
     return ops;
 }
 
+const Version& findVersion(const DocumentState& state, const std::string& docId, int number)
+{
+    if (number == 0) {
+        if (!state.latestVersion())
+            throw Error(ErrorCode::Conflict, "document " + docId + " has no finalised version yet (fplan doc finalize)");
+        return *state.latestVersion();
+    }
+    try {
+        return state.resolveVersion(std::to_string(number));
+    } catch (const Error& e) {
+        throw Error(e.code(), "document " + docId + ": " + e.what());
+    }
+}
+
 } // namespace fplan

@@ -118,6 +118,11 @@ private:
     const Op* m_creation = nullptr;
 };
 
+// Version `number` (1, 2, ...) of document `docId`, or its latest with number 0: the one lookup
+// every use-case shares. Error(NotFound) "document ID has no version N (...)"; Error(Conflict)
+// when the latest is asked for and none is finalised yet.
+const Version& findVersion(const DocumentState& state, const std::string& docId, int number);
+
 // Makes ops for one author on one device; stamps ids, clock and parents from the current state.
 class OpFactory {
 public:

@@ -8,22 +8,12 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <set>
 
 namespace fplan::delivery {
 
 namespace {
-
-Case caseOf(const Store& store, const std::string& docId)
-{
-    const auto doc = store.document(docId);
-    if (!doc)
-        throw Error(ErrorCode::NotFound, "no document " + docId + " in the store");
-    const auto caseDoc = store.caseDocumentId(doc->caseId);
-    if (!caseDoc)
-        throw Error(ErrorCode::NotFound, "document " + docId + " belongs to no case in the store");
-    return caseFromState(doc->caseId, store.documentState(*caseDoc));
-}
 
 std::string trimmed(const std::string& s)
 {
@@ -35,31 +25,37 @@ std::string trimmed(const std::string& s)
 
 } // namespace
 
-std::vector<Recipient> resolveRecipients(
-    const Store& store, const std::string& docId, const std::string& to, const std::string& outsideCase)
+namespace {
+
+struct Recipients {
+    std::vector<Recipient> recipients;
+    std::vector<DeliveryProblem> problems;
+};
+
+Recipients collectRecipients(const Store& store, const std::string& docId, const std::string& to,
+                             const std::string& outsideCase)
 {
-    std::vector<Recipient> out;
+    Recipients out;
     std::set<std::string> seen;
-    const Case c = caseOf(store, docId);
+    const Case c = loadCaseOfDocument(store, docId);
     if (to == "parents") {
         for (const auto& p : c.people) {
             if (!p.custody)
                 continue;
             const auto cpr = normaliseCpr(p.cpr);
             if (!cpr || !checkCpr(*cpr).valid)
-                throw Error(ErrorCode::BadInput,
-                    p.name + " has custody but no valid CPR number ('" + p.cpr
-                        + "'); correct the case first");
-            if (seen.insert(*cpr).second)
-                out.push_back({ *cpr, p.name });
+                out.problems.push_back({{"people", p.id}, DeliveryProblemCode::CustodyWithoutCpr, p.name});
+            else if (seen.insert(*cpr).second)
+                out.recipients.push_back({*cpr, p.name});
         }
-        if (out.empty())
-            throw Error(ErrorCode::BadInput,
-                "nobody in case " + c.id + " has custody: name the recipients' CPR numbers");
+        if (out.recipients.empty() && out.problems.empty())
+            out.problems.push_back({{"case", c.id}, DeliveryProblemCode::NoRecipients, {}});
+        if (outsideCase.empty())
+            return out;
     }
     // CPR numbers: those of --to must belong to people in the case (one mistyped digit must not
     // send a family's plan to a stranger); those of --to-outside-case are the legal exception.
-    auto addList = [&](const std::string& list, bool inCase) {
+    const auto addList = [&](const std::string& list, const char* option, bool inCase) {
         std::size_t start = 0;
         while (start <= list.size()) {
             const auto comma = list.find(',', start);
@@ -70,51 +66,124 @@ std::vector<Recipient> resolveRecipients(
                 continue;
             const auto check = checkCpr(item);
             const auto cpr = normaliseCpr(item);
-            if (!check.valid || !cpr)
-                throw Error(ErrorCode::BadInput,
-                    "recipient '" + item + "' is not a valid CPR number"
-                        + (check.reason.empty() ? "" : ": " + check.reason));
+            if (!check.valid || !cpr) {
+                out.problems.push_back({{option}, DeliveryProblemCode::BadRecipientCpr, item});
+                continue;
+            }
             const auto person = std::find_if(c.people.begin(), c.people.end(),
-                [&](const Person& p) { return normaliseCpr(p.cpr) == cpr; });
-            if (inCase && person == c.people.end())
-                throw Error(ErrorCode::BadInput,
-                    "recipient " + item + " is not a person in case " + c.id
-                        + " (mistyped?); nothing was sent. A recipient outside the case needs "
-                          "--to-outside-case");
+                                             [&](const Person& p) { return normaliseCpr(p.cpr) == cpr; });
+            if (inCase && person == c.people.end()) {
+                out.problems.push_back({{option, c.id}, DeliveryProblemCode::RecipientNotInCase, item});
+                continue;
+            }
             if (seen.insert(*cpr).second)
-                out.push_back({ *cpr, person == c.people.end() ? std::string() : person->name });
+                out.recipients.push_back({*cpr, person == c.people.end() ? std::string() : person->name});
         }
     };
     if (to != "parents")
-        addList(to, true);
-    addList(outsideCase, false);
-    if (out.empty())
-        throw Error(ErrorCode::BadInput, "no recipients: use --to parents or --to CPR[,CPR]");
+        addList(to, "to", true);
+    addList(outsideCase, "to-outside-case", false);
+    if (out.recipients.empty() && out.problems.empty())
+        out.problems.push_back({{"to"}, DeliveryProblemCode::NoRecipients, {}});
     return out;
+}
+
+// The version a request means, or why there is none.
+std::optional<DeliveryProblem> versionProblem(const Store& store, const std::string& docId, int requested, int& version)
+{
+    if (!store.document(docId))
+        return DeliveryProblem{{"document"}, DeliveryProblemCode::NoDocument, docId};
+    try {
+        version = findVersion(store.documentState(docId), docId, requested).number;
+        return std::nullopt;
+    } catch (const Error& e) {
+        if (e.code() == ErrorCode::Conflict)
+            return DeliveryProblem{{"document", "version"}, DeliveryProblemCode::NotFinalised, docId};
+        if (e.code() == ErrorCode::NotFound)
+            return DeliveryProblem{{"document", "version"}, DeliveryProblemCode::NoSuchVersion, std::to_string(requested)};
+        throw;
+    }
+}
+
+std::optional<DeliveryProblem> senderProblem(const Store& store)
+{
+    const auto cvr = store.setting("municipality.cvr").value_or("");
+    if (cvr.empty() || store.setting("municipality.name").value_or("").empty())
+        return DeliveryProblem{{"municipality"}, DeliveryProblemCode::NoSender, {}};
+    if (cvr.size() != 8 || cvr.find_first_not_of("0123456789") != std::string::npos)
+        return DeliveryProblem{{"municipality", "cvr"}, DeliveryProblemCode::BadCvr, cvr};
+    return std::nullopt;
+}
+
+ErrorCode errorCodeOf(DeliveryProblemCode code)
+{
+    switch (code) {
+    case DeliveryProblemCode::NoDocument:
+    case DeliveryProblemCode::NoSuchVersion:
+        return ErrorCode::NotFound;
+    case DeliveryProblemCode::NotFinalised:
+        return ErrorCode::Conflict;
+    default:
+        return ErrorCode::BadInput;
+    }
+}
+
+} // namespace
+
+std::string describe(const DeliveryProblem& p)
+{
+    switch (p.code) {
+    case DeliveryProblemCode::NoDocument:
+        return "no document " + p.detail + " in the store";
+    case DeliveryProblemCode::NotFinalised:
+        return "document " + p.detail + " has no finalised version yet (fplan doc finalize)";
+    case DeliveryProblemCode::NoSuchVersion:
+        return "the document has no version " + p.detail;
+    case DeliveryProblemCode::NoSender:
+        return "no sender: set municipality.cvr and municipality.name";
+    case DeliveryProblemCode::BadCvr:
+        return "municipality.cvr '" + p.detail + "' is not a CVR number (8 digits)";
+    case DeliveryProblemCode::CustodyWithoutCpr:
+        return p.detail + " has custody but no valid CPR number; correct the case first";
+    case DeliveryProblemCode::BadRecipientCpr: {
+        const auto check = checkCpr(p.detail);
+        return "recipient '" + p.detail + "' is not a valid CPR number" + (check.reason.empty() ? "" : ": " + check.reason);
+    }
+    case DeliveryProblemCode::RecipientNotInCase:
+        return "recipient " + p.detail + " is not a person in case " + (p.path.size() > 1 ? p.path[1] : std::string())
+            + " (mistyped?); nothing was sent. A recipient outside the case needs --to-outside-case";
+    case DeliveryProblemCode::NoRecipients:
+        if (p.path.size() == 2 && p.path[0] == "case")
+            return "nobody in case " + p.path[1] + " has custody: name the recipients' CPR numbers";
+        return "no recipients: use --to parents or --to CPR[,CPR]";
+    }
+    return "unknown problem";
+}
+
+std::vector<Recipient> resolveRecipients(const Store& store, const std::string& docId, const std::string& to,
+                                         const std::string& outsideCase)
+{
+    auto found = collectRecipients(store, docId, to, outsideCase);
+    if (!found.problems.empty())
+        throw Error(errorCodeOf(found.problems.front().code), describe(found.problems.front()));
+    return std::move(found.recipients);
 }
 
 int resolveVersion(const Store& store, const std::string& docId, int requested)
 {
-    if (!store.document(docId))
-        throw Error(ErrorCode::NotFound, "no document " + docId + " in the store");
-    const auto state = store.documentState(docId);
-    const auto& versions = state.versions();
-    if (versions.empty())
-        throw Error(
-            ErrorCode::Conflict, "document " + docId + " has no finalised version yet (fplan doc finalize)");
-    if (requested == 0)
-        return versions.back().number;
-    try {
-        return state.resolveVersion(std::to_string(requested)).number;
-    } catch (const Error& e) {
-        throw Error(e.code(), "document " + docId + ": " + e.what());
+    int version = 0;
+    if (const auto problem = versionProblem(store, docId, requested, version)) {
+        if (problem->code == DeliveryProblemCode::NoDocument)
+            throw Error(ErrorCode::NotFound, describe(*problem));
+        findVersion(store.documentState(docId), docId, requested); // throws the one "no version" message
     }
+    return version;
 }
 
 MemoMessage buildMessageFor(const Store& store, const SendRequest& request, const Recipient& recipient)
 {
     const int version = resolveVersion(store, request.docId, request.version);
-    const Case c = caseOf(store, request.docId);
+    const Case c = loadCaseOfDocument(store, request.docId);
     const std::string title = request.documentTitle.empty() ? "Dokument" : request.documentTitle;
     MemoInput in;
     in.docId = request.docId;
@@ -186,20 +255,16 @@ DeliveryPreview previewDelivery(Store& store, const std::string& docId, int vers
     const std::string& documentTitle)
 {
     DeliveryPreview p;
-    const auto note = [&](const std::function<void()>& step) {
-        try {
-            step();
-        } catch (const Error& e) {
-            p.problems.push_back(e.what());
-        }
-    };
-    note([&] { p.version = resolveVersion(store, docId, version); });
-    note([&] { p.recipients = resolveRecipients(store, docId, to); });
-    const auto cvr = store.setting("municipality.cvr").value_or("");
-    if (cvr.empty() || store.setting("municipality.name").value_or("").empty())
-        p.problems.push_back("no sender: set municipality.cvr and municipality.name");
-    else if (cvr.size() != 8 || cvr.find_first_not_of("0123456789") != std::string::npos)
-        p.problems.push_back("municipality.cvr '" + cvr + "' is not a CVR number (8 digits)");
+    if (auto problem = versionProblem(store, docId, version, p.version))
+        p.problems.push_back(std::move(*problem));
+    if (store.document(docId)) {
+        auto found = collectRecipients(store, docId, to, {});
+        p.recipients = std::move(found.recipients);
+        for (auto& problem : found.problems)
+            p.problems.push_back(std::move(problem));
+    }
+    if (auto problem = senderProblem(store))
+        p.problems.push_back(std::move(*problem));
     const std::string title = documentTitle.empty() ? "Dokument" : documentTitle;
     if (p.version > 0) {
         p.label = title + " – version " + std::to_string(p.version);

@@ -71,6 +71,28 @@ FlushReport flushOutbox(
 // The store's delivery settings as a transport (see makeTransport).
 std::unique_ptr<Transport> transportFromSettings(const Store& store);
 
+// Why sending would be refused. The sentence a person reads is made from the code where it is
+// shown (describe() in English for the CLI; Danish in the desktop); never parsed back.
+enum class DeliveryProblemCode {
+    NoDocument,        // detail: the document id
+    NotFinalised,      // no version is finalised yet
+    NoSuchVersion,     // detail: the version asked for
+    NoSender,          // municipality.cvr or municipality.name is not set
+    BadCvr,            // detail: the CVR number as set
+    CustodyWithoutCpr, // detail: the person's name, path: {"people", person id}
+    BadRecipientCpr,   // detail: the recipient as given
+    RecipientNotInCase, // detail: the CPR as given, path: {option, case id}
+    NoRecipients,
+};
+
+struct DeliveryProblem {
+    std::vector<std::string> path; // the setting or case part it is about: {"municipality", "cvr"}
+    DeliveryProblemCode code;
+    std::string detail;
+};
+
+std::string describe(const DeliveryProblem& problem); // English
+
 // What "Send til familien" shows before anything is sent: who, which version, under which
 // title and file name, what was sent or handed over before, and every reason it would be
 // refused (each a sentence for a person; empty when sending can go ahead).
@@ -79,7 +101,7 @@ struct DeliveryPreview {
     std::string label;
     std::string fileName;
     std::vector<Recipient> recipients;
-    std::vector<std::string> problems;
+    std::vector<DeliveryProblem> problems;
     std::vector<OutboxEntry> earlier; // this document's messages already in the outbox
     std::vector<PaperDelivery> paper; // printed copies recorded as handed over
     bool transportConfigured = false; // false: messages wait in the outbox

@@ -192,7 +192,7 @@ CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const s
     m_documents->Bind(wxEVT_DATAVIEW_ITEM_ACTIVATED, [this](wxDataViewEvent&) { openSelected(); });
 
     m_presenter = std::make_unique<CaseOverviewPresenter>(
-        session.store(), caseId, [this](const std::string& id) { return m_session.templateTitle(id); });
+        session.documents(), caseId, [this](const std::string& id) { return m_session.templateTitle(id); });
     reload();
 }
 
@@ -219,7 +219,7 @@ void CaseOverviewPanel::reload()
 void CaseOverviewPanel::newDocument(const std::string& templateId)
 {
     runShowingErrors(this, [&] {
-        const std::string docId = m_session.documents().create(m_caseId, templateId);
+        const std::string docId = m_presenter->newDocument(templateId);
         reload();
         if (onOpenDocument)
             onOpenDocument(docId);

@@ -9,14 +9,9 @@
 
 namespace fplan::gui {
 
-namespace {
-// The case document's tables (core/case.cpp).
-constexpr const char* PeopleTable = "personer";
-constexpr const char* TeamTable = "team";
-} // namespace
-
-CaseOverviewPresenter::CaseOverviewPresenter(Store& store, std::string caseId, TitleFor titleFor)
-    : m_store(store)
+CaseOverviewPresenter::CaseOverviewPresenter(app::DocumentService& documents, std::string caseId, TitleFor titleFor)
+    : m_documents(documents)
+    , m_store(documents.store())
     , m_caseId(std::move(caseId))
     , m_titleFor(std::move(titleFor))
 {
@@ -25,11 +20,10 @@ CaseOverviewPresenter::CaseOverviewPresenter(Store& store, std::string caseId, T
 
 void CaseOverviewPresenter::reload()
 {
-    const auto caseDoc = m_store.caseDocumentId(m_caseId);
-    if (!caseDoc)
+    if (!m_store.caseDocumentId(m_caseId))
         throw Error(ErrorCode::NotFound, format(tr("Sagen {0} findes ikke."), { m_caseId }));
-    m_case = caseFromState(m_caseId, m_store.documentState(*caseDoc));
-    m_documents.clear();
+    m_case = m_documents.openCase(m_caseId);
+    m_lines.clear();
     for (const auto& info : m_store.documents(m_caseId)) {
         const DocumentState state = m_store.documentState(info.id);
         DocumentLine line;
@@ -49,7 +43,7 @@ void CaseOverviewPresenter::reload()
         if (line.conflicts > 0)
             line.status += format(trn(", {0} konflikt", ", {0} konflikter", line.conflicts), { std::to_string(line.conflicts) });
         line.lastChanged = state.maxHlc() ? hlcText(state.maxHlc()) : "";
-        m_documents.push_back(std::move(line));
+        m_lines.push_back(std::move(line));
     }
 }
 
@@ -112,16 +106,8 @@ void CaseOverviewPresenter::changeCoordinator(const std::string& teamMemberId, c
     Case changed = m_case;
     changed.coordinator = teamMemberId;
     changed.coordinatorHistory.push_back({ crypto::newUuid(), *iso, teamMemberId, reason });
-    const auto caseDoc = m_store.caseDocumentId(m_caseId);
-    const DocumentState state = m_store.documentState(*caseDoc);
-    const Json all = caseToValues(changed);
     // Only the two paths that change: the rest of the case document is left to other editors.
-    const Json values
-        = { { "tovholder", all.at("tovholder") }, { "tovholder_historik", all.at("tovholder_historik") } };
-    OpFactory factory(author, m_store.deviceId(), m_store.clock());
-    const auto ops = opsForValues(state, values, caseFieldKinds(), factory, m_caseId, *caseDoc);
-    m_store.transaction([&] { m_store.appendOps(ops); });
-    reload();
+    storeTable(CaseTable::CoordinatorChange, changed, author);
 }
 
 namespace {
@@ -161,7 +147,7 @@ void CaseOverviewPresenter::savePerson(
         changed.people[*index] = personFromDraft(draft, m_case.people[*index].id);
     else
         changed.people.push_back(personFromDraft(draft, crypto::newUuid()));
-    storeTable(PeopleTable, changed, author);
+    storeTable(CaseTable::People, changed, author);
 }
 
 void CaseOverviewPresenter::removePerson(std::size_t index, const std::string& author)
@@ -172,7 +158,7 @@ void CaseOverviewPresenter::removePerson(std::size_t index, const std::string& a
         throw Error(ErrorCode::Conflict, tr("Sagen skal have mindst ét familiemedlem."));
     Case changed = m_case;
     changed.people.erase(changed.people.begin() + static_cast<std::ptrdiff_t>(index));
-    storeTable(PeopleTable, changed, author);
+    storeTable(CaseTable::People, changed, author);
 }
 
 TeamMemberDraft CaseOverviewPresenter::teamMemberDraft(std::size_t index) const
@@ -199,7 +185,7 @@ void CaseOverviewPresenter::saveTeamMember(
         m.from = localDateToday();
         changed.team.push_back(std::move(m));
     }
-    storeTable(TeamTable, changed, author);
+    storeTable(CaseTable::Team, changed, author);
 }
 
 void CaseOverviewPresenter::removeTeamMember(std::size_t index, const std::string& author)
@@ -215,40 +201,27 @@ void CaseOverviewPresenter::removeTeamMember(std::size_t index, const std::strin
                 format(tr("{0} står i tovholderhistorikken og bliver derfor på sagen."), { t.name }));
     Case changed = m_case;
     changed.team.erase(changed.team.begin() + static_cast<std::ptrdiff_t>(index));
-    storeTable(TeamTable, changed, author);
+    storeTable(CaseTable::Team, changed, author);
 }
 
-void CaseOverviewPresenter::storeTable(const std::string& key, const Case& changed, const std::string& author)
+void CaseOverviewPresenter::storeTable(CaseTable table, const Case& changed, const std::string& author)
 {
-    // Every column is written, null when empty: opsForValues leaves a column it is not given
-    // alone, so a cleared e-mail would otherwise stay. Column names as in core/case.cpp.
-    static const std::vector<std::string> personColumns { "navn", "cpr", "relation", "foraeldremyndighed" };
-    static const std::vector<std::string> teamColumns { "navn", "fagomraade", "rolle", "email", "telefon",
-        "bruger", "fra", "til" };
-    Json rows = caseToValues(changed).at(key);
-    for (auto& row : rows)
-        for (const auto& column : key == PeopleTable ? personColumns : teamColumns)
-            if (!row.contains(column))
-                row[column] = nullptr;
     const auto caseDoc = m_store.caseDocumentId(m_caseId);
     if (!caseDoc)
         throw Error(ErrorCode::NotFound, tr("Sagen findes ikke længere."));
     const DocumentState state = m_store.documentState(*caseDoc);
     OpFactory factory(author, m_store.deviceId(), m_store.clock());
-    const auto ops
-        = opsForValues(state, Json { { key, rows } }, caseFieldKinds(), factory, m_caseId, *caseDoc);
     // Only the one table: a concurrent edit of the rest of the case merges as usual.
+    const auto ops = opsForValues(
+        state, caseTableValues(m_case, changed, table), caseFieldKinds(), factory, m_caseId, *caseDoc);
     if (!ops.empty())
         m_store.transaction([&] { m_store.appendOps(ops); });
     reload();
 }
 
-std::string CaseOverviewPresenter::newDocument(
-    const std::string& templateId, const std::string& templateVersion)
+std::string CaseOverviewPresenter::newDocument(const std::string& templateId)
 {
-    const std::string docId = crypto::newUuid();
-    // No template hash: the document service (Documents::create) records the template's text.
-    m_store.createDocument({ docId, m_caseId, templateId, templateVersion, 0, "" });
+    const std::string docId = m_documents.create(m_caseId, templateId).docId;
     reload();
     return docId;
 }

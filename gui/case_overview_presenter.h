@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
+#include "app/documents.h"
 #include "core/case.h"
 #include "core/store.h"
 #include "gui/new_case_presenter.h"
@@ -27,11 +28,11 @@ class CaseOverviewPresenter {
 public:
     using TitleFor = std::function<std::string(const std::string& templateId)>;
 
-    CaseOverviewPresenter(Store& store, std::string caseId, TitleFor titleFor);
+    CaseOverviewPresenter(app::DocumentService& documents, std::string caseId, TitleFor titleFor);
     void reload();
 
     const Case& kase() const { return m_case; }
-    const std::vector<DocumentLine>& documents() const { return m_documents; }
+    const std::vector<DocumentLine>& documents() const { return m_lines; }
     std::string heading() const;
     std::vector<std::string> familyLines() const;
     std::vector<std::string> teamLines() const;
@@ -53,17 +54,19 @@ public:
     // The tovholder, and anyone the tovholder history names, stays: the history must keep its names.
     void removeTeamMember(std::size_t index, const std::string& author);
 
-    // Makes a new, empty document of a template in this case; returns its id.
-    std::string newDocument(const std::string& templateId, const std::string& templateVersion);
+    // Makes a new document of a template in this case through the document service (default
+    // rows, seeded tables, automatic values); returns its id.
+    std::string newDocument(const std::string& templateId);
 
 private:
-    void storeTable(const std::string& key, const Case& changed, const std::string& author);
+    void storeTable(CaseTable table, const Case& changed, const std::string& author);
 
+    app::DocumentService& m_documents;
     Store& m_store;
     std::string m_caseId;
     TitleFor m_titleFor;
     Case m_case;
-    std::vector<DocumentLine> m_documents;
+    std::vector<DocumentLine> m_lines;
 };
 
 // Template ids of the three documents (templates/*.xml, docs/templates.md).

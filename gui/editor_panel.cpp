@@ -69,7 +69,7 @@ std::string numberText(const Json& v)
     return v.is_number() ? v.dump() : v.is_string() ? v.get<std::string>() : "";
 }
 
-wxString labelText(const FormField& f)
+wxString labelText(const docgen::Field& f)
 {
     return toWx(f.label) + (f.required ? " *" : "");
 }
@@ -82,10 +82,7 @@ EditorPanel::EditorPanel(wxWindow* parent, Session& session, const std::string& 
     , m_docId(docId)
     , m_autosave(this)
 {
-    const DocumentInfo info = session.documents().info(docId);
-    m_presenter = std::make_unique<EditorPresenter>(session.store(), docId, session.formFor(info.templateId),
-        session.documents().caseOf(info.caseId), session.author());
-    m_presenter->finalizer = [this] { return m_session.documents().finalize(m_docId); };
+    m_presenter = std::make_unique<EditorPresenter>(session.documents(), docId);
     m_presenter->onValueChanged = [this](const std::string& path) {
         if (auto it = m_fields.find(path); it != m_fields.end())
             it->second.refresh();
@@ -107,14 +104,14 @@ EditorPanel::~EditorPanel()
 
 wxString EditorPanel::tabTitle() const
 {
-    return toWx(m_presenter->spec().title + " – " + m_presenter->kase().title);
+    return toWx(m_presenter->tmpl().title + " – " + m_presenter->kase().title);
 }
 
 void EditorPanel::build()
 {
     auto* outer = new wxBoxSizer(wxVERTICAL);
     auto* top = new wxBoxSizer(wxHORIZONTAL);
-    auto* title = new wxStaticText(this, wxID_ANY, toWx(m_presenter->spec().title));
+    auto* title = new wxStaticText(this, wxID_ANY, toWx(m_presenter->tmpl().title));
     setHeadingFont(title, 1.3f);
     top->Add(title, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(16));
     top->AddStretchSpacer();
@@ -143,17 +140,17 @@ void EditorPanel::build()
           "Alt gemmes automatisk."));
     legend->SetForegroundColour(wxColour(0x55, 0x55, 0x55));
     form->Add(legend, 0, wxBOTTOM, FromDIP(8));
-    for (const auto& section : m_presenter->spec().sections) {
-        auto* heading = new wxStaticText(m_form, wxID_ANY, toWx(section.label));
-        setHeadingFont(heading, section.depth == 0 ? 1.25f : 1.1f);
-        form->Add(heading, 0, wxTOP | wxBOTTOM, FromDIP(section.depth == 0 ? 12 : 6));
-        if (!section.help.empty()) {
-            auto* help = new wxStaticText(m_form, wxID_ANY, toWx(section.help));
+    for (const auto& [section, depth] : m_presenter->sections()) {
+        auto* heading = new wxStaticText(m_form, wxID_ANY, toWx(section->label));
+        setHeadingFont(heading, depth == 0 ? 1.25f : 1.1f);
+        form->Add(heading, 0, wxTOP | wxBOTTOM, FromDIP(depth == 0 ? 12 : 6));
+        if (!section->help.empty()) {
+            auto* help = new wxStaticText(m_form, wxID_ANY, toWx(section->help));
             help->SetForegroundColour(wxColour(0x55, 0x55, 0x55));
             help->Wrap(FromDIP(HelpWrap));
             form->Add(help, 0, wxBOTTOM, FromDIP(6));
         }
-        for (const auto& field : section.fields)
+        for (const auto& field : section->fields)
             addField(m_form, form, field);
     }
     m_form->SetSizer(form);
@@ -172,9 +169,9 @@ void EditorPanel::build()
     print->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { printPdf(); });
 }
 
-void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const FormField& field)
+void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const docgen::Field& field)
 {
-    if (field.kind == FieldKind::Table) {
+    if (field.type == docgen::FieldType::Table) {
         addTable(parent, sizer, field);
         return;
     }
@@ -186,18 +183,18 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const FormField& fi
     FieldView view;
     wxWindow* control = nullptr;
 
-    switch (field.kind) {
-    case FieldKind::Text:
-    case FieldKind::LongText:
-    case FieldKind::Number: {
-        const bool multi = field.kind == FieldKind::LongText;
+    switch (field.type) {
+    case docgen::FieldType::Text:
+    case docgen::FieldType::LongText:
+    case docgen::FieldType::Number: {
+        const bool multi = field.type == docgen::FieldType::LongText;
         const int lines = multi ? std::max(field.lines, 4) : 1;
         auto* text = new wxTextCtrl(parent, wxID_ANY, {}, wxDefaultPosition,
             multi ? wxSize(-1, lines * GetCharHeight() + FromDIP(10)) : wxDefaultSize,
             multi ? wxTE_MULTILINE | wxTE_WORDWRAP : 0);
         if (multi)
             enableDanishSpellChecking(text);
-        const bool number = field.kind == FieldKind::Number;
+        const bool number = field.type == docgen::FieldType::Number;
         view.refresh = [this, text, path, number] {
             text->ChangeValue(toWx(number ? numberText(m_presenter->value(path)) : m_presenter->text(path)));
         };
@@ -215,13 +212,13 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const FormField& fi
         control = text;
         break;
     }
-    case FieldKind::Date:
-    case FieldKind::DateTime: {
+    case docgen::FieldType::Date:
+    case docgen::FieldType::DateTime: {
         auto* row = new wxBoxSizer(wxHORIZONTAL);
         auto* date = new DateField(parent);
         row->Add(date, 0);
         wxTimePickerCtrl* time = nullptr;
-        if (field.kind == FieldKind::DateTime) {
+        if (field.type == docgen::FieldType::DateTime) {
             time = new wxTimePickerCtrl(parent, wxID_ANY);
             setAccessibleName(time, toWx(field.label) + " " + _("klokkeslæt"));
             row->Add(time, 0, wxLEFT, FromDIP(6));
@@ -255,12 +252,12 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const FormField& fi
         sizer->Add(row, 0);
         break;
     }
-    case FieldKind::Bool:
-    case FieldKind::Choice:
-    case FieldKind::Person:
-    case FieldKind::TeamMember: {
-        std::vector<FormChoice> choices;
-        if (field.kind == FieldKind::Bool)
+    case docgen::FieldType::Bool:
+    case docgen::FieldType::Choice:
+    case docgen::FieldType::Person:
+    case docgen::FieldType::TeamMember: {
+        std::vector<docgen::Choice> choices;
+        if (field.type == docgen::FieldType::Bool)
             choices = { { "true", tr("Ja") }, { "false", tr("Nej") } };
         else
             choices = m_presenter->choicesFor(field);
@@ -268,7 +265,7 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const FormField& fi
         choice->Append(_("(ikke valgt)"));
         for (const auto& c : choices)
             choice->Append(toWx(c.label));
-        const bool isBool = field.kind == FieldKind::Bool;
+        const bool isBool = field.type == docgen::FieldType::Bool;
         view.refresh = [this, choice, choices, path, isBool] {
             const Json v = m_presenter->value(path);
             const std::string id = isBool ? (v.is_boolean() ? (v.get<bool>() ? "true" : "false") : "")
@@ -292,7 +289,7 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const FormField& fi
         control = choice;
         break;
     }
-    case FieldKind::MultiChoice: {
+    case docgen::FieldType::MultiChoice: {
         const auto choices = m_presenter->choicesFor(field);
         wxArrayString labels;
         for (const auto& c : choices)
@@ -319,18 +316,18 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const FormField& fi
         control = list;
         break;
     }
-    case FieldKind::Table:
+    case docgen::FieldType::Table:
         break;
     }
-    if (control && field.readOnly) {
+    if (control && field.autoValue == docgen::AutoValue::PlanVersion) { // the service sets it when a version is made
         if (auto* text = dynamic_cast<wxTextCtrl*>(control))
             text->SetEditable(false);
         else
             control->Disable();
     }
-    if (control && field.kind != FieldKind::Date && field.kind != FieldKind::DateTime) {
+    if (control && field.type != docgen::FieldType::Date && field.type != docgen::FieldType::DateTime) {
         setAccessibleName(control, toWx(field.label));
-        const bool grow = field.kind == FieldKind::Text || field.kind == FieldKind::LongText;
+        const bool grow = field.type == docgen::FieldType::Text || field.type == docgen::FieldType::LongText;
         sizer->Add(control, 0, grow ? wxEXPAND : 0);
     }
     if (!field.help.empty()) {
@@ -351,7 +348,7 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const FormField& fi
     m_fields[path] = std::move(view);
 }
 
-void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const FormField& field)
+void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const docgen::Field& field)
 {
     auto* label = new wxStaticText(parent, wxID_ANY, labelText(field));
     setHeadingFont(label, 1.0f);
@@ -363,7 +360,7 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const FormField& fi
         sizer->Add(help, 0, wxBOTTOM, FromDIP(2));
     }
     const std::string path = field.path;
-    const std::vector<FormField> columns = field.columns;
+    const std::vector<docgen::Field> columns = field.columns;
     auto* grid = new wxGrid(parent, wxID_ANY);
     grid->CreateGrid(0, static_cast<int>(columns.size()));
     grid->SetRowLabelSize(FromDIP(32));
@@ -371,18 +368,18 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const FormField& fi
     for (std::size_t c = 0; c < columns.size(); ++c) {
         grid->SetColLabelValue(
             static_cast<int>(c), toWx(columns[c].label) + (columns[c].required ? " *" : ""));
-        grid->SetColSize(static_cast<int>(c), FromDIP(columns[c].kind == FieldKind::LongText ? 260 : 150));
+        grid->SetColSize(static_cast<int>(c), FromDIP(columns[c].type == docgen::FieldType::LongText ? 260 : 150));
     }
     setAccessibleName(grid, toWx(field.label));
 
-    auto choicesOf = [this](const FormField& column) {
-        if (column.kind == FieldKind::Bool)
-            return std::vector<FormChoice> { { "true", tr("Ja") }, { "false", tr("Nej") } };
+    auto choicesOf = [this](const docgen::Field& column) {
+        if (column.type == docgen::FieldType::Bool)
+            return std::vector<docgen::Choice> { { "true", tr("Ja") }, { "false", tr("Nej") } };
         return m_presenter->choicesFor(column);
     };
-    auto isChoice = [](const FormField& column) {
-        return column.kind == FieldKind::Bool || column.kind == FieldKind::Choice
-            || column.kind == FieldKind::Person || column.kind == FieldKind::TeamMember;
+    auto isChoice = [](const docgen::Field& column) {
+        return column.type == docgen::FieldType::Bool || column.type == docgen::FieldType::Choice
+            || column.type == docgen::FieldType::Person || column.type == docgen::FieldType::TeamMember;
     };
 
     FieldView view;
@@ -394,7 +391,7 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const FormField& fi
             grid->AppendRows(rows - grid->GetNumberRows());
         for (int r = 0; r < rows; ++r)
             for (std::size_t c = 0; c < columns.size(); ++c) {
-                const FormField& column = columns[c];
+                const docgen::Field& column = columns[c];
                 const Json v = m_presenter->cell(path, static_cast<std::size_t>(r), column.path);
                 if (isChoice(column)) {
                     wxArrayString labels;
@@ -402,15 +399,16 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const FormField& fi
                     for (const auto& ch : choicesOf(column))
                         labels.Add(toWx(ch.label));
                     grid->SetCellEditor(r, static_cast<int>(c), new wxGridCellChoiceEditor(labels));
-                } else if (column.kind == FieldKind::LongText) {
+                } else if (column.type == docgen::FieldType::LongText) {
                     grid->SetCellEditor(r, static_cast<int>(c), new wxGridCellAutoWrapStringEditor());
                     grid->SetCellRenderer(r, static_cast<int>(c), new wxGridCellAutoWrapStringRenderer());
                 }
                 const std::string shown
-                    = column.kind == FieldKind::Number ? numberText(v) : m_presenter->displayText(column, v);
+                    = column.type == docgen::FieldType::Number ? numberText(v) : m_presenter->displayText(column, v);
                 grid->SetCellValue(r, static_cast<int>(c), toWx(shown));
                 // A value that does not fit its column is tinted; the line under the table says why.
-                const bool wrong = !validateValue(column, v, choicesOf(column)).empty();
+                const bool wrong
+                    = !m_presenter->cellMessage(path, static_cast<std::size_t>(r), column.path).empty();
                 grid->SetCellBackgroundColour(r, static_cast<int>(c),
                     wrong ? wxColour(0xFF, 0xDD, 0xDD) : grid->GetDefaultCellBackgroundColour());
             }
@@ -431,18 +429,17 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const FormField& fi
         if (isChoice(column)) {
             for (const auto& ch : choicesOf(column))
                 if (ch.label == typed)
-                    v = column.kind == FieldKind::Bool ? Json(ch.id == "true") : Json(ch.id);
-        } else if (column.kind == FieldKind::Number) {
+                    v = column.type == docgen::FieldType::Bool ? Json(ch.id == "true") : Json(ch.id);
+        } else if (column.type == docgen::FieldType::Number) {
             v = numberFromText(typed);
-        } else if (column.kind == FieldKind::Date || column.kind == FieldKind::DateTime) {
-            v = dateValueFromText(typed, column.kind == FieldKind::DateTime);
+        } else if (column.type == docgen::FieldType::Date || column.type == docgen::FieldType::DateTime) {
+            v = dateValueFromText(typed, column.type == docgen::FieldType::DateTime);
         } else if (!typed.empty()) {
             v = typed;
         }
         m_presenter->setCell(path, static_cast<std::size_t>(r), column.path, v);
         m_presenter->breakUndoGroup(); // a grid cell is committed whole
-        const Json stored = m_presenter->cell(path, static_cast<std::size_t>(r), column.path);
-        const bool wrong = !validateValue(column, stored, choicesOf(column)).empty();
+        const bool wrong = !m_presenter->cellMessage(path, static_cast<std::size_t>(r), column.path).empty();
         grid->SetCellBackgroundColour(
             r, e.GetCol(), wrong ? wxColour(0xFF, 0xDD, 0xDD) : grid->GetDefaultCellBackgroundColour());
         edited(path);
@@ -529,7 +526,7 @@ void EditorPanel::showConflict(const std::string& path)
     if (it == m_fields.end() || !it->second.conflict)
         return;
     wxPanel* box = it->second.conflict;
-    const FormField* field = m_presenter->spec().field(path);
+    const docgen::Field* field = m_presenter->tmpl().field(path);
     const auto values = m_presenter->conflictValues(path);
     if (values.empty() && !box->IsShown())
         return;
@@ -707,7 +704,7 @@ void EditorPanel::withPdf(std::function<void(const std::string& file)> then)
         const int version = m_presenter->unchangedVersion();
         doc = m_session.printable(m_docId, version);
         file = (privatePdfFolder()
-            / (m_presenter->spec().templateId + "-" + m_docId.substr(0, 8)
+            / (m_presenter->tmpl().id + "-" + m_docId.substr(0, 8)
                 + (version > 0 ? "-v" + std::to_string(version) : "-kladde") + ".pdf"))
                    .string();
     } catch (const std::exception& e) {
@@ -719,7 +716,7 @@ void EditorPanel::withPdf(std::function<void(const std::string& file)> then)
         this,
         [doc = std::move(doc), file] {
             try {
-                const auto pdf = renderPdf(doc);
+                const auto pdf = app::renderPdf(doc);
                 // The preview PDF is replaced each time: private, whole or not at all.
                 writeFileDurably(file, pdf.bytes, { .force = true, .protectedFiles = {} });
                 return std::string();
@@ -755,7 +752,7 @@ void EditorPanel::preview()
         return;
     }
     m_status->SetLabel(_("Laver forhåndsvisning …"));
-    const wxString title = toWx(m_presenter->spec().title + " – " + m_presenter->kase().title);
+    const wxString title = toWx(m_presenter->tmpl().title + " – " + m_presenter->kase().title);
     runInBackground(
         this, [doc = std::move(doc)] { return makePreview(doc); },
         [this, title](const Preview& pages) {
@@ -767,7 +764,7 @@ void EditorPanel::preview()
 void EditorPanel::printPdf()
 {
     withPdf([this](const std::string& file) {
-        if (!printPdfFile(this, file, m_presenter->spec().title))
+        if (!printPdfFile(this, file, m_presenter->tmpl().title))
             showError(this, tr("Udskrivning er ikke mulig her. Åbn PDF-filen, og udskriv den derfra."));
     });
 }

@@ -48,8 +48,8 @@ private:
         wxPanel* conflict = nullptr; // shown while concurrent edits leave two values standing
     };
     void build();
-    void addField(wxWindow* parent, wxSizer* sizer, const FormField& field);
-    void addTable(wxWindow* parent, wxSizer* sizer, const FormField& field);
+    void addField(wxWindow* parent, wxSizer* sizer, const docgen::Field& field);
+    void addTable(wxWindow* parent, wxSizer* sizer, const docgen::Field& field);
     void edited(const std::string& path);
     void showMessage(const std::string& path);
     void showConflict(const std::string& path);

@@ -13,12 +13,12 @@
 
 namespace fplan::gui {
 
-namespace {
+using docgen::Field;
+using docgen::FieldType;
+using docgen::ProblemCode;
+using docgen::ValueProblem;
 
-bool hasChoice(const std::vector<FormChoice>& choices, const std::string& id)
-{
-    return std::any_of(choices.begin(), choices.end(), [&](const FormChoice& c) { return c.id == id; });
-}
+namespace {
 
 // Keystrokes join one undo step until a word ends.
 bool endsWord(const Json& value)
@@ -29,71 +29,96 @@ bool endsWord(const Json& value)
     return !s.empty() && (s.back() == ' ' || s.back() == '\n');
 }
 
-} // namespace
-
-bool isEmptyValue(const Json& value)
+// A number from a problem's text ("168.0", "2.5") as a Danish reader writes it ("168", "2,5").
+std::string danishNumber(std::string text)
 {
-    return value.is_null() || (value.is_string() && value.get_ref<const std::string&>().empty())
-        || (value.is_array() && value.empty());
+    if (text.size() > 2 && text.compare(text.size() - 2, 2, ".0") == 0)
+        text.resize(text.size() - 2);
+    std::replace(text.begin(), text.end(), '.', ',');
+    return text;
 }
 
-std::string validateValue(const FormField& field, const Json& value, const std::vector<FormChoice>& choices)
+void addSections(const docgen::Section& s, int depth, std::vector<EditorSection>& out)
 {
-    if (isEmptyValue(value))
-        return {};
-    switch (field.kind) {
-    case FieldKind::Text:
-    case FieldKind::LongText: {
-        if (!value.is_string())
-            return tr("Skal være tekst.");
-        const auto n = utf8Length(value.get<std::string>());
-        if (field.maxLength > 0 && n > field.maxLength)
-            return format(
-                tr("Højst {0} tegn (der står {1})."), { std::to_string(field.maxLength), std::to_string(n) });
-        return {};
-    }
-    case FieldKind::Date:
-        return value.is_string() && isIsoDate(value.get<std::string>()) ? ""
-                                                                        : tr("Skriv datoen som DD.MM.ÅÅÅÅ.");
-    case FieldKind::DateTime:
-        return value.is_string() && isIsoDateTime(value.get<std::string>())
-            ? ""
-            : tr("Skriv dato og tid som DD.MM.ÅÅÅÅ TT:MM.");
-    case FieldKind::Number:
-        return value.is_number() ? "" : tr("Skal være et tal.");
-    case FieldKind::Bool:
-        return value.is_boolean() ? "" : tr("Vælg ja eller nej.");
-    case FieldKind::Choice:
-    case FieldKind::Person:
-    case FieldKind::TeamMember:
-        return value.is_string() && hasChoice(choices, value.get<std::string>())
-            ? ""
-            : tr("Vælg en af mulighederne.");
-    case FieldKind::MultiChoice:
-        if (!value.is_array())
-            return tr("Vælg en af mulighederne.");
-        for (const auto& v : value)
-            if (!v.is_string() || !hasChoice(choices, v.get<std::string>()))
-                return tr("Vælg en af mulighederne.");
-        return {};
-    case FieldKind::Table:
-        return value.is_array() ? "" : tr("Skal være en tabel.");
+    out.push_back({ &s, depth });
+    for (const auto& sub : s.sections)
+        addSections(sub, depth + 1, out);
+}
+
+} // namespace
+
+std::string problemText(const ValueProblem& p)
+{
+    switch (p.code) {
+    case ProblemCode::NotText:
+        return tr("Skal være tekst.");
+    case ProblemCode::LineBreak:
+        return tr("Linjeskift er ikke tilladt i et kort tekstfelt.");
+    case ProblemCode::ControlCharacter:
+        return tr("Teksten indeholder et ugyldigt tegn.");
+    case ProblemCode::TooLong:
+        return format(tr("Højst {0} tegn (der står {1})."), { p.limit, p.detail });
+    case ProblemCode::NotCpr:
+        return format(tr("»{0}« er ikke et gyldigt CPR-nummer."), { p.detail });
+    case ProblemCode::NotEmail:
+        return format(tr("»{0}« er ikke en e-mailadresse."), { p.detail });
+    case ProblemCode::NotPhone:
+        return format(tr("»{0}« er ikke et telefonnummer."), { p.detail });
+    case ProblemCode::NotDate:
+        return tr("Skriv datoen som DD.MM.ÅÅÅÅ.");
+    case ProblemCode::NotDateTime:
+        return tr("Skriv dato og tid som DD.MM.ÅÅÅÅ TT:MM.");
+    case ProblemCode::NotNumber:
+    case ProblemCode::NotFinite:
+        return tr("Skal være et tal.");
+    case ProblemCode::BelowMin:
+        return format(tr("Mindst {0} (der står {1})."), { danishNumber(p.limit), danishNumber(p.detail) });
+    case ProblemCode::AboveMax:
+        return format(tr("Højst {0} (der står {1})."), { danishNumber(p.limit), danishNumber(p.detail) });
+    case ProblemCode::NotBool:
+        return tr("Vælg ja eller nej.");
+    case ProblemCode::NotAChoice:
+    case ProblemCode::NotAList:
+    case ProblemCode::ChosenTwice:
+    case ProblemCode::NotAPersonId:
+    case ProblemCode::UnknownPerson:
+    case ProblemCode::NotATeamMemberId:
+    case ProblemCode::UnknownTeamMember:
+        return tr("Vælg en af mulighederne.");
+    case ProblemCode::WrongFagomraade:
+        return format(tr("{0} arbejder ikke inden for {1}."), { p.detail, p.limit });
+    case ProblemCode::TooManyRows:
+        return format(tr("Højst {0} rækker (der er {1})."), { p.limit, p.detail });
+    case ProblemCode::NotATable:
+    case ProblemCode::NotARow:
+    case ProblemCode::BadRowId:
+    case ProblemCode::DuplicateRowId:
+    case ProblemCode::UnknownColumn:
+    case ProblemCode::UnknownField:
+    case ProblemCode::NotAnObject:
+        return tr("Skal være en tabel.");
+    case ProblemCode::MissingRequired:
+        return tr("skal udfyldes.");
+    case ProblemCode::DanglingReference:
+        return tr("Henviser til en række, som ikke findes længere.");
+    case ProblemCode::OpenConflict:
+        return tr("to personer har skrevet forskelligt samtidig; vælg den rigtige værdi.");
+    case ProblemCode::Unchanged:
+        return format(tr("Intet er ændret siden version {0}."), { p.detail });
     }
     return {};
 }
 
-EditorPresenter::EditorPresenter(
-    Store& store, std::string docId, FormSpec spec, Case kase, std::string author)
-    : m_store(store)
-    , m_docId(std::move(docId))
-    , m_spec(std::move(spec))
-    , m_case(std::move(kase))
-    , m_factory(std::move(author), store.deviceId(), store.clock())
-    , m_state(store.documentState(m_docId))
+EditorPresenter::EditorPresenter(app::DocumentService& documents, const std::string& docId)
+    : m_documents(documents)
+    , m_doc(documents.open(docId))
+    , m_state(documents.store().documentState(docId))
     , m_values(m_state.values())
 {
     if (!m_values.is_object())
         m_values = Json::object();
+    for (const auto& section : m_doc.tmpl.sections)
+        addSections(section, 0, m_sections);
 }
 
 Json EditorPresenter::value(const std::string& path) const
@@ -114,8 +139,8 @@ std::string EditorPresenter::text(const std::string& path) const
 
 void EditorPresenter::apply(const std::string& path, const Json& v)
 {
-    const FormField* f = m_spec.field(path);
-    if (isEmptyValue(v) && !(f && f->kind == FieldKind::Table))
+    const Field* f = m_doc.tmpl.field(path);
+    if (docgen::isEmptyValue(v) && !(f && f->type == FieldType::Table))
         m_values.erase(path);
     else
         m_values[path] = v;
@@ -138,7 +163,7 @@ void EditorPresenter::record(const std::string& path, const std::string& cellKey
 void EditorPresenter::setValue(const std::string& path, Json v)
 {
     const Json before = value(path);
-    if (before == v || (isEmptyValue(before) && isEmptyValue(v)))
+    if (before == v || (docgen::isEmptyValue(before) && docgen::isEmptyValue(v)))
         return;
     apply(path, v);
     record(path, "", before, value(path), &v);
@@ -173,7 +198,7 @@ void EditorPresenter::setCell(
     if (row >= t.size())
         throw Error(ErrorCode::Internal, tablePath + ": no row " + std::to_string(row));
     const Json before = t;
-    if (isEmptyValue(v))
+    if (docgen::isEmptyValue(v))
         t[row].erase(column);
     else
         t[row][column] = v;
@@ -217,71 +242,88 @@ std::size_t EditorPresenter::moveRow(const std::string& tablePath, std::size_t r
     return static_cast<std::size_t>(target);
 }
 
-std::vector<FormChoice> EditorPresenter::choicesFor(const FormField& field) const
+std::vector<docgen::Choice> EditorPresenter::choicesFor(const Field& field) const
 {
-    std::vector<FormChoice> out;
-    if (field.kind == FieldKind::Person) {
-        for (const auto& p : m_case.people)
+    std::vector<docgen::Choice> out;
+    if (field.type == FieldType::Person) {
+        for (const auto& p : kase().people)
             out.push_back({ p.id, p.relation.empty() ? p.name : p.name + " (" + p.relation + ")" });
         return out;
     }
-    if (field.kind == FieldKind::TeamMember) {
-        for (const auto& t : m_case.team)
+    if (field.type == FieldType::TeamMember) {
+        for (const auto& t : kase().team)
             out.push_back({ t.id, t.fagomraade.empty() ? t.name : t.name + " (" + t.fagomraade + ")" });
         return out;
     }
     return field.choices;
 }
 
-const FormField* EditorPresenter::column(const std::string& tablePath, const std::string& columnId) const
-{
-    const FormField* t = m_spec.field(tablePath);
-    if (!t)
-        return nullptr;
-    for (const auto& c : t->columns)
-        if (c.path == columnId)
-            return &c;
-    return nullptr;
-}
-
 std::string EditorPresenter::message(const std::string& path) const
 {
-    const FormField* f = m_spec.field(path);
+    const Field* f = m_doc.tmpl.field(path);
     if (!f)
         return {};
     const Json v = value(path);
-    if (auto m = validateValue(*f, v, choicesFor(*f)); !m.empty())
-        return m;
-    if (f->kind == FieldKind::Table && v.is_array()) {
-        for (std::size_t r = 0; r < v.size(); ++r)
-            for (const auto& c : f->columns)
-                if (auto m = validateValue(c, v[r].value(c.path, Json()), choicesFor(c)); !m.empty())
-                    return format(tr("Række {0}, {1}: {2}"), { std::to_string(r + 1), c.label, m });
+    if (docgen::isEmptyValue(v))
+        return {};
+    // The checks of the service's fill (docgen's), on this one value.
+    const auto problems = docgen::findValueProblems(m_doc.tmpl, Json { { path, v } }, &kase());
+    if (problems.empty())
+        return {};
+    const ValueProblem& p = problems.front();
+    if (p.path.row && !p.path.column.empty()) {
+        const Field* c = f->column(p.path.column);
+        return format(tr("Række {0}, {1}: {2}"),
+            { std::to_string(*p.path.row + 1), c ? c->label : p.path.column, problemText(p) });
     }
-    return {};
+    return problemText(p);
+}
+
+std::string EditorPresenter::cellMessage(const std::string& tablePath, std::size_t row, const std::string& column) const
+{
+    const Json v = cell(tablePath, row, column);
+    if (docgen::isEmptyValue(v))
+        return {};
+    const Json values = { { tablePath, Json::array({ Json { { column, v } } }) } };
+    const auto problems = docgen::findValueProblems(m_doc.tmpl, values, &kase());
+    return problems.empty() ? "" : problemText(problems.front());
 }
 
 std::string EditorPresenter::labelOf(const std::string& path) const
 {
-    const FormField* f = m_spec.field(path);
+    const Field* f = m_doc.tmpl.field(path);
     return f ? f->label : path;
 }
 
-std::string EditorPresenter::displayText(const FormField& field, const Json& v) const
+std::string EditorPresenter::sectionOf(const std::string& path) const
 {
-    if (isEmptyValue(v))
+    for (const auto& s : m_sections)
+        for (const auto& f : s.section->fields)
+            if (f.path == path)
+                return s.section->label;
+    return {};
+}
+
+std::string EditorPresenter::placeOf(const std::string& path) const
+{
+    return sectionOf(path) + " › " + labelOf(path);
+}
+
+std::string EditorPresenter::displayText(const Field& field, const Json& v) const
+{
+    if (docgen::isEmptyValue(v))
         return {};
-    switch (field.kind) {
-    case FieldKind::Bool:
+    switch (field.type) {
+    case FieldType::Bool:
         return v.is_boolean() && v.get<bool>() ? tr("Ja") : tr("Nej");
-    case FieldKind::Choice:
-    case FieldKind::Person:
-    case FieldKind::TeamMember:
+    case FieldType::Choice:
+    case FieldType::Person:
+    case FieldType::TeamMember:
         for (const auto& c : choicesFor(field))
             if (v.is_string() && c.id == v.get<std::string>())
                 return c.label;
         break;
-    case FieldKind::MultiChoice: {
+    case FieldType::MultiChoice: {
         std::string out;
         for (const auto& item : v)
             for (const auto& c : choicesFor(field))
@@ -289,14 +331,14 @@ std::string EditorPresenter::displayText(const FormField& field, const Json& v) 
                     out += (out.empty() ? "" : ", ") + c.label;
         return out;
     }
-    case FieldKind::Table:
+    case FieldType::Table:
         return format(trn("{0} række", "{0} rækker", v.size()), { std::to_string(v.size()) });
-    case FieldKind::Date:
+    case FieldType::Date:
         // Danish reading order, as in print; a value that is not a date is shown as typed.
         if (v.is_string() && isIsoDate(v.get<std::string>()))
             return docgen::formatDate(v.get<std::string>());
         break;
-    case FieldKind::DateTime:
+    case FieldType::DateTime:
         if (v.is_string() && isIsoDateTime(v.get<std::string>())) {
             const auto& d = v.get_ref<const std::string&>();
             return format(tr("{0} kl. {1}"), { docgen::formatDate(d.substr(0, 10)), d.substr(11, 5) });
@@ -333,13 +375,13 @@ std::size_t EditorPresenter::flush()
     Json changed = Json::object();
     for (const auto& path : m_dirty)
         changed[path] = value(path);
-    const auto ops = opsForValues(m_state, changed, m_spec.kinds, m_factory, m_case.id, m_docId);
-    std::size_t added = 0;
-    if (!ops.empty())
-        m_store.transaction([&] { added = m_store.appendOps(ops); });
-    m_dirty.clear();
-    m_state = m_store.documentState(m_docId);
-    return added;
+    const auto result = m_documents.fill(m_doc, m_state, changed, app::FillMode::StoreWhatFits);
+    // What was refused stays pending here; the field shows why (message()).
+    std::set<std::string> refused;
+    for (const auto& p : result.refused)
+        refused.insert(p.path.field);
+    m_dirty = std::move(refused);
+    return result.opsStored;
 }
 
 void EditorPresenter::undo()
@@ -368,33 +410,35 @@ void EditorPresenter::redo()
         onValueChanged(m_undo.back().path);
 }
 
+std::string EditorPresenter::problemLine(const ValueProblem& p) const
+{
+    switch (p.code) {
+    case ProblemCode::MissingRequired:
+        if (p.path.row)
+            return format(tr("{0}, række {1}: {2} skal udfyldes."),
+                { p.limit, std::to_string(*p.path.row + 1), p.detail });
+        return format(tr("{0} › {1}: skal udfyldes."), { sectionOf(p.path.field), labelOf(p.path.field) });
+    case ProblemCode::OpenConflict:
+        return format(tr("{0}: to personer har skrevet forskelligt samtidig; vælg den rigtige værdi."),
+            { labelOf(p.path.field) });
+    case ProblemCode::Unchanged:
+        return problemText(p);
+    default:
+        return format(tr("{0} › {1}: {2}"), { sectionOf(p.path.field), labelOf(p.path.field), problemText(p) });
+    }
+}
+
 std::vector<std::string> EditorPresenter::missingForFinalize() const
 {
     std::vector<std::string> out;
-    for (const auto& section : m_spec.sections) {
-        for (const auto& f : section.fields) {
-            const Json v = value(f.path);
-            if (f.required && isEmptyValue(v))
-                out.push_back(format(tr("{0} › {1}: skal udfyldes."), { section.label, f.label }));
-            else if (auto m = message(f.path); !m.empty())
-                out.push_back(format(tr("{0} › {1}: {2}"), { section.label, f.label, m }));
-            if (f.kind != FieldKind::Table || !v.is_array())
-                continue;
-            for (std::size_t r = 0; r < v.size(); ++r)
-                for (const auto& c : f.columns)
-                    if (c.required && isEmptyValue(v[r].value(c.path, Json())))
-                        out.push_back(format(tr("{0}, række {1}: {2} skal udfyldes."),
-                            { f.label, std::to_string(r + 1), c.label }));
-        }
-    }
-    for (const auto& c : m_state.conflicts()) {
-        const auto p = FieldPath::parse(c.path);
-        out.push_back(format(tr("{0}: to personer har skrevet forskelligt samtidig; vælg den rigtige værdi."),
-            { labelOf(p.table.empty() ? p.field : p.table) }));
-    }
-    if (!m_state.versions().empty() && !dirty() && !m_state.changedSince(*m_state.latestVersion()))
-        out.push_back(format(
-            tr("Intet er ændret siden version {0}."), { std::to_string(m_state.versions().back().number) }));
+    // Values typed here that the fill refused (they are not stored).
+    for (const Field* f : m_doc.tmpl.fields())
+        if (auto m = message(f->path); !m.empty())
+            out.push_back(format(tr("{0} › {1}: {2}"), { sectionOf(f->path), f->label, m }));
+    // The service's own rules for finalising, on the working copy.
+    for (const auto& p : m_documents.finalizeProblems(m_doc, m_state, &m_values))
+        if (p.code != ProblemCode::Unchanged || !dirty())
+            out.push_back(problemLine(p));
     return out;
 }
 
@@ -408,14 +452,7 @@ int EditorPresenter::finalize()
             text += (text.empty() ? "" : "\n") + p;
         throw Error(ErrorCode::BadInput, text);
     }
-    if (finalizer) {
-        finalizer();
-    } else {
-        const Op op = m_factory.finalize(m_state, m_case.id, m_docId);
-        m_store.transaction([&] { m_store.appendOps({ op }); });
-    }
-    m_state = m_store.documentState(m_docId);
-    return m_state.versions().empty() ? 0 : m_state.versions().back().number;
+    return m_documents.finalize(m_doc, m_state).version;
 }
 
 int EditorPresenter::unchangedVersion() const
@@ -429,7 +466,7 @@ int EditorPresenter::unchangedVersion() const
 Json EditorPresenter::valuesOf(int version) const
 {
     if (version < 0)
-        return m_values;
+        return m_values; // the working copy: what the window shows
     for (const auto& v : m_state.versions())
         if (v.number == version)
             return v.values;
@@ -440,57 +477,27 @@ std::vector<DiffLine> EditorPresenter::diff(int fromVersion, int toVersion) cons
 {
     const Json a = valuesOf(fromVersion);
     const Json b = valuesOf(toVersion);
-    auto get = [](const Json& values, const std::string& path) {
-        const auto it = values.find(path);
-        return it == values.end() ? Json() : *it;
+    // A row shown as its cells, the way the table shows them.
+    auto describeRow = [&](const Field& table, const Json& row) {
+        std::string s;
+        for (const auto& c : table.columns)
+            if (row.is_object() && row.contains(c.id) && !docgen::isEmptyValue(row[c.id]))
+                s += (s.empty() ? "" : " · ") + displayText(c, row[c.id]);
+        return s;
     };
     std::vector<DiffLine> out;
-    for (const auto& section : m_spec.sections) {
-        for (const auto& f : section.fields) {
-            const Json va = get(a, f.path);
-            const Json vb = get(b, f.path);
-            if (va == vb || (isEmptyValue(va) && isEmptyValue(vb)))
-                continue;
-            if (f.kind != FieldKind::Table) {
-                out.push_back({ section.label + " › " + f.label, displayText(f, va), displayText(f, vb) });
-                continue;
-            }
-            // Rows by id: added, removed, or changed cell by cell.
-            auto rowsById = [](const Json& t) {
-                std::map<std::string, Json> m;
-                if (t.is_array())
-                    for (const auto& r : t)
-                        m[r.value("@id", "")] = r;
-                return m;
-            };
-            const auto ra = rowsById(va);
-            const auto rb = rowsById(vb);
-            auto describe = [&](const Json& row) {
-                std::string s;
-                for (const auto& c : f.columns)
-                    if (row.contains(c.path) && !isEmptyValue(row[c.path]))
-                        s += (s.empty() ? "" : " · ") + displayText(c, row[c.path]);
-                return s;
-            };
-            for (const auto& [id, row] : ra)
-                if (!rb.count(id))
-                    out.push_back({ f.label + " › " + tr("række fjernet"), describe(row), "" });
-            if (vb.is_array())
-                for (const auto& row : vb) {
-                    const auto id = row.value("@id", "");
-                    const auto old = ra.find(id);
-                    if (old == ra.end()) {
-                        out.push_back({ f.label + " › " + tr("række tilføjet"), "", describe(row) });
-                        continue;
-                    }
-                    for (const auto& c : f.columns) {
-                        const Json ca = old->second.value(c.path, Json());
-                        const Json cb = row.value(c.path, Json());
-                        if (ca != cb && !(isEmptyValue(ca) && isEmptyValue(cb)))
-                            out.push_back(
-                                { f.label + " › " + c.label, displayText(c, ca), displayText(c, cb) });
-                    }
-                }
+    for (const auto& change : m_documents.diff(m_doc.tmpl, a, b)) {
+        const Field* f = m_doc.tmpl.field(change.field);
+        if (!f)
+            continue; // a field this template no longer has: the editor cannot show it
+        if (change.rowId.empty()) {
+            out.push_back({ placeOf(f->path), displayText(*f, change.before), displayText(*f, change.after) });
+        } else if (change.kind == "row removed") {
+            out.push_back({ f->label + " › " + tr("række fjernet"), describeRow(*f, change.before), "" });
+        } else if (change.kind == "row added") {
+            out.push_back({ f->label + " › " + tr("række tilføjet"), "", describeRow(*f, change.after) });
+        } else if (const Field* c = f->column(change.column)) {
+            out.push_back({ f->label + " › " + c->label, displayText(*c, change.before), displayText(*c, change.after) });
         }
     }
     return out;

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
+#include "app/documents.h"
 #include "core/case.h"
 #include "core/store.h"
-#include "gui/form_spec.h"
+#include "docgen/forms/template.h"
+#include "docgen/forms/values.h"
 
 #include <functional>
 #include <set>
@@ -18,21 +20,28 @@ struct DiffLine {
     std::string after;
 };
 
-// Why a value does not fit its field, or "" when it does. Empty values are fine here;
-// whether a field must be filled is a rule of finalising (missingForFinalize).
-std::string validateValue(const FormField& field, const Json& value, const std::vector<FormChoice>& choices);
-bool isEmptyValue(const Json& value);
+// The Danish sentence for a value or finalising problem, made from its code (the field it is
+// about is named by the caller).
+std::string problemText(const docgen::ValueProblem& problem);
+
+// One section of the template as the editor lays it out: sections flattened in document order.
+struct EditorSection {
+    const docgen::Section* section;
+    int depth; // 0 for a top-level section
+};
 
 // The document editor's logic. Edits land in a working copy at once (the window shows them)
-// and reach the store as ops on flush(), which the window calls a moment after the typing stops.
+// and reach the store on flush(), which the window calls a moment after the typing stops,
+// through the document service's checked fill: the same checks as `fplan doc fill`.
 class EditorPresenter {
 public:
-    EditorPresenter(Store& store, std::string docId, FormSpec spec, Case kase, std::string author);
+    EditorPresenter(app::DocumentService& documents, const std::string& docId);
 
-    const FormSpec& spec() const { return m_spec; }
-    const std::string& docId() const { return m_docId; }
-    const std::string& caseId() const { return m_case.id; }
-    const Case& kase() const { return m_case; }
+    const docgen::Template& tmpl() const { return m_doc.tmpl; }
+    const std::vector<EditorSection>& sections() const { return m_sections; }
+    const std::string& docId() const { return m_doc.info.id; }
+    const std::string& caseId() const { return m_doc.kase.id; }
+    const Case& kase() const { return m_doc.kase; }
 
     Json value(const std::string& path) const;
     std::string text(const std::string& path) const;
@@ -47,9 +56,12 @@ public:
     std::size_t moveRow(const std::string& table, std::size_t row, int delta);
 
     // Choices of a field; person and team-member fields choose among the case's people and team.
-    std::vector<FormChoice> choicesFor(const FormField& field) const;
+    std::vector<docgen::Choice> choicesFor(const docgen::Field& field) const;
+    // Why the field's value (or a cell of the table) is refused, in Danish; "" when it fits.
     std::string message(const std::string& path) const;
-    std::string displayText(const FormField& field, const Json& value) const;
+    // The same for one cell of a table ("" when it fits), for tinting the cell.
+    std::string cellMessage(const std::string& table, std::size_t row, const std::string& column) const;
+    std::string displayText(const docgen::Field& field, const Json& value) const;
 
     // The values concurrent edits left standing on a plain field (empty when there is no conflict),
     // in the same order on every device.
@@ -59,7 +71,9 @@ public:
     void resolve(const std::string& path, Json value);
 
     bool dirty() const { return !m_dirty.empty(); }
-    // Writes the pending edits as ops in one transaction. Returns how many ops were stored.
+    // Writes the pending edits through the service's checked fill and applies the stored ops to
+    // the editor's state (the op log is not read again). A value that does not fit stays here,
+    // unsaved and shown with its message(), until it is corrected. Returns how many ops were stored.
     std::size_t flush();
 
     bool canUndo() const { return !m_undo.empty(); }
@@ -73,12 +87,9 @@ public:
 
     // What stops finalising: missing required values, values that do not fit, open conflicts.
     std::vector<std::string> missingForFinalize() const;
-    // Freezes the draft as the next version and returns its number; Error(BadInput) lists the
-    // problems if there are any.
+    // Freezes the draft as the next version (through the document service) and returns its
+    // number; Error(BadInput) lists the problems if there are any.
     int finalize();
-    // Set by the window to let docgen freeze the version (its own rules and automatic values);
-    // without it the version is frozen through core directly.
-    std::function<int()> finalizer;
     const std::vector<Version>& versions() const { return m_state.versions(); }
     // The latest version's number while the draft is still exactly that version; else 0.
     int unchangedVersion() const;
@@ -98,15 +109,15 @@ private:
         const Json* typed);
     void apply(const std::string& path, const Json& value);
     Json& table(const std::string& path);
-    const FormField* column(const std::string& table, const std::string& column) const;
     Json valuesOf(int version) const;
     std::string labelOf(const std::string& path) const;
+    std::string sectionOf(const std::string& path) const; // the label of the field's section
+    std::string placeOf(const std::string& path) const;   // "Section › Label"
+    std::string problemLine(const docgen::ValueProblem& problem) const;
 
-    Store& m_store;
-    std::string m_docId;
-    FormSpec m_spec;
-    Case m_case;
-    OpFactory m_factory;
+    app::DocumentService& m_documents;
+    app::OpenDocument m_doc;
+    std::vector<EditorSection> m_sections;
     DocumentState m_state;
     Json m_values;
     std::set<std::string> m_dirty;

@@ -275,7 +275,7 @@ void MainFrame::openCase(const std::string& caseId)
     try {
         auto* panel = new CaseOverviewPanel(m_tabs, *m_session, caseId);
         panel->onOpenDocument = [this](const std::string& docId) { openDocument(docId); };
-        m_tabs->AddPage(panel, toWx(m_session->documents().caseOf(caseId).title), true);
+        m_tabs->AddPage(panel, toWx(m_session->documents().openCase(caseId).title), true);
     } catch (const Error& e) {
         showError(this, e.what());
     }

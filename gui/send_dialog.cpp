@@ -201,7 +201,7 @@ void SendDialog::withPdf(std::function<void(const std::string& pdf)> then)
         this,
         [doc = std::move(doc)] {
             try {
-                const auto pdf = renderPdf(doc);
+                const auto pdf = app::renderPdf(doc);
                 return Rendered { pdf.bytes, {} };
             } catch (const std::exception& e) {
                 return Rendered { {}, e.what() };

@@ -12,9 +12,10 @@ namespace fplan::gui {
 
 namespace {
 
-bool startsWith(const std::string& text, const char* prefix)
+bool has(const std::vector<delivery::DeliveryProblem>& problems, delivery::DeliveryProblemCode code)
 {
-    return text.rfind(prefix, 0) == 0;
+    return std::any_of(problems.begin(), problems.end(),
+        [&](const delivery::DeliveryProblem& p) { return p.code == code; });
 }
 
 const char* statusText(delivery::OutboxStatus status)
@@ -49,18 +50,14 @@ SendPresenter::SendPresenter(Store& store, std::string docId, int version, std::
     const auto doc = m_store.document(m_docId);
     if (!doc)
         throw Error(ErrorCode::NotFound, format(tr("Dokumentet {0} findes ikke."), { m_docId }));
-    if (const auto caseDoc = m_store.caseDocumentId(doc->caseId)) {
-        // The parents with custody are the default recipients (as `fplan send --to parents`).
-        for (const auto& p : caseFromState(doc->caseId, m_store.documentState(*caseDoc)).people)
-            m_candidates.push_back({ p.name, p.cpr, p.relation, p.custody, p.custody });
-    }
+    // The parents with custody are the default recipients (as `fplan send --to parents`).
+    for (const auto& p : loadCaseOfDocument(m_store, m_docId).people)
+        m_candidates.push_back({ p.name, p.cpr, p.relation, p.custody, p.custody });
     reload();
 }
 
 void SendPresenter::reload()
 {
-    const auto cvr = m_store.setting("municipality.cvr").value_or("");
-    m_haveSender = !cvr.empty() && !m_store.setting("municipality.name").value_or("").empty();
     m_preview
         = delivery::previewDelivery(m_store, m_docId, m_requestedVersion, toArgument(), m_documentTitle);
     for (auto& r : m_preview.recipients)
@@ -119,12 +116,15 @@ std::string SendPresenter::notificationCounter() const
 
 std::vector<std::string> SendPresenter::problems() const
 {
+    using delivery::DeliveryProblemCode;
     std::vector<std::string> out;
-    const auto cvr = m_store.setting("municipality.cvr").value_or("");
-    if (!m_haveSender)
-        out.push_back(tr("Kommunens navn og CVR-nummer mangler: udfyld dem under Filer › Indstillinger."));
-    else if (cvr.size() != 8 || cvr.find_first_not_of("0123456789") != std::string::npos)
-        out.push_back(format(tr("Kommunens CVR-nummer {0} er ikke 8 cifre."), { cvr }));
+    for (const auto& p : m_preview.problems) {
+        if (p.code == DeliveryProblemCode::NoSender)
+            out.push_back(tr("Kommunens navn og CVR-nummer mangler: udfyld dem under Filer › Indstillinger."));
+        else if (p.code == DeliveryProblemCode::BadCvr)
+            out.push_back(format(tr("Kommunens CVR-nummer {0} er ikke 8 cifre."), { p.detail }));
+    }
+    // The people chosen here: one without a valid number is named (the library never sees it).
     bool anyone = false;
     for (const auto& c : m_candidates) {
         if (!c.chosen)
@@ -140,14 +140,25 @@ std::vector<std::string> SendPresenter::problems() const
     if (notificationLength() > MaxNotificationLength)
         out.push_back(format(tr("Beskeden er {0} tegn; den må højst være {1}."),
             { std::to_string(notificationLength()), std::to_string(MaxNotificationLength) }));
-    if (m_preview.version <= 0)
+    if (has(m_preview.problems, DeliveryProblemCode::NotFinalised)
+        || has(m_preview.problems, DeliveryProblemCode::NoSuchVersion))
         out.push_back(tr("Dokumentet har ingen færdiggjort version: færdiggør det først."));
-    // The library's own reasons, except those said above in Danish.
     for (const auto& p : m_preview.problems) {
-        const bool versionProblem = startsWith(p, "document ") || startsWith(p, "no document ");
-        if (!startsWith(p, "no sender") && !startsWith(p, "municipality.cvr")
-            && !startsWith(p, "no recipients") && !(versionProblem && m_preview.version <= 0))
-            out.push_back(p);
+        switch (p.code) {
+        case DeliveryProblemCode::NoDocument:
+            out.push_back(format(tr("Dokumentet {0} findes ikke."), { p.detail }));
+            break;
+        case DeliveryProblemCode::CustodyWithoutCpr:
+        case DeliveryProblemCode::BadRecipientCpr:
+            out.push_back(format(tr("{0} har intet gyldigt CPR-nummer: ret sagen, eller vælg personen fra."),
+                { p.detail }));
+            break;
+        case DeliveryProblemCode::RecipientNotInCase:
+            out.push_back(format(tr("CPR-nummeret {0} tilhører ingen i sagen."), { p.detail }));
+            break;
+        default:
+            break; // said above, from the same code or from the people chosen here
+        }
     }
     return out;
 }

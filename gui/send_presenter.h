@@ -93,7 +93,6 @@ private:
     std::string m_notification;
     std::vector<SendCandidate> m_candidates;
     delivery::DeliveryPreview m_preview;
-    bool m_haveSender = false;
 };
 
 // "0101901234" -> "010190-1234"; anything else as it is.

@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
+#include "app/documents.h"
 #include "core/store.h"
 #include "docgen/render/document_renderer.h"
-#include "app/documents.h"
-#include "docgen/render/pdf_writer.h"
 #include "docgen/forms/template.h"
-#include "gui/form_spec.h"
 
 #include <map>
 #include <memory>
@@ -21,33 +19,26 @@ public:
 
     Store& store() { return *m_store; }
     const docgen::TemplateRegistry& templates() const { return m_templates; }
-    docgen::Documents& documents() { return *m_documents; }
+    // The document service every window calls (its use-cases are the command line's too).
+    app::DocumentService& documents() { return *m_documents; }
     const std::string& author() const { return m_author; }
     // After the settings changed who is writing; editors opened from now on use the new name.
     void setAuthor(std::string author);
 
     // Loaded once per template id; Error(NotFound/BadInput) from the loader passes through.
     const docgen::Template& templateFor(const std::string& templateId);
-    const FormSpec& formFor(const std::string& templateId);
     std::string templateTitle(const std::string& templateId);
 
     // What a PDF of a document prints: its draft (version 0) or one finalised version. Reads
-    // the store, so it runs on the main thread; renderPdf() may then run on a worker.
+    // the store, so it runs on the main thread; app::renderPdf() may then run on a worker.
     docgen::RenderDocument printable(const std::string& docId, int version = 0);
 
 private:
     std::shared_ptr<Store> m_store;
     docgen::TemplateRegistry m_templates;
     std::string m_author;
-    std::unique_ptr<docgen::Documents> m_documents; // remade when the author changes
+    std::unique_ptr<app::DocumentService> m_documents; // one for the session: presenters keep it
     std::map<std::string, docgen::Template> m_loaded;
-    std::map<std::string, FormSpec> m_forms;
 };
-
-// Layout and PDF/A bytes, with fonts found by fontconfig; touches no store.
-docgen::RenderedPdf renderPdf(const docgen::RenderDocument& doc);
-
-// The author name for ops: the store's user.name setting, else the login name.
-std::string authorFor(const Store& store);
 
 } // namespace fplan::gui

@@ -199,11 +199,18 @@ public:
         if (f.maxLength && !f.isText())
             fail(node, "max-length only applies to text and longtext (" + f.path + " is "
                            + toString(f.type) + ")");
-        f.format = attr(node, "format").value_or("");
-        if (!f.format.empty() && f.type != FieldType::Text)
-            fail(node, "format=\"" + f.format + "\" only applies to text fields");
-        if (!f.format.empty() && f.format != "cpr" && f.format != "email" && f.format != "phone")
-            fail(node, "unknown format '" + f.format + "'");
+        if (const auto format = attr(node, "format")) {
+            if (f.type != FieldType::Text)
+                fail(node, "format=\"" + *format + "\" only applies to text fields");
+            if (*format == "cpr")
+                f.format = TextFormat::Cpr;
+            else if (*format == "email")
+                f.format = TextFormat::Email;
+            else if (*format == "phone")
+                f.format = TextFormat::Phone;
+            else
+                fail(node, "unknown format '" + *format + "'");
+        }
         f.min = decimal(node, "min");
         f.max = decimal(node, "max");
         if ((f.min || f.max) && f.type != FieldType::Number)
@@ -213,13 +220,18 @@ public:
         f.sameFagomraade = flag(node, "same-fagomraade");
         if (f.sameFagomraade && (f.type != FieldType::TeamMember || fagomraade.empty()))
             fail(node, "same-fagomraade needs a team_member field in a section with a fagomraade");
-        f.autoValue = attr(node, "auto").value_or("");
-        if (f.autoValue == "coordinator" && f.type != FieldType::TeamMember)
+        if (const auto autoValue = attr(node, "auto")) {
+            if (*autoValue == "coordinator")
+                f.autoValue = AutoValue::Coordinator;
+            else if (*autoValue == "plan-version")
+                f.autoValue = AutoValue::PlanVersion;
+            else if (!autoValue->empty())
+                fail(node, "unknown auto value '" + *autoValue + "'");
+        }
+        if (f.autoValue == AutoValue::Coordinator && f.type != FieldType::TeamMember)
             fail(node, "auto=\"coordinator\" needs a team_member field");
-        if (f.autoValue == "plan-version" && f.type != FieldType::Number && f.type != FieldType::Text)
+        if (f.autoValue == AutoValue::PlanVersion && f.type != FieldType::Number && f.type != FieldType::Text)
             fail(node, "auto=\"plan-version\" needs a number or text field");
-        if (!f.autoValue.empty() && f.autoValue != "coordinator" && f.autoValue != "plan-version")
-            fail(node, "unknown auto value '" + f.autoValue + "'");
         f.refersTo = attr(node, "refers-to").value_or("");
         if (!f.refersTo.empty() && f.type != FieldType::Text)
             fail(node, "refers-to needs a text field (it holds a row id)");
@@ -463,8 +475,8 @@ Json fieldToJson(const Field& f, bool isColumn)
         j["max_length"] = f.maxLength;
     if (!f.help.empty())
         j["help"] = f.help;
-    if (!f.format.empty())
-        j["format"] = f.format;
+    if (f.format != TextFormat::None)
+        j["format"] = toString(f.format);
     if (f.min)
         j["min"] = *f.min;
     if (f.max)
@@ -479,8 +491,8 @@ Json fieldToJson(const Field& f, bool isColumn)
         j["fagomraade"] = f.fagomraade;
     if (f.sameFagomraade)
         j["same_fagomraade"] = true;
-    if (!f.autoValue.empty())
-        j["auto"] = f.autoValue;
+    if (f.autoValue != AutoValue::None)
+        j["auto"] = toString(f.autoValue);
     if (!f.refersTo.empty())
         j["refers_to"] = f.refersTo;
     if (f.lines)
@@ -525,6 +537,34 @@ Template readChecked(const XmlDocument& doc, const XmlSchema& schema)
 }
 
 } // namespace
+
+const char* toString(TextFormat format)
+{
+    switch (format) {
+    case TextFormat::None:
+        return "";
+    case TextFormat::Cpr:
+        return "cpr";
+    case TextFormat::Email:
+        return "email";
+    case TextFormat::Phone:
+        return "phone";
+    }
+    return "";
+}
+
+const char* toString(AutoValue value)
+{
+    switch (value) {
+    case AutoValue::None:
+        return "";
+    case AutoValue::PlanVersion:
+        return "plan-version";
+    case AutoValue::Coordinator:
+        return "coordinator";
+    }
+    return "";
+}
 
 const char* toString(FieldType type)
 {

@@ -19,6 +19,14 @@ enum class FieldType { Text, LongText, Date, DateTime, Number, Bool, Choice, Mul
 const char* toString(FieldType type);
 std::optional<FieldType> fieldTypeFromString(const std::string& text);
 
+// A text field's format attribute, checked when a value is filled in.
+enum class TextFormat { None, Cpr, Email, Phone };
+// A field the program fills in itself (auto attribute): the plan's version number, the tovholder.
+enum class AutoValue { None, PlanVersion, Coordinator };
+
+const char* toString(TextFormat format); // "", "cpr", "email", "phone"
+const char* toString(AutoValue value);   // "", "plan-version", "coordinator"
+
 struct Choice {
     std::string id;
     std::string label;
@@ -48,13 +56,13 @@ struct Field {
     std::string help;
     bool required = false;
     std::size_t maxLength = 0; // 0: no limit (types that are not text)
-    std::string format;        // "", "cpr", "email", "phone"
+    TextFormat format = TextFormat::None;
     std::optional<double> min;
     std::optional<double> max;
     std::vector<Choice> choices;
     std::string fagomraade;    // the owning discipline, inherited from the section
     bool sameFagomraade = false;
-    std::string autoValue;     // "", "plan-version", "coordinator"
+    AutoValue autoValue = AutoValue::None;
     std::string refersTo;      // path of a table whose row id this text field holds
     int lines = 0;             // editor hint for long text
     int width = 0;             // column width hint in per cent

@@ -8,6 +8,7 @@
 #include "base/text_rules.h"
 
 #include <cmath>
+#include <optional>
 #include <set>
 
 namespace fplan::docgen {
@@ -25,6 +26,19 @@ bool digits(const std::string& text, std::size_t from, std::size_t count)
 int number(const std::string& text, std::size_t from, std::size_t count)
 {
     return std::stoi(text.substr(from, count));
+}
+
+// The shared text rule (base/text_rules.h) as a problem code: short text is one line; long text
+// may hold line breaks and tabs; no other control characters, no direction overrides.
+std::optional<ProblemCode> textProblemCode(const std::string& text, bool multiline)
+{
+    if (fplan::textProblem(text, multiline).empty())
+        return std::nullopt;
+    if (text.size() > limits::StringBytes)
+        return ProblemCode::TooLong;
+    if (!multiline && text.find_first_of("\n\r") != std::string::npos)
+        return ProblemCode::LineBreak;
+    return ProblemCode::ControlCharacter;
 }
 
 bool plausibleEmail(const std::string& text)
@@ -49,7 +63,7 @@ bool plausiblePhone(const std::string& text)
     return count >= 8 && count <= 15;
 }
 
-std::string describe(const Json& v)
+std::string shown(const Json& v)
 {
     std::string text = v.dump();
     if (utf8Length(text) <= 60)
@@ -70,7 +84,7 @@ public:
     {
     }
 
-    void field(const Field& f, const std::string& path, const Json& v)
+    void field(const Field& f, const ProblemPath& path, const Json& v)
     {
         if (v.is_null())
             return; // clears the field; drafts may be incomplete
@@ -78,83 +92,83 @@ public:
         case FieldType::Text:
         case FieldType::LongText: {
             if (!v.is_string())
-                return problem(path, "expected text, got " + describe(v));
+                return problem(path, ProblemCode::NotText, shown(v));
             const auto& s = v.get_ref<const std::string&>();
-            if (const auto why = textProblem(s, f.type == FieldType::LongText); !why.empty())
-                return problem(path, why);
+            if (const auto why = textProblemCode(s, f.type == FieldType::LongText))
+                return *why == ProblemCode::TooLong
+                    ? problem(path, *why, std::to_string(utf8Length(s)), std::to_string(limits::StringBytes))
+                    : problem(path, *why);
             if (f.maxLength && utf8Length(s) > f.maxLength)
-                return problem(path, "is " + std::to_string(utf8Length(s)) + " characters long; at most "
-                                         + std::to_string(f.maxLength) + " are allowed");
+                return problem(path, ProblemCode::TooLong, std::to_string(utf8Length(s)), std::to_string(f.maxLength));
             if (s.empty())
                 return;
-            if (f.format == "cpr") {
+            if (f.format == TextFormat::Cpr) {
                 const auto check = checkCpr(s);
                 if (!check.valid)
-                    return problem(path, "'" + s + "' is not a CPR number: " + check.reason);
-            } else if (f.format == "email" && !plausibleEmail(s)) {
-                return problem(path, "'" + s + "' is not an e-mail address");
-            } else if (f.format == "phone" && !plausiblePhone(s)) {
-                return problem(path, "'" + s + "' is not a phone number");
+                    return problem(path, ProblemCode::NotCpr, s, check.reason);
+            } else if (f.format == TextFormat::Email && !plausibleEmail(s)) {
+                return problem(path, ProblemCode::NotEmail, s);
+            } else if (f.format == TextFormat::Phone && !plausiblePhone(s)) {
+                return problem(path, ProblemCode::NotPhone, s);
             }
             return;
         }
         case FieldType::Date:
             if (!v.is_string() || !isRealDate(v.get<std::string>()))
-                return problem(path, describe(v) + " is not a date (YYYY-MM-DD, a day that exists)");
+                return problem(path, ProblemCode::NotDate, shown(v));
             return;
         case FieldType::DateTime:
             if (!v.is_string() || !isRealDateTime(v.get<std::string>()))
-                return problem(path, describe(v) + " is not a date and time (YYYY-MM-DDTHH:MM)");
+                return problem(path, ProblemCode::NotDateTime, shown(v));
             return;
         case FieldType::Number: {
             if (!v.is_number())
-                return problem(path, "expected a number, got " + describe(v));
+                return problem(path, ProblemCode::NotNumber, shown(v));
             const double d = v.get<double>();
             if (!std::isfinite(d))
-                return problem(path, "is not a finite number");
+                return problem(path, ProblemCode::NotFinite);
             if (f.min && d < *f.min)
-                return problem(path, v.dump() + " is less than " + Json(*f.min).dump());
+                return problem(path, ProblemCode::BelowMin, v.dump(), Json(*f.min).dump());
             if (f.max && d > *f.max)
-                return problem(path, v.dump() + " is more than " + Json(*f.max).dump());
+                return problem(path, ProblemCode::AboveMax, v.dump(), Json(*f.max).dump());
             return;
         }
         case FieldType::Bool:
             if (!v.is_boolean())
-                return problem(path, "expected true or false, got " + describe(v));
+                return problem(path, ProblemCode::NotBool, shown(v));
             return;
         case FieldType::Choice:
             if (!v.is_string() || !f.choice(v.get<std::string>()))
-                return problem(path, describe(v) + " is not one of the choices (" + choiceList(f) + ")");
+                return problem(path, ProblemCode::NotAChoice, shown(v), choiceList(f));
             return;
         case FieldType::MultiChoice: {
             if (!v.is_array())
-                return problem(path, "expected a list of choices, got " + describe(v));
+                return problem(path, ProblemCode::NotAList, shown(v));
             std::set<std::string> seen;
             for (const auto& c : v) {
                 if (!c.is_string() || !f.choice(c.get<std::string>()))
-                    return problem(path, describe(c) + " is not one of the choices (" + choiceList(f) + ")");
+                    return problem(path, ProblemCode::NotAChoice, shown(c), choiceList(f));
                 if (!seen.insert(c.get<std::string>()).second)
-                    return problem(path, describe(c) + " is chosen twice");
+                    return problem(path, ProblemCode::ChosenTwice, shown(c));
             }
             return;
         }
         case FieldType::Person:
             if (!v.is_string() || v.get_ref<const std::string&>().empty())
-                return problem(path, "expected the id of a person in the case, got " + describe(v));
+                return problem(path, ProblemCode::NotAPersonId, shown(v));
             if (m_case && !m_case->person(v.get<std::string>()))
-                return problem(path, "no person with id '" + v.get<std::string>() + "' in this case");
+                return problem(path, ProblemCode::UnknownPerson, v.get<std::string>());
             return;
         case FieldType::TeamMember: {
             if (!v.is_string() || v.get_ref<const std::string&>().empty())
-                return problem(path, "expected the id of a team member of the case, got " + describe(v));
+                return problem(path, ProblemCode::NotATeamMemberId, shown(v));
             if (!m_case)
                 return;
             const TeamMember* member = m_case->teamMember(v.get<std::string>());
             if (!member)
-                return problem(path, "no team member with id '" + v.get<std::string>() + "' in this case");
+                return problem(path, ProblemCode::UnknownTeamMember, v.get<std::string>());
             if (f.sameFagomraade && member->fagomraade != f.fagomraade)
-                return problem(path, member->name + " works in " + (member->fagomraade.empty() ? "no fagområde" : member->fagomraade)
-                                         + ", not in " + f.fagomraade);
+                return problem(path, ProblemCode::WrongFagomraade, member->name, f.fagomraade, member->fagomraade);
             return;
         }
         case FieldType::Table:
@@ -162,39 +176,38 @@ public:
         }
     }
 
-    void table(const Field& f, const std::string& path, const Json& v)
+    void table(const Field& f, const ProblemPath& path, const Json& v)
     {
         if (!v.is_array())
-            return problem(path, "a table takes a list of rows, got " + describe(v));
+            return problem(path, ProblemCode::NotATable, shown(v));
         // A table whose template names no max-rows still has one: limits::TableRows.
         const std::size_t maxRows = f.maxRows ? f.maxRows : limits::TableRows;
         if (v.size() > maxRows)
-            return problem(path, "has " + std::to_string(v.size()) + " rows; at most "
-                                     + std::to_string(maxRows) + " are allowed (limit)");
+            return problem(path, ProblemCode::TooManyRows, std::to_string(v.size()), std::to_string(maxRows));
         std::set<std::string> ids;
         for (std::size_t i = 0; i < v.size(); ++i) {
-            const std::string rowPath = path + "[" + std::to_string(i) + "]";
             const Json& row = v[i];
             if (!row.is_object()) {
-                problem(rowPath, "a row is an object keyed by column id, got " + describe(row));
+                problem({path.field, i, ""}, ProblemCode::NotARow, shown(row));
                 continue;
             }
             for (const auto& [column, cell] : row.items()) {
+                const ProblemPath cellPath{path.field, i, column};
                 if (column == "@id") {
                     if (!cell.is_string() || cell.get_ref<const std::string&>().empty()
                         || cell.get_ref<const std::string&>().size() > 64
                         || cell.get_ref<const std::string&>().find_first_of("[]. \t\n") != std::string::npos)
-                        problem(rowPath + ".@id", describe(cell) + " is not a usable row id");
+                        problem(cellPath, ProblemCode::BadRowId, shown(cell));
                     else if (!ids.insert(cell.get<std::string>()).second)
-                        problem(rowPath + ".@id", "'" + cell.get<std::string>() + "' appears twice");
+                        problem(cellPath, ProblemCode::DuplicateRowId, cell.get<std::string>());
                     continue;
                 }
                 const Field* c = f.column(column);
                 if (!c) {
-                    problem(rowPath + "." + column, "the table " + f.path + " has no column '" + column + "'");
+                    problem(cellPath, ProblemCode::UnknownColumn, f.path);
                     continue;
                 }
-                field(*c, rowPath + "." + column, cell);
+                field(*c, cellPath, cell);
             }
         }
     }
@@ -208,13 +221,114 @@ private:
         return list;
     }
 
-    void problem(const std::string& path, std::string reason) { m_problems.push_back({path, std::move(reason)}); }
+    void problem(const ProblemPath& path, ProblemCode code, std::string detail = {}, std::string limit = {},
+                 std::string context = {})
+    {
+        m_problems.push_back({path, code, std::move(detail), std::move(limit), std::move(context)});
+    }
 
     const Case* m_case;
     std::vector<ValueProblem>& m_problems;
 };
 
 } // namespace
+
+std::string ProblemPath::text() const
+{
+    std::string out = field;
+    if (row)
+        out += "[" + std::to_string(*row) + "]";
+    else if (!rowId.empty())
+        out += "[" + rowId + "]";
+    if (!column.empty())
+        out += "." + column;
+    return out;
+}
+
+std::string reasonText(const ValueProblem& p)
+{
+    const std::string& d = p.detail;
+    switch (p.code) {
+    case ProblemCode::NotAnObject:
+        return "values must be a JSON object keyed by field path";
+    case ProblemCode::UnknownField:
+        return "no such field in template " + d + " (version " + p.limit + ")"
+            + (p.context.empty() ? std::string() : "; did you mean '" + p.context + "'?");
+    case ProblemCode::UnknownColumn:
+        return "the table " + d + " has no column '" + p.path.column + "'";
+    case ProblemCode::NotText:
+        return "expected text, got " + d;
+    case ProblemCode::LineBreak:
+        return "a line break is not allowed in a short text field (use a long text field)";
+    case ProblemCode::ControlCharacter:
+        return "contains a control character";
+    case ProblemCode::TooLong:
+        return "is " + d + " characters long; at most " + p.limit + " are allowed";
+    case ProblemCode::NotCpr:
+        return "'" + d + "' is not a CPR number: " + p.limit;
+    case ProblemCode::NotEmail:
+        return "'" + d + "' is not an e-mail address";
+    case ProblemCode::NotPhone:
+        return "'" + d + "' is not a phone number";
+    case ProblemCode::NotDate:
+        return d + " is not a date (YYYY-MM-DD, a day that exists)";
+    case ProblemCode::NotDateTime:
+        return d + " is not a date and time (YYYY-MM-DDTHH:MM)";
+    case ProblemCode::NotNumber:
+        return "expected a number, got " + d;
+    case ProblemCode::NotFinite:
+        return "is not a finite number";
+    case ProblemCode::BelowMin:
+        return d + " is less than " + p.limit;
+    case ProblemCode::AboveMax:
+        return d + " is more than " + p.limit;
+    case ProblemCode::NotBool:
+        return "expected true or false, got " + d;
+    case ProblemCode::NotAChoice:
+        return d + " is not one of the choices (" + p.limit + ")";
+    case ProblemCode::NotAList:
+        return "expected a list of choices, got " + d;
+    case ProblemCode::ChosenTwice:
+        return d + " is chosen twice";
+    case ProblemCode::NotAPersonId:
+        return "expected the id of a person in the case, got " + d;
+    case ProblemCode::UnknownPerson:
+        return "no person with id '" + d + "' in this case";
+    case ProblemCode::NotATeamMemberId:
+        return "expected the id of a team member of the case, got " + d;
+    case ProblemCode::UnknownTeamMember:
+        return "no team member with id '" + d + "' in this case";
+    case ProblemCode::WrongFagomraade:
+        return d + " works in " + (p.context.empty() ? "no fagområde" : p.context) + ", not in " + p.limit;
+    case ProblemCode::NotATable:
+        return "a table takes a list of rows, got " + d;
+    case ProblemCode::TooManyRows:
+        return "has " + d + " rows; at most " + p.limit + " are allowed";
+    case ProblemCode::NotARow:
+        return "a row is an object keyed by column id, got " + d;
+    case ProblemCode::BadRowId:
+        return d + " is not a usable row id";
+    case ProblemCode::DuplicateRowId:
+        return "'" + d + "' appears twice";
+    case ProblemCode::MissingRequired:
+        if (p.path.row)
+            return "required column '" + d + "' is empty in row " + std::to_string(*p.path.row + 1) + " of '"
+                   + p.limit + "'";
+        return "required field '" + d + "' is empty";
+    case ProblemCode::DanglingReference:
+        return "'" + d + "' is not a row of " + p.limit;
+    case ProblemCode::OpenConflict:
+        return "open conflict between " + d + " values";
+    case ProblemCode::Unchanged:
+        return "nothing has changed since version " + d;
+    }
+    return "unknown problem";
+}
+
+std::string describe(const ValueProblem& p)
+{
+    return p.path.field.empty() ? reasonText(p) : p.path.text() + ": " + reasonText(p);
+}
 
 std::size_t utf8Length(const std::string& text)
 {
@@ -253,7 +367,7 @@ std::vector<ValueProblem> findValueProblems(const Template& tmpl, const Json& va
 {
     std::vector<ValueProblem> problems;
     if (!values.is_object()) {
-        problems.push_back({"$", "values must be a JSON object keyed by field path"});
+        problems.push_back({{"$", {}, ""}, ProblemCode::NotAnObject, {}, {}, {}});
         return problems;
     }
     Checker checker(kase, problems);
@@ -263,12 +377,10 @@ std::vector<ValueProblem> findValueProblems(const Template& tmpl, const Json& va
             std::vector<std::string> known;
             for (const Field* candidate : tmpl.fields())
                 known.push_back(candidate->path);
-            const std::string close = closestName(path, known);
-            problems.push_back({path, "no such field in template " + tmpl.id + " (version " + tmpl.version + ")"
-                                          + (close.empty() ? std::string() : "; did you mean '" + close + "'?")});
+            problems.push_back({{path, {}, ""}, ProblemCode::UnknownField, tmpl.id, tmpl.version, closestName(path, known)});
             continue;
         }
-        checker.field(*f, path, v);
+        checker.field(*f, {path, {}, ""}, v);
     }
     return problems;
 }
@@ -276,9 +388,13 @@ std::vector<ValueProblem> findValueProblems(const Template& tmpl, const Json& va
 void checkValues(const Template& tmpl, const Json& values, const Case* kase)
 {
     const auto problems = findValueProblems(tmpl, values, kase);
-    if (problems.empty())
-        return;
-    std::string message = problems.front().path + ": " + problems.front().reason;
+    if (!problems.empty())
+        refuseValues(problems);
+}
+
+void refuseValues(const std::vector<ValueProblem>& problems)
+{
+    std::string message = problems.empty() ? std::string("no problem given") : describe(problems.front());
     if (problems.size() > 1)
         message += " (and " + std::to_string(problems.size() - 1) + " more)";
     throw Error(ErrorCode::BadInput, message);
@@ -297,18 +413,18 @@ std::vector<ValueProblem> findDanglingReferences(const Template& tmpl, const Jso
                     ids.insert(row.at("@id").get<std::string>());
         return ids;
     };
-    const auto check = [&](const Field& f, const std::string& path, const Json& v) {
+    const auto check = [&](const Field& f, const ProblemPath& path, const Json& v) {
         if (f.refersTo.empty() || !v.is_string() || v.get_ref<const std::string&>().empty())
             return;
         if (!rowIds(f.refersTo).count(v.get<std::string>()))
-            problems.push_back({path, "'" + v.get<std::string>() + "' is not a row of " + f.refersTo});
+            problems.push_back({path, ProblemCode::DanglingReference, v.get<std::string>(), f.refersTo, {}});
     };
     for (const Field* f : tmpl.fields()) {
         if ((only && (!only->is_object() || !only->contains(f->path))) || !document.contains(f->path))
             continue;
         const Json& v = document.at(f->path);
         if (f->type != FieldType::Table) {
-            check(*f, f->path, v);
+            check(*f, {f->path, {}, ""}, v);
             continue;
         }
         if (!v.is_array())
@@ -317,7 +433,7 @@ std::vector<ValueProblem> findDanglingReferences(const Template& tmpl, const Jso
             if (v[i].is_object())
                 for (const auto& c : f->columns)
                     if (v[i].contains(c.id))
-                        check(c, f->path + "[" + std::to_string(i) + "]." + c.id, v[i].at(c.id));
+                        check(c, {f->path, i, c.id}, v[i].at(c.id));
     }
     return problems;
 }
@@ -328,7 +444,7 @@ std::vector<ValueProblem> findMissingRequired(const Template& tmpl, const Json& 
     for (const Field* f : tmpl.fields()) {
         const Json v = values.is_object() && values.contains(f->path) ? values.at(f->path) : Json();
         if (f->required && isEmptyValue(v)) {
-            missing.push_back({f->path, "required field '" + f->label + "' is empty"});
+            missing.push_back({{f->path, {}, ""}, ProblemCode::MissingRequired, f->label, {}, {}});
             continue;
         }
         if (f->type != FieldType::Table || !v.is_array())
@@ -340,9 +456,7 @@ std::vector<ValueProblem> findMissingRequired(const Template& tmpl, const Json& 
                     continue;
                 const Json cell = row.is_object() && row.contains(c.id) ? row.at(c.id) : Json();
                 if (isEmptyValue(cell))
-                    missing.push_back({f->path + "[" + std::to_string(i) + "]." + c.id,
-                                       "required column '" + c.label + "' is empty in row "
-                                           + std::to_string(i + 1) + " of '" + f->label + "'"});
+                    missing.push_back({{f->path, i, c.id}, ProblemCode::MissingRequired, c.label, f->label, {}});
             }
         }
     }

@@ -90,7 +90,7 @@ public:
         case FieldType::Text:
             if (!f.refersTo.empty())
                 return referredRow(f, text);
-            if (f.format == "phone")
+            if (f.format == TextFormat::Phone)
                 return phone(trimmed(text));
             return v.is_string() ? trimmed(text) : v.dump();
         case FieldType::LongText:

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 using namespace fplan;
+using namespace fplan::app;
 using namespace fplan::docgen;
 using fplan::test::StoreWithCase;
 
@@ -14,13 +15,13 @@ namespace {
 
 class DocumentsTest : public testing::Test {
 protected:
-    Documents docs(const std::string& author = "jr") { return Documents(*m.store, m.templates, author); }
+    DocumentService docs(const std::string& author = "jr") { return DocumentService(*m.store, m.templates, author); }
 
     // A family plan with everything required filled, two goals and two interventions.
     std::string finalisedPlan()
     {
         auto d = docs();
-        const std::string id = d.create(m.caseId, "familieplan");
+        const std::string id = d.create(m.caseId, "familieplan").docId;
         d.fill(id, {{"om_planen.dato", "2026-03-12"},
                     {"om_planen.periode_fra", "2026-03-12"},
                     {"om_planen.familieteam", Json::array({{{"@id", "ft1"}, {"fagperson", "t1"}}})},
@@ -35,7 +36,7 @@ protected:
                     {"opfoelgning.interval", "uger_8"},
                     {"opfoelgning.naeste_moede", "2026-05-07"},
                     {"godkendelse.lavet_sammen_dato", "2026-03-12"}});
-        EXPECT_EQ(1, d.finalize(id));
+        EXPECT_EQ(1, d.finalize(id).version);
         return id;
     }
 
@@ -43,17 +44,6 @@ protected:
 
     StoreWithCase m;
 };
-
-std::string errorOf(const std::function<void()>& f, ErrorCode expected)
-{
-    try {
-        f();
-    } catch (const Error& e) {
-        EXPECT_EQ(expected, e.code()) << e.what();
-        return e.what();
-    }
-    return {};
-}
 
 } // namespace
 
@@ -63,9 +53,9 @@ TEST_P(EveryTemplate, EveryFieldRoundTripsThroughFillAndShow)
 {
     auto d = docs();
     const Template tmpl = m.templates.load(GetParam());
-    const std::string id = d.create(m.caseId, GetParam());
+    const std::string id = d.create(m.caseId, GetParam()).docId;
     const Json values = fplan::test::everyFieldFilled(tmpl);
-    ASSERT_GT(d.fill(id, values), 0u);
+    ASSERT_GT(d.fill(id, values).opsStored, 0u);
     const Json shown = d.show(id);
     EXPECT_EQ(values, shown.at("values")) << shown.at("values").dump(1);
     EXPECT_EQ(GetParam(), shown.at("template"));
@@ -73,9 +63,9 @@ TEST_P(EveryTemplate, EveryFieldRoundTripsThroughFillAndShow)
     EXPECT_EQ("1", shown.at("template_version"));
     EXPECT_TRUE(shown.at("conflicts").empty());
     // Filling what is shown changes nothing.
-    EXPECT_EQ(0u, d.fill(id, shown.at("values")));
+    EXPECT_EQ(0u, d.fill(id, shown.at("values")).opsStored);
     // And it can be finalised: every required field is filled.
-    EXPECT_EQ(1, d.finalize(id));
+    EXPECT_EQ(1, d.finalize(id).version);
     EXPECT_EQ(values, d.show(id).at("values"));
 }
 
@@ -93,10 +83,10 @@ TEST_P(EveryTemplate, FixtureFileFillsEveryFieldAndColumnAndRoundTrips)
             EXPECT_TRUE(values.at(f->path)[0].contains(c.id)) << f->path << "." << c.id;
     }
     auto d = docs();
-    const std::string id = d.create(m.caseId, GetParam());
+    const std::string id = d.create(m.caseId, GetParam()).docId;
     d.fill(id, values);
     EXPECT_EQ(values, d.show(id).at("values"));
-    EXPECT_EQ(1, d.finalize(id));
+    EXPECT_EQ(1, d.finalize(id).version);
 }
 
 INSTANTIATE_TEST_SUITE_P(Templates, EveryTemplate,
@@ -110,7 +100,7 @@ INSTANTIATE_TEST_SUITE_P(Templates, EveryTemplate,
 TEST_F(DocumentsTest, NewPlanFillsCoordinatorAndVersion)
 {
     auto d = docs();
-    const Json values = d.show(d.create(m.caseId, "familieplan")).at("values");
+    const Json values = d.show(d.create(m.caseId, "familieplan").docId).at("values");
     EXPECT_EQ("t1", values.at("om_planen.tovholder"));
     EXPECT_EQ("t1", values.at("godkendelse.tovholder"));
     EXPECT_EQ(1, values.at("om_planen.version"));
@@ -119,24 +109,22 @@ TEST_F(DocumentsTest, NewPlanFillsCoordinatorAndVersion)
 TEST_F(DocumentsTest, UnknownCaseOrTemplateIsNotFound)
 {
     auto d = docs();
-    errorOf([&] { d.create("nope", "familieplan"); }, ErrorCode::NotFound);
-    errorOf([&] { d.create(m.caseId, "nope"); }, ErrorCode::NotFound);
-    errorOf([&] { d.fill("nope", Json::object()); }, ErrorCode::NotFound);
-    errorOf([&] { d.create(m.caseId, "sag"); }, ErrorCode::BadInput);
+    test::expectError(ErrorCode::NotFound, "no case with id 'nope'", [&] { d.create("nope", "familieplan"); });
+    test::expectError(ErrorCode::NotFound, "no template 'nope'", [&] { d.create(m.caseId, "nope"); });
+    test::expectError(ErrorCode::NotFound, "no document with id 'nope'", [&] { d.fill("nope", Json::object()); });
+    test::expectError(ErrorCode::BadInput, "is the case's own data", [&] { d.create(m.caseId, "sag"); });
 }
 
 TEST_F(DocumentsTest, BadValueStoresNothingOfTheFill)
 {
     auto d = docs();
-    const std::string id = d.create(m.caseId, "familieplan");
+    const std::string id = d.create(m.caseId, "familieplan").docId;
     const std::size_t before = opCount();
-    const auto message = errorOf(
-        [&] {
-            d.fill(id, {{"om_planen.dato", "2026-03-12"},
-                        {"faelles_maal.maal", Json::array({{{"maal", "Godt mål"}}})},
-                        {"indsatser.indsats", Json::array({{{"indsats", "X"}, {"modtager", "p7"}}})}});
-        },
-        ErrorCode::BadInput);
+    const auto message = test::expectError(ErrorCode::BadInput, "modtager", [&] {
+        d.fill(id, {{"om_planen.dato", "2026-03-12"},
+                    {"faelles_maal.maal", Json::array({{{"maal", "Godt mål"}}})},
+                    {"indsatser.indsats", Json::array({{{"indsats", "X"}, {"modtager", "p7"}}})}});
+    });
     EXPECT_EQ("indsatser.indsats[0].modtager: no person with id 'p7' in this case", message);
     EXPECT_EQ(before, opCount());
     EXPECT_FALSE(d.show(id).at("values").contains("om_planen.dato"));
@@ -145,8 +133,8 @@ TEST_F(DocumentsTest, BadValueStoresNothingOfTheFill)
 TEST_F(DocumentsTest, FinalizeRefusesEmptyRequiredFieldsNamingEach)
 {
     auto d = docs();
-    const std::string id = d.create(m.caseId, "familieplan");
-    const auto message = errorOf([&] { d.finalize(id); }, ErrorCode::Conflict);
+    const std::string id = d.create(m.caseId, "familieplan").docId;
+    const auto message = test::expectError(ErrorCode::Conflict, "cannot finalise " + id, [&] { d.finalize(id); });
     for (const char* path : {"om_planen.dato", "faelles_maal.maal", "godkendelse.lavet_sammen_dato", "opfoelgning.naeste_moede"})
         EXPECT_NE(std::string::npos, message.find(path)) << message;
     EXPECT_NE(std::string::npos, message.find("Planens dato")) << message;
@@ -166,11 +154,11 @@ TEST_F(DocumentsTest, FinalizeRefusesOpenConflict)
     const Json shown = d.show(id);
     ASSERT_EQ(1u, shown.at("conflicts").size());
     EXPECT_EQ("opfoelgning.naeste_moede", shown.at("conflicts")[0].at("path"));
-    const auto message = errorOf([&] { d.finalize(id); }, ErrorCode::Conflict);
+    const auto message = test::expectError(ErrorCode::Conflict, "cannot finalise " + id, [&] { d.finalize(id); });
     EXPECT_NE(std::string::npos, message.find("opfoelgning.naeste_moede: open conflict")) << message;
     // Picking a value resolves it.
     d.fill(id, {{"opfoelgning.naeste_moede", "2026-06-08"}});
-    EXPECT_EQ(2, d.finalize(id));
+    EXPECT_EQ(2, d.finalize(id).version);
 }
 
 TEST_F(DocumentsTest, InterventionGoalReferenceMustNameAGoalRow)
@@ -179,7 +167,8 @@ TEST_F(DocumentsTest, InterventionGoalReferenceMustNameAGoalRow)
     const std::string id = finalisedPlan();
     Json interventions = d.show(id).at("values").at("indsatser.indsats");
     interventions[0]["maal_id"] = "g9";
-    const auto message = errorOf([&] { d.fill(id, {{"indsatser.indsats", interventions}}); }, ErrorCode::BadInput);
+    const auto message = test::expectError(ErrorCode::BadInput, "is not a row of",
+                                           [&] { d.fill(id, {{"indsatser.indsats", interventions}}); });
     EXPECT_EQ("indsatser.indsats[0].maal_id: 'g9' is not a row of faelles_maal.maal", message);
     // A goal added in the same fill may be referred to at once.
     Json goals = d.show(id).at("values").at("faelles_maal.maal");
@@ -188,12 +177,12 @@ TEST_F(DocumentsTest, InterventionGoalReferenceMustNameAGoalRow)
     // Removing the goal later leaves the reference dangling: allowed in the draft, not when finalising.
     goals.erase(goals.size() - 1);
     d.fill(id, {{"faelles_maal.maal", goals}});
-    const auto refused = errorOf([&] { d.finalize(id); }, ErrorCode::Conflict);
+    const auto refused = test::expectError(ErrorCode::Conflict, "cannot finalise " + id, [&] { d.finalize(id); });
     EXPECT_NE(std::string::npos, refused.find("indsatser.indsats[0].maal_id: 'g9' is not a row of faelles_maal.maal"))
         << refused;
     interventions[0]["maal_id"] = "g1";
     d.fill(id, {{"indsatser.indsats", interventions}});
-    EXPECT_EQ(2, d.finalize(id));
+    EXPECT_EQ(2, d.finalize(id).version);
 }
 
 TEST_F(DocumentsTest, VersionsAreKeptAndImmutable)
@@ -201,9 +190,9 @@ TEST_F(DocumentsTest, VersionsAreKeptAndImmutable)
     auto d = docs();
     const std::string id = finalisedPlan();
     const Json v1 = d.show(id).at("values");
-    errorOf([&] { d.finalize(id); }, ErrorCode::Conflict); // nothing changed
+    test::expectError(ErrorCode::Conflict, "cannot finalise " + id + ": nothing has changed since version 1", [&] { d.finalize(id); }); // nothing changed
     d.fill(id, {{"familiens_bemaerkninger.bemaerkninger", "Vi er glade for planen. — Łukasz"}});
-    EXPECT_EQ(2, d.finalize(id));
+    EXPECT_EQ(2, d.finalize(id).version);
     d.fill(id, {{"familiens_bemaerkninger.bemaerkninger", "Ændret i kladden"}});
     const Json shown = d.show(id);
     ASSERT_EQ(2u, shown.at("versions").size());
@@ -215,7 +204,7 @@ TEST_F(DocumentsTest, VersionsAreKeptAndImmutable)
     EXPECT_EQ(v1, state.versions()[0].values);
     EXPECT_EQ(v1, d.values(id, 1));
     EXPECT_EQ("Ændret i kladden", d.values(id, DraftVersion).at("familiens_bemaerkninger.bemaerkninger"));
-    errorOf([&] { d.values(id, 3); }, ErrorCode::NotFound);
+    test::expectError(ErrorCode::NotFound, "no version '3'", [&] { d.values(id, 3); });
     EXPECT_EQ("Vi er glade for planen. — Łukasz", state.versions()[1].values.at("familiens_bemaerkninger.bemaerkninger"));
 }
 
@@ -230,7 +219,7 @@ TEST_F(DocumentsTest, DiffComparesFieldByFieldAndRowByRow)
     goals.erase(0); // removed: a row this person saw (@seen)
     d.fill(id, {{"faelles_maal.maal", goals}, {"opfoelgning.naeste_moede", "2026-05-14"},
                 {"familiens_bemaerkninger.bemaerkninger", "Tak"}, {"@seen", shown.at("seen")}});
-    EXPECT_EQ(2, d.finalize(id));
+    EXPECT_EQ(2, d.finalize(id).version);
     std::map<std::string, FieldChange> byPath;
     for (auto& c : d.diff(id, 1, 2))
         byPath[c.path] = c;
@@ -246,14 +235,14 @@ TEST_F(DocumentsTest, DiffComparesFieldByFieldAndRowByRow)
     EXPECT_EQ(5u, byPath.size());
     EXPECT_TRUE(d.diff(id, 2, 2).empty());
     EXPECT_TRUE(d.diff(id, 2, DraftVersion).empty());
-    errorOf([&] { d.diff(id, 1, 3); }, ErrorCode::NotFound);
+    test::expectError(ErrorCode::NotFound, "no version '3'", [&] { d.diff(id, 1, 3); });
 }
 
 TEST_F(DocumentsTest, FollowUpAgendaIsSeededFromLatestFinalisedPlan)
 {
     auto d = docs();
     const std::string plan = finalisedPlan();
-    const std::string agenda = d.create(m.caseId, "opfoelgningsmoede");
+    const std::string agenda = d.create(m.caseId, "opfoelgningsmoede").docId;
     const Json values = d.show(agenda).at("values");
     const Json& goals = values.at("opfoelgning_maal.maal");
     ASSERT_EQ(2u, goals.size());
@@ -274,7 +263,7 @@ TEST_F(DocumentsTest, FollowUpAgendaIsSeededFromLatestFinalisedPlan)
     EXPECT_EQ("t1", values.at("moedet.moedeleder"));
     // A plan draft that is not finalised does not seed: the agenda follows the agreed plan.
     d.fill(plan, {{"faelles_maal.maal", Json::array()}});
-    EXPECT_EQ(2u, d.show(d.create(m.caseId, "opfoelgningsmoede")).at("values").at("opfoelgning_maal.maal").size());
+    EXPECT_EQ(2u, d.show(d.create(m.caseId, "opfoelgningsmoede").docId).at("values").at("opfoelgning_maal.maal").size());
 }
 
 TEST_F(DocumentsTest, SeededCellThatNoLongerFitsIsLeftOut)
@@ -286,7 +275,7 @@ TEST_F(DocumentsTest, SeededCellThatNoLongerFitsIsLeftOut)
     const DocumentState caseState = m.store->documentState(caseDoc);
     OpFactory factory("jr", m.store->deviceId(), m.store->clock());
     m.store->appendOps({factory.deleteRow(caseState, m.caseId, caseDoc, "personer", "p3")});
-    const Json rows = d.show(d.create(m.caseId, "opfoelgningsmoede")).at("values").at("opfoelgning_indsatser.indsats");
+    const Json rows = d.show(d.create(m.caseId, "opfoelgningsmoede").docId).at("values").at("opfoelgning_indsatser.indsats");
     ASSERT_EQ(2u, rows.size());
     EXPECT_EQ("p1", rows[0].at("modtager"));
     EXPECT_FALSE(rows[1].contains("modtager"));
@@ -296,7 +285,7 @@ TEST_F(DocumentsTest, SeededCellThatNoLongerFitsIsLeftOut)
 TEST_F(DocumentsTest, AgendaWithoutPlanStartsEmpty)
 {
     auto d = docs();
-    const Json values = d.show(d.create(m.caseId, "opfoelgningsmoede")).at("values");
+    const Json values = d.show(d.create(m.caseId, "opfoelgningsmoede").docId).at("values");
     EXPECT_FALSE(values.contains("opfoelgning_maal.maal") && !values.at("opfoelgning_maal.maal").empty());
     EXPECT_EQ(7u, values.at("dagsorden.punkt").size());
 }
@@ -305,7 +294,7 @@ TEST_F(DocumentsTest, ReviseStartsNextVersionWithAgreedStatuses)
 {
     auto d = docs();
     const std::string plan = finalisedPlan();
-    const std::string agenda = d.create(m.caseId, "opfoelgningsmoede");
+    const std::string agenda = d.create(m.caseId, "opfoelgningsmoede").docId;
     Json rows = d.show(agenda).at("values").at("opfoelgning_indsatser.indsats");
     rows[0]["status"] = "afsluttes";
     rows[1]["status"] = "fortsaettes";
@@ -314,9 +303,9 @@ TEST_F(DocumentsTest, ReviseStartsNextVersionWithAgreedStatuses)
                     {"revision.revideres", true},
                     {"boernenes_deltagelse.barn", Json::array({{{"barn", "p3"}, {"deltager", false},
                                                                  {"begrundelse", "Skoledag; Ελένη vil hellere høre om det bagefter."}}})}});
-    EXPECT_EQ(1, d.finalize(agenda));
+    EXPECT_EQ(1, d.finalize(agenda).version);
 
-    EXPECT_EQ(2, d.revise(plan));
+    EXPECT_EQ(2, d.revise(plan).version);
     const Json draft = d.show(plan).at("values");
     EXPECT_EQ(2, draft.at("om_planen.version"));
     EXPECT_EQ("afsluttes", draft.at("indsatser.indsats")[0].at("status"));
@@ -324,8 +313,8 @@ TEST_F(DocumentsTest, ReviseStartsNextVersionWithAgreedStatuses)
     EXPECT_EQ("Familiebehandling", draft.at("indsatser.indsats")[0].at("indsats"));
     // Version 1 is untouched; the draft becomes version 2.
     EXPECT_EQ("i_gang", m.store->documentState(plan).versions()[0].values.at("indsatser.indsats")[0].at("status"));
-    errorOf([&] { d.revise(plan); }, ErrorCode::Conflict);
-    EXPECT_EQ(2, d.finalize(plan));
+    test::expectError(ErrorCode::Conflict, "the draft already differs from version 1", [&] { d.revise(plan); });
+    EXPECT_EQ(2, d.finalize(plan).version);
     const auto changes = d.diff(plan, 1, 2);
     bool sawStatus = false;
     for (const auto& c : changes)
@@ -336,13 +325,49 @@ TEST_F(DocumentsTest, ReviseStartsNextVersionWithAgreedStatuses)
 TEST_F(DocumentsTest, ReviseNeedsAFinalisedVersion)
 {
     auto d = docs();
-    const std::string plan = d.create(m.caseId, "familieplan");
-    errorOf([&] { d.revise(plan); }, ErrorCode::Conflict);
+    const std::string plan = d.create(m.caseId, "familieplan").docId;
+    test::expectError(ErrorCode::Conflict, "it has no finalised version yet", [&] { d.revise(plan); });
+}
+
+TEST_F(DocumentsTest, FindVersionIsOneLookupWithOneMessage)
+{
+    auto d = docs();
+    const std::string id = finalisedPlan();
+    const DocumentState state = m.store->documentState(id);
+    EXPECT_EQ(1, findVersion(state, id, 0).number); // the latest
+    EXPECT_EQ(1, findVersion(state, id, 1).number);
+    test::expectError(ErrorCode::NotFound, "document " + id + ": no version '2' (the latest is 1)",
+                      [&] { findVersion(state, id, 2); });
+    test::expectError(ErrorCode::NotFound, "no version '2' (the latest is 1)", [&] { d.printable(id, 2); });
+    const std::string draft = d.create(m.caseId, "familieplan").docId;
+    test::expectError(ErrorCode::Conflict, "has no finalised version yet",
+                      [&] { findVersion(m.store->documentState(draft), draft, 0); });
+    test::expectError(ErrorCode::NotFound, "no version '1' (the latest is none)", [&] { d.values(draft, 1); });
+}
+
+TEST_F(DocumentsTest, CaseTableValuesWriteNullOnlyForAClearedColumn)
+{
+    const Case before = docs().openCase(m.caseId);
+    Case after = before;
+    after.team[1].role.clear(); // cleared by the person
+    after.team[1].phone = "12345678";
+    const Json values = caseTableValues(before, after, CaseTable::Team);
+    ASSERT_EQ(1u, values.size());
+    const Json& rows = values.at("team");
+    ASSERT_EQ(before.team.size(), rows.size());
+    EXPECT_TRUE(rows[1].contains("rolle"));
+    EXPECT_TRUE(rows[1].at("rolle").is_null()); // cleared: written as null so it does not stay
+    EXPECT_EQ("12345678", rows[1].at("telefon"));
+    EXPECT_FALSE(rows[1].contains("email")); // never set and not touched: not written at all
+    EXPECT_FALSE(rows[0].contains("til"));
+    const Json handover = caseTableValues(before, after, CaseTable::CoordinatorChange);
+    EXPECT_EQ("t1", handover.at("tovholder"));
+    EXPECT_TRUE(handover.contains("tovholder_historik"));
 }
 
 TEST_F(DocumentsTest, DisciplineSectionRecordsItsAuthor)
 {
-    const std::string id = docs("jr").create(m.caseId, "familiefaglig-undersoegelse");
+    const std::string id = docs("jr").create(m.caseId, "familiefaglig-undersoegelse").docId;
     docs("jr").fill(id, {{"faglige_beskrivelser.boern_og_familie.udfordringer", "Morgenerne er svære."}});
     docs("ao").fill(id, {{"faglige_beskrivelser.dagtilbud_og_undervisning.ressourcer", "Ελένη er glad for sin klasse."}});
     // jr is not of Sundhed og Omsorg: nothing is recorded for that section.
@@ -352,14 +377,14 @@ TEST_F(DocumentsTest, DisciplineSectionRecordsItsAuthor)
     EXPECT_EQ("t2", values.at("faglige_beskrivelser.dagtilbud_og_undervisning.forfatter"));
     EXPECT_FALSE(values.contains("faglige_beskrivelser.sundhed_og_omsorg.forfatter"));
     // Naming a professional of another discipline as author is refused.
-    errorOf([&] { docs().fill(id, {{"faglige_beskrivelser.sundhed_og_omsorg.forfatter", "t1"}}); }, ErrorCode::BadInput);
+    test::expectError(ErrorCode::BadInput, "works in Børn og Familie, not in Sundhed og Omsorg", [&] { docs().fill(id, {{"faglige_beskrivelser.sundhed_og_omsorg.forfatter", "t1"}}); });
     docs().fill(id, {{"faglige_beskrivelser.sundhed_og_omsorg.forfatter", "t5"}});
 }
 
 TEST_F(DocumentsTest, StoredFieldsUnknownToTheTemplateStillShow)
 {
     auto d = docs();
-    const std::string id = d.create(m.caseId, "familieplan");
+    const std::string id = d.create(m.caseId, "familieplan").docId;
     // A field of an older template version, written by a device that still had it.
     OpFactory old("jr", "old-device", m.store->clock());
     m.store->appendOps({old.set(m.store->documentState(id), m.caseId, id, "gammelt_afsnit.felt", "fra version 0")});
@@ -368,7 +393,7 @@ TEST_F(DocumentsTest, StoredFieldsUnknownToTheTemplateStillShow)
     const auto changes = d.diff(id, DraftVersion, DraftVersion);
     EXPECT_TRUE(changes.empty());
     // Filling it anew is refused: only the template's fields are checked and stored.
-    errorOf([&] { d.fill(id, {{"gammelt_afsnit.felt", "x"}}); }, ErrorCode::BadInput);
+    test::expectError(ErrorCode::BadInput, "no such field in template familieplan", [&] { d.fill(id, {{"gammelt_afsnit.felt", "x"}}); });
 }
 
 TEST_F(DocumentsTest, ShowAndDiffWorkWhenTheTemplateIsGone)
@@ -379,21 +404,21 @@ TEST_F(DocumentsTest, ShowAndDiffWorkWhenTheTemplateIsGone)
     fplan::test::TempDir dir;
     std::filesystem::copy_file(m.templates.schemaPath(), dir / "template.xsd");
     const TemplateRegistry empty(dir.path());
-    Documents d(*m.store, empty, "jr");
+    DocumentService d(*m.store, empty, "jr");
     EXPECT_EQ("2026-06-04", d.show(id).at("values").at("opfoelgning.naeste_moede"));
     const auto changes = d.diff(id, 1, DraftVersion);
     ASSERT_EQ(1u, changes.size());
     EXPECT_EQ("opfoelgning.naeste_moede", changes[0].path);
     EXPECT_EQ("", changes[0].label);
-    errorOf([&] { d.fill(id, {{"opfoelgning.naeste_moede", "2026-06-05"}}); }, ErrorCode::NotFound);
+    test::expectError(ErrorCode::NotFound, "no template 'familieplan'", [&] { d.fill(id, {{"opfoelgning.naeste_moede", "2026-06-05"}}); });
 }
 
 TEST_F(DocumentsTest, BundleDocumentsAreCheckedAgainstTheirTemplate)
 {
-    const Case kase = docs().caseOf(m.caseId);
+    const Case kase = docs().openCase(m.caseId);
     const auto prepared = prepareDocument(m.templates, {"familieplan", {{"om_planen.dato", "2026-03-12"}}, "$.documents[0]"}, kase);
     EXPECT_EQ("1", prepared.templateVersion);
     EXPECT_TRUE(prepared.kinds.tables.count("indsatser.indsats"));
-    errorOf([&] { prepareDocument(m.templates, {"familieplan", {{"om_planen.dato", "i dag"}}, ""}, kase); }, ErrorCode::BadInput);
-    errorOf([&] { prepareDocument(m.templates, {"nope", Json::object(), ""}, kase); }, ErrorCode::NotFound);
+    test::expectError(ErrorCode::BadInput, "om_planen.dato: ", [&] { prepareDocument(m.templates, {"familieplan", {{"om_planen.dato", "i dag"}}, ""}, kase); });
+    test::expectError(ErrorCode::NotFound, "no template 'nope'", [&] { prepareDocument(m.templates, {"nope", Json::object(), ""}, kase); });
 }

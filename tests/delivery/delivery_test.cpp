@@ -295,7 +295,8 @@ TEST(Delivery, PreviewShowsWhoWhatAndEveryProblemWithoutSending)
     EXPECT_EQ("Familieplan version 1.pdf", p.fileName);
     ASSERT_EQ(2u, p.recipients.size());
     ASSERT_EQ(1u, p.problems.size());
-    EXPECT_NE(std::string::npos, p.problems[0].find("no sender"));
+    EXPECT_EQ(DeliveryProblemCode::NoSender, p.problems[0].code);
+    EXPECT_EQ("no sender: set municipality.cvr and municipality.name", describe(p.problems[0]));
     EXPECT_FALSE(p.transportConfigured);
 
     cs.store->setSetting("municipality.cvr", "29189803");
@@ -305,12 +306,16 @@ TEST(Delivery, PreviewShowsWhoWhatAndEveryProblemWithoutSending)
     queueForDelivery(*cs.store, requestFor(cs, { { test::MotherCpr, "" } }));
     Outbox(*cs.store).recordPaperDelivery(cs.docId, 1, "Peter Nørgaard", "2026-11-23", "jr", 1);
     p = previewDelivery(*cs.store, cs.docId, 0, "parents", "Familieplan");
-    EXPECT_TRUE(p.problems.empty()) << p.problems.front();
+    EXPECT_TRUE(p.problems.empty()) << describe(p.problems.front());
     EXPECT_TRUE(p.transportConfigured);
     EXPECT_EQ(1u, p.earlier.size());
     EXPECT_EQ(1u, p.paper.size());
 
     p = previewDelivery(*cs.store, cs.docId, 9, "3102901234", "Familieplan");
-    EXPECT_EQ(2u, p.problems.size()); // no version 9, and an invalid CPR
+    ASSERT_EQ(2u, p.problems.size()); // no version 9, and an invalid CPR
+    EXPECT_EQ(DeliveryProblemCode::NoSuchVersion, p.problems[0].code);
+    EXPECT_EQ("9", p.problems[0].detail);
+    EXPECT_EQ(DeliveryProblemCode::BadRecipientCpr, p.problems[1].code);
+    EXPECT_EQ("3102901234", p.problems[1].detail);
     EXPECT_TRUE(Outbox(*cs.store).list().size() == 1);
 }

@@ -17,7 +17,7 @@ StoreWithCase::StoreWithCase()
     OpFactory factory("jr", store->deviceId(), store->clock());
     caseId = importBundle(*store, parseBundle(FamilyBundle, "family.json"), factory,
                           [&](const BundleDocument& doc, const Case& kase) {
-                              return prepareDocument(templates, doc, kase);
+                              return app::prepareDocument(templates, doc, kase);
                           });
 }
 
@@ -56,11 +56,11 @@ Json valueFor(const Field& f, int variant)
     case FieldType::Text:
         if (!f.refersTo.empty())
             return variant == 0 ? "r1" : "r2"; // every table's rows are r1 and r2
-        if (f.format == "cpr")
+        if (f.format == docgen::TextFormat::Cpr)
             return variant == 0 ? "0101901234" : "1205154321";
-        if (f.format == "email")
+        if (f.format == docgen::TextFormat::Email)
             return "jr@kommune.dk";
-        if (f.format == "phone")
+        if (f.format == docgen::TextFormat::Phone)
             return "+45 12 34 56 78";
         return fitted(text, f.maxLength);
     case FieldType::LongText:

@@ -273,11 +273,11 @@ Json fullValue(const fplan::docgen::Field& f, const fplan::Case& kase, int n)
     using fplan::docgen::FieldType;
     switch (f.type) {
     case FieldType::Text:
-        if (f.format == "cpr")
+        if (f.format == fplan::docgen::TextFormat::Cpr)
             return "0101901234";
-        if (f.format == "email")
+        if (f.format == fplan::docgen::TextFormat::Email)
             return "navn" + std::to_string(n) + "@kommune.dk";
-        if (f.format == "phone")
+        if (f.format == fplan::docgen::TextFormat::Phone)
             return "1234567" + std::to_string(n % 10);
         return "Tekst" + std::to_string(n) + " til " + f.id;
     case FieldType::LongText:

@@ -114,12 +114,12 @@ TEST(RenderCli, DocRenderPrintsAFinalisedVersionOrTheDraft)
     {
         Store s = Store::open(store, "rigtig-adgangskode");
         const docgen::TemplateRegistry registry(fplan::test::sourceDir() / "templates");
-        docgen::Documents documents(s, registry, "jr");
-        docId = documents.create(caseId, "familieplan");
+        app::DocumentService documents(s, registry, "jr");
+        docId = documents.create(caseId, "familieplan").docId;
         auto values = Json::parse(fplan::test::readFile(data("familieplan.json")));
         values.erase("om_planen.version"); // the program numbers versions itself
         documents.fill(docId, values);
-        ASSERT_EQ(1, documents.finalize(docId));
+        ASSERT_EQ(1, documents.finalize(docId).version);
         documents.fill(docId, Json { { "familiens_bemaerkninger.bemaerkninger", "Ændret efter mødet." } });
     }
     const auto v1 = dir / "v1.pdf";

@@ -136,7 +136,8 @@ TEST(Templates, InvestigationHasOneSectionPerDiscipline)
               disciplines);
     const Field* cpr = t.field("familien.medlem")->column("cpr");
     ASSERT_NE(nullptr, cpr);
-    EXPECT_EQ("cpr", cpr->format);
+    EXPECT_EQ(TextFormat::Cpr, cpr->format);
+    EXPECT_STREQ("cpr", toString(cpr->format));
 }
 
 TEST(Templates, FollowUpSeedsFromThePlanAndHasDefaultAgenda)

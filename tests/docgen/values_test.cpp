@@ -25,7 +25,7 @@ protected:
     std::string problem(const std::string& templateId, const Json& values)
     {
         const auto problems = findValueProblems(m_templates.load(templateId), values, &m_case);
-        return problems.empty() ? "" : problems.front().path + ": " + problems.front().reason;
+        return problems.empty() ? "" : describe(problems.front());
     }
 
     TemplateRegistry m_templates{fplan::test::sourceDir() / "templates"};
@@ -155,7 +155,7 @@ TEST_F(Values, MissingRequiredNamesEachField)
                                              {{"faelles_maal.maal", Json::array({{{"@id", "a"}, {"sigt", "kort"}}})}});
     std::vector<std::string> paths;
     for (const auto& m : missing)
-        paths.push_back(m.path);
+        paths.push_back(m.path.text());
     EXPECT_NE(std::find(paths.begin(), paths.end(), "om_planen.dato"), paths.end());
     EXPECT_NE(std::find(paths.begin(), paths.end(), "faelles_maal.maal[0].maal"), paths.end());
     EXPECT_NE(std::find(paths.begin(), paths.end(), "godkendelse.lavet_sammen_dato"), paths.end());

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
+// The editor presenter on the real templates (templates/), through the document service.
+#include "app/documents.h"
 #include "base/error.h"
 #include "gui/case_overview_presenter.h"
 #include "gui/editor_presenter.h"
@@ -15,73 +17,41 @@ using namespace fplan::gui;
 
 namespace {
 
-FormField field(std::string path, FieldKind kind, std::string label, bool required, std::size_t maxLength = 0,
-    std::vector<FormChoice> choices = {})
-{
-    FormField f;
-    f.path = std::move(path);
-    f.kind = kind;
-    f.label = std::move(label);
-    f.required = required;
-    f.maxLength = maxLength;
-    f.choices = std::move(choices);
-    return f;
-}
-
-FormSpec planSpec()
-{
-    FormSpec spec;
-    spec.templateId = "familieplan";
-    spec.title = "Familieplan";
-    spec.version = "1";
-    FormSection om;
-    om.label = "Om planen";
-    om.fields = { field("om_planen.dato", FieldKind::Date, "Planens dato", true),
-        field("om_planen.tovholder", FieldKind::TeamMember, "Tovholder", true),
-        field("om_planen.timer", FieldKind::Number, "Timer", false) };
-    FormSection bem;
-    bem.label = "Familiens bemærkninger";
-    bem.fields = { field("bemaerkninger.tekst", FieldKind::LongText, "Bemærkninger", false, 20) };
-    bem.fields[0].help = "Skriv med familiens egne ord.";
-    FormField maal = field("maal", FieldKind::Table, "Familiens fælles mål", false);
-    maal.columns = { field("maal", FieldKind::LongText, "Mål", true, 2000),
-        field("sigt", FieldKind::Choice, "Sigt", false, 0,
-            { { "kort", "Kort sigt" }, { "lang", "Lang sigt" } }) };
-    FormSection maalSection;
-    maalSection.label = "Familiens fælles mål";
-    maalSection.fields = { maal };
-    spec.sections = { om, maalSection, bem };
-    spec.kinds.tables = { "maal" };
-    spec.kinds.mergeableText = { "bemaerkninger.tekst", "maal.maal" };
-    return spec;
-}
-
 class EditorTest : public ::testing::Test {
 protected:
     void SetUp() override
     {
         Store::create(m_dir / "s.fplan", "hemmelig sætning", crypto::KdfParams::freshCheap());
         m_store = std::make_unique<Store>(Store::open(m_dir / "s.fplan", "hemmelig sætning"));
+        m_documents = std::make_unique<app::DocumentService>(*m_store, m_templates, "jr");
         NewCasePresenter n;
         n.title = "Familien Nørgaard";
         n.people = { { "Søs Nørgaard", "0101901234", "mor", true } };
         n.team = { { "Jens Ravn", "Børn og Familie", "", "", "" } };
         n.coordinator = 0;
         m_caseId = n.create(*m_store, "jr", "2026-03-12");
-        CaseOverviewPresenter overview(*m_store, m_caseId, {});
-        m_docId = overview.newDocument("familieplan", "1");
-        m_case = overview.kase();
+        m_docId = newDocument("familieplan");
     }
-    std::unique_ptr<EditorPresenter> editor()
+    std::string newDocument(const char* templateId)
     {
-        return std::make_unique<EditorPresenter>(*m_store, m_docId, planSpec(), m_case, "jr");
+        CaseOverviewPresenter overview(*m_documents, m_caseId, {});
+        return overview.newDocument(templateId);
+    }
+    std::unique_ptr<EditorPresenter> editor(const std::string& docId = {})
+    {
+        return std::make_unique<EditorPresenter>(*m_documents, docId.empty() ? m_docId : docId);
+    }
+    std::optional<Json> stored(const std::string& path, const std::string& docId = {}) const
+    {
+        return m_store->documentState(docId.empty() ? m_docId : docId).value(path);
     }
 
     test::TempDir m_dir;
     std::unique_ptr<Store> m_store;
+    docgen::TemplateRegistry m_templates { test::sourceDir() / "templates" };
+    std::unique_ptr<app::DocumentService> m_documents;
     std::string m_caseId;
     std::string m_docId;
-    Case m_case;
 };
 
 bool mentions(const std::vector<std::string>& problems, const std::string& text)
@@ -95,16 +65,24 @@ bool mentions(const std::vector<std::string>& problems, const std::string& text)
 TEST_F(EditorTest, TypedValuesReachTheStoreOnlyOnFlush)
 {
     auto e = editor();
-    e->setValue("bemaerkninger.tekst", "Vi vil");
+    const auto before = m_store->documentState(m_docId).opCount();
+    e->setValue("familiens_bemaerkninger.bemaerkninger", "Vi vil");
     EXPECT_TRUE(e->dirty());
-    EXPECT_EQ(0u, m_store->documentState(m_docId).opCount());
+    EXPECT_EQ(before, m_store->documentState(m_docId).opCount());
     EXPECT_EQ(1u, e->flush());
     EXPECT_FALSE(e->dirty());
-    EXPECT_EQ("Vi vil", m_store->documentState(m_docId).value("bemaerkninger.tekst")->get<std::string>());
+    EXPECT_EQ("Vi vil", stored("familiens_bemaerkninger.bemaerkninger")->get<std::string>());
     EXPECT_EQ(0u, e->flush()); // nothing pending: nothing written
 
     auto again = editor(); // a reopened editor shows what was stored
-    EXPECT_EQ("Vi vil", again->text("bemaerkninger.tekst"));
+    EXPECT_EQ("Vi vil", again->text("familiens_bemaerkninger.bemaerkninger"));
+}
+
+TEST_F(EditorTest, ANewPlanHasItsAutomaticValues)
+{
+    auto e = editor();
+    EXPECT_EQ("t1", e->value("om_planen.tovholder").get<std::string>()); // the case's tovholder
+    EXPECT_EQ(1, e->value("om_planen.version").get<int>());
 }
 
 TEST_F(EditorTest, ValidationMessagesNameTheProblem)
@@ -114,20 +92,20 @@ TEST_F(EditorTest, ValidationMessagesNameTheProblem)
     EXPECT_EQ("Skriv datoen som DD.MM.ÅÅÅÅ.", e->message("om_planen.dato"));
     e->setValue("om_planen.dato", "2026-02-28");
     EXPECT_EQ("", e->message("om_planen.dato"));
-    e->setValue("bemaerkninger.tekst", "Æblerne på træet er røde");
-    EXPECT_EQ("Højst 20 tegn (der står 24).", e->message("bemaerkninger.tekst"));
+    e->setValue("opfoelgning.interval_andet", std::string(198, 'a') + "æøå");
+    EXPECT_EQ("Højst 200 tegn (der står 201).", e->message("opfoelgning.interval_andet"));
     e->setValue("om_planen.tovholder", "t9");
     EXPECT_EQ("Vælg en af mulighederne.", e->message("om_planen.tovholder"));
     e->setValue("om_planen.tovholder", "t1");
     EXPECT_EQ("", e->message("om_planen.tovholder"));
-    e->setValue("om_planen.timer", "fire");
-    EXPECT_EQ("Skal være et tal.", e->message("om_planen.timer"));
+    e->setValue("om_planen.version", "fire");
+    EXPECT_EQ("Skal være et tal.", e->message("om_planen.version"));
 }
 
 TEST_F(EditorTest, PersonAndTeamFieldsChooseAmongTheCasesPeople)
 {
     auto e = editor();
-    const auto choices = e->choicesFor(*e->spec().field("om_planen.tovholder"));
+    const auto choices = e->choicesFor(*e->tmpl().field("om_planen.tovholder"));
     ASSERT_EQ(1u, choices.size());
     EXPECT_EQ("t1", choices[0].id);
     EXPECT_EQ("Jens Ravn (Børn og Familie)", choices[0].label);
@@ -136,75 +114,83 @@ TEST_F(EditorTest, PersonAndTeamFieldsChooseAmongTheCasesPeople)
 TEST_F(EditorTest, UndoTakesBackAWordAtATimeAndRedoRestoresIt)
 {
     auto e = editor();
+    const std::string path = "familiens_bemaerkninger.bemaerkninger";
     std::vector<std::string> changed;
-    e->onValueChanged = [&](const std::string& path) { changed.push_back(path); };
+    e->onValueChanged = [&](const std::string& p) { changed.push_back(p); };
     for (const char* typed : { "V", "Vi", "Vi ", "Vi v", "Vi vi", "Vi vil" })
-        e->setValue("bemaerkninger.tekst", typed);
+        e->setValue(path, typed);
     e->undo();
-    EXPECT_EQ("Vi ", e->text("bemaerkninger.tekst"));
+    EXPECT_EQ("Vi ", e->text(path));
     e->undo();
-    EXPECT_EQ("", e->text("bemaerkninger.tekst"));
+    EXPECT_EQ("", e->text(path));
     EXPECT_FALSE(e->canUndo());
     e->redo();
     e->redo();
-    EXPECT_EQ("Vi vil", e->text("bemaerkninger.tekst"));
+    EXPECT_EQ("Vi vil", e->text(path));
     EXPECT_EQ(4u, changed.size());
     e->flush();
-    EXPECT_EQ("Vi vil", m_store->documentState(m_docId).value("bemaerkninger.tekst")->get<std::string>());
+    EXPECT_EQ("Vi vil", stored(path)->get<std::string>());
 }
 
 TEST_F(EditorTest, TableRowsCanBeAddedMovedAndRemoved)
 {
     auto e = editor();
-    const auto a = e->addRow("maal");
-    e->setCell("maal", a, "maal", "Alma kommer i skole hver dag");
-    const auto b = e->addRow("maal");
-    e->setCell("maal", b, "maal", "Søs får et job");
-    e->setCell("maal", b, "sigt", "lang");
-    EXPECT_EQ(0u, e->moveRow("maal", b, -1));
+    const std::string goals = "faelles_maal.maal";
+    const auto a = e->addRow(goals);
+    e->setCell(goals, a, "maal", "Alma kommer i skole hver dag");
+    const auto b = e->addRow(goals);
+    e->setCell(goals, b, "maal", "Søs får et job");
+    e->setCell(goals, b, "sigt", "lang");
+    EXPECT_EQ(0u, e->moveRow(goals, b, -1));
     e->flush();
-    auto rows = m_store->documentState(m_docId).rows("maal");
+    auto rows = m_store->documentState(m_docId).rows(goals);
     ASSERT_EQ(2u, rows.size());
     EXPECT_EQ("Søs får et job", rows[0].cells.at("maal").get<std::string>());
-    e->removeRow("maal", 0);
+    e->removeRow(goals, 0);
     e->flush();
-    rows = m_store->documentState(m_docId).rows("maal");
+    rows = m_store->documentState(m_docId).rows(goals);
     ASSERT_EQ(1u, rows.size());
     EXPECT_EQ("Alma kommer i skole hver dag", rows[0].cells.at("maal").get<std::string>());
     e->undo(); // the removed row comes back
-    EXPECT_EQ(2u, e->rowCount("maal"));
+    EXPECT_EQ(2u, e->rowCount(goals));
 }
 
 TEST_F(EditorTest, FinaliseListsWhatIsMissingFirst)
 {
     auto e = editor();
-    e->addRow("maal");
+    e->addRow("faelles_maal.maal");
     const auto missing = e->missingForFinalize();
     EXPECT_TRUE(mentions(missing, "Om planen › Planens dato: skal udfyldes."));
-    EXPECT_TRUE(mentions(missing, "Om planen › Tovholder: skal udfyldes."));
-    EXPECT_TRUE(mentions(missing, "Familiens fælles mål, række 1: Mål skal udfyldes."));
-    EXPECT_THROW(e->finalize(), Error);
+    EXPECT_TRUE(mentions(missing, "Godkendelse › Planen er lavet sammen med familien den: skal udfyldes."));
+    EXPECT_TRUE(mentions(missing, "Mål, række 1: Mål skal udfyldes."));
+    test::expectError(ErrorCode::BadInput, "Om planen › Planens dato: skal udfyldes.", [&] { e->finalize(); });
     EXPECT_TRUE(m_store->documentState(m_docId).versions().empty());
 
     e->setValue("om_planen.dato", "2026-03-12");
-    e->setValue("om_planen.tovholder", "t1");
-    e->setCell("maal", 0, "maal", "Alma kommer i skole");
-    EXPECT_TRUE(e->missingForFinalize().empty());
+    e->setValue("om_planen.periode_fra", "2026-03-12");
+    e->setCell("faelles_maal.maal", 0, "maal", "Alma kommer i skole");
+    const auto member = e->addRow("om_planen.familieteam");
+    e->setCell("om_planen.familieteam", member, "fagperson", "t1");
+    e->setValue("opfoelgning.interval", "uger_8");
+    e->setValue("opfoelgning.naeste_moede", "2026-05-07");
+    e->setValue("godkendelse.lavet_sammen_dato", "2026-03-12");
+    for (const auto& m : e->missingForFinalize())
+        ADD_FAILURE() << m;
     EXPECT_EQ(0, e->unchangedVersion());
     EXPECT_EQ(1, e->finalize());
     EXPECT_EQ(1, e->unchangedVersion()); // a PDF now prints "version 1"
     EXPECT_TRUE(mentions(e->missingForFinalize(), "Intet er ændret siden version 1."));
 
-    e->setCell("maal", 0, "sigt", "kort");
+    e->setCell("faelles_maal.maal", 0, "sigt", "kort");
     e->setValue("om_planen.dato", "2026-05-01");
     EXPECT_EQ(0, e->unchangedVersion());
     const auto lines = e->diff(1, -1);
     ASSERT_EQ(2u, lines.size());
-    EXPECT_EQ("Om planen › Planens dato", lines[0].label);
-    EXPECT_EQ("12.03.2026", lines[0].before); // dates read the Danish way
-    EXPECT_EQ("01.05.2026", lines[0].after);
-    EXPECT_EQ("Familiens fælles mål › Sigt", lines[1].label);
-    EXPECT_EQ("Kort sigt", lines[1].after);
+    EXPECT_EQ("Mål › Kort eller lang sigt", lines[0].label); // template order: the goals come first
+    EXPECT_EQ("Kort sigt", lines[0].after); // a choice's label, not its id
+    EXPECT_EQ("Om planen › Planens dato", lines[1].label);
+    EXPECT_EQ("12.03.2026", lines[1].before); // dates read the Danish way
+    EXPECT_EQ("01.05.2026", lines[1].after);
     EXPECT_EQ(2, e->finalize());
     EXPECT_EQ(2u, e->versions().size());
 }
@@ -222,12 +208,12 @@ TEST_F(EditorTest, AConflictShowsBothValuesUntilSomeonePicks)
     ASSERT_EQ(2u, values.size());
     EXPECT_TRUE(mentions(e->missingForFinalize(), "Planens dato: to personer har skrevet forskelligt"));
     // The banner shows each value the way the field does: a Danish date, not the stored ISO text.
-    const FormField& dato = *e->spec().field("om_planen.dato");
+    const docgen::Field& dato = *e->tmpl().field("om_planen.dato");
     EXPECT_EQ("12.03.2026", e->displayText(dato, Json("2026-03-12")));
     EXPECT_EQ("19.03.2026", e->displayText(dato, Json("2026-03-19")));
     EXPECT_EQ("Jens Ravn (Børn og Familie)",
-        e->displayText(*e->spec().field("om_planen.tovholder"), Json("t1"))); // a name, not an id
-    const FormField& sigt = e->spec().field("maal")->columns[1];
+        e->displayText(*e->tmpl().field("om_planen.tovholder"), Json("t1"))); // a name, not an id
+    const docgen::Field& sigt = *e->tmpl().field("faelles_maal.maal")->column("sigt");
     EXPECT_EQ("Kort sigt", e->displayText(sigt, Json("kort"))); // a choice's label, not its id
 
     e->resolve("om_planen.dato", values[0]); // the value already shown: still a real decision
@@ -235,4 +221,75 @@ TEST_F(EditorTest, AConflictShowsBothValuesUntilSomeonePicks)
     EXPECT_TRUE(m_store->documentState(m_docId).conflicts().empty());
     EXPECT_TRUE(e->conflictValues("om_planen.dato").empty());
     EXPECT_EQ(values[0], e->value("om_planen.dato"));
+}
+
+// The desktop refuses exactly what `fplan doc fill` refuses: both go through the document
+// service's checked fill. Each case: the editor keeps the value unsaved with a Danish message,
+// finalising is refused, and the command line's fill of the same values fails with its English one.
+struct RefusedCell {
+    const char* templateId;
+    const char* table;
+    std::vector<std::pair<const char*, Json>> cells; // the last one is the bad one
+    const char* danish;
+    const char* english;
+};
+
+class DesktopRefusesWhatTheCliRefuses : public EditorTest, public ::testing::WithParamInterface<RefusedCell> {};
+
+TEST_P(DesktopRefusesWhatTheCliRefuses, InTheEditorAndInDocFill)
+{
+    const RefusedCell& c = GetParam();
+    const std::string docId = std::string(c.templateId) == "familieplan" ? m_docId : newDocument(c.templateId);
+    auto e = editor(docId);
+    const auto rowsBefore = m_store->documentState(docId).rows(c.table).size();
+    const auto row = e->addRow(c.table);
+    Json cli = Json::object();
+    for (const auto& [column, v] : c.cells) {
+        e->setCell(c.table, row, column, v);
+        cli[column] = v;
+    }
+    e->flush();
+    EXPECT_TRUE(e->dirty()); // still pending: refused, not lost
+    EXPECT_EQ(rowsBefore, m_store->documentState(docId).rows(c.table).size()); // nothing stored
+    EXPECT_EQ(c.danish, e->message(c.table));
+    EXPECT_TRUE(mentions(e->missingForFinalize(), c.danish));
+    test::expectError(ErrorCode::BadInput, c.danish, [&] { e->finalize(); });
+    EXPECT_TRUE(m_store->documentState(docId).versions().empty());
+
+    cli["@id"] = "r1";
+    test::expectError(ErrorCode::BadInput, c.english,
+        [&] { m_documents->fill(docId, Json { { c.table, Json::array({ cli }) } }); });
+    EXPECT_EQ(rowsBefore, m_store->documentState(docId).rows(c.table).size());
+}
+
+INSTANTIATE_TEST_SUITE_P(RealTemplates, DesktopRefusesWhatTheCliRefuses,
+    ::testing::Values(
+        RefusedCell { "familieplan", "om_planen.familieteam",
+            { { "fagperson", "t1" }, { "email", "not-an-address" } },
+            "Række 1, E-mail: »not-an-address« er ikke en e-mailadresse.",
+            "om_planen.familieteam[0].email: 'not-an-address' is not an e-mail address" },
+        RefusedCell { "familieplan", "indsatser.indsats",
+            { { "indsats", "Familiebehandling" }, { "maal", "Ro om morgenen" }, { "start", "2026-04-01" },
+                { "timer_pr_uge", 9999 } },
+            "Række 1, Timer pr. uge: Højst 168 (der står 9999).",
+            "indsatser.indsats[0].timer_pr_uge: 9999 is more than 168" },
+        RefusedCell { "familiefaglig-undersoegelse", "familien.medlem",
+            { { "navn", "Bo Nørgaard" }, { "relation", "far" }, { "cpr", "3102901234" } },
+            "Række 1, CPR-nummer: »3102901234« er ikke et gyldigt CPR-nummer.",
+            "familien.medlem[0].cpr: '3102901234' is not a CPR number" }));
+
+TEST_F(EditorTest, ACorrectedValueIsStoredAtTheNextSave)
+{
+    auto e = editor();
+    const auto row = e->addRow("om_planen.familieteam");
+    e->setCell("om_planen.familieteam", row, "fagperson", "t1");
+    e->setCell("om_planen.familieteam", row, "email", "not-an-address");
+    e->flush();
+    EXPECT_TRUE(m_store->documentState(m_docId).rows("om_planen.familieteam").empty());
+    e->setCell("om_planen.familieteam", row, "email", "jr@kommune.dk");
+    e->flush();
+    EXPECT_FALSE(e->dirty());
+    const auto rows = m_store->documentState(m_docId).rows("om_planen.familieteam");
+    ASSERT_EQ(1u, rows.size());
+    EXPECT_EQ("jr@kommune.dk", rows[0].cells.at("email").get<std::string>());
 }

@@ -44,7 +44,7 @@ int main(int argc, char** argv)
         store.setSetting("user.name", "Jens Ravn");
         store.setSetting("municipality.name", "Ringkøbing-Skjern Kommune");
         const auto templates = docgen::TemplateRegistry::locate();
-        docgen::Documents documents(store, templates, "jr");
+        app::DocumentService documents(store, templates, "jr");
         static const char* surnames[] = { "Nørgaard", "Østergaard", "Andersen", "Åberg", "Jensen", "Hansen",
             "Pedersen", "Kristensen", "Møller", "Lund", "Bæk", "Holm" };
         static const char* mothers[] = { "Søs", "Mette", "Line", "Anne", "Hanne", "Sara" };
@@ -76,7 +76,7 @@ int main(int argc, char** argv)
                     first = id;
             }
         });
-        const std::string plan = documents.create(first, "familieplan");
+        const std::string plan = documents.create(first, "familieplan").docId;
         documents.fill(plan, { { "om_planen.dato", "2026-03-12" } });
         {
             // Two team members set the plan's start on two devices at once: a conflict to pick from.
@@ -86,7 +86,7 @@ int main(int argc, char** argv)
             store.appendOps({ jens.set(base, first, plan, "om_planen.periode_fra", "2026-03-16"),
                 pia.set(base, first, plan, "om_planen.periode_fra", "2026-04-01") });
         }
-        const std::string agenda = documents.create(first, "opfoelgningsmoede");
+        const std::string agenda = documents.create(first, "opfoelgningsmoede").docId;
         std::cout << first << "\n" << plan << "\n" << agenda << "\n";
     } catch (const std::exception& e) {
         std::cerr << "make_demo_store: " << e.what() << "\n";

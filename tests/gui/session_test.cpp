@@ -38,30 +38,28 @@ protected:
 TEST_F(SessionTest, TheThreeTemplatesBecomeForms)
 {
     for (const char* id : { "familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede" }) {
-        const FormSpec& form = m_session->formFor(id);
-        EXPECT_EQ(id, form.templateId);
+        const docgen::Template& form = m_session->templateFor(id);
+        EXPECT_EQ(id, form.id);
         EXPECT_FALSE(form.sections.empty()) << id;
     }
-    const FormSpec& agenda = m_session->formFor("opfoelgningsmoede");
-    const FormField* points = agenda.field("dagsorden.punkt");
+    const docgen::Template& agenda = m_session->templateFor("opfoelgningsmoede");
+    const docgen::Field* points = agenda.field("dagsorden.punkt");
     ASSERT_NE(nullptr, points);
-    EXPECT_EQ(FieldKind::Table, points->kind);
+    EXPECT_EQ(docgen::FieldType::Table, points->type);
     EXPECT_TRUE(points->required);
     ASSERT_EQ(3u, points->columns.size());
-    EXPECT_EQ(FieldKind::Choice, points->columns[1].kind);
-    EXPECT_EQ(1u, agenda.kinds.tables.count("dagsorden.punkt"));
+    EXPECT_EQ(docgen::FieldType::Choice, points->columns[1].type);
+    EXPECT_EQ(1u, agenda.fieldKinds().tables.count("dagsorden.punkt"));
     EXPECT_EQ("Dagsorden for opfølgningsmøde", m_session->templateTitle("opfoelgningsmoede"));
-    const FormField* version = m_session->formFor("familieplan").field("om_planen.version");
+    const docgen::Field* version = m_session->templateFor("familieplan").field("om_planen.version");
     ASSERT_NE(nullptr, version);
-    EXPECT_TRUE(version->readOnly); // the program numbers the plan's versions
+    EXPECT_EQ(docgen::AutoValue::PlanVersion, version->autoValue); // the program numbers the plan's versions
 }
 
 TEST_F(SessionTest, ANewAgendaOpensInTheEditorWithItsDefaultPointsAndFinalisesThroughDocgen)
 {
-    const std::string docId = m_session->documents().create(m_caseId, "opfoelgningsmoede");
-    EditorPresenter e(m_session->store(), docId, m_session->formFor("opfoelgningsmoede"),
-        m_session->documents().caseOf(m_caseId), "jr");
-    e.finalizer = [&] { return m_session->documents().finalize(docId); };
+    const std::string docId = m_session->documents().create(m_caseId, "opfoelgningsmoede").docId;
+    EditorPresenter e(m_session->documents(), docId);
     EXPECT_EQ(7u, e.rowCount("dagsorden.punkt"));
     EXPECT_EQ("Velkommen og forventninger", e.cell("dagsorden.punkt", 0, "punkt").get<std::string>());
     EXPECT_EQ("t1", e.value("moedet.moedeleder").get<std::string>()); // the tovholder, filled in
@@ -84,21 +82,22 @@ TEST_F(SessionTest, ANewAgendaOpensInTheEditorWithItsDefaultPointsAndFinalisesTh
 
 TEST_F(SessionTest, RendersTheDraftAndAFinalisedVersionToPdf)
 {
-    const std::string docId = m_session->documents().create(m_caseId, "familieplan");
+    const std::string docId = m_session->documents().create(m_caseId, "familieplan").docId;
     m_session->documents().fill(docId, { { "om_planen.dato", "2026-03-12" } });
-    const auto draft = renderPdf(m_session->printable(docId));
+    const auto draft = app::renderPdf(m_session->printable(docId));
     EXPECT_EQ(0u, draft.bytes.rfind("%PDF-", 0));
     EXPECT_GE(draft.pageCount, 1u);
-    EXPECT_THROW(m_session->printable(docId, 1), Error); // not finalised yet
+    test::expectError(ErrorCode::NotFound, "Dokumentet har ingen version 1.",
+        [&] { m_session->printable(docId, 1); }); // not finalised yet
 }
 
 TEST_F(SessionTest, ThePreviewHasThePagesThePdfHas)
 {
-    const std::string docId = m_session->documents().create(m_caseId, "opfoelgningsmoede");
+    const std::string docId = m_session->documents().create(m_caseId, "opfoelgningsmoede").docId;
     const auto doc = m_session->printable(docId);
     const Preview preview = makePreview(doc);
     ASSERT_FALSE(preview.layout.pages.empty());
-    EXPECT_EQ(renderPdf(doc).pageCount, preview.layout.pages.size());
+    EXPECT_EQ(app::renderPdf(doc).pageCount, preview.layout.pages.size());
     ASSERT_FALSE(preview.faces.empty());
     EXPECT_FALSE(preview.faces[0].family.empty());
     bool hasTitle = false;

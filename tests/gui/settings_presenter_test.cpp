@@ -29,7 +29,7 @@ TEST(SettingsPresenter, ChecksAndStoresTheAuthorAndTheMunicipality)
     p.municipalityName = "Ringkøbing-Skjern Kommune";
     p.municipalityCvr = "29189978";
     p.save();
-    EXPECT_EQ("Jens Ravn", authorFor(store)); // every later edit carries this name
+    EXPECT_EQ("Jens Ravn", app::defaultAuthor(store)); // every later edit carries this name
     SettingsPresenter again(store);
     EXPECT_EQ("Ringkøbing-Skjern Kommune", again.municipalityName);
     EXPECT_EQ("29189978", again.municipalityCvr);
