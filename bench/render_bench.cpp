@@ -3,11 +3,11 @@
 // (for timing whole `fplan render` processes) and the same text as HTML (for LibreOffice and
 // Chromium) so that bench/render.sh can compare whole processes on both sides.
 #include "core/bundle.h"
-#include "docgen/document_renderer.h"
-#include "docgen/fonts.h"
-#include "docgen/layout.h"
-#include "docgen/pdf_writer.h"
-#include "docgen/template.h"
+#include "docgen/forms/template.h"
+#include "docgen/render/document_renderer.h"
+#include "docgen/render/fonts.h"
+#include "docgen/render/layout.h"
+#include "docgen/render/pdf_writer.h"
 #include "tests/docgen/realistic_values.h"
 
 #include <algorithm>

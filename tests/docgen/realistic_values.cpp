@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "tests/docgen/realistic_values.h"
 
-#include "docgen/values.h"
+#include "docgen/forms/values.h"
 
 #include <algorithm>
 #include <string>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "docgen/layout.h"
+#include "docgen/render/layout.h"
 
-#include "docgen/hyphenation.h"
-#include "docgen/utf8.h"
+#include "base/utf8.h"
+#include "docgen/render/hyphenation.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "docgen/hyphenation.h"
+#include "docgen/render/hyphenation.h"
 
 #include "base/error.h"
-#include "docgen/utf8.h"
+#include "base/utf8.h"
 
 #include <cstdlib>
 #include <hyphen.h>
