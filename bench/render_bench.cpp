@@ -106,7 +106,7 @@ struct Sample {
 };
 
 // Rows per table that give a 6-page and a 60-page plan with realistic content.
-constexpr Sample Samples[] = { { "familieplan-6", 3 }, { "familieplan-60", 30 } };
+constexpr Sample Samples[] = { { "familieplan-6", 3 }, { "familieplan-60", 45 } };
 
 struct Plan {
     fplan::Json values;
