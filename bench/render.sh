@@ -52,15 +52,16 @@ done < <("$bench" --iterations "$iterations")
 # user's cache), the median of the next runs is what every later start costs.
 fplan_run() {
   "$1" render --bundle "$work/bundle.json" --template familieplan --values "$work/$2.json" \
-    --templates templates --out "$work/fp-$2.pdf" >/dev/null
+    --templates templates --out "$work/fp-$2${3:-}.pdf" >/dev/null
 }
 declare -A fpw_ms fpb_ms
-for name in familieplan-6 familieplan-60; do
+for name in familieplan-6 familieplan-40; do
   for bin in "$fplan" ${before:+"$before"}; do
-    fplan_run "$bin" "$name"
+    suffix=$([[ $bin == "$fplan" ]] || echo -before)
+    fplan_run "$bin" "$name" "$suffix"
     times=()
     for ((i = 0; i < runs * 4; i++)); do
-      t0=$(now_ns); fplan_run "$bin" "$name"; t1=$(now_ns)
+      t0=$(now_ns); fplan_run "$bin" "$name" "$suffix"; t1=$(now_ns)
       times+=($(((t1 - t0) / 1000)))
     done
     ms=$(printf '%s\n' "${times[@]}" | median | awk '{printf "%.1f", $1 / 1000}')
@@ -84,7 +85,7 @@ declare -A lo_ms lo_pages chr_ms chr_pages
 mkdir -p "$work/lo" "$work/chr"
 soffice_run "$work/familieplan-6.html"                          # warm: profile made, caches filled
 chromium_run "$work/familieplan-6.html" "$work/chr/warm.pdf"
-for name in familieplan-6 familieplan-60; do
+for name in familieplan-6 familieplan-40; do
   times=()
   for ((i = 0; i < runs; i++)); do
     t0=$(now_ns); soffice_run "$work/$name.html"; t1=$(now_ns)
@@ -103,21 +104,21 @@ done
 
 echo
 printf '%-16s %22s %22s %22s %22s\n' "" "fplan render (process)" "in-process" "LibreOffice" "Chromium"
-for name in familieplan-6 familieplan-60; do
+for name in familieplan-6 familieplan-40; do
   printf '%-16s %14s ms %3s p %14s ms %5s %14s ms %3s p %14s ms %3s p\n' "$name" "${fpw_ms[$name]}" "${fp_pages[$name]}" \
     "${fp_ms[$name]}" "" "${lo_ms[$name]}" "${lo_pages[$name]}" "${chr_ms[$name]}" "${chr_pages[$name]}"
   if [[ -n $before ]]; then
-    printf '%-16s %14s ms   (before: %s)\n' "" "${fpb_ms[$name]}" "$before"
+    printf '%-16s %14s ms %3s p   (before: %s)\n' "" "${fpb_ms[$name]}" "$(pages "$work/fp-$name-before.pdf")" "$before"
   fi
 done
 echo
-for name in familieplan-6 familieplan-60; do
+for name in familieplan-6 familieplan-40; do
   awk -v n="$name" -v f="${fpw_ms[$name]}" -v l="${lo_ms[$name]}" -v c="${chr_ms[$name]}" -v p="${fp_pages[$name]}" \
     'BEGIN {printf "%s (whole processes): %.0fx faster than LibreOffice (target >= 50x), %.0fx faster than Chromium (target >= 10x); %.2f ms per page\n", n, l / f, c / f, f / p}'
   if [[ -n $before ]]; then
-    awk -v n="$name" -v f="${fpb_ms[$name]}" -v l="${lo_ms[$name]}" -v c="${chr_ms[$name]}" -v p="${fp_pages[$name]}" \
-      'BEGIN {printf "%s before: %.0fx LibreOffice, %.0fx Chromium; %.2f ms per page of this document\n", n, l / f, c / f, f / p}'
+    awk -v n="$name" -v f="${fpb_ms[$name]}" -v l="${lo_ms[$name]}" -v c="${chr_ms[$name]}" -v p="$(pages "$work/fp-$name-before.pdf")" \
+      'BEGIN {printf "%s before: %.0fx LibreOffice, %.0fx Chromium; %.2f ms per page\n", n, l / f, c / f, f / p}'
   fi
 done
-awk -v a="${fpw_ms[familieplan-6]}" -v pa="${fp_pages[familieplan-6]}" -v b="${fpw_ms[familieplan-60]}" -v pb="${fp_pages[familieplan-60]}" \
+awk -v a="${fpw_ms[familieplan-6]}" -v pa="${fp_pages[familieplan-6]}" -v b="${fpw_ms[familieplan-40]}" -v pb="${fp_pages[familieplan-40]}" \
   'BEGIN {r = (b / pb) / (a / pa); printf "cost per page at %d pages / at %d pages: %.2f (target <= 1.5)\n", pb, pa, r}'
