@@ -30,11 +30,23 @@ std::optional<FinalisedSource> latestFinalised(const Store& store, const std::st
         const DocumentState state = store.documentState(info.id);
         if (state.versions().empty())
             continue;
-        const Version& latest = state.versions().back();
+        const Version& latest = *state.latestVersion();
         if (!best || latest.hlc > best->version.hlc)
             best = FinalisedSource{info, latest};
     }
     return best;
+}
+
+// Whether a follow-up document was made after `version` of its source: by the source versions
+// its create op names (causality); documents made before that was recorded, by the clock.
+bool seededSince(const DocumentState& followUp, const Version& version)
+{
+    const Op* created = followUp.creation();
+    if (created && created->value.contains("seeded_from")) {
+        const Json& from = created->value.at("seeded_from");
+        return std::find(from.begin(), from.end(), Json(version.opId)) != from.end();
+    }
+    return followUp.latestVersion()->hlc > version.hlc;
 }
 
 Json autoVersionValue(const Field& f, int version)
@@ -88,6 +100,11 @@ Case Documents::caseOf(const std::string& caseId) const
 
 Template Documents::templateOf(const DocumentInfo& info) const
 {
+    // The exact version the document was made with, when the store has it; else this
+    // installation's (documents made before templates were kept).
+    if (!info.templateHash.empty())
+        if (const auto text = m_store.templateText(info.templateHash))
+            return m_templates.loadText(*text, info.templateId + "@" + info.templateHash.substr(0, 12));
     return m_templates.load(info.templateId);
 }
 
@@ -99,9 +116,12 @@ std::string Documents::create(const std::string& caseId, const std::string& temp
     const Template tmpl = m_templates.load(templateId);
 
     Json values = Json::object();
+    std::vector<std::string> seededFrom;
     for (const Field* f : tmpl.fields()) {
         if (f->type == FieldType::Table && f->seed) {
             const auto source = latestFinalised(m_store, caseId, f->seed->templateId);
+            if (source)
+                seededFrom.push_back(source->version.opId);
             const Json sourceRows = source ? member(source->version.values, f->seed->table) : Json();
             if (sourceRows.is_array()) {
                 Json rows = Json::array();
@@ -142,7 +162,8 @@ std::string Documents::create(const std::string& caseId, const std::string& temp
     OpFactory factory(m_author, m_store.deviceId(), m_store.clock());
     const DocumentState empty;
     m_store.transaction([&] {
-        m_store.createDocument({docId, caseId, tmpl.id, tmpl.version, m_store.clock().now()});
+        m_store.putTemplate(tmpl.hash, tmpl.id, tmpl.version, tmpl.text);
+        m_store.createDocument({docId, caseId, tmpl.id, tmpl.version, 0, tmpl.hash}, m_author, seededFrom);
         m_store.appendOps(opsForValues(empty, values, tmpl.fieldKinds(), factory, caseId, docId));
     });
     return docId;
@@ -180,18 +201,31 @@ std::size_t Documents::fill(const std::string& docId, const Json& input)
     const Case kase = caseOf(doc.caseId);
     if (!input.is_object())
         throw Error(ErrorCode::BadInput, "values must be a JSON object keyed by field path");
-    const DocumentState state = m_store.documentState(docId);
+    // With "@seen" (from `doc show --json`) the values are compared with what that person saw:
+    // a row left out of a table is deleted only if they saw it. Without it, rows not listed stay.
     Json values = input;
+    std::optional<std::vector<std::string>> seen;
+    if (values.contains("@seen")) {
+        const Json& marker = values.at("@seen");
+        if (!marker.is_array() || !std::all_of(marker.begin(), marker.end(), [](const Json& id) { return id.is_string(); }))
+            throw Error(ErrorCode::BadInput, "@seen: the \"seen\" list of doc show --json");
+        seen = marker.get<std::vector<std::string>>();
+        values.erase("@seen");
+    }
+    const auto allOps = m_store.ops(docId);
+    const DocumentState current = DocumentState::fold(allOps);
+    const DocumentState state = seen ? DocumentState::foldSeen(allOps, *seen) : DocumentState::fold(allOps);
     fillDisciplineAuthors(tmpl, state, kase, values);
     checkValues(tmpl, values, &kase);
     // A reference written now must name a row that exists once this fill is applied.
-    Json merged = state.values();
+    Json merged = current.values();
     for (const auto& [path, v] : values.items())
         merged[path] = v;
     if (const auto dangling = findDanglingReferences(tmpl, merged, &values); !dangling.empty())
         throw Error(ErrorCode::BadInput, dangling.front().path + ": " + dangling.front().reason);
     OpFactory factory(m_author, m_store.deviceId(), m_store.clock());
-    const auto ops = opsForValues(state, values, tmpl.fieldKinds(), factory, doc.caseId, docId);
+    const auto ops = opsForValues(state, values, tmpl.fieldKinds(), factory, doc.caseId, docId,
+                                  seen ? UnlistedRows::Delete : UnlistedRows::Keep);
     m_store.transaction([&] { m_store.appendOps(ops); });
     return ops.size();
 }
@@ -205,14 +239,27 @@ Json Documents::show(const std::string& docId) const
         conflicts.push_back({{"path", c.path}, {"values", c.values}});
     Json versions = Json::array();
     for (const auto& v : state.versions())
-        versions.push_back({{"version", v.number}, {"finalized_at", formatHlcUtc(v.hlc)}, {"finalized_by", v.author}});
+        versions.push_back(
+            {{"version", v.number}, {"id", v.opId}, {"finalized_at", formatHlcUtc(v.hlc)}, {"finalized_by", v.author}});
+    Json resurrected = Json::array();
+    for (const auto& table : state.tables())
+        for (const auto& row : state.rows(table))
+            if (row.resurrected)
+                resurrected.push_back({{"path", table}, {"row", row.id}});
+    Json skipped = Json::array();
+    for (const auto& s : state.skipped())
+        skipped.push_back({{"op_id", s.opId}, {"reason", s.reason}});
     return {{"id", doc.id},
             {"case_id", doc.caseId},
             {"template", doc.templateId},
             {"template_version", doc.templateVersion},
+            {"template_hash", doc.templateHash},
             {"values", state.values()},
             {"conflicts", std::move(conflicts)},
-            {"versions", std::move(versions)}};
+            {"resurrected", std::move(resurrected)},
+            {"skipped", std::move(skipped)},
+            {"versions", std::move(versions)},
+            {"seen", state.seenMarker()}};
 }
 
 int Documents::finalize(const std::string& docId)
@@ -230,9 +277,13 @@ int Documents::finalize(const std::string& docId)
         problems.push_back(r.path + ": " + r.reason);
     if (!problems.empty())
         throw Error(ErrorCode::Conflict, "cannot finalise " + docId + ": " + joined(problems, "; "));
-    if (!state.versions().empty() && state.versions().back().values == values)
+    // By causality: two concurrent versions of one number are settled by finalising again.
+    const Version* latest = state.latestVersion();
+    const bool settles = latest && state.versions().size() > 1
+                         && state.versions()[state.versions().size() - 2].number == latest->number;
+    if (latest && !settles && !state.changedSince(*latest))
         throw Error(ErrorCode::Conflict, "cannot finalise " + docId + ": nothing has changed since version "
-                                             + std::to_string(state.versions().back().number));
+                                             + std::to_string(latest->number));
     OpFactory factory(m_author, m_store.deviceId(), m_store.clock());
     const Op op = factory.finalize(state, doc.caseId, docId);
     m_store.transaction([&] { m_store.appendOps({op}); });
@@ -247,11 +298,11 @@ Json Documents::versionValues(const DocumentState& state, const std::string& doc
 {
     if (version == DraftVersion)
         return state.values();
-    const auto& versions = state.versions();
-    if (version < 1 || static_cast<std::size_t>(version) > versions.size())
-        throw Error(ErrorCode::NotFound, docId + " has no version " + std::to_string(version) + " (it has "
-                                             + std::to_string(versions.size()) + ")");
-    return versions[static_cast<std::size_t>(version) - 1].values;
+    try {
+        return state.resolveVersion(std::to_string(version)).values;
+    } catch (const Error& e) {
+        throw Error(e.code(), docId + ": " + e.what());
+    }
 }
 
 Json Documents::values(const std::string& docId, int version) const
@@ -340,8 +391,8 @@ int Documents::revise(const std::string& docId)
     const DocumentState state = m_store.documentState(docId);
     if (state.versions().empty())
         throw Error(ErrorCode::Conflict, "cannot revise " + docId + ": it has no finalised version yet");
-    const Version& latest = state.versions().back();
-    const int next = latest.number + 1;
+    const Version& latest = *state.latestVersion();
+    const int next = state.nextVersionNumber();
     const Json current = state.values();
     if (current != latest.values)
         throw Error(ErrorCode::Conflict, "cannot revise " + docId + ": the draft already differs from version "
@@ -374,7 +425,7 @@ int Documents::revise(const std::string& docId)
         if (!otherTmpl)
             continue;
         const DocumentState otherState = m_store.documentState(other.id);
-        if (otherState.versions().empty() || otherState.versions().back().hlc <= latest.hlc)
+        if (otherState.versions().empty() || !seededSince(otherState, latest))
             continue;
         for (const Field* f : otherTmpl->fields())
             if (f->seed && f->seed->templateId == doc.templateId && !f->seed->returns.empty())
@@ -428,7 +479,7 @@ PreparedDocument prepareDocument(const TemplateRegistry& templates, const Bundle
         throw Error(ErrorCode::BadInput, "'" + doc.templateId + "' is the case's own data, not a document template");
     const Template tmpl = templates.load(doc.templateId);
     checkValues(tmpl, doc.values, &kase);
-    return {tmpl.version, tmpl.fieldKinds()};
+    return {tmpl.version, tmpl.fieldKinds(), tmpl.hash, tmpl.text};
 }
 
 } // namespace fplan::docgen

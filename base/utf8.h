@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace fplan::docgen::utf8 {
+namespace fplan::utf8 {
 
 inline constexpr char32_t Replacement = 0xFFFD;
 
@@ -74,4 +74,4 @@ inline void append(std::string& out, char32_t cp)
     }
 }
 
-} // namespace fplan::docgen::utf8
+} // namespace fplan::utf8

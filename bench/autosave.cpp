@@ -78,7 +78,7 @@ int main(int argc, char** argv)
                                     [](const BundleDocument&, const Case&) { return PreparedDocument{}; });
     });
     const std::string docId = "autosave-doc";
-    store.createDocument({docId, lastCase, "familieplan", "1", store.clock().now()});
+    store.createDocument({docId, lastCase, "familieplan", "1", 0, ""});
     std::printf("store: %d cases, %zu ops, file %s\n", cases, store.opCount(), path.c_str());
 
     // Familieplan: each keystroke pause saves the whole field value; the editor keeps its state.

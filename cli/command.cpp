@@ -2,6 +2,7 @@
 #include "cli/command.h"
 
 #include "base/error.h"
+#include "base/paths.h"
 #include "crypto/random.h"
 
 #include <fcntl.h>
@@ -71,9 +72,8 @@ std::filesystem::path storePath(const Args& args)
 {
     if (auto p = args.option("store"))
         return *p;
-    if (const char* env = std::getenv("FPLAN_STORE"); env && *env)
-        return env;
-    throw Error(ErrorCode::Usage, "no store given: use --store PATH or set FPLAN_STORE");
+    return defaultStorePath(); // the desktop's store too
+
 }
 
 std::string askHidden(const char* prompt)

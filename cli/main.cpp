@@ -15,6 +15,8 @@ fplan::cli::CommandTable buildTable()
     fplan::cli::registerDocCommands(table);
     fplan::cli::registerRenderCommands(table);
     fplan::cli::registerDeliveryCommands(table);
+    fplan::cli::registerOpsCommands(table);
+    fplan::cli::registerSyncCommands(table);
     return table;
 }
 

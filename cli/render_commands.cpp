@@ -83,17 +83,8 @@ int runDocRender(const Args& args, std::ostream& out)
     args.expectWords(1, DocRenderUsage);
     const std::string docId = args.word(0, "DOC_ID");
     const std::string outFile = requiredOption(args, "out", DocRenderUsage);
-    std::optional<int> wanted;
-    if (auto v = args.option("version")) {
-        try {
-            std::size_t used = 0;
-            wanted = std::stoi(*v, &used);
-            if (used != v->size() || *wanted < 1)
-                throw std::invalid_argument(*v);
-        } catch (const std::logic_error&) {
-            throw Error(ErrorCode::Usage, "--version wants a version number (1, 2, ...), not '" + *v + "'");
-        }
-    }
+    // A version by its number or, when two concurrent versions share one, its id.
+    const std::optional<std::string> wanted = args.option("version");
     Store store = openStore(args);
     const auto registry = templateRegistry(args);
     docgen::Documents documents(store, registry, currentAuthor(store));
@@ -107,14 +98,12 @@ int runDocRender(const Args& args, std::ostream& out)
     Json values;
     std::vector<std::string> warnings;
     if (wanted) {
-        const auto& versions = state.versions();
-        const auto it = std::find_if(
-            versions.begin(), versions.end(), [&](const Version& v) { return v.number == *wanted; });
-        if (it == versions.end())
-            throw Error(ErrorCode::NotFound,
-                "document " + docId + " has no version " + std::to_string(*wanted)
-                    + (versions.empty() ? " (it has not been finalised)"
-                                        : " (the latest is " + std::to_string(versions.back().number) + ")"));
+        const Version* it = nullptr;
+        try {
+            it = &state.resolveVersion(*wanted);
+        } catch (const Error& e) {
+            throw Error(e.code(), "document " + docId + ": " + e.what());
+        }
         values = it->values;
         context.version = it->number;
         context.date = formatHlcUtc(it->hlc).substr(0, 10);

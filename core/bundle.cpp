@@ -267,14 +267,18 @@ std::string importBundle(Store& store, const Bundle& bundle, OpFactory& factory,
     const std::string caseId = crypto::newUuid();
     const std::string caseDocId = crypto::newUuid();
     store.transaction([&] {
-        store.createCase(caseId, caseDocId);
+        store.createCase(caseId, caseDocId, factory.author());
         const DocumentState empty;
         store.appendOps(opsForValues(empty, caseToValues(bundle.kase), caseFieldKinds(), factory,
                                      caseId, caseDocId));
         for (std::size_t i = 0; i < bundle.documents.size(); ++i) {
             const std::string docId = crypto::newUuid();
-            store.createDocument({docId, caseId, bundle.documents[i].templateId,
-                                  prepared[i].templateVersion, store.clock().now()});
+            if (!prepared[i].templateHash.empty())
+                store.putTemplate(prepared[i].templateHash, bundle.documents[i].templateId, prepared[i].templateVersion,
+                                  prepared[i].templateText);
+            store.createDocument({docId, caseId, bundle.documents[i].templateId, prepared[i].templateVersion, 0,
+                                  prepared[i].templateHash},
+                                 factory.author());
             store.appendOps(opsForValues(empty, bundle.documents[i].values, prepared[i].kinds,
                                          factory, caseId, docId));
         }

@@ -20,7 +20,7 @@ struct Bundle {
     std::vector<BundleDocument> documents;
 };
 
-// Parses and checks a case bundle (CLI.md). Every problem throws Error(BadInput) with the JSON
+// Parses and checks a case bundle (docs/cli.md, "Case bundles"). Every problem throws Error(BadInput) with the JSON
 // path and the reason, e.g. "$.people[1].cpr: 3102901234 is not a real date (31.02.1990)".
 // `origin` (the file name) prefixes the message.
 Bundle parseBundle(const std::string& text, const std::string& origin);
@@ -37,6 +37,8 @@ class OpFactory;
 struct PreparedDocument {
     std::string templateVersion;
     FieldKinds kinds;
+    std::string templateHash; // SHA-256 of the template's exact text, kept in the store
+    std::string templateText;
 };
 using PrepareDocument = std::function<PreparedDocument(const BundleDocument&, const Case&)>;
 

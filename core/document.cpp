@@ -2,6 +2,7 @@
 #include "core/document.h"
 
 #include "base/error.h"
+#include "core/op_validation.h"
 #include "core/textmerge.h"
 #include "crypto/random.h"
 
@@ -19,6 +20,12 @@ bool laterThan(const Op* a, const Op* b)
     return std::tie(a->hlc, a->id) > std::tie(b->hlc, b->id);
 }
 
+bool versionOrder(const Version& a, const Version& b)
+{
+    // Number-less (older) versions sort by their clock among themselves, before numbered ones.
+    return std::tie(a.number, a.hlc, a.opId) < std::tie(b.number, b.hlc, b.opId);
+}
+
 bool isRegisterOp(const Op& op)
 {
     return op.kind != OpKind::Finalize;
@@ -34,6 +41,17 @@ int digitValue(char c)
 
 } // namespace
 
+DocumentState DocumentState::foldSeen(std::span<const Op> ops, const std::vector<std::string>& seen)
+{
+    const DocumentState all = fold(ops);
+    const auto past = all.causalPast(seen);
+    DocumentState state;
+    for (const Op& op : ops)
+        if (past.count(op.id))
+            state.apply(op);
+    return state;
+}
+
 DocumentState DocumentState::fold(std::span<const Op> ops)
 {
     DocumentState state;
@@ -44,25 +62,34 @@ DocumentState DocumentState::fold(std::span<const Op> ops)
 
 void DocumentState::apply(const Op& incoming)
 {
-    const auto [it, inserted] = m_ops.emplace(incoming.id, incoming);
-    if (!inserted)
+    if (m_ops.count(incoming.id) || m_skipped.count(incoming.id))
         return; // copies of an op id are identical: idempotent
+    if (auto reason = foldSkipReason(incoming)) {
+        m_skipped.emplace(incoming.id, std::move(*reason));
+        return;
+    }
+    const auto it = m_ops.emplace(incoming.id, incoming).first;
     const Op* op = &it->second;
     m_maxHlc = std::max(m_maxHlc, op->hlc);
 
+    if (op->kind == OpKind::Create) {
+        if (!m_creation || op->id < m_creation->id)
+            m_creation = op; // two create ops for one document: every replica keeps the same one
+        return;
+    }
     if (!isRegisterOp(*op)) {
         Version v;
         v.opId = op->id;
         v.hlc = op->hlc;
         v.author = op->author;
-        v.values = op->value.is_object() && op->value.contains("values") ? op->value.at("values")
-                                                                         : Json::object();
-        const auto at = std::upper_bound(m_versions.begin(), m_versions.end(), v, [](const Version& a, const Version& b) {
-            return std::tie(a.hlc, a.opId) < std::tie(b.hlc, b.opId);
-        });
+        v.values = op->value.at("values");
+        // The number travels in the op; finalize ops written before it did are numbered by
+        // their order, as they always were.
+        v.number = op->value.contains("number") ? op->value.at("number").get<int>() : 0;
+        const auto at = std::upper_bound(m_versions.begin(), m_versions.end(), v, versionOrder);
         m_versions.insert(at, std::move(v));
-        for (std::size_t i = 0; i < m_versions.size(); ++i)
-            m_versions[i].number = static_cast<int>(i + 1);
+        if (!op->value.contains("number"))
+            numberLegacyVersions();
         return;
     }
 
@@ -79,6 +106,102 @@ void DocumentState::apply(const Op& incoming)
                                          [](const Op* a, const Op* b) { return a->id < b->id; });
         reg.heads.insert(at, op);
     }
+}
+
+void DocumentState::numberLegacyVersions()
+{
+    std::vector<Version*> legacy;
+    for (auto& v : m_versions)
+        if (!find(v.opId)->value.contains("number"))
+            legacy.push_back(&v);
+    std::sort(legacy.begin(), legacy.end(),
+              [](const Version* a, const Version* b) { return std::tie(a->hlc, a->opId) < std::tie(b->hlc, b->opId); });
+    for (std::size_t i = 0; i < legacy.size(); ++i)
+        legacy[i]->number = static_cast<int>(i + 1);
+    std::sort(m_versions.begin(), m_versions.end(), versionOrder);
+}
+
+const Version* DocumentState::version(const std::string& finalizeOpId) const
+{
+    for (const auto& v : m_versions)
+        if (v.opId == finalizeOpId)
+            return &v;
+    return nullptr;
+}
+
+const Version& DocumentState::resolveVersion(const std::string& numberOrId) const
+{
+    if (const Version* v = version(numberOrId))
+        return *v;
+    int number = 0;
+    const bool numeric = !numberOrId.empty() && numberOrId.size() <= 6
+                         && std::all_of(numberOrId.begin(), numberOrId.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (numeric)
+        number = std::stoi(numberOrId);
+    std::vector<const Version*> matches;
+    for (const auto& v : m_versions)
+        if (v.number == number)
+            matches.push_back(&v);
+    if (matches.empty())
+        throw Error(ErrorCode::NotFound, "no version '" + numberOrId + "' (the latest is "
+                                             + (m_versions.empty() ? std::string("none") : std::to_string(m_versions.back().number))
+                                             + ")");
+    if (matches.size() > 1) {
+        std::string ids;
+        for (const Version* v : matches)
+            ids += (ids.empty() ? "" : ", ") + v->opId + " by " + v->author;
+        throw Error(ErrorCode::Conflict, "version " + numberOrId + " was finalised twice at once (" + ids
+                                             + "); name one by its id");
+    }
+    return *matches.front();
+}
+
+std::unordered_set<std::string> DocumentState::causalPast(const std::vector<std::string>& from) const
+{
+    std::unordered_set<std::string> seen;
+    std::vector<std::string> stack(from.begin(), from.end());
+    while (!stack.empty()) {
+        std::string id = std::move(stack.back());
+        stack.pop_back();
+        if (!seen.insert(id).second)
+            continue;
+        if (const Op* op = find(id))
+            stack.insert(stack.end(), op->parents.begin(), op->parents.end());
+    }
+    return seen;
+}
+
+bool DocumentState::changedSince(const Version& v) const
+{
+    const Op* fin = find(v.opId);
+    if (!fin)
+        return true;
+    const auto past = causalPast(fin->parents);
+    // Every applied edit is a head or in the past of one, so the heads decide.
+    for (const auto& [path, reg] : m_registers)
+        for (const Op* head : reg.heads)
+            if (!past.count(head->id))
+                return true;
+    return false;
+}
+
+std::vector<std::string> DocumentState::seenMarker() const
+{
+    std::vector<std::string> ids = allHeads();
+    for (const auto& v : m_versions)
+        ids.push_back(v.opId);
+    if (m_creation)
+        ids.push_back(m_creation->id);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+std::vector<SkippedOp> DocumentState::skipped() const
+{
+    std::vector<SkippedOp> result;
+    for (const auto& [id, reason] : m_skipped)
+        result.push_back({id, reason});
+    return result;
 }
 
 const Op* DocumentState::find(const std::string& opId) const
@@ -292,6 +415,22 @@ Json DocumentState::values() const
     return out;
 }
 
+OpFactory::OpFactory(std::string author, std::string device, HybridClock& clock)
+    : m_author(std::move(author)), m_device(std::move(device)), m_clock(clock)
+{
+    // A few random digits end every position key this factory makes: two devices inserting
+    // at the same place get different keys, without relying on device ids being unique.
+    unsigned char bytes[3];
+    crypto::randomBytes(bytes, sizeof bytes);
+    for (const unsigned char b : bytes)
+        m_positionTag += PositionDigits[b % PositionDigits.size()];
+}
+
+std::string OpFactory::positionBetween(const std::string& before, const std::string& after) const
+{
+    return fplan::positionBetween(before, after) + m_positionTag;
+}
+
 Op OpFactory::make(const std::string& caseId, const std::string& docId, OpKind kind, std::string path)
 {
     Op op;
@@ -349,8 +488,19 @@ Op OpFactory::deleteRow(const DocumentState& state, const std::string& caseId, c
 Op OpFactory::finalize(const DocumentState& state, const std::string& caseId, const std::string& docId)
 {
     Op op = make(caseId, docId, OpKind::Finalize, "");
-    op.value = {{"values", state.values()}};
+    op.value = {{"values", state.values()}, {"number", state.nextVersionNumber()}};
     op.parents = state.allHeads();
+    for (const auto& v : state.versions())
+        op.parents.push_back(v.opId);
+    std::sort(op.parents.begin(), op.parents.end());
+    return op;
+}
+
+Op OpFactory::create(const std::string& caseId, const std::string& docId, const std::string& templateId,
+                     const std::string& templateVersion, const std::string& templateHash)
+{
+    Op op = make(caseId, docId, OpKind::Create, "");
+    op.value = {{"template_id", templateId}, {"template_version", templateVersion}, {"template_hash", templateHash}};
     return op;
 }
 
@@ -379,7 +529,8 @@ std::string positionBetween(const std::string& before, const std::string& after)
 }
 
 std::vector<Op> opsForValues(const DocumentState& state, const Json& values, const FieldKinds& kinds,
-                             OpFactory& factory, const std::string& caseId, const std::string& docId)
+                             OpFactory& factory, const std::string& caseId, const std::string& docId,
+                             UnlistedRows unlisted)
 {
     if (!values.is_object())
         throw Error(ErrorCode::BadInput, "values must be a JSON object keyed by field path");
@@ -404,64 +555,89 @@ std::vector<Op> opsForValues(const DocumentState& state, const Json& values, con
         if (!v.is_array())
             throw Error(ErrorCode::BadInput, key + ": a table takes an array of rows");
         const std::vector<Row> current = state.rows(key);
-        std::map<std::string, const Row*> currentById;
-        for (const Row& r : current)
-            currentById[r.id] = &r;
+        std::map<std::string, std::size_t> currentIndex;
+        for (std::size_t i = 0; i < current.size(); ++i)
+            currentIndex[current[i].id] = i;
 
-        std::vector<std::string> desired;
-        std::set<std::string> seen;
+        struct Wanted {
+            std::string id;
+            std::size_t index; // in v
+        };
+        std::vector<Wanted> desired;
+        std::set<std::string> seen, deleted;
         for (std::size_t i = 0; i < v.size(); ++i) {
             const Json& row = v[i];
+            const std::string where = key + "[" + std::to_string(i) + "]";
             if (!row.is_object())
-                throw Error(ErrorCode::BadInput, key + "[" + std::to_string(i) + "]: a row is an object");
+                throw Error(ErrorCode::BadInput, where + ": a row is an object");
+            if (row.contains("@id") && !row.at("@id").is_string())
+                throw Error(ErrorCode::BadInput, where + ".@id: a row id is a string");
             std::string id = row.contains("@id") ? row.at("@id").get<std::string>() : crypto::newUuid();
-            if (id.empty() || id.find_first_of("[]. ") != std::string::npos)
-                throw Error(ErrorCode::BadInput, key + "[" + std::to_string(i) + "].@id: '" + id
-                                                     + "' is not a usable row id");
+            if (!isValidRowId(id))
+                throw Error(ErrorCode::BadInput, where + ".@id: '" + id + "' is not a usable row id");
             if (!seen.insert(id).second)
-                throw Error(ErrorCode::BadInput, key + "[" + std::to_string(i) + "].@id: '" + id
-                                                     + "' appears twice");
-            desired.push_back(std::move(id));
-        }
-        // Keep existing positions when the kept rows stay in order; otherwise renumber them all.
-        std::vector<std::string> keptInCurrentOrder, keptInDesiredOrder;
-        for (const Row& r : current)
-            if (seen.count(r.id))
-                keptInCurrentOrder.push_back(r.id);
-        for (const auto& id : desired)
-            if (currentById.count(id))
-                keptInDesiredOrder.push_back(id);
-        bool renumber = keptInCurrentOrder != keptInDesiredOrder;
-        for (std::size_t i = 1; i < current.size() && !renumber; ++i)
-            renumber = current[i - 1].position >= current[i].position; // concurrent inserts tied
-
-        std::string previous;
-        for (std::size_t i = 0; i < desired.size(); ++i) {
-            const std::string& id = desired[i];
-            const auto existing = currentById.find(id);
-            std::string position;
-            if (!renumber && existing != currentById.end()) {
-                position = existing->second->position;
-            } else {
-                std::string next;
-                if (!renumber)
-                    for (std::size_t j = i + 1; j < desired.size() && next.empty(); ++j)
-                        if (auto it = currentById.find(desired[j]); it != currentById.end())
-                            next = it->second->position;
-                position = positionBetween(previous, next);
-                if (existing == currentById.end() || existing->second->position != position)
-                    ops.push_back(factory.insertRow(state, caseId, docId, key, id, position));
-            }
-            previous = position;
-            for (const auto& [column, cell] : v[i].items()) {
-                if (column == "@id")
+                throw Error(ErrorCode::BadInput, where + ".@id: '" + id + "' appears twice");
+            if (row.contains("@delete")) {
+                if (!row.at("@delete").is_boolean())
+                    throw Error(ErrorCode::BadInput, where + ".@delete: true or false");
+                if (row.at("@delete").get<bool>()) {
+                    deleted.insert(id);
                     continue;
-                setIfChanged(cellPath(key, id, column), cell,
-                             kinds.mergeableText.count(key + "." + column) > 0);
+                }
+            }
+            desired.push_back({std::move(id), i});
+        }
+        // Rows that keep their place: the longest run of listed rows already in increasing
+        // position order. Only the others get a new position (a move op); nothing is renumbered.
+        std::vector<std::size_t> keptSlots; // indices into desired, of existing rows
+        for (std::size_t i = 0; i < desired.size(); ++i)
+            if (currentIndex.count(desired[i].id))
+                keptSlots.push_back(i);
+        std::set<std::size_t> stays;
+        {
+            const std::size_t n = keptSlots.size();
+            std::vector<std::size_t> length(n, 1), previous(n, n);
+            std::size_t best = n;
+            for (std::size_t i = 0; i < n; ++i) {
+                const std::string& pi = current[currentIndex[desired[keptSlots[i]].id]].position;
+                for (std::size_t j = 0; j < i; ++j) {
+                    const std::string& pj = current[currentIndex[desired[keptSlots[j]].id]].position;
+                    if (pj < pi && length[j] + 1 > length[i]) {
+                        length[i] = length[j] + 1;
+                        previous[i] = j;
+                    }
+                }
+                if (best == n || length[i] > length[best])
+                    best = i;
+            }
+            for (std::size_t i = best; i < n; i = previous[i])
+                stays.insert(keptSlots[i]);
+        }
+
+        std::string before;
+        for (std::size_t i = 0; i < desired.size(); ++i) {
+            const std::string& id = desired[i].id;
+            const auto existing = currentIndex.find(id);
+            std::string position;
+            if (stays.count(i)) {
+                position = current[existing->second].position;
+            } else {
+                std::string after;
+                for (std::size_t j = i + 1; j < desired.size() && after.empty(); ++j)
+                    if (stays.count(j))
+                        after = current[currentIndex[desired[j].id]].position;
+                position = factory.positionBetween(before, after);
+                ops.push_back(factory.insertRow(state, caseId, docId, key, id, position));
+            }
+            before = position;
+            for (const auto& [column, cell] : v[desired[i].index].items()) {
+                if (column == "@id" || column == "@delete")
+                    continue;
+                setIfChanged(cellPath(key, id, column), cell, kinds.mergeableText.count(key + "." + column) > 0);
             }
         }
         for (const Row& r : current)
-            if (!seen.count(r.id))
+            if (deleted.count(r.id) || (unlisted == UnlistedRows::Delete && !seen.count(r.id)))
                 ops.push_back(factory.deleteRow(state, caseId, docId, key, r.id));
     }
     return ops;

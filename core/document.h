@@ -9,6 +9,7 @@
 #include <set>
 #include <span>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace fplan {
@@ -27,6 +28,15 @@ struct Row {
     std::map<std::string, Json> cells;
 };
 
+// An op the fold stored but did not apply, and why (a newer program's op, a malformed one).
+struct SkippedOp {
+    std::string opId;
+    std::string reason;
+};
+
+// A finalised version. Its identity for ever is its finalize op id; its number is fixed when it
+// is made (one more than the highest number in its causal past) and never changes on any
+// replica. Two people finalising concurrently both make "version N"; a third settles it.
 struct Version {
     int number = 0;
     std::string opId;
@@ -46,6 +56,11 @@ public:
     DocumentState& operator=(const DocumentState&) = delete;
 
     static DocumentState fold(std::span<const Op> ops);
+    // The state a person saw: only the ops in the causal past of `seen` (the "seen" list of
+    // `doc show --json`: every head and version of the document at that moment).
+    static DocumentState foldSeen(std::span<const Op> ops, const std::vector<std::string>& seen);
+    // What to pass as `seen` later: every head and every version.
+    std::vector<std::string> seenMarker() const;
     // Adds one op (from this desk or from sync); an op id already applied is ignored. Folding is
     // applying every op, so an editor can keep its state current without folding again.
     void apply(const Op& op);
@@ -60,9 +75,25 @@ public:
     std::vector<Row> rows(const std::string& table) const;
     std::vector<std::string> tables() const;
     std::vector<Conflict> conflicts() const;
+    // Ordered by number, then (for concurrent versions of one number) hlc and op id.
     const std::vector<Version>& versions() const { return m_versions; }
+    const Version* version(const std::string& finalizeOpId) const;
+    // The latest version: the highest number; of concurrent ones the last by hlc, then op id.
+    const Version* latestVersion() const { return m_versions.empty() ? nullptr : &m_versions.back(); }
+    // A version named by its number or its finalize op id. Error(NotFound) when there is none,
+    // Error(Conflict) naming both ids when two concurrent versions share the number.
+    const Version& resolveVersion(const std::string& numberOrId) const;
+    // The number the next finalise here gets.
+    int nextVersionNumber() const { return m_versions.empty() ? 1 : m_versions.back().number + 1; }
+    // Whether any applied edit lies outside the version's causal past (by parents, not clocks).
+    bool changedSince(const Version& version) const;
     std::uint64_t maxHlc() const { return m_maxHlc; }
     std::size_t opCount() const { return m_ops.size(); }
+    // The document's create op (template id, version and hash; its hlc is the creation time),
+    // or nullptr while it has not arrived.
+    const Op* creation() const { return m_creation; }
+    // Ops kept but not applied, ordered by op id.
+    std::vector<SkippedOp> skipped() const;
 
     // Values keyed by field path; tables as arrays of {"@id": row, column: value, ...}.
     Json values() const;
@@ -74,20 +105,23 @@ private:
     };
     Json registerValue(const Register& reg, bool* conflict) const;
     bool inCausalPast(const std::string& ancestor, const std::vector<std::string>& from) const;
+    std::unordered_set<std::string> causalPast(const std::vector<std::string>& from) const;
+    void numberLegacyVersions();
     const Op* find(const std::string& opId) const;
 
     std::map<std::string, Op> m_ops;               // by op id
+    std::map<std::string, std::string> m_skipped;  // op id -> why the fold did not apply it
     std::map<std::string, Register> m_registers;   // by path: fields, cells and rows
     std::map<std::string, std::set<std::string>> m_tableRows; // table -> row ids ever inserted
     std::vector<Version> m_versions;
     std::uint64_t m_maxHlc = 0;
+    const Op* m_creation = nullptr;
 };
 
 // Makes ops for one author on one device; stamps ids, clock and parents from the current state.
 class OpFactory {
 public:
-    OpFactory(std::string author, std::string device, HybridClock& clock)
-        : m_author(std::move(author)), m_device(std::move(device)), m_clock(clock) {}
+    OpFactory(std::string author, std::string device, HybridClock& clock);
 
     Op set(const DocumentState& state, const std::string& caseId, const std::string& docId,
            const std::string& path, Json value, bool textMerge = false);
@@ -95,9 +129,14 @@ public:
                  const std::string& table, const std::string& rowId, const std::string& position);
     Op deleteRow(const DocumentState& state, const std::string& caseId, const std::string& docId,
                  const std::string& table, const std::string& rowId);
+    // Parents: every head and every version, so the version's causal past is all it saw.
     Op finalize(const DocumentState& state, const std::string& caseId, const std::string& docId);
+    Op create(const std::string& caseId, const std::string& docId, const std::string& templateId,
+              const std::string& templateVersion, const std::string& templateHash);
 
     const std::string& author() const { return m_author; }
+    // A key between two others that no other factory makes (see positionBetween below).
+    std::string positionBetween(const std::string& before, const std::string& after) const;
 
 private:
     Op make(const std::string& caseId, const std::string& docId, OpKind kind, std::string path);
@@ -105,6 +144,7 @@ private:
     std::string m_author;
     std::string m_device;
     HybridClock& m_clock;
+    std::string m_positionTag;
 };
 
 // Which paths of a document are tables and which text fields merge three-way; the template
@@ -114,11 +154,20 @@ struct FieldKinds {
     std::set<std::string> mergeableText; // plain field paths and "table.column" for cells
 };
 
-// The ops that turn `state` into `values` for the paths `values` names (a table given replaces
-// its rows: rows matched by "@id", rows not listed are deleted, order follows the array).
-// Values equal to the current ones produce no op.
+// What a table given to opsForValues does with rows of `state` it does not list.
+enum class UnlistedRows {
+    Delete, // `state` is exactly what the person saw: a row they left out is one they removed
+    Keep,   // the table may be older than `state`: rows not listed stay; {"@delete": true} deletes
+};
+
+// The ops that turn `state` (what the person saw: the ops' parents come from it) into `values`
+// for the paths `values` names, and only for the fields, rows and cells that differ. Table rows
+// are matched by "@id"; a row {"@id": X, "@delete": true} is deleted; order follows the array,
+// and only rows out of order get a new position (no renumbering). Values equal to the current
+// ones produce no op.
 std::vector<Op> opsForValues(const DocumentState& state, const Json& values, const FieldKinds& kinds,
-                             OpFactory& factory, const std::string& caseId, const std::string& docId);
+                             OpFactory& factory, const std::string& caseId, const std::string& docId,
+                             UnlistedRows unlisted = UnlistedRows::Delete);
 
 // Position keys that sort as strings: between(a, b) lies strictly between them ("" = open end).
 std::string positionBetween(const std::string& before, const std::string& after);

@@ -3,6 +3,7 @@
 
 #include "base/error.h"
 
+#include <algorithm>
 #include <chrono>
 #include <ctime>
 
@@ -19,6 +20,10 @@ const char* toString(OpKind kind)
         return "row_delete";
     case OpKind::Finalize:
         return "finalize";
+    case OpKind::Create:
+        return "create";
+    case OpKind::Unknown:
+        return "unknown";
     }
     return "set";
 }
@@ -33,15 +38,37 @@ OpKind opKindFromString(const std::string& text)
         return OpKind::RowDelete;
     if (text == "finalize")
         return OpKind::Finalize;
+    if (text == "create")
+        return OpKind::Create;
     throw Error(ErrorCode::BadInput, "unknown operation kind '" + text + "'");
+}
+
+std::string kindName(const Op& op)
+{
+    return op.kind == OpKind::Unknown ? op.unknownKind : toString(op.kind);
+}
+
+void setKindFromName(Op& op, const std::string& name)
+{
+    op.unknownKind.clear();
+    if (name == "unknown") {
+        op.kind = OpKind::Unknown;
+        op.unknownKind = name;
+        return;
+    }
+    try {
+        op.kind = opKindFromString(name);
+    } catch (const Error&) {
+        op.kind = OpKind::Unknown;
+        op.unknownKind = name;
+    }
 }
 
 Json toJson(const Op& op)
 {
-    Json j = {{"op_id", op.id},   {"case_id", op.caseId}, {"doc_id", op.docId},
-              {"kind", toString(op.kind)}, {"path", op.path},    {"value", op.value},
-              {"author", op.author}, {"device", op.device}, {"hlc", op.hlc},
-              {"parents", op.parents}};
+    Json j = { { "op_id", op.id }, { "case_id", op.caseId }, { "doc_id", op.docId }, { "kind", kindName(op) },
+        { "path", op.path }, { "value", op.value }, { "author", op.author }, { "device", op.device },
+        { "hlc", op.hlc }, { "parents", op.parents }, { "format", op.format } };
     if (op.textMerge)
         j["text_merge"] = true;
     return j;
@@ -59,39 +86,77 @@ Op opFromJson(const Json& j)
         op.id = member("op_id").get<std::string>();
         op.caseId = member("case_id").get<std::string>();
         op.docId = member("doc_id").get<std::string>();
-        op.kind = opKindFromString(member("kind").get<std::string>());
+        setKindFromName(op, member("kind").get<std::string>());
         op.path = member("path").get<std::string>();
         op.value = member("value");
         op.author = member("author").get<std::string>();
         op.device = member("device").get<std::string>();
         op.hlc = member("hlc").get<std::uint64_t>();
         op.parents = member("parents").get<std::vector<std::string>>();
-        op.textMerge = j.value("text_merge", false);
+        op.textMerge = j.contains("text_merge") ? j.at("text_merge").get<bool>() : false;
+        // Ops written before formats were numbered carry none: they are format 1.
+        op.format = j.contains("format") ? j.at("format").get<int>() : 1;
         return op;
     } catch (const Json::exception& e) {
         throw Error(ErrorCode::BadInput, std::string("operation: ") + e.what());
     }
 }
 
+namespace {
+
+bool isControlOrSpace(char c)
+{
+    const auto u = static_cast<unsigned char>(c);
+    return u <= 0x20 || u == 0x7f;
+}
+
+// Dot-separated names, none empty, no brackets, spaces or control characters.
+bool isDottedName(std::string_view name)
+{
+    if (name.empty() || name.front() == '.' || name.back() == '.'
+        || name.find("..") != std::string_view::npos)
+        return false;
+    return std::none_of(
+        name.begin(), name.end(), [](char c) { return c == '[' || c == ']' || isControlOrSpace(c); });
+}
+
+} // namespace
+
+bool isValidRowId(std::string_view id)
+{
+    return !id.empty() && id.size() <= MaxIdBytes && std::none_of(id.begin(), id.end(), [](char c) {
+        return c == '[' || c == ']' || c == '.' || isControlOrSpace(c);
+    });
+}
+
 FieldPath FieldPath::parse(const std::string& path)
 {
+    auto bad = [&]() { return Error(ErrorCode::BadInput, "'" + path + "' is not a field path"); };
+    if (path.size() > MaxPathBytes)
+        throw Error(ErrorCode::BadInput,
+            "a field path of " + std::to_string(path.size()) + " bytes is longer than "
+                + std::to_string(MaxPathBytes));
     FieldPath p;
     const auto open = path.find('[');
     if (open == std::string::npos) {
-        if (path.empty() || path.find(']') != std::string::npos)
-            throw Error(ErrorCode::BadInput, "'" + path + "' is not a field path");
+        if (!isDottedName(path))
+            throw bad();
         p.field = path;
         return p;
     }
     const auto close = path.find(']', open);
-    if (open == 0 || close == std::string::npos || close == open + 1)
-        throw Error(ErrorCode::BadInput, "'" + path + "' is not a field path");
+    if (close == std::string::npos)
+        throw bad();
     p.table = path.substr(0, open);
     p.row = path.substr(open + 1, close - open - 1);
+    if (!isDottedName(p.table) || !isValidRowId(p.row))
+        throw bad();
     if (close + 1 < path.size()) {
-        if (path[close + 1] != '.' || close + 2 >= path.size())
-            throw Error(ErrorCode::BadInput, "'" + path + "' is not a field path");
+        if (path[close + 1] != '.')
+            throw bad();
         p.column = path.substr(close + 2);
+        if (!isDottedName(p.column))
+            throw bad();
     }
     return p;
 }
@@ -108,25 +173,34 @@ std::string cellPath(const std::string& table, const std::string& row, const std
 
 std::uint64_t HybridClock::now()
 {
-    const auto ms = static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::milliseconds>(
-            std::chrono::system_clock::now().time_since_epoch())
-            .count());
-    const std::uint64_t physical = ms << 16;
+    const std::uint64_t physical = physicalHlcNow();
     m_last = physical > m_last ? physical : m_last + 1;
     return m_last;
 }
 
 void HybridClock::observe(std::uint64_t remote)
 {
-    if (remote > m_last)
+    if (remote > m_last && remote <= latestAcceptableHlc(physicalHlcNow()))
         m_last = remote;
+}
+
+std::uint64_t physicalHlcNow()
+{
+    const auto ms = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now().time_since_epoch())
+                                                   .count());
+    return ms << 16;
+}
+
+std::uint64_t latestAcceptableHlc(std::uint64_t nowHlc)
+{
+    return (((nowHlc >> 16) + MaxClockSkewMs) << 16) | 0xffff;
 }
 
 std::string formatHlcUtc(std::uint64_t hlc)
 {
     const std::time_t seconds = static_cast<std::time_t>((hlc >> 16) / 1000);
-    std::tm tm{};
+    std::tm tm {};
     gmtime_r(&seconds, &tm);
     char text[32];
     std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -136,7 +210,7 @@ std::string formatHlcUtc(std::uint64_t hlc)
 std::string localDateToday()
 {
     const std::time_t now = std::time(nullptr);
-    std::tm tm{};
+    std::tm tm {};
     localtime_r(&now, &tm);
     char text[16];
     std::strftime(text, sizeof text, "%Y-%m-%d", &tm);

@@ -3,8 +3,10 @@
 
 #include "core/case.h"
 #include "core/checkpointer.h"
+#include "core/op_validation.h"
 #include "base/error.h"
 #include "core/sql.h"
+#include "crypto/hash.h"
 #include "crypto/random.h"
 
 #include <fcntl.h>
@@ -22,6 +24,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* StoreFormat = "familieplan-store";
+constexpr const char* OpColumns = "SELECT op_id, case_id, doc_id, kind, path, value, text_merge, author, device, hlc, "
+                                  "parents, format FROM ops";
 
 const std::vector<const char*> Migrations = {
     // 1: the op log, the documents and cases it belongs to, settings.
@@ -43,6 +47,24 @@ const std::vector<const char*> Migrations = {
     R"(CREATE TABLE upload_queue(seq INTEGER PRIMARY KEY REFERENCES ops(seq));
        INSERT INTO upload_queue(seq) SELECT seq FROM ops
          WHERE device = (SELECT value FROM meta WHERE key = 'device_id');)",
+    // 3: ops carry their format; documents name the exact template text they were made with,
+    // which is kept here by its SHA-256.
+    // `cases` and `documents` become caches of the create ops (rebuildCaches), so a document
+    // may arrive before its case: no foreign key between them any more.
+    R"(ALTER TABLE ops ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
+       CREATE INDEX ops_by_kind ON ops(kind);
+       CREATE TABLE documents_v3(doc_id TEXT PRIMARY KEY, case_id TEXT NOT NULL,
+                                 template_id TEXT NOT NULL, template_version TEXT NOT NULL,
+                                 created_hlc INTEGER NOT NULL, template_hash TEXT NOT NULL DEFAULT '',
+                                 create_op TEXT NOT NULL DEFAULT '');
+       INSERT INTO documents_v3(doc_id, case_id, template_id, template_version, created_hlc)
+         SELECT doc_id, case_id, template_id, template_version, created_hlc FROM documents;
+       DROP TABLE documents;
+       ALTER TABLE documents_v3 RENAME TO documents;
+       CREATE INDEX documents_by_case ON documents(case_id);
+       ALTER TABLE cases ADD COLUMN create_op TEXT NOT NULL DEFAULT '';
+       CREATE TABLE templates(hash TEXT PRIMARY KEY, template_id TEXT NOT NULL,
+                              version TEXT NOT NULL, text BLOB NOT NULL);)",
 };
 
 void fsyncPath(const fs::path& path, bool directory)
@@ -146,6 +168,11 @@ const std::vector<const char*>& storeMigrations()
     return Migrations;
 }
 
+int Store::latestSchemaVersion()
+{
+    return static_cast<int>(Migrations.size());
+}
+
 fs::path Store::kdfPathFor(const fs::path& path)
 {
     return path.string() + ".kdf";
@@ -228,6 +255,7 @@ Store Store::openWithKey(const fs::path& path, const crypto::SecretKey& key)
     }
     Store store(path, std::move(db));
     store.migrate();
+    store.writeMissingCreateOps();
     store.m_deviceId = store.queryText("SELECT value FROM meta WHERE key = 'device_id'");
     sql::exec(store.handle(), "PRAGMA wal_autocheckpoint = 0");
     store.m_checkpointer = std::make_unique<Checkpointer>(path, key);
@@ -351,13 +379,9 @@ std::map<std::string, std::string> Store::settings() const
     return all;
 }
 
-void Store::createCase(const std::string& caseId, const std::string& caseDocId)
+void Store::createCase(const std::string& caseId, const std::string& caseDocId, const std::string& author)
 {
-    transaction([&] {
-        sql::Statement c(handle(), "INSERT INTO cases(case_id, case_doc_id) VALUES(?, ?)");
-        c.bind(1, caseId).bind(2, caseDocId).run();
-        createDocument({caseDocId, caseId, CaseTemplateId, "1", m_clock.now()});
-    });
+    createDocument({caseDocId, caseId, CaseTemplateId, "1", 0, ""}, author);
 }
 
 std::vector<CaseSummary> Store::listCases() const
@@ -384,35 +408,125 @@ bool Store::hasCase(const std::string& caseId) const
     return caseDocumentId(caseId).has_value();
 }
 
-void Store::createDocument(const DocumentInfo& info)
+void Store::createDocument(const DocumentInfo& info, const std::string& author,
+                           const std::vector<std::string>& seededFrom)
 {
-    sql::Statement s(handle(), "INSERT INTO documents(doc_id, case_id, template_id, template_version, "
-                               "created_hlc) VALUES(?, ?, ?, ?, ?)");
-    s.bind(1, info.id).bind(2, info.caseId).bind(3, info.templateId).bind(4, info.templateVersion);
-    s.bind(5, static_cast<std::int64_t>(info.createdHlc)).run();
+    OpFactory factory(author, m_deviceId, m_clock);
+    Op op = factory.create(info.caseId, info.id, info.templateId, info.templateVersion, info.templateHash);
+    if (!seededFrom.empty())
+        op.value["seeded_from"] = seededFrom;
+    appendOps({op});
+}
+
+void Store::putTemplate(const std::string& hash, const std::string& templateId, const std::string& version,
+                        const std::string& text)
+{
+    if (crypto::sha256Hex(text) != hash)
+        throw Error(ErrorCode::BadInput, "template " + templateId + " " + version + ": its text does not have the hash "
+                                             + hash);
+    sql::Statement s(handle(), "INSERT OR IGNORE INTO templates(hash, template_id, version, text) VALUES(?, ?, ?, ?)");
+    s.bind(1, hash).bind(2, templateId).bind(3, version).bind(4, text).run();
+}
+
+std::optional<std::string> Store::templateText(const std::string& hash) const
+{
+    sql::Statement s(handle(), "SELECT text FROM templates WHERE hash = ?");
+    s.bind(1, hash);
+    if (!s.step())
+        return std::nullopt;
+    return s.text(0);
+}
+
+void Store::cacheCreation(const Op& op)
+{
+    const std::string templateId = op.value.value("template_id", "");
+    // Two create ops for one document (or two case documents for one case): the lowest op id
+    // wins on every replica, whatever order they arrived in.
+    sql::Statement doc(handle(), "SELECT create_op FROM documents WHERE doc_id = ?");
+    doc.bind(1, op.docId);
+    if (doc.step() && !doc.text(0).empty() && doc.text(0) <= op.id)
+        return;
+    sql::Statement put(handle(), "INSERT OR REPLACE INTO documents(doc_id, case_id, template_id, template_version, "
+                                 "created_hlc, template_hash, create_op) VALUES(?, ?, ?, ?, ?, ?, ?)");
+    put.bind(1, op.docId).bind(2, op.caseId).bind(3, templateId).bind(4, op.value.value("template_version", ""));
+    put.bind(5, static_cast<std::int64_t>(op.hlc)).bind(6, op.value.value("template_hash", "")).bind(7, op.id).run();
+    if (templateId != CaseTemplateId)
+        return;
+    sql::Statement kase(handle(), "SELECT create_op FROM cases WHERE case_id = ?");
+    kase.bind(1, op.caseId);
+    if (kase.step()) {
+        if (!kase.text(0).empty() && kase.text(0) <= op.id)
+            return;
+        sql::Statement update(handle(), "UPDATE cases SET case_doc_id = ?, create_op = ? WHERE case_id = ?");
+        update.bind(1, op.docId).bind(2, op.id).bind(3, op.caseId).run();
+        return;
+    }
+    sql::Statement insert(handle(), "INSERT INTO cases(case_id, case_doc_id, create_op) VALUES(?, ?, ?)");
+    insert.bind(1, op.caseId).bind(2, op.docId).bind(3, op.id).run();
+}
+
+void Store::rebuildCaches()
+{
+    transaction([&] {
+        sql::exec(handle(), "DELETE FROM documents; DELETE FROM cases;");
+        std::vector<Op> creates;
+        {
+            sql::Statement s(handle(), std::string(OpColumns) + " WHERE kind = 'create' ORDER BY op_id");
+            while (s.step())
+                creates.push_back(opFromRow(s));
+        }
+        for (const Op& op : creates)
+            if (!foldSkipReason(op))
+                cacheCreation(op);
+        for (const auto& c : listCases())
+            refreshCaseIndex(c.id);
+    });
+}
+
+void Store::writeMissingCreateOps()
+{
+    std::vector<DocumentInfo> missing;
+    {
+        sql::Statement s(handle(), "SELECT doc_id, case_id, template_id, template_version, created_hlc FROM documents "
+                                   "WHERE create_op = ''");
+        while (s.step())
+            missing.push_back({s.text(0), s.text(1), s.text(2), s.text(3), static_cast<std::uint64_t>(s.integer(4)), ""});
+    }
+    if (missing.empty())
+        return;
+    // Documents made before creation was an op: write the op now, stamped with their creation
+    // time, so that they travel like any other.
+    transaction([&] {
+        for (const auto& info : missing) {
+            OpFactory factory("", m_deviceId, m_clock);
+            Op op = factory.create(info.caseId, info.id, info.templateId, info.templateVersion, "");
+            op.hlc = info.createdHlc;
+            appendOps({op});
+        }
+    });
 }
 
 std::optional<DocumentInfo> Store::document(const std::string& docId) const
 {
-    sql::Statement s(handle(), "SELECT doc_id, case_id, template_id, template_version, created_hlc "
+    sql::Statement s(handle(), "SELECT doc_id, case_id, template_id, template_version, created_hlc, template_hash "
                                "FROM documents WHERE doc_id = ?");
     s.bind(1, docId);
     if (!s.step())
         return std::nullopt;
-    return DocumentInfo{s.text(0), s.text(1), s.text(2), s.text(3),
-                        static_cast<std::uint64_t>(s.integer(4))};
+    return DocumentInfo{s.text(0), s.text(1), s.text(2), s.text(3), static_cast<std::uint64_t>(s.integer(4)),
+                        s.text(5)};
 }
 
 std::vector<DocumentInfo> Store::documents(const std::string& caseId) const
 {
     std::vector<DocumentInfo> docs;
-    sql::Statement s(handle(), "SELECT doc_id, case_id, template_id, template_version, created_hlc "
+    sql::Statement s(handle(), "SELECT doc_id, case_id, template_id, template_version, created_hlc, template_hash "
                                "FROM documents WHERE case_id = ? AND template_id <> ? "
                                "ORDER BY created_hlc, doc_id");
     s.bind(1, caseId).bind(2, CaseTemplateId);
     while (s.step())
-        docs.push_back({s.text(0), s.text(1), s.text(2), s.text(3),
-                        static_cast<std::uint64_t>(s.integer(4))});
+        docs.push_back({s.text(0), s.text(1), s.text(2), s.text(3), static_cast<std::uint64_t>(s.integer(4)),
+                        s.text(5)});
     return docs;
 }
 
@@ -422,30 +536,35 @@ void Store::enqueueForUpload(std::int64_t seq)
     s.bind(1, seq).run();
 }
 
-std::size_t Store::appendOps(const std::vector<Op>& ops)
+std::size_t Store::appendOps(const std::vector<Op>& ops, OpOrigin origin)
 {
     std::size_t added = 0;
     transaction([&] {
-        const std::string& device = m_deviceId;
         std::set<std::string> touchedCases;
         sql::Statement insert(handle(),
                               "INSERT OR IGNORE INTO ops(op_id, case_id, doc_id, kind, path, value, "
-                              "text_merge, author, device, hlc, parents) "
-                              "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                              "text_merge, author, device, hlc, parents, format) "
+                              "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         for (const Op& op : ops) {
             insert.reset();
-            insert.bind(1, op.id).bind(2, op.caseId).bind(3, op.docId).bind(4, toString(op.kind));
+            insert.bind(1, op.id).bind(2, op.caseId).bind(3, op.docId).bind(4, kindName(op));
             insert.bind(5, op.path).bind(6, op.value.dump()).bind(7, std::int64_t{op.textMerge});
             insert.bind(8, op.author).bind(9, op.device).bind(10, static_cast<std::int64_t>(op.hlc));
-            insert.bind(11, Json(op.parents).dump()).run();
+            insert.bind(11, Json(op.parents).dump()).bind(12, std::int64_t{op.format}).run();
             if (sqlite3_changes(handle()) == 0)
                 continue;
             ++added;
             m_clock.observe(op.hlc);
-            if (op.device == device)
+            // Whether an op is ours is how it came, never its device id: a store copied from a
+            // backup shares its device id with the original and must still sync.
+            if (origin == OpOrigin::Local)
                 enqueueForUpload(sqlite3_last_insert_rowid(handle()));
-            if (caseDocumentId(op.caseId) == op.docId)
+            if (op.kind == OpKind::Create && !foldSkipReason(op)) {
+                cacheCreation(op);
                 touchedCases.insert(op.caseId);
+            } else if (caseDocumentId(op.caseId) == op.docId) {
+                touchedCases.insert(op.caseId);
+            }
         }
         for (const auto& caseId : touchedCases)
             refreshCaseIndex(caseId);
@@ -468,28 +587,97 @@ void Store::refreshCaseIndex(const std::string& caseId)
     s.bind(5, caseId).run();
 }
 
+Op Store::opFromRow(sql::Statement& s)
+{
+    Op op;
+    op.id = s.text(0);
+    op.caseId = s.text(1);
+    op.docId = s.text(2);
+    setKindFromName(op, s.text(3));
+    op.path = s.text(4);
+    op.value = Json::parse(s.text(5));
+    op.textMerge = s.integer(6) != 0;
+    op.author = s.text(7);
+    op.device = s.text(8);
+    op.hlc = static_cast<std::uint64_t>(s.integer(9));
+    op.parents = Json::parse(s.text(10)).get<std::vector<std::string>>();
+    op.format = static_cast<int>(s.integer(11));
+    return op;
+}
+
 std::vector<Op> Store::ops(const std::string& docId) const
 {
+    // A document belongs to the case its create op names: an op that names another case is
+    // not part of it (until the create op arrives, every op of the document id is kept).
     std::vector<Op> result;
-    sql::Statement s(handle(), "SELECT op_id, case_id, doc_id, kind, path, value, text_merge, author, "
-                               "device, hlc, parents FROM ops WHERE doc_id = ? ORDER BY seq");
-    s.bind(1, docId);
-    while (s.step()) {
-        Op op;
-        op.id = s.text(0);
-        op.caseId = s.text(1);
-        op.docId = s.text(2);
-        op.kind = opKindFromString(s.text(3));
-        op.path = s.text(4);
-        op.value = Json::parse(s.text(5));
-        op.textMerge = s.integer(6) != 0;
-        op.author = s.text(7);
-        op.device = s.text(8);
-        op.hlc = static_cast<std::uint64_t>(s.integer(9));
-        op.parents = Json::parse(s.text(10)).get<std::vector<std::string>>();
-        result.push_back(std::move(op));
-    }
+    sql::Statement s(handle(), std::string(OpColumns)
+                                   + " WHERE doc_id = ? AND (case_id = (SELECT case_id FROM documents WHERE doc_id = ?)"
+                                     " OR NOT EXISTS (SELECT 1 FROM documents WHERE doc_id = ?)) ORDER BY seq");
+    s.bind(1, docId).bind(2, docId).bind(3, docId);
+    while (s.step())
+        result.push_back(opFromRow(s));
     return result;
+}
+
+std::vector<Op> Store::allOps(const std::optional<std::string>& caseId) const
+{
+    std::vector<Op> result;
+    sql::Statement s(handle(), std::string(OpColumns) + (caseId ? " WHERE case_id = ?" : "") + " ORDER BY seq");
+    if (caseId)
+        s.bind(1, *caseId);
+    while (s.step())
+        result.push_back(opFromRow(s));
+    return result;
+}
+
+bool Store::hasOp(const std::string& opId) const
+{
+    sql::Statement s(handle(), "SELECT 1 FROM ops WHERE op_id = ?");
+    s.bind(1, opId);
+    return s.step();
+}
+
+std::vector<Op> Store::uploadQueue(std::size_t limit) const
+{
+    std::vector<Op> result;
+    sql::Statement s(handle(), std::string(OpColumns) + " WHERE seq IN (SELECT seq FROM upload_queue) ORDER BY seq LIMIT ?");
+    s.bind(1, static_cast<std::int64_t>(limit));
+    while (s.step())
+        result.push_back(opFromRow(s));
+    return result;
+}
+
+std::size_t Store::uploadQueueSize() const
+{
+    sql::Statement s(handle(), "SELECT count(*) FROM upload_queue");
+    s.step();
+    return static_cast<std::size_t>(s.integer(0));
+}
+
+std::size_t Store::markUploaded(const std::vector<std::string>& opIds)
+{
+    std::size_t removed = 0;
+    transaction([&] {
+        sql::Statement s(handle(), "DELETE FROM upload_queue WHERE seq = (SELECT seq FROM ops WHERE op_id = ?)");
+        for (const auto& id : opIds) {
+            s.reset();
+            s.bind(1, id).run();
+            removed += static_cast<std::size_t>(sqlite3_changes(handle()));
+        }
+    });
+    return removed;
+}
+
+std::size_t Store::setQueuedOpsAuthor(const std::string& author)
+{
+    std::size_t changed = 0;
+    transaction([&] {
+        sql::Statement s(handle(), "UPDATE ops SET author = ? WHERE author <> ? "
+                                   "AND seq IN (SELECT seq FROM upload_queue)");
+        s.bind(1, author).bind(2, author).run();
+        changed = static_cast<std::size_t>(sqlite3_changes(handle()));
+    });
+    return changed;
 }
 
 DocumentState Store::documentState(const std::string& docId) const

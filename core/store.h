@@ -18,6 +18,9 @@
 namespace fplan {
 
 class Checkpointer;
+namespace sql {
+class Statement;
+}
 
 struct CaseSummary {
     std::string id;
@@ -33,13 +36,19 @@ struct DocumentInfo {
     std::string templateId;
     std::string templateVersion;
     std::uint64_t createdHlc = 0;
+    std::string templateHash; // SHA-256 of the exact template text; empty for older documents
 };
+
+// Where ops come from: written here (and so waiting for upload), or received from elsewhere.
+enum class OpOrigin { Local, Received };
 
 // The desktop's encrypted case store: one SQLCipher file plus its key-derivation parameters
 // (PATH.kdf). It never asks the user anything: it receives a passphrase or a key.
 class Store {
 public:
-    static constexpr int SchemaVersion = 1;
+    // The core schema version a store has after opening: the number of core migrations
+    // (storeMigrations()), so it cannot fall behind the list.
+    static int latestSchemaVersion();
 
     // Creates a new store; refuses if one exists at `path`.
     static void create(const std::filesystem::path& path, std::string_view passphrase,
@@ -72,22 +81,49 @@ public:
     void setSetting(const std::string& key, const std::string& value);
     std::map<std::string, std::string> settings() const;
 
-    // Cases: each case's own data lives in its case document (see case.h).
-    void createCase(const std::string& caseId, const std::string& caseDocId);
+    // Cases: each case's own data lives in its case document (see case.h). Creating a case or a
+    // document is an op (kind create) like any other; the `cases` and `documents` tables are
+    // caches of those ops, updated as ops arrive and rebuilt by rebuildCaches().
+    void createCase(const std::string& caseId, const std::string& caseDocId, const std::string& author = "");
     std::vector<CaseSummary> listCases() const;
     std::optional<std::string> caseDocumentId(const std::string& caseId) const;
     bool hasCase(const std::string& caseId) const;
 
-    void createDocument(const DocumentInfo& info);
+    // Writes the document's create op (info.createdHlc is ignored: the op's clock is the time).
+    // `seededFrom`: the finalize op ids of the versions its tables were seeded from.
+    void createDocument(const DocumentInfo& info, const std::string& author = "",
+                        const std::vector<std::string>& seededFrom = {});
+    // The exact template texts documents were made with, by SHA-256 (they travel with the ops).
+    // putTemplate refuses text whose hash is not `hash`.
+    void putTemplate(const std::string& hash, const std::string& templateId, const std::string& version,
+                     const std::string& text);
+    std::optional<std::string> templateText(const std::string& hash) const;
+    // Derives `cases` and `documents` again from the create ops alone.
+    void rebuildCaches();
     std::optional<DocumentInfo> document(const std::string& docId) const;
     std::vector<DocumentInfo> documents(const std::string& caseId) const; // case document excluded
 
     // Appends ops; an op id already stored is skipped, so repeating a batch is harmless.
-    // Returns how many were new.
-    std::size_t appendOps(const std::vector<Op>& ops);
+    // Returns how many were new. Local ops wait in the upload queue; received ones do not (check
+    // received ops with validateOps first).
+    std::size_t appendOps(const std::vector<Op>& ops, OpOrigin origin = OpOrigin::Local);
     std::vector<Op> ops(const std::string& docId) const;
+    bool hasOp(const std::string& opId) const;
+    // Every stored op (of one case), in the order they were stored.
+    std::vector<Op> allOps(const std::optional<std::string>& caseId = std::nullopt) const;
     DocumentState documentState(const std::string& docId) const;
     std::size_t opCount() const;
+
+    // The upload queue: ops written on this device that no case store server holds yet, in
+    // local order (at most `limit`). The sync client sends them and then marks them uploaded.
+    std::vector<Op> uploadQueue(std::size_t limit) const;
+    std::size_t uploadQueueSize() const;
+    // Takes these ops out of the upload queue (ids not in it are ignored); returns how many left.
+    std::size_t markUploaded(const std::vector<std::string>& opIds);
+    // Ops written before this store signed in to a case store server carry a local name; at
+    // the first sign-in the queued ones (never sent anywhere) take the account as their author.
+    // Returns how many changed.
+    std::size_t setQueuedOpsAuthor(const std::string& author);
 
     HybridClock& clock() { return m_clock; }
 
@@ -106,6 +142,9 @@ private:
     void migrate();
     void enqueueForUpload(std::int64_t seq);
     void refreshCaseIndex(const std::string& caseId);
+    void cacheCreation(const Op& op);
+    void writeMissingCreateOps();
+    static Op opFromRow(sql::Statement& s);
 
     std::filesystem::path m_path;
     crypto::DbHandle m_db;

@@ -89,10 +89,11 @@ int resolveVersion(const Store& store, const std::string& docId, int requested)
             ErrorCode::Conflict, "document " + docId + " has no finalised version yet (fplan doc finalize)");
     if (requested == 0)
         return versions.back().number;
-    for (const auto& v : versions)
-        if (v.number == requested)
-            return requested;
-    throw Error(ErrorCode::NotFound, "document " + docId + " has no version " + std::to_string(requested));
+    try {
+        return state.resolveVersion(std::to_string(requested)).number;
+    } catch (const Error& e) {
+        throw Error(e.code(), "document " + docId + ": " + e.what());
+    }
 }
 
 MemoMessage buildMessageFor(const Store& store, const SendRequest& request, const Recipient& recipient)
@@ -103,6 +104,7 @@ MemoMessage buildMessageFor(const Store& store, const SendRequest& request, cons
     MemoInput in;
     in.docId = request.docId;
     in.version = version;
+    in.versionId = store.documentState(request.docId).resolveVersion(std::to_string(version)).opId;
     in.senderCvr = store.setting("municipality.cvr").value_or("");
     in.senderName = store.setting("municipality.name").value_or("");
     in.recipientCpr = recipient.cpr;

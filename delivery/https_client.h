@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
-// The project's own small face of Boost.Beast: the only delivery header that https_client.cpp
-// (the one Beast translation unit of the library) implements.
+// The project's one HTTPS client, a small face of Boost.Beast: https_client.cpp is its only
+// translation unit that includes Beast. Delivery (SF1601, mutual TLS against a CA) and the sync
+// client (a case store server checked by CA or by a pinned certificate fingerprint) both use it.
 
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <string>
 #include <utility>
@@ -12,24 +14,37 @@
 
 namespace fplan::delivery {
 
-struct HttpsPost {
-    std::string url; // https://host[:port]/path
-    std::string contentType;
+struct HttpsRequest {
+    std::string method = "POST"; // GET or POST
+    std::string url; // https://host[:port]/path[?query]
+    std::string contentType; // sent when not empty
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers;
-    std::filesystem::path clientCert; // PEM: certificate chain and private key
-    std::filesystem::path ca; // trusted CA for the server's certificate
+    std::filesystem::path clientCert; // PEM: certificate chain and private key; empty: none
+    // How the server is checked: by `ca` (verify_peer and the host name), or, when `ca` is empty,
+    // by the SHA-256 fingerprint of its certificate: it must equal `pinnedSha256` (hex, any case,
+    // colons allowed); an empty pin accepts the certificate it meets (first use) and reports it.
+    std::filesystem::path ca;
+    std::string pinnedSha256;
     std::chrono::milliseconds timeout { 30000 }; // for the whole exchange
+    std::size_t maxReplyBytes = 1024 * 1024;
 };
 
 struct HttpsReply {
     int status = 0;
     std::string body;
+    std::string serverSha256; // SHA-256 of the server certificate's DER bytes, 64 lowercase hex
+    std::string retryAfter; // the Retry-After header, if any
 };
 
-// Mutual TLS (verify_peer + host name verification against `ca`), one POST, one reply.
-// Any failure to get a reply (resolve, connect, handshake, timeout) is Error(Network) naming
-// the step; a bad URL or unreadable certificate file is Error(BadInput).
-HttpsReply postHttps(const HttpsPost& request);
+// One request, one reply, on its own connection. Nothing is sent before the server has been
+// checked. Any failure to get a reply (resolve, connect, handshake, timeout) is Error(Network)
+// naming the step; a certificate other than the pinned one is Error(Conflict) naming both
+// fingerprints; a bad URL or an unreadable certificate file is Error(BadInput).
+HttpsReply sendHttps(const HttpsRequest& request);
+
+// 64 lowercase hex digits for any spelling of a SHA-256 fingerprint (any case, colons or not);
+// Error(BadInput) naming `what` if it is not 32 bytes of hex.
+std::string normalizeSha256Fingerprint(const std::string& text, const std::string& what);
 
 } // namespace fplan::delivery

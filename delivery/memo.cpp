@@ -3,6 +3,7 @@
 
 #include "core/cpr.h"
 #include "base/error.h"
+#include "base/paths.h"
 #include "xml/safe_xml.h"
 #include "base/utf8.h"
 
@@ -37,9 +38,9 @@ std::optional<std::vector<char32_t>> codePoints(std::string_view s)
     std::vector<char32_t> out;
     for (std::size_t pos = 0; pos < s.size();) {
         const std::size_t start = pos;
-        const char32_t cp = docgen::utf8::next(s, pos);
+        const char32_t cp = utf8::next(s, pos);
         // next() stands U+FFFD in for malformed bytes; only an encoded U+FFFD is real text.
-        if (cp == docgen::utf8::Replacement && s.substr(start, 3) != "\xEF\xBF\xBD")
+        if (cp == utf8::Replacement && s.substr(start, 3) != "\xEF\xBF\xBD")
             return std::nullopt;
         out.push_back(cp);
     }
@@ -232,7 +233,7 @@ xmlNodePtr child(xmlNodePtr parent, xmlNsPtr ns, const char* name, const std::st
 } // namespace
 
 struct MemoSchema::Impl {
-    docgen::XmlSchema schema;
+    xml::XmlSchema schema;
 };
 
 MemoSchema::MemoSchema(std::unique_ptr<Impl> impl)
@@ -245,7 +246,7 @@ MemoSchema::~MemoSchema() = default;
 MemoSchema MemoSchema::load(const fs::path& entryXsd)
 {
     auto impl = std::make_unique<Impl>();
-    impl->schema = docgen::loadSchemaSafely(entryXsd);
+    impl->schema = xml::loadSchemaSafely(entryXsd);
     return MemoSchema(std::move(impl));
 }
 
@@ -271,8 +272,8 @@ std::vector<std::string> MemoSchema::validate(std::string_view xml, const std::s
         xml = shrunk;
     }
     try {
-        const auto doc = docgen::parseXmlSafely(xml, origin, cap);
-        problems = docgen::validateAgainst(m_impl->schema, doc);
+        const auto doc = xml::parseXmlSafely(xml, origin, cap);
+        problems = xml::validateAgainst(m_impl->schema, doc);
     } catch (const Error& e) {
         problems.push_back(e.what());
     }
@@ -281,29 +282,14 @@ std::vector<std::string> MemoSchema::validate(std::string_view xml, const std::s
 
 fs::path memoSchemaFolder()
 {
-    if (const char* env = std::getenv("FPLAN_MEMO_SCHEMA_DIR"); env && *env)
-        return env;
-    // The installed copy first (beside the program, then the configured prefix), so an
-    // installed program never reads the source tree; a build tree falls through to it.
-    std::error_code ec;
-    std::vector<fs::path> candidates;
-    if (const auto exe = fs::read_symlink("/proc/self/exe", ec); !ec)
-        candidates.push_back(exe.parent_path() / ".." / "share" / "familieplan" / "memo-xsd");
-    candidates.emplace_back(FPLAN_MEMO_SCHEMA_INSTALL_DIR);
-    candidates.emplace_back(FPLAN_MEMO_SCHEMA_SOURCE_DIR);
-    for (const auto& dir : candidates)
-        if (fs::exists(dir / "memo-1.2.xsd", ec))
-            return fs::weakly_canonical(dir, ec);
-    throw Error(ErrorCode::NotFound,
-        "the MeMo schema (memo-1.2.xsd) is not installed; looked in " + candidates.front().string() + " and "
-            + candidates.back().string());
+    return findDataFolder(MemoSchemaFolder);
 }
 
-std::string memoMessageUuid(const std::string& docId, int version, const std::string& cpr)
+std::string memoMessageUuid(const std::string& docId, const std::string& versionId, const std::string& cpr)
 {
     // Name-based like UUIDv5, but stamped as version 4: MeMo's memoUuidType admits only v4.
-    const std::string name
-        = "familieplan/memo/" + docId + "/" + std::to_string(version) + "/" + normaliseCpr(cpr).value_or(cpr);
+    // Keyed on the version's id, not its number: two concurrent "version 2"s are two messages.
+    const std::string name = "familieplan/memo/" + docId + "/" + versionId + "/" + normaliseCpr(cpr).value_or(cpr);
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest {};
     unsigned int length = 0;
     if (!EVP_Digest(name.data(), name.size(), digest.data(), &length, EVP_sha256(), nullptr))
@@ -360,7 +346,7 @@ std::string cleanFileName(std::string_view name)
                 cp = ' ';
             if (cp == ' ' && (out.empty() || out.back() == ' '))
                 continue;
-            docgen::utf8::append(out, cp);
+            utf8::append(out, cp);
         }
     } else {
         for (char c : name) // not UTF-8: keep the plain ASCII letters
@@ -378,7 +364,7 @@ std::string cleanFileName(std::string_view name)
     if (auto all = codePoints(out); all && all->size() > 256) {
         std::string cut;
         for (std::size_t i = 0; i < 252; ++i)
-            docgen::utf8::append(cut, (*all)[i]);
+            utf8::append(cut, (*all)[i]);
         while (!cut.empty() && cut.back() == ' ')
             cut.pop_back();
         out = cut + ".pdf";
@@ -412,7 +398,7 @@ MemoMessage buildMemoMessage(const MemoInput& in, const MemoSchema& schema)
     if (notification->size() > MaxNotificationChars)
         refuse("the notification is " + std::to_string(notification->size())
             + " characters; Digital Post shows at most 150");
-    if (in.docId.empty() || in.version < 1)
+    if (in.docId.empty() || in.version < 1 || in.versionId.empty())
         refuse("no finalised document version to send");
     // MeMo's text fields hold at most 256 characters, and XML only well-formed UTF-8 without
     // control characters.
@@ -431,14 +417,14 @@ MemoMessage buildMemoMessage(const MemoInput& in, const MemoSchema& schema)
     }
 
     MemoMessage message;
-    message.uuid = memoMessageUuid(in.docId, in.version, *normalised);
+    message.uuid = memoMessageUuid(in.docId, in.versionId, *normalised);
     message.recipient = *normalised;
 
-    docgen::installSafeXmlDefaults();
+    xml::installSafeXmlDefaults();
     xmlDocPtr raw = xmlNewDoc(X("1.0"));
     if (!raw)
         throw Error(ErrorCode::Internal, "out of memory while building a MeMo message");
-    docgen::XmlDocument doc(raw, "MeMo message " + message.uuid);
+    xml::XmlDocument doc(raw, "MeMo message " + message.uuid);
     xmlNodePtr root = xmlNewDocNode(raw, nullptr, X("Message"), nullptr);
     xmlDocSetRootElement(raw, root);
     xmlNsPtr memo = xmlNewNs(root, X(MemoNs), X("memo"));
@@ -446,7 +432,7 @@ MemoMessage buildMemoMessage(const MemoInput& in, const MemoSchema& schema)
     xmlSetNs(root, memo);
     xmlNewProp(root, X("memoVersion"), X("1.2"));
 
-    // Element order follows Version1.2/MeMo_core.xsd (xs:sequence everywhere).
+    // Element order follows data/memo-xsd/Version1.2/MeMo_core.xsd (xs:sequence everywhere).
     xmlNodePtr header = child(root, memo, "MessageHeader");
     child(header, memo, "messageType", "DIGITALPOST");
     child(header, memo, "messageUUID", message.uuid);
@@ -493,7 +479,7 @@ MemoMessage buildMemoMessage(const MemoInput& in, const MemoSchema& schema)
     child(file, memo, "content", base64(in.pdf));
 
     // Validated as the tree it is, so the size of the PDF never meets a parser limit.
-    const auto problems = docgen::validateAgainst(schema.impl().schema, doc);
+    const auto problems = xml::validateAgainst(schema.impl().schema, doc);
     if (!problems.empty())
         throw Error(ErrorCode::Internal,
             "the MeMo message for " + *normalised + " does not validate: " + problems.front());

@@ -24,6 +24,7 @@ inline constexpr std::size_t MaxNotificationChars = 150;
 struct MemoInput {
     std::string docId;
     int version = 0;
+    std::string versionId; // the version's finalize op id: its identity on every replica
     std::string senderCvr; // municipality.cvr, 8 digits
     std::string senderName; // municipality.name
     std::string recipientCpr; // 10 digits (a hyphen after the sixth is accepted)
@@ -61,13 +62,13 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-// $FPLAN_MEMO_SCHEMA_DIR, else the installed share/familieplan/memo-xsd (beside the program,
-// then under the install prefix), else the source tree's data/memo-xsd (a build tree).
+// The folder holding memo-1.2.xsd: base/paths.h's findDataFolder for MemoSchemaFolder
+// ($FPLAN_MEMO_SCHEMA_DIR, else the installed copy, else the source tree's data/memo-xsd).
 std::filesystem::path memoSchemaFolder();
 
 // The same UUID for the same (document, version, recipient), every time: a retry or a second
 // "send" can never make a second letter.
-std::string memoMessageUuid(const std::string& docId, int version, const std::string& cpr);
+std::string memoMessageUuid(const std::string& docId, const std::string& versionId, const std::string& cpr);
 
 // Why `name` breaks Digital Post's file name rules, or nullopt when it is fine.
 std::optional<std::string> fileNameProblem(std::string_view name);

@@ -175,7 +175,7 @@ std::string Sf1601Transport::describe() const
 SendOutcome Sf1601Transport::send(const std::string& messageUuid, const std::string& memoXml)
 {
     using Kind = SendOutcome::Kind;
-    HttpsPost post;
+    HttpsRequest post;
     post.url = m_settings.endpoint;
     post.contentType = "application/xml; charset=utf-8";
     post.body = sf1601Request(memoXml);
@@ -185,7 +185,7 @@ SendOutcome Sf1601Transport::send(const std::string& messageUuid, const std::str
     post.ca = m_settings.ca;
     post.timeout = m_settings.timeout;
     try {
-        const auto reply = postHttps(post);
+        const auto reply = sendHttps(post);
         if (reply.status >= 200 && reply.status < 300)
             return { Kind::Delivered, {} };
         std::string detail = reply.body.substr(0, 200);

@@ -10,8 +10,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
-    static const fplan::docgen::XmlSchema schema =
-        fplan::docgen::loadSchemaSafely(std::string(FPLAN_FUZZ_TEMPLATES_DIR) + "/template.xsd");
+    static const fplan::xml::XmlSchema schema =
+        fplan::xml::loadSchemaSafely(std::string(FPLAN_FUZZ_TEMPLATES_DIR) + "/template.xsd");
     try {
         const auto tmpl = fplan::docgen::parseTemplate(
             std::string_view(reinterpret_cast<const char*>(data), size), "fuzz.xml", schema);

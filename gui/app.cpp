@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "base/error.h"
+#include "base/paths.h"
 #include "gui/main_frame.h"
 #include "gui/main_thread.h"
 #include "gui/session.h"
@@ -34,14 +35,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::filesystem::path defaultStorePath()
-{
-    if (const char* env = std::getenv("FPLAN_STORE"); env && *env)
-        return env;
-    const char* home = std::getenv("HOME");
-    return std::filesystem::path(home ? home : ".") / ".local/share/familieplan/sager.fplan";
-}
-
 // The C/POSIX locale names no language (a bare server, a kiosk, Xvfb): the program is Danish.
 bool systemLanguageUnset()
 {
@@ -73,6 +66,13 @@ bool setUpTranslations(const wxString& language)
             ? wxTranslations::Get()->GetTranslatedString(wxString::FromUTF8(source), "fplan-desktop")
             : nullptr;
         return found ? std::string(found->utf8_str()) : std::string(source);
+    });
+    setPluralTranslator([](const char* singular, const char* plural, unsigned long n) {
+        const wxString* found = wxTranslations::Get()
+            ? wxTranslations::Get()->GetTranslatedString(wxString::FromUTF8(singular), static_cast<unsigned>(n),
+                                                         "fplan-desktop")
+            : nullptr;
+        return found ? std::string(found->utf8_str()) : std::string(n == 1 ? singular : plural);
     });
     return translations->GetBestTranslation("fplan-desktop", wxLANGUAGE_DANISH).StartsWith("da");
 }
@@ -109,7 +109,7 @@ public:
 
 private:
     Clock::time_point m_start = Clock::now();
-    std::filesystem::path m_store = defaultStorePath();
+    std::filesystem::path m_store = fplan::defaultStorePath(); // the CLI's default too
     std::optional<std::filesystem::path> m_templates;
     wxString m_language;
     std::unique_ptr<wxLocale> m_locale;

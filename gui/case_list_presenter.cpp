@@ -136,9 +136,9 @@ long CaseListPresenter::indexOf(const std::string& caseId) const
 std::string CaseListPresenter::statusText() const
 {
     if (m_visible.size() == m_cases.size())
-        return m_cases.size() == 1 ? tr("1 sag") : format(tr("{0} sager"), { std::to_string(m_cases.size()) });
+        return format(trn("{0} sag", "{0} sager", m_cases.size()), { std::to_string(m_cases.size()) });
     return format(
-        tr("{0} af {1} sager"), { std::to_string(m_visible.size()), std::to_string(m_cases.size()) });
+        trn("{0} af {1} sag", "{0} af {1} sager", m_cases.size()), { std::to_string(m_visible.size()), std::to_string(m_cases.size()) });
 }
 
 void CaseListPresenter::refresh()

@@ -47,7 +47,7 @@ void CaseOverviewPresenter::reload()
             line.status = format(tr("Færdig (version {0})"), { std::to_string(versions.back().number) });
         line.conflicts = state.conflicts().size();
         if (line.conflicts > 0)
-            line.status += format(tr(", {0} konflikter"), { std::to_string(line.conflicts) });
+            line.status += format(trn(", {0} konflikt", ", {0} konflikter", line.conflicts), { std::to_string(line.conflicts) });
         line.lastChanged = state.maxHlc() ? hlcText(state.maxHlc()) : "";
         m_documents.push_back(std::move(line));
     }
@@ -247,7 +247,8 @@ std::string CaseOverviewPresenter::newDocument(
     const std::string& templateId, const std::string& templateVersion)
 {
     const std::string docId = crypto::newUuid();
-    m_store.createDocument({ docId, m_caseId, templateId, templateVersion, m_store.clock().now() });
+    // No template hash: the document service (Documents::create) records the template's text.
+    m_store.createDocument({ docId, m_caseId, templateId, templateVersion, 0, "" });
     reload();
     return docId;
 }

@@ -66,7 +66,7 @@ private:
     std::vector<DocumentLine> m_documents;
 };
 
-// Template ids of the three documents (TEMPLATES.md).
+// Template ids of the three documents (templates/*.xml, docs/templates.md).
 inline constexpr const char* InvestigationTemplate = "familiefaglig-undersoegelse";
 inline constexpr const char* PlanTemplate = "familieplan";
 inline constexpr const char* FollowUpTemplate = "opfoelgningsmoede";

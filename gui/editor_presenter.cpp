@@ -290,7 +290,7 @@ std::string EditorPresenter::displayText(const FormField& field, const Json& v) 
         return out;
     }
     case FieldKind::Table:
-        return format(tr("{0} rækker"), { std::to_string(v.size()) });
+        return format(trn("{0} række", "{0} rækker", v.size()), { std::to_string(v.size()) });
     case FieldKind::Date:
         // Danish reading order, as in print; a value that is not a date is shown as typed.
         if (v.is_string() && isIsoDate(v.get<std::string>()))
@@ -392,7 +392,7 @@ std::vector<std::string> EditorPresenter::missingForFinalize() const
         out.push_back(format(tr("{0}: to personer har skrevet forskelligt samtidig; vælg den rigtige værdi."),
             { labelOf(p.table.empty() ? p.field : p.table) }));
     }
-    if (!m_state.versions().empty() && !dirty() && m_state.maxHlc() <= m_state.versions().back().hlc)
+    if (!m_state.versions().empty() && !dirty() && !m_state.changedSince(*m_state.latestVersion()))
         out.push_back(format(
             tr("Intet er ændret siden version {0}."), { std::to_string(m_state.versions().back().number) }));
     return out;
@@ -421,7 +421,7 @@ int EditorPresenter::finalize()
 int EditorPresenter::unchangedVersion() const
 {
     const auto& versions = m_state.versions();
-    if (versions.empty() || dirty() || m_state.maxHlc() > versions.back().hlc)
+    if (versions.empty() || dirty() || m_state.changedSince(versions.back()))
         return 0;
     return versions.back().number;
 }

@@ -9,7 +9,23 @@ Translator& translator()
     static Translator instance;
     return instance;
 }
+PluralTranslator& pluralTranslator()
+{
+    static PluralTranslator instance;
+    return instance;
+}
 } // namespace
+
+void setPluralTranslator(PluralTranslator t)
+{
+    pluralTranslator() = std::move(t);
+}
+
+std::string trn(const char* singular, const char* plural, unsigned long n)
+{
+    const auto& t = pluralTranslator();
+    return t ? t(singular, plural, n) : std::string(n == 1 ? singular : plural);
+}
 
 void setTranslator(Translator t)
 {

@@ -15,7 +15,7 @@ namespace fplan::gui {
 // How many background tasks are still running; the app waits for them before it exits.
 std::atomic<int>& runningBackgroundTasks();
 
-// The one way background work reaches a window (STYLE.md 4): `work` runs on a worker thread,
+// The one way background work reaches a window (docs/style.md 4): `work` runs on a worker thread,
 // then `done(result)` runs on the main thread only if `owner` still exists. `done` may capture
 // `owner` as a raw pointer; the weak reference is made, read and deleted on the main thread only.
 template <class Window, class Work, class Done> void runInBackground(Window* owner, Work work, Done done)

@@ -35,7 +35,7 @@ void setHeadingFont(wxStaticText* text, float scale);
 // Measures the label again after SetLabel on a label with its own font.
 void fitLabel(wxStaticText* text);
 
-// The GUI's error edge (DESIGN.md): show the message, keep the window.
+// The GUI's error edge (docs/style.md 8): show the message, keep the window.
 void showError(wxWindow* parent, const std::string& message);
 
 // Runs `work`; a project error is shown over `parent` instead. Returns whether it succeeded.

@@ -16,7 +16,7 @@
 #include <mutex>
 #include <optional>
 
-namespace fplan::docgen {
+namespace fplan::xml {
 
 namespace {
 
@@ -332,4 +332,4 @@ std::vector<std::string> validateAgainst(const XmlSchema& schema, const XmlDocum
     return lines;
 }
 
-} // namespace fplan::docgen
+} // namespace fplan::xml

@@ -12,7 +12,7 @@
 struct _xmlDoc;
 struct _xmlSchema;
 
-namespace fplan::docgen {
+namespace fplan::xml {
 
 // Enough for any template or schema; callers reading bigger documents pass their own cap.
 inline constexpr std::size_t DefaultMaxXmlBytes = 4 * 1024 * 1024;
@@ -81,4 +81,4 @@ std::vector<std::string> validateAgainst(const XmlSchema& schema, const XmlDocum
 // that uses libxml2 elsewhere may call it at start-up. Safe to call repeatedly and from threads.
 void installSafeXmlDefaults();
 
-} // namespace fplan::docgen
+} // namespace fplan::xml

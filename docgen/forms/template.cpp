@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "docgen/forms/template.h"
 
+#include "crypto/hash.h"
+
 #include "base/error.h"
+#include "base/paths.h"
 #include "xml/safe_xml.h"
 
 #include <libxml/tree.h>
@@ -10,17 +13,24 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <fstream>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <fcntl.h>
-#include <fstream>
 #include <iterator>
 #include <set>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace fplan::docgen {
+
+using xml::loadSchemaSafely;
+using xml::parseXmlFileSafely;
+using xml::parseXmlSafely;
+using xml::validateAgainst;
+using xml::XmlDocument;
+using xml::XmlSchema;
 
 namespace {
 
@@ -626,13 +636,6 @@ Template readValidated(std::string_view bytes, const XmlDocument& doc, const fs:
     return t;
 }
 
-fs::path executableDir()
-{
-    std::error_code ec;
-    const auto exe = fs::read_symlink("/proc/self/exe", ec);
-    return ec ? fs::path() : exe.parent_path();
-}
-
 } // namespace
 
 const char* toString(FieldType type)
@@ -752,40 +755,12 @@ Template loadTemplateFile(const fs::path& file, const fs::path& schemaPath)
 
 std::vector<fs::path> templateSearchPath(const std::optional<fs::path>& explicitDir)
 {
-    std::vector<fs::path> path;
-    if (explicitDir)
-        path.push_back(*explicitDir);
-    else if (const char* env = std::getenv("FPLAN_TEMPLATES"); env && *env)
-        path.emplace_back(env);
-    if (const auto exe = executableDir(); !exe.empty())
-        path.push_back(exe / ".." / "share" / "familieplan" / "templates");
-#ifdef FPLAN_SOURCE_TEMPLATES_DIR
-    path.emplace_back(FPLAN_SOURCE_TEMPLATES_DIR);
-#endif
-    return path;
+    return dataSearchPath(TemplatesFolder, explicitDir);
 }
 
 fs::path findTemplateDir(const std::optional<fs::path>& explicitDir)
 {
-    std::error_code ec;
-    // An explicit choice (the option or the variable) is not silently replaced by another folder.
-    std::optional<fs::path> chosen = explicitDir;
-    if (const char* env = std::getenv("FPLAN_TEMPLATES"); !chosen && env && *env)
-        chosen = fs::path(env);
-    if (chosen) {
-        if (!fs::exists(*chosen / "template.xsd", ec))
-            throw Error(ErrorCode::NotFound, chosen->string() + ": no template.xsd in this templates folder"
-                                                 + (explicitDir ? "" : " (from FPLAN_TEMPLATES)"));
-        return *chosen;
-    }
-    const auto candidates = templateSearchPath(std::nullopt);
-    for (const auto& dir : candidates)
-        if (fs::exists(dir / "template.xsd", ec))
-            return dir;
-    std::string tried;
-    for (const auto& dir : candidates)
-        tried += (tried.empty() ? "" : ", ") + dir.string();
-    throw Error(ErrorCode::NotFound, "no templates folder found (tried " + tried + "); use --templates DIR");
+    return findDataFolder(TemplatesFolder, explicitDir);
 }
 
 TemplateRegistry::TemplateRegistry(fs::path dir) : m_dir(std::move(dir)) {}
@@ -815,17 +790,29 @@ Template TemplateRegistry::load(const std::string& templateId) const
     std::error_code ec;
     if (!plain || !fs::exists(m_dir / (templateId + ".xml"), ec))
         throw Error(ErrorCode::NotFound, "no template '" + templateId + "' in " + m_dir.string());
-    Template t = loadFile(m_dir / (templateId + ".xml"));
-    if (t.id != templateId)
-        throw Error(ErrorCode::BadInput, t.file + ":1: the template's id '" + t.id
-                                             + "' differs from its file name");
-    return t;
+    return loadFile(m_dir / (templateId + ".xml"));
 }
 
 Template TemplateRegistry::loadFile(const fs::path& file) const
 {
     Template t = loadTemplateFile(file, schemaPath());
     checkSeeds(t);
+    // The folder is indexed by file name (ids(), load(id)): a file whose id differs would be
+    // listed under one name and store its documents under another.
+    if (t.id != file.stem().string())
+        throw Error(ErrorCode::BadInput, t.file + ":1: the template's id '" + t.id + "' differs from its file name '"
+                                             + file.filename().string() + "'");
+    std::ifstream in(file, std::ios::binary);
+    t.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    t.hash = crypto::sha256Hex(t.text);
+    return t;
+}
+
+Template TemplateRegistry::loadText(const std::string& text, const std::string& origin) const
+{
+    Template t = parseTemplate(text, origin, schemaPath());
+    t.text = text;
+    t.hash = crypto::sha256Hex(text);
     return t;
 }
 

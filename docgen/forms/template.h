@@ -13,7 +13,7 @@
 
 namespace fplan::docgen {
 
-// Field types exactly as CLI.md names them.
+// Field types exactly as docs/templates.md names them.
 enum class FieldType { Text, LongText, Date, DateTime, Number, Bool, Choice, MultiChoice, Person, TeamMember, Table };
 
 const char* toString(FieldType type);
@@ -91,6 +91,8 @@ struct Template {
     std::string version;
     std::string help;
     std::string file;
+    std::string text; // the exact bytes it was read from (TemplateRegistry), and their SHA-256
+    std::string hash;
     std::vector<Section> sections;
 
     // Every field and table, depth first in document order. The pointers point into this
@@ -115,11 +117,10 @@ Template loadTemplateFile(const std::filesystem::path& file, const std::filesyst
 Template parseTemplate(std::string_view bytes, const std::string& origin,
                        const std::filesystem::path& schemaPath);
 // The same with a schema loaded once (loadSchemaSafely), for callers that check many templates.
-Template parseTemplate(std::string_view bytes, const std::string& origin, const XmlSchema& schema);
+Template parseTemplate(std::string_view bytes, const std::string& origin, const xml::XmlSchema& schema);
 
-// The folder templates are read from at run time, in this order: `explicitDir` (the --templates
-// option) or $FPLAN_TEMPLATES (either is final: an error if it holds no template.xsd), then the
-// first of <exe dir>/../share/familieplan/templates and the source tree's templates/ that does.
+// The folder templates are read from at run time: base/paths.h's findDataFolder for
+// TemplatesFolder (`explicitDir` is the --templates option, the variable $FPLAN_TEMPLATES).
 std::vector<std::filesystem::path> templateSearchPath(const std::optional<std::filesystem::path>& explicitDir);
 std::filesystem::path findTemplateDir(const std::optional<std::filesystem::path>& explicitDir = {});
 
@@ -132,7 +133,12 @@ public:
     std::filesystem::path schemaPath() const { return m_dir / "template.xsd"; }
     std::vector<std::string> ids() const; // the *.xml files' names, sorted
     Template load(const std::string& templateId) const; // Error(NotFound) for an unknown id
+    // Every check the folder applies, on one file (also one outside the folder, as `template
+    // validate` does): schema, rules, id equal to the file name, seeds against this folder.
     Template loadFile(const std::filesystem::path& file) const;
+    // A template from its exact text as a store kept it (a document shows, checks and renders
+    // with the template version it was made with, on every replica).
+    Template loadText(const std::string& text, const std::string& origin) const;
 
 private:
     // Seeds name another template's table and columns; they are checked against that template

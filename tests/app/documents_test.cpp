@@ -223,12 +223,13 @@ TEST_F(DocumentsTest, DiffComparesFieldByFieldAndRowByRow)
 {
     auto d = docs();
     const std::string id = finalisedPlan();
-    Json goals = d.show(id).at("values").at("faelles_maal.maal");
+    const Json shown = d.show(id);
+    Json goals = shown.at("values").at("faelles_maal.maal");
     goals[1]["maal"] = "Ελένη går i skole fire dage om ugen";
     goals.push_back({{"@id", "g3"}, {"maal", "Дмитрий sover i egen seng"}});
-    goals.erase(0);
+    goals.erase(0); // removed: a row this person saw (@seen)
     d.fill(id, {{"faelles_maal.maal", goals}, {"opfoelgning.naeste_moede", "2026-05-14"},
-                {"familiens_bemaerkninger.bemaerkninger", "Tak"}});
+                {"familiens_bemaerkninger.bemaerkninger", "Tak"}, {"@seen", shown.at("seen")}});
     EXPECT_EQ(2, d.finalize(id));
     std::map<std::string, FieldChange> byPath;
     for (auto& c : d.diff(id, 1, 2))

@@ -113,6 +113,34 @@ TEST_F(Cli, PassphraseChangeKeepsEverything)
     EXPECT_EQ(before, after.out);
 }
 
+TEST(CliDefaultStore, TheGuidesPassphraseCommandWorksOnTheDesktopsStore)
+{
+    // No --store and no FPLAN_STORE: the CLI opens the store the desktop opens
+    // ($XDG_DATA_HOME/familieplan/sager.fplan, else ~/.local/share/familieplan/sager.fplan).
+    test::TempDir dir;
+    const auto fplan = [&](std::vector<std::string> args, std::vector<std::string> env) {
+        args.insert(args.begin(), FPLAN_CLI);
+        env.insert(env.end(), {"FPLAN_STORE=", "HOME=" + (dir / "home").string()});
+        return test::run(args, env);
+    };
+    const std::string xdg = "XDG_DATA_HOME=" + (dir / "data").string();
+    auto r = fplan({"init"}, {xdg, "FPLAN_PASSPHRASE=rigtig-adgangskode"});
+    ASSERT_EQ(0, r.exitCode) << r.err;
+    EXPECT_TRUE(std::filesystem::exists(dir / "data" / "familieplan" / "sager.fplan")) << r.out;
+    // As the user guide writes it: `fplan passphrase change`, nothing else on the line.
+    r = fplan({"passphrase", "change"},
+              {xdg, "FPLAN_PASSPHRASE=rigtig-adgangskode", "FPLAN_NEW_PASSPHRASE=en ny og lang adgangskode"});
+    ASSERT_EQ(0, r.exitCode) << r.err;
+    EXPECT_NE(std::string::npos, r.out.find((dir / "data" / "familieplan" / "sager.fplan").string())) << r.out;
+    EXPECT_EQ(0, fplan({"case", "list"}, {xdg, "FPLAN_PASSPHRASE=en ny og lang adgangskode"}).exitCode);
+    // Without XDG_DATA_HOME: under HOME, the folder made private.
+    r = fplan({"init"}, {"XDG_DATA_HOME=", "FPLAN_PASSPHRASE=rigtig-adgangskode"});
+    ASSERT_EQ(0, r.exitCode) << r.err;
+    const auto folder = dir / "home" / ".local" / "share" / "familieplan";
+    EXPECT_TRUE(std::filesystem::exists(folder / "sager.fplan"));
+    EXPECT_EQ(std::filesystem::perms::owner_all, std::filesystem::status(folder).permissions() & std::filesystem::perms::all);
+}
+
 TEST_F(Cli, ConfigSetGetList)
 {
     ASSERT_EQ(0, fplan({"config", "set", "municipality.name", "Ringkøbing-Skjern Kommune"}).exitCode);

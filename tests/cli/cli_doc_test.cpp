@@ -171,6 +171,24 @@ TEST_F(CliDoc, HostileTemplatesExitTwoWithFileAndLineWithinASecond)
     EXPECT_EQ(0u, r.err.rfind("fplan: " + huge.string() + ":1: ", 0)) << r.err;
 }
 
+TEST_F(CliDoc, ValidateRunsTheFolderChecksOnOneFile)
+{
+    // A file the folder would refuse is refused by `template validate` too: the id must be the
+    // file name, whether the file is a copy under another name or the wrong template's content.
+    const auto plan = dir / "plan.xml";
+    std::filesystem::copy_file(test::sourceDir() / "templates" / "familieplan.xml", plan);
+    auto r = fplan({"template", "validate", plan.string()});
+    EXPECT_EQ(2, r.exitCode) << r.out;
+    EXPECT_EQ("fplan: " + plan.string() + ":1: the template's id 'familieplan' differs from its file name 'plan.xml'\n",
+              r.err);
+    const auto wrong = dir / "familieplan.xml";
+    std::filesystem::copy_file(test::sourceDir() / "templates" / "familiefaglig-undersoegelse.xml", wrong);
+    r = fplan({"template", "validate", wrong.string()});
+    EXPECT_EQ(2, r.exitCode) << r.out;
+    EXPECT_NE(std::string::npos, r.err.find("the template's id 'familiefaglig-undersoegelse' differs from its file name"))
+        << r.err;
+}
+
 TEST_F(CliDoc, TemplatesFolderCanBeChangedWithoutRecompiling)
 {
     const auto folder = dir / "skabeloner";

@@ -2,6 +2,7 @@
 #include "core/document.h"
 
 #include "base/error.h"
+#include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
 
@@ -173,7 +174,8 @@ TEST(Document, OpsForValuesRefusesDuplicateRowIds)
     FieldKinds kinds;
     kinds.tables = {"maal"};
     const Json v = {{"maal", {{{"@id", "g1"}}, {{"@id", "g1"}}}}};
-    EXPECT_THROW(opsForValues(a.state(), v, kinds, a.factory, "c", "d"), Error);
+    test::expectError(ErrorCode::BadInput, "maal[1].@id: 'g1' appears twice",
+                      [&] { opsForValues(a.state(), v, kinds, a.factory, "c", "d"); });
 }
 
 TEST(Position, BetweenSortsStrictlyBetween)
@@ -191,5 +193,5 @@ TEST(Position, BetweenSortsStrictlyBetween)
         ASSERT_LT(mid, b);
         left = mid;
     }
-    EXPECT_THROW(positionBetween("b", "a"), Error);
+    test::expectError(ErrorCode::Internal, "positionBetween: 'b' is not before 'a'", [] { positionBetween("b", "a"); });
 }

@@ -36,13 +36,10 @@ TEST(EncryptedDb, FileHoldsNoPlaintextAndWrongKeyIsRefused)
     EXPECT_FALSE(test::fileContains(dir / "a.db", "Nørgaard"));
     EXPECT_FALSE(test::fileContains(dir / "a.db", "SQLite format 3"));
     EXPECT_FALSE(test::fileContains(dir / "a.db-wal", "0101901234"));
-    try {
-        openEncryptedDatabase(dir / "a.db", SecretKey::random(), OpenMode::ExistingOnly);
-        FAIL() << "opened with the wrong key";
-    } catch (const Error& e) {
-        EXPECT_EQ(ErrorCode::WrongPassphrase, e.code());
-        EXPECT_STREQ("wrong passphrase or not a Familieplan store", e.what());
-    }
+    EXPECT_EQ("wrong passphrase or not a Familieplan store",
+              test::expectError(ErrorCode::WrongPassphrase, "wrong passphrase", [&] {
+                  openEncryptedDatabase(dir / "a.db", SecretKey::random(), OpenMode::ExistingOnly);
+              }));
     auto again = openEncryptedDatabase(dir / "a.db", key, OpenMode::ExistingOnly);
     sqlite3_stmt* stmt = nullptr;
     ASSERT_EQ(SQLITE_OK, sqlite3_prepare_v2(again.get(), "SELECT x FROM t", -1, &stmt, nullptr));
@@ -66,8 +63,10 @@ TEST(EncryptedDb, RefusesToOverwriteOrOpenMissing)
 {
     test::TempDir dir;
     openEncryptedDatabase(dir / "a.db", SecretKey::random(), OpenMode::CreateNew);
-    EXPECT_THROW(openEncryptedDatabase(dir / "a.db", SecretKey::random(), OpenMode::CreateNew), Error);
-    EXPECT_THROW(openEncryptedDatabase(dir / "b.db", SecretKey::random(), OpenMode::ExistingOnly), Error);
+    test::expectError(ErrorCode::Conflict, "a.db: a store already exists there",
+                      [&] { openEncryptedDatabase(dir / "a.db", SecretKey::random(), OpenMode::CreateNew); });
+    test::expectError(ErrorCode::NotFound, "b.db: no store there",
+                      [&] { openEncryptedDatabase(dir / "b.db", SecretKey::random(), OpenMode::ExistingOnly); });
 }
 
 TEST(EncryptedDb, ExportedCopyOpensOnlyWithTheNewKey)
@@ -80,7 +79,8 @@ TEST(EncryptedDb, ExportedCopyOpensOnlyWithTheNewKey)
         exec(db.get(), "CREATE TABLE t(x TEXT); INSERT INTO t VALUES('Ærø');");
         exportEncryptedCopy(db.get(), dir / "b.db", newKey);
     }
-    EXPECT_THROW(openEncryptedDatabase(dir / "b.db", oldKey, OpenMode::ExistingOnly), Error);
+    test::expectError(ErrorCode::WrongPassphrase, "wrong passphrase",
+                      [&] { openEncryptedDatabase(dir / "b.db", oldKey, OpenMode::ExistingOnly); });
     auto db = openEncryptedDatabase(dir / "b.db", newKey, OpenMode::ExistingOnly);
     sqlite3_stmt* stmt = nullptr;
     ASSERT_EQ(SQLITE_OK, sqlite3_prepare_v2(db.get(), "SELECT x FROM t", -1, &stmt, nullptr));

@@ -78,6 +78,7 @@ TEST(DeliveryCli, MemoBuildWritesAMessageThatMemoValidateAccepts)
 {
     test::CaseStore cs;
     test::makeCaseStore(cs);
+    const std::string versionId = cs.store->documentState(cs.docId).latestVersion()->opId;
     cs.store.reset();
     test::writeFile(cs.dir / "plan.pdf", test::minimalPdf());
     const auto out = cs.dir / "memo.xml";
@@ -85,7 +86,7 @@ TEST(DeliveryCli, MemoBuildWritesAMessageThatMemoValidateAccepts)
         { "memo", "build", cs.docId, "--recipient", "010190-1234", "--out", out.string(), "--pdf",
             (cs.dir / "plan.pdf").string() });
     ASSERT_EQ(0, r.exitCode) << r.err;
-    EXPECT_EQ(delivery::memoMessageUuid(cs.docId, 1, test::MotherCpr) + "\n", r.out);
+    EXPECT_EQ(delivery::memoMessageUuid(cs.docId, versionId, test::MotherCpr) + "\n", r.out);
 
     r = fplanCli(cs, { "memo", "validate", out.string() });
     EXPECT_EQ(0, r.exitCode) << r.err;
@@ -110,11 +111,12 @@ TEST(DeliveryCli, SendRendersTheFinalisedVersionItself)
     std::filesystem::create_directory(drop);
     cs.store->setSetting("delivery.transport", "folder");
     cs.store->setSetting("delivery.folder", drop.string());
+    const std::string versionId = cs.store->documentState(cs.docId).latestVersion()->opId;
     cs.store.reset();
     auto r = fplanCli(cs, {"send", cs.docId, "--to", test::MotherCpr});
     ASSERT_EQ(0, r.exitCode) << r.err;
     EXPECT_NE(std::string::npos, r.out.find("1 sent")) << r.out;
-    const auto uuid = delivery::memoMessageUuid(cs.docId, 1, test::MotherCpr);
+    const auto uuid = delivery::memoMessageUuid(cs.docId, versionId, test::MotherCpr);
     const auto xml = test::readFile(drop / (uuid + ".xml"));
     EXPECT_TRUE(delivery::MemoSchema::installed().validate(xml, "sent.xml").empty());
     EXPECT_NE(std::string::npos, xml.find("<memo:content>JVBERi0")); // "%PDF-" in base64

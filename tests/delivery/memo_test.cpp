@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <source_location>
 
 using namespace fplan;
 using namespace fplan::delivery;
@@ -18,6 +19,7 @@ MemoInput validInput()
     MemoInput in;
     in.docId = "doc-1";
     in.version = 2;
+    in.versionId = "fin-2";
     in.senderCvr = "29189803";
     in.senderName = "Aarhus Kommune";
     in.recipientCpr = "010190-1234";
@@ -31,16 +33,10 @@ MemoInput validInput()
     return in;
 }
 
-std::string refusal(const MemoInput& in)
+// Why building the message is refused (a test failure when it is built or fails otherwise).
+std::string refusal(const MemoInput& in, std::source_location where = std::source_location::current())
 {
-    try {
-        buildMemoMessage(in);
-    } catch (const Error& e) {
-        EXPECT_EQ(ErrorCode::BadInput, e.code()) << e.what();
-        return e.what();
-    }
-    ADD_FAILURE() << "the message was not refused";
-    return {};
+    return test::expectError(ErrorCode::BadInput, "", [&] { buildMemoMessage(in); }, where);
 }
 
 } // namespace
@@ -94,11 +90,11 @@ TEST(MemoMessage, TextIsEscapedNotInjected)
 
 TEST(MemoMessage, UuidIsFixedPerVersionAndRecipientAndIsAVersion4Form)
 {
-    const auto a = memoMessageUuid("doc-1", 2, "0101901234");
-    EXPECT_EQ(a, memoMessageUuid("doc-1", 2, "010190-1234"));
-    EXPECT_NE(a, memoMessageUuid("doc-1", 3, "0101901234"));
-    EXPECT_NE(a, memoMessageUuid("doc-1", 2, "0202885678"));
-    EXPECT_NE(a, memoMessageUuid("doc-2", 2, "0101901234"));
+    const auto a = memoMessageUuid("doc-1", "fin-2", "0101901234");
+    EXPECT_EQ(a, memoMessageUuid("doc-1", "fin-2", "010190-1234"));
+    EXPECT_NE(a, memoMessageUuid("doc-1", "fin-2b", "0101901234")); // a concurrent version of one number
+    EXPECT_NE(a, memoMessageUuid("doc-1", "fin-2", "0202885678"));
+    EXPECT_NE(a, memoMessageUuid("doc-2", "fin-2", "0101901234"));
     EXPECT_TRUE(std::regex_match(
         a, std::regex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
         << a;

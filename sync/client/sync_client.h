@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: EUPL-1.2
+#pragma once
+
+#include "core/op.h"
+#include "core/store.h"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <set>
+#include <string>
+
+namespace fplan::sync {
+
+struct SyncOptions {
+    std::string server; // https://host:port
+    std::string account; // the account on the case store server
+    std::filesystem::path ca; // trust this CA (PEM) instead of the pinned certificate fingerprint
+    // Asked only when a sign-in is needed (first sync, or the session has expired).
+    std::function<std::string()> password;
+    std::size_t pushBatch = 1000; // ops per push (the server takes at most 5000)
+    std::size_t pushBatchBytes = 4 << 20; // and about this much JSON (the server takes 8 MiB)
+    std::size_t pullLimit = 1000;
+    std::chrono::milliseconds timeout { 30000 }; // per request
+};
+
+struct SyncReport {
+    std::string server;
+    std::string account;
+    std::string fingerprint; // the pinned (or CA-checked) server certificate
+    bool signedIn = false; // a password sign-in happened during this sync
+    bool firstSignIn = false; // this sync bound the store to the server
+    std::size_t pushed = 0; // ops the server now holds that this sync sent
+    std::size_t pulled = 0; // ops this store did not have
+    std::set<std::string> casesNew;
+    std::set<std::string> casesUpdated;
+    std::size_t queued = 0; // ops still waiting for the server
+    std::int64_t cursor = 0; // the server sequence number pulled up to
+};
+
+Json toJson(const SyncReport& report);
+
+// Pushes the upload queue in local order, records what the server holds, pulls everything after
+// the cursor and stores it. Each of those steps is its own transaction, so a sync cut anywhere
+// resumes without loss or duplicates by running it again. Errors: Error(Network) when the server
+// cannot be reached (the ops stay queued), Error(Conflict) for a changed server certificate, an
+// account that is locked or disabled, or a store bound to another server or account;
+// Error(WrongPassphrase) for a wrong password; Error(BadInput) when the server refuses an op or
+// sends one that fails validation.
+SyncReport syncWithServer(Store& store, const SyncOptions& options);
+
+} // namespace fplan::sync
