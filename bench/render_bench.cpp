@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: EUPL-1.2
-// Times PDF rendering of a realistic familieplan in-process, and writes the same text as HTML so
-// that bench/render.sh can time LibreOffice and Chromium on it.
+// Times PDF rendering of a realistic familieplan in-process, and writes its bundle and values
+// (for timing whole `fplan render` processes) and the same text as HTML (for LibreOffice and
+// Chromium) so that bench/render.sh can compare whole processes on both sides.
+#include "core/bundle.h"
+#include "docgen/forms/template.h"
+#include "docgen/render/document_renderer.h"
 #include "docgen/render/fonts.h"
 #include "docgen/render/layout.h"
 #include "docgen/render/pdf_writer.h"
-#include "tests/docgen/sample_plan.h"
+#include "tests/docgen/realistic_values.h"
 
 #include <algorithm>
 #include <chrono>
@@ -96,13 +100,29 @@ double median(std::vector<double> v)
     return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
-struct Case {
+struct Sample {
     const char* name;
-    int interventions;
+    int rows; // per table of the familieplan template
 };
 
-// Intervention counts that give a 6-page and a 60-page plan with the sample's other content.
-constexpr Case Cases[] = { { "familieplan-6", 29 }, { "familieplan-60", 438 } };
+// Rows per table that give a 6-page and a 40-page plan (30 rows is the most the goals table takes) with realistic content.
+constexpr Sample Samples[] = { { "familieplan-6", 3 }, { "familieplan-40", 30 } };
+
+struct Plan {
+    fplan::Json values;
+    RenderDocument doc;
+};
+
+Plan makePlan(const Template& tmpl, const fplan::Case& kase, int rows)
+{
+    Plan p;
+    p.values = fplan::test::realisticValues(tmpl, kase, rows);
+    RenderContext context;
+    context.date = "2026-03-12";
+    context.version = 2;
+    p.doc = buildRenderDocument(tmpl, p.values, kase, context);
+    return p;
+}
 
 } // namespace
 
@@ -121,22 +141,28 @@ int main(int argc, char** argv)
             return 2;
         }
     }
+    const TemplateRegistry registry(FPLAN_BENCH_TEMPLATES);
+    const Template tmpl = registry.load("familieplan");
+    const fplan::Case kase = fplan::test::realisticCase();
     SystemFonts fonts;
     if (!writeDir.empty()) {
-        std::filesystem::create_directories(writeDir);
-        for (const auto& c : Cases) {
-            const auto doc = fplan::test::samplePlan(c.interventions);
-            const auto pdf = renderPdf(doc, fonts);
-            std::ofstream(std::filesystem::path(writeDir) / (std::string(c.name) + ".pdf"), std::ios::binary)
-                << pdf.bytes;
-            std::ofstream(std::filesystem::path(writeDir) / (std::string(c.name) + ".html"), std::ios::binary)
-                << toHtml(doc);
+        const std::filesystem::path dir(writeDir);
+        std::filesystem::create_directories(dir);
+        fplan::Bundle bundle;
+        bundle.kase = kase;
+        std::ofstream(dir / "bundle.json", std::ios::binary) << fplan::bundleToJson(bundle).dump(1);
+        for (const auto& c : Samples) {
+            const Plan plan = makePlan(tmpl, kase, c.rows);
+            const auto pdf = renderPdf(plan.doc, fonts);
+            std::ofstream(dir / (std::string(c.name) + ".pdf"), std::ios::binary) << pdf.bytes;
+            std::ofstream(dir / (std::string(c.name) + ".json"), std::ios::binary) << plan.values.dump(1);
+            std::ofstream(dir / (std::string(c.name) + ".html"), std::ios::binary) << toHtml(plan.doc);
             std::cout << c.name << ": " << pdf.pageCount << " pages\n";
         }
         return 0;
     }
-    for (const auto& c : Cases) {
-        const auto doc = fplan::test::samplePlan(c.interventions);
+    for (const auto& c : Samples) {
+        const auto doc = makePlan(tmpl, kase, c.rows).doc;
         std::size_t pages = renderPdf(doc, fonts).pageCount; // warm-up: font caches, profile
         std::vector<double> times;
         for (int i = 0; i < iterations; ++i) {

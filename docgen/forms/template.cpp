@@ -9,12 +9,19 @@
 
 #include <libxml/tree.h>
 
+#include <openssl/evp.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <fstream>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
+#include <fcntl.h>
+#include <iterator>
 #include <set>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace fplan::docgen {
 
@@ -180,6 +187,9 @@ public:
                 fail(node, "a table cannot be inside a table");
             f.type = FieldType::Table;
             f.maxRows = count(node, "max-rows");
+            f.layout = attr(node, "layout").value_or("");
+            if (!f.layout.empty() && f.layout != "table" && f.layout != "rows")
+                fail(node, "layout=\"" + f.layout + "\" must be \"table\" or \"rows\"");
             readTable(node, f);
             return f;
         }
@@ -506,6 +516,8 @@ Json fieldToJson(const Field& f, bool isColumn)
         j["columns"] = std::move(columns);
         if (f.maxRows)
             j["max_rows"] = f.maxRows;
+        if (!f.layout.empty())
+            j["layout"] = f.layout;
         if (!f.defaultRows.empty())
             j["default_rows"] = f.defaultRows;
         if (f.seed) {
@@ -533,6 +545,106 @@ Template readChecked(const XmlDocument& doc, const XmlSchema& schema)
             message += " (and " + std::to_string(problems.size() - 1) + " more)";
         throw Error(ErrorCode::BadInput, message);
     }
+    return t;
+}
+
+// Compiling template.xsd and validating against it is most of a short command's start-up
+// (`fplan render` of a plan). A template that passed once is remembered by the SHA-256 of the
+// schema and the template together: one empty file per pair in a private folder of the user's
+// cache (0700; files 0600; emptied when it holds more than MaxRemembered). A changed byte in
+// either gives another key, so nothing is skipped that was not validated exactly as it is; the
+// reader's own checks run every time. The cache is an optimisation: if it cannot be used, the
+// template is simply validated.
+constexpr std::size_t MaxRemembered = 256;
+
+std::optional<fs::path> validationCacheDir()
+{
+    fs::path base;
+    if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg == '/')
+        base = xdg;
+    else if (const char* home = std::getenv("HOME"); home && *home == '/')
+        base = fs::path(home) / ".cache";
+    else
+        return std::nullopt;
+    const fs::path dir = base / "familieplan" / "validated-templates";
+    for (const fs::path& d : { base, base / "familieplan", dir })
+        if (::mkdir(d.c_str(), d == base ? 0755 : 0700) != 0 && errno != EEXIST)
+            return std::nullopt;
+    struct stat st {};
+    // Our own private folder only: anything else could let another user vouch for a template.
+    if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::geteuid()
+        || (st.st_mode & 077) != 0)
+        return std::nullopt;
+    return dir;
+}
+
+std::string readWhole(const fs::path& file)
+{
+    std::ifstream in(file, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::string validationKey(const fs::path& schemaPath, std::string_view templateBytes)
+{
+    const std::string schema = readWhole(schemaPath);
+    if (schema.empty())
+        return {};
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    const std::string sizes = std::to_string(schema.size()) + ":" + std::to_string(templateBytes.size()) + ":";
+    const bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1
+        && EVP_DigestUpdate(ctx, sizes.data(), sizes.size()) == 1
+        && EVP_DigestUpdate(ctx, schema.data(), schema.size()) == 1
+        && EVP_DigestUpdate(ctx, templateBytes.data(), templateBytes.size()) == 1
+        && EVP_DigestFinal_ex(ctx, digest, &length) == 1;
+    EVP_MD_CTX_free(ctx);
+    if (!ok)
+        return {};
+    static const char* hex = "0123456789abcdef";
+    std::string key;
+    for (unsigned int i = 0; i < length; ++i) {
+        key += hex[digest[i] >> 4];
+        key += hex[digest[i] & 0xF];
+    }
+    return key;
+}
+
+bool validatedBefore(const std::string& key)
+{
+    if (key.empty())
+        return false;
+    const auto dir = validationCacheDir();
+    struct stat st {};
+    return dir && ::lstat((*dir / key).c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid();
+}
+
+void rememberValidated(const std::string& key)
+{
+    const auto dir = validationCacheDir();
+    if (key.empty() || !dir)
+        return;
+    std::error_code ec;
+    std::size_t count = 0;
+    for (auto it = fs::directory_iterator(*dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+        ++count;
+    if (count >= MaxRemembered)
+        for (auto it = fs::directory_iterator(*dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+            fs::remove(it->path(), ec);
+    const int fd = ::open((*dir / key).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        ::close(fd);
+}
+
+// Reads and checks a template: against the schema unless this exact schema and template
+// passed before.
+Template readValidated(std::string_view bytes, const XmlDocument& doc, const fs::path& schemaPath)
+{
+    const std::string key = validationKey(schemaPath, bytes);
+    if (validatedBefore(key))
+        return Reader(doc.origin()).readTemplate(xmlDocGetRootElement(doc.get()));
+    Template t = readChecked(doc, loadSchemaSafely(schemaPath));
+    rememberValidated(key);
     return t;
 }
 
@@ -666,7 +778,7 @@ Json templateToJson(const Template& tmpl)
 
 Template parseTemplate(std::string_view bytes, const std::string& origin, const fs::path& schemaPath)
 {
-    return readChecked(parseXmlSafely(bytes, origin, MaxTemplateBytes), loadSchemaSafely(schemaPath));
+    return readValidated(bytes, parseXmlSafely(bytes, origin, MaxTemplateBytes), schemaPath);
 }
 
 Template parseTemplate(std::string_view bytes, const std::string& origin, const XmlSchema& schema)
@@ -678,7 +790,7 @@ Template loadTemplateFile(const fs::path& file, const fs::path& schemaPath)
 {
     // The file is read (and its size checked) before the schema: a hostile file is refused fast.
     XmlDocument doc = parseXmlFileSafely(file, MaxTemplateBytes);
-    return readChecked(doc, loadSchemaSafely(schemaPath));
+    return readValidated(readWhole(file), doc, schemaPath);
 }
 
 std::vector<fs::path> templateSearchPath(const std::optional<fs::path>& explicitDir)

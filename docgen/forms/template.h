@@ -71,6 +71,7 @@ struct Field {
     // Tables only.
     std::vector<Field> columns;
     std::size_t maxRows = 0;
+    std::string layout; // PDF: "table", "rows" (one block per row) or "" (the renderer decides)
     std::vector<Json> defaultRows; // rows keyed by column id, typed as values
     std::optional<Seed> seed;
 

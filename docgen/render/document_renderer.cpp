@@ -49,6 +49,39 @@ std::string phone(const std::string& number)
         + number.substr(6, 2);
 }
 
+// One rule for how a field's value may break, by its type (never by how long the value is).
+TextKind kindOf(const Field& f)
+{
+    switch (f.type) {
+    case FieldType::Text:
+        if (!f.refersTo.empty())
+            return TextKind::Prose; // the referred goal's text
+        return f.format.empty() ? TextKind::Prose : TextKind::Atomic; // cpr, phone, email
+    case FieldType::LongText:
+        return TextKind::Prose;
+    case FieldType::Date:
+    case FieldType::DateTime:
+    case FieldType::Bool:
+    case FieldType::Choice:
+        return TextKind::Atomic;
+    case FieldType::Number:
+        return TextKind::Number;
+    case FieldType::MultiChoice: // labels joined by ", ": each label stays whole
+    case FieldType::Person:
+    case FieldType::TeamMember:
+        return TextKind::Name;
+    case FieldType::Table:
+        break;
+    }
+    return TextKind::Prose;
+}
+
+// Long text reads better under its label at full width; everything else sits beside its label.
+bool labelAbove(const Field& f)
+{
+    return f.type == FieldType::LongText;
+}
+
 struct PrintedColumn {
     std::string header;
     double width = 1;
@@ -111,6 +144,9 @@ public:
                 for (const auto& item : v)
                     if (item.is_string())
                         labels.push_back(choiceLabel(f, item.get<std::string>()));
+            for (auto& label : labels) // a label is one unit: its spaces do not break
+                for (std::size_t at = label.find(' '); at != std::string::npos; at = label.find(' ', at))
+                    label.replace(at, 1, "\u00A0");
             return joinNonEmpty(labels, ", ");
         }
         case FieldType::Person: {
@@ -201,6 +237,7 @@ private:
                 Table t = table(f);
                 if (t.rows.empty())
                     continue;
+                t.title = items > 1 ? f.label : s.label;
                 if (items > 1)
                     body.emplace_back(Heading { f.label, level + 1 });
                 body.emplace_back(std::move(t));
@@ -210,7 +247,8 @@ private:
             if (sideBySide > 0) {
                 --sideBySide;
                 if (!shown.empty()) {
-                    columns.columns.push_back(TableColumn { f.label, 1 });
+                    columns.columns.push_back(TableColumn { f.label, 1, kindOf(f) });
+                    columns.title = s.label;
                     if (columns.rows.empty())
                         columns.rows.emplace_back();
                     columns.rows.front().push_back(shown);
@@ -220,7 +258,7 @@ private:
                 continue;
             }
             if (!shown.empty())
-                pending.fields.push_back(FieldValue { f.label, shown });
+                pending.fields.push_back(FieldValue { f.label, shown, kindOf(f), labelAbove(f) });
         }
         if (sideBySide > 0 && !columns.columns.empty())
             body.emplace_back(std::move(columns));
@@ -297,7 +335,12 @@ private:
                 printed.push_back(p);
         }
         for (const auto& p : printed)
-            t.columns.push_back(TableColumn { p.header, p.width });
+            t.columns.push_back(
+                TableColumn { p.header, p.width, p.second ? TextKind::Period : kindOf(*p.first) });
+        if (f.layout == "table")
+            t.layout = TableLayout::Table;
+        else if (f.layout == "rows")
+            t.layout = TableLayout::Rows;
         for (const Json* row : rows) {
             std::vector<std::string> cells;
             for (const auto& p : printed) {

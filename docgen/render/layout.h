@@ -18,6 +18,16 @@ struct Color {
     bool operator==(const Color&) const = default;
 };
 
+// The logical structure a tagged PDF carries (PDF/UA): what a screen reader announces.
+enum class StructTag { Document, H1, H2, H3, H4, P, L, LI, Lbl, LBody, Table, TR, TH, TD };
+
+const char* toString(StructTag tag);
+
+struct StructElement {
+    StructTag tag = StructTag::P;
+    int parent = -1; // index into LayoutResult::structure; -1 for the Document
+};
+
 // Coordinates are in points from the top-left corner of the page; y of text is its baseline.
 struct TextItem {
     double x = 0, y = 0;
@@ -27,6 +37,8 @@ struct TextItem {
     double width = 0; // advance width of `text` in points
     Role role = Role::Body;
     Color color;
+    int element = -1; // the structure element it belongs to; -1 = an artifact (running header...)
+    bool hyphen = false; // a hyphen the layout added to break a word: the text layer reads U+00AD
 };
 
 struct LineItem {
@@ -55,14 +67,28 @@ struct PageGeometry {
     double marginBottom = 68;
 };
 
+// A section heading, for the PDF's bookmarks.
+struct Bookmark {
+    std::string title;
+    int level = 1; // 1 = section, 2 = subsection
+    std::size_t page = 0;
+    double y = 0; // top of the heading
+};
+
 struct LayoutResult {
     PageGeometry geometry;
     std::vector<Page> pages;
     std::vector<std::string> warnings; // letters no installed font has, shown as a replacement
+    std::vector<StructElement> structure; // [0] is the Document; parents come before children
+    std::vector<Bookmark> bookmarks;
+    // Words broken without a hyphen because nothing else fitted (a forced table or a very long
+    // unbreakable value); zero for ordinary content.
+    std::size_t forcedBreaks = 0;
 };
 
-// Lays a document out on A4 pages: title block, headings kept with what follows, tables whose
-// header row repeats on every page and whose long rows split, "Side X af Y" on every page.
+// Lays a document out on A4 pages: title block, headings kept with what follows, Danish prose
+// hyphenated, tables sized from their content (or set as one block per row when too wide to
+// read), header rows and titles repeated on continued pages, "Side X af Y" on every page.
 LayoutResult layoutDocument(const RenderDocument& doc, FontMetrics& fonts, const PageGeometry& geometry = {});
 
 // The text of a page's items with the given role, in drawing order; runs that continue one

@@ -124,7 +124,27 @@ std::string xmpPacket(const PdfMetadata& meta, const Dates& dates)
     x << "  </rdf:Description>\n"
       << "  <rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
       << "   <pdfaid:part>2</pdfaid:part>\n"
-      << "   <pdfaid:conformance>B</pdfaid:conformance>\n"
+      << "   <pdfaid:conformance>A</pdfaid:conformance>\n"
+      << "  </rdf:Description>\n"
+      << "  <rdf:Description rdf:about=\"\" xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n"
+      << "   <pdfuaid:part>1</pdfuaid:part>\n"
+      << "  </rdf:Description>\n"
+      // PDF/A accepts properties outside its own schemas only when the packet describes them.
+      << "  <rdf:Description rdf:about=\"\" xmlns:pdfaExtension=\"http://www.aiim.org/pdfa/ns/extension/\"\n"
+      << "    xmlns:pdfaSchema=\"http://www.aiim.org/pdfa/ns/schema#\"\n"
+      << "    xmlns:pdfaProperty=\"http://www.aiim.org/pdfa/ns/property#\">\n"
+      << "   <pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">\n"
+      << "    <pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>\n"
+      << "    <pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>\n"
+      << "    <pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>\n"
+      << "    <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">\n"
+      << "     <pdfaProperty:name>part</pdfaProperty:name>\n"
+      << "     <pdfaProperty:valueType>Integer</pdfaProperty:valueType>\n"
+      << "     <pdfaProperty:category>internal</pdfaProperty:category>\n"
+      << "     <pdfaProperty:description>Indicates, which part of ISO 14289 standard is "
+         "followed</pdfaProperty:description>\n"
+      << "    </rdf:li></rdf:Seq></pdfaSchema:property>\n"
+      << "   </rdf:li></rdf:Bag></pdfaExtension:schemas>\n"
       << "  </rdf:Description>\n"
       << " </rdf:RDF>\n"
       << "</x:xmpmeta>\n";
@@ -373,6 +393,41 @@ public:
         m_out += "re f\n";
     }
 
+    // Marked content: a structure element's part (`/P <</MCID 3>> BDC`), an artifact, or a
+    // hyphen the layout added (a Span whose ActualText is U+00AD, so the text layer reads the
+    // word whole). Marked content and text objects nest, so text objects end first.
+    void beginElement(const char* tag, int mcid)
+    {
+        endText();
+        m_out += '/';
+        m_out += tag;
+        m_out += " <</MCID ";
+        m_out += std::to_string(mcid);
+        m_out += ">> BDC\n";
+    }
+
+    void beginArtifact()
+    {
+        endText();
+        m_out += "/Artifact BMC\n";
+    }
+
+    // Not nested inside the word's own marked content (readers stop collecting an element's
+    // text at a nested EMC): its own sequence of the same element.
+    void beginAddedHyphen(int mcid)
+    {
+        endText();
+        m_out += "/Span <</MCID ";
+        m_out += std::to_string(mcid);
+        m_out += " /ActualText <FEFF00AD>>> BDC\n";
+    }
+
+    void end()
+    {
+        endText();
+        m_out += "EMC\n";
+    }
+
     const std::string& finish()
     {
         endText();
@@ -472,6 +527,140 @@ private:
     std::map<int, PdfFont*> m_byFace;
 };
 
+struct MarkedRef {
+    std::size_t page;
+    int mcid;
+};
+
+// The structure tree (PDF/UA, PDF/A-2a): one StructElem per layout element, their marked
+// content by page and MCID, the parent tree that maps each page's MCIDs back to elements.
+void addStructure(PdfMemDocument& doc, const LayoutResult& layout, const std::vector<PdfReference>& pages,
+    const std::vector<std::vector<MarkedRef>>& content, const std::vector<std::vector<int>>& pageMcids)
+{
+    PdfVecObjects& objects = doc.GetObjects();
+    PdfDictionary& catalog = doc.GetCatalog()->GetDictionary();
+    PdfObject* root = objects.CreateObject("StructTreeRoot");
+    const auto& elements = layout.structure;
+    std::vector<PdfObject*> objs(elements.size());
+    for (std::size_t i = 0; i < elements.size(); ++i)
+        objs[i] = objects.CreateObject("StructElem");
+    std::vector<std::vector<std::size_t>> children(elements.size());
+    std::vector<std::size_t> top;
+    for (std::size_t i = 0; i < elements.size(); ++i) {
+        if (elements[i].parent >= 0)
+            children[static_cast<std::size_t>(elements[i].parent)].push_back(i);
+        else
+            top.push_back(i);
+    }
+    for (std::size_t i = 0; i < elements.size(); ++i) {
+        PdfDictionary& d = objs[i]->GetDictionary();
+        d.AddKey("S", PdfName(toString(elements[i].tag)));
+        d.AddKey("P",
+            elements[i].parent >= 0 ? objs[static_cast<std::size_t>(elements[i].parent)]->Reference()
+                                    : root->Reference());
+        PdfArray kids;
+        for (std::size_t c : children[i])
+            kids.push_back(objs[c]->Reference());
+        for (const MarkedRef& m : content[i]) {
+            PdfDictionary mcr;
+            mcr.AddKey("Type", PdfName("MCR"));
+            mcr.AddKey("Pg", pages[m.page]);
+            mcr.AddKey("MCID", static_cast<pdf_int64>(m.mcid));
+            kids.push_back(mcr);
+        }
+        d.AddKey("K", kids);
+        if (elements[i].tag == StructTag::TH) {
+            PdfDictionary attributes;
+            attributes.AddKey("O", PdfName("Table"));
+            attributes.AddKey("Scope", PdfName("Column"));
+            d.AddKey("A", attributes);
+        }
+    }
+    PdfArray rootKids;
+    for (std::size_t i : top)
+        rootKids.push_back(objs[i]->Reference());
+    root->GetDictionary().AddKey("K", rootKids);
+    PdfArray nums;
+    for (std::size_t p = 0; p < pages.size(); ++p) {
+        PdfArray refs;
+        for (int e : pageMcids[p])
+            refs.push_back(objs[static_cast<std::size_t>(e)]->Reference());
+        PdfObject* list = objects.CreateObject(refs);
+        nums.push_back(PdfVariant(static_cast<pdf_int64>(p)));
+        nums.push_back(list->Reference());
+        PdfObject* pageObj = objects.GetObject(pages[p]);
+        pageObj->GetDictionary().AddKey("StructParents", static_cast<pdf_int64>(p));
+        pageObj->GetDictionary().AddKey("Tabs", PdfName("S"));
+    }
+    PdfDictionary parentTree;
+    parentTree.AddKey("Nums", nums);
+    PdfObject* parentTreeObj = objects.CreateObject(parentTree);
+    root->GetDictionary().AddKey("ParentTree", parentTreeObj->Reference());
+    root->GetDictionary().AddKey("ParentTreeNextKey", static_cast<pdf_int64>(pages.size()));
+    catalog.AddKey("StructTreeRoot", root->Reference());
+    PdfDictionary markInfo;
+    markInfo.AddKey("Marked", PdfVariant(true));
+    catalog.AddKey("MarkInfo", markInfo);
+}
+
+// Bookmarks: sections at the top level, subsections under the section before them.
+void addOutlines(PdfMemDocument& doc, const LayoutResult& layout, const std::vector<PdfReference>& pages)
+{
+    if (layout.bookmarks.empty())
+        return;
+    PdfVecObjects& objects = doc.GetObjects();
+    PdfObject* outlines = objects.CreateObject("Outlines");
+    struct Node {
+        PdfObject* obj;
+        std::vector<PdfObject*> kids;
+    };
+    std::vector<Node> sections;
+    for (const Bookmark& b : layout.bookmarks) {
+        PdfObject* item = objects.CreateObject();
+        PdfDictionary& d = item->GetDictionary();
+        d.AddKey("Title", utf8String(b.title));
+        PdfArray dest;
+        dest.push_back(pages[b.page]);
+        dest.push_back(PdfName("XYZ"));
+        dest.push_back(PdfVariant(layout.geometry.marginLeft));
+        dest.push_back(PdfVariant(layout.geometry.height - b.y + 4));
+        dest.push_back(PdfVariant(0.0));
+        d.AddKey("Dest", dest);
+        if (b.level >= 2 && !sections.empty())
+            sections.back().kids.push_back(item);
+        else
+            sections.push_back(Node { item, {} });
+    }
+    auto link = [](PdfObject* parent, const std::vector<PdfObject*>& items) {
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            PdfDictionary& d = items[i]->GetDictionary();
+            d.AddKey("Parent", parent->Reference());
+            if (i > 0)
+                d.AddKey("Prev", items[i - 1]->Reference());
+            if (i + 1 < items.size())
+                d.AddKey("Next", items[i + 1]->Reference());
+        }
+        if (items.empty())
+            return;
+        parent->GetDictionary().AddKey("First", items.front()->Reference());
+        parent->GetDictionary().AddKey("Last", items.back()->Reference());
+    };
+    std::vector<PdfObject*> topItems;
+    std::size_t total = 0;
+    for (auto& s : sections) {
+        topItems.push_back(s.obj);
+        link(s.obj, s.kids);
+        if (!s.kids.empty()) // negative: closed, so the list opens as a table of contents
+            s.obj->GetDictionary().AddKey("Count", -static_cast<pdf_int64>(s.kids.size()));
+        total += 1;
+    }
+    link(outlines, topItems);
+    outlines->GetDictionary().AddKey("Count", static_cast<pdf_int64>(total));
+    PdfDictionary& catalog = doc.GetCatalog()->GetDictionary();
+    catalog.AddKey("Outlines", outlines->Reference());
+    catalog.AddKey("PageMode", PdfName("UseOutlines"));
+}
+
 std::string writeWithPoDoFo(const LayoutResult& layout, FontMetrics& fonts, const PdfMetadata& meta,
     std::vector<std::string>* warnings)
 {
@@ -480,12 +669,46 @@ std::string writeWithPoDoFo(const LayoutResult& layout, FontMetrics& fonts, cons
     doc.SetPdfVersion(ePdfVersion_1_7);
     FontTable table(doc, fonts);
     const double height = layout.geometry.height;
+    std::vector<PdfReference> pdfPages; // PoDoFo may drop its PdfPage objects; references stay
+    std::vector<std::vector<MarkedRef>> marked(layout.structure.size());
+    std::vector<std::vector<int>> pageMcids;
     for (const Page& page : layout.pages) {
         PdfPage* pdfPage = doc.CreatePage(PdfRect(0, 0, layout.geometry.width, height));
+        pdfPages.push_back(pdfPage->GetObject()->Reference());
+        pageMcids.emplace_back();
         ContentWriter content;
         std::set<PdfFont*> pageFonts;
+        constexpr int None = -2; // no marked content open; -1 = an artifact is open
+        int open = None;
+        auto newMcid = [&](int elem) {
+            const int mcid = static_cast<int>(pageMcids.back().size());
+            pageMcids.back().push_back(elem);
+            marked[static_cast<std::size_t>(elem)].push_back(MarkedRef { pdfPages.size() - 1, mcid });
+            return mcid;
+        };
+        auto mark = [&](int elem) {
+            if (elem == open)
+                return;
+            if (open != None)
+                content.end();
+            open = elem;
+            if (elem < 0)
+                content.beginArtifact();
+            else
+                content.beginElement(
+                    toString(layout.structure[static_cast<std::size_t>(elem)].tag), newMcid(elem));
+        };
         for (const DisplayItem& item : page.items) {
             if (const auto* text = std::get_if<TextItem>(&item)) {
+                const bool addedHyphen = text->hyphen && text->element >= 0;
+                if (addedHyphen) {
+                    if (open != None)
+                        content.end();
+                    open = None;
+                    content.beginAddedHyphen(newMcid(text->element));
+                } else {
+                    mark(text->element);
+                }
                 PdfFont* font = table.get(text->face);
                 pageFonts.insert(font);
                 const PdfString string = utf8String(text->text);
@@ -502,15 +725,21 @@ std::string writeWithPoDoFo(const LayoutResult& layout, FontMetrics& fonts, cons
                     }
                 content.text(font->GetIdentifier().GetName(), text->size, text->x, height - text->y,
                     text->color, encoded.GetBuffer(), encoded.GetSize());
+                if (addedHyphen)
+                    content.end();
             } else if (const auto* line = std::get_if<LineItem>(&item)) {
+                mark(-1); // rules and fills are decoration
                 content.line(
                     line->x1, height - line->y1, line->x2, height - line->y2, line->width, line->color);
             } else if (const auto* rect = std::get_if<RectItem>(&item)) {
+                mark(-1);
                 content.rect(rect->x, height - rect->y - rect->h, rect->w, rect->h, rect->fill);
             }
         }
         for (PdfFont* font : pageFonts)
             pdfPage->AddResource(font->GetIdentifier(), font->GetObject()->Reference(), PdfName("Font"));
+        if (open != None)
+            content.end();
         const std::string& ops = content.finish();
         pdfPage->GetContentsForAppending()->GetStream()->Set(ops.data(), static_cast<pdf_long>(ops.size()));
     }
@@ -519,6 +748,8 @@ std::string writeWithPoDoFo(const LayoutResult& layout, FontMetrics& fonts, cons
         rewriteWidths(doc.GetObjects(), font);
     setInfo(doc, meta, dates);
     addPdfA(doc, meta, dates);
+    addStructure(doc, layout, pdfPages, marked, pageMcids);
+    addOutlines(doc, layout, pdfPages);
 
     PdfRefCountedBuffer buffer;
     PdfOutputDevice device(&buffer);

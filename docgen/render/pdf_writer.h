@@ -28,11 +28,12 @@ struct RenderedPdf {
     std::vector<std::string> warnings; // e.g. letters no installed font has
 };
 
-// Writes laid-out pages as PDF/A-2b: subset-embedded TrueType fonts (Identity-H + ToUnicode)
-// with exact glyph widths, XMP metadata matching the Info dictionary, an sRGB output intent
-// and a language tag. The /ID is a hash of the content, so equal input gives equal bytes.
-// Throws Error(Internal) if PoDoFo fails, Error(NotFound) if the colour profile is missing.
-// `warnings` gets a line for any letter PoDoFo finds no glyph for (the layout should have
+// Writes laid-out pages as tagged PDF/A-2a and PDF/UA-1: subset-embedded TrueType fonts
+// (Identity-H + ToUnicode) with exact glyph widths, a structure tree from the layout's elements
+// (running header, footer and rules as artifacts), bookmarks for the sections, XMP metadata
+// matching the Info dictionary, an sRGB output intent and a language tag. The /ID is a hash of the content,
+// so equal input gives equal bytes. Throws Error(Internal) if PoDoFo fails, Error(NotFound) if the colour
+// profile is missing. `warnings` gets a line for any letter PoDoFo finds no glyph for (the layout should have
 // replaced it already; this is the last check before an empty box reaches paper).
 std::string writePdf(const LayoutResult& layout, FontMetrics& fonts, const PdfMetadata& metadata,
     std::vector<std::string>* warnings = nullptr);

@@ -18,6 +18,15 @@ struct TitleBlock {
     std::string journalNumber; // optional
 };
 
+// How a value may break across lines; the document renderer chooses it by field type.
+enum class TextKind {
+    Prose, // Danish text: breaks at spaces and hard hyphens, and is hyphenated
+    Name, // people's names and lists of labels: breaks at spaces only, never hyphenated
+    Atomic, // a date, CPR number, choice label, Ja/Nej, phone number: never broken
+    Number, // as Atomic, right-aligned in a table
+    Period, // "20.01.2026 – 12.06.2026": breaks only after the dash
+};
+
 struct Heading {
     std::string text;
     int level = 1; // 1 = section, 2 = subsection
@@ -26,6 +35,8 @@ struct Heading {
 struct FieldValue {
     std::string label;
     std::string value; // may hold several paragraphs separated by blank lines
+    TextKind kind = TextKind::Prose;
+    bool labelAbove = false; // long text: the label above the value, else beside it
 };
 
 struct FieldList {
@@ -42,13 +53,18 @@ struct BulletList {
 
 struct TableColumn {
     std::string header;
-    double widthHint = 1.0; // relative width; the columns share the text width in proportion
+    double widthHint = 1.0; // relative width: a hint where content leaves room to choose
+    TextKind kind = TextKind::Prose;
 };
+
+enum class TableLayout { Auto, Table, Rows };
 
 struct Table {
     std::vector<TableColumn> columns;
     std::vector<std::vector<std::string>> rows; // one string per column
     std::string emptyText = "Ingen"; // shown when there are no rows
+    std::string title; // repeated with "(fortsat)" when the table continues on a new page
+    TableLayout layout = TableLayout::Auto; // Rows: one block per row; Auto: the layout decides
 };
 
 using Block = std::variant<Heading, FieldList, Paragraph, BulletList, Table>;

@@ -24,8 +24,8 @@ RenderDocument samplePlan(int interventions)
 
     doc.blocks.emplace_back(Heading { "Familiens fælles mål", 1 });
     Table goals;
-    goals.columns = { { "Mål", 3 }, { "Sigt", 1 }, { "Delmål", 3 }, { "Hvem arbejder med det", 2 },
-        { "Sådan ser vi, at det lykkes", 3 } };
+    goals.columns = { { "Mål", 3 }, { "Sigt", 1, TextKind::Atomic }, { "Delmål", 3 },
+        { "Hvem arbejder med det", 2 }, { "Sådan ser vi, at det lykkes", 3 } };
     goals.rows = {
         { "Alma kommer i skole hver dag og har det godt i klassen", "Kort",
             "Fast morgenrutine; aftale med klasselærer om modtagelse", "Søs Nørgaard, Łukasz Şahin",
@@ -47,8 +47,8 @@ RenderDocument samplePlan(int interventions)
         { "Bemærkning", "" } } });
     doc.blocks.emplace_back(Heading { "Familieteam", 2 });
     Table team;
-    team.columns
-        = { { "Navn", 2 }, { "Fagområde", 2 }, { "Rolle", 2 }, { "Telefon", 1.3 }, { "E-mail", 2.4 } };
+    team.columns = { { "Navn", 2, TextKind::Name }, { "Fagområde", 2, TextKind::Atomic }, { "Rolle", 2 },
+        { "Telefon", 1.3, TextKind::Atomic }, { "E-mail", 2.4, TextKind::Atomic } };
     team.rows = { { "Jens Ravn", "Børn og Familie", "Myndighedsrådgiver (tovholder)", "12 34 56 78",
                       "jr@rksk.dk" },
         { "Łukasz Şahin", "Dagtilbud og Undervisning", "Skolesocialrådgiver", "23 45 67 89", "ls@rksk.dk" },
@@ -65,18 +65,22 @@ RenderDocument samplePlan(int interventions)
             "Hun ønsker én indgang til kommunen og et job, der tager hensyn til hendes ryg.\n\n"
             "Hun vil gerne have hjælp til at få struktur på økonomien, så der er ro omkring regningerne hver "
             "måned. "
-            "Hun har selv foreslået, at en fra netværket kan være med til møderne." },
+            "Hun har selv foreslået, at en fra netværket kan være med til møderne.",
+            TextKind::Prose, true },
         { "Alma Nørgaard (barn, 10 år)",
             "Alma siger, at hun godt kan lide at gå i skole, når hun har sovet. Hun savner sin bedste "
             "veninde, "
-            "som er flyttet, og hun vil gerne gå til håndbold igen." },
+            "som er flyttet, og hun vil gerne gå til håndbold igen.",
+            TextKind::Prose, true },
     } });
 
     doc.blocks.emplace_back(Heading { "Indsatser", 1 });
     Table table;
     table.columns = { { "Indsats", 2 }, { "Mål for indsatsen", 2.4 }, { "Beskrivelse af tilbuddet", 4.4 },
-        { "Modtager", 1.8 }, { "Ansvarlig", 1.8 }, { "Periode", 1.6 }, { "Timer pr. uge", 0.9 },
-        { "Status", 1.5 } };
+        { "Modtager", 1.8, TextKind::Name }, { "Ansvarlig", 1.8, TextKind::Atomic },
+        { "Periode", 1.6, TextKind::Period }, { "Timer pr. uge", 0.9, TextKind::Number },
+        { "Status", 1.5, TextKind::Atomic } };
+    table.title = "Indsatser";
     static const char* kinds[] = { "Familiebehandling", "Mentor i skolen", "Praktik i jobcenter",
         "Fysioterapi", "Støttekontaktperson", "Forældrekursus", "Lektiecafé", "Økonomisk rådgivning" };
     static const char* statuses[]
@@ -104,6 +108,7 @@ RenderDocument samplePlan(int interventions)
     doc.blocks.emplace_back(Heading { "Aftaler", 1 });
     Table agreements;
     agreements.columns = { { "Hvad", 4 }, { "Hvem", 2 }, { "Hvornår", 1.4 } };
+    agreements.title = "Aftaler";
     agreements.rows
         = { { "Søs ringer til klasselæreren, hvis Alma bliver hjemme", "Søs Nørgaard", "Løbende" },
               { "Jobcenteret sender forslag til praktiksteder", "Ñuñez Ærø", "01.04.2026" },
