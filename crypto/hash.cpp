@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "crypto/hash.h"
+
+#include "base/error.h"
+
+#include <sodium.h>
+
+#include <openssl/evp.h>
+
+namespace fplan::crypto {
+
+std::string sha256Hex(std::string_view bytes)
+{
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1)
+        throw Error(ErrorCode::Crypto, "SHA-256 is not available in this OpenSSL");
+    return toHex(digest, length);
+}
+
+std::string toHex(const void* data, std::size_t size)
+{
+    static const char digits[] = "0123456789abcdef";
+    const auto* bytes = static_cast<const unsigned char*>(data);
+    std::string hex;
+    hex.reserve(size * 2);
+    for (std::size_t i = 0; i < size; ++i) {
+        hex += digits[bytes[i] >> 4];
+        hex += digits[bytes[i] & 0x0f];
+    }
+    return hex;
+}
+
+bool fromHex(std::string_view hex, void* out, std::size_t size)
+{
+    if (hex.size() != size * 2)
+        return false;
+    auto* bytes = static_cast<unsigned char*>(out);
+    auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9')
+            return c - '0';
+        if (c >= 'a' && c <= 'f')
+            return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+            return c - 'A' + 10;
+        return -1;
+    };
+    for (std::size_t i = 0; i < size; ++i) {
+        const int hi = nibble(hex[2 * i]);
+        const int lo = nibble(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return false;
+        bytes[i] = static_cast<unsigned char>(hi << 4 | lo);
+    }
+    return true;
+}
+
+std::string hashPassword(std::string_view password, bool cheap)
+{
+    if (sodium_init() < 0)
+        throw Error(ErrorCode::Crypto, "libsodium cannot start");
+    char out[crypto_pwhash_STRBYTES];
+    const auto ops = cheap ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
+    const auto mem = cheap ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE;
+    if (crypto_pwhash_str_alg(out, password.data(), password.size(), ops, mem, crypto_pwhash_ALG_ARGON2ID13)
+        != 0)
+        throw Error(ErrorCode::Crypto, "hashing the password ran out of memory");
+    return out;
+}
+
+bool verifyPassword(std::string_view password, const std::string& hash)
+{
+    if (sodium_init() < 0)
+        throw Error(ErrorCode::Crypto, "libsodium cannot start");
+    return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
+}
+
+} // namespace fplan::crypto

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: EUPL-1.2
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fplan::crypto {
+
+// SHA-256 of the bytes as 64 lowercase hex digits.
+std::string sha256Hex(std::string_view bytes);
+
+std::string toHex(const void* data, std::size_t size); // lowercase
+// Decodes exactly `size` bytes from 2 * size hex digits; false for anything else.
+bool fromHex(std::string_view hex, void* out, std::size_t size);
+
+// Argon2id password hashes in libsodium's self-describing string form (crypto_pwhash_str).
+// `cheap` selects libsodium's minimum cost: only for tests that create many accounts.
+std::string hashPassword(std::string_view password, bool cheap = false);
+bool verifyPassword(std::string_view password, const std::string& hash);
+
+} // namespace fplan::crypto

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: EUPL-1.2
+// The server's one Boost.Beast translation unit (each costs ~35 s to compile).
+#include "sync/server/listener.h"
+
+#include "base/error.h"
+#include "sync/server/protocol.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <nlohmann/json.hpp>
+
+#include <deque>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace fplan::sync {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using Stream = beast::ssl_stream<beast::tcp_stream>;
+
+constexpr auto HandshakeTimeout = std::chrono::seconds(10);
+constexpr auto IdleTimeout = std::chrono::seconds(60);
+constexpr auto SessionRecheck = std::chrono::seconds(15);
+constexpr std::uint32_t MaxHeaderBytes = 16 * 1024;
+
+// One connected live channel; all its members are touched only on its strand.
+struct LiveClient : std::enable_shared_from_this<LiveClient> {
+    LiveClient(websocket::stream<Stream> s, LiveIdentity id)
+        : ws(std::move(s))
+        , who(std::move(id))
+        , wake(ws.get_executor())
+    {
+        wake.expires_at(asio::steady_timer::time_point::max());
+    }
+    websocket::stream<Stream> ws;
+    LiveIdentity who;
+    asio::steady_timer wake;
+    std::deque<std::string> queue;
+    std::map<std::string, std::int64_t> sent; // case -> highest seq told
+    bool closed = false;
+};
+
+} // namespace
+
+struct Listener::Impl {
+    Impl(Handler& h, const ListenerOptions& o)
+        : handler(h)
+        , options(o)
+        , ssl(ssl::context::tls_server)
+        , acceptor(ioc)
+        , signals(ioc, SIGINT, SIGTERM)
+    {
+        ssl.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3
+            | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+        beast::error_code ec;
+        ssl.use_certificate_chain_file(o.tls.certificate.string(), ec);
+        if (ec)
+            throw Error(ErrorCode::BadInput, o.tls.certificate.string() + ": " + ec.message());
+        ssl.use_private_key_file(o.tls.privateKey.string(), ssl::context::pem, ec);
+        if (ec)
+            throw Error(ErrorCode::BadInput, o.tls.privateKey.string() + ": " + ec.message());
+        const auto address = asio::ip::make_address(o.address, ec);
+        if (ec)
+            throw Error(ErrorCode::BadInput, "--listen address '" + o.address + "' is not an IP address");
+        const tcp::endpoint endpoint(address, o.port);
+        acceptor.open(endpoint.protocol(), ec);
+        if (!ec)
+            acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+        if (!ec)
+            acceptor.bind(endpoint, ec);
+        if (!ec)
+            acceptor.listen(asio::socket_base::max_listen_connections, ec);
+        if (ec)
+            throw Error(ErrorCode::Network,
+                "cannot listen on " + o.address + ":" + std::to_string(o.port) + ": " + ec.message());
+    }
+
+    asio::awaitable<void> accept()
+    {
+        for (;;) {
+            beast::error_code ec;
+            auto socket = co_await acceptor.async_accept(
+                asio::make_strand(ioc), asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) {
+                if (ec == asio::error::operation_aborted || !acceptor.is_open())
+                    co_return;
+                continue;
+            }
+            auto executor = socket.get_executor();
+            asio::co_spawn(executor, session(Stream(std::move(socket), ssl)), asio::detached);
+        }
+    }
+
+    static Request toRequest(const http::request<http::string_body>& req)
+    {
+        return { std::string(req.method_string()), std::string(req.target()),
+            std::string(req[http::field::authorization]), req.body() };
+    }
+
+    static http::response<http::string_body> toResponse(const Response& r, unsigned version, bool keepAlive)
+    {
+        http::response<http::string_body> res { static_cast<http::status>(r.status), version };
+        res.set(http::field::server, "fplan-server");
+        if (!r.body.empty())
+            res.set(http::field::content_type, "application/json");
+        for (const auto& [name, value] : r.headers)
+            res.set(name, value);
+        res.keep_alive(keepAlive);
+        res.body() = r.body;
+        res.prepare_payload();
+        return res;
+    }
+
+    asio::awaitable<void> session(Stream stream)
+    {
+        beast::error_code ec;
+        auto t = asio::redirect_error(asio::use_awaitable, ec);
+        beast::get_lowest_layer(stream).expires_after(HandshakeTimeout);
+        co_await stream.async_handshake(ssl::stream_base::server, t);
+        if (ec)
+            co_return;
+        beast::flat_buffer buffer;
+        for (;;) {
+            http::request_parser<http::string_body> parser;
+            parser.header_limit(MaxHeaderBytes);
+            parser.body_limit(MaxBodyBytes);
+            beast::get_lowest_layer(stream).expires_after(IdleTimeout);
+            co_await http::async_read(stream, buffer, parser, t);
+            if (ec) {
+                if (ec == http::error::body_limit || ec == http::error::header_limit
+                    || ec == http::error::bad_target
+                    || ec.category() == http::make_error_code(http::error::bad_method).category()) {
+                    const bool tooLarge = ec == http::error::body_limit || ec == http::error::header_limit;
+                    const ProtocolError e = tooLarge
+                        ? ProtocolError(413, "too_large", "the request is too large")
+                        : ProtocolError(400, "bad_request", "not a valid HTTP request");
+                    auto res = toResponse({ e.status, errorBody(e), {} }, 11, false);
+                    beast::get_lowest_layer(stream).expires_after(HandshakeTimeout);
+                    co_await http::async_write(stream, res, t);
+                }
+                break;
+            }
+            auto req = parser.release();
+            if (websocket::is_upgrade(req) && req.target() == "/v1/live") {
+                auto accepted = handler.acceptLive(toRequest(req));
+                if (auto* who = std::get_if<LiveIdentity>(&accepted)) {
+                    beast::get_lowest_layer(stream).expires_never();
+                    co_await live(
+                        std::make_shared<LiveClient>(websocket::stream<Stream>(std::move(stream)), *who),
+                        std::move(req));
+                    co_return;
+                }
+                auto res = toResponse(std::get<Response>(accepted), req.version(), false);
+                co_await http::async_write(stream, res, t);
+                break;
+            }
+            const Response response = handler.handle(toRequest(req));
+            auto res = toResponse(response, req.version(), req.keep_alive());
+            beast::get_lowest_layer(stream).expires_after(IdleTimeout);
+            co_await http::async_write(stream, res, t);
+            if (ec || !res.keep_alive())
+                break;
+        }
+        beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+        co_await stream.async_shutdown(t);
+    }
+
+    asio::awaitable<void> live(std::shared_ptr<LiveClient> client, http::request<http::string_body> req)
+    {
+        beast::error_code ec;
+        auto t = asio::redirect_error(asio::use_awaitable, ec);
+        client->ws.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+        client->ws.read_message_max(4096);
+        co_await client->ws.async_accept(req, t);
+        if (ec)
+            co_return;
+        {
+            std::lock_guard lock(liveMutex);
+            liveClients.insert(client);
+        }
+        asio::co_spawn(client->ws.get_executor(), writer(client), asio::detached);
+        // The client sends nothing but pings (answered inside Beast); any message ends the channel.
+        beast::flat_buffer buffer;
+        co_await client->ws.async_read(buffer, t);
+        if (!ec) {
+            co_await client->ws.async_close(websocket::close_reason(websocket::close_code::policy_error), t);
+        }
+        client->closed = true;
+        client->wake.cancel();
+        std::lock_guard lock(liveMutex);
+        liveClients.erase(client);
+    }
+
+    asio::awaitable<void> writer(std::shared_ptr<LiveClient> client)
+    {
+        beast::error_code ec;
+        auto t = asio::redirect_error(asio::use_awaitable, ec);
+        auto lastCheck = std::chrono::steady_clock::now();
+        while (!client->closed) {
+            if (client->queue.empty()) {
+                client->wake.expires_after(SessionRecheck);
+                co_await client->wake.async_wait(t);
+            }
+            if (client->closed)
+                break;
+            if (std::chrono::steady_clock::now() - lastCheck >= SessionRecheck) {
+                lastCheck = std::chrono::steady_clock::now();
+                if (!handler.sessionValid(client->who)) {
+                    client->closed = true;
+                    co_await client->ws.async_close(
+                        websocket::close_reason(websocket::close_code::policy_error), t);
+                    break;
+                }
+            }
+            while (!client->queue.empty() && !client->closed) {
+                const std::string message = std::move(client->queue.front());
+                client->queue.pop_front();
+                client->ws.text(true);
+                co_await client->ws.async_write(asio::buffer(message), t);
+                if (ec) {
+                    client->closed = true;
+                    break;
+                }
+            }
+        }
+    }
+
+    void notify(const std::string& caseId, std::int64_t seq)
+    {
+        std::vector<std::shared_ptr<LiveClient>> clients;
+        {
+            std::lock_guard lock(liveMutex);
+            clients.assign(liveClients.begin(), liveClients.end());
+        }
+        if (clients.empty())
+            return;
+        const auto members = handler.caseMembers(caseId);
+        const std::set<std::string> allowed(members.begin(), members.end());
+        const std::string message = nlohmann::json { { "case", caseId }, { "seq", seq } }.dump();
+        for (auto& client : clients) {
+            if (!allowed.count(client->who.account))
+                continue;
+            asio::post(client->ws.get_executor(), [client, caseId, seq, message] {
+                auto& sent = client->sent[caseId];
+                if (client->closed || sent >= seq)
+                    return;
+                sent = seq;
+                client->queue.push_back(message);
+                client->wake.cancel();
+            });
+        }
+    }
+
+    Handler& handler;
+    ListenerOptions options;
+    asio::io_context ioc;
+    ssl::context ssl;
+    tcp::acceptor acceptor;
+    asio::signal_set signals;
+    std::mutex liveMutex;
+    std::set<std::shared_ptr<LiveClient>> liveClients;
+};
+
+Listener::Listener(Handler& handler, const ListenerOptions& options)
+    : m_impl(std::make_unique<Impl>(handler, options))
+{
+}
+
+Listener::~Listener() = default;
+
+std::uint16_t Listener::port() const
+{
+    return m_impl->acceptor.local_endpoint().port();
+}
+
+void Listener::run()
+{
+    auto& impl = *m_impl;
+    impl.signals.async_wait([this](const beast::error_code& ec, int) {
+        if (!ec)
+            stop();
+    });
+    asio::co_spawn(impl.ioc, impl.accept(), asio::detached);
+    std::vector<std::thread> threads;
+    for (int i = 1; i < std::max(1, impl.options.threads); ++i)
+        threads.emplace_back([&impl] { impl.ioc.run(); });
+    impl.ioc.run();
+    for (auto& thread : threads)
+        thread.join();
+}
+
+void Listener::stop()
+{
+    m_impl->ioc.stop();
+}
+
+void Listener::notify(const std::string& caseId, std::int64_t seq)
+{
+    m_impl->notify(caseId, seq);
+}
+
+} // namespace fplan::sync

@@ -1,0 +1,543 @@
+// SPDX-License-Identifier: EUPL-1.2
+// The shared storage: PostgreSQL through libpq, for several server processes on one database.
+// Writes are serialised by one transaction-level advisory lock, so sequence numbers and the audit
+// chain are assigned in commit order across all processes; NOTIFY tells the other processes.
+#include "base/error.h"
+#include "crypto/random.h"
+#include "sync/server/storage.h"
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <libpq-fe.h>
+#include <mutex>
+#include <poll.h>
+#include <thread>
+
+namespace fplan::sync {
+
+namespace {
+
+constexpr const char* WriteLock = "SELECT pg_advisory_xact_lock(7468001)";
+constexpr const char* Channel = "fplan_ops";
+constexpr std::size_t MaxConnections = 8;
+
+constexpr const char* Schema = R"(
+CREATE TABLE IF NOT EXISTS accounts(name TEXT PRIMARY KEY, password_hash TEXT NOT NULL,
+  role TEXT NOT NULL, disabled BOOLEAN NOT NULL DEFAULT false, failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until_ms BIGINT NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS sessions(token_hash TEXT PRIMARY KEY, account TEXT NOT NULL,
+  created_ms BIGINT NOT NULL, last_used_ms BIGINT NOT NULL, revoked BOOLEAN NOT NULL DEFAULT false);
+CREATE TABLE IF NOT EXISTS ops(seq BIGINT PRIMARY KEY, op_id TEXT NOT NULL UNIQUE,
+  case_id TEXT NOT NULL, doc_id TEXT NOT NULL, account TEXT NOT NULL, json TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS ops_doc ON ops(doc_id, seq);
+CREATE INDEX IF NOT EXISTS ops_case ON ops(case_id, seq);
+CREATE TABLE IF NOT EXISTS cases(case_id TEXT PRIMARY KEY, case_doc_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS case_members(case_id TEXT NOT NULL, account TEXT NOT NULL,
+  PRIMARY KEY(case_id, account));
+CREATE INDEX IF NOT EXISTS case_members_account ON case_members(account);
+CREATE TABLE IF NOT EXISTS case_persons(case_id TEXT NOT NULL, cpr TEXT NOT NULL, PRIMARY KEY(case_id, cpr));
+CREATE TABLE IF NOT EXISTS templates(hash TEXT PRIMARY KEY, text TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS template_cases(hash TEXT NOT NULL, case_id TEXT NOT NULL, seq BIGINT NOT NULL,
+  PRIMARY KEY(hash, case_id));
+CREATE TABLE IF NOT EXISTS audit(seq BIGINT PRIMARY KEY, time TEXT NOT NULL, account TEXT NOT NULL,
+  action TEXT NOT NULL, case_id TEXT NOT NULL, cprs TEXT NOT NULL, outcome TEXT NOT NULL,
+  detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE OR REPLACE FUNCTION fplan_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS
+  $$ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
+CREATE OR REPLACE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
+  FOR EACH ROW EXECUTE FUNCTION fplan_audit_append_only();
+CREATE OR REPLACE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
+  FOR EACH STATEMENT EXECUTE FUNCTION fplan_audit_append_only();
+)";
+
+struct ResultFree {
+    void operator()(PGresult* r) const noexcept { PQclear(r); }
+};
+using Result = std::unique_ptr<PGresult, ResultFree>;
+
+struct ConnFree {
+    void operator()(PGconn* c) const noexcept { PQfinish(c); }
+};
+using Conn = std::unique_ptr<PGconn, ConnFree>;
+
+Conn connect(const std::string& url)
+{
+    Conn c(PQconnectdb(url.c_str()));
+    if (!c || PQstatus(c.get()) != CONNECTION_OK)
+        throw Error(ErrorCode::Storage,
+            "PostgreSQL: cannot connect: " + std::string(c ? PQerrorMessage(c.get()) : "out of memory"));
+    return c;
+}
+
+Result exec(PGconn* c, const char* sql, const std::vector<std::string>& params = {})
+{
+    std::vector<const char*> values;
+    for (const auto& p : params)
+        values.push_back(p.c_str());
+    Result r(params.empty() ? PQexec(c, sql)
+                            : PQexecParams(c, sql, static_cast<int>(values.size()), nullptr, values.data(),
+                                nullptr, nullptr, 0));
+    const auto status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
+        std::string message = r ? PQresultErrorMessage(r.get()) : PQerrorMessage(c);
+        while (!message.empty() && message.back() == '\n')
+            message.pop_back();
+        throw Error(
+            ErrorCode::Storage, "PostgreSQL: " + message + " (in: " + std::string(sql).substr(0, 80) + ")");
+    }
+    return r;
+}
+
+std::string text(const Result& r, int row, int column)
+{
+    return PQgetvalue(r.get(), row, column);
+}
+
+std::int64_t integer(const Result& r, int row, int column)
+{
+    return std::stoll(PQgetvalue(r.get(), row, column));
+}
+
+class PgStorage;
+
+// The transaction the calling thread is in, if any: calls made inside it use its connection.
+struct CurrentTransaction {
+    const PgStorage* owner = nullptr;
+    PGconn* conn = nullptr;
+    int depth = 0;
+};
+thread_local CurrentTransaction t_current;
+
+class PgStorage final : public Storage {
+public:
+    explicit PgStorage(std::string url)
+        : m_url(std::move(url))
+        , m_origin(crypto::newUuid())
+    {
+        auto c = connect(m_url);
+        exec(c.get(), "SET client_min_messages = warning");
+        // Two processes starting at once must not both create the schema.
+        exec(c.get(), "SELECT pg_advisory_lock(7468002)");
+        try {
+            exec(c.get(), Schema);
+        } catch (...) {
+            exec(c.get(), "SELECT pg_advisory_unlock(7468002)");
+            throw;
+        }
+        exec(c.get(), "SELECT pg_advisory_unlock(7468002)");
+        m_idle.push_back(std::move(c));
+        m_open = 1;
+    }
+
+    ~PgStorage() override
+    {
+        m_stop = true;
+        if (m_listener.joinable())
+            m_listener.join();
+    }
+
+    void transaction(const std::function<void()>& work) override
+    {
+        if (t_current.owner == this) {
+            ++t_current.depth;
+            try {
+                work();
+            } catch (...) {
+                --t_current.depth;
+                throw;
+            }
+            --t_current.depth;
+            return;
+        }
+        Conn c = acquire();
+        exec(c.get(), "BEGIN");
+        t_current = { this, c.get(), 1 };
+        try {
+            exec(c.get(), WriteLock);
+            work();
+            t_current = {};
+            exec(c.get(), "COMMIT");
+        } catch (...) {
+            t_current = {};
+            PQclear(PQexec(c.get(), "ROLLBACK"));
+            release(std::move(c));
+            throw;
+        }
+        release(std::move(c));
+    }
+
+    void addAccount(const Account& a) override
+    {
+        transaction([&] {
+            if (account(a.name))
+                throw Error(ErrorCode::Conflict, "account '" + a.name + "' exists already");
+            run("INSERT INTO accounts(name, password_hash, role, disabled) VALUES($1, $2, $3, $4)",
+                { a.name, a.passwordHash, a.role, a.disabled ? "true" : "false" });
+        });
+    }
+
+    std::optional<Account> account(const std::string& name) override
+    {
+        const auto r
+            = run("SELECT name, password_hash, role, disabled, failed_logins, locked_until_ms FROM accounts "
+                  "WHERE name = $1",
+                { name });
+        if (PQntuples(r.get()) == 0)
+            return std::nullopt;
+        return readAccount(r, 0);
+    }
+
+    std::vector<Account> accounts() override
+    {
+        const auto r
+            = run("SELECT name, password_hash, role, disabled, failed_logins, locked_until_ms FROM accounts "
+                  "ORDER BY name");
+        std::vector<Account> out;
+        for (int i = 0; i < PQntuples(r.get()); ++i)
+            out.push_back(readAccount(r, i));
+        return out;
+    }
+
+    void setDisabled(const std::string& name, bool disabled) override
+    {
+        const auto r
+            = run("UPDATE accounts SET disabled = $1 WHERE name = $2", { disabled ? "true" : "false", name });
+        if (std::string(PQcmdTuples(r.get())) == "0")
+            throw Error(ErrorCode::NotFound, "no account '" + name + "'");
+    }
+
+    void setLoginFailures(const std::string& name, int failed, std::int64_t lockedUntilMs) override
+    {
+        run("UPDATE accounts SET failed_logins = $1, locked_until_ms = $2 WHERE name = $3",
+            { std::to_string(failed), std::to_string(lockedUntilMs), name });
+    }
+
+    void addSession(const Session& s) override
+    {
+        run("INSERT INTO sessions(token_hash, account, created_ms, last_used_ms, revoked) VALUES($1, $2, $3, "
+            "$4, $5)",
+            { s.tokenHash, s.account, std::to_string(s.createdMs), std::to_string(s.lastUsedMs),
+                s.revoked ? "true" : "false" });
+    }
+
+    std::optional<Session> session(const std::string& tokenHash) override
+    {
+        const auto r = run("SELECT token_hash, account, created_ms, last_used_ms, revoked FROM sessions "
+                           "WHERE token_hash = $1",
+            { tokenHash });
+        if (PQntuples(r.get()) == 0)
+            return std::nullopt;
+        return Session { text(r, 0, 0), text(r, 0, 1), integer(r, 0, 2), integer(r, 0, 3),
+            text(r, 0, 4) == "t" };
+    }
+
+    void touchSession(const std::string& tokenHash, std::int64_t nowMs) override
+    {
+        run("UPDATE sessions SET last_used_ms = $1 WHERE token_hash = $2",
+            { std::to_string(nowMs), tokenHash });
+    }
+
+    void revokeSession(const std::string& tokenHash) override
+    {
+        run("UPDATE sessions SET revoked = true WHERE token_hash = $1", { tokenHash });
+    }
+
+    std::map<std::string, std::int64_t> heldOps(const std::vector<std::string>& opIds) override
+    {
+        std::map<std::string, std::int64_t> out;
+        if (opIds.empty())
+            return out;
+        const auto r = run("SELECT op_id, seq FROM ops WHERE op_id = ANY($1::text[])", { textArray(opIds) });
+        for (int i = 0; i < PQntuples(r.get()); ++i)
+            out[text(r, i, 0)] = integer(r, i, 1);
+        return out;
+    }
+
+    std::int64_t insertOp(const StoredOp& op) override
+    {
+        std::int64_t seq = 0;
+        transaction([&] {
+            const auto r = run("INSERT INTO ops(seq, op_id, case_id, doc_id, account, json) "
+                               "SELECT coalesce(max(seq), 0) + 1, $1, $2, $3, $4, $5 FROM ops RETURNING seq",
+                { op.opId, op.caseId, op.docId, op.account, op.json });
+            seq = integer(r, 0, 0);
+        });
+        return seq;
+    }
+
+    std::vector<StoredOp> docOps(const std::string& docId, std::int64_t afterSeq) override
+    {
+        return readOps(
+            run("SELECT seq, op_id, case_id, doc_id, account, json FROM ops WHERE doc_id = $1 AND seq > $2 "
+                "ORDER BY seq",
+                { docId, std::to_string(afterSeq) }));
+    }
+
+    std::int64_t lastSeq() override { return integer(run("SELECT coalesce(max(seq), 0) FROM ops"), 0, 0); }
+
+    std::int64_t caseLastSeq(const std::string& caseId) override
+    {
+        return integer(run("SELECT coalesce(max(seq), 0) FROM ops WHERE case_id = $1", { caseId }), 0, 0);
+    }
+
+    std::vector<StoredOp> opsForAccount(const std::string& account, std::int64_t after, int limit) override
+    {
+        return readOps(
+            run("SELECT seq, op_id, case_id, doc_id, account, json FROM ops WHERE seq > $1 AND "
+                "case_id IN (SELECT case_id FROM case_members WHERE account = $2) ORDER BY seq LIMIT $3",
+                { std::to_string(after), account, std::to_string(limit) }));
+    }
+
+    std::optional<CaseFacts> caseFacts(const std::string& caseId) override
+    {
+        const auto c = run("SELECT case_doc_id FROM cases WHERE case_id = $1", { caseId });
+        if (PQntuples(c.get()) == 0)
+            return std::nullopt;
+        CaseFacts f { caseId, text(c, 0, 0), {}, {} };
+        const auto m
+            = run("SELECT account FROM case_members WHERE case_id = $1 ORDER BY account", { caseId });
+        for (int i = 0; i < PQntuples(m.get()); ++i)
+            f.members.push_back(text(m, i, 0));
+        const auto p = run("SELECT cpr FROM case_persons WHERE case_id = $1 ORDER BY cpr", { caseId });
+        for (int i = 0; i < PQntuples(p.get()); ++i)
+            f.cprs.push_back(text(p, i, 0));
+        return f;
+    }
+
+    void setCaseFacts(const CaseFacts& f) override
+    {
+        transaction([&] {
+            run("INSERT INTO cases(case_id, case_doc_id) VALUES($1, $2) ON CONFLICT (case_id) DO UPDATE SET "
+                "case_doc_id = EXCLUDED.case_doc_id",
+                { f.caseId, f.caseDocId });
+            run("DELETE FROM case_members WHERE case_id = $1", { f.caseId });
+            run("DELETE FROM case_persons WHERE case_id = $1", { f.caseId });
+            for (const auto& user : f.members)
+                run("INSERT INTO case_members(case_id, account) VALUES($1, $2) ON CONFLICT DO NOTHING",
+                    { f.caseId, user });
+            for (const auto& cpr : f.cprs)
+                run("INSERT INTO case_persons(case_id, cpr) VALUES($1, $2) ON CONFLICT DO NOTHING",
+                    { f.caseId, cpr });
+        });
+    }
+
+    std::vector<std::string> casesOf(const std::string& account) override
+    {
+        const auto r
+            = run("SELECT case_id FROM case_members WHERE account = $1 ORDER BY case_id", { account });
+        std::vector<std::string> out;
+        for (int i = 0; i < PQntuples(r.get()); ++i)
+            out.push_back(text(r, i, 0));
+        return out;
+    }
+
+    void putTemplate(const std::string& hash, const std::string& body, const std::string& caseId,
+        std::int64_t seq) override
+    {
+        transaction([&] {
+            run("INSERT INTO templates(hash, text) VALUES($1, $2) ON CONFLICT DO NOTHING", { hash, body });
+            run("INSERT INTO template_cases(hash, case_id, seq) VALUES($1, $2, $3) ON CONFLICT DO NOTHING",
+                { hash, caseId, std::to_string(seq) });
+        });
+    }
+
+    std::map<std::string, std::string> templatesFor(
+        const std::vector<std::string>& caseIds, std::int64_t after) override
+    {
+        std::map<std::string, std::string> out;
+        if (caseIds.empty())
+            return out;
+        const auto r = run("SELECT t.hash, t.text FROM template_cases l JOIN templates t ON t.hash = l.hash "
+                           "WHERE l.case_id = ANY($1::text[]) AND l.seq > $2",
+            { textArray(caseIds), std::to_string(after) });
+        for (int i = 0; i < PQntuples(r.get()); ++i)
+            out[text(r, i, 0)] = text(r, i, 1);
+        return out;
+    }
+
+    void appendAudit(std::vector<AuditEntry> entries) override
+    {
+        transaction([&] {
+            const auto last = run("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+            std::int64_t seq = PQntuples(last.get()) ? integer(last, 0, 0) : 0;
+            std::string prev = PQntuples(last.get()) ? text(last, 0, 1) : "";
+            for (auto& e : entries) {
+                e.seq = ++seq;
+                e.prevHash = prev;
+                e.hash = auditHash(e);
+                prev = e.hash;
+                run("INSERT INTO audit(seq, time, account, action, case_id, cprs, outcome, detail, "
+                    "prev_hash, hash) "
+                    "VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                    { std::to_string(e.seq), e.time, e.account, e.action, e.caseId,
+                        nlohmann::json(e.cprs).dump(), e.outcome, e.detail, e.prevHash, e.hash });
+            }
+        });
+    }
+
+    std::vector<AuditEntry> auditEntries() override
+    {
+        const auto r
+            = run("SELECT seq, time, account, action, case_id, cprs, outcome, detail, prev_hash, hash "
+                  "FROM audit ORDER BY seq");
+        std::vector<AuditEntry> out;
+        for (int i = 0; i < PQntuples(r.get()); ++i) {
+            std::vector<std::string> cprs;
+            for (const auto& c : nlohmann::json::parse(text(r, i, 5)))
+                cprs.push_back(c.get<std::string>());
+            out.push_back({ integer(r, i, 0), text(r, i, 1), text(r, i, 2), text(r, i, 3), text(r, i, 4),
+                std::move(cprs), text(r, i, 6), text(r, i, 7), text(r, i, 8), text(r, i, 9) });
+        }
+        return out;
+    }
+
+    void listen(std::function<void(const std::string&, std::int64_t)> onOps) override
+    {
+        auto c = connect(m_url);
+        exec(c.get(), (std::string("LISTEN ") + Channel).c_str());
+        m_listener = std::thread([this, conn = std::move(c), onOps = std::move(onOps)]() mutable {
+            listenLoop(std::move(conn), onOps);
+        });
+    }
+
+    void announce(const std::string& caseId, std::int64_t seq) override
+    {
+        run("SELECT pg_notify($1, $2)", { Channel, m_origin + " " + std::to_string(seq) + " " + caseId });
+    }
+
+    std::string describe() const override { return "PostgreSQL"; }
+
+private:
+    void listenLoop(Conn conn, const std::function<void(const std::string&, std::int64_t)>& onOps)
+    {
+        while (!m_stop) {
+            if (PQstatus(conn.get()) != CONNECTION_OK) {
+                std::this_thread::sleep_for(std::chrono::seconds(1));
+                try {
+                    conn = connect(m_url);
+                    exec(conn.get(), (std::string("LISTEN ") + Channel).c_str());
+                } catch (const Error&) {
+                }
+                continue;
+            }
+            pollfd pfd { PQsocket(conn.get()), POLLIN, 0 };
+            if (::poll(&pfd, 1, 100) <= 0)
+                continue;
+            if (!PQconsumeInput(conn.get()))
+                continue;
+            while (PGnotify* n = PQnotifies(conn.get())) {
+                const std::string payload = n->extra;
+                PQfreemem(n);
+                const auto a = payload.find(' ');
+                const auto b = a == std::string::npos ? a : payload.find(' ', a + 1);
+                if (b == std::string::npos || payload.compare(0, a, m_origin) == 0)
+                    continue; // malformed, or our own (already told locally)
+                try {
+                    onOps(payload.substr(b + 1), std::stoll(payload.substr(a + 1, b - a - 1)));
+                } catch (const std::exception&) {
+                }
+            }
+        }
+    }
+
+    Result run(const char* sql, const std::vector<std::string>& params = {})
+    {
+        if (t_current.owner == this)
+            return exec(t_current.conn, sql, params);
+        Conn c = acquire();
+        try {
+            auto r = exec(c.get(), sql, params);
+            release(std::move(c));
+            return r;
+        } catch (...) {
+            release(std::move(c));
+            throw;
+        }
+    }
+
+    Conn acquire()
+    {
+        std::unique_lock lock(m_poolMutex);
+        for (;;) {
+            if (!m_idle.empty()) {
+                Conn c = std::move(m_idle.back());
+                m_idle.pop_back();
+                return c;
+            }
+            if (m_open < MaxConnections) {
+                ++m_open;
+                lock.unlock();
+                try {
+                    auto c = connect(m_url);
+                    exec(c.get(), "SET client_min_messages = warning");
+                    return c;
+                } catch (...) {
+                    lock.lock();
+                    --m_open;
+                    throw;
+                }
+            }
+            m_poolFree.wait(lock);
+        }
+    }
+
+    void release(Conn c)
+    {
+        std::lock_guard lock(m_poolMutex);
+        if (PQstatus(c.get()) == CONNECTION_OK && PQtransactionStatus(c.get()) == PQTRANS_IDLE)
+            m_idle.push_back(std::move(c));
+        else
+            --m_open;
+        m_poolFree.notify_one();
+    }
+
+    static std::string textArray(const std::vector<std::string>& values)
+    {
+        std::string out = "{";
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            out += i ? ",\"" : "\"";
+            for (const char ch : values[i]) {
+                if (ch == '"' || ch == '\\')
+                    out += '\\';
+                out += ch;
+            }
+            out += '"';
+        }
+        return out + "}";
+    }
+
+    static Account readAccount(const Result& r, int i)
+    {
+        return { text(r, i, 0), text(r, i, 1), text(r, i, 2), text(r, i, 3) == "t",
+            static_cast<int>(integer(r, i, 4)), integer(r, i, 5) };
+    }
+
+    static std::vector<StoredOp> readOps(const Result& r)
+    {
+        std::vector<StoredOp> out;
+        for (int i = 0; i < PQntuples(r.get()); ++i)
+            out.push_back({ integer(r, i, 0), text(r, i, 1), text(r, i, 2), text(r, i, 3), text(r, i, 4),
+                text(r, i, 5) });
+        return out;
+    }
+
+    std::string m_url;
+    std::string m_origin; // this process's tag on its notifications
+    std::mutex m_poolMutex;
+    std::condition_variable m_poolFree;
+    std::vector<Conn> m_idle;
+    std::size_t m_open = 0;
+    std::atomic<bool> m_stop { false };
+    std::thread m_listener;
+};
+
+} // namespace
+
+std::unique_ptr<Storage> openPostgresStorage(const std::string& url)
+{
+    return std::make_unique<PgStorage>(url);
+}
+
+} // namespace fplan::sync

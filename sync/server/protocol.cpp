@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "sync/server/protocol.h"
+
+#include "crypto/hash.h"
+
+#include <charconv>
+
+namespace fplan::sync {
+
+namespace {
+
+ProtocolError badRequest(const std::string& message)
+{
+    return ProtocolError(400, "bad_request", message);
+}
+
+// nlohmann's parser recurses per nesting level: refuse deep documents before parsing them.
+void checkDepth(std::string_view body)
+{
+    int depth = 0;
+    bool inString = false;
+    bool escaped = false;
+    for (const char c : body) {
+        if (inString) {
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                inString = false;
+            continue;
+        }
+        if (c == '"')
+            inString = true;
+        else if (c == '[' || c == '{') {
+            if (++depth > MaxJsonDepth)
+                throw badRequest(
+                    "the JSON body nests deeper than " + std::to_string(MaxJsonDepth) + " levels");
+        } else if (c == ']' || c == '}')
+            --depth;
+    }
+}
+
+void onlyMembers(const nlohmann::json& object, std::initializer_list<const char*> allowed, const char* what)
+{
+    for (const auto& [key, value] : object.items()) {
+        bool known = false;
+        for (const char* name : allowed)
+            known = known || key == name;
+        if (!known)
+            throw badRequest(std::string(what) + ": unknown member '" + key + "'");
+    }
+}
+
+std::int64_t number(std::string_view text, const char* name, std::int64_t max)
+{
+    std::int64_t value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || text.empty() || value < 0 || value > max)
+        throw badRequest(std::string("query parameter '") + name + "' must be a whole number from 0 to "
+            + std::to_string(max));
+    return value;
+}
+
+} // namespace
+
+nlohmann::json parseJsonBody(std::string_view body)
+{
+    if (body.size() > MaxBodyBytes)
+        throw ProtocolError(413, "too_large", "the request body is larger than 8 MiB");
+    checkDepth(body);
+    auto json = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
+    if (json.is_discarded())
+        throw badRequest("the request body is not valid JSON");
+    if (!json.is_object())
+        throw badRequest("the request body must be a JSON object");
+    return json;
+}
+
+LoginRequest decodeLogin(std::string_view body)
+{
+    const auto json = parseJsonBody(body);
+    onlyMembers(json, { "user", "password" }, "login");
+    if (!json.contains("user") || !json["user"].is_string() || !json.contains("password")
+        || !json["password"].is_string())
+        throw badRequest("login: 'user' and 'password' must be strings");
+    LoginRequest r { json["user"].get<std::string>(), json["password"].get<std::string>() };
+    if (r.user.empty() || r.user.size() > 256 || r.password.size() > 1024)
+        throw badRequest("login: 'user' must be 1-256 bytes and 'password' at most 1024");
+    return r;
+}
+
+PushRequest decodePush(std::string_view body)
+{
+    auto json = parseJsonBody(body);
+    onlyMembers(json, { "ops", "templates" }, "push");
+    if (!json.contains("ops") || !json["ops"].is_array())
+        throw badRequest("push: 'ops' must be an array");
+    if (json["ops"].size() > MaxOpsPerPush)
+        throw ProtocolError(413, "too_large", "push: more than " + std::to_string(MaxOpsPerPush) + " ops");
+    PushRequest r;
+    for (auto& op : json["ops"]) {
+        if (!op.is_object())
+            throw ProtocolError(400, "bad_op",
+                "push: ops[" + std::to_string(r.ops.size()) + "] is not an object",
+                { { "index", r.ops.size() }, { "reason", "not an object" } });
+        r.ops.push_back(std::move(op));
+    }
+    if (json.contains("templates")) {
+        if (!json["templates"].is_object())
+            throw badRequest("push: 'templates' must be an object");
+        for (const auto& [hash, text] : json["templates"].items()) {
+            if (!text.is_string())
+                throw ProtocolError(
+                    400, "bad_template", "push: template " + hash + " is not a string", { { "hash", hash } });
+            const auto& xml = text.get_ref<const std::string&>();
+            if (crypto::sha256Hex(xml) != hash)
+                throw ProtocolError(400, "bad_template",
+                    "push: template key '" + hash + "' is not the SHA-256 of its text", { { "hash", hash } });
+            r.templates[hash] = xml;
+        }
+    }
+    return r;
+}
+
+PullRequest decodePullQuery(std::string_view query)
+{
+    PullRequest r;
+    bool sawAfter = false;
+    bool sawLimit = false;
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const auto part = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view {} : query.substr(amp + 1);
+        const auto eq = part.find('=');
+        if (eq == std::string_view::npos)
+            throw badRequest("pull: query part '" + std::string(part.substr(0, 64)) + "' has no value");
+        const auto name = part.substr(0, eq);
+        const auto value = part.substr(eq + 1);
+        if (name == "after" && !sawAfter) {
+            r.after = number(value, "after", INT64_MAX / 2);
+            sawAfter = true;
+        } else if (name == "limit" && !sawLimit) {
+            r.limit = static_cast<int>(number(value, "limit", MaxPullLimit));
+            if (r.limit == 0)
+                throw badRequest("query parameter 'limit' must be from 1 to " + std::to_string(MaxPullLimit));
+            sawLimit = true;
+        } else
+            throw badRequest(
+                "pull: unknown or repeated query parameter '" + std::string(name.substr(0, 64)) + "'");
+    }
+    return r;
+}
+
+std::string errorBody(const ProtocolError& error)
+{
+    nlohmann::json body = error.details.is_object() ? error.details : nlohmann::json::object();
+    body["error"] = error.code;
+    body["message"] = error.what();
+    return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+} // namespace fplan::sync

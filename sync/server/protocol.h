@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: EUPL-1.2
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fplan::sync {
+
+// Limits every decoder applies before anything else (see docs/sync.md).
+inline constexpr std::size_t MaxBodyBytes = 8 * 1024 * 1024;
+inline constexpr std::size_t MaxOpsPerPush = 5000;
+inline constexpr int DefaultPullLimit = 1000;
+inline constexpr int MaxPullLimit = 5000;
+inline constexpr int MaxJsonDepth = 64;
+
+// A request the protocol refuses: the HTTP status, the stable error code and a message for people.
+struct ProtocolError : std::runtime_error {
+    ProtocolError(int httpStatus, std::string errorCode, const std::string& message,
+        nlohmann::json extra = nlohmann::json::object())
+        : std::runtime_error(message)
+        , status(httpStatus)
+        , code(std::move(errorCode))
+        , details(std::move(extra))
+    {
+    }
+    int status;
+    std::string code;
+    nlohmann::json details;
+};
+
+struct LoginRequest {
+    std::string user;
+    std::string password;
+};
+
+struct PushRequest {
+    std::vector<nlohmann::json> ops; // each still to be validated as an op
+    std::map<std::string, std::string> templates; // SHA-256 hex -> template text (hash checked)
+};
+
+struct PullRequest {
+    std::int64_t after = 0;
+    int limit = DefaultPullLimit;
+};
+
+// Each throws ProtocolError (400 bad_request, 413 too_large, 400 bad_template).
+LoginRequest decodeLogin(std::string_view body);
+PushRequest decodePush(std::string_view body);
+PullRequest decodePullQuery(std::string_view query); // the part of the target after '?'
+
+// Parses JSON within the limits above (size, nesting); throws ProtocolError 400 / 413.
+nlohmann::json parseJsonBody(std::string_view body);
+
+// {"error": code, "message": ..., details...}
+std::string errorBody(const ProtocolError& error);
+
+} // namespace fplan::sync

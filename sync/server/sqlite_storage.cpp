@@ -1,0 +1,462 @@
+// SPDX-License-Identifier: EUPL-1.2
+// The default storage: one SQLCipher file in the data folder, one connection behind a mutex.
+#include "base/error.h"
+#include "core/sql.h"
+#include "crypto/encrypted_db.h"
+#include "crypto/hash.h"
+#include "crypto/kdf.h"
+#include "crypto/random.h"
+#include "sync/server/storage.h"
+
+#include <nlohmann/json.hpp>
+#include <sqlite3.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <mutex>
+#include <unistd.h>
+
+namespace fplan::sync {
+
+namespace {
+
+constexpr int SchemaVersion = 1;
+
+constexpr const char* Schema = R"(
+CREATE TABLE IF NOT EXISTS accounts(name TEXT PRIMARY KEY, password_hash TEXT NOT NULL,
+  role TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0, failed_logins INTEGER NOT NULL DEFAULT 0,
+  locked_until_ms INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS sessions(token_hash TEXT PRIMARY KEY, account TEXT NOT NULL,
+  created_ms INTEGER NOT NULL, last_used_ms INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS ops(seq INTEGER PRIMARY KEY, op_id TEXT NOT NULL UNIQUE,
+  case_id TEXT NOT NULL, doc_id TEXT NOT NULL, account TEXT NOT NULL, json TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS ops_doc ON ops(doc_id, seq);
+CREATE INDEX IF NOT EXISTS ops_case ON ops(case_id, seq);
+CREATE TABLE IF NOT EXISTS cases(case_id TEXT PRIMARY KEY, case_doc_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS case_members(case_id TEXT NOT NULL, account TEXT NOT NULL,
+  PRIMARY KEY(case_id, account));
+CREATE INDEX IF NOT EXISTS case_members_account ON case_members(account);
+CREATE TABLE IF NOT EXISTS case_persons(case_id TEXT NOT NULL, cpr TEXT NOT NULL,
+  PRIMARY KEY(case_id, cpr));
+CREATE TABLE IF NOT EXISTS templates(hash TEXT PRIMARY KEY, text TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS template_cases(hash TEXT NOT NULL, case_id TEXT NOT NULL,
+  seq INTEGER NOT NULL, PRIMARY KEY(hash, case_id));
+CREATE TABLE IF NOT EXISTS audit(seq INTEGER PRIMARY KEY, time TEXT NOT NULL, account TEXT NOT NULL,
+  action TEXT NOT NULL, case_id TEXT NOT NULL, cprs TEXT NOT NULL, outcome TEXT NOT NULL,
+  detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)";
+
+// 64 hex digits from $FPLAN_SERVER_KEY, else from DIR/db.key, made (0600) on first start.
+crypto::SecretKey serverKey(const std::filesystem::path& dataDir)
+{
+    crypto::SecretKey key;
+    if (const char* env = std::getenv("FPLAN_SERVER_KEY"); env && *env) {
+        if (!crypto::fromHex(env, key.data(), crypto::SecretKey::Size))
+            throw Error(ErrorCode::BadInput, "$FPLAN_SERVER_KEY must be 64 hex digits");
+        return key;
+    }
+    const auto path = dataDir / "db.key";
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+        key = crypto::SecretKey::random();
+        const std::string hex = crypto::toHex(key.data(), crypto::SecretKey::Size) + "\n";
+        const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0)
+            throw Error(
+                ErrorCode::Storage, path.string() + ": cannot create the key file: " + std::strerror(errno));
+        const bool ok
+            = ::write(fd, hex.data(), hex.size()) == static_cast<ssize_t>(hex.size()) && ::fsync(fd) == 0;
+        ::close(fd);
+        if (!ok)
+            throw Error(ErrorCode::Storage, path.string() + ": cannot write the key file");
+        return key;
+    }
+    std::string text(128, '\0');
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        throw Error(
+            ErrorCode::Storage, path.string() + ": cannot read the key file: " + std::strerror(errno));
+    const auto n = ::read(fd, text.data(), text.size());
+    ::close(fd);
+    text.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+        text.pop_back();
+    const bool ok = crypto::fromHex(text, key.data(), crypto::SecretKey::Size);
+    crypto::wipe(text.data(), text.size());
+    if (!ok)
+        throw Error(
+            ErrorCode::BadInput, path.string() + ": must hold 64 hex digits (the server's database key)");
+    return key;
+}
+
+std::vector<std::string> jsonStrings(const std::string& text)
+{
+    std::vector<std::string> out;
+    for (const auto& v : nlohmann::json::parse(text))
+        out.push_back(v.get<std::string>());
+    return out;
+}
+
+class SqlStorage final : public Storage {
+public:
+    explicit SqlStorage(const std::filesystem::path& dataDir)
+        : m_path(dataDir / "server.db")
+    {
+        const auto key = serverKey(dataDir);
+        std::error_code ec;
+        const auto mode = std::filesystem::exists(m_path, ec) ? crypto::OpenMode::ExistingOnly
+                                                              : crypto::OpenMode::CreateNew;
+        m_db = crypto::openEncryptedDatabase(m_path, key, mode);
+        sql::Statement v(db(), "PRAGMA user_version");
+        v.step();
+        const auto version = v.integer(0);
+        if (version > SchemaVersion)
+            throw Error(ErrorCode::Conflict,
+                m_path.string() + ": made by a newer fplan-server (schema " + std::to_string(version)
+                    + "); update the program");
+        transaction([&] {
+            sql::exec(db(), Schema);
+            sql::exec(db(), "PRAGMA user_version = " + std::to_string(SchemaVersion));
+        });
+    }
+
+    void transaction(const std::function<void()>& work) override
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_depth > 0) {
+            work();
+            return;
+        }
+        sql::exec(db(), "BEGIN IMMEDIATE");
+        ++m_depth;
+        try {
+            work();
+            m_depth = 0;
+            sql::exec(db(), "COMMIT");
+        } catch (...) {
+            m_depth = 0;
+            sqlite3_exec(db(), "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+        }
+    }
+
+    void addAccount(const Account& a) override
+    {
+        std::lock_guard lock(m_mutex);
+        if (account(a.name))
+            throw Error(ErrorCode::Conflict, "account '" + a.name + "' exists already");
+        sql::Statement s(
+            db(), "INSERT INTO accounts(name, password_hash, role, disabled) VALUES(?, ?, ?, ?)");
+        s.bind(1, a.name).bind(2, a.passwordHash).bind(3, a.role).bind(4, std::int64_t { a.disabled }).run();
+    }
+
+    std::optional<Account> account(const std::string& name) override
+    {
+        std::lock_guard lock(m_mutex);
+        sql::Statement s(db(),
+            "SELECT name, password_hash, role, disabled, failed_logins, locked_until_ms "
+            "FROM accounts WHERE name = ?");
+        s.bind(1, name);
+        if (!s.step())
+            return std::nullopt;
+        return readAccount(s);
+    }
+
+    std::vector<Account> accounts() override
+    {
+        std::lock_guard lock(m_mutex);
+        sql::Statement s(db(),
+            "SELECT name, password_hash, role, disabled, failed_logins, locked_until_ms "
+            "FROM accounts ORDER BY name");
+        std::vector<Account> out;
+        while (s.step())
+            out.push_back(readAccount(s));
+        return out;
+    }
+
+    void setDisabled(const std::string& name, bool disabled) override
+    {
+        std::lock_guard lock(m_mutex);
+        sql::Statement s(db(), "UPDATE accounts SET disabled = ? WHERE name = ?");
+        s.bind(1, std::int64_t { disabled }).bind(2, name).run();
+        if (sqlite3_changes(db()) == 0)
+            throw Error(ErrorCode::NotFound, "no account '" + name + "'");
+    }
+
+    void setLoginFailures(const std::string& name, int failed, std::int64_t lockedUntilMs) override
+    {
+        std::lock_guard lock(m_mutex);
+        sql::Statement s(db(), "UPDATE accounts SET failed_logins = ?, locked_until_ms = ? WHERE name = ?");
+        s.bind(1, std::int64_t { failed }).bind(2, lockedUntilMs).bind(3, name).run();
+    }
+
+    void addSession(const Session& x) override
+    {
+        std::lock_guard lock(m_mutex);
+        sql::Statement s(db(),
+            "INSERT INTO sessions(token_hash, account, created_ms, last_used_ms, revoked) "
+            "VALUES(?, ?, ?, ?, ?)");
+        s.bind(1, x.tokenHash)
+            .bind(2, x.account)
+            .bind(3, x.createdMs)
+            .bind(4, x.lastUsedMs)
+            .bind(5, std::int64_t { x.revoked })
+            .run();
+    }
+
+    std::optional<Session> session(const std::string& tokenHash) override
+    {
+        std::lock_guard lock(m_mutex);
+        sql::Statement s(db(),
+            "SELECT token_hash, account, created_ms, last_used_ms, revoked FROM sessions "
+            "WHERE token_hash = ?");
+        s.bind(1, tokenHash);
+        if (!s.step())
+            return std::nullopt;
+        return Session { s.text(0), s.text(1), s.integer(2), s.integer(3), s.integer(4) != 0 };
+    }
+
+    void touchSession(const std::string& tokenHash, std::int64_t nowMs) override
+    {
+        std::lock_guard lock(m_mutex);
+        sql::Statement s(db(), "UPDATE sessions SET last_used_ms = ? WHERE token_hash = ?");
+        s.bind(1, nowMs).bind(2, tokenHash).run();
+    }
+
+    void revokeSession(const std::string& tokenHash) override
+    {
+        std::lock_guard lock(m_mutex);
+        sql::Statement s(db(), "UPDATE sessions SET revoked = 1 WHERE token_hash = ?");
+        s.bind(1, tokenHash).run();
+    }
+
+    std::map<std::string, std::int64_t> heldOps(const std::vector<std::string>& opIds) override
+    {
+        std::lock_guard lock(m_mutex);
+        std::map<std::string, std::int64_t> out;
+        sql::Statement s(db(), "SELECT seq FROM ops WHERE op_id = ?");
+        for (const auto& id : opIds) {
+            s.reset();
+            s.bind(1, id);
+            if (s.step())
+                out[id] = s.integer(0);
+        }
+        return out;
+    }
+
+    std::int64_t insertOp(const StoredOp& op) override
+    {
+        std::lock_guard lock(m_mutex);
+        sql::Statement s(
+            db(), "INSERT INTO ops(op_id, case_id, doc_id, account, json) VALUES(?, ?, ?, ?, ?)");
+        s.bind(1, op.opId).bind(2, op.caseId).bind(3, op.docId).bind(4, op.account).bind(5, op.json).run();
+        return sqlite3_last_insert_rowid(db());
+    }
+
+    std::vector<StoredOp> docOps(const std::string& docId, std::int64_t afterSeq) override
+    {
+        std::lock_guard lock(m_mutex);
+        sql::Statement s(db(),
+            "SELECT seq, op_id, case_id, doc_id, account, json FROM ops "
+            "WHERE doc_id = ? AND seq > ? ORDER BY seq");
+        s.bind(1, docId).bind(2, afterSeq);
+        return readOps(s);
+    }
+
+    std::int64_t lastSeq() override
+    {
+        std::lock_guard lock(m_mutex);
+        sql::Statement s(db(), "SELECT coalesce(max(seq), 0) FROM ops");
+        s.step();
+        return s.integer(0);
+    }
+
+    std::int64_t caseLastSeq(const std::string& caseId) override
+    {
+        std::lock_guard lock(m_mutex);
+        sql::Statement s(db(), "SELECT coalesce(max(seq), 0) FROM ops WHERE case_id = ?");
+        s.bind(1, caseId);
+        s.step();
+        return s.integer(0);
+    }
+
+    std::vector<StoredOp> opsForAccount(const std::string& account, std::int64_t after, int limit) override
+    {
+        std::lock_guard lock(m_mutex);
+        sql::Statement s(db(),
+            "SELECT seq, op_id, case_id, doc_id, account, json FROM ops WHERE seq > ? AND "
+            "case_id IN (SELECT case_id FROM case_members WHERE account = ?) "
+            "ORDER BY seq LIMIT ?");
+        s.bind(1, after).bind(2, account).bind(3, std::int64_t { limit });
+        return readOps(s);
+    }
+
+    std::optional<CaseFacts> caseFacts(const std::string& caseId) override
+    {
+        std::lock_guard lock(m_mutex);
+        sql::Statement s(db(), "SELECT case_doc_id FROM cases WHERE case_id = ?");
+        s.bind(1, caseId);
+        if (!s.step())
+            return std::nullopt;
+        CaseFacts f { caseId, s.text(0), {}, {} };
+        sql::Statement m(db(), "SELECT account FROM case_members WHERE case_id = ? ORDER BY account");
+        m.bind(1, caseId);
+        while (m.step())
+            f.members.push_back(m.text(0));
+        sql::Statement p(db(), "SELECT cpr FROM case_persons WHERE case_id = ? ORDER BY cpr");
+        p.bind(1, caseId);
+        while (p.step())
+            f.cprs.push_back(p.text(0));
+        return f;
+    }
+
+    void setCaseFacts(const CaseFacts& f) override
+    {
+        transaction([&] {
+            sql::Statement c(db(), "INSERT OR REPLACE INTO cases(case_id, case_doc_id) VALUES(?, ?)");
+            c.bind(1, f.caseId).bind(2, f.caseDocId).run();
+            sql::Statement dm(db(), "DELETE FROM case_members WHERE case_id = ?");
+            dm.bind(1, f.caseId).run();
+            sql::Statement dp(db(), "DELETE FROM case_persons WHERE case_id = ?");
+            dp.bind(1, f.caseId).run();
+            sql::Statement m(db(), "INSERT OR IGNORE INTO case_members(case_id, account) VALUES(?, ?)");
+            for (const auto& user : f.members) {
+                m.reset();
+                m.bind(1, f.caseId).bind(2, user).run();
+            }
+            sql::Statement p(db(), "INSERT OR IGNORE INTO case_persons(case_id, cpr) VALUES(?, ?)");
+            for (const auto& cpr : f.cprs) {
+                p.reset();
+                p.bind(1, f.caseId).bind(2, cpr).run();
+            }
+        });
+    }
+
+    std::vector<std::string> casesOf(const std::string& account) override
+    {
+        std::lock_guard lock(m_mutex);
+        sql::Statement s(db(), "SELECT case_id FROM case_members WHERE account = ? ORDER BY case_id");
+        s.bind(1, account);
+        std::vector<std::string> out;
+        while (s.step())
+            out.push_back(s.text(0));
+        return out;
+    }
+
+    void putTemplate(const std::string& hash, const std::string& text, const std::string& caseId,
+        std::int64_t seq) override
+    {
+        transaction([&] {
+            sql::Statement t(db(), "INSERT OR IGNORE INTO templates(hash, text) VALUES(?, ?)");
+            t.bind(1, hash).bind(2, text).run();
+            sql::Statement l(
+                db(), "INSERT OR IGNORE INTO template_cases(hash, case_id, seq) VALUES(?, ?, ?)");
+            l.bind(1, hash).bind(2, caseId).bind(3, seq).run();
+        });
+    }
+
+    std::map<std::string, std::string> templatesFor(
+        const std::vector<std::string>& caseIds, std::int64_t after) override
+    {
+        std::lock_guard lock(m_mutex);
+        std::map<std::string, std::string> out;
+        sql::Statement s(db(),
+            "SELECT t.hash, t.text FROM template_cases l JOIN templates t ON t.hash = l.hash "
+            "WHERE l.case_id = ? AND l.seq > ?");
+        for (const auto& id : caseIds) {
+            s.reset();
+            s.bind(1, id).bind(2, after);
+            while (s.step())
+                out[s.text(0)] = s.text(1);
+        }
+        return out;
+    }
+
+    void appendAudit(std::vector<AuditEntry> entries) override
+    {
+        transaction([&] {
+            std::int64_t seq = 0;
+            std::string prev;
+            {
+                sql::Statement last(db(), "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+                if (last.step()) {
+                    seq = last.integer(0);
+                    prev = last.text(1);
+                }
+            }
+            sql::Statement s(db(),
+                "INSERT INTO audit(seq, time, account, action, case_id, cprs, outcome, "
+                "detail, prev_hash, hash) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            for (auto& e : entries) {
+                e.seq = ++seq;
+                e.prevHash = prev;
+                e.hash = auditHash(e);
+                prev = e.hash;
+                s.reset();
+                s.bind(1, e.seq)
+                    .bind(2, e.time)
+                    .bind(3, e.account)
+                    .bind(4, e.action)
+                    .bind(5, e.caseId)
+                    .bind(6, nlohmann::json(e.cprs).dump())
+                    .bind(7, e.outcome)
+                    .bind(8, e.detail)
+                    .bind(9, e.prevHash)
+                    .bind(10, e.hash)
+                    .run();
+            }
+        });
+    }
+
+    std::vector<AuditEntry> auditEntries() override
+    {
+        std::lock_guard lock(m_mutex);
+        sql::Statement s(db(),
+            "SELECT seq, time, account, action, case_id, cprs, outcome, detail, prev_hash, "
+            "hash FROM audit ORDER BY seq");
+        std::vector<AuditEntry> out;
+        while (s.step())
+            out.push_back({ s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), jsonStrings(s.text(5)),
+                s.text(6), s.text(7), s.text(8), s.text(9) });
+        return out;
+    }
+
+    std::string describe() const override { return "SQLCipher " + m_path.string(); }
+
+private:
+    sqlite3* db() const { return m_db.get(); }
+
+    static Account readAccount(sql::Statement& s)
+    {
+        return { s.text(0), s.text(1), s.text(2), s.integer(3) != 0, static_cast<int>(s.integer(4)),
+            s.integer(5) };
+    }
+
+    static std::vector<StoredOp> readOps(sql::Statement& s)
+    {
+        std::vector<StoredOp> out;
+        while (s.step())
+            out.push_back({ s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5) });
+        return out;
+    }
+
+    std::filesystem::path m_path;
+    crypto::DbHandle m_db;
+    std::recursive_mutex m_mutex;
+    int m_depth = 0;
+};
+
+} // namespace
+
+std::unique_ptr<Storage> openSqlStorage(const std::filesystem::path& dataDir)
+{
+    return std::make_unique<SqlStorage>(dataDir);
+}
+
+} // namespace fplan::sync

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: EUPL-1.2
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fplan::sync {
+
+struct Account {
+    std::string name;
+    std::string passwordHash; // crypto_pwhash_str form
+    std::string role; // "admin" or "member"
+    bool disabled = false;
+    int failedLogins = 0; // in a row
+    std::int64_t lockedUntilMs = 0; // no login attempt is checked before this time
+};
+
+struct Session {
+    std::string tokenHash; // SHA-256 of the token; the token itself is never stored
+    std::string account;
+    std::int64_t createdMs = 0;
+    std::int64_t lastUsedMs = 0;
+    bool revoked = false;
+};
+
+struct StoredOp {
+    std::int64_t seq = 0;
+    std::string opId;
+    std::string caseId;
+    std::string docId;
+    std::string account; // the authenticated account that pushed it
+    std::string json; // the op as pushed (core's JSON form)
+};
+
+// What the server derives from a case's folded case document.
+struct CaseFacts {
+    std::string caseId;
+    std::string caseDocId;
+    std::vector<std::string> members; // team rows' "user" values
+    std::vector<std::string> cprs; // the persons' CPR numbers
+};
+
+struct AuditEntry {
+    std::int64_t seq = 0;
+    std::string time; // UTC, ISO 8601 with milliseconds
+    std::string account;
+    std::string action; // login, push, pull, live, logout, user_add, ...
+    std::string caseId; // empty when no case is concerned
+    std::vector<std::string> cprs;
+    std::string outcome; // ok, denied, failed
+    std::string detail;
+    std::string prevHash;
+    std::string hash;
+};
+
+// Where the server keeps everything. Two implementations (SQLCipher, PostgreSQL) pass the same
+// tests. Every write goes through transaction(): one at a time across all server processes
+// sharing the storage, so sequence numbers and the audit chain are assigned in commit order.
+class Storage {
+public:
+    virtual ~Storage() = default;
+
+    // Runs `work` in one serialised write transaction; calls made by `work` on this thread
+    // take part in it. All of it is stored, or nothing.
+    virtual void transaction(const std::function<void()>& work) = 0;
+
+    virtual void addAccount(const Account& account) = 0; // Error(Conflict) if the name exists
+    virtual std::optional<Account> account(const std::string& name) = 0;
+    virtual std::vector<Account> accounts() = 0;
+    virtual void setDisabled(const std::string& name, bool disabled) = 0;
+    virtual void setLoginFailures(const std::string& name, int failed, std::int64_t lockedUntilMs) = 0;
+
+    virtual void addSession(const Session& session) = 0;
+    virtual std::optional<Session> session(const std::string& tokenHash) = 0;
+    virtual void touchSession(const std::string& tokenHash, std::int64_t nowMs) = 0;
+    virtual void revokeSession(const std::string& tokenHash) = 0;
+
+    // Sequence numbers of the op ids the server holds (absent ids are left out).
+    virtual std::map<std::string, std::int64_t> heldOps(const std::vector<std::string>& opIds) = 0;
+    virtual std::int64_t insertOp(const StoredOp& op) = 0; // returns its sequence number
+    virtual std::vector<StoredOp> docOps(const std::string& docId, std::int64_t afterSeq) = 0;
+    virtual std::int64_t lastSeq() = 0;
+    virtual std::int64_t caseLastSeq(const std::string& caseId) = 0;
+    // Ops after `after` of the cases `account` is a member of, in sequence order.
+    virtual std::vector<StoredOp> opsForAccount(const std::string& account, std::int64_t after, int limit)
+        = 0;
+
+    virtual std::optional<CaseFacts> caseFacts(const std::string& caseId) = 0;
+    virtual void setCaseFacts(const CaseFacts& facts) = 0;
+    virtual std::vector<std::string> casesOf(const std::string& account) = 0;
+
+    virtual void putTemplate(
+        const std::string& hash, const std::string& text, const std::string& caseId, std::int64_t seq)
+        = 0;
+    // Templates linked to these cases at a sequence number above `after`.
+    virtual std::map<std::string, std::string> templatesFor(
+        const std::vector<std::string>& caseIds, std::int64_t after)
+        = 0;
+
+    // Appends entries to the chain (fills seq, prevHash, hash).
+    virtual void appendAudit(std::vector<AuditEntry> entries) = 0;
+    virtual std::vector<AuditEntry> auditEntries() = 0; // all, in order
+
+    // Calls `onOps(caseId, seq)` for ops committed by other processes sharing this storage,
+    // from a thread of its own, until the storage is destroyed. No-op where nobody shares.
+    virtual void listen(std::function<void(const std::string&, std::int64_t)> onOps) { (void)onOps; }
+    // Tells other processes (see listen) after a commit.
+    virtual void announce(const std::string& caseId, std::int64_t seq) { (void)caseId, (void)seq; }
+
+    virtual std::string describe() const = 0; // for logs: "SQLCipher DIR/server.db"
+};
+
+// The entry's hash over the previous hash and its own fields (the chain's one rule).
+std::string auditHash(const AuditEntry& entry);
+
+// DIR/server.db with the key from $FPLAN_SERVER_KEY or DIR/db.key (made on first use).
+std::unique_ptr<Storage> openSqlStorage(const std::filesystem::path& dataDir);
+// A libpq connection string; the schema is created on first use.
+std::unique_ptr<Storage> openPostgresStorage(const std::string& url);
+
+} // namespace fplan::sync

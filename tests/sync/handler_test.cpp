@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "crypto/hash.h"
+#include "sync/server/admin.h"
+#include "sync/server/handler.h"
+#include "sync/server/protocol.h"
+#include "tests/support/test_support.h"
+#include "tests/sync/sync_fixtures.h"
+
+#include <gtest/gtest.h>
+
+#include <variant>
+
+namespace fplan::sync {
+namespace {
+
+using test::Backend;
+using test::caseOps;
+using test::makeOp;
+using test::pushBody;
+
+constexpr std::int64_t Start = 1'800'000'000'000; // a fixed "now" the tests move by hand
+constexpr std::int64_t Minute = 60 * 1000;
+
+class HandlerTest : public ::testing::TestWithParam<Backend> {
+protected:
+    void SetUp() override
+    {
+        if (GetParam() == Backend::Postgres) {
+            const auto url = test::freshPostgresDatabase();
+            if (!url)
+                GTEST_SKIP() << test::NoPostgres;
+            storage = openPostgresStorage(*url);
+        } else
+            storage = openSqlStorage(dir.path());
+        handler = std::make_unique<Handler>(
+            *storage, HandlerOptions { 30 * Minute, 12 * 60 * Minute, [this] { return now; } });
+        for (const char* name : { "anna", "bo", "carl", "dora" })
+            handler->addAccount(name, std::string("password-") + name, "member", true);
+    }
+
+    Response call(const std::string& method, const std::string& target, const std::string& token = {},
+        const std::string& body = {})
+    {
+        return handler->handle({ method, target, token.empty() ? "" : "Bearer " + token, body });
+    }
+
+    std::string login(const std::string& user)
+    {
+        const auto r = call(
+            "POST", "/v1/login", {}, Json { { "user", user }, { "password", "password-" + user } }.dump());
+        EXPECT_EQ(r.status, 200) << r.body;
+        return Json::parse(r.body).value("token", "");
+    }
+
+    Response push(const std::string& token, const std::vector<Op>& ops)
+    {
+        return call("POST", "/v1/push", token, pushBody(ops));
+    }
+
+    Json pull(const std::string& token, std::int64_t after = 0, int limit = 1000)
+    {
+        const auto r = call(
+            "GET", "/v1/pull?after=" + std::to_string(after) + "&limit=" + std::to_string(limit), token);
+        EXPECT_EQ(r.status, 200) << r.body;
+        return Json::parse(r.body);
+    }
+
+    std::size_t auditCount() { return storage->auditEntries().size(); }
+    AuditEntry lastAudit() { return storage->auditEntries().back(); }
+
+    test::TempDir dir;
+    std::int64_t now = Start;
+    std::unique_ptr<Storage> storage;
+    std::unique_ptr<Handler> handler;
+};
+
+TEST_P(HandlerTest, LoginGivesA256BitTokenAndRefusesWrongPasswordsAlike)
+{
+    const auto r = call("POST", "/v1/login", {}, R"({"user":"anna","password":"password-anna"})");
+    ASSERT_EQ(r.status, 200);
+    const auto body = Json::parse(r.body);
+    EXPECT_EQ(body["token"].get<std::string>().size(), 64u);
+    EXPECT_EQ(body["idle_expires_s"], 1800);
+    EXPECT_EQ(body["expires_at"], formatUtcMs(Start + 12 * 60 * Minute).substr(0, 19) + "Z");
+    EXPECT_NE(login("anna"), body["token"].get<std::string>());
+
+    const auto wrong = call("POST", "/v1/login", {}, R"({"user":"anna","password":"nope"})");
+    const auto unknown = call("POST", "/v1/login", {}, R"({"user":"zelda","password":"nope"})");
+    EXPECT_EQ(wrong.status, 401);
+    EXPECT_EQ(unknown.status, 401);
+    EXPECT_EQ(Json::parse(wrong.body)["error"], "bad_credentials");
+    EXPECT_EQ(Json::parse(unknown.body)["error"], "bad_credentials");
+    EXPECT_EQ(lastAudit().action, "login");
+    EXPECT_EQ(lastAudit().outcome, "denied");
+}
+
+TEST_P(HandlerTest, FailedLoginsAreSlowedThenLocked)
+{
+    auto attempt = [&](const char* password) {
+        return call("POST", "/v1/login", {}, Json { { "user", "bo" }, { "password", password } }.dump());
+    };
+    EXPECT_EQ(attempt("x").status, 401);
+    EXPECT_EQ(attempt("x").status, 401);
+    EXPECT_EQ(attempt("x").status, 401); // 3rd: from now on 1 s between attempts
+    const auto slowed = attempt("password-bo");
+    EXPECT_EQ(slowed.status, 429);
+    EXPECT_EQ(Json::parse(slowed.body)["error"], "locked");
+    ASSERT_FALSE(slowed.headers.empty());
+    EXPECT_EQ(slowed.headers[0], std::make_pair(std::string("Retry-After"), std::string("1")));
+    now += 1000;
+    EXPECT_EQ(attempt("password-bo").status, 200); // and the count starts again
+    for (int i = 0; i < 10; ++i) {
+        EXPECT_EQ(attempt("x").status, 401) << i;
+        now += 10 * Minute; // waiting out each delay
+    }
+    now -= 10 * Minute;
+    EXPECT_EQ(attempt("password-bo").status, 429); // locked for 15 minutes after the 10th
+    now += 14 * Minute;
+    EXPECT_EQ(attempt("password-bo").status, 429);
+    now += 2 * Minute;
+    EXPECT_EQ(attempt("password-bo").status, 200);
+}
+
+// Every endpoint against every kind of caller: the exact status, and an audit entry each time.
+TEST_P(HandlerTest, AccessMatrix)
+{
+    const auto annaSetup = login("anna");
+    ASSERT_EQ(push(annaSetup, caseOps("c1", "d1", "anna", { "anna" }, { "0101901234" })).status, 200);
+
+    enum Caller { NoToken, Expired, ExpiredAbsolute, Revoked, NonMember, Member, Disabled };
+    const std::vector<std::pair<Caller, const char*>> callers = { { NoToken, "no token" },
+        { Expired, "idle-expired" }, { ExpiredAbsolute, "expired after 12 h" }, { Revoked, "revoked" },
+        { NonMember, "non-member" }, { Member, "member" }, { Disabled, "disabled account" } };
+    struct Endpoint {
+        const char* name;
+        std::map<Caller, int> status;
+    };
+    const std::vector<Endpoint> endpoints = {
+        { "push",
+            { { NoToken, 401 }, { Expired, 401 }, { ExpiredAbsolute, 401 }, { Revoked, 401 },
+                { NonMember, 403 }, { Member, 200 }, { Disabled, 403 } } },
+        { "pull",
+            { { NoToken, 401 }, { Expired, 401 }, { ExpiredAbsolute, 401 }, { Revoked, 401 },
+                { NonMember, 200 }, { Member, 200 }, { Disabled, 403 } } },
+        { "live",
+            { { NoToken, 401 }, { Expired, 401 }, { ExpiredAbsolute, 401 }, { Revoked, 401 },
+                { NonMember, 101 }, { Member, 101 }, { Disabled, 403 } } },
+        { "logout",
+            { { NoToken, 401 }, { Expired, 401 }, { ExpiredAbsolute, 401 }, { Revoked, 401 },
+                { NonMember, 204 }, { Member, 204 }, { Disabled, 403 } } },
+    };
+    int serial = 0;
+    for (const auto& endpoint : endpoints) {
+        for (const auto& [caller, callerName] : callers) {
+            now = Start;
+            std::string user = caller == NonMember ? "carl" : "anna";
+            std::string token;
+            if (caller == Disabled)
+                user = "dora";
+            if (caller != NoToken)
+                token = login(user);
+            if (caller == Revoked) {
+                ASSERT_EQ(call("POST", "/v1/logout", token).status, 204);
+            }
+            if (caller == Expired)
+                now += 31 * Minute;
+            if (caller == ExpiredAbsolute) {
+                for (int i = 0; i < 25; ++i) { // used every 29 minutes, so never idle
+                    now += 29 * Minute;
+                    if (now - Start <= 12 * 60 * Minute) {
+                        ASSERT_EQ(call("GET", "/v1/pull", token).status, 200) << i;
+                    }
+                }
+            }
+            if (caller == Disabled)
+                handler->disableAccount("dora");
+
+            const auto before = auditCount();
+            int status = 0;
+            const std::string opId
+                = std::string(endpoint.name) + "-" + callerName + "-" + std::to_string(++serial);
+            if (std::string(endpoint.name) == "push")
+                status = push(token, { makeOp(opId, "c1", "d2", OpKind::Set, "x.y", "v", user) }).status;
+            else if (std::string(endpoint.name) == "pull")
+                status = call("GET", "/v1/pull", token).status;
+            else if (std::string(endpoint.name) == "logout")
+                status = call("POST", "/v1/logout", token).status;
+            else {
+                auto live
+                    = handler->acceptLive({ "GET", "/v1/live", token.empty() ? "" : "Bearer " + token, "" });
+                status = std::holds_alternative<LiveIdentity>(live) ? 101 : std::get<Response>(live).status;
+            }
+            EXPECT_EQ(status, endpoint.status.at(caller)) << endpoint.name << " by " << callerName;
+            EXPECT_GT(auditCount(), before) << endpoint.name << " by " << callerName;
+            const auto entry = lastAudit();
+            EXPECT_EQ(entry.action, endpoint.name) << callerName;
+            const bool allowed = status < 400;
+            EXPECT_EQ(entry.outcome, allowed ? "ok" : "denied") << endpoint.name << " by " << callerName;
+            if (caller == Disabled)
+                storage->setDisabled("dora", false);
+        }
+    }
+    // A non-member's pull carries nothing of the case; a member's carries all of it.
+    EXPECT_TRUE(pull(login("carl"))["ops"].empty());
+    EXPECT_FALSE(pull(login("anna"))["ops"].empty());
+}
+
+TEST_P(HandlerTest, PushIsIdempotentByOpIdAndAnswersSequenceNumbers)
+{
+    const auto token = login("anna");
+    const auto ops = caseOps("c1", "d1", "anna", { "anna" }, { "0101901234" });
+    const auto first = push(token, ops);
+    ASSERT_EQ(first.status, 200) << first.body;
+    const auto held = Json::parse(first.body)["held"];
+    ASSERT_EQ(held.size(), ops.size());
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+        EXPECT_EQ(held[i]["id"], ops[i].id);
+        EXPECT_EQ(held[i]["seq"], static_cast<std::int64_t>(i + 1));
+    }
+    const auto again = push(token, ops);
+    EXPECT_EQ(again.status, 200);
+    EXPECT_EQ(Json::parse(again.body)["held"], held);
+    EXPECT_EQ(storage->lastSeq(), static_cast<std::int64_t>(ops.size()));
+    // Part old, part new: the old keep their numbers.
+    auto more = ops;
+    more.push_back(makeOp("extra", "c1", "d2", OpKind::Set, "a.b", "text", "anna"));
+    const auto mixed = Json::parse(push(token, more).body)["held"];
+    EXPECT_EQ(mixed[0]["seq"], 1);
+    EXPECT_EQ(mixed.back()["seq"], static_cast<std::int64_t>(ops.size() + 1));
+}
+
+TEST_P(HandlerTest, ABadOpIsNamedAndNothingOfThePushIsStored)
+{
+    const auto token = login("anna");
+    auto ops = caseOps("c1", "d1", "anna", { "anna" }, {});
+    Json body = Json::parse(pushBody(ops));
+    body["ops"][1].erase("kind");
+    const auto r = call("POST", "/v1/push", token, body.dump());
+    EXPECT_EQ(r.status, 400);
+    const auto error = Json::parse(r.body);
+    EXPECT_EQ(error["error"], "bad_op");
+    EXPECT_EQ(error["op_id"], ops[1].id);
+    EXPECT_EQ(error["index"], 1);
+    EXPECT_NE(error["reason"].get<std::string>().find("kind"), std::string::npos);
+    EXPECT_EQ(storage->lastSeq(), 0);
+
+    ops[2].author = "bo"; // an op written in another account's name
+    const auto forged = push(token, ops);
+    EXPECT_EQ(forged.status, 400);
+    EXPECT_NE(Json::parse(forged.body)["reason"].get<std::string>().find("author 'bo'"), std::string::npos);
+    EXPECT_EQ(storage->lastSeq(), 0);
+
+    ops[2].author = "anna";
+    ops.push_back(ops[0]); // the same id twice
+    EXPECT_EQ(push(token, ops).status, 400);
+    EXPECT_EQ(storage->lastSeq(), 0);
+}
+
+TEST_P(HandlerTest, APushTouchingAnotherTeamsCaseIsRefusedWhole)
+{
+    const auto anna = login("anna");
+    const auto bo = login("bo");
+    ASSERT_EQ(push(anna, caseOps("c1", "d1", "anna", { "anna" }, { "0101901234" })).status, 200);
+    const auto last = storage->lastSeq();
+    auto ops = caseOps("c2", "d3", "bo", { "bo" }, {});
+    ops.push_back(makeOp("intrusion", "c1", "d2", OpKind::Set, "a.b", "x", "bo"));
+    const auto r = push(bo, ops);
+    EXPECT_EQ(r.status, 403);
+    EXPECT_EQ(Json::parse(r.body)["case_id"], "c1");
+    EXPECT_EQ(storage->lastSeq(), last);
+    EXPECT_EQ(lastAudit().outcome, "denied");
+    EXPECT_EQ(lastAudit().cprs, std::vector<std::string> { "0101901234" });
+    // A new case whose team does not name the pusher is refused too.
+    EXPECT_EQ(push(bo, caseOps("c3", "d4", "bo", { "anna" }, {})).status, 403);
+    EXPECT_EQ(storage->lastSeq(), last);
+}
+
+TEST_P(HandlerTest, TeamChangesCountFromTheOpThatMakesThem)
+{
+    const auto anna = login("anna");
+    const auto bo = login("bo");
+    const auto carl = login("carl");
+    ASSERT_EQ(push(anna, caseOps("c1", "d1", "anna", { "anna", "bo" }, {})).status, 200);
+    EXPECT_EQ(pull(carl)["ops"].size(), 0u);
+    // Anna adds Carl: he now sees the whole case, history included.
+    ASSERT_EQ(push(anna,
+                  { makeOp("add-carl", "c1", "d1", OpKind::RowInsert, "team[t9]", { { "pos", "z" } }, "anna"),
+                      makeOp("add-carl-user", "c1", "d1", OpKind::Set, "team[t9].bruger", "carl", "anna") })
+                  .status,
+        200);
+    EXPECT_EQ(pull(carl)["ops"].size(), storage->lastSeq());
+    // Bo removes himself (having seen his row) and then writes: the write after the removal is refused, so
+    // nothing is.
+    const auto last = storage->lastSeq();
+    auto leave = makeOp("bo-leaves", "c1", "d1", OpKind::RowDelete, "team[t1]", nullptr, "bo");
+    leave.parents = { "c1-t1", "c1-t1-user" };
+    const auto r = push(bo,
+        { makeOp("bo-1", "c1", "d2", OpKind::Set, "a.b", "1", "bo"), leave,
+            makeOp("bo-2", "c1", "d2", OpKind::Set, "a.b", "2", "bo") });
+    EXPECT_EQ(r.status, 403);
+    EXPECT_EQ(storage->lastSeq(), last);
+    // Without the late write the removal is accepted, and from then on Bo sees nothing.
+    ASSERT_EQ(push(bo, { leave }).status, 200);
+    EXPECT_EQ(push(bo, { makeOp("bo-3", "c1", "d2", OpKind::Set, "a.b", "3", "bo") }).status, 403);
+    EXPECT_TRUE(pull(bo)["ops"].empty());
+}
+
+TEST_P(HandlerTest, PullPagesInServerOrderAndOnlyTheAccountsCases)
+{
+    const auto anna = login("anna");
+    const auto bo = login("bo");
+    ASSERT_EQ(push(anna, caseOps("c1", "d1", "anna", { "anna" }, {})).status, 200);
+    ASSERT_EQ(push(bo, caseOps("c2", "d2", "bo", { "bo" }, {})).status, 200);
+    ASSERT_EQ(
+        push(anna, { makeOp("late", "c1", "d1", OpKind::Set, "sag.kle", "27.24.00", "anna") }).status, 200);
+    std::vector<std::int64_t> seqs;
+    std::int64_t cursor = 0;
+    for (;;) {
+        const auto page = pull(anna, cursor, 2);
+        for (const auto& item : page["ops"]) {
+            EXPECT_EQ(item["op"]["case_id"], "c1");
+            seqs.push_back(item["seq"].get<std::int64_t>());
+        }
+        cursor = page["last"].get<std::int64_t>();
+        if (!page["more"].get<bool>())
+            break;
+    }
+    ASSERT_EQ(seqs.size(), 4u);
+    EXPECT_TRUE(std::is_sorted(seqs.begin(), seqs.end()));
+    EXPECT_EQ(seqs.back(), storage->lastSeq());
+    EXPECT_EQ(cursor, storage->lastSeq());
+    const auto ahead = call("GET", "/v1/pull?after=" + std::to_string(storage->lastSeq() + 1), anna);
+    EXPECT_EQ(ahead.status, 409);
+    EXPECT_EQ(Json::parse(ahead.body)["last_seq"], storage->lastSeq());
+}
+
+TEST_P(HandlerTest, TemplatesTravelWithTheirCase)
+{
+    const auto anna = login("anna");
+    const std::string xml = "<template id=\"x\"/>";
+    const std::string hash = crypto::sha256Hex(xml);
+    Json body = Json::parse(pushBody(caseOps("c1", "d1", "anna", { "anna" }, {})));
+    body["templates"] = { { hash, xml } };
+    ASSERT_EQ(call("POST", "/v1/push", anna, body.dump()).status, 200);
+    const auto page = pull(anna);
+    EXPECT_EQ(page["templates"][hash], xml);
+    EXPECT_TRUE(pull(anna, page["last"].get<std::int64_t>())["templates"].empty());
+    body["templates"] = { { std::string(64, '0'), xml } };
+    const auto bad = call("POST", "/v1/push", anna, body.dump());
+    EXPECT_EQ(bad.status, 400);
+    EXPECT_EQ(Json::parse(bad.body)["error"], "bad_template");
+}
+
+// Hostile and broken requests: a 4xx each, and nothing changes.
+TEST_P(HandlerTest, HostileInputChangesNothing)
+{
+    const auto anna = login("anna");
+    ASSERT_EQ(push(anna, caseOps("c1", "d1", "anna", { "anna" }, {})).status, 200);
+    const auto last = storage->lastSeq();
+    const std::string good = pushBody({ makeOp("n1", "c1", "d2", OpKind::Set, "a.b", "x", "anna") });
+    Json manyOps = Json::parse(good);
+    for (int i = 0; i < 5000; ++i)
+        manyOps["ops"].push_back(manyOps["ops"][0]);
+    const std::vector<std::pair<std::string, int>> bodies = {
+        { "", 400 },
+        { "{", 400 },
+        { good.substr(0, good.size() / 2), 400 }, // truncated
+        { "[]", 400 },
+        { R"({"ops": {}})", 400 },
+        { R"({"ops": [], "extra": 1})", 400 },
+        { R"({"ops": [1]})", 400 },
+        { R"({"ops": [{"op_id": 5}]})", 400 },
+        { std::string(100, '[') + std::string(100, ']'), 400 },
+        { "{\"ops\": [\"\xff\xfe\"]}", 400 },
+        { std::string(MaxBodyBytes + 1, ' '), 413 },
+        { manyOps.dump(), 413 },
+    };
+    for (const auto& [body, status] : bodies) {
+        const auto r = call("POST", "/v1/push", anna, body);
+        EXPECT_EQ(r.status, status) << body.substr(0, 60);
+        EXPECT_TRUE(Json::accept(r.body)) << r.body;
+        EXPECT_EQ(storage->lastSeq(), last);
+    }
+    for (const auto& target : { "/v1/pull?after=-1", "/v1/pull?limit=0", "/v1/pull?limit=5001",
+             "/v1/pull?after=1&after=2", "/v1/pull?x=1", "/v1/pull?after", "/v1/pull?after=1x" })
+        EXPECT_EQ(call("GET", target, anna).status, 400) << target;
+    EXPECT_EQ(call("GET", "/v1/push", anna).status, 405);
+    EXPECT_EQ(call("POST", "/v1/pull", anna).status, 405);
+    EXPECT_EQ(call("GET", "/v1/live", anna).status, 426);
+    EXPECT_EQ(call("GET", "/v2/anything", anna).status, 404);
+    EXPECT_EQ(call("POST", "/v1/login", {}, R"({"user": "anna"})").status, 400);
+    EXPECT_EQ(
+        call("POST", "/v1/login", {}, R"({"user": "anna", "password": "password-anna", "x": 1})").status,
+        400);
+    EXPECT_EQ(handler->handle({ "GET", "/v1/pull", "Bearer " + std::string(64, 'g'), "" }).status, 401);
+    EXPECT_EQ(handler->handle({ "GET", "/v1/pull", "Basic abc", "" }).status, 401);
+    EXPECT_EQ(storage->lastSeq(), last);
+    EXPECT_FALSE(verifyAuditChain(storage->auditEntries()));
+}
+
+TEST_P(HandlerTest, TheAuditLogIsAChainAndAnswersForAPerson)
+{
+    const auto anna = login("anna");
+    const auto carl = login("carl");
+    ASSERT_EQ(
+        push(anna, caseOps("c1", "d1", "anna", { "anna" }, { "0101901234", "0202021234" })).status, 200);
+    pull(anna);
+    EXPECT_EQ(push(carl, { makeOp("peek", "c1", "d2", OpKind::Set, "a.b", "x", "carl") }).status, 403);
+    const auto entries = storage->auditEntries();
+    EXPECT_FALSE(verifyAuditChain(entries));
+    const auto mine = auditForPerson(entries, "010190-1234");
+    ASSERT_EQ(mine.size(), 3u);
+    EXPECT_EQ(mine[0].action, "push");
+    EXPECT_EQ(mine[1].action, "pull");
+    EXPECT_EQ(mine[2].account, "carl");
+    EXPECT_EQ(mine[2].outcome, "denied");
+    EXPECT_TRUE(auditForPerson(entries, "0303031234").empty());
+    test::expectError(ErrorCode::BadInput, "not a CPR number", [&] { auditForPerson(entries, "12"); });
+
+    auto changed = entries;
+    changed[2].detail = "something else";
+    ASSERT_TRUE(verifyAuditChain(changed));
+    EXPECT_EQ(verifyAuditChain(changed)->seq, changed[2].seq);
+    auto removed = entries;
+    removed.erase(removed.begin() + 1);
+    ASSERT_TRUE(verifyAuditChain(removed));
+    EXPECT_EQ(verifyAuditChain(removed)->seq, entries[2].seq);
+}
+
+TEST_P(HandlerTest, LiveChannelIsToldAfterCommitAndEndsWithItsSession)
+{
+    std::vector<std::pair<std::string, std::int64_t>> told;
+    handler->onOpsCommitted([&](const std::string& c, std::int64_t seq) { told.emplace_back(c, seq); });
+    const auto anna = login("anna");
+    const auto live = handler->acceptLive({ "GET", "/v1/live", "Bearer " + anna, "" });
+    ASSERT_TRUE(std::holds_alternative<LiveIdentity>(live));
+    const auto who = std::get<LiveIdentity>(live);
+    EXPECT_EQ(who.account, "anna");
+    ASSERT_EQ(push(anna, caseOps("c1", "d1", "anna", { "anna" }, {})).status, 200);
+    ASSERT_EQ(told.size(), 1u);
+    EXPECT_EQ(told[0], std::make_pair(std::string("c1"), storage->lastSeq()));
+    EXPECT_EQ(handler->caseMembers("c1"), std::vector<std::string> { "anna" });
+    EXPECT_TRUE(handler->sessionValid(who));
+    now += 31 * Minute;
+    EXPECT_FALSE(handler->sessionValid(who));
+}
+
+TEST_P(HandlerTest, AccountsAreCheckedWhenAdded)
+{
+    test::expectError(ErrorCode::Conflict, "exists already",
+        [&] { handler->addAccount("anna", "password-x", "member", true); });
+    test::expectError(
+        ErrorCode::BadInput, "at least 8", [&] { handler->addAccount("eve", "short", "member", true); });
+    test::expectError(ErrorCode::BadInput, "admin or member",
+        [&] { handler->addAccount("eve", "password-x", "root", true); });
+    test::expectError(ErrorCode::NotFound, "no account 'zed'", [&] { handler->disableAccount("zed"); });
+    EXPECT_EQ(storage->accounts().size(), 4u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Storage, HandlerTest, ::testing::Values(Backend::SqlCipher, Backend::Postgres),
+    [](const auto& param) { return test::backendName(param.param); });
+
+} // namespace
+} // namespace fplan::sync

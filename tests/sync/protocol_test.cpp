@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: EUPL-1.2
+#include "crypto/hash.h"
+#include "sync/server/protocol.h"
+
+#include <gtest/gtest.h>
+
+namespace fplan::sync {
+namespace {
+
+int statusOf(const std::function<void()>& decode)
+{
+    try {
+        decode();
+    } catch (const ProtocolError& e) {
+        return e.status;
+    }
+    return 0;
+}
+
+TEST(Protocol, PushDecodesOpsAndCheckedTemplates)
+{
+    const std::string xml = "<t/>";
+    const auto r = decodePush(
+        R"({"ops":[{"op_id":"a"},{"op_id":"b"}],"templates":{")" + crypto::sha256Hex(xml) + R"(":"<t/>"}})");
+    ASSERT_EQ(r.ops.size(), 2u);
+    EXPECT_EQ(r.ops[1]["op_id"], "b");
+    EXPECT_EQ(r.templates.begin()->second, xml);
+    EXPECT_EQ(decodePush(R"({"ops":[]})").ops.size(), 0u);
+}
+
+TEST(Protocol, PushRefusalsCarryTheirStatusAndCode)
+{
+    EXPECT_EQ(statusOf([] { decodePush("nope"); }), 400);
+    EXPECT_EQ(statusOf([] { decodePush(R"({"ops":[],"x":1})"); }), 400);
+    EXPECT_EQ(statusOf([] { decodePush(R"({"templates":{}})"); }), 400);
+    EXPECT_EQ(statusOf([] { decodePush(R"({"ops":[],"templates":{"ab":"<t/>"}})"); }), 400);
+    EXPECT_EQ(statusOf([] { decodePush(R"({"ops":[],"templates":{"ab":3}})"); }), 400);
+    EXPECT_EQ(statusOf([] { decodePush(std::string(MaxBodyBytes + 1, ' ')); }), 413);
+    std::string many = R"({"ops":[)";
+    for (std::size_t i = 0; i <= MaxOpsPerPush; ++i)
+        many += i ? ",{}" : "{}";
+    EXPECT_EQ(statusOf([&] { decodePush(many + "]}"); }), 413);
+    try {
+        decodePush(R"({"ops":[{}, 7]})");
+        FAIL() << "no error";
+    } catch (const ProtocolError& e) {
+        EXPECT_EQ(e.code, "bad_op");
+        EXPECT_EQ(e.details["index"], 1);
+    }
+}
+
+TEST(Protocol, DeepNestingIsRefusedBeforeParsing)
+{
+    const std::string deep = std::string(MaxJsonDepth + 1, '[') + std::string(MaxJsonDepth + 1, ']');
+    EXPECT_EQ(statusOf([&] { parseJsonBody(deep); }), 400);
+    // Brackets inside strings do not count.
+    EXPECT_EQ(statusOf([] { parseJsonBody(R"({"a":")" + std::string(200, '[') + R"("})"); }), 0);
+    // An escaped quote does not end the string.
+    EXPECT_EQ(statusOf([] { parseJsonBody(R"({"a":"\"[[[[","b":1})"); }), 0);
+}
+
+TEST(Protocol, LoginNeedsExactlyUserAndPassword)
+{
+    const auto r = decodeLogin(R"({"user":"anna","password":"pw"})");
+    EXPECT_EQ(r.user, "anna");
+    EXPECT_EQ(r.password, "pw");
+    EXPECT_EQ(statusOf([] { decodeLogin(R"({"user":"","password":"pw"})"); }), 400);
+    EXPECT_EQ(statusOf([] { decodeLogin(R"({"user":"a","password":1})"); }), 400);
+    EXPECT_EQ(statusOf([] { decodeLogin(R"({"user":"a","password":"p","otp":1})"); }), 400);
+}
+
+TEST(Protocol, PullQuery)
+{
+    EXPECT_EQ(decodePullQuery("").after, 0);
+    EXPECT_EQ(decodePullQuery("").limit, DefaultPullLimit);
+    const auto r = decodePullQuery("after=42&limit=7");
+    EXPECT_EQ(r.after, 42);
+    EXPECT_EQ(r.limit, 7);
+    for (const char* bad :
+        { "after=", "after=-1", "after=1.5", "limit=0", "limit=5001", "after=1&after=1", "x=1", "after" })
+        EXPECT_EQ(statusOf([&] { decodePullQuery(bad); }), 400) << bad;
+}
+
+TEST(Protocol, ErrorBodyIsJsonEvenForBrokenText)
+{
+    const auto body = errorBody(ProtocolError(400, "bad_op", "op \xff broken", { { "index", 3 } }));
+    const auto json = nlohmann::json::parse(body);
+    EXPECT_EQ(json["error"], "bad_op");
+    EXPECT_EQ(json["index"], 3);
+}
+
+} // namespace
+} // namespace fplan::sync
