@@ -11,7 +11,7 @@ set(fplan_packaging_dir "${CMAKE_CURRENT_LIST_DIR}")
 
 # Files that only exist for an installed program.
 install(FILES "${fplan_packaging_dir}/fplan.conf"
-        DESTINATION ${CMAKE_INSTALL_SYSCONFDIR}/fplan COMPONENT data)
+        DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/fplan COMPONENT data)
 install(FILES "${fplan_packaging_dir}/systemd/fplan-outbox.service"
               "${fplan_packaging_dir}/systemd/fplan-outbox.timer"
         DESTINATION lib/systemd/user COMPONENT fplan)
@@ -32,7 +32,7 @@ if(TARGET fplan-server)
   install(FILES "${fplan_packaging_dir}/systemd/fplan-server.service"
           DESTINATION lib/systemd/system COMPONENT server)
   install(FILES "${fplan_packaging_dir}/systemd/server.env"
-          DESTINATION ${CMAKE_INSTALL_SYSCONFDIR}/fplan/server COMPONENT server)
+          DESTINATION ${CMAKE_INSTALL_FULL_SYSCONFDIR}/fplan/server COMPONENT server)
   install(FILES "${PROJECT_SOURCE_DIR}/docs/drift.md"
           DESTINATION ${CMAKE_INSTALL_DOCDIR}/../fplan-server COMPONENT server)
 endif()
