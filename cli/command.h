@@ -69,6 +69,7 @@ void registerTemplateCommands(CommandTable& table);
 void registerDocCommands(CommandTable& table);
 void registerRenderCommands(CommandTable& table);
 void registerDeliveryCommands(CommandTable& table);
+void registerBackupCommands(CommandTable& table);
 
 // Shared helpers for commands that use the store.
 std::filesystem::path storePath(const Args& args);

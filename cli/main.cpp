@@ -15,6 +15,7 @@ fplan::cli::CommandTable buildTable()
     fplan::cli::registerDocCommands(table);
     fplan::cli::registerRenderCommands(table);
     fplan::cli::registerDeliveryCommands(table);
+    fplan::cli::registerBackupCommands(table);
     return table;
 }
 
