@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: EUPL-1.2
 // Times PDF rendering of a realistic familieplan in-process, and writes the same text as HTML so
 // that bench/render.sh can time LibreOffice and Chromium on it.
-#include "docgen/fonts.h"
-#include "docgen/layout.h"
-#include "docgen/pdf_writer.h"
+#include "docgen/render/fonts.h"
+#include "docgen/render/layout.h"
+#include "docgen/render/pdf_writer.h"
 #include "tests/docgen/sample_plan.h"
 
 #include <algorithm>

@@ -2,11 +2,11 @@
 #include "cli/command.h"
 #include "base/error.h"
 #include "delivery/delivery.h"
-#include "docgen/document_renderer.h"
-#include "docgen/documents.h"
-#include "docgen/fonts.h"
-#include "docgen/pdf_writer.h"
-#include "docgen/template.h"
+#include "docgen/render/document_renderer.h"
+#include "app/documents.h"
+#include "docgen/render/fonts.h"
+#include "docgen/render/pdf_writer.h"
+#include "docgen/forms/template.h"
 
 #include <algorithm>
 #include <iostream>

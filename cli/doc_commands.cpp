@@ -2,7 +2,7 @@
 #include "cli/command.h"
 
 #include "base/error.h"
-#include "docgen/documents.h"
+#include "app/documents.h"
 
 #include <ostream>
 

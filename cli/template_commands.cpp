@@ -2,7 +2,7 @@
 #include "cli/command.h"
 
 #include "base/error.h"
-#include "docgen/template.h"
+#include "docgen/forms/template.h"
 
 #include <ostream>
 

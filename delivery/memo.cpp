@@ -3,8 +3,8 @@
 
 #include "core/cpr.h"
 #include "base/error.h"
-#include "docgen/safe_xml.h"
-#include "docgen/utf8.h"
+#include "xml/safe_xml.h"
+#include "base/utf8.h"
 
 #include <libxml/tree.h>
 #include <libxml/xmlmemory.h>

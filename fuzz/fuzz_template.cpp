@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
 // Any bytes given to the template loader either load or throw fplan::Error; nothing else.
 #include "base/error.h"
-#include "docgen/safe_xml.h"
-#include "docgen/template.h"
+#include "xml/safe_xml.h"
+#include "docgen/forms/template.h"
 
 #include <cstddef>
 #include <cstdint>

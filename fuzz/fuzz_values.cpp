@@ -3,8 +3,8 @@
 // the checks never throw anything but fplan::Error and never crash.
 #include "core/case.h"
 #include "base/error.h"
-#include "docgen/template.h"
-#include "docgen/values.h"
+#include "docgen/forms/template.h"
+#include "docgen/forms/values.h"
 
 #include <cstddef>
 #include <cstdint>

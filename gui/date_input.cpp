@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "gui/date_input.h"
 
-#include "docgen/format.h"
+#include "docgen/forms/format.h"
 
 #include <cctype>
 #include <ctime>

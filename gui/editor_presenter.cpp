@@ -3,7 +3,7 @@
 
 #include "base/error.h"
 #include "crypto/random.h"
-#include "docgen/format.h"
+#include "docgen/forms/format.h"
 #include "gui/date_input.h"
 #include "gui/i18n.h"
 #include "gui/unlock_presenter.h"

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "gui/preview.h"
 
-#include "docgen/fonts.h"
+#include "docgen/render/fonts.h"
 
 namespace fplan::gui {
 

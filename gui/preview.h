@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
-#include "docgen/layout.h"
-#include "docgen/render_model.h"
+#include "docgen/render/layout.h"
+#include "docgen/render/render_model.h"
 
 #include <string>
 #include <vector>

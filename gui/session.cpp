@@ -2,8 +2,8 @@
 #include "gui/session.h"
 
 #include "base/error.h"
-#include "docgen/fonts.h"
-#include "docgen/pdf_writer.h"
+#include "docgen/render/fonts.h"
+#include "docgen/render/pdf_writer.h"
 #include "gui/i18n.h"
 #include "gui/template_form.h"
 

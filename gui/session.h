@@ -2,10 +2,10 @@
 #pragma once
 
 #include "core/store.h"
-#include "docgen/document_renderer.h"
-#include "docgen/documents.h"
-#include "docgen/pdf_writer.h"
-#include "docgen/template.h"
+#include "docgen/render/document_renderer.h"
+#include "app/documents.h"
+#include "docgen/render/pdf_writer.h"
+#include "docgen/forms/template.h"
 #include "gui/form_spec.h"
 
 #include <map>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
-#include "docgen/template.h"
+#include "docgen/forms/template.h"
 #include "gui/form_spec.h"
 
 namespace fplan::gui {

@@ -2,8 +2,8 @@
 #include "tests/docgen/docgen_fixture.h"
 
 #include "core/document.h"
-#include "docgen/documents.h"
-#include "docgen/values.h"
+#include "app/documents.h"
+#include "docgen/forms/values.h"
 
 namespace fplan::test {
 

@@ -3,7 +3,7 @@
 
 #include "core/bundle.h"
 #include "core/store.h"
-#include "docgen/template.h"
+#include "docgen/forms/template.h"
 #include "tests/support/test_support.h"
 
 #include <memory>

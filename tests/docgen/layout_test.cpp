@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "docgen/layout.h"
+#include "docgen/render/layout.h"
 
-#include "docgen/fonts.h"
+#include "docgen/render/fonts.h"
 #include "tests/docgen/sample_plan.h"
 
 #include <gtest/gtest.h>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "docgen/pdf_writer.h"
+#include "docgen/render/pdf_writer.h"
 
 #include "core/bundle.h"
-#include "docgen/document_renderer.h"
-#include "docgen/fonts.h"
-#include "docgen/template.h"
-#include "docgen/values.h"
+#include "docgen/render/document_renderer.h"
+#include "docgen/render/fonts.h"
+#include "docgen/forms/template.h"
+#include "docgen/forms/values.h"
 #include "tests/docgen/sample_plan.h"
 #include "tests/support/test_support.h"
 

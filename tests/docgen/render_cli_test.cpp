@@ -2,8 +2,8 @@
 // `fplan render` and `fplan doc render`, driven through the real binary.
 #include "core/bundle.h"
 #include "core/store.h"
-#include "docgen/documents.h"
-#include "docgen/template.h"
+#include "app/documents.h"
+#include "docgen/forms/template.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "docgen/document_renderer.h"
+#include "docgen/render/document_renderer.h"
 
 #include "core/bundle.h"
-#include "docgen/template.h"
+#include "docgen/forms/template.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>

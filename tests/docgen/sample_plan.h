@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
-#include "docgen/render_model.h"
+#include "docgen/render/render_model.h"
 
 namespace fplan::test {
 

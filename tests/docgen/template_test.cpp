@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "docgen/template.h"
+#include "docgen/forms/template.h"
 
 #include "base/error.h"
 #include "tests/support/test_support.h"

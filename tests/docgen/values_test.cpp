@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "docgen/values.h"
+#include "docgen/forms/values.h"
 
 #include "base/error.h"
 #include "tests/docgen/docgen_fixture.h"

@@ -4,7 +4,7 @@
 // family plan's id and its follow-up agenda's id, one a line.
 // make_demo_store --dump PATH prints every document as "TEMPLATE VALUES-JSON", one a line, so a
 // test can see what the desktop stored.
-#include "docgen/documents.h"
+#include "app/documents.h"
 #include "gui/new_case_presenter.h"
 
 #include <cstdio>

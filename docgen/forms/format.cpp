@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "docgen/format.h"
+#include "docgen/forms/format.h"
 
 #include <cmath>
 #include <cstdint>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "docgen/pdf_writer.h"
+#include "docgen/render/pdf_writer.h"
 
 #include "base/error.h"
-#include "docgen/utf8.h"
+#include "base/utf8.h"
 
 #include <podofo/podofo.h>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "docgen/document_renderer.h"
+#include "docgen/render/document_renderer.h"
 
-#include "docgen/format.h"
+#include "docgen/forms/format.h"
 
 #include <algorithm>
 #include <set>

@@ -4,7 +4,7 @@
 #include "core/bundle.h"
 #include "core/case.h"
 #include "core/store.h"
-#include "docgen/template.h"
+#include "docgen/forms/template.h"
 
 #include <string>
 #include <vector>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "docgen/layout.h"
+#include "docgen/render/layout.h"
 
-#include "docgen/utf8.h"
+#include "base/utf8.h"
 
 #include <algorithm>
 #include <cmath>

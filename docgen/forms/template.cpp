@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "docgen/template.h"
+#include "docgen/forms/template.h"
 
 #include "base/error.h"
-#include "docgen/safe_xml.h"
+#include "xml/safe_xml.h"
 
 #include <libxml/tree.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "docgen/values.h"
+#include "docgen/forms/values.h"
 
 #include "core/cpr.h"
 #include "base/error.h"

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "docgen/documents.h"
+#include "app/documents.h"
 
 #include "base/error.h"
 #include "crypto/random.h"
-#include "docgen/values.h"
+#include "docgen/forms/values.h"
 
 #include <algorithm>
 #include <map>

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
-#include "docgen/fonts.h"
-#include "docgen/render_model.h"
+#include "docgen/render/fonts.h"
+#include "docgen/render/render_model.h"
 
 #include <string>
 #include <variant>

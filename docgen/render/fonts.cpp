@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "docgen/fonts.h"
+#include "docgen/render/fonts.h"
 
 #include "base/error.h"
 

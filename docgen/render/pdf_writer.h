@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
-#include "docgen/fonts.h"
-#include "docgen/layout.h"
-#include "docgen/render_model.h"
+#include "docgen/render/fonts.h"
+#include "docgen/render/layout.h"
+#include "docgen/render/render_model.h"
 
 #include <cstdint>
 #include <optional>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "docgen/safe_xml.h"
+#include "xml/safe_xml.h"
 
 #include "base/error.h"
 

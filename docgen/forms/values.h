@@ -3,7 +3,7 @@
 
 #include "core/case.h"
 #include "core/op.h"
-#include "docgen/template.h"
+#include "docgen/forms/template.h"
 
 #include <string>
 #include <vector>

@@ -3,7 +3,7 @@
 
 #include "core/document.h"
 #include "core/op.h"
-#include "docgen/safe_xml.h"
+#include "xml/safe_xml.h"
 
 #include <cstddef>
 #include <filesystem>
