@@ -214,6 +214,7 @@ Store Store::open(const fs::path& path, std::string_view passphrase)
 
 Store Store::openWithKey(const fs::path& path, const crypto::SecretKey& key)
 {
+    SystemConfig machine = SystemConfig::load(); // a broken configuration stops before the store
     auto db = crypto::openEncryptedDatabase(path, key, crypto::OpenMode::ExistingOnly);
     {
         sql::Statement hasMeta(db.get(), "SELECT count(*) FROM sqlite_master WHERE name = 'meta'");
@@ -227,6 +228,7 @@ Store Store::openWithKey(const fs::path& path, const crypto::SecretKey& key)
             throw Error(ErrorCode::WrongPassphrase, "wrong passphrase or not a Familieplan store");
     }
     Store store(path, std::move(db));
+    store.m_system = std::move(machine);
     store.migrate();
     store.m_deviceId = store.queryText("SELECT value FROM meta WHERE key = 'device_id'");
     sql::exec(store.handle(), "PRAGMA wal_autocheckpoint = 0");
@@ -329,6 +331,8 @@ void Store::transaction(const std::function<void()>& work)
 
 std::optional<std::string> Store::setting(const std::string& key) const
 {
+    if (auto fromMachine = m_system.value(key))
+        return fromMachine;
     sql::Statement s(handle(), "SELECT value FROM settings WHERE key = ?");
     s.bind(1, key);
     if (!s.step())
@@ -338,6 +342,9 @@ std::optional<std::string> Store::setting(const std::string& key) const
 
 void Store::setSetting(const std::string& key, const std::string& value)
 {
+    if (m_system.value(key))
+        throw Error(ErrorCode::Conflict, key + " is set for this machine in " + m_system.file().string()
+                                             + "; ask IT to change it there");
     sql::Statement s(handle(), "INSERT OR REPLACE INTO settings(key, value) VALUES(?, ?)");
     s.bind(1, key).bind(2, value).run();
 }
@@ -348,6 +355,8 @@ std::map<std::string, std::string> Store::settings() const
     sql::Statement s(handle(), "SELECT key, value FROM settings ORDER BY key");
     while (s.step())
         all[s.text(0)] = s.text(1);
+    for (const auto& [key, value] : m_system.values())
+        all[key] = value;
     return all;
 }
 
