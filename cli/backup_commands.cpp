@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 // fplan store backup / store restore: the store's two files (PATH and PATH.kdf) as one file.
+#include "base/durable_file.h"
 #include "base/error.h"
 #include "cli/command.h"
 #include "core/store_backup.h"
@@ -7,7 +8,6 @@
 
 #include <filesystem>
 #include <ostream>
-#include <sys/stat.h>
 #include <system_error>
 
 namespace fplan::cli {
@@ -18,14 +18,11 @@ namespace fs = std::filesystem;
 
 int runStoreBackup(const Args& args, std::ostream& out)
 {
-    ::umask(077); // the backup holds case data, even if encrypted: owner only
     args.expectWords(0, "store backup --out FILE");
     const auto target = args.option("out");
     if (!target)
         throw Error(ErrorCode::Usage, "store backup needs --out FILE");
     const auto path = storePath(args);
-    if (fs::exists(*target) && !args.flag("force"))
-        throw Error(ErrorCode::Conflict, *target + ": exists; give --force to replace it");
     std::string secret = passphrase(args);
     const auto key = [&] {
         try {
@@ -46,7 +43,6 @@ int runStoreBackup(const Args& args, std::ostream& out)
 
 int runStoreRestore(const Args& args, std::ostream& out)
 {
-    ::umask(077); // a store is owner only
     args.expectWords(1, "store restore FILE [--store PATH] [--force]");
     const fs::path file = args.word(0, "FILE");
     const auto path = storePath(args);
@@ -54,9 +50,8 @@ int runStoreRestore(const Args& args, std::ostream& out)
     std::error_code ec;
     if (!fs::exists(file, ec))
         throw Error(ErrorCode::NotFound, file.string() + ": no such backup");
-    if (fs::file_size(file, ec) > MaxBackupBytes + 1024 * 1024)
-        throw Error(ErrorCode::BadInput, file.string() + ": larger than any Familieplan backup");
-    const StoreBackup backup = readStoreBackup(readFile(file), file.string());
+    const StoreBackup backup
+        = readStoreBackup(readFile(file, MaxBackupBytes + 1024 * 1024, "backup"), file.string());
     const bool present = fs::exists(path, ec) || fs::exists(kdfPath, ec);
     if (present && !args.flag("force"))
         throw Error(ErrorCode::Conflict,
@@ -67,8 +62,10 @@ int runStoreRestore(const Args& args, std::ostream& out)
     // The old store's write-ahead log would be replayed into the restored file: remove it first.
     for (const char* suffix : { "-wal", "-shm", "-journal" })
         fs::remove(path.string() + suffix, ec);
-    writeFileAtomically(path, backup.database);
-    writeFileAtomically(kdfPath, backup.kdf);
+    // The store's own files, which every other output refuses to overwrite: replaced on purpose.
+    const WriteOptions replace { .force = true, .protectedFiles = {} };
+    writeFileDurably(path, backup.database, replace);
+    writeFileDurably(kdfPath, backup.kdf, replace);
     out << "restored " << path.string() << " and " << kdfPath.string() << " from " << file.string()
         << " (it opens with the passphrase it had when backed up)\n";
     return 0;

@@ -64,10 +64,11 @@ int runCaseList(const Args& args, std::ostream& out)
 void registerCaseCommands(CommandTable& table)
 {
     table.add({"case import", "case import BUNDLE.json", "import a case bundle; prints the new case id",
-               {}, runCaseImport});
+               {}, runCaseImport, StoreAndTemplateOptions});
     table.add({"case export", "case export CASE_ID [--out FILE]",
-               "write a bundle that imports back to the same content", {}, runCaseExport});
-    table.add({"case list", "case list [--json]", "list the cases in the store", {}, runCaseList});
+               "write a bundle that imports back to the same content", {"force"}, runCaseExport,
+               withOptions(StoreOptions, {"out"}), StoreAccess::ReadOnly});
+    table.add({"case list", "case list [--json]", "list the cases in the store", {"json"}, runCaseList, StoreOptions, StoreAccess::ReadOnly});
 }
 
 } // namespace fplan::cli

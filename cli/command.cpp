@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "cli/command.h"
 
+#include "base/durable_file.h"
 #include "base/error.h"
+#include "base/limits.h"
+#include "base/suggest.h"
 #include "crypto/random.h"
 
 #include <fcntl.h>
@@ -35,6 +38,75 @@ void Args::expectWords(std::size_t count, const char* usage) const
 {
     if (m_words.size() != count)
         throw Error(ErrorCode::Usage, std::string("usage: fplan ") + usage);
+}
+
+std::set<std::string> withOptions(const std::set<std::string>& base, std::initializer_list<const char*> more)
+{
+    std::set<std::string> all = base;
+    for (const char* name : more)
+        all.insert(name);
+    return all;
+}
+
+std::string optionHelp(const std::string& name)
+{
+    static const std::map<std::string, std::string> help = {
+        {"store", "the store file (default: $FPLAN_STORE)"},
+        {"passphrase-file", "read the passphrase from the first line of this file"},
+        {"new-passphrase-file", "read the new passphrase from the first line of this file"},
+        {"templates", "the templates folder (default: $FPLAN_TEMPLATES or the installed one)"},
+        {"json", "print JSON instead of text"},
+        {"out", "the file to write (refused if it exists, unless --force)"},
+        {"force", "replace an existing output file"},
+        {"version", "a finalised version number (1, 2, ...)"},
+        {"to", "parents, or CPR numbers of people in the case, comma-separated"},
+        {"to-outside-case", "CPR numbers outside the case (a legal exception; logged)"},
+        {"pdf", "send this PDF instead of rendering the version"},
+        {"notification", "the short notification text Digital Post shows"},
+        {"file-name", "the attachment's file name"},
+        {"no-flush", "only queue the messages; outbox flush sends them"},
+        {"recipient", "the recipient's CPR number"},
+        {"bundle", "the case bundle (JSON)"},
+        {"template", "the template id"},
+        {"values", "the values file (JSON keyed by field path)"},
+    };
+    const auto it = help.find(name);
+    return it == help.end() ? std::string() : it->second;
+}
+
+std::string closestName(const std::string& typed, const std::vector<std::string>& known)
+{
+    return fplan::closestName(typed, known);
+}
+
+std::string terminalSafe(std::string_view text, bool keepLines)
+{
+    static const char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        // U+202A..U+202E and U+2066..U+2069 (bidirectional overrides), U+0080..U+009F (C1).
+        const bool bidi = c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80
+            && ((static_cast<unsigned char>(text[i + 2]) >= 0xAA && static_cast<unsigned char>(text[i + 2]) <= 0xAE));
+        const bool isolate = c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x81
+            && static_cast<unsigned char>(text[i + 2]) >= 0xA6 && static_cast<unsigned char>(text[i + 2]) <= 0xA9;
+        const bool c1 = c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xA0;
+        const bool line = keepLines && (c == '\n' || c == '\t');
+        const std::size_t len = (!line && (c < 0x20 || c == 0x7F)) ? 1 : (c1 ? 2 : ((bidi || isolate) ? 3 : 0));
+        if (len > 0) {
+            for (std::size_t k = 0; k < len; ++k) {
+                const auto b = static_cast<unsigned char>(text[i + k]);
+                out += "\\x";
+                out += digits[b >> 4];
+                out += digits[b & 15];
+            }
+            i += len - 1;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
 }
 
 void CommandTable::add(Command command)
@@ -116,7 +188,7 @@ std::string firstLine(std::string text)
 std::string passphrase(const Args& args, const char* prompt)
 {
     if (auto file = args.option("passphrase-file"))
-        return firstLine(readFile(*file));
+        return firstLine(readFile(*file, limits::PassphraseFileBytes, "passphrase file"));
     if (const char* env = std::getenv("FPLAN_PASSPHRASE"))
         return env;
     return askHidden(prompt);
@@ -126,7 +198,7 @@ Store openStore(const Args& args)
 {
     std::string secret = passphrase(args);
     try {
-        Store store = Store::open(storePath(args), secret);
+        Store store = Store::open(storePath(args), secret, args.storeAccess());
         crypto::wipe(secret.data(), secret.size());
         return store;
     } catch (...) {
@@ -135,32 +207,35 @@ Store openStore(const Args& args)
     }
 }
 
-std::string readFile(const std::filesystem::path& path)
+std::string readFile(const std::filesystem::path& path, std::size_t limit, std::string_view what)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw Error(ErrorCode::NotFound, path.string() + ": cannot read the file");
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    return readFileBounded(path, limit, what);
 }
 
 void writeFileAtomically(const std::filesystem::path& path, const std::string& content)
 {
-    const auto tmp = path.string() + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << content;
-        out.flush();
-        if (!out)
-            throw Error(ErrorCode::Storage, tmp + ": cannot write");
-    }
-    const int fd = ::open(tmp.c_str(), O_RDONLY);
-    if (fd >= 0) {
-        ::fsync(fd);
-        ::close(fd);
-    }
-    std::filesystem::rename(tmp, path);
+    writeFileDurably(path, content, outputPolicy());
+}
+
+WriteOptions& outputPolicy()
+{
+    static WriteOptions policy;
+    return policy;
+}
+
+void setOutputPolicy(const Args& args)
+{
+    WriteOptions& policy = outputPolicy();
+    policy.force = args.flag("force");
+    policy.protectedFiles.clear();
+    std::filesystem::path store;
+    if (auto p = args.option("store"))
+        store = *p;
+    else if (const char* env = std::getenv("FPLAN_STORE"); env && *env)
+        store = env;
+    if (!store.empty())
+        for (const char* suffix : {"", ".kdf", "-wal", "-shm", "-journal", ".kdf.rekey"})
+            policy.protectedFiles.push_back(store.string() + suffix);
 }
 
 std::string currentAuthor(const Store& store)

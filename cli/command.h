@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
+#include "base/durable_file.h"
+#include "base/limits.h"
 #include "core/store.h"
 
 #include <functional>
@@ -36,20 +38,44 @@ public:
     std::optional<std::string> option(const std::string& name) const;
     bool flag(const std::string& name) const { return m_flags.count(name) > 0; }
     void expectWords(std::size_t count, const char* usage) const;
+    // How openStore opens the store for this command (set from the command's declaration).
+    StoreAccess storeAccess() const { return m_access; }
+    void setStoreAccess(StoreAccess access) { m_access = access; }
 
 private:
     std::vector<std::string> m_words;
     std::map<std::string, std::string> m_options;
     std::set<std::string> m_flags;
+    StoreAccess m_access = StoreAccess::ReadWrite;
 };
 
 struct Command {
     std::string name;  // "case import"
     std::string usage; // "case import BUNDLE.json"
     std::string help;
-    std::set<std::string> flags;   // options without a value, e.g. "json"
+    std::set<std::string> flags;   // declared options without a value, e.g. "json"
     std::function<int(const Args&, std::ostream& out)> run;
+    // Declared options with a value ("out" for --out FILE). An option or flag a command does not
+    // declare is an error, so a typo never goes unnoticed. See optionHelp for their meaning.
+    std::set<std::string> options = {};
+    // Commands that only read open the store read-only: they work on a read-only file and never
+    // write to it.
+    StoreAccess access = StoreAccess::ReadWrite;
 };
+
+// The options most commands share.
+inline const std::set<std::string> StoreOptions = {"store", "passphrase-file"};
+inline const std::set<std::string> StoreAndTemplateOptions = {"store", "passphrase-file", "templates"};
+// `base` plus `more`, for registration blocks.
+std::set<std::string> withOptions(const std::set<std::string>& base, std::initializer_list<const char*> more);
+// One line on what an option or flag means, for `fplan COMMAND --help`.
+std::string optionHelp(const std::string& name);
+// The closest declared name to a mistyped one, or "".
+std::string closestName(const std::string& typed, const std::vector<std::string>& known);
+// Text from a file or the store made safe for a terminal: control characters (ESC, BEL, the
+// bidirectional overrides...) are shown as \u{XX} instead of acting on the terminal.
+// With keepLines, newlines and tabs pass (for a command's whole output).
+std::string terminalSafe(std::string_view text, bool keepLines = false);
 
 class CommandTable {
 public:
@@ -76,8 +102,17 @@ std::filesystem::path storePath(const Args& args);
 std::string passphrase(const Args& args, const char* prompt = "Adgangskode: ");
 std::string askHidden(const char* prompt);
 Store openStore(const Args& args);
-std::string readFile(const std::filesystem::path& path); // Error(NotFound) naming the file
+// Reads an input file, never more than `limit` bytes (base/limits.h); Error(NotFound) naming
+// the file, Error(BadInput) naming it, `what` it is and the limit when it is larger.
+std::string readFile(const std::filesystem::path& path, std::size_t limit = limits::BundleBytes,
+                     std::string_view what = "input file");
+// Writes an output (--out) through the one durable writer: private, whole or not at all, never
+// over the store, its key file, a device, a folder or a symlink, nor over an existing file
+// unless --force was given.
 void writeFileAtomically(const std::filesystem::path& path, const std::string& content);
+// The rules writeFileAtomically follows for this run: --force, and the store's own files.
+WriteOptions& outputPolicy();
+void setOutputPolicy(const Args& args);
 std::string currentAuthor(const Store& store);
 
 // The templates folder: --templates DIR, $FPLAN_TEMPLATES, the installed one, the source tree's.

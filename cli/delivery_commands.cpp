@@ -9,6 +9,7 @@
 #include "docgen/forms/template.h"
 
 #include <algorithm>
+#include <syslog.h>
 #include <iostream>
 
 namespace fplan::cli {
@@ -47,7 +48,7 @@ std::string documentTitle(const Args& args, const Store& store, const std::strin
 std::string documentPdf(const Args& args, Store& store, const std::string& docId, int version)
 {
     if (auto file = args.option("pdf"))
-        return readFile(*file);
+        return readFile(*file, limits::PdfBytes, "PDF");
     const auto registry = templateRegistry(args);
     docgen::Documents documents(store, registry, currentAuthor(store));
     const DocumentInfo info = documents.info(docId);
@@ -117,7 +118,7 @@ int runMemoValidate(const Args& args, std::ostream& out)
     if (const auto size = std::filesystem::file_size(file, ec); !ec && size > delivery::MaxMessageBytes)
         throw Error(ErrorCode::BadInput,
             file + ": " + std::to_string(size) + " bytes is more than any MeMo message can be");
-    const auto problems = delivery::MemoSchema::installed().validate(readFile(file), file);
+    const auto problems = delivery::MemoSchema::installed().validate(readFile(file, limits::MemoBytes, "MeMo message"), file);
     if (problems.empty()) {
         out << file << ": a valid MeMo 1.2 message\n";
         return 0;
@@ -136,7 +137,16 @@ int runSend(const Args& args, std::ostream& out)
     Store store = openStore(args);
     const std::string docId = args.word(0, "DOC_ID");
     auto request = sendRequest(args, store, docId);
-    request.recipients = delivery::resolveRecipients(store, docId, *to);
+    const auto outside = args.option("to-outside-case");
+    request.recipients = delivery::resolveRecipients(store, docId, *to, outside.value_or(""));
+    if (outside) {
+        const std::string note = "sending document " + docId + " to CPR " + *outside
+            + " outside the case (legal exception), by " + currentAuthor(store);
+        std::cerr << "fplan: note: " << note << "\n";
+        ::openlog("fplan", LOG_PID, LOG_USER);
+        ::syslog(LOG_NOTICE, "%s", note.c_str());
+        ::closelog();
+    }
     const auto queued = delivery::queueForDelivery(store, request);
     for (std::size_t i = 0; i < queued.messageUuids.size(); ++i)
         out << queued.messageUuids[i] << " " << request.recipients[i].cpr << " version " << queued.version
@@ -211,20 +221,23 @@ int runOutboxRetry(const Args& args, std::ostream& out)
 void registerDeliveryCommands(CommandTable& table)
 {
     table.add({ "memo build", "memo build DOC_ID --recipient CPR --out FILE.xml [--version N] [--pdf F]",
-        "write the MeMo message one recipient would get (validated, not queued)", {}, runMemoBuild });
+        "write the MeMo message one recipient would get (validated, not queued)", { "force" }, runMemoBuild,
+        withOptions(StoreAndTemplateOptions, { "recipient", "out", "version", "pdf", "notification", "file-name" }) });
     table.add({ "memo validate", "memo validate FILE.xml",
         "check a MeMo message against the MeMo 1.2 schema; exit 2 with FILE:LINE: reason", {},
         runMemoValidate });
     table.add({ "send",
         "send DOC_ID [--version N] --to parents|CPR[,CPR] [--pdf F] [--notification T] [--file-name N] "
         "[--no-flush]",
-        "put MeMo messages in the outbox, then try to deliver them once", { "no-flush" }, runSend });
-    table.add({ "outbox list", "outbox list [--json]", "show the outbox: status, attempts, last error", {},
-        runOutboxList });
+        "put MeMo messages in the outbox, then try to deliver them once", { "no-flush" }, runSend,
+        withOptions(StoreAndTemplateOptions,
+            { "version", "to", "to-outside-case", "pdf", "notification", "file-name" }) });
+    table.add({ "outbox list", "outbox list [--json]", "show the outbox: status, attempts, last error", { "json" },
+        runOutboxList, StoreOptions });
     table.add(
-        { "outbox flush", "outbox flush", "try every message whose turn has come", {}, runOutboxFlush });
+        { "outbox flush", "outbox flush", "try every message whose turn has come", {}, runOutboxFlush, StoreOptions });
     table.add(
-        { "outbox retry", "outbox retry MESSAGE_UUID", "queue a failed message again", {}, runOutboxRetry });
+        { "outbox retry", "outbox retry MESSAGE_UUID", "queue a failed message again", {}, runOutboxRetry, StoreOptions });
 }
 
 } // namespace fplan::cli

@@ -2,6 +2,7 @@
 #include "cli/command.h"
 
 #include "base/error.h"
+#include "base/json_input.h"
 #include "app/documents.h"
 
 #include <ostream>
@@ -49,12 +50,7 @@ int runDocFill(const Args& args, std::ostream&)
 {
     args.expectWords(2, "doc fill DOC_ID VALUES.json");
     const std::string file = args.word(1, "VALUES.json");
-    Json values;
-    try {
-        values = Json::parse(readFile(file));
-    } catch (const Json::exception& e) {
-        throw Error(ErrorCode::BadInput, file + ": not valid JSON (" + e.what() + ")");
-    }
+    const Json values = readJsonFile(file, limits::ValuesBytes, "values file");
     const auto templates = templateRegistry(args);
     Store store = openStore(args);
     Documents docs(store, templates, currentAuthor(store));
@@ -164,17 +160,17 @@ int runDocList(const Args& args, std::ostream& out)
 
 void registerDocCommands(CommandTable& table)
 {
-    table.add({"doc new", "doc new CASE_ID TEMPLATE_ID", "a new draft; prints the document id", {}, runDocNew});
-    table.add({"doc fill", "doc fill DOC_ID VALUES.json", "values keyed by field path; all or nothing", {}, runDocFill});
+    table.add({"doc new", "doc new CASE_ID TEMPLATE_ID", "a new draft; prints the document id", {}, runDocNew, StoreAndTemplateOptions});
+    table.add({"doc fill", "doc fill DOC_ID VALUES.json", "values keyed by field path; all or nothing", {}, runDocFill, StoreAndTemplateOptions});
     table.add({"doc show", "doc show DOC_ID [--json] [--version N]", "values (of the draft or version N), conflicts, versions",
-               {}, runDocShow});
-    table.add({"doc finalize", "doc finalize DOC_ID", "freezes the draft as version n, prints n", {}, runDocFinalize});
+               {"json"}, runDocShow, withOptions(StoreAndTemplateOptions, {"version"}), StoreAccess::ReadOnly});
+    table.add({"doc finalize", "doc finalize DOC_ID", "freezes the draft as version n, prints n", {}, runDocFinalize, StoreAndTemplateOptions});
     table.add({"doc diff", "doc diff DOC_ID N M [--json]", "field-by-field changes from version N to M ('draft' for the draft)",
-               {}, runDocDiff});
+               {"json"}, runDocDiff, StoreAndTemplateOptions, StoreAccess::ReadOnly});
     table.add({"doc revise", "doc revise PLAN_DOC_ID",
                "starts the next plan version from the latest one and the agreed follow-up changes; prints its number",
-               {}, runDocRevise});
-    table.add({"doc list", "doc list CASE_ID [--json]", "the case's documents", {}, runDocList});
+               {}, runDocRevise, StoreAndTemplateOptions});
+    table.add({"doc list", "doc list CASE_ID [--json]", "the case's documents", {"json"}, runDocList, StoreOptions, StoreAccess::ReadOnly});
 }
 
 } // namespace fplan::cli

@@ -2,6 +2,7 @@
 #include "cli/command.h"
 #include "core/bundle.h"
 #include "base/error.h"
+#include "base/json_input.h"
 #include "docgen/render/document_renderer.h"
 #include "app/documents.h"
 #include "docgen/render/fonts.h"
@@ -25,11 +26,7 @@ std::string requiredOption(const Args& args, const char* name, const char* usage
 
 Json readJson(const std::string& file)
 {
-    try {
-        return Json::parse(readFile(file));
-    } catch (const Json::parse_error& e) {
-        throw Error(ErrorCode::BadInput, file + ": not valid JSON: " + e.what());
-    }
+    return readJsonFile(file, limits::ValuesBytes, "values file");
 }
 
 // Writes the PDF and says what could not be printed as written (a letter without a font).
@@ -134,9 +131,10 @@ int runDocRender(const Args& args, std::ostream& out)
 void registerRenderCommands(CommandTable& table)
 {
     table.add({ "render", RenderUsage,
-        "render a document to PDF straight from a bundle and values; nothing is stored", {}, runRender });
+        "render a document to PDF straight from a bundle and values; nothing is stored", { "force" }, runRender,
+        { "bundle", "template", "values", "out", "templates" } });
     table.add({ "doc render", DocRenderUsage, "render a document's draft, or one finalised version, to PDF/A",
-        {}, runDocRender });
+        { "force" }, runDocRender, withOptions(StoreAndTemplateOptions, { "out", "version" }), StoreAccess::ReadOnly });
 }
 
 } // namespace fplan::cli

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "cli/command.h"
 #include "base/error.h"
+#include "core/settings.h"
+#include "crypto/passphrase_policy.h"
 
 #include <cstdlib>
 #include <iostream>
@@ -13,7 +15,7 @@ namespace {
 std::string newPassphrase(const Args& args, const char* envName)
 {
     if (auto file = args.option("new-passphrase-file")) {
-        std::string text = readFile(*file);
+        std::string text = readFile(*file, limits::PassphraseFileBytes, "passphrase file");
         return text.substr(0, text.find_first_of("\r\n"));
     }
     if (const char* env = std::getenv(envName))
@@ -34,8 +36,7 @@ int runInit(const Args& args, std::ostream& out)
         secret = passphrase(args);
     else
         secret = newPassphrase(args, "FPLAN_PASSPHRASE");
-    if (secret.size() < 8)
-        throw Error(ErrorCode::BadInput, "the passphrase must have at least 8 characters");
+    crypto::requireStrongPassphrase(secret);
     Store::create(path, secret);
     out << "created " << path.string() << " (keep the passphrase safe: it cannot be recovered)\n";
     return 0;
@@ -47,8 +48,7 @@ int runPassphraseChange(const Args& args, std::ostream& out)
     const auto path = storePath(args);
     const std::string current = passphrase(args, "Nuværende adgangskode: ");
     const std::string next = newPassphrase(args, "FPLAN_NEW_PASSPHRASE");
-    if (next.size() < 8)
-        throw Error(ErrorCode::BadInput, "the new passphrase must have at least 8 characters");
+    crypto::requireStrongPassphrase(next);
     Store::changePassphrase(path, current, next);
     out << "passphrase changed for " << path.string() << "\n";
     return 0;
@@ -57,6 +57,7 @@ int runPassphraseChange(const Args& args, std::ostream& out)
 int runConfigSet(const Args& args, std::ostream&)
 {
     args.expectWords(2, "config set KEY VALUE");
+    checkSetting(args.word(0, "KEY"), args.word(1, "VALUE"));
     Store store = openStore(args);
     store.setSetting(args.word(0, "KEY"), args.word(1, "VALUE"));
     return 0;
@@ -95,15 +96,16 @@ int runConfigList(const Args& args, std::ostream& out)
 
 void registerStoreCommands(CommandTable& table)
 {
-    table.add({"init", "init", "create a new encrypted store (refuses to overwrite)", {}, runInit});
+    table.add({"init", "init", "create a new encrypted store (refuses to overwrite)", {}, runInit,
+               withOptions(StoreOptions, {"new-passphrase-file"})});
     table.add({"passphrase change", "passphrase change",
                "re-key the store (new passphrase: $FPLAN_NEW_PASSPHRASE, --new-passphrase-file F "
                "or asked twice)",
-               {}, runPassphraseChange});
+               {}, runPassphraseChange, withOptions(StoreOptions, {"new-passphrase-file"})});
     table.add({"config set", "config set KEY VALUE", "store a setting, e.g. municipality.name", {},
-               runConfigSet});
-    table.add({"config get", "config get KEY", "print a setting", {}, runConfigGet});
-    table.add({"config list", "config list [--json]", "print all settings", {}, runConfigList});
+               runConfigSet, StoreOptions});
+    table.add({"config get", "config get KEY", "print a setting", {}, runConfigGet, StoreOptions, StoreAccess::ReadOnly});
+    table.add({"config list", "config list [--json]", "print all settings", {"json"}, runConfigList, StoreOptions, StoreAccess::ReadOnly});
 }
 
 } // namespace fplan::cli

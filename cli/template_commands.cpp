@@ -81,12 +81,14 @@ docgen::TemplateRegistry templateRegistry(const Args& args)
 
 void registerTemplateCommands(CommandTable& table)
 {
-    table.add({"template list", "template list [--json]", "the templates in the templates folder", {}, runTemplateList});
+    table.add({"template list", "template list [--json]", "the templates in the templates folder", {"json"}, runTemplateList,
+               {"templates"}});
     table.add({"template show", "template show TEMPLATE_ID [--json]",
-               "every field: path, type, label, required, max_length, choices, columns", {}, runTemplateShow});
+               "every field: path, type, label, required, max_length, choices, columns", {"json"}, runTemplateShow,
+               {"templates"}});
     table.add({"template validate", "template validate FILE.xml",
                "checks a template against the schema and the rules; FILE:LINE: reason when it is not valid", {},
-               runTemplateValidate});
+               runTemplateValidate, {"templates"}});
 }
 
 } // namespace fplan::cli

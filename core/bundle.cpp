@@ -3,7 +3,12 @@
 
 #include "core/cpr.h"
 #include "base/error.h"
+#include "base/limits.h"
+#include "base/suggest.h"
+#include "base/text_rules.h"
+#include "base/json_input.h"
 
+#include <algorithm>
 #include <ctime>
 #include <regex>
 #include <set>
@@ -46,6 +51,8 @@ public:
         if (!v.is_string())
             fail(path + "." + key, "must be a string");
         std::string s = v.get<std::string>();
+        if (const auto why = textProblem(s, false); !why.empty())
+            fail(path + "." + key, why);
         if (required && s.find_first_not_of(" \t\r\n") == std::string::npos)
             fail(path + "." + key, "must not be empty");
         return s;
@@ -89,14 +96,46 @@ public:
         return s;
     }
 
-    const Json& array(const Json& parent, const std::string& path, const char* key)
+    const Json& array(const Json& parent, const std::string& path, const char* key, std::size_t limit)
     {
         static const Json empty = Json::array();
         if (!parent.contains(key) || parent.at(key).is_null())
             return empty;
         if (!parent.at(key).is_array())
             fail(path + "." + key, "must be an array");
+        if (parent.at(key).size() > limit)
+            fail(path + "." + key, "has " + std::to_string(parent.at(key).size()) + " entries; the limit is "
+                                       + std::to_string(limit));
         return parent.at(key);
+    }
+
+    // Unknown members are errors: a typo such as "custodi" must not silently drop a parent's custody.
+    void members(const Json& object, const std::string& path, const std::vector<std::string>& known)
+    {
+        for (const auto& [key, value] : object.items()) {
+            if (std::find(known.begin(), known.end(), key) != known.end())
+                continue;
+            const std::string close = closestName(key, known);
+            fail(path + "." + printable(key), "unknown member '" + printable(key) + "'"
+                                                  + (close.empty() ? "" : " (did you mean '" + close + "'?)"));
+        }
+    }
+
+    // A key as it may appear in a message: control characters shown as \xHH.
+    static std::string printable(const std::string& key)
+    {
+        std::string out;
+        for (unsigned char c : key.substr(0, 64)) {
+            if (c < 0x20 || c == 0x7f) {
+                static const char digits[] = "0123456789abcdef";
+                out += "\\x";
+                out += digits[c >> 4];
+                out += digits[c & 15];
+            } else {
+                out += static_cast<char>(c);
+            }
+        }
+        return out;
     }
 
 private:
@@ -108,30 +147,28 @@ private:
 
 Bundle parseBundle(const std::string& text, const std::string& origin)
 {
-    Json root;
-    try {
-        root = Json::parse(text);
-    } catch (const Json::parse_error& e) {
-        throw Error(ErrorCode::BadInput, origin + ": not valid JSON: " + e.what());
-    }
+    const Json root = parseJsonInput(text, origin);
     BundleReader r(origin);
     if (!root.is_object())
         r.fail("$", "a bundle is a JSON object");
+    r.members(root, "$", {"case", "people", "team", "coordinator", "coordinator_history", "documents"});
 
     Bundle b;
     Case& c = b.kase;
     const Json& kase = r.object(root, "$", "case", true);
+    r.members(kase, "$.case", {"title", "journal_number", "kle", "municipality"});
     c.title = r.text(kase, "$.case", "title", true);
     c.journalNumber = r.text(kase, "$.case", "journal_number", false);
     c.kle = r.text(kase, "$.case", "kle", false);
     c.municipality = r.text(kase, "$.case", "municipality", false);
 
-    const Json& people = r.array(root, "$", "people");
+    const Json& people = r.array(root, "$", "people", limits::BundlePeople);
     for (std::size_t i = 0; i < people.size(); ++i) {
         const std::string path = "$.people[" + std::to_string(i) + "]";
         const Json& p = people[i];
         if (!p.is_object())
             r.fail(path, "must be an object");
+        r.members(p, path, {"id", "name", "cpr", "relation", "custody"});
         Person person;
         person.id = r.id(p, path);
         person.name = r.text(p, path, "name", true);
@@ -147,12 +184,13 @@ Bundle parseBundle(const std::string& text, const std::string& origin)
         c.people.push_back(std::move(person));
     }
 
-    const Json& team = r.array(root, "$", "team");
+    const Json& team = r.array(root, "$", "team", limits::BundleTeam);
     for (std::size_t i = 0; i < team.size(); ++i) {
         const std::string path = "$.team[" + std::to_string(i) + "]";
         const Json& t = team[i];
         if (!t.is_object())
             r.fail(path, "must be an object");
+        r.members(t, path, {"id", "name", "fagomraade", "role", "email", "phone", "user", "from", "to"});
         TeamMember m;
         m.id = r.id(t, path);
         m.name = r.text(t, path, "name", true);
@@ -170,12 +208,13 @@ Bundle parseBundle(const std::string& text, const std::string& origin)
     if (!c.coordinator.empty() && !c.teamMember(c.coordinator))
         r.fail("$.coordinator", "'" + c.coordinator + "' is not the id of a team member");
 
-    const Json& history = r.array(root, "$", "coordinator_history");
+    const Json& history = r.array(root, "$", "coordinator_history", limits::BundleTeam);
     for (std::size_t i = 0; i < history.size(); ++i) {
         const std::string path = "$.coordinator_history[" + std::to_string(i) + "]";
         const Json& h = history[i];
         if (!h.is_object())
             r.fail(path, "must be an object");
+        r.members(h, path, {"date", "team_member", "reason"});
         CoordinatorChange change;
         change.id = "h" + std::to_string(i + 1);
         change.date = r.date(h, path, "date", true);
@@ -188,12 +227,13 @@ Bundle parseBundle(const std::string& text, const std::string& origin)
     if (c.coordinatorHistory.empty() && !c.coordinator.empty())
         c.coordinatorHistory.push_back({"h1", localDateToday(), c.coordinator, "Valgt ved oprettelse af sagen"});
 
-    const Json& docs = r.array(root, "$", "documents");
+    const Json& docs = r.array(root, "$", "documents", limits::BundleDocuments);
     for (std::size_t i = 0; i < docs.size(); ++i) {
         const std::string path = "$.documents[" + std::to_string(i) + "]";
         const Json& d = docs[i];
         if (!d.is_object())
             r.fail(path, "must be an object");
+        r.members(d, path, {"template", "values"});
         BundleDocument doc;
         doc.templateId = r.text(d, path, "template", true);
         doc.values = d.contains("values") ? d.at("values") : Json::object();

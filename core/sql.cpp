@@ -2,6 +2,7 @@
 #include "core/sql.h"
 
 #include "base/error.h"
+#include "crypto/encrypted_db.h"
 
 #include <sqlite3.h>
 
@@ -10,10 +11,30 @@ namespace fplan::sql {
 namespace {
 [[noreturn]] void fail(sqlite3* db, int rc, const std::string& sql)
 {
-    if ((rc & 0xff) == SQLITE_NOTADB)
-        throw Error(ErrorCode::WrongPassphrase, "wrong passphrase or not a Familieplan store");
-    throw Error(ErrorCode::Storage, "database error (" + std::string(sqlite3_errstr(rc)) + ": "
-                                        + sqlite3_errmsg(db) + ") in: " + sql);
+    const char* file = db ? sqlite3_db_filename(db, "main") : nullptr;
+    const std::string path = file && *file ? file : "the store";
+    // What a person can act on, with the store's path and no SQL; the SQL only for bugs.
+    switch (rc & 0xff) {
+    case SQLITE_NOTADB:
+        throw Error(ErrorCode::WrongPassphrase, crypto::wrongKeyMessage(path));
+    case SQLITE_CORRUPT:
+        throw Error(ErrorCode::Storage, path + ": the store is damaged; restore it from your backup");
+    case SQLITE_FULL:
+        throw Error(ErrorCode::Storage, path + ": the disk is full; nothing was saved (free some space and try again)");
+    case SQLITE_READONLY:
+        throw Error(ErrorCode::Storage, path + ": the store cannot be written here (read-only file, folder or "
+                                               "disk); nothing was saved");
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+        throw Error(ErrorCode::Storage, path + ": the disk reported an error (" + std::string(sqlite3_errstr(rc))
+                                            + "); nothing was saved");
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        throw Error(ErrorCode::Conflict, path + ": busy in another program; try again");
+    default:
+        throw Error(ErrorCode::Storage, path + ": database error (" + std::string(sqlite3_errstr(rc)) + ": "
+                                            + sqlite3_errmsg(db) + ") in: " + sql);
+    }
 }
 } // namespace
 

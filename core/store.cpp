@@ -1,19 +1,23 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "core/store.h"
 
+#include "base/durable_file.h"
+#include "base/error.h"
+#include "base/limits.h"
 #include "core/case.h"
 #include "core/checkpointer.h"
-#include "base/error.h"
 #include "core/sql.h"
 #include "crypto/random.h"
 
-#include <fcntl.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
-#include <fstream>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <set>
 #include <sstream>
+#include <sys/file.h>
+#include <unistd.h>
 
 namespace fplan {
 
@@ -61,30 +65,28 @@ fs::path parentOf(const fs::path& path)
     return path.has_parent_path() ? path.parent_path() : fs::path(".");
 }
 
-// Write to a temporary name, fsync, rename, fsync the folder: never a half file.
+// The key files go through the one durable writer (private, whole or not at all).
 void writeDurably(const fs::path& path, const std::string& content)
 {
-    const fs::path tmp = path.string() + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << content;
-        out.close();
-        if (!out)
-            throw Error(ErrorCode::Storage, tmp.string() + ": cannot write");
+    writeFileDurably(path, content, { .force = true, .protectedFiles = {} });
+}
+
+// Waits up to ~10 s for a lock another process holds (a passphrase change takes about a second).
+bool takeLock(int fd, int how)
+{
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        if (::flock(fd, how | LOCK_NB) == 0)
+            return true;
+        if (errno != EWOULDBLOCK && errno != EINTR)
+            return false;
+        ::usleep(100 * 1000);
     }
-    fsyncPath(tmp, false);
-    fs::rename(tmp, path);
-    fsyncPath(parentOf(path), true);
+    return false;
 }
 
 std::string readWhole(const fs::path& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw Error(ErrorCode::NotFound, path.string() + ": cannot read");
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    return readFileBounded(path, limits::KdfFileBytes, "key-derivation file");
 }
 
 fs::path rekeyKdfPath(const fs::path& path)
@@ -151,7 +153,18 @@ fs::path Store::kdfPathFor(const fs::path& path)
     return path.string() + ".kdf";
 }
 
-Store::Store(fs::path path, crypto::DbHandle db) : m_path(std::move(path)), m_db(std::move(db)) {}
+Store::Store(fs::path path, crypto::DbHandle db)
+    : m_path(std::move(path))
+    , m_db(std::move(db))
+{
+}
+
+void Store::LockCloser::operator()(int* fd) const noexcept
+{
+    if (fd && *fd >= 0)
+        ::close(*fd); // releases the flock
+    delete fd;
+}
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
@@ -188,7 +201,7 @@ crypto::SecretKey Store::deriveStoreKey(const fs::path& path, std::string_view p
     return crypto::deriveKey(passphrase, readKdf(kdfPathFor(path)));
 }
 
-Store Store::open(const fs::path& path, std::string_view passphrase)
+Store Store::open(const fs::path& path, std::string_view passphrase, StoreAccess access)
 {
     std::error_code ec;
     if (!fs::exists(path, ec))
@@ -196,26 +209,39 @@ Store Store::open(const fs::path& path, std::string_view passphrase)
     const fs::path kdf = kdfPathFor(path);
     const fs::path pendingKdf = rekeyKdfPath(path);
     try {
-        Store store = openWithKey(path, deriveStoreKey(path, passphrase));
-        // A passphrase change that stopped before its commit point leaves only leftovers.
-        removeQuietly(pendingKdf);
-        removeDatabaseFiles(rekeyDataPath(path));
+        Store store = openWithKey(path, deriveStoreKey(path, passphrase), access);
+        // A passphrase change that stopped before its commit point leaves only leftovers (no
+        // change is running: it would hold the lock this open has taken).
+        if (access == StoreAccess::ReadWrite) {
+            removeQuietly(pendingKdf);
+            removeDatabaseFiles(rekeyDataPath(path));
+        }
         return store;
     } catch (const Error& e) {
         if (e.code() != ErrorCode::WrongPassphrase || !fs::exists(pendingKdf, ec))
             throw;
     }
-    // The change committed its data but not its key file: finish it.
-    Store store = openWithKey(path, crypto::deriveKey(passphrase, readKdf(pendingKdf)));
-    fs::rename(pendingKdf, kdf);
-    fsyncPath(parentOf(path), true);
+    // The change re-encrypted the data but did not get to install its key file: finish it.
+    Store store = openWithKey(path, crypto::deriveKey(passphrase, readKdf(pendingKdf)), access);
+    if (access == StoreAccess::ReadWrite) {
+        fs::rename(pendingKdf, kdf);
+        fsyncPath(parentOf(path), true);
+    }
     return store;
 }
 
-Store Store::openWithKey(const fs::path& path, const crypto::SecretKey& key)
+Store Store::openWithKey(const fs::path& path, const crypto::SecretKey& key, StoreAccess access)
 {
     SystemConfig machine = SystemConfig::load(); // a broken configuration stops before the store
-    auto db = crypto::openEncryptedDatabase(path, key, crypto::OpenMode::ExistingOnly);
+    const bool readOnly = access == StoreAccess::ReadOnly;
+    std::unique_ptr<int, LockCloser> lock(new int(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)));
+    if (*lock < 0)
+        throw Error(ErrorCode::NotFound, path.string() + ": cannot open the store: " + std::strerror(errno));
+    if (!takeLock(*lock, LOCK_SH))
+        throw Error(
+            ErrorCode::Conflict, path.string() + ": its passphrase is being changed; try again in a moment");
+    auto db = crypto::openEncryptedDatabase(
+        path, key, readOnly ? crypto::OpenMode::ReadOnly : crypto::OpenMode::ExistingOnly);
     {
         sql::Statement hasMeta(db.get(), "SELECT count(*) FROM sqlite_master WHERE name = 'meta'");
         hasMeta.step();
@@ -225,14 +251,18 @@ Store Store::openWithKey(const fs::path& path, const crypto::SecretKey& key)
             ours = format.step() && format.text(0) == StoreFormat;
         }
         if (!ours)
-            throw Error(ErrorCode::WrongPassphrase, "wrong passphrase or not a Familieplan store");
+            throw Error(ErrorCode::WrongPassphrase, crypto::wrongKeyMessage(path));
     }
     Store store(path, std::move(db));
     store.m_system = std::move(machine);
+    store.m_lock = std::move(lock);
+    store.m_access = access;
     store.migrate();
     store.m_deviceId = store.queryText("SELECT value FROM meta WHERE key = 'device_id'");
-    sql::exec(store.handle(), "PRAGMA wal_autocheckpoint = 0");
-    store.m_checkpointer = std::make_unique<Checkpointer>(path, key);
+    if (!readOnly) {
+        sql::exec(store.handle(), "PRAGMA wal_autocheckpoint = 0");
+        store.m_checkpointer = std::make_unique<Checkpointer>(path, key);
+    }
     sql::Statement maxHlc(store.handle(), "SELECT coalesce(max(hlc), 0) FROM ops");
     maxHlc.step();
     store.m_clock.observe(static_cast<std::uint64_t>(maxHlc.integer(0)));
@@ -240,32 +270,28 @@ Store Store::openWithKey(const fs::path& path, const crypto::SecretKey& key)
 }
 
 void Store::changePassphrase(const fs::path& path, std::string_view oldPassphrase,
-                             std::string_view newPassphrase, const crypto::KdfParams& newParams)
+    std::string_view newPassphrase, const crypto::KdfParams& newParams)
 {
     if (newPassphrase.empty())
         throw Error(ErrorCode::BadInput, "the new passphrase must not be empty");
-    const fs::path copy = rekeyDataPath(path);
-    {
-        Store store = open(path, oldPassphrase);
-        const auto newKey = crypto::deriveKey(newPassphrase, newParams);
-        removeDatabaseFiles(copy);
-        crypto::exportEncryptedCopy(store.handle(), copy, newKey);
-        // The copy must open with the new key before anything is switched over.
-        crypto::openEncryptedDatabase(copy, newKey, crypto::OpenMode::ExistingOnly);
-        fsyncPath(copy, false);
-        writeDurably(rekeyKdfPath(path), newParams.toJson());
-        sql::exec(store.handle(), "PRAGMA wal_checkpoint(TRUNCATE)");
-    }
-    std::error_code ec;
-    if (fs::exists(path.string() + "-wal", ec) && fs::file_size(path.string() + "-wal", ec) > 0)
-        throw Error(ErrorCode::Storage, path.string() + ": the store is in use by another program; "
-                                                        "passphrase not changed");
-    removeQuietly(path.string() + "-wal");
-    removeQuietly(path.string() + "-shm");
-    removeQuietly(copy.string() + "-wal");
-    removeQuietly(copy.string() + "-shm");
-    fs::rename(copy, path); // the commit point: from here the new passphrase opens the store
-    fsyncPath(parentOf(path), true);
+    Store store = open(path, oldPassphrase);
+    // In place, under an exclusive lock: a process that has the store open (the desktop, a long
+    // `doc fill`) keeps the lock shared, so it can never write to a file re-keyed under it.
+    if (::flock(*store.m_lock, LOCK_EX | LOCK_NB) != 0)
+        throw Error(ErrorCode::Conflict,
+            path.string()
+                + ": the store is open in another program (the desktop "
+                  "program or another fplan); close it and try again. "
+                  "The passphrase is not changed");
+    const auto newKey = crypto::deriveKey(newPassphrase, newParams);
+    store.m_checkpointer.reset(); // its connection has the old key
+    sql::exec(store.handle(), "PRAGMA wal_checkpoint(TRUNCATE)");
+    // 1. The new key file waits beside the store; 2. the data is re-encrypted in one transaction
+    // (the commit point); 3. the new key file replaces the old one. Store::open finishes step 3
+    // after a crash, and removes a waiting key file that step 2 never committed.
+    writeDurably(rekeyKdfPath(path), newParams.toJson());
+    crypto::rekeyInPlace(store.handle(), newKey);
+    sql::exec(store.handle(), "PRAGMA wal_checkpoint(TRUNCATE)");
     fs::rename(rekeyKdfPath(path), kdfPathFor(path));
     fsyncPath(parentOf(path), true);
 }
@@ -284,18 +310,29 @@ int Store::schemaVersion() const
 void Store::migrateModule(const std::string& module, const std::vector<const char*>& migrations)
 {
     const std::string key = module == "core" ? "schema_version" : "schema_version:" + module;
-    transaction([&] {
-        int version = 0;
-        {
-            sql::Statement s(handle(), "SELECT value FROM meta WHERE key = ?");
-            s.bind(1, key);
-            if (s.step())
-                version = std::stoi(s.text(0));
-        }
+    auto storedVersion = [&] {
+        sql::Statement s(handle(), "SELECT value FROM meta WHERE key = ?");
+        s.bind(1, key);
+        return s.step() ? std::stoi(s.text(0)) : 0;
+    };
+    auto check = [&](int version) {
         if (version > static_cast<int>(migrations.size()))
-            throw Error(ErrorCode::Conflict, m_path.string() + ": made by a newer Familieplan ("
-                                                 + module + " schema " + std::to_string(version)
-                                                 + "); update the program");
+            throw Error(ErrorCode::Conflict,
+                m_path.string() + ": made by a newer Familieplan (" + module + " schema "
+                    + std::to_string(version) + "); update the program");
+    };
+    // Read first, outside a write transaction: an up-to-date store is not written to on open.
+    const int current = storedVersion();
+    check(current);
+    if (current == static_cast<int>(migrations.size()))
+        return;
+    if (readOnly())
+        throw Error(ErrorCode::Conflict,
+            m_path.string() + ": needs an upgrade (" + module
+                + " schema); open it once where it can be written");
+    transaction([&] {
+        const int version = storedVersion();
+        check(version);
         for (auto i = static_cast<std::size_t>(version); i < migrations.size(); ++i)
             sql::exec(handle(), migrations[i]);
         sql::Statement put(handle(), "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
@@ -343,8 +380,8 @@ std::optional<std::string> Store::setting(const std::string& key) const
 void Store::setSetting(const std::string& key, const std::string& value)
 {
     if (m_system.value(key))
-        throw Error(ErrorCode::Conflict, key + " is set for this machine in " + m_system.file().string()
-                                             + "; ask IT to change it there");
+        throw Error(ErrorCode::Conflict,
+            key + " is set for this machine in " + m_system.file().string() + "; ask IT to change it there");
     sql::Statement s(handle(), "INSERT OR REPLACE INTO settings(key, value) VALUES(?, ?)");
     s.bind(1, key).bind(2, value).run();
 }
@@ -365,17 +402,18 @@ void Store::createCase(const std::string& caseId, const std::string& caseDocId)
     transaction([&] {
         sql::Statement c(handle(), "INSERT INTO cases(case_id, case_doc_id) VALUES(?, ?)");
         c.bind(1, caseId).bind(2, caseDocId).run();
-        createDocument({caseDocId, caseId, CaseTemplateId, "1", m_clock.now()});
+        createDocument({ caseDocId, caseId, CaseTemplateId, "1", m_clock.now() });
     });
 }
 
 std::vector<CaseSummary> Store::listCases() const
 {
     std::vector<CaseSummary> cases;
-    sql::Statement s(handle(), "SELECT case_id, title, journal_number, kle, search_text FROM cases "
-                               "ORDER BY title, case_id");
+    sql::Statement s(handle(),
+        "SELECT case_id, title, journal_number, kle, search_text FROM cases "
+        "ORDER BY title, case_id");
     while (s.step())
-        cases.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)});
+        cases.push_back({ s.text(0), s.text(1), s.text(2), s.text(3), s.text(4) });
     return cases;
 }
 
@@ -395,33 +433,36 @@ bool Store::hasCase(const std::string& caseId) const
 
 void Store::createDocument(const DocumentInfo& info)
 {
-    sql::Statement s(handle(), "INSERT INTO documents(doc_id, case_id, template_id, template_version, "
-                               "created_hlc) VALUES(?, ?, ?, ?, ?)");
+    sql::Statement s(handle(),
+        "INSERT INTO documents(doc_id, case_id, template_id, template_version, "
+        "created_hlc) VALUES(?, ?, ?, ?, ?)");
     s.bind(1, info.id).bind(2, info.caseId).bind(3, info.templateId).bind(4, info.templateVersion);
     s.bind(5, static_cast<std::int64_t>(info.createdHlc)).run();
 }
 
 std::optional<DocumentInfo> Store::document(const std::string& docId) const
 {
-    sql::Statement s(handle(), "SELECT doc_id, case_id, template_id, template_version, created_hlc "
-                               "FROM documents WHERE doc_id = ?");
+    sql::Statement s(handle(),
+        "SELECT doc_id, case_id, template_id, template_version, created_hlc "
+        "FROM documents WHERE doc_id = ?");
     s.bind(1, docId);
     if (!s.step())
         return std::nullopt;
-    return DocumentInfo{s.text(0), s.text(1), s.text(2), s.text(3),
-                        static_cast<std::uint64_t>(s.integer(4))};
+    return DocumentInfo { s.text(0), s.text(1), s.text(2), s.text(3),
+        static_cast<std::uint64_t>(s.integer(4)) };
 }
 
 std::vector<DocumentInfo> Store::documents(const std::string& caseId) const
 {
     std::vector<DocumentInfo> docs;
-    sql::Statement s(handle(), "SELECT doc_id, case_id, template_id, template_version, created_hlc "
-                               "FROM documents WHERE case_id = ? AND template_id <> ? "
-                               "ORDER BY created_hlc, doc_id");
+    sql::Statement s(handle(),
+        "SELECT doc_id, case_id, template_id, template_version, created_hlc "
+        "FROM documents WHERE case_id = ? AND template_id <> ? "
+        "ORDER BY created_hlc, doc_id");
     s.bind(1, caseId).bind(2, CaseTemplateId);
     while (s.step())
-        docs.push_back({s.text(0), s.text(1), s.text(2), s.text(3),
-                        static_cast<std::uint64_t>(s.integer(4))});
+        docs.push_back(
+            { s.text(0), s.text(1), s.text(2), s.text(3), static_cast<std::uint64_t>(s.integer(4)) });
     return docs;
 }
 
@@ -438,13 +479,13 @@ std::size_t Store::appendOps(const std::vector<Op>& ops)
         const std::string& device = m_deviceId;
         std::set<std::string> touchedCases;
         sql::Statement insert(handle(),
-                              "INSERT OR IGNORE INTO ops(op_id, case_id, doc_id, kind, path, value, "
-                              "text_merge, author, device, hlc, parents) "
-                              "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "INSERT OR IGNORE INTO ops(op_id, case_id, doc_id, kind, path, value, "
+            "text_merge, author, device, hlc, parents) "
+            "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         for (const Op& op : ops) {
             insert.reset();
             insert.bind(1, op.id).bind(2, op.caseId).bind(3, op.docId).bind(4, toString(op.kind));
-            insert.bind(5, op.path).bind(6, op.value.dump()).bind(7, std::int64_t{op.textMerge});
+            insert.bind(5, op.path).bind(6, op.value.dump()).bind(7, std::int64_t { op.textMerge });
             insert.bind(8, op.author).bind(9, op.device).bind(10, static_cast<std::int64_t>(op.hlc));
             insert.bind(11, Json(op.parents).dump()).run();
             if (sqlite3_changes(handle()) == 0)
@@ -471,8 +512,9 @@ void Store::refreshCaseIndex(const std::string& caseId)
     std::string search = c.title + "\n" + c.journalNumber;
     for (const auto& p : c.people)
         search += "\n" + p.name + "\n" + p.cpr;
-    sql::Statement s(handle(), "UPDATE cases SET title = ?, journal_number = ?, kle = ?, "
-                               "search_text = ? WHERE case_id = ?");
+    sql::Statement s(handle(),
+        "UPDATE cases SET title = ?, journal_number = ?, kle = ?, "
+        "search_text = ? WHERE case_id = ?");
     s.bind(1, c.title).bind(2, c.journalNumber).bind(3, c.kle).bind(4, searchKey(search));
     s.bind(5, caseId).run();
 }
@@ -480,8 +522,9 @@ void Store::refreshCaseIndex(const std::string& caseId)
 std::vector<Op> Store::ops(const std::string& docId) const
 {
     std::vector<Op> result;
-    sql::Statement s(handle(), "SELECT op_id, case_id, doc_id, kind, path, value, text_merge, author, "
-                               "device, hlc, parents FROM ops WHERE doc_id = ? ORDER BY seq");
+    sql::Statement s(handle(),
+        "SELECT op_id, case_id, doc_id, kind, path, value, text_merge, author, "
+        "device, hlc, parents FROM ops WHERE doc_id = ? ORDER BY seq");
     s.bind(1, docId);
     while (s.step()) {
         Op op;

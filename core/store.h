@@ -20,6 +20,10 @@ namespace fplan {
 
 class Checkpointer;
 
+// How a store is opened. ReadOnly never writes to the store's files and works on a store this
+// process may only read (a read-only file or folder, another user's backup).
+enum class StoreAccess { ReadWrite, ReadOnly };
+
 struct CaseSummary {
     std::string id;
     std::string title;
@@ -45,13 +49,21 @@ public:
     // Creates a new store; refuses if one exists at `path`.
     static void create(const std::filesystem::path& path, std::string_view passphrase,
                        const crypto::KdfParams& params = crypto::KdfParams::fresh());
-    static Store open(const std::filesystem::path& path, std::string_view passphrase);
-    static Store openWithKey(const std::filesystem::path& path, const crypto::SecretKey& key);
+    // Every open process holds a shared lock on the store file; a passphrase change holds it
+    // exclusively. An open waits a few seconds for a change to finish, then fails (Conflict).
+    // An open that fails writes nothing to the file.
+    static Store open(const std::filesystem::path& path, std::string_view passphrase,
+                      StoreAccess access = StoreAccess::ReadWrite);
+    static Store openWithKey(const std::filesystem::path& path, const crypto::SecretKey& key,
+                             StoreAccess access = StoreAccess::ReadWrite);
     // The key a passphrase gives for this store (reads PATH.kdf).
     static crypto::SecretKey deriveStoreKey(const std::filesystem::path& path,
                                             std::string_view passphrase);
-    // Re-encrypts the store under a new passphrase (fresh salt). A crash at any moment leaves
-    // a store that opens with either the old or the new passphrase, with nothing lost.
+    // Re-encrypts the store in place under a new passphrase (fresh salt). Refused (Conflict)
+    // while any other process has the store open, so no other writer can lose an edit to it.
+    // A crash at any moment leaves a store that opens with either the old or the new
+    // passphrase, with nothing lost (the new key file waits as PATH.kdf.rekey until the data
+    // is re-encrypted).
     static void changePassphrase(const std::filesystem::path& path, std::string_view oldPassphrase,
                                  std::string_view newPassphrase,
                                  const crypto::KdfParams& newParams = crypto::KdfParams::fresh());
@@ -62,6 +74,7 @@ public:
     ~Store();
 
     const std::filesystem::path& path() const { return m_path; }
+    StoreAccess access() const { return m_access; }
     std::string deviceId() const;
     int schemaVersion() const;
 
@@ -107,11 +120,18 @@ public:
 
 private:
     Store(std::filesystem::path path, crypto::DbHandle db);
+    bool readOnly() const { return m_access == StoreAccess::ReadOnly; }
     void migrate();
     void enqueueForUpload(std::int64_t seq);
     void refreshCaseIndex(const std::string& caseId);
 
     std::filesystem::path m_path;
+    struct LockCloser {
+        void operator()(int* fd) const noexcept;
+    };
+    // The shared (while re-keying: exclusive) lock on the store file; released at close.
+    std::unique_ptr<int, LockCloser> m_lock;
+    StoreAccess m_access = StoreAccess::ReadWrite;
     crypto::DbHandle m_db;
     std::string m_deviceId;
     HybridClock m_clock;

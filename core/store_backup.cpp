@@ -95,7 +95,8 @@ void removeQuietly(const fs::path& path)
 
 std::string makeStoreBackup(const fs::path& path, const crypto::SecretKey& key)
 {
-    Store store = Store::openWithKey(path, key); // checks key, format and schema
+    // Read-only: checks key and format, writes nothing, and waits for no writer.
+    Store store = Store::openWithKey(path, key, StoreAccess::ReadOnly);
     const std::string kdf = readWholeFile(Store::kdfPathFor(path));
     // The copy is made beside the store (same file system, same privacy) and removed after.
     const fs::path copy = path.string() + ".backup-" + std::to_string(::getpid());

@@ -2,7 +2,9 @@
 #include "core/system_config.h"
 
 #include "base/error.h"
+#include "core/settings.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -29,9 +31,9 @@ std::string trim(const std::string& text)
 
 bool itOwnedSetting(const std::string& key)
 {
-    return key == "municipality.name" || key == "municipality.cvr" || key == "delivery.transport"
-        || key == "delivery.folder" || key == "delivery.endpoint" || key == "delivery.client_cert"
-        || key == "delivery.ca" || key == "delivery.timeout_ms";
+    const auto& known = knownSettings();
+    const bool machineArea = key.rfind("municipality.", 0) == 0 || key.rfind("delivery.", 0) == 0;
+    return machineArea && std::find(known.begin(), known.end(), key) != known.end();
 }
 
 fs::path SystemConfig::defaultPath()
@@ -92,6 +94,11 @@ SystemConfig SystemConfig::parse(const std::string& text, const fs::path& origin
                 where + ": key '" + key + "' is already set on line " + std::to_string(seen->second));
         if (value.empty())
             throw Error(ErrorCode::BadInput, where + ": key '" + key + "' has no value");
+        try {
+            checkSetting(key, value); // the same rules as `fplan config set`
+        } catch (const Error& e) {
+            throw Error(ErrorCode::BadInput, where + ": " + e.what());
+        }
         lineOf[key] = number;
         config.m_values[key] = value;
     }

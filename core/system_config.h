@@ -29,7 +29,8 @@ private:
     std::map<std::string, std::string> m_values;
 };
 
-// Municipality and delivery settings: the ones a machine's configuration may set.
+// The known settings (core/settings.h) about the municipality and delivery: the ones a machine's
+// configuration may set; the rest (user.name) belong to each caseworker.
 bool itOwnedSetting(const std::string& key);
 
 } // namespace fplan

@@ -5,6 +5,7 @@
 #include "crypto/random.h"
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <string>
 
@@ -64,6 +65,12 @@ std::string singleText(sqlite3* db, const char* sql)
 
 } // namespace
 
+std::string wrongKeyMessage(const std::filesystem::path& path)
+{
+    return "wrong passphrase or not a Familieplan store: " + path.string()
+        + " (if the passphrase is right, the file is damaged: restore the store from your backup)";
+}
+
 void SqliteCloser::operator()(sqlite3* db) const noexcept
 {
     sqlite3_close_v2(db);
@@ -80,15 +87,43 @@ DbHandle openEncryptedDatabase(const std::filesystem::path& path, const SecretKe
     const bool exists = std::filesystem::exists(path, ec);
     if (mode == OpenMode::CreateNew && exists)
         throw Error(ErrorCode::Conflict, path.string() + ": a store already exists there");
-    if (mode == OpenMode::ExistingOnly && !exists)
+    if (mode != OpenMode::CreateNew && !exists)
         throw Error(ErrorCode::NotFound, path.string() + ": no store there");
+    // SQLite would take an empty file for a new database and write one into it.
+    if (mode != OpenMode::CreateNew && std::filesystem::is_regular_file(path, ec)
+        && std::filesystem::file_size(path, ec) == 0 && !ec)
+        throw Error(ErrorCode::BadInput, path.string() + ": the file is empty, not a Familieplan store; "
+                                                         "restore the store from your backup");
 
-    // CREATE also for existing stores: ATTACH inherits the flags, and re-keying attaches a new file.
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+    // CREATE also for existing stores (which exist: checked above): ATTACH inherits the flags.
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI;
     if (mode == OpenMode::CreateNew)
         flags |= SQLITE_OPEN_EXCLUSIVE;
+    std::string name = path.string();
+    if (mode == OpenMode::ReadOnly) {
+        flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI;
+        // SQLite 3.15 cannot read a WAL database without making its -shm file. Where this process
+        // may not write (a read-only file or folder), read the file as it is: immutable.
+        const std::string folder = path.has_parent_path() ? path.parent_path().string() : ".";
+        const bool writable = ::access(path.c_str(), W_OK) == 0 && ::access(folder.c_str(), W_OK) == 0;
+        if (!writable) {
+            const std::string wal = path.string() + "-wal";
+            if (std::filesystem::exists(wal, ec) && std::filesystem::file_size(wal, ec) > 0)
+                throw Error(ErrorCode::Storage, path.string() + ": is read-only here and has changes not yet "
+                                                                "merged into it (" + wal + "); open it once where it "
+                                                                "can be written");
+            std::string uri = "file:";
+            for (char c : std::filesystem::absolute(path).string()) {
+                if (c == '%' || c == '?' || c == '#')
+                    uri += c == '%' ? "%25" : (c == '?' ? "%3f" : "%23");
+                else
+                    uri += c;
+            }
+            name = uri + "?immutable=1";
+        }
+    }
     sqlite3* raw = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
+    const int rc = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
     DbHandle db(raw);
     if (rc != SQLITE_OK)
         throw Error(ErrorCode::Storage, path.string() + ": cannot open: "
@@ -103,12 +138,29 @@ DbHandle openEncryptedDatabase(const std::filesystem::path& path, const SecretKe
     execSecret(raw, "PRAGMA key = " + keyLiteral(key) + ";", "setting the store key");
     exec(raw, ("PRAGMA cipher_page_size = " + std::to_string(PageSize) + ";").c_str());
     // The first read decrypts page 1; a wrong key shows up here as SQLITE_NOTADB.
-    exec(raw, "SELECT count(*) FROM sqlite_master;");
-    if (singleText(raw, "PRAGMA journal_mode = WAL;") != "wal")
+    try {
+        exec(raw, "SELECT count(*) FROM sqlite_master;");
+    } catch (const Error& e) {
+        if (e.code() != ErrorCode::WrongPassphrase)
+            throw Error(e.code(), path.string() + ": cannot be read (" + e.what()
+                                      + "); if it is damaged, restore the store from your backup");
+        throw Error(ErrorCode::WrongPassphrase, wrongKeyMessage(path));
+    }
+    if (mode == OpenMode::ReadOnly) {
+        exec(raw, "PRAGMA query_only = ON;");
+        return db;
+    }
+    // Asked first: setting the mode writes the file header, and a store is in WAL already.
+    if (singleText(raw, "PRAGMA journal_mode;") != "wal" && singleText(raw, "PRAGMA journal_mode = WAL;") != "wal")
         throw Error(ErrorCode::Storage, path.string() + ": could not switch to write-ahead logging");
     exec(raw, "PRAGMA synchronous = FULL;");
     exec(raw, "PRAGMA foreign_keys = ON;");
     return db;
+}
+
+void rekeyInPlace(sqlite3* db, const SecretKey& newKey)
+{
+    execSecret(db, "PRAGMA rekey = " + keyLiteral(newKey) + ";", "re-encrypting the store");
 }
 
 void exportEncryptedCopy(sqlite3* db, const std::filesystem::path& target, const SecretKey& newKey)

@@ -15,15 +15,23 @@ struct SqliteCloser {
 };
 using DbHandle = std::unique_ptr<sqlite3, SqliteCloser>;
 
-enum class OpenMode { CreateNew, ExistingOnly };
+// ReadOnly never writes to the file, and works on a file (or folder) this process may not write.
+enum class OpenMode { CreateNew, ExistingOnly, ReadOnly };
 
 // Opens (or creates) a SQLCipher database with a raw 256-bit key: page size 4096, WAL,
 // synchronous=FULL, foreign keys on. Refuses to run on a SQLite without SQLCipher (Crypto) and
 // turns a key that does not decrypt the file into Error(WrongPassphrase).
 DbHandle openEncryptedDatabase(const std::filesystem::path& path, const SecretKey& key, OpenMode mode);
 
+// What a key that does not open `path` is told: the passphrase, or a damaged file.
+std::string wrongKeyMessage(const std::filesystem::path& path);
+
 // SQLCipher's version string, as `PRAGMA cipher_version` reports it in this process.
 std::string cipherVersion(sqlite3* db);
+
+// Re-encrypts the open database in place under `newKey`, in one transaction: a crash leaves it
+// under the old key or the new one, whole. The caller makes sure no other connection is open.
+void rekeyInPlace(sqlite3* db, const SecretKey& newKey);
 
 // Writes a re-encrypted copy of `db` to `target` (which must not exist) under `newKey`.
 void exportEncryptedCopy(sqlite3* db, const std::filesystem::path& target, const SecretKey& newKey);

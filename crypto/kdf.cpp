@@ -26,23 +26,51 @@ std::string toHex(const std::uint8_t* data, std::size_t size)
 }
 } // namespace
 
-SecretKey::SecretKey() = default;
+namespace {
+std::uint8_t* lockedKeyMemory()
+{
+    if (sodium_init() < 0)
+        throw Error(ErrorCode::Crypto, "libsodium could not start");
+    auto* bytes = static_cast<std::uint8_t*>(sodium_malloc(SecretKey::Size));
+    if (!bytes)
+        throw Error(ErrorCode::Crypto, "no locked memory for a key (RLIMIT_MEMLOCK)");
+    sodium_memzero(bytes, SecretKey::Size);
+    return bytes;
+}
+} // namespace
+
+SecretKey::SecretKey() : m_bytes(lockedKeyMemory()) {}
 
 SecretKey::~SecretKey()
 {
-    wipe(m_bytes.data(), m_bytes.size());
+    if (m_bytes)
+        sodium_free(m_bytes); // wipes, unlocks and frees
 }
+
+namespace {
+// A moved-from key gets fresh zeroed memory, so it reads as zeros and never as the secret.
+std::uint8_t* replacementMemory() noexcept
+{
+    try {
+        return lockedKeyMemory();
+    } catch (...) {
+        return nullptr;
+    }
+}
+} // namespace
 
 SecretKey::SecretKey(SecretKey&& other) noexcept : m_bytes(other.m_bytes)
 {
-    wipe(other.m_bytes.data(), other.m_bytes.size());
+    other.m_bytes = replacementMemory();
 }
 
 SecretKey& SecretKey::operator=(SecretKey&& other) noexcept
 {
     if (this != &other) {
+        if (m_bytes)
+            sodium_free(m_bytes);
         m_bytes = other.m_bytes;
-        wipe(other.m_bytes.data(), other.m_bytes.size());
+        other.m_bytes = replacementMemory();
     }
     return *this;
 }

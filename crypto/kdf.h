@@ -9,7 +9,8 @@
 
 namespace fplan::crypto {
 
-// A 256-bit key that wipes itself; move-only so that no stray copy outlives its use.
+// A 256-bit key in locked memory (libsodium's sodium_malloc: never swapped out, guard pages
+// around it, wiped when freed); move-only so that no stray copy outlives its use.
 class SecretKey {
 public:
     static constexpr std::size_t Size = 32;
@@ -23,11 +24,11 @@ public:
 
     static SecretKey random();
 
-    std::uint8_t* data() noexcept { return m_bytes.data(); }
-    const std::uint8_t* data() const noexcept { return m_bytes.data(); }
+    std::uint8_t* data() noexcept { return m_bytes; }
+    const std::uint8_t* data() const noexcept { return m_bytes; }
 
 private:
-    std::array<std::uint8_t, Size> m_bytes{};
+    std::uint8_t* m_bytes;
 };
 
 // Argon2id parameters of one store. They are not secret and are kept beside the store

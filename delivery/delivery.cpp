@@ -6,6 +6,7 @@
 #include "base/error.h"
 #include "core/store.h"
 
+#include <algorithm>
 #include <functional>
 #include <set>
 
@@ -34,12 +35,13 @@ std::string trimmed(const std::string& s)
 
 } // namespace
 
-std::vector<Recipient> resolveRecipients(const Store& store, const std::string& docId, const std::string& to)
+std::vector<Recipient> resolveRecipients(
+    const Store& store, const std::string& docId, const std::string& to, const std::string& outsideCase)
 {
     std::vector<Recipient> out;
     std::set<std::string> seen;
+    const Case c = caseOf(store, docId);
     if (to == "parents") {
-        const Case c = caseOf(store, docId);
         for (const auto& p : c.people) {
             if (!p.custody)
                 continue;
@@ -54,25 +56,38 @@ std::vector<Recipient> resolveRecipients(const Store& store, const std::string& 
         if (out.empty())
             throw Error(ErrorCode::BadInput,
                 "nobody in case " + c.id + " has custody: name the recipients' CPR numbers");
-        return out;
     }
-    std::size_t start = 0;
-    while (start <= to.size()) {
-        const auto comma = to.find(',', start);
-        const auto item
-            = trimmed(to.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-        start = comma == std::string::npos ? to.size() + 1 : comma + 1;
-        if (item.empty())
-            continue;
-        const auto check = checkCpr(item);
-        const auto cpr = normaliseCpr(item);
-        if (!check.valid || !cpr)
-            throw Error(ErrorCode::BadInput,
-                "recipient '" + item + "' is not a valid CPR number"
-                    + (check.reason.empty() ? "" : ": " + check.reason));
-        if (seen.insert(*cpr).second)
-            out.push_back({ *cpr, {} });
-    }
+    // CPR numbers: those of --to must belong to people in the case (one mistyped digit must not
+    // send a family's plan to a stranger); those of --to-outside-case are the legal exception.
+    auto addList = [&](const std::string& list, bool inCase) {
+        std::size_t start = 0;
+        while (start <= list.size()) {
+            const auto comma = list.find(',', start);
+            const auto item
+                = trimmed(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+            start = comma == std::string::npos ? list.size() + 1 : comma + 1;
+            if (item.empty())
+                continue;
+            const auto check = checkCpr(item);
+            const auto cpr = normaliseCpr(item);
+            if (!check.valid || !cpr)
+                throw Error(ErrorCode::BadInput,
+                    "recipient '" + item + "' is not a valid CPR number"
+                        + (check.reason.empty() ? "" : ": " + check.reason));
+            const auto person = std::find_if(c.people.begin(), c.people.end(),
+                [&](const Person& p) { return normaliseCpr(p.cpr) == cpr; });
+            if (inCase && person == c.people.end())
+                throw Error(ErrorCode::BadInput,
+                    "recipient " + item + " is not a person in case " + c.id
+                        + " (mistyped?); nothing was sent. A recipient outside the case needs "
+                          "--to-outside-case");
+            if (seen.insert(*cpr).second)
+                out.push_back({ *cpr, person == c.people.end() ? std::string() : person->name });
+        }
+    };
+    if (to != "parents")
+        addList(to, true);
+    addList(outsideCase, false);
     if (out.empty())
         throw Error(ErrorCode::BadInput, "no recipients: use --to parents or --to CPR[,CPR]");
     return out;

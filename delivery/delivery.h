@@ -23,8 +23,11 @@ struct Recipient {
 };
 
 // The recipients of `to`: "parents" (each person of the document's case with custody) or a
-// comma-separated list of CPR numbers. Error(BadInput) for an invalid CPR or nobody to send to.
-std::vector<Recipient> resolveRecipients(const Store& store, const std::string& docId, const std::string& to);
+// comma-separated list of CPR numbers of people in the case, plus `outsideCase`: CPR numbers
+// of people outside the case (a rare legal exception the caller logs). Error(BadInput) for an
+// invalid CPR, a CPR in `to` of nobody in the case, or nobody to send to.
+std::vector<Recipient> resolveRecipients(const Store& store, const std::string& docId, const std::string& to,
+    const std::string& outsideCase = {});
 
 struct SendRequest {
     std::string docId;

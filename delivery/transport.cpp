@@ -1,51 +1,20 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "delivery/transport.h"
 
+#include "base/durable_file.h"
 #include "base/error.h"
 #include "delivery/https_client.h"
 
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <fcntl.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
 namespace fplan::delivery {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-// A file descriptor in RAII.
-class Fd {
-public:
-    explicit Fd(int fd)
-        : m_fd(fd)
-    {
-    }
-    ~Fd()
-    {
-        if (m_fd >= 0)
-            ::close(m_fd);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return m_fd; }
-    int release()
-    {
-        const int fd = m_fd;
-        m_fd = -1;
-        return fd;
-    }
-
-private:
-    int m_fd;
-};
-
-std::string systemError(const std::string& what, const fs::path& path)
-{
-    return what + " " + path.string() + ": " + std::strerror(errno);
-}
 
 bool isUuid(const std::string& s)
 {
@@ -106,41 +75,26 @@ SendOutcome FolderTransport::send(const std::string& messageUuid, const std::str
     if (!fs::is_directory(m_folder, ec))
         return { Kind::Retry, "the delivery folder " + m_folder.string() + " is not there" };
     const fs::path final = m_folder / (messageUuid + ".xml");
-    if (fs::exists(final, ec))
-        return { Kind::Delivered, {} }; // handed on before; the reader has (or will have) it once
-    // A dot name the reader ignores; unique per process so two senders never share one.
-    const fs::path temp = m_folder / ("." + messageUuid + "." + std::to_string(::getpid()) + ".tmp");
-    {
-        Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640));
-        if (fd.get() < 0)
-            return { Kind::Retry, systemError("cannot create", temp) };
-        std::size_t written = 0;
-        while (written < memoXml.size()) {
-            const ssize_t n = ::write(fd.get(), memoXml.data() + written, memoXml.size() - written);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0) {
-                const auto why = systemError("cannot write", temp);
-                ::unlink(temp.c_str());
-                return { Kind::Retry, why };
-            }
-            written += static_cast<std::size_t>(n);
+    struct stat st {};
+    if (::lstat(final.c_str(), &st) == 0) {
+        // Handed on before (a retry after a lost acknowledgement) only if it is this very message.
+        if (!S_ISREG(st.st_mode))
+            return { Kind::Permanent, final.string() + " is there but is not a regular file; not delivered" };
+        try {
+            if (readFileBounded(final, memoXml.size(), "MeMo message") == memoXml)
+                return { Kind::Delivered, {} };
+        } catch (const Error&) {
         }
-        if (::fsync(fd.get()) != 0 || ::close(fd.release()) != 0) {
-            const auto why = systemError("cannot flush", temp);
-            ::unlink(temp.c_str());
-            return { Kind::Retry, why };
-        }
+        return { Kind::Permanent, final.string() + " is already there with other content; not delivered" };
     }
-    if (::rename(temp.c_str(), final.c_str()) != 0) {
-        const auto why = systemError("cannot rename into", final);
-        ::unlink(temp.c_str());
-        return { Kind::Retry, why };
+    // The one durable writer: a dot-named temporary file made with O_EXCL (a planted symlink is
+    // never followed), fsync, rename, fsync of the folder; it also removes the temporary files
+    // of a send that was killed before its rename.
+    try {
+        writeFileDurably(final, memoXml);
+    } catch (const Error& e) {
+        return { Kind::Retry, e.what() };
     }
-    // The rename is durable only once the folder itself is on disk.
-    Fd dir(::open(m_folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (dir.get() < 0 || ::fsync(dir.get()) != 0)
-        return { Kind::Retry, systemError("cannot flush the folder", m_folder) };
     return { Kind::Delivered, {} };
 }
 

@@ -25,8 +25,11 @@ public:
     virtual std::string describe() const = 0;
 };
 
-// Writes UUID.xml into a folder that the municipality's integration platform reads: a temporary
-// name, fsync, rename, fsync of the folder, so a reader never sees half a file.
+// Writes UUID.xml into a folder that the municipality's integration platform reads, through the
+// one durable writer (base/durable_file.h): a dot-named temporary file made with O_EXCL (a
+// symlink planted in the folder is never followed), fsync, rename, fsync of the folder, so a
+// reader never sees half a file; the temporary files of a killed send are removed on the next.
+// A UUID.xml already there counts as delivered only if it holds this very message.
 class FolderTransport : public Transport {
 public:
     explicit FolderTransport(std::filesystem::path folder);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "base/error.h"
+#include "base/process.h"
 #include "gui/main_frame.h"
 #include "gui/main_thread.h"
 #include "gui/session.h"
@@ -153,6 +154,13 @@ bool App::OnCmdLineParsed(wxCmdLineParser& parser)
 
 bool App::OnInit()
 {
+    // Before any passphrase or family data is in memory: no core dumps, private files.
+    try {
+        hardenProcess();
+    } catch (const Error& e) {
+        std::fprintf(stderr, "fplan-desktop: %s\n", e.what());
+        return false;
+    }
     wxUILocale::UseDefault();
     if (!wxApp::OnInit())
         return false;

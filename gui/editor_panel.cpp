@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "gui/editor_panel.h"
 
+#include "base/durable_file.h"
 #include "base/error.h"
 #include "gui/accessibility.h"
 #include "gui/date_field.h"
@@ -719,14 +720,8 @@ void EditorPanel::withPdf(std::function<void(const std::string& file)> then)
         [doc = std::move(doc), file] {
             try {
                 const auto pdf = renderPdf(doc);
-                const std::string partial = file + ".part";
-                {
-                    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-                    out.write(pdf.bytes.data(), static_cast<std::streamsize>(pdf.bytes.size()));
-                    if (!out.flush())
-                        return format(tr("Kunne ikke skrive {0}."), { partial });
-                }
-                std::filesystem::rename(partial, file);
+                // The preview PDF is replaced each time: private, whole or not at all.
+                writeFileDurably(file, pdf.bytes, { .force = true, .protectedFiles = {} });
                 return std::string();
             } catch (const std::exception& e) {
                 return std::string(e.what());

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "gui/send_dialog.h"
 
+#include "base/durable_file.h"
 #include "base/error.h"
 #include "gui/accessibility.h"
 #include "gui/main_thread.h"
@@ -310,10 +311,7 @@ void SendDialog::printForHandover()
         std::string file;
         try {
             file = (privatePdfFolder() / m_presenter->fileName()).string();
-            std::ofstream out(file, std::ios::binary | std::ios::trunc);
-            out.write(pdf.data(), static_cast<std::streamsize>(pdf.size()));
-            if (!out.flush())
-                throw Error(ErrorCode::Storage, format(tr("Kunne ikke skrive {0}."), { file }));
+            writeFileDurably(file, pdf, { .force = true, .protectedFiles = {} });
         } catch (const std::exception& e) {
             showError(this, e.what());
             return;

@@ -2,17 +2,14 @@
 #include "gui/unlock_presenter.h"
 
 #include "base/error.h"
+#include "crypto/passphrase_policy.h"
 #include "gui/i18n.h"
 
 namespace fplan::gui {
 
 std::size_t utf8Length(const std::string& text)
 {
-    std::size_t n = 0;
-    for (const char c : text)
-        if ((static_cast<unsigned char>(c) & 0xC0) != 0x80)
-            ++n;
-    return n;
+    return crypto::utf8Chars(text);
 }
 
 UnlockPresenter::UnlockPresenter(std::filesystem::path path, ParamsFactory params)
@@ -48,8 +45,19 @@ std::string UnlockPresenter::check(const std::string& passphrase, const std::str
         return tr("Skriv adgangskoden.");
     if (mode() == UnlockMode::Open)
         return {};
-    if (utf8Length(passphrase) < MinimumLength)
-        return format(tr("Adgangskoden skal have mindst {0} tegn."), { std::to_string(MinimumLength) });
+    switch (crypto::checkNewPassphrase(passphrase)) {
+    case crypto::PassphraseProblem::TooShort:
+        return format(tr("Adgangskoden skal have mindst {0} tegn. Flere ord i træk er lette at huske og "
+                         "svære at gætte."),
+            { std::to_string(MinimumLength) });
+    case crypto::PassphraseProblem::OneCharacter:
+        return tr("Adgangskoden består af ét tegn gentaget og er let at gætte. Vælg en anden.");
+    case crypto::PassphraseProblem::Common:
+        return tr("Adgangskoden er en af de almindelige adgangskoder, som prøves først, når nogen vil "
+                  "gætte. Vælg en anden.");
+    case crypto::PassphraseProblem::None:
+        break;
+    }
     if (passphrase != repeat)
         return tr("De to adgangskoder er ikke ens.");
     return {};

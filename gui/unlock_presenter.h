@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
+#include "crypto/passphrase_policy.h"
+
 #include "core/store.h"
 
 #include <filesystem>
@@ -25,7 +27,7 @@ struct UnlockOutcome {
 class UnlockPresenter {
 public:
     using ParamsFactory = std::function<crypto::KdfParams()>;
-    static constexpr std::size_t MinimumLength = 8;
+    static constexpr std::size_t MinimumLength = crypto::MinimumPassphraseChars;
 
     explicit UnlockPresenter(std::filesystem::path path, ParamsFactory params = crypto::KdfParams::fresh);
 

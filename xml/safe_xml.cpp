@@ -2,6 +2,7 @@
 #include "xml/safe_xml.h"
 
 #include "base/error.h"
+#include "base/limits.h"
 
 #include <libxml/SAX2.h>
 #include <libxml/parser.h>
@@ -209,6 +210,72 @@ void collectError(void* data, xmlErrorPtr error)
                            + trimmed(error->message));
 }
 
+// Counts attributes per element and the nesting of elements in one linear pass, before libxml2
+// sees the bytes: its duplicate-attribute check is quadratic (60,000 attributes hang it), and
+// deep nesting makes every later walk over the tree expensive.
+void checkShape(std::string_view bytes, const std::string& origin)
+{
+    std::size_t depth = 0;
+    long line = 1;
+    auto skipTo = [&](std::size_t& i, std::string_view end) {
+        const auto at = bytes.find(end, i);
+        const std::size_t stop = at == std::string_view::npos ? bytes.size() : at + end.size();
+        for (; i < stop; ++i)
+            if (bytes[i] == '\n')
+                ++line;
+    };
+    for (std::size_t i = 0; i < bytes.size();) {
+        const char c = bytes[i];
+        if (c == '\n')
+            ++line;
+        if (c != '<') {
+            ++i;
+            continue;
+        }
+        const std::string_view rest = bytes.substr(i);
+        if (rest.rfind("<!--", 0) == 0) {
+            skipTo(i, "-->");
+        } else if (rest.rfind("<![CDATA[", 0) == 0) {
+            skipTo(i, "]]>");
+        } else if (rest.rfind("<?", 0) == 0) {
+            skipTo(i, "?>");
+        } else if (rest.rfind("<!", 0) == 0) {
+            skipTo(i, ">");
+        } else if (rest.rfind("</", 0) == 0) {
+            if (depth > 0)
+                --depth;
+            skipTo(i, ">");
+        } else {
+            const long tagLine = line;
+            std::size_t attributes = 0;
+            char quote = 0;
+            bool selfClosing = false;
+            for (++i; i < bytes.size(); ++i) {
+                const char t = bytes[i];
+                if (t == '\n')
+                    ++line;
+                if (quote) {
+                    if (t == quote)
+                        quote = 0;
+                } else if (t == '"' || t == '\'') {
+                    quote = t;
+                } else if (t == '=') {
+                    ++attributes;
+                } else if (t == '>') {
+                    selfClosing = bytes[i - 1] == '/';
+                    ++i;
+                    break;
+                }
+            }
+            if (attributes > limits::XmlAttributesPerElement)
+                fail(origin, tagLine, "an element with more than " + std::to_string(limits::XmlAttributesPerElement)
+                                          + " attributes (limit)");
+            if (!selfClosing && ++depth > limits::XmlDepth)
+                fail(origin, tagLine, "elements nested deeper than " + std::to_string(limits::XmlDepth) + " levels (limit)");
+        }
+    }
+}
+
 } // namespace
 
 void installSafeXmlDefaults()
@@ -237,6 +304,7 @@ XmlDocument parseXmlSafely(std::string_view bytes, const std::string& origin, st
     if (bytes.size() > maxBytes || bytes.size() > static_cast<std::size_t>(INT_MAX))
         fail(origin, 1, "document is " + std::to_string(bytes.size()) + " bytes, more than the limit of "
                             + std::to_string(maxBytes));
+    checkShape(bytes, origin);
     ParserCtxt ctxt(xmlNewParserCtxt());
     if (!ctxt || !ctxt->sax)
         throw Error(ErrorCode::Internal, origin + ": cannot create an XML parser");

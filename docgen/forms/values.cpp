@@ -3,6 +3,9 @@
 
 #include "core/cpr.h"
 #include "base/error.h"
+#include "base/limits.h"
+#include "base/suggest.h"
+#include "base/text_rules.h"
 
 #include <cmath>
 #include <set>
@@ -22,20 +25,6 @@ bool digits(const std::string& text, std::size_t from, std::size_t count)
 int number(const std::string& text, std::size_t from, std::size_t count)
 {
     return std::stoi(text.substr(from, count));
-}
-
-// Short text is one line; long text may hold line breaks and tabs. No other control characters.
-std::string textProblem(const std::string& text, bool multiline)
-{
-    for (unsigned char c : text) {
-        if (c == '\n' || c == '\r' || c == '\t') {
-            if (!multiline && c != '\t')
-                return "a line break is not allowed in a short text field (use a long text field)";
-        } else if (c < 0x20 || c == 0x7f) {
-            return "contains a control character";
-        }
-    }
-    return {};
 }
 
 bool plausibleEmail(const std::string& text)
@@ -177,9 +166,11 @@ public:
     {
         if (!v.is_array())
             return problem(path, "a table takes a list of rows, got " + describe(v));
-        if (f.maxRows && v.size() > f.maxRows)
+        // A table whose template names no max-rows still has one: limits::TableRows.
+        const std::size_t maxRows = f.maxRows ? f.maxRows : limits::TableRows;
+        if (v.size() > maxRows)
             return problem(path, "has " + std::to_string(v.size()) + " rows; at most "
-                                     + std::to_string(f.maxRows) + " are allowed");
+                                     + std::to_string(maxRows) + " are allowed (limit)");
         std::set<std::string> ids;
         for (std::size_t i = 0; i < v.size(); ++i) {
             const std::string rowPath = path + "[" + std::to_string(i) + "]";
@@ -269,7 +260,12 @@ std::vector<ValueProblem> findValueProblems(const Template& tmpl, const Json& va
     for (const auto& [path, v] : values.items()) {
         const Field* f = tmpl.field(path);
         if (!f) {
-            problems.push_back({path, "no such field in template " + tmpl.id + " (version " + tmpl.version + ")"});
+            std::vector<std::string> known;
+            for (const Field* candidate : tmpl.fields())
+                known.push_back(candidate->path);
+            const std::string close = closestName(path, known);
+            problems.push_back({path, "no such field in template " + tmpl.id + " (version " + tmpl.version + ")"
+                                          + (close.empty() ? std::string() : "; did you mean '" + close + "'?")});
             continue;
         }
         checker.field(*f, path, v);

@@ -49,7 +49,8 @@ TEST_F(Cli, WrongPassphraseExitsOneAndWritesNothing)
     const auto before = test::readFile(store);
     const auto r = fplan({"case", "import", bundle()}, {"FPLAN_PASSPHRASE=forkert-adgangskode"});
     EXPECT_EQ(1, r.exitCode);
-    EXPECT_EQ("fplan: wrong passphrase or not a Familieplan store\n", r.err);
+    EXPECT_EQ(0u, r.err.rfind("fplan: wrong passphrase or not a Familieplan store: " + store.string(), 0)) << r.err;
+    EXPECT_EQ(1, std::count(r.err.begin(), r.err.end(), '\n')) << r.err;
     EXPECT_EQ(before, test::readFile(store));
     EXPECT_EQ(1u, Json::parse(fplan({"case", "list", "--json"}).out).size());
 }

@@ -13,6 +13,8 @@
 #include <cstdio>
 #include <random>
 #include <set>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -77,4 +79,103 @@ TEST(CrashSafety, AcknowledgedOpsSurviveSigkill)
     }
     EXPECT_GE(acknowledged.size(), static_cast<std::size_t>(Kills));
     std::printf("%d kills, %zu acknowledged ops, all present\n", Kills, acknowledged.size());
+}
+
+namespace {
+
+// Starts the writer on `path`; returns its pid and the read end of its acknowledgements.
+pid_t startWriter(const std::filesystem::path& path, const std::string& passphrase, const std::string& prefix, int& ackFd)
+{
+    int out[2];
+    if (pipe(out) != 0)
+        return -1;
+    const pid_t pid = fork();
+    if (pid == 0) {
+        dup2(out[1], 1);
+        close(out[0]);
+        close(out[1]);
+        execl(FPLAN_CRASH_WRITER, FPLAN_CRASH_WRITER, path.c_str(), passphrase.c_str(), prefix.c_str(),
+              static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    close(out[1]);
+    ackFd = out[0];
+    return pid;
+}
+
+std::set<std::string> acknowledgedBy(int fd)
+{
+    std::string text;
+    char buffer[4096];
+    ssize_t n;
+    while ((n = read(fd, buffer, sizeof buffer)) > 0)
+        text.append(buffer, static_cast<std::size_t>(n));
+    close(fd);
+    std::set<std::string> ids;
+    for (std::size_t start = 0, nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1)
+        ids.insert(text.substr(start, nl - start));
+    return ids;
+}
+
+} // namespace
+
+// The lost edit of issue 10: a passphrase change while another process writes. The change must
+// either be refused while the writer has the store open, or happen without the writer's
+// acknowledged commits going anywhere but into the store.
+TEST(CrashSafety, APassphraseChangeNeverLosesAConcurrentWritersEdits)
+{
+    test::TempDir dir;
+    const auto path = dir / "rekey.fplan";
+    const std::string oldPassphrase = "old-passphrase-long";
+    const std::string newPassphrase = "new-passphrase-long";
+    Store::create(path, oldPassphrase, crypto::KdfParams::freshCheap());
+    int ackFd = -1;
+    const pid_t writer = startWriter(path, oldPassphrase, "w", ackFd);
+    ASSERT_GT(writer, 0);
+    usleep(300 * 1000); // it is writing now
+    bool changed = false;
+    try {
+        Store::changePassphrase(path, oldPassphrase, newPassphrase, crypto::KdfParams::freshCheap());
+        changed = true;
+    } catch (const Error& e) {
+        EXPECT_EQ(ErrorCode::Conflict, e.code()) << e.what();
+        EXPECT_NE(std::string(e.what()).find("open in another program"), std::string::npos) << e.what();
+    }
+    usleep(200 * 1000); // the writer keeps acknowledging commits
+    ::kill(writer, SIGKILL);
+    int status = 0;
+    waitpid(writer, &status, 0);
+    const auto acknowledged = acknowledgedBy(ackFd);
+    ASSERT_GT(acknowledged.size(), 10u);
+    EXPECT_FALSE(changed) << "the change went ahead under an open writer";
+    Store store = Store::open(path, changed ? newPassphrase : oldPassphrase);
+    EXPECT_EQ("ok", store.queryText("PRAGMA integrity_check"));
+    std::set<std::string> stored;
+    for (const auto& op : store.ops("doc"))
+        stored.insert(op.id);
+    for (const auto& id : acknowledged)
+        ASSERT_TRUE(stored.count(id)) << "acknowledged op " << id << " was lost";
+}
+
+// While a change holds the store, another process's open waits and then fails clearly instead
+// of writing into a file that is being re-keyed; once the change is done it opens with the new
+// passphrase.
+TEST(CrashSafety, APassphraseChangeInProgressKeepsWritersOut)
+{
+    test::TempDir dir;
+    const auto path = dir / "held.fplan";
+    Store::create(path, "old-passphrase-long", crypto::KdfParams::freshCheap());
+    const int fd = ::open(path.c_str(), O_RDONLY);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(0, ::flock(fd, LOCK_EX)); // what a running change holds
+    int ackFd = -1;
+    const pid_t writer = startWriter(path, "old-passphrase-long", "x", ackFd);
+    int status = 0;
+    waitpid(writer, &status, 0);
+    EXPECT_TRUE(WIFEXITED(status) || WIFSIGNALED(status));
+    EXPECT_TRUE(acknowledgedBy(ackFd).empty()) << "a writer wrote during the change";
+    ::close(fd);
+    Store::changePassphrase(path, "old-passphrase-long", "new-passphrase-long", crypto::KdfParams::freshCheap());
+    Store store = Store::open(path, "new-passphrase-long");
+    EXPECT_EQ("ok", store.queryText("PRAGMA integrity_check"));
 }

@@ -4,6 +4,7 @@
 #include "core/store.h"
 
 #include <cstdio>
+#include <optional>
 #include <string>
 
 int main(int argc, char** argv)
@@ -12,7 +13,14 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "usage: store_crash_writer STORE PASSPHRASE PREFIX\n");
         return 2;
     }
-    fplan::Store store = fplan::Store::open(argv[1], argv[2]);
+    std::optional<fplan::Store> opened;
+    try {
+        opened.emplace(fplan::Store::open(argv[1], argv[2]));
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "store_crash_writer: %s\n", e.what());
+        return 1;
+    }
+    fplan::Store& store = *opened;
     fplan::HybridClock& clock = store.clock();
     fplan::OpFactory factory("crash", store.deviceId(), clock);
     fplan::DocumentState state;

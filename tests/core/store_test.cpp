@@ -57,7 +57,8 @@ TEST_F(StoreTest, WrongPassphraseIsRefusedAndNothingIsWritten)
         FAIL();
     } catch (const Error& e) {
         EXPECT_EQ(ErrorCode::WrongPassphrase, e.code());
-        EXPECT_STREQ("wrong passphrase or not a Familieplan store", e.what());
+        EXPECT_EQ(0u, std::string(e.what()).rfind("wrong passphrase or not a Familieplan store: " + path().string(), 0)) << e.what();
+        EXPECT_NE(std::string::npos, std::string(e.what()).find("restore the store from your backup"));
     }
     EXPECT_EQ(before, test::readFile(path()));
 }

@@ -29,6 +29,8 @@ TEST(SystemConfig, ErrorsNameFileLineAndKey)
         [] { SystemConfig::parse("delivery.ca = /a.pem\n# x\ndelivery.ca = /b.pem\n", "fplan.conf"); });
     test::expectError(ErrorCode::BadInput, "fplan.conf:1: key 'municipality.name' has no value",
         [] { SystemConfig::parse("municipality.name =\n", "fplan.conf"); });
+    test::expectError(ErrorCode::BadInput, "fplan.conf:1: municipality.cvr '1234': a CVR number is 8 digits",
+        [] { SystemConfig::parse("municipality.cvr = 1234\n", "fplan.conf"); });
     test::expectError(ErrorCode::BadInput, "line longer than 4096 bytes",
         [] { SystemConfig::parse("# " + std::string(5000, 'x') + "\n", "fplan.conf"); });
 }

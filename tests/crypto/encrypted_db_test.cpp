@@ -41,7 +41,8 @@ TEST(EncryptedDb, FileHoldsNoPlaintextAndWrongKeyIsRefused)
         FAIL() << "opened with the wrong key";
     } catch (const Error& e) {
         EXPECT_EQ(ErrorCode::WrongPassphrase, e.code());
-        EXPECT_STREQ("wrong passphrase or not a Familieplan store", e.what());
+        EXPECT_EQ(0u, std::string(e.what()).rfind("wrong passphrase or not a Familieplan store: " + (dir / "a.db").string(), 0)) << e.what();
+        EXPECT_NE(std::string::npos, std::string(e.what()).find("restore the store from your backup"));
     }
     auto again = openEncryptedDatabase(dir / "a.db", key, OpenMode::ExistingOnly);
     sqlite3_stmt* stmt = nullptr;

@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 using namespace fplan;
 using namespace fplan::delivery;
 
@@ -59,6 +62,14 @@ TEST(Delivery, ParentsAreThePeopleWithCustody)
     ASSERT_EQ(2u, given.size());
     EXPECT_EQ(test::FatherCpr, given[1].cpr);
     EXPECT_THROW(resolveRecipients(*cs.store, cs.docId, "3102901234"), Error);
+    // A valid CPR of someone outside the case (one digit off the mother's) is refused...
+    test::expectError(ErrorCode::BadInput, "is not a person in case", [&] {
+        resolveRecipients(*cs.store, cs.docId, "0101901235");
+    });
+    // ...unless it is named as the legal exception.
+    const auto outside = resolveRecipients(*cs.store, cs.docId, "0101901234", "0101901235");
+    ASSERT_EQ(2u, outside.size());
+    EXPECT_EQ("0101901235", outside[1].cpr);
     EXPECT_THROW(resolveRecipients(*cs.store, cs.docId, ","), Error);
     EXPECT_THROW(resolveRecipients(*cs.store, "no-such-doc", "parents"), Error);
 }
@@ -201,6 +212,57 @@ TEST(Delivery, FolderTransportRetriesWhenTheFolderIsMissing)
     const auto outcome = transport.send("3f2a4b6c-1d2e-4f3a-8b4c-5d6e7f8a9b0c", "<x/>");
     EXPECT_EQ(SendOutcome::Kind::Retry, outcome.kind);
     EXPECT_NE(std::string::npos, outcome.error.find("not-there"));
+}
+
+// Anyone who can write the delivery folder could plant a symlink at the old, predictable temp
+// name (".UUID.PID.tmp"); the sender must never write through it.
+TEST(Delivery, FolderTransportNeverFollowsAPlantedSymlink)
+{
+    test::TempDir dir;
+    const std::string uuid = "3f2a4b6c-1d2e-4f3a-8b4c-5d6e7f8a9b0c";
+    test::writeFile(dir / "victim", "precious");
+    for (int pid = ::getpid() - 5; pid < ::getpid() + 50; ++pid)
+        std::filesystem::create_symlink(dir / "victim", dir / ("." + uuid + "." + std::to_string(pid) + ".tmp"));
+    std::filesystem::create_symlink(dir / "victim", dir / ("." + uuid + ".xml.tmp"));
+    FolderTransport transport(dir.path());
+    const auto outcome = transport.send(uuid, "<memo/>");
+    EXPECT_EQ(SendOutcome::Kind::Delivered, outcome.kind) << outcome.error;
+    EXPECT_EQ("precious", test::readFile(dir / "victim"));
+    EXPECT_EQ("<memo/>", test::readFile(dir / (uuid + ".xml")));
+    // A symlink planted at the final name is not "delivered" either.
+    const std::string other = "4f2a4b6c-1d2e-4f3a-8b4c-5d6e7f8a9b0c";
+    std::filesystem::create_symlink(dir / "victim", dir / (other + ".xml"));
+    EXPECT_EQ(SendOutcome::Kind::Permanent, transport.send(other, "<memo/>").kind);
+    EXPECT_EQ("precious", test::readFile(dir / "victim"));
+}
+
+TEST(Delivery, FolderTransportLooksAtAFileAlreadyThere)
+{
+    test::TempDir dir;
+    const std::string uuid = "3f2a4b6c-1d2e-4f3a-8b4c-5d6e7f8a9b0c";
+    FolderTransport transport(dir.path());
+    test::writeFile(dir / (uuid + ".xml"), "<memo>the same</memo>");
+    EXPECT_EQ(SendOutcome::Kind::Delivered, transport.send(uuid, "<memo>the same</memo>").kind);
+    test::writeFile(dir / (uuid + ".xml"), "<forged/>");
+    const auto outcome = transport.send(uuid, "<memo>the real one</memo>");
+    EXPECT_EQ(SendOutcome::Kind::Permanent, outcome.kind);
+    EXPECT_NE(std::string::npos, outcome.error.find("other content"));
+}
+
+TEST(Delivery, AKilledSendsTemporaryFileIsRemovedByTheNext)
+{
+    test::TempDir dir;
+    const pid_t child = ::fork();
+    if (child == 0) {
+        // A send killed between writing its temporary file and the rename.
+        test::writeFile(dir / (".fplan-tmp-" + std::to_string(::getpid()) + "-x.xml-abcdef"), "the whole MeMo");
+        ::_exit(0);
+    }
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    FolderTransport transport(dir.path());
+    ASSERT_EQ(SendOutcome::Kind::Delivered, transport.send("3f2a4b6c-1d2e-4f3a-8b4c-5d6e7f8a9b0c", "<m/>").kind);
+    EXPECT_EQ(1u, filesIn(dir.path())) << "only the delivered message is left";
 }
 
 TEST(Delivery, TransportSettingsAreCheckedWithAClearReason)

@@ -100,6 +100,31 @@ TEST(SafeXml, RefusesQuadraticBlowup)
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
 }
 
+// 60,000 attributes on one element used to hang libxml2's duplicate check for over a minute.
+TEST(SafeXml, RefusesTooManyAttributesBeforeParsing)
+{
+    std::string text = "<root>\n<field";
+    for (int i = 0; i < 60000; ++i)
+        text += " a" + std::to_string(i) + "=\"x\"";
+    text += "/></root>";
+    const std::string error = errorOf([&] { parseXmlSafely(text, "many.xml", 1 << 22); });
+    EXPECT_TRUE(contains(error, "many.xml:2: an element with more than 64 attributes (limit)")) << error;
+    // Equals signs in values, comments and text are not attributes.
+    std::string fine = "<root a=\"x=y=z\"><!-- " + std::string(200, '=') + " -->" + std::string(200, '=') + "</root>";
+    EXPECT_NO_THROW(parseXmlSafely(fine, "fine.xml"));
+}
+
+TEST(SafeXml, RefusesDeepNesting)
+{
+    std::string text;
+    for (int i = 0; i < 65; ++i)
+        text += "<a>";
+    for (int i = 0; i < 65; ++i)
+        text += "</a>";
+    EXPECT_TRUE(contains(errorOf([&] { parseXmlSafely(text, "deep.xml"); }), "deeper than 64 levels (limit)"));
+    EXPECT_NO_THROW(parseXmlSafely(text.substr(3, text.size() - 7), "ok.xml"));
+}
+
 TEST(SafeXml, UndeclaredEntityWithoutDoctypeIsAnError)
 {
     EXPECT_TRUE(contains(errorOf([] { parseXmlSafely("<a>\n&xxe;</a>", "e.xml"); }), "e.xml:2: "));

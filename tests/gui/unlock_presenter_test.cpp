@@ -22,7 +22,12 @@ TEST(UnlockPresenter, NewStoreNeedsTheSamePassphraseTwice)
     UnlockPresenter p(dir / "sager.fplan", crypto::KdfParams::freshCheap);
     EXPECT_EQ("De to adgangskoder er ikke ens.", p.check("hemmelig sætning", "hemmelig sætnimg"));
     EXPECT_EQ("Skriv adgangskoden.", p.check("", ""));
-    EXPECT_EQ("Adgangskoden skal have mindst 8 tegn.", p.check("kort", "kort"));
+    EXPECT_EQ(0u, p.check("kort", "kort").rfind("Adgangskoden skal have mindst 12 tegn.", 0));
+    // Twelve characters but not bytes-only: "æøå" counts three.
+    EXPECT_EQ(0u, p.check("æøåæøåæøåæø", "æøåæøåæøåæø").rfind("Adgangskoden skal have mindst 12 tegn.", 0));
+    EXPECT_EQ("", p.check("æøåæøåæøåæøx", "æøåæøåæøåæøx"));
+    EXPECT_NE(std::string::npos, p.check("            ", "            ").find("ét tegn gentaget"));
+    EXPECT_NE(std::string::npos, p.check("Password1234", "Password1234").find("almindelige adgangskoder"));
     EXPECT_EQ("", p.check("hemmelig sætning", "hemmelig sætning"));
 }
 
