@@ -78,10 +78,10 @@ void registerBackupCommands(CommandTable& table)
     table.add({ "store backup", "store backup --out FILE [--force]",
         "one still-encrypted file with the store and its .kdf file, consistent while the "
         "desktop writes (case export is not a backup: it drops versions and history)",
-        { "force" }, runStoreBackup });
+        { "force" }, runStoreBackup, withOptions(StoreOptions, { "out" }), StoreAccess::ReadOnly });
     table.add({ "store restore", "store restore FILE [--store PATH] [--force]",
         "put a backup back; refuses to replace an existing store without --force", { "force" },
-        runStoreRestore });
+        runStoreRestore, { "store" } });
 }
 
 } // namespace fplan::cli
