@@ -97,6 +97,7 @@ void registerRenderCommands(CommandTable& table);
 void registerDeliveryCommands(CommandTable& table);
 void registerOpsCommands(CommandTable& table);
 void registerSyncCommands(CommandTable& table);
+void registerBackupCommands(CommandTable& table);
 
 // Shared helpers for commands that use the store.
 std::filesystem::path storePath(const Args& args);

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "cli/command.h"
-#include "base/error.h"
-#include "delivery/delivery.h"
 #include "app/documents.h"
+#include "base/error.h"
+#include "cli/command.h"
+#include "delivery/delivery.h"
 
-#include <syslog.h>
 #include <iostream>
+#include <syslog.h>
 
 namespace fplan::cli {
 
@@ -79,7 +79,8 @@ int runMemoValidate(const Args& args, std::ostream& out)
     if (const auto size = std::filesystem::file_size(file, ec); !ec && size > delivery::MaxMessageBytes)
         throw Error(ErrorCode::BadInput,
             file + ": " + std::to_string(size) + " bytes is more than any MeMo message can be");
-    const auto problems = delivery::MemoSchema::installed().validate(readFile(file, limits::MemoBytes, "MeMo message"), file);
+    const auto problems
+        = delivery::MemoSchema::installed().validate(readFile(file, limits::MemoBytes, "MeMo message"), file);
     if (problems.empty()) {
         out << file << ": a valid MeMo 1.2 message\n";
         return 0;
@@ -160,8 +161,10 @@ int runOutboxFlush(const Args& args, std::ostream& out)
     args.expectWords(0, "outbox flush");
     Store store = openStore(args);
     auto transport = delivery::transportFromSettings(store);
-    printFlush(delivery::flushOutbox(store, *transport), transport->describe(), out);
-    return 0;
+    const auto report = delivery::flushOutbox(store, *transport);
+    printFlush(report, transport->describe(), out);
+    // Run by a timer with nobody watching: a letter not delivered must show as a failed run.
+    return report.failed > 0 || report.retrying > 0 ? 1 : 0;
 }
 
 int runOutboxRetry(const Args& args, std::ostream& out)
@@ -187,7 +190,8 @@ void registerDeliveryCommands(CommandTable& table)
 {
     table.add({ "memo build", "memo build DOC_ID --recipient CPR --out FILE.xml [--version N] [--pdf F]",
         "write the MeMo message one recipient would get (validated, not queued)", { "force" }, runMemoBuild,
-        withOptions(StoreAndTemplateOptions, { "recipient", "out", "version", "pdf", "notification", "file-name" }) });
+        withOptions(StoreAndTemplateOptions,
+            { "recipient", "out", "version", "pdf", "notification", "file-name" }) });
     table.add({ "memo validate", "memo validate FILE.xml",
         "check a MeMo message against the MeMo 1.2 schema; exit 2 with FILE:LINE: reason", {},
         runMemoValidate });
@@ -197,12 +201,13 @@ void registerDeliveryCommands(CommandTable& table)
         "put MeMo messages in the outbox, then try to deliver them once", { "no-flush" }, runSend,
         withOptions(StoreAndTemplateOptions,
             { "version", "to", "to-outside-case", "pdf", "notification", "file-name" }) });
-    table.add({ "outbox list", "outbox list [--json]", "show the outbox: status, attempts, last error", { "json" },
-        runOutboxList, StoreOptions });
-    table.add(
-        { "outbox flush", "outbox flush", "try every message whose turn has come", {}, runOutboxFlush, StoreOptions });
-    table.add(
-        { "outbox retry", "outbox retry MESSAGE_UUID", "queue a failed message again", {}, runOutboxRetry, StoreOptions });
+    table.add({ "outbox list", "outbox list [--json]", "show the outbox: status, attempts, last error",
+        { "json" }, runOutboxList, StoreOptions });
+    table.add({ "outbox flush", "outbox flush",
+        "try every message whose turn has come; exit 1 when one was not delivered (retry later or failed)",
+        {}, runOutboxFlush, StoreOptions });
+    table.add({ "outbox retry", "outbox retry MESSAGE_UUID", "queue a failed message again", {},
+        runOutboxRetry, StoreOptions });
 }
 
 } // namespace fplan::cli

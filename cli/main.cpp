@@ -27,6 +27,7 @@ fplan::cli::CommandTable buildTable()
     fplan::cli::registerDeliveryCommands(table);
     fplan::cli::registerOpsCommands(table);
     fplan::cli::registerSyncCommands(table);
+    fplan::cli::registerBackupCommands(table);
     return table;
 }
 

@@ -83,8 +83,12 @@ int runConfigList(const Args& args, std::ostream& out)
         out << Json(all).dump(2) << "\n";
         return 0;
     }
-    for (const auto& [key, value] : all)
-        out << key << " = " << value << "\n";
+    for (const auto& [key, value] : all) {
+        out << key << " = " << value;
+        if (store.systemConfig().value(key))
+            out << "   (this machine: " << store.systemConfig().file().string() << ")";
+        out << "\n";
+    }
     return 0;
 }
 

@@ -1,25 +1,25 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "core/store.h"
 
-#include "core/case.h"
-#include "core/checkpointer.h"
 #include "core/op_validation.h"
 #include "base/durable_file.h"
 #include "base/error.h"
 #include "base/limits.h"
+#include "core/case.h"
+#include "core/checkpointer.h"
 #include "core/sql.h"
 #include "crypto/hash.h"
 #include "crypto/random.h"
 
-#include <fcntl.h>
-#include <sys/file.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <set>
 #include <sstream>
+#include <sys/file.h>
+#include <unistd.h>
 
 namespace fplan {
 
@@ -90,7 +90,7 @@ fs::path parentOf(const fs::path& path)
 // The key files go through the one durable writer (private, whole or not at all).
 void writeDurably(const fs::path& path, const std::string& content)
 {
-    writeFileDurably(path, content, {.force = true, .protectedFiles = {}});
+    writeFileDurably(path, content, { .force = true, .protectedFiles = {} });
 }
 
 // Waits up to ~10 s for a lock another process holds (a passphrase change takes about a second).
@@ -180,7 +180,11 @@ fs::path Store::kdfPathFor(const fs::path& path)
     return path.string() + ".kdf";
 }
 
-Store::Store(fs::path path, crypto::DbHandle db) : m_path(std::move(path)), m_db(std::move(db)) {}
+Store::Store(fs::path path, crypto::DbHandle db)
+    : m_path(std::move(path))
+    , m_db(std::move(db))
+{
+}
 
 void Store::LockCloser::operator()(int* fd) const noexcept
 {
@@ -255,14 +259,16 @@ Store Store::open(const fs::path& path, std::string_view passphrase, StoreAccess
 
 Store Store::openWithKey(const fs::path& path, const crypto::SecretKey& key, StoreAccess access)
 {
+    SystemConfig machine = SystemConfig::load(); // a broken configuration stops before the store
     const bool readOnly = access == StoreAccess::ReadOnly;
     std::unique_ptr<int, LockCloser> lock(new int(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)));
     if (*lock < 0)
         throw Error(ErrorCode::NotFound, path.string() + ": cannot open the store: " + std::strerror(errno));
     if (!takeLock(*lock, LOCK_SH))
-        throw Error(ErrorCode::Conflict, path.string() + ": its passphrase is being changed; try again in a moment");
-    auto db = crypto::openEncryptedDatabase(path, key, readOnly ? crypto::OpenMode::ReadOnly
-                                                                : crypto::OpenMode::ExistingOnly);
+        throw Error(
+            ErrorCode::Conflict, path.string() + ": its passphrase is being changed; try again in a moment");
+    auto db = crypto::openEncryptedDatabase(
+        path, key, readOnly ? crypto::OpenMode::ReadOnly : crypto::OpenMode::ExistingOnly);
     {
         sql::Statement hasMeta(db.get(), "SELECT count(*) FROM sqlite_master WHERE name = 'meta'");
         hasMeta.step();
@@ -275,6 +281,7 @@ Store Store::openWithKey(const fs::path& path, const crypto::SecretKey& key, Sto
             throw Error(ErrorCode::WrongPassphrase, crypto::wrongKeyMessage(path));
     }
     Store store(path, std::move(db));
+    store.m_system = std::move(machine);
     store.m_lock = std::move(lock);
     store.m_access = access;
     store.migrate();
@@ -292,7 +299,7 @@ Store Store::openWithKey(const fs::path& path, const crypto::SecretKey& key, Sto
 }
 
 void Store::changePassphrase(const fs::path& path, std::string_view oldPassphrase,
-                             std::string_view newPassphrase, const crypto::KdfParams& newParams)
+    std::string_view newPassphrase, const crypto::KdfParams& newParams)
 {
     if (newPassphrase.empty())
         throw Error(ErrorCode::BadInput, "the new passphrase must not be empty");
@@ -300,9 +307,11 @@ void Store::changePassphrase(const fs::path& path, std::string_view oldPassphras
     // In place, under an exclusive lock: a process that has the store open (the desktop, a long
     // `doc fill`) keeps the lock shared, so it can never write to a file re-keyed under it.
     if (::flock(*store.m_lock, LOCK_EX | LOCK_NB) != 0)
-        throw Error(ErrorCode::Conflict, path.string() + ": the store is open in another program (the desktop "
-                                                         "program or another fplan); close it and try again. "
-                                                         "The passphrase is not changed");
+        throw Error(ErrorCode::Conflict,
+            path.string()
+                + ": the store is open in another program (the desktop "
+                  "program or another fplan); close it and try again. "
+                  "The passphrase is not changed");
     const auto newKey = crypto::deriveKey(newPassphrase, newParams);
     store.m_checkpointer.reset(); // its connection has the old key
     sql::exec(store.handle(), "PRAGMA wal_checkpoint(TRUNCATE)");
@@ -337,9 +346,9 @@ void Store::migrateModule(const std::string& module, const std::vector<const cha
     };
     auto check = [&](int version) {
         if (version > static_cast<int>(migrations.size()))
-            throw Error(ErrorCode::Conflict, m_path.string() + ": made by a newer Familieplan ("
-                                                 + module + " schema " + std::to_string(version)
-                                                 + "); update the program");
+            throw Error(ErrorCode::Conflict,
+                m_path.string() + ": made by a newer Familieplan (" + module + " schema "
+                    + std::to_string(version) + "); update the program");
     };
     // Read first, outside a write transaction: an up-to-date store is not written to on open.
     const int current = storedVersion();
@@ -347,8 +356,9 @@ void Store::migrateModule(const std::string& module, const std::vector<const cha
     if (current == static_cast<int>(migrations.size()))
         return;
     if (readOnly())
-        throw Error(ErrorCode::Conflict, m_path.string() + ": needs an upgrade (" + module
-                                             + " schema); open it once where it can be written");
+        throw Error(ErrorCode::Conflict,
+            m_path.string() + ": needs an upgrade (" + module
+                + " schema); open it once where it can be written");
     transaction([&] {
         const int version = storedVersion();
         check(version);
@@ -387,6 +397,8 @@ void Store::transaction(const std::function<void()>& work)
 
 std::optional<std::string> Store::setting(const std::string& key) const
 {
+    if (auto fromMachine = m_system.value(key))
+        return fromMachine;
     sql::Statement s(handle(), "SELECT value FROM settings WHERE key = ?");
     s.bind(1, key);
     if (!s.step())
@@ -396,6 +408,9 @@ std::optional<std::string> Store::setting(const std::string& key) const
 
 void Store::setSetting(const std::string& key, const std::string& value)
 {
+    if (m_system.value(key))
+        throw Error(ErrorCode::Conflict,
+            key + " is set for this machine in " + m_system.file().string() + "; ask IT to change it there");
     sql::Statement s(handle(), "INSERT OR REPLACE INTO settings(key, value) VALUES(?, ?)");
     s.bind(1, key).bind(2, value).run();
 }
@@ -406,6 +421,8 @@ std::map<std::string, std::string> Store::settings() const
     sql::Statement s(handle(), "SELECT key, value FROM settings ORDER BY key");
     while (s.step())
         all[s.text(0)] = s.text(1);
+    for (const auto& [key, value] : m_system.values())
+        all[key] = value;
     return all;
 }
 
@@ -417,10 +434,11 @@ void Store::createCase(const std::string& caseId, const std::string& caseDocId, 
 std::vector<CaseSummary> Store::listCases() const
 {
     std::vector<CaseSummary> cases;
-    sql::Statement s(handle(), "SELECT case_id, title, journal_number, kle, search_text FROM cases "
-                               "ORDER BY title, case_id");
+    sql::Statement s(handle(),
+        "SELECT case_id, title, journal_number, kle, search_text FROM cases "
+        "ORDER BY title, case_id");
     while (s.step())
-        cases.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4)});
+        cases.push_back({ s.text(0), s.text(1), s.text(2), s.text(3), s.text(4) });
     return cases;
 }
 
@@ -611,8 +629,9 @@ void Store::refreshCaseIndex(const std::string& caseId)
     std::string search = c.title + "\n" + c.journalNumber;
     for (const auto& p : c.people)
         search += "\n" + p.name + "\n" + p.cpr;
-    sql::Statement s(handle(), "UPDATE cases SET title = ?, journal_number = ?, kle = ?, "
-                               "search_text = ? WHERE case_id = ?");
+    sql::Statement s(handle(),
+        "UPDATE cases SET title = ?, journal_number = ?, kle = ?, "
+        "search_text = ? WHERE case_id = ?");
     s.bind(1, c.title).bind(2, c.journalNumber).bind(3, c.kle).bind(4, searchKey(search));
     s.bind(5, caseId).run();
 }

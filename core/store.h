@@ -3,6 +3,7 @@
 
 #include "core/document.h"
 #include "core/op.h"
+#include "core/system_config.h"
 #include "crypto/encrypted_db.h"
 #include "crypto/kdf.h"
 
@@ -89,10 +90,13 @@ public:
     // Runs `work` in one IMMEDIATE transaction: all of it is stored, or none of it.
     void transaction(const std::function<void()>& work);
 
-    // Settings (config set/get/list).
+    // Settings (config set/get/list). A key the machine's configuration sets (SystemConfig) is
+    // read from there, and setting it in the store is refused (Error Conflict naming the file).
     std::optional<std::string> setting(const std::string& key) const;
     void setSetting(const std::string& key, const std::string& value);
     std::map<std::string, std::string> settings() const;
+    // The machine's configuration as read when the store was opened.
+    const SystemConfig& systemConfig() const { return m_system; }
 
     // Cases: each case's own data lives in its case document (see case.h). Creating a case or a
     // document is an op (kind create) like any other; the `cases` and `documents` tables are
@@ -171,6 +175,7 @@ private:
     std::string m_deviceId;
     HybridClock m_clock;
     int m_transactionDepth = 0;
+    SystemConfig m_system;
     std::unique_ptr<Checkpointer> m_checkpointer; // destroyed before m_db: it closes first
 };
 

@@ -28,6 +28,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <string_view>
 #include <thread>
 
 namespace fplan::gui {
@@ -39,7 +40,7 @@ using Clock = std::chrono::steady_clock;
 // The C/POSIX locale names no language (a bare server, a kiosk, Xvfb): the program is Danish.
 bool systemLanguageUnset()
 {
-    for (const char* name : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+    for (const char* name : { "LC_ALL", "LC_MESSAGES", "LANG" }) {
         const char* value = std::getenv(name);
         if (value && *value) {
             const std::string v(value);
@@ -126,6 +127,8 @@ void App::OnInitCmdLine(wxCmdLineParser& parser)
         "l", "lang", "user interface language: da or en (default: $FPLAN_LANG, else the system's)");
     parser.AddOption("c", "case", "open this case at start");
     parser.AddOption("d", "document", "open this document (and its case) at start");
+    // Listed for --help only: main() answers --version before wx starts.
+    parser.AddSwitch("", "version", "print the version and exit (needs no display)");
     parser.AddSwitch("h", "help", "show this help", wxCMD_LINE_OPTION_HELP);
 }
 
@@ -234,4 +237,15 @@ int App::OnExit()
 
 } // namespace fplan::gui
 
-wxIMPLEMENT_APP(fplan::gui::App);
+wxIMPLEMENT_APP_NO_MAIN(fplan::gui::App);
+
+// `--version` is answered before wx starts GTK, so it works without a display (package checks).
+int main(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i)
+        if (std::string_view(argv[i]) == "--version") {
+            std::printf("fplan-desktop %s\n", FPLAN_VERSION);
+            return 0;
+        }
+    return wxEntry(argc, argv);
+}

@@ -113,7 +113,7 @@ TEST(DeliveryCli, SendRendersTheFinalisedVersionItself)
     cs.store->setSetting("delivery.folder", drop.string());
     const std::string versionId = cs.store->documentState(cs.docId).latestVersion()->opId;
     cs.store.reset();
-    auto r = fplanCli(cs, {"send", cs.docId, "--to", test::MotherCpr});
+    auto r = fplanCli(cs, { "send", cs.docId, "--to", test::MotherCpr });
     ASSERT_EQ(0, r.exitCode) << r.err;
     EXPECT_NE(std::string::npos, r.out.find("1 sent")) << r.out;
     const auto uuid = delivery::memoMessageUuid(cs.docId, versionId, test::MotherCpr);
@@ -121,4 +121,27 @@ TEST(DeliveryCli, SendRendersTheFinalisedVersionItself)
     EXPECT_TRUE(delivery::MemoSchema::installed().validate(xml, "sent.xml").empty());
     EXPECT_NE(std::string::npos, xml.find("<memo:content>JVBERi0")); // "%PDF-" in base64
     EXPECT_NE(std::string::npos, xml.find("<memo:filename>Familieplan version 1.pdf</memo:filename>"));
+}
+
+TEST(DeliveryCli, OutboxFlushExitsOneWhenALetterWasNotDelivered)
+{
+    test::CaseStore cs;
+    test::makeCaseStore(cs);
+    cs.store->setSetting("delivery.transport", "folder");
+    cs.store->setSetting("delivery.folder", (cs.dir / "not-there").string());
+    cs.store.reset();
+    test::writeFile(cs.dir / "plan.pdf", test::minimalPdf());
+    auto r = fplanCli(
+        cs, { "send", cs.docId, "--to", "parents", "--pdf", (cs.dir / "plan.pdf").string(), "--no-flush" });
+    ASSERT_EQ(0, r.exitCode) << r.err;
+
+    r = fplanCli(cs, { "outbox", "flush" });
+    EXPECT_EQ(1, r.exitCode) << r.out << r.err;
+    EXPECT_NE(std::string::npos, r.out.find("0 sent, 2 to retry")) << r.out;
+    EXPECT_NE(std::string::npos, r.err.find("is not there")) << r.err;
+
+    // Nothing due and nothing failed in this run: success.
+    r = fplanCli(cs, { "outbox", "flush" });
+    EXPECT_EQ(0, r.exitCode) << r.out << r.err;
+    EXPECT_NE(std::string::npos, r.out.find("0 sent, 0 to retry, 0 failed")) << r.out;
 }
