@@ -409,8 +409,9 @@ TEST_F(DocumentsTest, ShowAndDiffWorkWhenTheTemplateIsGone)
     const auto changes = d.diff(id, 1, DraftVersion);
     ASSERT_EQ(1u, changes.size());
     EXPECT_EQ("opfoelgning.naeste_moede", changes[0].path);
-    EXPECT_EQ("", changes[0].label);
-    test::expectError(ErrorCode::NotFound, "no template 'familieplan'", [&] { d.fill(id, {{"opfoelgning.naeste_moede", "2026-06-05"}}); });
+    // The template the document was made with is kept in the store: labels and checks still work.
+    EXPECT_EQ("Dato for næste opfølgningsmøde", changes[0].label);
+    EXPECT_EQ(1u, d.fill(id, {{"opfoelgning.naeste_moede", "2026-06-05"}}).opsStored);
 }
 
 TEST_F(DocumentsTest, BundleDocumentsAreCheckedAgainstTheirTemplate)
