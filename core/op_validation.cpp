@@ -54,7 +54,7 @@ std::optional<std::string> createValueProblem(const Json& v)
 {
     if (!v.is_object())
         return "value: a create op's value is an object";
-    if (auto p = onlyMembers(v, { "template_id", "template_version", "template_hash" }))
+    if (auto p = onlyMembers(v, { "template_id", "template_version", "template_hash", "seeded_from" }))
         return p;
     if (!v.contains("template_id") || !v.at("template_id").is_string()
         || !isValidId(v.at("template_id").get<std::string>()))
@@ -68,6 +68,15 @@ std::optional<std::string> createValueProblem(const Json& v)
         const Json& h = v.at("template_hash");
         if (!h.is_string() || (!h.get<std::string>().empty() && !isHex64(h.get<std::string>())))
             return "value.template_hash: 64 lowercase hex digits (SHA-256) or empty";
+    }
+    // The finalise ops a seeded document was filled from (the follow-up agenda from the plan).
+    if (v.contains("seeded_from")) {
+        const Json& from = v.at("seeded_from");
+        if (!from.is_array() || from.size() > 64)
+            return "value.seeded_from: a list of at most 64 op ids";
+        for (const Json& id : from)
+            if (!id.is_string() || !isValidId(id.get<std::string>()))
+                return "value.seeded_from: every entry is an op id";
     }
     return std::nullopt;
 }
