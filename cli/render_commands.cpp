@@ -82,7 +82,18 @@ int runDocRender(const Args& args, std::ostream& out)
     Store store = openStore(args);
     const auto registry = templateRegistry(args);
     const app::DocumentService documents(store, registry, app::defaultAuthor(store));
-    const auto printed = documents.printable(docId, wanted.value_or(0));
+    int number = 0;
+    if (wanted) {
+        std::size_t used = 0;
+        try {
+            number = std::stoi(*wanted, &used);
+        } catch (const std::logic_error&) {
+            used = 0;
+        }
+        if (used != wanted->size() || number < 1)
+            throw Error(ErrorCode::Usage, "--version wants a version number (1, 2, ...), not '" + *wanted + "'");
+    }
+    const auto printed = documents.printable(docId, number);
     return writeRendered(printed.document, printed.warnings, outFile, out);
 }
 
