@@ -57,8 +57,9 @@ def update():
     write_pot(POT)
     en = os.path.join(PO, "en.po")
     da = os.path.join(PO, "da.po")
+    # No fuzzy matching: a new string gets no guessed translation (the check then names it).
     subprocess.run(["msgmerge", "--quiet", "--update", "--no-wrap", "--add-location=file", "--backup=none",
-                    en, POT], check=True)
+                    "--no-fuzzy-matching", en, POT], check=True)
     subprocess.run(["msgattrib", "--no-obsolete", "--no-wrap", "-o", en, en], check=True)
     # Danish: the source text is the translation (msgen fills msgstr[0] and msgstr[1] of plurals).
     da_new = os.path.join(PO, "da.new.po")
