@@ -5,9 +5,8 @@
 #include "crypto/random.h"
 #include "docgen/render/fonts.h"
 
-#include <cstdlib>
-
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <set>
@@ -24,8 +23,8 @@ struct FinalisedSource {
 };
 
 // The case's document of `templateId` whose latest version was finalised last.
-std::optional<FinalisedSource> latestFinalised(const Store& store, const std::string& caseId,
-                                               const std::string& templateId)
+std::optional<FinalisedSource> latestFinalised(
+    const Store& store, const std::string& caseId, const std::string& templateId)
 {
     std::optional<FinalisedSource> best;
     for (const auto& info : store.documents(caseId)) {
@@ -36,7 +35,7 @@ std::optional<FinalisedSource> latestFinalised(const Store& store, const std::st
             continue;
         const Version& latest = *state.latestVersion();
         if (!best || latest.hlc > best->version.hlc)
-            best = FinalisedSource{info, latest};
+            best = FinalisedSource { info, latest };
     }
     return best;
 }
@@ -75,7 +74,8 @@ std::string joined(const std::vector<std::string>& parts, const char* separator)
 
 Json toJson(const FieldChange& change)
 {
-    Json j = {{"path", change.path}, {"kind", change.kind}, {"before", change.before}, {"after", change.after}};
+    Json j = { { "path", change.path }, { "kind", change.kind }, { "before", change.before },
+        { "after", change.after } };
     if (!change.label.empty())
         j["label"] = change.label;
     return j;
@@ -91,7 +91,9 @@ std::string defaultAuthor(const Store& store)
 }
 
 DocumentService::DocumentService(Store& store, const TemplateRegistry& templates, std::string author)
-    : m_store(store), m_templates(templates), m_author(std::move(author))
+    : m_store(store)
+    , m_templates(templates)
+    , m_author(std::move(author))
 {
 }
 
@@ -123,7 +125,7 @@ OpenDocument DocumentService::open(const std::string& docId) const
     DocumentInfo doc = info(docId);
     Case kase = openCase(doc.caseId);
     Template tmpl = templateOf(doc);
-    return {std::move(doc), std::move(kase), std::move(tmpl)};
+    return { std::move(doc), std::move(kase), std::move(tmpl) };
 }
 
 std::string DocumentService::title(const DocumentInfo& info) const
@@ -139,7 +141,8 @@ NewDocumentResult DocumentService::create(const std::string& caseId, const std::
 {
     const Case kase = openCase(caseId);
     if (templateId == CaseTemplateId)
-        throw Error(ErrorCode::BadInput, "'" + templateId + "' is the case's own data, not a document template");
+        throw Error(
+            ErrorCode::BadInput, "'" + templateId + "' is the case's own data, not a document template");
     const Template tmpl = m_templates.load(templateId);
 
     Json values = Json::object();
@@ -153,7 +156,7 @@ NewDocumentResult DocumentService::create(const std::string& caseId, const std::
             if (sourceRows.is_array()) {
                 Json rows = Json::array();
                 for (const auto& sourceRow : sourceRows) {
-                    Json row = {{f->seed->link, member(sourceRow, "@id")}};
+                    Json row = { { f->seed->link, member(sourceRow, "@id") } };
                     for (const auto& copy : f->seed->copies)
                         if (const Json v = member(sourceRow, copy.from); !v.is_null())
                             row[copy.to] = v;
@@ -188,16 +191,16 @@ NewDocumentResult DocumentService::create(const std::string& caseId, const std::
     const auto ops = opsForValues(empty, values, tmpl.fieldKinds(), factory, caseId, docId);
     m_store.transaction([&] {
         m_store.putTemplate(tmpl.hash, tmpl.id, tmpl.version, tmpl.text);
-        m_store.createDocument({docId, caseId, tmpl.id, tmpl.version, 0, tmpl.hash}, m_author, seededFrom);
+        m_store.createDocument({ docId, caseId, tmpl.id, tmpl.version, 0, tmpl.hash }, m_author, seededFrom);
         m_store.appendOps(ops);
     });
-    return {docId, ops.size()};
+    return { docId, ops.size() };
 }
 
 // A discipline's section records who wrote it: the team member of that fagområde who is the
 // current user, unless the values name someone or someone is already recorded.
-void DocumentService::fillDisciplineAuthors(const Template& tmpl, const DocumentState& state, const Case& kase,
-                                      Json& values) const
+void DocumentService::fillDisciplineAuthors(
+    const Template& tmpl, const DocumentState& state, const Case& kase, Json& values) const
 {
     for (const Section* s : tmpl.allSections()) {
         if (s->fagomraade.empty())
@@ -207,11 +210,13 @@ void DocumentService::fillDisciplineAuthors(const Template& tmpl, const Document
                 continue;
             bool touched = false;
             for (const Field& f : s->fields)
-                touched = touched || (&f != &author && values.contains(f.path) && !values.at(f.path).is_null());
+                touched
+                    = touched || (&f != &author && values.contains(f.path) && !values.at(f.path).is_null());
             if (!touched)
                 continue;
             for (const auto& m : kase.team)
-                if (m.fagomraade == s->fagomraade && !m_author.empty() && (m.user == m_author || m.name == m_author)) {
+                if (m.fagomraade == s->fagomraade && !m_author.empty()
+                    && (m.user == m_author || m.name == m_author)) {
                     values[author.path] = m.id;
                     break;
                 }
@@ -226,7 +231,8 @@ FillResult DocumentService::fill(const std::string& docId, const Json& values)
     return fill(doc, state, values, FillMode::AllOrNothing);
 }
 
-FillResult DocumentService::fill(const OpenDocument& doc, DocumentState& state, const Json& input, FillMode mode)
+FillResult DocumentService::fill(
+    const OpenDocument& doc, DocumentState& state, const Json& input, FillMode mode)
 {
     if (!input.is_object())
         throw Error(ErrorCode::BadInput, "values must be a JSON object keyed by field path");
@@ -238,7 +244,8 @@ FillResult DocumentService::fill(const OpenDocument& doc, DocumentState& state, 
     std::optional<std::vector<std::string>> seen;
     if (values.contains("@seen")) {
         const Json& marker = values.at("@seen");
-        if (!marker.is_array() || !std::all_of(marker.begin(), marker.end(), [](const Json& id) { return id.is_string(); }))
+        if (!marker.is_array()
+            || !std::all_of(marker.begin(), marker.end(), [](const Json& id) { return id.is_string(); }))
             throw Error(ErrorCode::BadInput, "@seen: the \"seen\" list of doc show --json");
         seen = marker.get<std::vector<std::string>>();
         values.erase("@seen");
@@ -267,8 +274,8 @@ FillResult DocumentService::fill(const OpenDocument& doc, DocumentState& state, 
         throw Error(ErrorCode::BadInput, describe(dangling.front()));
     refuse(std::move(dangling));
     OpFactory factory(m_author, m_store.deviceId(), m_store.clock());
-    const auto ops = opsForValues(base, values, doc.tmpl.fieldKinds(), factory, doc.info.caseId, doc.info.id,
-                                  UnlistedRows::Delete);
+    const auto ops = opsForValues(
+        base, values, doc.tmpl.fieldKinds(), factory, doc.info.caseId, doc.info.id, UnlistedRows::Delete);
     if (ops.empty())
         return result;
     m_store.transaction([&] { m_store.appendOps(ops); });
@@ -284,41 +291,35 @@ Json DocumentService::show(const std::string& docId) const
     const DocumentState state = m_store.documentState(docId);
     Json conflicts = Json::array();
     for (const auto& c : state.conflicts())
-        conflicts.push_back({{"path", c.path}, {"values", c.values}});
+        conflicts.push_back({ { "path", c.path }, { "values", c.values } });
     Json versions = Json::array();
     for (const auto& v : state.versions())
-        versions.push_back(
-            {{"version", v.number}, {"id", v.opId}, {"finalized_at", formatHlcUtc(v.hlc)}, {"finalized_by", v.author}});
+        versions.push_back({ { "version", v.number }, { "id", v.opId },
+            { "finalized_at", formatHlcUtc(v.hlc) }, { "finalized_by", v.author } });
     Json resurrected = Json::array();
     for (const auto& table : state.tables())
         for (const auto& row : state.rows(table))
             if (row.resurrected)
-                resurrected.push_back({{"path", table}, {"row", row.id}});
+                resurrected.push_back({ { "path", table }, { "row", row.id } });
     Json skipped = Json::array();
     for (const auto& s : state.skipped())
-        skipped.push_back({{"op_id", s.opId}, {"reason", s.reason}});
-    return {{"id", doc.id},
-            {"case_id", doc.caseId},
-            {"template", doc.templateId},
-            {"template_version", doc.templateVersion},
-            {"template_hash", doc.templateHash},
-            {"values", state.values()},
-            {"conflicts", std::move(conflicts)},
-            {"resurrected", std::move(resurrected)},
-            {"skipped", std::move(skipped)},
-            {"versions", std::move(versions)},
-            {"seen", state.seenMarker()}};
+        skipped.push_back({ { "op_id", s.opId }, { "reason", s.reason } });
+    return { { "id", doc.id }, { "case_id", doc.caseId }, { "template", doc.templateId },
+        { "template_version", doc.templateVersion }, { "template_hash", doc.templateHash },
+        { "values", state.values() }, { "conflicts", std::move(conflicts) },
+        { "resurrected", std::move(resurrected) }, { "skipped", std::move(skipped) },
+        { "versions", std::move(versions) }, { "seen", state.seenMarker() } };
 }
 
-std::vector<ValueProblem> DocumentService::finalizeProblems(const OpenDocument& doc, const DocumentState& state,
-                                                           const Json* draft) const
+std::vector<ValueProblem> DocumentService::finalizeProblems(
+    const OpenDocument& doc, const DocumentState& state, const Json* draft) const
 {
     const Json values = draft ? *draft : state.values();
     std::vector<ValueProblem> problems;
     for (const auto& c : state.conflicts()) {
         const FieldPath where = FieldPath::parse(c.path);
-        problems.push_back({{where.table.empty() ? where.field : where.table, {}, where.column, where.row},
-                            ProblemCode::OpenConflict, std::to_string(c.values.size()), {}, {}});
+        problems.push_back({ { where.table.empty() ? where.field : where.table, {}, where.column, where.row },
+            ProblemCode::OpenConflict, std::to_string(c.values.size()), {}, {} });
     }
     for (auto& m : findMissingRequired(doc.tmpl, values))
         problems.push_back(std::move(m));
@@ -327,10 +328,10 @@ std::vector<ValueProblem> DocumentService::finalizeProblems(const OpenDocument& 
     // By causality: two concurrent versions of one number are settled by finalising again.
     const Version* latest = state.latestVersion();
     const bool settles = latest && state.versions().size() > 1
-                         && state.versions()[state.versions().size() - 2].number == latest->number;
+        && state.versions()[state.versions().size() - 2].number == latest->number;
     const bool unchanged = latest && (draft ? *draft == latest->values : !state.changedSince(*latest));
     if (problems.empty() && !settles && unchanged)
-        problems.push_back({{}, ProblemCode::Unchanged, std::to_string(latest->number), {}, {}});
+        problems.push_back({ {}, ProblemCode::Unchanged, std::to_string(latest->number), {}, {} });
     return problems;
 }
 
@@ -352,11 +353,11 @@ FinalizeResult DocumentService::finalize(const OpenDocument& doc, DocumentState&
     }
     OpFactory factory(m_author, m_store.deviceId(), m_store.clock());
     const Op op = factory.finalize(state, doc.info.caseId, doc.info.id);
-    m_store.transaction([&] { m_store.appendOps({op}); });
+    m_store.transaction([&] { m_store.appendOps({ op }); });
     state.apply(op);
     for (const auto& v : state.versions())
         if (v.opId == op.id)
-            return {v.number};
+            return { v.number };
     throw Error(ErrorCode::Internal, doc.info.id + ": the finalised version is missing after it was stored");
 }
 
@@ -394,7 +395,8 @@ std::vector<FieldChange> DocumentService::diff(const std::string& docId, int fro
     return diff(tmpl, versionValues(state, docId, from), versionValues(state, docId, to));
 }
 
-std::vector<FieldChange> DocumentService::diff(const Template& tmpl, const Json& before, const Json& after) const
+std::vector<FieldChange> DocumentService::diff(
+    const Template& tmpl, const Json& before, const Json& after) const
 {
 
     // Template order first, then fields the template no longer has (older versions).
@@ -403,7 +405,7 @@ std::vector<FieldChange> DocumentService::diff(const Template& tmpl, const Json&
     for (const Field* f : tmpl.fields())
         if (seen.insert(f->path).second)
             paths.push_back(f->path);
-    for (const Json* side : {&before, &after})
+    for (const Json* side : { &before, &after })
         for (const auto& [path, v] : side->items())
             if (seen.insert(path).second)
                 paths.push_back(path);
@@ -417,7 +419,7 @@ std::vector<FieldChange> DocumentService::diff(const Template& tmpl, const Json&
             continue;
         if (!a.is_array() && !b.is_array()) {
             const char* kind = isEmptyValue(a) ? "added" : isEmptyValue(b) ? "removed" : "changed";
-            changes.push_back({path, path, "", "", label, kind, a, b});
+            changes.push_back({ path, path, "", "", label, kind, a, b });
             continue;
         }
         std::map<std::string, Json> oldRows;
@@ -429,12 +431,12 @@ std::vector<FieldChange> DocumentService::diff(const Template& tmpl, const Json&
             const std::string rowPath = path + "[" + id + "]";
             const auto old = oldRows.find(id);
             if (old == oldRows.end()) {
-                changes.push_back({rowPath, path, id, "", label, "row added", Json(), row});
+                changes.push_back({ rowPath, path, id, "", label, "row added", Json(), row });
                 continue;
             }
             kept.insert(id);
             std::set<std::string> columns;
-            for (const Json* r : {static_cast<const Json*>(&old->second), &row})
+            for (const Json* r : { static_cast<const Json*>(&old->second), &row })
                 for (const auto& [column, v] : r->items())
                     if (column != "@id")
                         columns.insert(column);
@@ -444,12 +446,13 @@ std::vector<FieldChange> DocumentService::diff(const Template& tmpl, const Json&
                     continue;
                 const Field* c = f ? f->column(column) : nullptr;
                 const char* kind = isEmptyValue(x) ? "added" : isEmptyValue(y) ? "removed" : "changed";
-                changes.push_back({rowPath + "." + column, path, id, column, c ? c->label : "", kind, x, y});
+                changes.push_back(
+                    { rowPath + "." + column, path, id, column, c ? c->label : "", kind, x, y });
             }
         }
         for (const auto& [id, row] : oldRows)
             if (!kept.count(id))
-                changes.push_back({path + "[" + id + "]", path, id, "", label, "row removed", row, Json()});
+                changes.push_back({ path + "[" + id + "]", path, id, "", label, "row removed", row, Json() });
     }
     return changes;
 }
@@ -466,8 +469,9 @@ ReviseResult DocumentService::revise(const std::string& docId)
     const int next = state.nextVersionNumber();
     const Json current = state.values();
     if (current != latest.values)
-        throw Error(ErrorCode::Conflict, "cannot revise " + docId + ": the draft already differs from version "
-                                             + std::to_string(latest.number) + " (finalise it, or keep editing it)");
+        throw Error(ErrorCode::Conflict,
+            "cannot revise " + docId + ": the draft already differs from version "
+                + std::to_string(latest.number) + " (finalise it, or keep editing it)");
     Json target = latest.values;
 
     // Changes agreed at follow-up meetings finalised since this version, oldest first.
@@ -500,7 +504,8 @@ ReviseResult DocumentService::revise(const std::string& docId)
             continue;
         for (const Field* f : otherTmpl->fields())
             if (f->seed && f->seed->templateId == doc.templateId && !f->seed->returns.empty())
-                agreed.push_back({otherState.versions().back().hlc, f, member(otherState.versions().back().values, f->path)});
+                agreed.push_back({ otherState.versions().back().hlc, f,
+                    member(otherState.versions().back().values, f->path) });
     }
     std::sort(agreed.begin(), agreed.end(), [](const Agreed& a, const Agreed& b) { return a.hlc < b.hlc; });
     for (const auto& a : agreed) {
@@ -540,7 +545,7 @@ ReviseResult DocumentService::revise(const std::string& docId)
     OpFactory factory(m_author, m_store.deviceId(), m_store.clock());
     const auto ops = opsForValues(state, target, kinds, factory, doc.caseId, docId);
     m_store.transaction([&] { m_store.appendOps(ops); });
-    return {next, ops.size()};
+    return { next, ops.size() };
 }
 
 Printable DocumentService::printable(const std::string& docId, int version) const
@@ -561,7 +566,7 @@ Printable DocumentService::printable(const std::string& docId, int version) cons
         // A draft may hold an unresolved conflict; the PDF shows one of its values, so say which.
         for (const auto& c : state.conflicts())
             out.warnings.push_back(c.path + ": open conflict between " + std::to_string(c.values.size())
-                                   + " values; the draft shows " + c.values.front().dump());
+                + " values; the draft shows " + c.values.front().dump());
     }
     out.document = buildRenderDocument(doc.tmpl, values, doc.kase, context, &out.warnings);
     return out;
@@ -605,16 +610,18 @@ PreparedSend DocumentService::prepareSend(const SendOrder& order) const
 SendResult DocumentService::send(const SendOrder& order) const
 {
     PreparedSend prepared = prepareSend(order);
-    return {delivery::queueForDelivery(m_store, prepared.request), std::move(prepared.warnings)};
+    return { delivery::queueForDelivery(m_store, prepared.request), std::move(prepared.warnings) };
 }
 
-PreparedDocument prepareDocument(const TemplateRegistry& templates, const BundleDocument& doc, const Case& kase)
+PreparedDocument prepareDocument(
+    const TemplateRegistry& templates, const BundleDocument& doc, const Case& kase)
 {
     if (doc.templateId == CaseTemplateId)
-        throw Error(ErrorCode::BadInput, "'" + doc.templateId + "' is the case's own data, not a document template");
+        throw Error(
+            ErrorCode::BadInput, "'" + doc.templateId + "' is the case's own data, not a document template");
     const Template tmpl = templates.load(doc.templateId);
     checkValues(tmpl, doc.values, &kase);
-    return {tmpl.version, tmpl.fieldKinds(), tmpl.hash, tmpl.text};
+    return { tmpl.version, tmpl.fieldKinds(), tmpl.hash, tmpl.text };
 }
 
 } // namespace fplan::app

@@ -9,10 +9,10 @@
 #include "core/case.h"
 #include "core/store.h"
 #include "delivery/delivery.h"
-#include "docgen/render/document_renderer.h"
-#include "docgen/render/pdf_writer.h"
 #include "docgen/forms/template.h"
 #include "docgen/forms/values.h"
+#include "docgen/render/document_renderer.h"
+#include "docgen/render/pdf_writer.h"
 
 #include <cstddef>
 #include <optional>
@@ -24,12 +24,12 @@ namespace fplan::app {
 // One difference between two versions (or a version and the draft), field by field; table
 // rows are matched by their row id.
 struct FieldChange {
-    std::string path;  // "om_planen.dato", "indsatser.indsats[ROW]" or "indsatser.indsats[ROW].status"
-    std::string field;  // the same as parts: the field's or table's path,
-    std::string rowId;  // the row's id (rows and cells),
+    std::string path; // "om_planen.dato", "indsatser.indsats[ROW]" or "indsatser.indsats[ROW].status"
+    std::string field; // the same as parts: the field's or table's path,
+    std::string rowId; // the row's id (rows and cells),
     std::string column; // and the cell's column
     std::string label; // the field's or column's label; empty for a field the template no longer has
-    std::string kind;  // "changed", "added", "removed", "row added", "row removed"
+    std::string kind; // "changed", "added", "removed", "row added", "row removed"
     Json before;
     Json after;
 };
@@ -136,8 +136,8 @@ public:
     // What stops finalising: open conflicts, empty required fields and cells, references to rows
     // that are gone, and (alone) nothing changed since the latest version. `draft` is the values
     // to judge when they are not yet all stored (the editor's working copy); else the state's.
-    std::vector<docgen::ValueProblem> finalizeProblems(const OpenDocument& doc, const DocumentState& state,
-                                                       const Json* draft = nullptr) const;
+    std::vector<docgen::ValueProblem> finalizeProblems(
+        const OpenDocument& doc, const DocumentState& state, const Json* draft = nullptr) const;
     // Freezes the draft as the next version. Error(Conflict, "cannot finalise ID: ...") naming
     // every problem. The overload applies the finalise op to the caller's state.
     FinalizeResult finalize(const std::string& docId);
@@ -164,8 +164,8 @@ public:
     SendResult send(const SendOrder& order) const;
 
 private:
-    void fillDisciplineAuthors(const docgen::Template& tmpl, const DocumentState& state, const Case& kase,
-                               Json& values) const;
+    void fillDisciplineAuthors(
+        const docgen::Template& tmpl, const DocumentState& state, const Case& kase, Json& values) const;
 
     Store& m_store;
     const docgen::TemplateRegistry& m_templates;
@@ -176,6 +176,7 @@ private:
 docgen::RenderedPdf renderPdf(const docgen::RenderDocument& doc);
 
 // For `case import`: checks a bundle document against its template and tells core how to store it.
-PreparedDocument prepareDocument(const docgen::TemplateRegistry& templates, const BundleDocument& doc, const Case& kase);
+PreparedDocument prepareDocument(
+    const docgen::TemplateRegistry& templates, const BundleDocument& doc, const Case& kase);
 
 } // namespace fplan::app

@@ -36,7 +36,7 @@ Stats summarise(std::vector<double> ms, double totalSeconds)
 {
     std::sort(ms.begin(), ms.end());
     auto at = [&](double q) { return ms[static_cast<std::size_t>(q * static_cast<double>(ms.size() - 1))]; };
-    return {static_cast<double>(ms.size()) / totalSeconds, at(0.50), at(0.99), ms.back()};
+    return { static_cast<double>(ms.size()) / totalSeconds, at(0.50), at(0.99), ms.back() };
 }
 
 Bundle demoCase(int n)
@@ -45,13 +45,14 @@ Bundle demoCase(int n)
     b.kase.title = "Familien Testesen " + std::to_string(n);
     b.kase.journalNumber = "27.24.00-G01-" + std::to_string(n) + "-26";
     b.kase.kle = "27.24.00";
-    b.kase.people = {{"p1", "Søs Testesen", "0101901234", "mor", true},
-                     {"p2", "Bo Testesen", "0202881234", "far", true},
-                     {"p3", "Alma Testesen", "1205154321", "barn", false}};
-    b.kase.team = {{"t1", "Jens Ravn", "Børn og Familie", "myndighedsrådgiver", "jr@kommune.dk", "12345678", "jr", "", ""},
-                   {"t2", "Mette Holm", "Beskæftigelse", "jobkonsulent", "mh@kommune.dk", "87654321", "", "", ""}};
+    b.kase.people = { { "p1", "Søs Testesen", "0101901234", "mor", true },
+        { "p2", "Bo Testesen", "0202881234", "far", true },
+        { "p3", "Alma Testesen", "1205154321", "barn", false } };
+    b.kase.team = { { "t1", "Jens Ravn", "Børn og Familie", "myndighedsrådgiver", "jr@kommune.dk", "12345678",
+                        "jr", "", "" },
+        { "t2", "Mette Holm", "Beskæftigelse", "jobkonsulent", "mh@kommune.dk", "87654321", "", "", "" } };
     b.kase.coordinator = "t1";
-    b.kase.coordinatorHistory = {{"h1", "2026-01-05", "t1", "Valgt af familien"}};
+    b.kase.coordinatorHistory = { { "h1", "2026-01-05", "t1", "Valgt af familien" } };
     return b;
 }
 
@@ -81,7 +82,7 @@ int main(int argc, char** argv)
     store.transaction([&] {
         for (int i = 0; i < cases; ++i)
             lastCase = importBundle(store, demoCase(i), factory,
-                                    [](const BundleDocument&, const Case&) { return PreparedDocument{}; });
+                [](const BundleDocument&, const Case&) { return PreparedDocument {}; });
     });
     const auto templates = docgen::TemplateRegistry::locate();
     app::DocumentService documents(store, templates, "bench");
@@ -145,12 +146,14 @@ int main(int argc, char** argv)
     const Stats ref = summarise(floor, std::chrono::duration<double>(Clock::now() - floorStart).count());
 
     std::printf("autosave (editor save)   : %8.0f ops/s  p50 %.3f ms  p99 %.3f ms  max %.3f ms\n",
-                ours.opsPerSecond, ours.p50, ours.p99, ours.max);
-    std::printf("save + re-fold (former)  : %8.0f ops/s  p50 %.3f ms  p99 %.3f ms  max %.3f ms  (%d edits, log of %zu+ ops)\n",
-                old.opsPerSecond, old.p50, old.p99, old.max, refoldEdits, static_cast<std::size_t>(edits));
+        ours.opsPerSecond, ours.p50, ours.p99, ours.max);
+    std::printf("save + re-fold (former)  : %8.0f ops/s  p50 %.3f ms  p99 %.3f ms  max %.3f ms  (%d edits, "
+                "log of %zu+ ops)\n",
+        old.opsPerSecond, old.p50, old.p99, old.max, refoldEdits, static_cast<std::size_t>(edits));
     std::printf("reference (bare INSERT)  : %8.0f ops/s  p50 %.3f ms  p99 %.3f ms  max %.3f ms\n",
-                ref.opsPerSecond, ref.p50, ref.p99, ref.max);
-    std::printf("ratio Familieplan/reference: p50 %.2fx  p99 %.2fx\n", ours.p50 / ref.p50, ours.p99 / ref.p99);
+        ref.opsPerSecond, ref.p50, ref.p99, ref.max);
+    std::printf(
+        "ratio Familieplan/reference: p50 %.2fx  p99 %.2fx\n", ours.p50 / ref.p50, ours.p99 / ref.p99);
     std::printf("target p99 <= 5 ms: %s\n", ours.p99 <= 5.0 ? "met" : "NOT met");
     store = Store::open(path, "benchmark passphrase"); // checkpoint before removal
     std::filesystem::remove_all(dir);

@@ -5,8 +5,6 @@
 #include "core/sql.h"
 #include "core/store.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -14,6 +12,7 @@
 #include <filesystem>
 #include <random>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 using namespace fplan;
@@ -49,19 +48,21 @@ void fillDocument(Store& store, const std::string& caseId, const std::string& do
     while (made < count) {
         const int what = static_cast<int>(rng() % 100);
         if (what < 45) {
-            add(factory.set(state, caseId, docId, "afsnit" + std::to_string(rng() % 12) + ".felt" + std::to_string(rng() % 5),
-                            "værdi " + std::to_string(rng())));
+            add(factory.set(state, caseId, docId,
+                "afsnit" + std::to_string(rng() % 12) + ".felt" + std::to_string(rng() % 5),
+                "værdi " + std::to_string(rng())));
         } else if (what < 55) {
             add(factory.set(state, caseId, docId, "bemaerkninger.tekst",
-                            "Familien fortæller om ugen, og aftalerne følges op. " + std::to_string(made), true));
+                "Familien fortæller om ugen, og aftalerne følges op. " + std::to_string(made), true));
         } else if (what < 85) {
             const auto rows = state.rows("indsatser");
             if (rows.size() < 40) {
                 add(factory.insertRow(state, caseId, docId, "indsatser", "r" + std::to_string(made),
-                                      factory.positionBetween(rows.empty() ? "" : rows.back().position, "")));
+                    factory.positionBetween(rows.empty() ? "" : rows.back().position, "")));
             } else {
                 const Row& row = rows[rng() % rows.size()];
-                add(factory.set(state, caseId, docId, cellPath("indsatser", row.id, "status"), "i_gang " + std::to_string(made)));
+                add(factory.set(state, caseId, docId, cellPath("indsatser", row.id, "status"),
+                    "i_gang " + std::to_string(made)));
             }
         } else if (what < 95) {
             const auto rows = state.rows("indsatser");
@@ -82,19 +83,21 @@ void fillDocument(Store& store, const std::string& caseId, const std::string& do
 
 int main(int argc, char** argv)
 {
-    std::vector<int> sizes = {1000, 10000, 100000};
+    std::vector<int> sizes = { 1000, 10000, 100000 };
     if (argc > 1)
-        sizes = {std::atoi(argv[1])};
-    const auto dir = std::filesystem::temp_directory_path() / ("fplan-bench-fold-" + std::to_string(::getpid()));
+        sizes = { std::atoi(argv[1]) };
+    const auto dir
+        = std::filesystem::temp_directory_path() / ("fplan-bench-fold-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
-    std::printf("| ops | open+fold median | reference read median | ratio | append p50 | append p99 | reference insert p99 "
+    std::printf("| ops | open+fold median | reference read median | ratio | append p50 | append p99 | "
+                "reference insert p99 "
                 "| ratio p99 |\n|---|---|---|---|---|---|---|---|\n");
     for (const int n : sizes) {
         const auto path = dir / ("fold-" + std::to_string(n) + ".fplan");
         Store::create(path, "benchmark passphrase", crypto::KdfParams::freshCheap());
         Store store = Store::open(path, "benchmark passphrase");
         store.createCase("case", "casedoc");
-        store.createDocument({"plan", "case", "familieplan", "1", 0, ""});
+        store.createDocument({ "plan", "case", "familieplan", "1", 0, "" });
         fillDocument(store, "case", "plan", n);
 
         std::vector<double> open, read;
@@ -104,7 +107,8 @@ int main(int argc, char** argv)
             const auto values = state.values();
             open.push_back(msSince(start));
             start = Clock::now();
-            sql::Statement s(store.handle(), "SELECT op_id, value, parents FROM ops WHERE doc_id = 'plan' ORDER BY seq");
+            sql::Statement s(
+                store.handle(), "SELECT op_id, value, parents FROM ops WHERE doc_id = 'plan' ORDER BY seq");
             std::size_t bytes = 0;
             while (s.step())
                 bytes += s.text(0).size() + s.text(1).size() + s.text(2).size();
@@ -119,9 +123,10 @@ int main(int argc, char** argv)
         sql::exec(store.handle(), "CREATE TABLE IF NOT EXISTS bench_floor(x TEXT)");
         std::vector<double> append, floor;
         for (int i = 0; i < 200; ++i) {
-            const Op op = factory.set(state, "case", "plan", "afsnit1.felt1", "ny værdi " + std::to_string(i));
+            const Op op
+                = factory.set(state, "case", "plan", "afsnit1.felt1", "ny værdi " + std::to_string(i));
             auto start = Clock::now();
-            store.transaction([&] { store.appendOps({op}); });
+            store.transaction([&] { store.appendOps({ op }); });
             state.apply(op);
             append.push_back(msSince(start));
             start = Clock::now();
@@ -133,8 +138,8 @@ int main(int argc, char** argv)
         }
         const double o = quantile(open, 0.5), r = quantile(read, 0.5);
         const double p99 = quantile(append, 0.99), f99 = quantile(floor, 0.99);
-        std::printf("| %d | %.1f ms | %.1f ms | %.1f | %.2f ms | %.2f ms | %.2f ms | %.1f |\n", n, o, r, o / r,
-                    quantile(append, 0.5), p99, f99, p99 / f99);
+        std::printf("| %d | %.1f ms | %.1f ms | %.1f | %.2f ms | %.2f ms | %.2f ms | %.1f |\n", n, o, r,
+            o / r, quantile(append, 0.5), p99, f99, p99 / f99);
         std::fflush(stdout);
     }
     std::filesystem::remove_all(dir);

@@ -105,7 +105,8 @@ struct Sample {
     int rows; // per table of the familieplan template
 };
 
-// Rows per table that give a 6-page and a 40-page plan (30 rows is the most the goals table takes) with realistic content.
+// Rows per table that give a 6-page and a 40-page plan (30 rows is the most the goals table takes) with
+// realistic content.
 constexpr Sample Samples[] = { { "familieplan-6", 3 }, { "familieplan-40", 30 } };
 
 struct Plan {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
+#include "app/documents.h"
 #include "cli/command.h"
 #include "core/bundle.h"
-#include "app/documents.h"
 
 namespace fplan::cli {
 

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "cli/command.h"
-
 #include "app/documents.h"
-#include "core/bundle.h"
 #include "base/error.h"
+#include "cli/command.h"
+#include "core/bundle.h"
 
 #include <iostream>
 
@@ -19,13 +18,14 @@ int runCaseImport(const Args& args, std::ostream& out)
     const Bundle bundle = parseBundle(readFile(file), file);
     Store store = openStore(args);
     OpFactory factory(app::defaultAuthor(store), store.deviceId(), store.clock());
-    const std::string caseId = importBundle(store, bundle, factory, [&](const BundleDocument& doc, const Case& c) {
-        try {
-            return prepareBundleDocument(doc, c, args);
-        } catch (const Error& e) {
-            throw Error(e.code(), file + ": " + doc.jsonPath + ".values." + e.what());
-        }
-    });
+    const std::string caseId
+        = importBundle(store, bundle, factory, [&](const BundleDocument& doc, const Case& c) {
+              try {
+                  return prepareBundleDocument(doc, c, args);
+              } catch (const Error& e) {
+                  throw Error(e.code(), file + ": " + doc.jsonPath + ".values." + e.what());
+              }
+          });
     out << caseId << "\n";
     return 0;
 }
@@ -50,8 +50,8 @@ int runCaseList(const Args& args, std::ostream& out)
     if (args.flag("json")) {
         Json list = Json::array();
         for (const auto& c : cases)
-            list.push_back({{"id", c.id}, {"title", c.title}, {"journal_number", c.journalNumber},
-                            {"kle", c.kle}});
+            list.push_back({ { "id", c.id }, { "title", c.title }, { "journal_number", c.journalNumber },
+                { "kle", c.kle } });
         out << list.dump(2) << "\n";
         return 0;
     }
@@ -65,12 +65,13 @@ int runCaseList(const Args& args, std::ostream& out)
 
 void registerCaseCommands(CommandTable& table)
 {
-    table.add({"case import", "case import BUNDLE.json", "import a case bundle; prints the new case id",
-               {}, runCaseImport, StoreAndTemplateOptions});
-    table.add({"case export", "case export CASE_ID [--out FILE]",
-               "write a bundle that imports back to the same content", {"force"}, runCaseExport,
-               withOptions(StoreOptions, {"out"}), StoreAccess::ReadOnly});
-    table.add({"case list", "case list [--json]", "list the cases in the store", {"json"}, runCaseList, StoreOptions, StoreAccess::ReadOnly});
+    table.add({ "case import", "case import BUNDLE.json", "import a case bundle; prints the new case id", {},
+        runCaseImport, StoreAndTemplateOptions });
+    table.add({ "case export", "case export CASE_ID [--out FILE]",
+        "write a bundle that imports back to the same content", { "force" }, runCaseExport,
+        withOptions(StoreOptions, { "out" }), StoreAccess::ReadOnly });
+    table.add({ "case list", "case list [--json]", "list the cases in the store", { "json" }, runCaseList,
+        StoreOptions, StoreAccess::ReadOnly });
 }
 
 } // namespace fplan::cli

@@ -3,20 +3,19 @@
 
 #include "base/durable_file.h"
 #include "base/error.h"
-#include "base/paths.h"
 #include "base/limits.h"
+#include "base/paths.h"
 #include "base/suggest.h"
 #include "crypto/random.h"
 
-#include <fcntl.h>
-#include <termios.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <termios.h>
+#include <unistd.h>
 
 namespace fplan::cli {
 
@@ -52,24 +51,24 @@ std::set<std::string> withOptions(const std::set<std::string>& base, std::initia
 std::string optionHelp(const std::string& name)
 {
     static const std::map<std::string, std::string> help = {
-        {"store", "the store file (default: $FPLAN_STORE)"},
-        {"passphrase-file", "read the passphrase from the first line of this file"},
-        {"new-passphrase-file", "read the new passphrase from the first line of this file"},
-        {"templates", "the templates folder (default: $FPLAN_TEMPLATES or the installed one)"},
-        {"json", "print JSON instead of text"},
-        {"out", "the file to write (refused if it exists, unless --force)"},
-        {"force", "replace an existing output file"},
-        {"version", "a finalised version number (1, 2, ...)"},
-        {"to", "parents, or CPR numbers of people in the case, comma-separated"},
-        {"to-outside-case", "CPR numbers outside the case (a legal exception; logged)"},
-        {"pdf", "send this PDF instead of rendering the version"},
-        {"notification", "the short notification text Digital Post shows"},
-        {"file-name", "the attachment's file name"},
-        {"no-flush", "only queue the messages; outbox flush sends them"},
-        {"recipient", "the recipient's CPR number"},
-        {"bundle", "the case bundle (JSON)"},
-        {"template", "the template id"},
-        {"values", "the values file (JSON keyed by field path)"},
+        { "store", "the store file (default: $FPLAN_STORE)" },
+        { "passphrase-file", "read the passphrase from the first line of this file" },
+        { "new-passphrase-file", "read the new passphrase from the first line of this file" },
+        { "templates", "the templates folder (default: $FPLAN_TEMPLATES or the installed one)" },
+        { "json", "print JSON instead of text" },
+        { "out", "the file to write (refused if it exists, unless --force)" },
+        { "force", "replace an existing output file" },
+        { "version", "a finalised version number (1, 2, ...)" },
+        { "to", "parents, or CPR numbers of people in the case, comma-separated" },
+        { "to-outside-case", "CPR numbers outside the case (a legal exception; logged)" },
+        { "pdf", "send this PDF instead of rendering the version" },
+        { "notification", "the short notification text Digital Post shows" },
+        { "file-name", "the attachment's file name" },
+        { "no-flush", "only queue the messages; outbox flush sends them" },
+        { "recipient", "the recipient's CPR number" },
+        { "bundle", "the case bundle (JSON)" },
+        { "template", "the template id" },
+        { "values", "the values file (JSON keyed by field path)" },
     };
     const auto it = help.find(name);
     return it == help.end() ? std::string() : it->second;
@@ -89,12 +88,16 @@ std::string terminalSafe(std::string_view text, bool keepLines)
         const auto c = static_cast<unsigned char>(text[i]);
         // U+202A..U+202E and U+2066..U+2069 (bidirectional overrides), U+0080..U+009F (C1).
         const bool bidi = c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x80
-            && ((static_cast<unsigned char>(text[i + 2]) >= 0xAA && static_cast<unsigned char>(text[i + 2]) <= 0xAE));
-        const bool isolate = c == 0xE2 && i + 2 < text.size() && static_cast<unsigned char>(text[i + 1]) == 0x81
-            && static_cast<unsigned char>(text[i + 2]) >= 0xA6 && static_cast<unsigned char>(text[i + 2]) <= 0xA9;
+            && ((static_cast<unsigned char>(text[i + 2]) >= 0xAA
+                && static_cast<unsigned char>(text[i + 2]) <= 0xAE));
+        const bool isolate = c == 0xE2 && i + 2 < text.size()
+            && static_cast<unsigned char>(text[i + 1]) == 0x81
+            && static_cast<unsigned char>(text[i + 2]) >= 0xA6
+            && static_cast<unsigned char>(text[i + 2]) <= 0xA9;
         const bool c1 = c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xA0;
         const bool line = keepLines && (c == '\n' || c == '\t');
-        const std::size_t len = (!line && (c < 0x20 || c == 0x7F)) ? 1 : (c1 ? 2 : ((bidi || isolate) ? 3 : 0));
+        const std::size_t len
+            = (!line && (c < 0x20 || c == 0x7F)) ? 1 : (c1 ? 2 : ((bidi || isolate) ? 3 : 0));
         if (len > 0) {
             for (std::size_t k = 0; k < len; ++k) {
                 const auto b = static_cast<unsigned char>(text[i + k]);
@@ -145,16 +148,16 @@ std::filesystem::path storePath(const Args& args)
     if (auto p = args.option("store"))
         return *p;
     return defaultStorePath(); // the desktop's store too
-
 }
 
 std::string askHidden(const char* prompt)
 {
     const int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
     if (fd < 0)
-        throw Error(ErrorCode::Usage, "no passphrase given: set FPLAN_PASSPHRASE, use "
-                                      "--passphrase-file F, or run on a terminal");
-    termios old{};
+        throw Error(ErrorCode::Usage,
+            "no passphrase given: set FPLAN_PASSPHRASE, use "
+            "--passphrase-file F, or run on a terminal");
+    termios old {};
     tcgetattr(fd, &old);
     termios quiet = old;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
@@ -167,8 +170,7 @@ std::string askHidden(const char* prompt)
     while (::read(fd, &c, 1) == 1 && c != '\n')
         line += c;
     tcsetattr(fd, TCSAFLUSH, &old);
-    if (::write(fd, "\n", 1) < 0) {
-    }
+    if (::write(fd, "\n", 1) < 0) { }
     ::close(fd);
     return line;
 }
@@ -234,7 +236,7 @@ void setOutputPolicy(const Args& args)
     else if (const char* env = std::getenv("FPLAN_STORE"); env && *env)
         store = env;
     if (!store.empty())
-        for (const char* suffix : {"", ".kdf", "-wal", "-shm", "-journal", ".kdf.rekey"})
+        for (const char* suffix : { "", ".kdf", "-wal", "-shm", "-journal", ".kdf.rekey" })
             policy.protectedFiles.push_back(store.string() + suffix);
 }
 

@@ -29,8 +29,12 @@ namespace fplan::cli {
 class Args {
 public:
     Args(std::vector<std::string> words, std::map<std::string, std::string> options,
-         std::set<std::string> flags)
-        : m_words(std::move(words)), m_options(std::move(options)), m_flags(std::move(flags)) {}
+        std::set<std::string> flags)
+        : m_words(std::move(words))
+        , m_options(std::move(options))
+        , m_flags(std::move(flags))
+    {
+    }
 
     const std::vector<std::string>& words() const { return m_words; }
     // The n-th word; throws Error(Usage) naming `what` if it is missing.
@@ -50,10 +54,10 @@ private:
 };
 
 struct Command {
-    std::string name;  // "case import"
+    std::string name; // "case import"
     std::string usage; // "case import BUNDLE.json"
     std::string help;
-    std::set<std::string> flags;   // declared options without a value, e.g. "json"
+    std::set<std::string> flags; // declared options without a value, e.g. "json"
     std::function<int(const Args&, std::ostream& out)> run;
     // Declared options with a value ("out" for --out FILE). An option or flag a command does not
     // declare is an error, so a typo never goes unnoticed. See optionHelp for their meaning.
@@ -64,8 +68,8 @@ struct Command {
 };
 
 // The options most commands share.
-inline const std::set<std::string> StoreOptions = {"store", "passphrase-file"};
-inline const std::set<std::string> StoreAndTemplateOptions = {"store", "passphrase-file", "templates"};
+inline const std::set<std::string> StoreOptions = { "store", "passphrase-file" };
+inline const std::set<std::string> StoreAndTemplateOptions = { "store", "passphrase-file", "templates" };
 // `base` plus `more`, for registration blocks.
 std::set<std::string> withOptions(const std::set<std::string>& base, std::initializer_list<const char*> more);
 // One line on what an option or flag means, for `fplan COMMAND --help`.
@@ -107,7 +111,7 @@ Store openStore(const Args& args);
 // Reads an input file, never more than `limit` bytes (base/limits.h); Error(NotFound) naming
 // the file, Error(BadInput) naming it, `what` it is and the limit when it is larger.
 std::string readFile(const std::filesystem::path& path, std::size_t limit = limits::BundleBytes,
-                     std::string_view what = "input file");
+    std::string_view what = "input file");
 // Writes an output (--out) through the one durable writer: private, whole or not at all, never
 // over the store, its key file, a device, a folder or a symlink, nor over an existing file
 // unless --force was given.

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "cli/command.h"
-
+#include "app/documents.h"
 #include "base/error.h"
 #include "base/json_input.h"
-#include "app/documents.h"
+#include "cli/command.h"
 
 #include <ostream>
 
@@ -20,8 +19,8 @@ int versionNumber(const std::string& word, const char* what)
     char* end = nullptr;
     const long n = std::strtol(word.c_str(), &end, 10);
     if (word.empty() || *end || n < 1 || n > 1'000'000)
-        throw Error(ErrorCode::Usage, std::string(what) + " must be a version number (1, 2, ...) or 'draft', not '"
-                                          + word + "'");
+        throw Error(ErrorCode::Usage,
+            std::string(what) + " must be a version number (1, 2, ...) or 'draft', not '" + word + "'");
     return static_cast<int>(n);
 }
 
@@ -146,8 +145,8 @@ int runDocList(const Args& args, std::ostream& out)
     for (const auto& info : store.documents(caseId)) {
         const auto versions = store.documentState(info.id).versions().size();
         if (args.flag("json"))
-            list.push_back({{"id", info.id}, {"template", info.templateId}, {"template_version", info.templateVersion},
-                            {"versions", versions}});
+            list.push_back({ { "id", info.id }, { "template", info.templateId },
+                { "template_version", info.templateVersion }, { "versions", versions } });
         else
             out << info.id << "  " << info.templateId << "  " << versions << " version(s)\n";
     }
@@ -160,17 +159,24 @@ int runDocList(const Args& args, std::ostream& out)
 
 void registerDocCommands(CommandTable& table)
 {
-    table.add({"doc new", "doc new CASE_ID TEMPLATE_ID", "a new draft; prints the document id", {}, runDocNew, StoreAndTemplateOptions});
-    table.add({"doc fill", "doc fill DOC_ID VALUES.json", "values keyed by field path; all or nothing", {}, runDocFill, StoreAndTemplateOptions});
-    table.add({"doc show", "doc show DOC_ID [--json] [--version N]", "values (of the draft or version N), conflicts, versions",
-               {"json"}, runDocShow, withOptions(StoreAndTemplateOptions, {"version"}), StoreAccess::ReadOnly});
-    table.add({"doc finalize", "doc finalize DOC_ID", "freezes the draft as version n, prints n", {}, runDocFinalize, StoreAndTemplateOptions});
-    table.add({"doc diff", "doc diff DOC_ID N M [--json]", "field-by-field changes from version N to M ('draft' for the draft)",
-               {"json"}, runDocDiff, StoreAndTemplateOptions, StoreAccess::ReadOnly});
-    table.add({"doc revise", "doc revise PLAN_DOC_ID",
-               "starts the next plan version from the latest one and the agreed follow-up changes; prints its number",
-               {}, runDocRevise, StoreAndTemplateOptions});
-    table.add({"doc list", "doc list CASE_ID [--json]", "the case's documents", {"json"}, runDocList, StoreOptions, StoreAccess::ReadOnly});
+    table.add({ "doc new", "doc new CASE_ID TEMPLATE_ID", "a new draft; prints the document id", {},
+        runDocNew, StoreAndTemplateOptions });
+    table.add({ "doc fill", "doc fill DOC_ID VALUES.json", "values keyed by field path; all or nothing", {},
+        runDocFill, StoreAndTemplateOptions });
+    table.add({ "doc show", "doc show DOC_ID [--json] [--version N]",
+        "values (of the draft or version N), conflicts, versions", { "json" }, runDocShow,
+        withOptions(StoreAndTemplateOptions, { "version" }), StoreAccess::ReadOnly });
+    table.add({ "doc finalize", "doc finalize DOC_ID", "freezes the draft as version n, prints n", {},
+        runDocFinalize, StoreAndTemplateOptions });
+    table.add({ "doc diff", "doc diff DOC_ID N M [--json]",
+        "field-by-field changes from version N to M ('draft' for the draft)", { "json" }, runDocDiff,
+        StoreAndTemplateOptions, StoreAccess::ReadOnly });
+    table.add({ "doc revise", "doc revise PLAN_DOC_ID",
+        "starts the next plan version from the latest one and the agreed follow-up changes; prints its "
+        "number",
+        {}, runDocRevise, StoreAndTemplateOptions });
+    table.add({ "doc list", "doc list CASE_ID [--json]", "the case's documents", { "json" }, runDocList,
+        StoreOptions, StoreAccess::ReadOnly });
 }
 
 } // namespace fplan::cli

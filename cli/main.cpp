@@ -4,11 +4,9 @@
 #include "cli/command.h"
 
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <iostream>
 #include <sstream>
-
 #include <unistd.h>
 
 namespace {
@@ -69,9 +67,10 @@ fplan::cli::Args parseDeclared(const fplan::cli::Command& command, std::vector<s
         std::vector<std::string> known(options.begin(), options.end());
         known.insert(known.end(), command.flags.begin(), command.flags.end());
         const std::string close = fplan::cli::closestName(name, known);
-        throw Error(ErrorCode::Usage, command.name + ": unknown option '" + extra + "'"
-                                          + (close.empty() ? std::string() : " (did you mean --" + close + "?)")
-                                          + "; fplan " + command.name + " --help lists its options");
+        throw Error(ErrorCode::Usage,
+            command.name + ": unknown option '" + extra + "'"
+                + (close.empty() ? std::string() : " (did you mean --" + close + "?)") + "; fplan "
+                + command.name + " --help lists its options");
     }
     std::map<std::string, std::string> given;
     for (const auto& [name, option] : declared)
@@ -129,7 +128,7 @@ int main(int argc, char** argv)
         struct Flush {
             std::ostringstream& text;
             ~Flush() { std::cout << cli::terminalSafe(text.str(), true) << std::flush; }
-        } flush{captured};
+        } flush { captured };
         return command->run(args, captured);
     } catch (const CLI::CallForHelp&) {
         std::size_t consumed = 0;

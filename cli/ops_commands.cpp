@@ -44,8 +44,8 @@ int runOpsImport(const Args& args, std::ostream& out)
     if (!result.refused.empty()) {
         for (const auto& r : result.refused)
             std::cerr << file << ": op " << (r.opId.empty() ? "-" : r.opId) << ": " << r.reason << "\n";
-        throw Error(ErrorCode::BadInput, file + ": " + std::to_string(result.refused.size())
-                                             + " refused; nothing was stored");
+        throw Error(ErrorCode::BadInput,
+            file + ": " + std::to_string(result.refused.size()) + " refused; nothing was stored");
     }
     out << "new: " << result.added << "\nalready there: " << result.alreadyThere << "\nrefused: 0\n";
     return 0;
@@ -64,14 +64,14 @@ int runStoreRebuild(const Args& args, std::ostream& out)
 
 void registerOpsCommands(CommandTable& table)
 {
-    table.add({"ops export", "ops export [--case CASE_ID] --out FILE",
-               "write the store's (or one case's) ops and their templates to a file", {}, runOpsExport});
-    table.add({"ops import", "ops import FILE",
-               "check every op of an ops file, then store them all (or, if any is refused, none); "
-               "prints how many were new, already there, refused",
-               {}, runOpsImport});
-    table.add({"store rebuild", "store rebuild", "derive the case and document lists again from the ops", {},
-               runStoreRebuild});
+    table.add({ "ops export", "ops export [--case CASE_ID] --out FILE",
+        "write the store's (or one case's) ops and their templates to a file", {}, runOpsExport });
+    table.add({ "ops import", "ops import FILE",
+        "check every op of an ops file, then store them all (or, if any is refused, none); "
+        "prints how many were new, already there, refused",
+        {}, runOpsImport });
+    table.add({ "store rebuild", "store rebuild", "derive the case and document lists again from the ops", {},
+        runStoreRebuild });
 }
 
 } // namespace fplan::cli

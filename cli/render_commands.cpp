@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "cli/command.h"
-#include "core/bundle.h"
+#include "app/documents.h"
 #include "base/error.h"
 #include "base/json_input.h"
-#include "docgen/render/document_renderer.h"
-#include "app/documents.h"
+#include "cli/command.h"
+#include "core/bundle.h"
 #include "docgen/forms/template.h"
 #include "docgen/forms/values.h"
+#include "docgen/render/document_renderer.h"
 
 #include <iostream>
 
@@ -63,7 +63,8 @@ int runRender(const Args& args, std::ostream& out)
     docgen::RenderContext context;
     // A plan's version number is one of its values; other documents print as drafts.
     for (const auto* f : tmpl.fields())
-        if (f->autoValue == docgen::AutoValue::PlanVersion && values.contains(f->path) && values.at(f->path).is_number())
+        if (f->autoValue == docgen::AutoValue::PlanVersion && values.contains(f->path)
+            && values.at(f->path).is_number())
             context.version = values.at(f->path).get<int>();
     std::vector<std::string> warnings;
     const auto doc = docgen::buildRenderDocument(tmpl, values, bundle.kase, context, &warnings);
@@ -91,7 +92,8 @@ int runDocRender(const Args& args, std::ostream& out)
             used = 0;
         }
         if (used != wanted->size() || number < 1)
-            throw Error(ErrorCode::Usage, "--version wants a version number (1, 2, ...), not '" + *wanted + "'");
+            throw Error(
+                ErrorCode::Usage, "--version wants a version number (1, 2, ...), not '" + *wanted + "'");
     }
     const auto printed = documents.printable(docId, number);
     return writeRendered(printed.document, printed.warnings, outFile, out);
@@ -102,10 +104,11 @@ int runDocRender(const Args& args, std::ostream& out)
 void registerRenderCommands(CommandTable& table)
 {
     table.add({ "render", RenderUsage,
-        "render a document to PDF straight from a bundle and values; nothing is stored", { "force" }, runRender,
-        { "bundle", "template", "values", "out", "templates" } });
+        "render a document to PDF straight from a bundle and values; nothing is stored", { "force" },
+        runRender, { "bundle", "template", "values", "out", "templates" } });
     table.add({ "doc render", DocRenderUsage, "render a document's draft, or one finalised version, to PDF/A",
-        { "force" }, runDocRender, withOptions(StoreAndTemplateOptions, { "out", "version" }), StoreAccess::ReadOnly });
+        { "force" }, runDocRender, withOptions(StoreAndTemplateOptions, { "out", "version" }),
+        StoreAccess::ReadOnly });
 }
 
 } // namespace fplan::cli

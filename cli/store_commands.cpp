@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "cli/command.h"
 #include "base/error.h"
+#include "cli/command.h"
 #include "core/settings.h"
 #include "crypto/passphrase_policy.h"
 
@@ -96,16 +96,18 @@ int runConfigList(const Args& args, std::ostream& out)
 
 void registerStoreCommands(CommandTable& table)
 {
-    table.add({"init", "init", "create a new encrypted store (refuses to overwrite)", {}, runInit,
-               withOptions(StoreOptions, {"new-passphrase-file"})});
-    table.add({"passphrase change", "passphrase change",
-               "re-key the store (new passphrase: $FPLAN_NEW_PASSPHRASE, --new-passphrase-file F "
-               "or asked twice)",
-               {}, runPassphraseChange, withOptions(StoreOptions, {"new-passphrase-file"})});
-    table.add({"config set", "config set KEY VALUE", "store a setting, e.g. municipality.name", {},
-               runConfigSet, StoreOptions});
-    table.add({"config get", "config get KEY", "print a setting", {}, runConfigGet, StoreOptions, StoreAccess::ReadOnly});
-    table.add({"config list", "config list [--json]", "print all settings", {"json"}, runConfigList, StoreOptions, StoreAccess::ReadOnly});
+    table.add({ "init", "init", "create a new encrypted store (refuses to overwrite)", {}, runInit,
+        withOptions(StoreOptions, { "new-passphrase-file" }) });
+    table.add({ "passphrase change", "passphrase change",
+        "re-key the store (new passphrase: $FPLAN_NEW_PASSPHRASE, --new-passphrase-file F "
+        "or asked twice)",
+        {}, runPassphraseChange, withOptions(StoreOptions, { "new-passphrase-file" }) });
+    table.add({ "config set", "config set KEY VALUE", "store a setting, e.g. municipality.name", {},
+        runConfigSet, StoreOptions });
+    table.add({ "config get", "config get KEY", "print a setting", {}, runConfigGet, StoreOptions,
+        StoreAccess::ReadOnly });
+    table.add({ "config list", "config list [--json]", "print all settings", { "json" }, runConfigList,
+        StoreOptions, StoreAccess::ReadOnly });
 }
 
 } // namespace fplan::cli

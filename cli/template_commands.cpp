@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "cli/command.h"
-
 #include "base/error.h"
+#include "cli/command.h"
 #include "docgen/forms/template.h"
 
 #include <ostream>
@@ -21,7 +20,7 @@ int runTemplateList(const Args& args, std::ostream& out)
     for (const auto& id : registry.ids()) {
         const Template t = registry.load(id);
         if (args.flag("json"))
-            list.push_back({{"id", t.id}, {"title", t.title}, {"version", t.version}});
+            list.push_back({ { "id", t.id }, { "title", t.title }, { "version", t.version } });
         else
             out << t.id << "  " << t.title << "  (version " << t.version << ")\n";
     }
@@ -81,14 +80,14 @@ docgen::TemplateRegistry templateRegistry(const Args& args)
 
 void registerTemplateCommands(CommandTable& table)
 {
-    table.add({"template list", "template list [--json]", "the templates in the templates folder", {"json"}, runTemplateList,
-               {"templates"}});
-    table.add({"template show", "template show TEMPLATE_ID [--json]",
-               "every field: path, type, label, required, max_length, choices, columns", {"json"}, runTemplateShow,
-               {"templates"}});
-    table.add({"template validate", "template validate FILE.xml",
-               "checks a template against the schema and the rules; FILE:LINE: reason when it is not valid", {},
-               runTemplateValidate, {"templates"}});
+    table.add({ "template list", "template list [--json]", "the templates in the templates folder",
+        { "json" }, runTemplateList, { "templates" } });
+    table.add({ "template show", "template show TEMPLATE_ID [--json]",
+        "every field: path, type, label, required, max_length, choices, columns", { "json" }, runTemplateShow,
+        { "templates" } });
+    table.add({ "template validate", "template validate FILE.xml",
+        "checks a template against the schema and the rules; FILE:LINE: reason when it is not valid", {},
+        runTemplateValidate, { "templates" } });
 }
 
 } // namespace fplan::cli

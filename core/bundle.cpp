@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "core/bundle.h"
 
-#include "core/cpr.h"
 #include "base/error.h"
+#include "base/json_input.h"
 #include "base/limits.h"
 #include "base/suggest.h"
 #include "base/text_rules.h"
-#include "base/json_input.h"
+#include "core/cpr.h"
 
 #include <algorithm>
 #include <ctime>
@@ -19,7 +19,10 @@ namespace {
 
 class BundleReader {
 public:
-    explicit BundleReader(std::string origin) : m_origin(std::move(origin)) {}
+    explicit BundleReader(std::string origin)
+        : m_origin(std::move(origin))
+    {
+    }
 
     [[noreturn]] void fail(const std::string& path, const std::string& why) const
     {
@@ -73,7 +76,7 @@ public:
         if (s.empty())
             return s;
         static const std::regex shape("^\\d{4}-\\d{2}-\\d{2}$");
-        std::tm tm{};
+        std::tm tm {};
         if (!std::regex_match(s, shape))
             fail(path + "." + key, "'" + s + "' is not a date (YYYY-MM-DD)");
         tm.tm_year = std::stoi(s.substr(0, 4)) - 1900;
@@ -104,8 +107,9 @@ public:
         if (!parent.at(key).is_array())
             fail(path + "." + key, "must be an array");
         if (parent.at(key).size() > limit)
-            fail(path + "." + key, "has " + std::to_string(parent.at(key).size()) + " entries; the limit is "
-                                       + std::to_string(limit));
+            fail(path + "." + key,
+                "has " + std::to_string(parent.at(key).size()) + " entries; the limit is "
+                    + std::to_string(limit));
         return parent.at(key);
     }
 
@@ -116,8 +120,9 @@ public:
             if (std::find(known.begin(), known.end(), key) != known.end())
                 continue;
             const std::string close = closestName(key, known);
-            fail(path + "." + printable(key), "unknown member '" + printable(key) + "'"
-                                                  + (close.empty() ? "" : " (did you mean '" + close + "'?)"));
+            fail(path + "." + printable(key),
+                "unknown member '" + printable(key) + "'"
+                    + (close.empty() ? "" : " (did you mean '" + close + "'?)"));
         }
     }
 
@@ -151,12 +156,12 @@ Bundle parseBundle(const std::string& text, const std::string& origin)
     BundleReader r(origin);
     if (!root.is_object())
         r.fail("$", "a bundle is a JSON object");
-    r.members(root, "$", {"case", "people", "team", "coordinator", "coordinator_history", "documents"});
+    r.members(root, "$", { "case", "people", "team", "coordinator", "coordinator_history", "documents" });
 
     Bundle b;
     Case& c = b.kase;
     const Json& kase = r.object(root, "$", "case", true);
-    r.members(kase, "$.case", {"title", "journal_number", "kle", "municipality"});
+    r.members(kase, "$.case", { "title", "journal_number", "kle", "municipality" });
     c.title = r.text(kase, "$.case", "title", true);
     c.journalNumber = r.text(kase, "$.case", "journal_number", false);
     c.kle = r.text(kase, "$.case", "kle", false);
@@ -168,7 +173,7 @@ Bundle parseBundle(const std::string& text, const std::string& origin)
         const Json& p = people[i];
         if (!p.is_object())
             r.fail(path, "must be an object");
-        r.members(p, path, {"id", "name", "cpr", "relation", "custody"});
+        r.members(p, path, { "id", "name", "cpr", "relation", "custody" });
         Person person;
         person.id = r.id(p, path);
         person.name = r.text(p, path, "name", true);
@@ -190,7 +195,7 @@ Bundle parseBundle(const std::string& text, const std::string& origin)
         const Json& t = team[i];
         if (!t.is_object())
             r.fail(path, "must be an object");
-        r.members(t, path, {"id", "name", "fagomraade", "role", "email", "phone", "user", "from", "to"});
+        r.members(t, path, { "id", "name", "fagomraade", "role", "email", "phone", "user", "from", "to" });
         TeamMember m;
         m.id = r.id(t, path);
         m.name = r.text(t, path, "name", true);
@@ -214,7 +219,7 @@ Bundle parseBundle(const std::string& text, const std::string& origin)
         const Json& h = history[i];
         if (!h.is_object())
             r.fail(path, "must be an object");
-        r.members(h, path, {"date", "team_member", "reason"});
+        r.members(h, path, { "date", "team_member", "reason" });
         CoordinatorChange change;
         change.id = "h" + std::to_string(i + 1);
         change.date = r.date(h, path, "date", true);
@@ -225,7 +230,8 @@ Bundle parseBundle(const std::string& text, const std::string& origin)
         c.coordinatorHistory.push_back(std::move(change));
     }
     if (c.coordinatorHistory.empty() && !c.coordinator.empty())
-        c.coordinatorHistory.push_back({"h1", localDateToday(), c.coordinator, "Valgt ved oprettelse af sagen"});
+        c.coordinatorHistory.push_back(
+            { "h1", localDateToday(), c.coordinator, "Valgt ved oprettelse af sagen" });
 
     const Json& docs = r.array(root, "$", "documents", limits::BundleDocuments);
     for (std::size_t i = 0; i < docs.size(); ++i) {
@@ -233,7 +239,7 @@ Bundle parseBundle(const std::string& text, const std::string& origin)
         const Json& d = docs[i];
         if (!d.is_object())
             r.fail(path, "must be an object");
-        r.members(d, path, {"template", "values"});
+        r.members(d, path, { "template", "values" });
         BundleDocument doc;
         doc.templateId = r.text(d, path, "template", true);
         doc.values = d.contains("values") ? d.at("values") : Json::object();
@@ -253,21 +259,21 @@ Json bundleToJson(const Bundle& bundle)
             j[key] = v;
     };
     Json root = Json::object();
-    Json kase = {{"title", c.title}};
+    Json kase = { { "title", c.title } };
     put(kase, "journal_number", c.journalNumber);
     put(kase, "kle", c.kle);
     put(kase, "municipality", c.municipality);
     root["case"] = std::move(kase);
     root["people"] = Json::array();
     for (const auto& p : c.people) {
-        Json j = {{"id", p.id}, {"name", p.name}, {"custody", p.custody}};
+        Json j = { { "id", p.id }, { "name", p.name }, { "custody", p.custody } };
         put(j, "cpr", p.cpr);
         put(j, "relation", p.relation);
         root["people"].push_back(std::move(j));
     }
     root["team"] = Json::array();
     for (const auto& t : c.team) {
-        Json j = {{"id", t.id}, {"name", t.name}};
+        Json j = { { "id", t.id }, { "name", t.name } };
         put(j, "fagomraade", t.fagomraade);
         put(j, "role", t.role);
         put(j, "email", t.email);
@@ -280,13 +286,13 @@ Json bundleToJson(const Bundle& bundle)
     put(root, "coordinator", c.coordinator);
     root["coordinator_history"] = Json::array();
     for (const auto& h : c.coordinatorHistory) {
-        Json j = {{"date", h.date}, {"team_member", h.teamMemberId}};
+        Json j = { { "date", h.date }, { "team_member", h.teamMemberId } };
         put(j, "reason", h.reason);
         root["coordinator_history"].push_back(std::move(j));
     }
     root["documents"] = Json::array();
     for (const auto& d : bundle.documents)
-        root["documents"].push_back({{"template", d.templateId}, {"values", d.values}});
+        root["documents"].push_back({ { "template", d.templateId }, { "values", d.values } });
     return root;
 }
 
@@ -297,8 +303,8 @@ Json bundleToJson(const Bundle& bundle)
 
 namespace fplan {
 
-std::string importBundle(Store& store, const Bundle& bundle, OpFactory& factory,
-                         const PrepareDocument& prepare)
+std::string importBundle(
+    Store& store, const Bundle& bundle, OpFactory& factory, const PrepareDocument& prepare)
 {
     std::vector<PreparedDocument> prepared;
     for (const auto& doc : bundle.documents)
@@ -309,18 +315,18 @@ std::string importBundle(Store& store, const Bundle& bundle, OpFactory& factory,
     store.transaction([&] {
         store.createCase(caseId, caseDocId, factory.author());
         const DocumentState empty;
-        store.appendOps(opsForValues(empty, caseToValues(bundle.kase), caseFieldKinds(), factory,
-                                     caseId, caseDocId));
+        store.appendOps(
+            opsForValues(empty, caseToValues(bundle.kase), caseFieldKinds(), factory, caseId, caseDocId));
         for (std::size_t i = 0; i < bundle.documents.size(); ++i) {
             const std::string docId = crypto::newUuid();
             if (!prepared[i].templateHash.empty())
-                store.putTemplate(prepared[i].templateHash, bundle.documents[i].templateId, prepared[i].templateVersion,
-                                  prepared[i].templateText);
-            store.createDocument({docId, caseId, bundle.documents[i].templateId, prepared[i].templateVersion, 0,
-                                  prepared[i].templateHash},
-                                 factory.author());
-            store.appendOps(opsForValues(empty, bundle.documents[i].values, prepared[i].kinds,
-                                         factory, caseId, docId));
+                store.putTemplate(prepared[i].templateHash, bundle.documents[i].templateId,
+                    prepared[i].templateVersion, prepared[i].templateText);
+            store.createDocument({ docId, caseId, bundle.documents[i].templateId, prepared[i].templateVersion,
+                                     0, prepared[i].templateHash },
+                factory.author());
+            store.appendOps(
+                opsForValues(empty, bundle.documents[i].values, prepared[i].kinds, factory, caseId, docId));
         }
     });
     return caseId;
@@ -334,7 +340,7 @@ Bundle exportBundle(const Store& store, const std::string& caseId)
     Bundle bundle;
     bundle.kase = caseFromState(caseId, store.documentState(*caseDocId));
     for (const auto& info : store.documents(caseId))
-        bundle.documents.push_back({info.templateId, store.documentState(info.id).values(), ""});
+        bundle.documents.push_back({ info.templateId, store.documentState(info.id).values(), "" });
     return bundle;
 }
 

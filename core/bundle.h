@@ -20,9 +20,9 @@ struct Bundle {
     std::vector<BundleDocument> documents;
 };
 
-// Parses and checks a case bundle (docs/cli.md, "Case bundles"). Every problem throws Error(BadInput) with the JSON
-// path and the reason, e.g. "$.people[1].cpr: 3102901234 is not a real date (31.02.1990)".
-// `origin` (the file name) prefixes the message.
+// Parses and checks a case bundle (docs/cli.md, "Case bundles"). Every problem throws Error(BadInput) with
+// the JSON path and the reason, e.g. "$.people[1].cpr: 3102901234 is not a real date (31.02.1990)". `origin`
+// (the file name) prefixes the message.
 Bundle parseBundle(const std::string& text, const std::string& origin);
 Json bundleToJson(const Bundle& bundle);
 
@@ -45,8 +45,8 @@ using PrepareDocument = std::function<PreparedDocument(const BundleDocument&, co
 // Stores a bundle as a new case in one transaction and returns the case id. `prepare` checks
 // each document against its template (throwing Error(BadInput) with the JSON path) before
 // anything is written, so a bad bundle leaves the store unchanged.
-std::string importBundle(Store& store, const Bundle& bundle, OpFactory& factory,
-                         const PrepareDocument& prepare);
+std::string importBundle(
+    Store& store, const Bundle& bundle, OpFactory& factory, const PrepareDocument& prepare);
 
 // The bundle of a stored case: its own data and every document's current draft values.
 Bundle exportBundle(const Store& store, const std::string& caseId);

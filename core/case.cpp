@@ -58,8 +58,8 @@ const TeamMember* Case::teamMember(const std::string& memberId) const
 FieldKinds caseFieldKinds()
 {
     FieldKinds kinds;
-    kinds.tables = {People, Team, CoordinatorHistory};
-    kinds.mergeableText = {std::string(CoordinatorHistory) + ".aarsag"};
+    kinds.tables = { People, Team, CoordinatorHistory };
+    kinds.mergeableText = { std::string(CoordinatorHistory) + ".aarsag" };
     return kinds;
 }
 
@@ -72,7 +72,7 @@ Json caseToValues(const Case& c)
     putIfSet(v, Municipality, c.municipality);
     Json people = Json::array();
     for (const auto& p : c.people) {
-        Json row = {{"@id", p.id}, {"navn", p.name}, {"foraeldremyndighed", p.custody}};
+        Json row = { { "@id", p.id }, { "navn", p.name }, { "foraeldremyndighed", p.custody } };
         putIfSet(row, "cpr", p.cpr);
         putIfSet(row, "relation", p.relation);
         people.push_back(std::move(row));
@@ -80,7 +80,7 @@ Json caseToValues(const Case& c)
     v[People] = std::move(people);
     Json team = Json::array();
     for (const auto& t : c.team) {
-        Json row = {{"@id", t.id}, {"navn", t.name}};
+        Json row = { { "@id", t.id }, { "navn", t.name } };
         putIfSet(row, "fagomraade", t.fagomraade);
         putIfSet(row, "rolle", t.role);
         putIfSet(row, "email", t.email);
@@ -94,7 +94,7 @@ Json caseToValues(const Case& c)
     putIfSet(v, Coordinator, c.coordinator);
     Json history = Json::array();
     for (const auto& h : c.coordinatorHistory) {
-        Json row = {{"@id", h.id}, {"dato", h.date}, {"tovholder", h.teamMemberId}};
+        Json row = { { "@id", h.id }, { "dato", h.date }, { "tovholder", h.teamMemberId } };
         putIfSet(row, "aarsag", h.reason);
         history.push_back(std::move(row));
     }
@@ -165,7 +165,8 @@ Json caseTableValues(const Case& before, const Case& after, CaseTable table)
 {
     const Json all = caseToValues(after);
     if (table == CaseTable::CoordinatorChange)
-        return {{Coordinator, all.value(Coordinator, Json())}, {CoordinatorHistory, all.value(CoordinatorHistory, Json::array())}};
+        return { { Coordinator, all.value(Coordinator, Json()) },
+            { CoordinatorHistory, all.value(CoordinatorHistory, Json::array()) } };
     const char* path = table == CaseTable::People ? People : Team;
     const Json old = caseToValues(before).at(path);
     Json rows = all.at(path);
@@ -175,7 +176,7 @@ Json caseTableValues(const Case& before, const Case& after, CaseTable table)
                 for (const auto& [column, v] : oldRow.items())
                     if (!row.contains(column))
                         row[column] = nullptr;
-    return {{path, std::move(rows)}};
+    return { { path, std::move(rows) } };
 }
 
 } // namespace fplan

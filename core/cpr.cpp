@@ -14,7 +14,7 @@ bool isLeap(int year)
 
 int daysIn(int month, int year)
 {
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
     return month == 2 && isLeap(year) ? 29 : days[month - 1];
 }
 
@@ -74,7 +74,7 @@ CprCheck checkCpr(std::string_view cpr)
         result.reason = std::string(cpr) + " is not a real date (" + date + ")";
         return result;
     }
-    static const int weights[] = {4, 3, 2, 7, 6, 5, 4, 3, 2, 1};
+    static const int weights[] = { 4, 3, 2, 7, 6, 5, 4, 3, 2, 1 };
     int sum = 0;
     for (std::size_t i = 0; i < 10; ++i)
         sum += weights[i] * d(i);

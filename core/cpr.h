@@ -12,10 +12,10 @@ enum class CprProblem { None, Shape, NoSuchDate };
 struct CprCheck {
     bool valid = false;
     CprProblem problem = CprProblem::None; // lets each user interface say why in its language
-    std::string date;           // DD.MM.YYYY as the digits read, also when no such date exists
-    std::string reason;         // why it is invalid, in English (CLI and logs)
-    bool modulus11 = true;      // false: valid, but fails the pre-2007 checksum (a warning at most)
-    std::string birthDate;      // YYYY-MM-DD when valid
+    std::string date; // DD.MM.YYYY as the digits read, also when no such date exists
+    std::string reason; // why it is invalid, in English (CLI and logs)
+    bool modulus11 = true; // false: valid, but fails the pre-2007 checksum (a warning at most)
+    std::string birthDate; // YYYY-MM-DD when valid
 };
 
 // CPR office rules: 10 digits (a hyphen after the sixth is accepted), DDMMYY a real calendar

@@ -102,8 +102,8 @@ void DocumentState::apply(const Op& incoming)
         reg.superseded.insert(parent);
     std::erase_if(reg.heads, [&](const Op* head) { return reg.superseded.count(head->id) > 0; });
     if (!reg.superseded.count(op->id)) {
-        const auto at = std::lower_bound(reg.heads.begin(), reg.heads.end(), op,
-                                         [](const Op* a, const Op* b) { return a->id < b->id; });
+        const auto at = std::lower_bound(
+            reg.heads.begin(), reg.heads.end(), op, [](const Op* a, const Op* b) { return a->id < b->id; });
         reg.heads.insert(at, op);
     }
 }
@@ -114,8 +114,9 @@ void DocumentState::numberLegacyVersions()
     for (auto& v : m_versions)
         if (!find(v.opId)->value.contains("number"))
             legacy.push_back(&v);
-    std::sort(legacy.begin(), legacy.end(),
-              [](const Version* a, const Version* b) { return std::tie(a->hlc, a->opId) < std::tie(b->hlc, b->opId); });
+    std::sort(legacy.begin(), legacy.end(), [](const Version* a, const Version* b) {
+        return std::tie(a->hlc, a->opId) < std::tie(b->hlc, b->opId);
+    });
     for (std::size_t i = 0; i < legacy.size(); ++i)
         legacy[i]->number = static_cast<int>(i + 1);
     std::sort(m_versions.begin(), m_versions.end(), versionOrder);
@@ -135,7 +136,7 @@ const Version& DocumentState::resolveVersion(const std::string& numberOrId) cons
         return *v;
     int number = 0;
     const bool numeric = !numberOrId.empty() && numberOrId.size() <= 6
-                         && std::all_of(numberOrId.begin(), numberOrId.end(), [](char c) { return c >= '0' && c <= '9'; });
+        && std::all_of(numberOrId.begin(), numberOrId.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (numeric)
         number = std::stoi(numberOrId);
     std::vector<const Version*> matches;
@@ -143,15 +144,16 @@ const Version& DocumentState::resolveVersion(const std::string& numberOrId) cons
         if (v.number == number)
             matches.push_back(&v);
     if (matches.empty())
-        throw Error(ErrorCode::NotFound, "no version '" + numberOrId + "' (the latest is "
-                                             + (m_versions.empty() ? std::string("none") : std::to_string(m_versions.back().number))
-                                             + ")");
+        throw Error(ErrorCode::NotFound,
+            "no version '" + numberOrId + "' (the latest is "
+                + (m_versions.empty() ? std::string("none") : std::to_string(m_versions.back().number))
+                + ")");
     if (matches.size() > 1) {
         std::string ids;
         for (const Version* v : matches)
             ids += (ids.empty() ? "" : ", ") + v->opId + " by " + v->author;
-        throw Error(ErrorCode::Conflict, "version " + numberOrId + " was finalised twice at once (" + ids
-                                             + "); name one by its id");
+        throw Error(ErrorCode::Conflict,
+            "version " + numberOrId + " was finalised twice at once (" + ids + "); name one by its id");
     }
     return *matches.front();
 }
@@ -200,7 +202,7 @@ std::vector<SkippedOp> DocumentState::skipped() const
 {
     std::vector<SkippedOp> result;
     for (const auto& [id, reason] : m_skipped)
-        result.push_back({id, reason});
+        result.push_back({ id, reason });
     return result;
 }
 
@@ -236,9 +238,8 @@ Json DocumentState::registerValue(const Register& reg, bool* conflict) const
     if (reg.heads.size() == 1)
         return reg.heads.front()->value;
 
-    const bool mergeable = std::all_of(reg.heads.begin(), reg.heads.end(), [](const Op* op) {
-        return op->kind == OpKind::Set && op->textMerge && op->value.is_string();
-    });
+    const bool mergeable = std::all_of(reg.heads.begin(), reg.heads.end(),
+        [](const Op* op) { return op->kind == OpKind::Set && op->textMerge && op->value.is_string(); });
     if (mergeable) {
         // The latest op of this path that every head has seen is the common ancestor.
         const Op* base = nullptr;
@@ -246,9 +247,8 @@ Json DocumentState::registerValue(const Register& reg, bool* conflict) const
             const Op& op = entry.second; // not a structured binding: clang 14 cannot capture those
             if (op.path != reg.heads.front()->path || (base && !laterThan(&op, base)))
                 continue;
-            const bool common = std::all_of(reg.heads.begin(), reg.heads.end(), [&](const Op* h) {
-                return inCausalPast(op.id, h->parents);
-            });
+            const bool common = std::all_of(reg.heads.begin(), reg.heads.end(),
+                [&](const Op* h) { return inCausalPast(op.id, h->parents); });
             if (common)
                 base = &op;
         }
@@ -259,9 +259,8 @@ Json DocumentState::registerValue(const Register& reg, bool* conflict) const
         if (merged)
             return *merged;
     } else {
-        const bool allEqual = std::all_of(reg.heads.begin(), reg.heads.end(), [&](const Op* op) {
-            return op->value == reg.heads.front()->value;
-        });
+        const bool allEqual = std::all_of(reg.heads.begin(), reg.heads.end(),
+            [&](const Op* op) { return op->value == reg.heads.front()->value; });
         if (allEqual)
             return reg.heads.front()->value;
     }
@@ -369,9 +368,8 @@ std::vector<Row> DocumentState::rows(const std::string& table) const
         }
         result.push_back(std::move(row));
     }
-    std::sort(result.begin(), result.end(), [](const Row& a, const Row& b) {
-        return std::tie(a.position, a.id) < std::tie(b.position, b.id);
-    });
+    std::sort(result.begin(), result.end(),
+        [](const Row& a, const Row& b) { return std::tie(a.position, a.id) < std::tie(b.position, b.id); });
     return result;
 }
 
@@ -420,7 +418,9 @@ Json DocumentState::values() const
 }
 
 OpFactory::OpFactory(std::string author, std::string device, HybridClock& clock)
-    : m_author(std::move(author)), m_device(std::move(device)), m_clock(clock)
+    : m_author(std::move(author))
+    , m_device(std::move(device))
+    , m_clock(clock)
 {
     // A few random digits end every position key this factory makes: two devices inserting
     // at the same place get different keys, without relying on device ids being unique.
@@ -450,7 +450,7 @@ Op OpFactory::make(const std::string& caseId, const std::string& docId, OpKind k
 }
 
 Op OpFactory::set(const DocumentState& state, const std::string& caseId, const std::string& docId,
-                  const std::string& path, Json value, bool textMerge)
+    const std::string& path, Json value, bool textMerge)
 {
     const FieldPath fp = FieldPath::parse(path);
     if (fp.isRow())
@@ -463,16 +463,16 @@ Op OpFactory::set(const DocumentState& state, const std::string& caseId, const s
 }
 
 Op OpFactory::insertRow(const DocumentState& state, const std::string& caseId, const std::string& docId,
-                        const std::string& table, const std::string& rowId, const std::string& position)
+    const std::string& table, const std::string& rowId, const std::string& position)
 {
     Op op = make(caseId, docId, OpKind::RowInsert, rowPath(table, rowId));
-    op.value = {{"pos", position}};
+    op.value = { { "pos", position } };
     op.parents = state.heads(op.path);
     return op;
 }
 
 Op OpFactory::deleteRow(const DocumentState& state, const std::string& caseId, const std::string& docId,
-                        const std::string& table, const std::string& rowId)
+    const std::string& table, const std::string& rowId)
 {
     Op op = make(caseId, docId, OpKind::RowDelete, rowPath(table, rowId));
     op.parents = state.heads(op.path);
@@ -492,7 +492,7 @@ Op OpFactory::deleteRow(const DocumentState& state, const std::string& caseId, c
 Op OpFactory::finalize(const DocumentState& state, const std::string& caseId, const std::string& docId)
 {
     Op op = make(caseId, docId, OpKind::Finalize, "");
-    op.value = {{"values", state.values()}, {"number", state.nextVersionNumber()}};
+    op.value = { { "values", state.values() }, { "number", state.nextVersionNumber() } };
     op.parents = state.allHeads();
     for (const auto& v : state.versions())
         op.parents.push_back(v.opId);
@@ -501,10 +501,11 @@ Op OpFactory::finalize(const DocumentState& state, const std::string& caseId, co
 }
 
 Op OpFactory::create(const std::string& caseId, const std::string& docId, const std::string& templateId,
-                     const std::string& templateVersion, const std::string& templateHash)
+    const std::string& templateVersion, const std::string& templateHash)
 {
     Op op = make(caseId, docId, OpKind::Create, "");
-    op.value = {{"template_id", templateId}, {"template_version", templateVersion}, {"template_hash", templateHash}};
+    op.value = { { "template_id", templateId }, { "template_version", templateVersion },
+        { "template_hash", templateHash } };
     return op;
 }
 
@@ -533,8 +534,7 @@ std::string positionBetween(const std::string& before, const std::string& after)
 }
 
 std::vector<Op> opsForValues(const DocumentState& state, const Json& values, const FieldKinds& kinds,
-                             OpFactory& factory, const std::string& caseId, const std::string& docId,
-                             UnlistedRows unlisted)
+    OpFactory& factory, const std::string& caseId, const std::string& docId, UnlistedRows unlisted)
 {
     if (!values.is_object())
         throw Error(ErrorCode::BadInput, "values must be a JSON object keyed by field path");
@@ -589,7 +589,7 @@ std::vector<Op> opsForValues(const DocumentState& state, const Json& values, con
                     continue;
                 }
             }
-            desired.push_back({std::move(id), i});
+            desired.push_back({ std::move(id), i });
         }
         // Rows that keep their place: the longest run of listed rows already in increasing
         // position order. Only the others get a new position (a move op); nothing is renumbered.
@@ -637,7 +637,8 @@ std::vector<Op> opsForValues(const DocumentState& state, const Json& values, con
             for (const auto& [column, cell] : v[desired[i].index].items()) {
                 if (column == "@id" || column == "@delete")
                     continue;
-                setIfChanged(cellPath(key, id, column), cell, kinds.mergeableText.count(key + "." + column) > 0);
+                setIfChanged(
+                    cellPath(key, id, column), cell, kinds.mergeableText.count(key + "." + column) > 0);
             }
         }
         for (const Row& r : current)
@@ -651,7 +652,8 @@ const Version& findVersion(const DocumentState& state, const std::string& docId,
 {
     if (number == 0) {
         if (!state.latestVersion())
-            throw Error(ErrorCode::Conflict, "document " + docId + " has no finalised version yet (fplan doc finalize)");
+            throw Error(ErrorCode::Conflict,
+                "document " + docId + " has no finalised version yet (fplan doc finalize)");
         return *state.latestVersion();
     }
     try {

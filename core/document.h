@@ -17,8 +17,8 @@ namespace fplan {
 // Both (or all) values of a field that concurrent edits left standing, until a person picks.
 struct Conflict {
     std::string path;
-    std::vector<Json> values;        // ordered by op id, so every device shows the same order
-    std::vector<std::string> opIds;  // the standing ops; a resolving edit names them as parents
+    std::vector<Json> values; // ordered by op id, so every device shows the same order
+    std::vector<std::string> opIds; // the standing ops; a resolving edit names them as parents
 };
 
 struct Row {
@@ -100,8 +100,8 @@ public:
 
 private:
     struct Register {
-        std::vector<const Op*> heads;           // sorted by op id
-        std::set<std::string> superseded;       // op ids named as parents by ops of this path
+        std::vector<const Op*> heads; // sorted by op id
+        std::set<std::string> superseded; // op ids named as parents by ops of this path
     };
     Json registerValue(const Register& reg, bool* conflict) const;
     bool inCausalPast(const std::string& ancestor, const std::vector<std::string>& from) const;
@@ -109,9 +109,9 @@ private:
     void numberLegacyVersions();
     const Op* find(const std::string& opId) const;
 
-    std::map<std::string, Op> m_ops;               // by op id
-    std::map<std::string, std::string> m_skipped;  // op id -> why the fold did not apply it
-    std::map<std::string, Register> m_registers;   // by path: fields, cells and rows
+    std::map<std::string, Op> m_ops; // by op id
+    std::map<std::string, std::string> m_skipped; // op id -> why the fold did not apply it
+    std::map<std::string, Register> m_registers; // by path: fields, cells and rows
     std::map<std::string, std::set<std::string>> m_tableRows; // table -> row ids ever inserted
     std::vector<Version> m_versions;
     std::uint64_t m_maxHlc = 0;
@@ -129,15 +129,15 @@ public:
     OpFactory(std::string author, std::string device, HybridClock& clock);
 
     Op set(const DocumentState& state, const std::string& caseId, const std::string& docId,
-           const std::string& path, Json value, bool textMerge = false);
+        const std::string& path, Json value, bool textMerge = false);
     Op insertRow(const DocumentState& state, const std::string& caseId, const std::string& docId,
-                 const std::string& table, const std::string& rowId, const std::string& position);
+        const std::string& table, const std::string& rowId, const std::string& position);
     Op deleteRow(const DocumentState& state, const std::string& caseId, const std::string& docId,
-                 const std::string& table, const std::string& rowId);
+        const std::string& table, const std::string& rowId);
     // Parents: every head and every version, so the version's causal past is all it saw.
     Op finalize(const DocumentState& state, const std::string& caseId, const std::string& docId);
     Op create(const std::string& caseId, const std::string& docId, const std::string& templateId,
-              const std::string& templateVersion, const std::string& templateHash);
+        const std::string& templateVersion, const std::string& templateHash);
 
     const std::string& author() const { return m_author; }
     // A key between two others that no other factory makes (see positionBetween below).
@@ -162,7 +162,7 @@ struct FieldKinds {
 // What a table given to opsForValues does with rows of `state` it does not list.
 enum class UnlistedRows {
     Delete, // `state` is exactly what the person saw: a row they left out is one they removed
-    Keep,   // the table may be older than `state`: rows not listed stay; {"@delete": true} deletes
+    Keep, // the table may be older than `state`: rows not listed stay; {"@delete": true} deletes
 };
 
 // The ops that turn `state` (what the person saw: the ops' parents come from it) into `values`
@@ -171,8 +171,8 @@ enum class UnlistedRows {
 // and only rows out of order get a new position (no renumbering). Values equal to the current
 // ones produce no op.
 std::vector<Op> opsForValues(const DocumentState& state, const Json& values, const FieldKinds& kinds,
-                             OpFactory& factory, const std::string& caseId, const std::string& docId,
-                             UnlistedRows unlisted = UnlistedRows::Delete);
+    OpFactory& factory, const std::string& caseId, const std::string& docId,
+    UnlistedRows unlisted = UnlistedRows::Delete);
 
 // Position keys that sort as strings: between(a, b) lies strictly between them ("" = open end).
 std::string positionBetween(const std::string& before, const std::string& after);

@@ -24,26 +24,25 @@ Json exportOps(const Store& store, const std::optional<std::string>& caseId)
         if (hash.empty() || !hashes.insert(hash).second)
             continue;
         if (const auto text = store.templateText(hash))
-            templates.push_back({{"hash", hash},
-                                 {"template_id", op.value.value("template_id", "")},
-                                 {"version", op.value.value("template_version", "")},
-                                 {"text", *text}});
+            templates.push_back({ { "hash", hash }, { "template_id", op.value.value("template_id", "") },
+                { "version", op.value.value("template_version", "") }, { "text", *text } });
     }
-    return {{"format", OpsPayloadFormat}, {"version", OpsPayloadVersion}, {"ops", std::move(ops)},
-            {"templates", std::move(templates)}};
+    return { { "format", OpsPayloadFormat }, { "version", OpsPayloadVersion }, { "ops", std::move(ops) },
+        { "templates", std::move(templates) } };
 }
 
 ImportResult importOps(Store& store, const Json& payload)
 {
     if (!payload.is_object() || payload.value("format", "") != OpsPayloadFormat)
-        throw Error(ErrorCode::BadInput, std::string("not an ops file (\"format\": \"") + OpsPayloadFormat + "\")");
+        throw Error(
+            ErrorCode::BadInput, std::string("not an ops file (\"format\": \"") + OpsPayloadFormat + "\")");
     for (const auto& [key, v] : payload.items())
         if (key != "format" && key != "version" && key != "ops" && key != "templates")
             throw Error(ErrorCode::BadInput, "unknown member '" + key + "'");
     if (!payload.contains("version") || !payload.at("version").is_number_integer()
         || payload.at("version").get<int>() != OpsPayloadVersion)
-        throw Error(ErrorCode::BadInput, "version: this program reads ops files of version "
-                                             + std::to_string(OpsPayloadVersion));
+        throw Error(ErrorCode::BadInput,
+            "version: this program reads ops files of version " + std::to_string(OpsPayloadVersion));
     ImportResult result;
     OpReceiver receiver;
     receiver.caseOfDocument = [&](const std::string& docId) -> std::optional<std::string> {
@@ -59,7 +58,7 @@ ImportResult importOps(Store& store, const Json& payload)
     std::vector<Template> templates;
     const Json& list = payload.contains("templates") ? payload.at("templates") : Json::array();
     if (!list.is_array()) {
-        result.refused.push_back({"", "templates: a JSON array"});
+        result.refused.push_back({ "", "templates: a JSON array" });
     } else {
         for (std::size_t i = 0; i < list.size(); ++i) {
             const Json& t = list[i];
@@ -67,12 +66,12 @@ ImportResult importOps(Store& store, const Json& payload)
             if (!t.is_object() || !t.contains("hash") || !t.contains("text") || !t.at("hash").is_string()
                 || !t.at("text").is_string() || !t.value("template_id", Json()).is_string()
                 || !t.value("version", Json()).is_string()) {
-                result.refused.push_back({"", where + ": {hash, template_id, version, text} strings"});
+                result.refused.push_back({ "", where + ": {hash, template_id, version, text} strings" });
                 continue;
             }
-            Template tmpl{t.at("hash"), t.at("template_id"), t.at("version"), t.at("text")};
+            Template tmpl { t.at("hash"), t.at("template_id"), t.at("version"), t.at("text") };
             if (crypto::sha256Hex(tmpl.text) != tmpl.hash) {
-                result.refused.push_back({"", where + ": the text does not have the hash " + tmpl.hash});
+                result.refused.push_back({ "", where + ": the text does not have the hash " + tmpl.hash });
                 continue;
             }
             templates.push_back(std::move(tmpl));

@@ -43,7 +43,8 @@ bool hasControlCharacters(const std::string& text)
 std::optional<std::string> onlyMembers(const Json& object, std::initializer_list<const char*> allowed)
 {
     for (const auto& item : object.items()) {
-        const std::string& key = item.key(); // a named reference: clang 14 cannot capture a structured binding
+        const std::string& key
+            = item.key(); // a named reference: clang 14 cannot capture a structured binding
         if (std::none_of(allowed.begin(), allowed.end(), [&](const char* a) { return key == a; }))
             return "value: unknown member '" + key + "'";
     }

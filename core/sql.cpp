@@ -20,25 +20,32 @@ namespace {
     case SQLITE_CORRUPT:
         throw Error(ErrorCode::Storage, path + ": the store is damaged; restore it from your backup");
     case SQLITE_FULL:
-        throw Error(ErrorCode::Storage, path + ": the disk is full; nothing was saved (free some space and try again)");
+        throw Error(ErrorCode::Storage,
+            path + ": the disk is full; nothing was saved (free some space and try again)");
     case SQLITE_READONLY:
-        throw Error(ErrorCode::Storage, path + ": the store cannot be written here (read-only file, folder or "
-                                               "disk); nothing was saved");
+        throw Error(ErrorCode::Storage,
+            path
+                + ": the store cannot be written here (read-only file, folder or "
+                  "disk); nothing was saved");
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
-        throw Error(ErrorCode::Storage, path + ": the disk reported an error (" + std::string(sqlite3_errstr(rc))
-                                            + "); nothing was saved");
+        throw Error(ErrorCode::Storage,
+            path + ": the disk reported an error (" + std::string(sqlite3_errstr(rc))
+                + "); nothing was saved");
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
         throw Error(ErrorCode::Conflict, path + ": busy in another program; try again");
     default:
-        throw Error(ErrorCode::Storage, path + ": database error (" + std::string(sqlite3_errstr(rc)) + ": "
-                                            + sqlite3_errmsg(db) + ") in: " + sql);
+        throw Error(ErrorCode::Storage,
+            path + ": database error (" + std::string(sqlite3_errstr(rc)) + ": " + sqlite3_errmsg(db)
+                + ") in: " + sql);
     }
 }
 } // namespace
 
-Statement::Statement(sqlite3* db, std::string_view sql) : m_db(db), m_sql(sql)
+Statement::Statement(sqlite3* db, std::string_view sql)
+    : m_db(db)
+    , m_sql(sql)
 {
     const int rc = sqlite3_prepare_v2(db, m_sql.c_str(), static_cast<int>(m_sql.size()), &m_stmt, nullptr);
     if (rc != SQLITE_OK)
@@ -52,7 +59,8 @@ Statement::~Statement()
 
 Statement& Statement::bind(int index, std::string_view text)
 {
-    const int rc = sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+    const int rc
+        = sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
     if (rc != SQLITE_OK)
         fail(m_db, rc, m_sql);
     return *this;
@@ -86,8 +94,7 @@ bool Statement::step()
 
 void Statement::run()
 {
-    while (step()) {
-    }
+    while (step()) { }
 }
 
 void Statement::reset()

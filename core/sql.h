@@ -26,7 +26,7 @@ public:
     Statement& bindNull(int index);
 
     bool step(); // true while a row is available
-    void run();  // steps a statement that returns no rows
+    void run(); // steps a statement that returns no rows
     void reset();
 
     std::string text(int column) const;

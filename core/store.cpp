@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "core/store.h"
 
-#include "core/op_validation.h"
 #include "base/durable_file.h"
 #include "base/error.h"
 #include "base/limits.h"
 #include "core/case.h"
 #include "core/checkpointer.h"
+#include "core/op_validation.h"
 #include "core/sql.h"
 #include "crypto/hash.h"
 #include "crypto/random.h"
@@ -28,8 +28,9 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* StoreFormat = "familieplan-store";
-constexpr const char* OpColumns = "SELECT op_id, case_id, doc_id, kind, path, value, text_merge, author, device, hlc, "
-                                  "parents, format FROM ops";
+constexpr const char* OpColumns
+    = "SELECT op_id, case_id, doc_id, kind, path, value, text_merge, author, device, hlc, "
+      "parents, format FROM ops";
 
 const std::vector<const char*> Migrations = {
     // 1: the op log, the documents and cases it belongs to, settings.
@@ -428,7 +429,7 @@ std::map<std::string, std::string> Store::settings() const
 
 void Store::createCase(const std::string& caseId, const std::string& caseDocId, const std::string& author)
 {
-    createDocument({caseDocId, caseId, CaseTemplateId, "1", 0, ""}, author);
+    createDocument({ caseDocId, caseId, CaseTemplateId, "1", 0, "" }, author);
 }
 
 std::vector<CaseSummary> Store::listCases() const
@@ -456,23 +457,24 @@ bool Store::hasCase(const std::string& caseId) const
     return caseDocumentId(caseId).has_value();
 }
 
-void Store::createDocument(const DocumentInfo& info, const std::string& author,
-                           const std::vector<std::string>& seededFrom)
+void Store::createDocument(
+    const DocumentInfo& info, const std::string& author, const std::vector<std::string>& seededFrom)
 {
     OpFactory factory(author, m_deviceId, m_clock);
     Op op = factory.create(info.caseId, info.id, info.templateId, info.templateVersion, info.templateHash);
     if (!seededFrom.empty())
         op.value["seeded_from"] = seededFrom;
-    appendOps({op});
+    appendOps({ op });
 }
 
 void Store::putTemplate(const std::string& hash, const std::string& templateId, const std::string& version,
-                        const std::string& text)
+    const std::string& text)
 {
     if (crypto::sha256Hex(text) != hash)
-        throw Error(ErrorCode::BadInput, "template " + templateId + " " + version + ": its text does not have the hash "
-                                             + hash);
-    sql::Statement s(handle(), "INSERT OR IGNORE INTO templates(hash, template_id, version, text) VALUES(?, ?, ?, ?)");
+        throw Error(ErrorCode::BadInput,
+            "template " + templateId + " " + version + ": its text does not have the hash " + hash);
+    sql::Statement s(
+        handle(), "INSERT OR IGNORE INTO templates(hash, template_id, version, text) VALUES(?, ?, ?, ?)");
     s.bind(1, hash).bind(2, templateId).bind(3, version).bind(4, text).run();
 }
 
@@ -494,10 +496,17 @@ void Store::cacheCreation(const Op& op)
     doc.bind(1, op.docId);
     if (doc.step() && !doc.text(0).empty() && doc.text(0) <= op.id)
         return;
-    sql::Statement put(handle(), "INSERT OR REPLACE INTO documents(doc_id, case_id, template_id, template_version, "
-                                 "created_hlc, template_hash, create_op) VALUES(?, ?, ?, ?, ?, ?, ?)");
-    put.bind(1, op.docId).bind(2, op.caseId).bind(3, templateId).bind(4, op.value.value("template_version", ""));
-    put.bind(5, static_cast<std::int64_t>(op.hlc)).bind(6, op.value.value("template_hash", "")).bind(7, op.id).run();
+    sql::Statement put(handle(),
+        "INSERT OR REPLACE INTO documents(doc_id, case_id, template_id, template_version, "
+        "created_hlc, template_hash, create_op) VALUES(?, ?, ?, ?, ?, ?, ?)");
+    put.bind(1, op.docId)
+        .bind(2, op.caseId)
+        .bind(3, templateId)
+        .bind(4, op.value.value("template_version", ""));
+    put.bind(5, static_cast<std::int64_t>(op.hlc))
+        .bind(6, op.value.value("template_hash", ""))
+        .bind(7, op.id)
+        .run();
     if (templateId != CaseTemplateId)
         return;
     sql::Statement kase(handle(), "SELECT create_op FROM cases WHERE case_id = ?");
@@ -535,10 +544,12 @@ void Store::writeMissingCreateOps()
 {
     std::vector<DocumentInfo> missing;
     {
-        sql::Statement s(handle(), "SELECT doc_id, case_id, template_id, template_version, created_hlc FROM documents "
-                                   "WHERE create_op = ''");
+        sql::Statement s(handle(),
+            "SELECT doc_id, case_id, template_id, template_version, created_hlc FROM documents "
+            "WHERE create_op = ''");
         while (s.step())
-            missing.push_back({s.text(0), s.text(1), s.text(2), s.text(3), static_cast<std::uint64_t>(s.integer(4)), ""});
+            missing.push_back(
+                { s.text(0), s.text(1), s.text(2), s.text(3), static_cast<std::uint64_t>(s.integer(4)), "" });
     }
     if (missing.empty())
         return;
@@ -549,32 +560,34 @@ void Store::writeMissingCreateOps()
             OpFactory factory("", m_deviceId, m_clock);
             Op op = factory.create(info.caseId, info.id, info.templateId, info.templateVersion, "");
             op.hlc = info.createdHlc;
-            appendOps({op});
+            appendOps({ op });
         }
     });
 }
 
 std::optional<DocumentInfo> Store::document(const std::string& docId) const
 {
-    sql::Statement s(handle(), "SELECT doc_id, case_id, template_id, template_version, created_hlc, template_hash "
-                               "FROM documents WHERE doc_id = ?");
+    sql::Statement s(handle(),
+        "SELECT doc_id, case_id, template_id, template_version, created_hlc, template_hash "
+        "FROM documents WHERE doc_id = ?");
     s.bind(1, docId);
     if (!s.step())
         return std::nullopt;
-    return DocumentInfo{s.text(0), s.text(1), s.text(2), s.text(3), static_cast<std::uint64_t>(s.integer(4)),
-                        s.text(5)};
+    return DocumentInfo { s.text(0), s.text(1), s.text(2), s.text(3),
+        static_cast<std::uint64_t>(s.integer(4)), s.text(5) };
 }
 
 std::vector<DocumentInfo> Store::documents(const std::string& caseId) const
 {
     std::vector<DocumentInfo> docs;
-    sql::Statement s(handle(), "SELECT doc_id, case_id, template_id, template_version, created_hlc, template_hash "
-                               "FROM documents WHERE case_id = ? AND template_id <> ? "
-                               "ORDER BY created_hlc, doc_id");
+    sql::Statement s(handle(),
+        "SELECT doc_id, case_id, template_id, template_version, created_hlc, template_hash "
+        "FROM documents WHERE case_id = ? AND template_id <> ? "
+        "ORDER BY created_hlc, doc_id");
     s.bind(1, caseId).bind(2, CaseTemplateId);
     while (s.step())
-        docs.push_back({s.text(0), s.text(1), s.text(2), s.text(3), static_cast<std::uint64_t>(s.integer(4)),
-                        s.text(5)});
+        docs.push_back({ s.text(0), s.text(1), s.text(2), s.text(3), static_cast<std::uint64_t>(s.integer(4)),
+            s.text(5) });
     return docs;
 }
 
@@ -590,15 +603,15 @@ std::size_t Store::appendOps(const std::vector<Op>& ops, OpOrigin origin)
     transaction([&] {
         std::set<std::string> touchedCases;
         sql::Statement insert(handle(),
-                              "INSERT OR IGNORE INTO ops(op_id, case_id, doc_id, kind, path, value, "
-                              "text_merge, author, device, hlc, parents, format) "
-                              "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            "INSERT OR IGNORE INTO ops(op_id, case_id, doc_id, kind, path, value, "
+            "text_merge, author, device, hlc, parents, format) "
+            "VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         for (const Op& op : ops) {
             insert.reset();
             insert.bind(1, op.id).bind(2, op.caseId).bind(3, op.docId).bind(4, kindName(op));
-            insert.bind(5, op.path).bind(6, op.value.dump()).bind(7, std::int64_t{op.textMerge});
+            insert.bind(5, op.path).bind(6, op.value.dump()).bind(7, std::int64_t { op.textMerge });
             insert.bind(8, op.author).bind(9, op.device).bind(10, static_cast<std::int64_t>(op.hlc));
-            insert.bind(11, Json(op.parents).dump()).bind(12, std::int64_t{op.format}).run();
+            insert.bind(11, Json(op.parents).dump()).bind(12, std::int64_t { op.format }).run();
             if (sqlite3_changes(handle()) == 0)
                 continue;
             ++added;
@@ -659,9 +672,10 @@ std::vector<Op> Store::ops(const std::string& docId) const
     // A document belongs to the case its create op names: an op that names another case is
     // not part of it (until the create op arrives, every op of the document id is kept).
     std::vector<Op> result;
-    sql::Statement s(handle(), std::string(OpColumns)
-                                   + " WHERE doc_id = ? AND (case_id = (SELECT case_id FROM documents WHERE doc_id = ?)"
-                                     " OR NOT EXISTS (SELECT 1 FROM documents WHERE doc_id = ?)) ORDER BY seq");
+    sql::Statement s(handle(),
+        std::string(OpColumns)
+            + " WHERE doc_id = ? AND (case_id = (SELECT case_id FROM documents WHERE doc_id = ?)"
+              " OR NOT EXISTS (SELECT 1 FROM documents WHERE doc_id = ?)) ORDER BY seq");
     s.bind(1, docId).bind(2, docId).bind(3, docId);
     while (s.step())
         result.push_back(opFromRow(s));
@@ -671,7 +685,8 @@ std::vector<Op> Store::ops(const std::string& docId) const
 std::vector<Op> Store::allOps(const std::optional<std::string>& caseId) const
 {
     std::vector<Op> result;
-    sql::Statement s(handle(), std::string(OpColumns) + (caseId ? " WHERE case_id = ?" : "") + " ORDER BY seq");
+    sql::Statement s(
+        handle(), std::string(OpColumns) + (caseId ? " WHERE case_id = ?" : "") + " ORDER BY seq");
     if (caseId)
         s.bind(1, *caseId);
     while (s.step())
@@ -689,7 +704,8 @@ bool Store::hasOp(const std::string& opId) const
 std::vector<Op> Store::uploadQueue(std::size_t limit) const
 {
     std::vector<Op> result;
-    sql::Statement s(handle(), std::string(OpColumns) + " WHERE seq IN (SELECT seq FROM upload_queue) ORDER BY seq LIMIT ?");
+    sql::Statement s(handle(),
+        std::string(OpColumns) + " WHERE seq IN (SELECT seq FROM upload_queue) ORDER BY seq LIMIT ?");
     s.bind(1, static_cast<std::int64_t>(limit));
     while (s.step())
         result.push_back(opFromRow(s));
@@ -707,7 +723,8 @@ std::size_t Store::markUploaded(const std::vector<std::string>& opIds)
 {
     std::size_t removed = 0;
     transaction([&] {
-        sql::Statement s(handle(), "DELETE FROM upload_queue WHERE seq = (SELECT seq FROM ops WHERE op_id = ?)");
+        sql::Statement s(
+            handle(), "DELETE FROM upload_queue WHERE seq = (SELECT seq FROM ops WHERE op_id = ?)");
         for (const auto& id : opIds) {
             s.reset();
             s.bind(1, id).run();
@@ -721,8 +738,9 @@ std::size_t Store::setQueuedOpsAuthor(const std::string& author)
 {
     std::size_t changed = 0;
     transaction([&] {
-        sql::Statement s(handle(), "UPDATE ops SET author = ? WHERE author <> ? "
-                                   "AND seq IN (SELECT seq FROM upload_queue)");
+        sql::Statement s(handle(),
+            "UPDATE ops SET author = ? WHERE author <> ? "
+            "AND seq IN (SELECT seq FROM upload_queue)");
         s.bind(1, author).bind(2, author).run();
         changed = static_cast<std::size_t>(sqlite3_changes(handle()));
     });

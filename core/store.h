@@ -8,9 +8,9 @@
 #include "crypto/kdf.h"
 
 #include <filesystem>
-#include <memory>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,25 +57,23 @@ public:
 
     // Creates a new store; refuses if one exists at `path`.
     static void create(const std::filesystem::path& path, std::string_view passphrase,
-                       const crypto::KdfParams& params = crypto::KdfParams::fresh());
+        const crypto::KdfParams& params = crypto::KdfParams::fresh());
     // Every open process holds a shared lock on the store file; a passphrase change holds it
     // exclusively. An open waits a few seconds for a change to finish, then fails (Conflict).
     // An open that fails writes nothing to the file.
     static Store open(const std::filesystem::path& path, std::string_view passphrase,
-                      StoreAccess access = StoreAccess::ReadWrite);
+        StoreAccess access = StoreAccess::ReadWrite);
     static Store openWithKey(const std::filesystem::path& path, const crypto::SecretKey& key,
-                             StoreAccess access = StoreAccess::ReadWrite);
+        StoreAccess access = StoreAccess::ReadWrite);
     // The key a passphrase gives for this store (reads PATH.kdf).
-    static crypto::SecretKey deriveStoreKey(const std::filesystem::path& path,
-                                            std::string_view passphrase);
+    static crypto::SecretKey deriveStoreKey(const std::filesystem::path& path, std::string_view passphrase);
     // Re-encrypts the store in place under a new passphrase (fresh salt). Refused (Conflict)
     // while any other process has the store open, so no other writer can lose an edit to it.
     // A crash at any moment leaves a store that opens with either the old or the new
     // passphrase, with nothing lost (the new key file waits as PATH.kdf.rekey until the data
     // is re-encrypted).
     static void changePassphrase(const std::filesystem::path& path, std::string_view oldPassphrase,
-                                 std::string_view newPassphrase,
-                                 const crypto::KdfParams& newParams = crypto::KdfParams::fresh());
+        std::string_view newPassphrase, const crypto::KdfParams& newParams = crypto::KdfParams::fresh());
     static std::filesystem::path kdfPathFor(const std::filesystem::path& path);
 
     Store(Store&&) noexcept;
@@ -109,11 +107,11 @@ public:
     // Writes the document's create op (info.createdHlc is ignored: the op's clock is the time).
     // `seededFrom`: the finalize op ids of the versions its tables were seeded from.
     void createDocument(const DocumentInfo& info, const std::string& author = "",
-                        const std::vector<std::string>& seededFrom = {});
+        const std::vector<std::string>& seededFrom = {});
     // The exact template texts documents were made with, by SHA-256 (they travel with the ops).
     // putTemplate refuses text whose hash is not `hash`.
     void putTemplate(const std::string& hash, const std::string& templateId, const std::string& version,
-                     const std::string& text);
+        const std::string& text);
     std::optional<std::string> templateText(const std::string& hash) const;
     // Derives `cases` and `documents` again from the create ops alone.
     void rebuildCaches();

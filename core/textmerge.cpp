@@ -39,8 +39,8 @@ struct Hunk {
 constexpr int MaxEditDistance = 1000;
 
 // Myers' O(ND) diff; returns nullopt-equivalent (false) when the texts differ too much.
-bool diff(const std::vector<std::string_view>& a, const std::vector<std::string_view>& b,
-          std::vector<Hunk>& hunks)
+bool diff(
+    const std::vector<std::string_view>& a, const std::vector<std::string_view>& b, std::vector<Hunk>& hunks)
 {
     const int n = static_cast<int>(a.size());
     const int m = static_cast<int>(b.size());
@@ -52,9 +52,8 @@ bool diff(const std::vector<std::string_view>& a, const std::vector<std::string_
     for (int d = 0; d <= max && found < 0; ++d) {
         trace.push_back(v);
         for (int k = -d; k <= d; k += 2) {
-            int x = (k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1]))
-                        ? v[offset + k + 1]
-                        : v[offset + k - 1] + 1;
+            int x = (k == -d || (k != d && v[offset + k - 1] < v[offset + k + 1])) ? v[offset + k + 1]
+                                                                                   : v[offset + k - 1] + 1;
             int y = x - k;
             while (x < n && y < m && a[x] == b[y]) {
                 ++x;
@@ -91,9 +90,9 @@ bool diff(const std::vector<std::string_view>& a, const std::vector<std::string_
             --y;
         }
         if (down)
-            edits.push_back({true, x, prevY});
+            edits.push_back({ true, x, prevY });
         else
-            edits.push_back({false, prevX, y});
+            edits.push_back({ false, prevX, y });
         x = prevX;
         y = prevY;
     }
@@ -101,7 +100,7 @@ bool diff(const std::vector<std::string_view>& a, const std::vector<std::string_
     for (const auto& e : edits) {
         const auto begin = static_cast<std::size_t>(e.aIndex);
         if (hunks.empty() || hunks.back().end != begin) {
-            hunks.push_back({begin, begin, {}});
+            hunks.push_back({ begin, begin, {} });
         }
         if (e.insert)
             hunks.back().replacement.push_back(b[static_cast<std::size_t>(e.bIndex)]);
@@ -120,8 +119,8 @@ bool overlaps(const Hunk& a, const Hunk& b)
 
 } // namespace
 
-std::optional<std::string> mergeText(const std::string& base, const std::string& ours,
-                                     const std::string& theirs)
+std::optional<std::string> mergeText(
+    const std::string& base, const std::string& ours, const std::string& theirs)
 {
     if (ours == theirs || theirs == base)
         return ours;
@@ -146,8 +145,8 @@ std::optional<std::string> mergeText(const std::string& base, const std::string&
         if (!same)
             all.push_back(&o);
     }
-    std::stable_sort(all.begin(), all.end(),
-                     [](const Hunk* a, const Hunk* b) { return a->begin < b->begin; });
+    std::stable_sort(
+        all.begin(), all.end(), [](const Hunk* a, const Hunk* b) { return a->begin < b->begin; });
 
     std::string merged;
     std::size_t pos = 0;

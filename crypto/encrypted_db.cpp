@@ -5,9 +5,9 @@
 #include "crypto/random.h"
 
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <string>
+#include <unistd.h>
 
 namespace fplan::crypto {
 
@@ -92,8 +92,10 @@ DbHandle openEncryptedDatabase(const std::filesystem::path& path, const SecretKe
     // SQLite would take an empty file for a new database and write one into it.
     if (mode != OpenMode::CreateNew && std::filesystem::is_regular_file(path, ec)
         && std::filesystem::file_size(path, ec) == 0 && !ec)
-        throw Error(ErrorCode::BadInput, path.string() + ": the file is empty, not a Familieplan store; "
-                                                         "restore the store from your backup");
+        throw Error(ErrorCode::BadInput,
+            path.string()
+                + ": the file is empty, not a Familieplan store; "
+                  "restore the store from your backup");
 
     // CREATE also for existing stores (which exist: checked above): ATTACH inherits the flags.
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI;
@@ -109,9 +111,13 @@ DbHandle openEncryptedDatabase(const std::filesystem::path& path, const SecretKe
         if (!writable) {
             const std::string wal = path.string() + "-wal";
             if (std::filesystem::exists(wal, ec) && std::filesystem::file_size(wal, ec) > 0)
-                throw Error(ErrorCode::Storage, path.string() + ": is read-only here and has changes not yet "
-                                                                "merged into it (" + wal + "); open it once where it "
-                                                                "can be written");
+                throw Error(ErrorCode::Storage,
+                    path.string()
+                        + ": is read-only here and has changes not yet "
+                          "merged into it ("
+                        + wal
+                        + "); open it once where it "
+                          "can be written");
             std::string uri = "file:";
             for (char c : std::filesystem::absolute(path).string()) {
                 if (c == '%' || c == '?' || c == '#')
@@ -126,15 +132,17 @@ DbHandle openEncryptedDatabase(const std::filesystem::path& path, const SecretKe
     const int rc = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
     DbHandle db(raw);
     if (rc != SQLITE_OK)
-        throw Error(ErrorCode::Storage, path.string() + ": cannot open: "
-                                            + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
+        throw Error(ErrorCode::Storage,
+            path.string() + ": cannot open: " + (raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc)));
     sqlite3_extended_result_codes(raw, 1);
     sqlite3_busy_timeout(raw, 5000);
 
     // Without SQLCipher, PRAGMA key is silently ignored and the file would be written in the clear.
     if (cipherVersion(raw).empty())
-        throw Error(ErrorCode::Crypto, "this program was linked without SQLCipher; refusing to "
-                                       "open " + path.string() + " unencrypted");
+        throw Error(ErrorCode::Crypto,
+            "this program was linked without SQLCipher; refusing to "
+            "open "
+                + path.string() + " unencrypted");
     execSecret(raw, "PRAGMA key = " + keyLiteral(key) + ";", "setting the store key");
     exec(raw, ("PRAGMA cipher_page_size = " + std::to_string(PageSize) + ";").c_str());
     // The first read decrypts page 1; a wrong key shows up here as SQLITE_NOTADB.
@@ -142,8 +150,9 @@ DbHandle openEncryptedDatabase(const std::filesystem::path& path, const SecretKe
         exec(raw, "SELECT count(*) FROM sqlite_master;");
     } catch (const Error& e) {
         if (e.code() != ErrorCode::WrongPassphrase)
-            throw Error(e.code(), path.string() + ": cannot be read (" + e.what()
-                                      + "); if it is damaged, restore the store from your backup");
+            throw Error(e.code(),
+                path.string() + ": cannot be read (" + e.what()
+                    + "); if it is damaged, restore the store from your backup");
         throw Error(ErrorCode::WrongPassphrase, wrongKeyMessage(path));
     }
     if (mode == OpenMode::ReadOnly) {
@@ -151,7 +160,8 @@ DbHandle openEncryptedDatabase(const std::filesystem::path& path, const SecretKe
         return db;
     }
     // Asked first: setting the mode writes the file header, and a store is in WAL already.
-    if (singleText(raw, "PRAGMA journal_mode;") != "wal" && singleText(raw, "PRAGMA journal_mode = WAL;") != "wal")
+    if (singleText(raw, "PRAGMA journal_mode;") != "wal"
+        && singleText(raw, "PRAGMA journal_mode = WAL;") != "wal")
         throw Error(ErrorCode::Storage, path.string() + ": could not switch to write-ahead logging");
     exec(raw, "PRAGMA synchronous = FULL;");
     exec(raw, "PRAGMA foreign_keys = ON;");

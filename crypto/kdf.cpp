@@ -39,7 +39,10 @@ std::uint8_t* lockedKeyMemory()
 }
 } // namespace
 
-SecretKey::SecretKey() : m_bytes(lockedKeyMemory()) {}
+SecretKey::SecretKey()
+    : m_bytes(lockedKeyMemory())
+{
+}
 
 SecretKey::~SecretKey()
 {
@@ -59,7 +62,8 @@ std::uint8_t* replacementMemory() noexcept
 }
 } // namespace
 
-SecretKey::SecretKey(SecretKey&& other) noexcept : m_bytes(other.m_bytes)
+SecretKey::SecretKey(SecretKey&& other) noexcept
+    : m_bytes(other.m_bytes)
 {
     other.m_bytes = replacementMemory();
 }
@@ -102,17 +106,14 @@ KdfParams KdfParams::freshCheap()
 
 std::string KdfParams::toJson() const
 {
-    nlohmann::json j = {{"format", "familieplan-kdf"}, {"version", 1},     {"algorithm", Algorithm},
-                        {"opslimit", opsLimit},          {"memlimit", memLimit},
-                        {"salt", toHex(salt.data(), salt.size())}};
+    nlohmann::json j = { { "format", "familieplan-kdf" }, { "version", 1 }, { "algorithm", Algorithm },
+        { "opslimit", opsLimit }, { "memlimit", memLimit }, { "salt", toHex(salt.data(), salt.size()) } };
     return j.dump(2) + "\n";
 }
 
 KdfParams KdfParams::fromJson(std::string_view text, const std::string& origin)
 {
-    auto bad = [&](const std::string& why) {
-        return Error(ErrorCode::BadInput, origin + ": " + why);
-    };
+    auto bad = [&](const std::string& why) { return Error(ErrorCode::BadInput, origin + ": " + why); };
     nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object() || j.value("format", "") != "familieplan-kdf")
         throw bad("not a Familieplan key-derivation file");
@@ -125,9 +126,8 @@ KdfParams KdfParams::fromJson(std::string_view text, const std::string& origin)
         const std::string salt = j.at("salt").get<std::string>();
         std::size_t len = 0;
         if (salt.size() != p.salt.size() * 2
-            || sodium_hex2bin(p.salt.data(), p.salt.size(), salt.data(), salt.size(), nullptr,
-                              &len, nullptr)
-                   != 0
+            || sodium_hex2bin(p.salt.data(), p.salt.size(), salt.data(), salt.size(), nullptr, &len, nullptr)
+                != 0
             || len != p.salt.size())
             throw bad("salt must be 32 hex digits");
     } catch (const nlohmann::json::exception& e) {
@@ -142,9 +142,8 @@ SecretKey deriveKey(std::string_view passphrase, const KdfParams& params)
 {
     SecretKey key;
     randomBytes(key.data(), 0); // makes sure libsodium is initialised
-    if (crypto_pwhash(key.data(), SecretKey::Size, passphrase.data(), passphrase.size(),
-                      params.salt.data(), params.opsLimit, params.memLimit,
-                      crypto_pwhash_ALG_ARGON2ID13)
+    if (crypto_pwhash(key.data(), SecretKey::Size, passphrase.data(), passphrase.size(), params.salt.data(),
+            params.opsLimit, params.memLimit, crypto_pwhash_ALG_ARGON2ID13)
         != 0)
         throw Error(ErrorCode::Crypto, "key derivation ran out of memory");
     return key;

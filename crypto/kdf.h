@@ -36,7 +36,7 @@ private:
 struct KdfParams {
     std::uint64_t opsLimit = 0;
     std::size_t memLimit = 0;
-    std::array<std::uint8_t, 16> salt{};
+    std::array<std::uint8_t, 16> salt {};
 
     // Fresh salt with the cost measured for about 0.3-0.5 s on the project's reference machines.
     static KdfParams fresh();

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "delivery/delivery.h"
 
+#include "base/error.h"
 #include "core/case.h"
 #include "core/cpr.h"
-#include "base/error.h"
 #include "core/store.h"
 
 #include <algorithm>
@@ -32,8 +32,8 @@ struct Recipients {
     std::vector<DeliveryProblem> problems;
 };
 
-Recipients collectRecipients(const Store& store, const std::string& docId, const std::string& to,
-                             const std::string& outsideCase)
+Recipients collectRecipients(
+    const Store& store, const std::string& docId, const std::string& to, const std::string& outsideCase)
 {
     Recipients out;
     std::set<std::string> seen;
@@ -44,12 +44,13 @@ Recipients collectRecipients(const Store& store, const std::string& docId, const
                 continue;
             const auto cpr = normaliseCpr(p.cpr);
             if (!cpr || !checkCpr(*cpr).valid)
-                out.problems.push_back({{"people", p.id}, DeliveryProblemCode::CustodyWithoutCpr, p.name});
+                out.problems.push_back(
+                    { { "people", p.id }, DeliveryProblemCode::CustodyWithoutCpr, p.name });
             else if (seen.insert(*cpr).second)
-                out.recipients.push_back({*cpr, p.name});
+                out.recipients.push_back({ *cpr, p.name });
         }
         if (out.recipients.empty() && out.problems.empty())
-            out.problems.push_back({{"case", c.id}, DeliveryProblemCode::NoRecipients, {}});
+            out.problems.push_back({ { "case", c.id }, DeliveryProblemCode::NoRecipients, {} });
         if (outsideCase.empty())
             return out;
     }
@@ -67,40 +68,42 @@ Recipients collectRecipients(const Store& store, const std::string& docId, const
             const auto check = checkCpr(item);
             const auto cpr = normaliseCpr(item);
             if (!check.valid || !cpr) {
-                out.problems.push_back({{option}, DeliveryProblemCode::BadRecipientCpr, item});
+                out.problems.push_back({ { option }, DeliveryProblemCode::BadRecipientCpr, item });
                 continue;
             }
             const auto person = std::find_if(c.people.begin(), c.people.end(),
-                                             [&](const Person& p) { return normaliseCpr(p.cpr) == cpr; });
+                [&](const Person& p) { return normaliseCpr(p.cpr) == cpr; });
             if (inCase && person == c.people.end()) {
-                out.problems.push_back({{option, c.id}, DeliveryProblemCode::RecipientNotInCase, item});
+                out.problems.push_back({ { option, c.id }, DeliveryProblemCode::RecipientNotInCase, item });
                 continue;
             }
             if (seen.insert(*cpr).second)
-                out.recipients.push_back({*cpr, person == c.people.end() ? std::string() : person->name});
+                out.recipients.push_back({ *cpr, person == c.people.end() ? std::string() : person->name });
         }
     };
     if (to != "parents")
         addList(to, "to", true);
     addList(outsideCase, "to-outside-case", false);
     if (out.recipients.empty() && out.problems.empty())
-        out.problems.push_back({{"to"}, DeliveryProblemCode::NoRecipients, {}});
+        out.problems.push_back({ { "to" }, DeliveryProblemCode::NoRecipients, {} });
     return out;
 }
 
 // The version a request means, or why there is none.
-std::optional<DeliveryProblem> versionProblem(const Store& store, const std::string& docId, int requested, int& version)
+std::optional<DeliveryProblem> versionProblem(
+    const Store& store, const std::string& docId, int requested, int& version)
 {
     if (!store.document(docId))
-        return DeliveryProblem{{"document"}, DeliveryProblemCode::NoDocument, docId};
+        return DeliveryProblem { { "document" }, DeliveryProblemCode::NoDocument, docId };
     try {
         version = findVersion(store.documentState(docId), docId, requested).number;
         return std::nullopt;
     } catch (const Error& e) {
         if (e.code() == ErrorCode::Conflict)
-            return DeliveryProblem{{"document", "version"}, DeliveryProblemCode::NotFinalised, docId};
+            return DeliveryProblem { { "document", "version" }, DeliveryProblemCode::NotFinalised, docId };
         if (e.code() == ErrorCode::NotFound)
-            return DeliveryProblem{{"document", "version"}, DeliveryProblemCode::NoSuchVersion, std::to_string(requested)};
+            return DeliveryProblem { { "document", "version" }, DeliveryProblemCode::NoSuchVersion,
+                std::to_string(requested) };
         throw;
     }
 }
@@ -109,9 +112,9 @@ std::optional<DeliveryProblem> senderProblem(const Store& store)
 {
     const auto cvr = store.setting("municipality.cvr").value_or("");
     if (cvr.empty() || store.setting("municipality.name").value_or("").empty())
-        return DeliveryProblem{{"municipality"}, DeliveryProblemCode::NoSender, {}};
+        return DeliveryProblem { { "municipality" }, DeliveryProblemCode::NoSender, {} };
     if (cvr.size() != 8 || cvr.find_first_not_of("0123456789") != std::string::npos)
-        return DeliveryProblem{{"municipality", "cvr"}, DeliveryProblemCode::BadCvr, cvr};
+        return DeliveryProblem { { "municipality", "cvr" }, DeliveryProblemCode::BadCvr, cvr };
     return std::nullopt;
 }
 
@@ -147,10 +150,12 @@ std::string describe(const DeliveryProblem& p)
         return p.detail + " has custody but no valid CPR number; correct the case first";
     case DeliveryProblemCode::BadRecipientCpr: {
         const auto check = checkCpr(p.detail);
-        return "recipient '" + p.detail + "' is not a valid CPR number" + (check.reason.empty() ? "" : ": " + check.reason);
+        return "recipient '" + p.detail + "' is not a valid CPR number"
+            + (check.reason.empty() ? "" : ": " + check.reason);
     }
     case DeliveryProblemCode::RecipientNotInCase:
-        return "recipient " + p.detail + " is not a person in case " + (p.path.size() > 1 ? p.path[1] : std::string())
+        return "recipient " + p.detail + " is not a person in case "
+            + (p.path.size() > 1 ? p.path[1] : std::string())
             + " (mistyped?); nothing was sent. A recipient outside the case needs --to-outside-case";
     case DeliveryProblemCode::NoRecipients:
         if (p.path.size() == 2 && p.path[0] == "case")
@@ -160,8 +165,8 @@ std::string describe(const DeliveryProblem& p)
     return "unknown problem";
 }
 
-std::vector<Recipient> resolveRecipients(const Store& store, const std::string& docId, const std::string& to,
-                                         const std::string& outsideCase)
+std::vector<Recipient> resolveRecipients(
+    const Store& store, const std::string& docId, const std::string& to, const std::string& outsideCase)
 {
     auto found = collectRecipients(store, docId, to, outsideCase);
     if (!found.problems.empty())

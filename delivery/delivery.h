@@ -26,8 +26,8 @@ struct Recipient {
 // comma-separated list of CPR numbers of people in the case, plus `outsideCase`: CPR numbers
 // of people outside the case (a rare legal exception the caller logs). Error(BadInput) for an
 // invalid CPR, a CPR in `to` of nobody in the case, or nobody to send to.
-std::vector<Recipient> resolveRecipients(const Store& store, const std::string& docId, const std::string& to,
-    const std::string& outsideCase = {});
+std::vector<Recipient> resolveRecipients(
+    const Store& store, const std::string& docId, const std::string& to, const std::string& outsideCase = {});
 
 struct SendRequest {
     std::string docId;
@@ -74,13 +74,13 @@ std::unique_ptr<Transport> transportFromSettings(const Store& store);
 // Why sending would be refused. The sentence a person reads is made from the code where it is
 // shown (describe() in English for the CLI; Danish in the desktop); never parsed back.
 enum class DeliveryProblemCode {
-    NoDocument,        // detail: the document id
-    NotFinalised,      // no version is finalised yet
-    NoSuchVersion,     // detail: the version asked for
-    NoSender,          // municipality.cvr or municipality.name is not set
-    BadCvr,            // detail: the CVR number as set
+    NoDocument, // detail: the document id
+    NotFinalised, // no version is finalised yet
+    NoSuchVersion, // detail: the version asked for
+    NoSender, // municipality.cvr or municipality.name is not set
+    BadCvr, // detail: the CVR number as set
     CustodyWithoutCpr, // detail: the person's name, path: {"people", person id}
-    BadRecipientCpr,   // detail: the recipient as given
+    BadRecipientCpr, // detail: the recipient as given
     RecipientNotInCase, // detail: the CPR as given, path: {option, case id}
     NoRecipients,
 };

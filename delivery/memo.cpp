@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "delivery/memo.h"
 
-#include "core/cpr.h"
 #include "base/error.h"
 #include "base/paths.h"
-#include "xml/safe_xml.h"
 #include "base/utf8.h"
+#include "core/cpr.h"
+#include "xml/safe_xml.h"
 
 #include <libxml/tree.h>
 #include <libxml/xmlmemory.h>
@@ -289,7 +289,8 @@ std::string memoMessageUuid(const std::string& docId, const std::string& version
 {
     // Name-based like UUIDv5, but stamped as version 4: MeMo's memoUuidType admits only v4.
     // Keyed on the version's id, not its number: two concurrent "version 2"s are two messages.
-    const std::string name = "familieplan/memo/" + docId + "/" + versionId + "/" + normaliseCpr(cpr).value_or(cpr);
+    const std::string name
+        = "familieplan/memo/" + docId + "/" + versionId + "/" + normaliseCpr(cpr).value_or(cpr);
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest {};
     unsigned int length = 0;
     if (!EVP_Digest(name.data(), name.size(), digest.data(), &length, EVP_sha256(), nullptr))

@@ -75,7 +75,7 @@ SendOutcome FolderTransport::send(const std::string& messageUuid, const std::str
     if (!fs::is_directory(m_folder, ec))
         return { Kind::Retry, "the delivery folder " + m_folder.string() + " is not there" };
     const fs::path final = m_folder / (messageUuid + ".xml");
-    struct stat st {};
+    struct stat st { };
     if (::lstat(final.c_str(), &st) == 0) {
         // Handed on before (a retry after a lost acknowledgement) only if it is this very message.
         if (!S_ISREG(st.st_mode))

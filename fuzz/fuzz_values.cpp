@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
 // Any JSON given as document values is either accepted or refused with a path and a reason;
 // the checks never throw anything but fplan::Error and never crash.
-#include "core/case.h"
 #include "base/error.h"
+#include "core/case.h"
 #include "docgen/forms/template.h"
 #include "docgen/forms/values.h"
 
@@ -21,9 +21,10 @@ struct Fixture {
         const fplan::docgen::TemplateRegistry registry(FPLAN_FUZZ_TEMPLATES_DIR);
         for (const auto& id : registry.ids())
             templates.push_back(registry.load(id));
-        kase.people = {{"p1", "Søs Nørgaard", "0101901234", "mor", true}, {"p2", "Ελένη", "", "barn", false}};
-        kase.team = {{"t1", "Jens Ravn", "Børn og Familie", "", "", "", "jr", "", ""},
-                     {"t2", "Åse Øberg", "Dagtilbud og Undervisning", "", "", "", "", "", ""}};
+        kase.people
+            = { { "p1", "Søs Nørgaard", "0101901234", "mor", true }, { "p2", "Ελένη", "", "barn", false } };
+        kase.team = { { "t1", "Jens Ravn", "Børn og Familie", "", "", "", "jr", "", "" },
+            { "t2", "Åse Øberg", "Dagtilbud og Undervisning", "", "", "", "", "", "" } };
         kase.coordinator = "t1";
     }
 };

@@ -70,10 +70,9 @@ bool setUpTranslations(const wxString& language)
         return found ? std::string(found->utf8_str()) : std::string(source);
     });
     setPluralTranslator([](const char* singular, const char* plural, unsigned long n) {
-        const wxString* found = wxTranslations::Get()
-            ? wxTranslations::Get()->GetTranslatedString(wxString::FromUTF8(singular), static_cast<unsigned>(n),
-                                                         "fplan-desktop")
-            : nullptr;
+        const wxString* found = wxTranslations::Get() ? wxTranslations::Get()->GetTranslatedString(
+                                    wxString::FromUTF8(singular), static_cast<unsigned>(n), "fplan-desktop")
+                                                      : nullptr;
         return found ? std::string(found->utf8_str()) : std::string(n == 1 ? singular : plural);
     });
     return translations->GetBestTranslation("fplan-desktop", wxLANGUAGE_DANISH).StartsWith("da");

@@ -137,8 +137,8 @@ std::string CaseListPresenter::statusText() const
 {
     if (m_visible.size() == m_cases.size())
         return format(trn("{0} sag", "{0} sager", m_cases.size()), { std::to_string(m_cases.size()) });
-    return format(
-        trn("{0} af {1} sag", "{0} af {1} sager", m_cases.size()), { std::to_string(m_visible.size()), std::to_string(m_cases.size()) });
+    return format(trn("{0} af {1} sag", "{0} af {1} sager", m_cases.size()),
+        { std::to_string(m_visible.size()), std::to_string(m_cases.size()) });
 }
 
 void CaseListPresenter::refresh()

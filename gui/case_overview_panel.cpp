@@ -315,9 +315,8 @@ void CaseOverviewPanel::removePerson(int index)
     if (wxMessageBox(question, _("Fjern familiemedlem"), wxYES_NO | wxNO_DEFAULT | wxICON_QUESTION, this)
         != wxYES)
         return;
-    runShowingErrors(this, [&] {
-        m_presenter->removePerson(static_cast<std::size_t>(index), m_session.author());
-    });
+    runShowingErrors(
+        this, [&] { m_presenter->removePerson(static_cast<std::size_t>(index), m_session.author()); });
     reload();
 }
 
@@ -364,9 +363,8 @@ void CaseOverviewPanel::removeTeamMember(int index)
     if (wxMessageBox(question, _("Fjern fagperson"), wxYES_NO | wxNO_DEFAULT | wxICON_QUESTION, this)
         != wxYES)
         return;
-    runShowingErrors(this, [&] {
-        m_presenter->removeTeamMember(static_cast<std::size_t>(index), m_session.author());
-    });
+    runShowingErrors(
+        this, [&] { m_presenter->removeTeamMember(static_cast<std::size_t>(index), m_session.author()); });
     reload();
 }
 

@@ -9,7 +9,8 @@
 
 namespace fplan::gui {
 
-CaseOverviewPresenter::CaseOverviewPresenter(app::DocumentService& documents, std::string caseId, TitleFor titleFor)
+CaseOverviewPresenter::CaseOverviewPresenter(
+    app::DocumentService& documents, std::string caseId, TitleFor titleFor)
     : m_documents(documents)
     , m_store(documents.store())
     , m_caseId(std::move(caseId))
@@ -41,7 +42,8 @@ void CaseOverviewPresenter::reload()
             line.status = format(tr("Færdig (version {0})"), { std::to_string(versions.back().number) });
         line.conflicts = state.conflicts().size();
         if (line.conflicts > 0)
-            line.status += format(trn(", {0} konflikt", ", {0} konflikter", line.conflicts), { std::to_string(line.conflicts) });
+            line.status += format(trn(", {0} konflikt", ", {0} konflikter", line.conflicts),
+                { std::to_string(line.conflicts) });
         line.lastChanged = state.maxHlc() ? hlcText(state.maxHlc()) : "";
         m_lines.push_back(std::move(line));
     }

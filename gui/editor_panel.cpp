@@ -319,7 +319,8 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const docgen::Field
     case docgen::FieldType::Table:
         break;
     }
-    if (control && field.autoValue == docgen::AutoValue::PlanVersion) { // the service sets it when a version is made
+    if (control
+        && field.autoValue == docgen::AutoValue::PlanVersion) { // the service sets it when a version is made
         if (auto* text = dynamic_cast<wxTextCtrl*>(control))
             text->SetEditable(false);
         else
@@ -368,7 +369,8 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const docgen::Field
     for (std::size_t c = 0; c < columns.size(); ++c) {
         grid->SetColLabelValue(
             static_cast<int>(c), toWx(columns[c].label) + (columns[c].required ? " *" : ""));
-        grid->SetColSize(static_cast<int>(c), FromDIP(columns[c].type == docgen::FieldType::LongText ? 260 : 150));
+        grid->SetColSize(
+            static_cast<int>(c), FromDIP(columns[c].type == docgen::FieldType::LongText ? 260 : 150));
     }
     setAccessibleName(grid, toWx(field.label));
 
@@ -403,8 +405,9 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const docgen::Field
                     grid->SetCellEditor(r, static_cast<int>(c), new wxGridCellAutoWrapStringEditor());
                     grid->SetCellRenderer(r, static_cast<int>(c), new wxGridCellAutoWrapStringRenderer());
                 }
-                const std::string shown
-                    = column.type == docgen::FieldType::Number ? numberText(v) : m_presenter->displayText(column, v);
+                const std::string shown = column.type == docgen::FieldType::Number
+                    ? numberText(v)
+                    : m_presenter->displayText(column, v);
                 grid->SetCellValue(r, static_cast<int>(c), toWx(shown));
                 // A value that does not fit its column is tinted; the line under the table says why.
                 const bool wrong

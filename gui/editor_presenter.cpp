@@ -279,7 +279,8 @@ std::string EditorPresenter::message(const std::string& path) const
     return problemText(p);
 }
 
-std::string EditorPresenter::cellMessage(const std::string& tablePath, std::size_t row, const std::string& column) const
+std::string EditorPresenter::cellMessage(
+    const std::string& tablePath, std::size_t row, const std::string& column) const
 {
     const Json v = cell(tablePath, row, column);
     if (docgen::isEmptyValue(v))
@@ -424,7 +425,8 @@ std::string EditorPresenter::problemLine(const ValueProblem& p) const
     case ProblemCode::Unchanged:
         return problemText(p);
     default:
-        return format(tr("{0} › {1}: {2}"), { sectionOf(p.path.field), labelOf(p.path.field), problemText(p) });
+        return format(
+            tr("{0} › {1}: {2}"), { sectionOf(p.path.field), labelOf(p.path.field), problemText(p) });
     }
 }
 
@@ -491,13 +493,15 @@ std::vector<DiffLine> EditorPresenter::diff(int fromVersion, int toVersion) cons
         if (!f)
             continue; // a field this template no longer has: the editor cannot show it
         if (change.rowId.empty()) {
-            out.push_back({ placeOf(f->path), displayText(*f, change.before), displayText(*f, change.after) });
+            out.push_back(
+                { placeOf(f->path), displayText(*f, change.before), displayText(*f, change.after) });
         } else if (change.kind == "row removed") {
             out.push_back({ f->label + " › " + tr("række fjernet"), describeRow(*f, change.before), "" });
         } else if (change.kind == "row added") {
             out.push_back({ f->label + " › " + tr("række tilføjet"), "", describeRow(*f, change.after) });
         } else if (const Field* c = f->column(change.column)) {
-            out.push_back({ f->label + " › " + c->label, displayText(*c, change.before), displayText(*c, change.after) });
+            out.push_back({ f->label + " › " + c->label, displayText(*c, change.before),
+                displayText(*c, change.after) });
         }
     }
     return out;

@@ -112,7 +112,7 @@ private:
     Json valuesOf(int version) const;
     std::string labelOf(const std::string& path) const;
     std::string sectionOf(const std::string& path) const; // the label of the field's section
-    std::string placeOf(const std::string& path) const;   // "Section › Label"
+    std::string placeOf(const std::string& path) const; // "Section › Label"
     std::string problemLine(const docgen::ValueProblem& problem) const;
 
     app::DocumentService& m_documents;

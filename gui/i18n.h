@@ -14,7 +14,8 @@ std::string tr(const char* source);
 
 // ngettext for presenters: the form of "{0} konflikt" / "{0} konflikter" that fits `n`, by the
 // catalogue's Plural-Forms. Without a translator (tests) the Danish rule: singular for n == 1.
-using PluralTranslator = std::function<std::string(const char* singular, const char* plural, unsigned long n)>;
+using PluralTranslator
+    = std::function<std::string(const char* singular, const char* plural, unsigned long n)>;
 void setPluralTranslator(PluralTranslator translator);
 std::string trn(const char* singular, const char* plural, unsigned long n);
 

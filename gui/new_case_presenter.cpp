@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "gui/new_case_presenter.h"
 
+#include "base/error.h"
 #include "core/bundle.h"
 #include "core/cpr.h"
-#include "base/error.h"
 #include "crypto/random.h"
 #include "gui/i18n.h"
 
@@ -52,8 +52,8 @@ std::vector<std::string> personProblems(const PersonDraft& p, std::size_t number
     if (!blank(p.cpr)) {
         const auto check = checkCpr(trimmed(p.cpr));
         if (check.problem == CprProblem::Shape)
-            out.push_back(format(tr("{0}: CPR-nummeret {1} skal have 10 cifre (DDMMÅÅ-XXXX)."),
-                { who, trimmed(p.cpr) }));
+            out.push_back(format(
+                tr("{0}: CPR-nummeret {1} skal have 10 cifre (DDMMÅÅ-XXXX)."), { who, trimmed(p.cpr) }));
         else if (check.problem == CprProblem::NoSuchDate)
             out.push_back(format(tr("{0}: CPR-nummeret {1} er ugyldigt ({2} findes ikke)."),
                 { who, trimmed(p.cpr), check.date }));

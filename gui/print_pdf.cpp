@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "gui/print_pdf.h"
 
-#include <cstdlib>
-
 #include <wx/toplevel.h>
 #include <wx/window.h>
+
+#include <cstdlib>
 
 #ifdef __WXGTK__
 #include <gtk/gtk.h>

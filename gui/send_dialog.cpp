@@ -232,7 +232,9 @@ void SendDialog::sendAfterConfirmation()
             const auto result = m_presenter->send(pdf);
             m_status->SetLabel(toWx(result.newlyQueued == 0
                     ? tr("Denne version er allerede sendt til de valgte modtagere; intet nyt er lagt i kø.")
-                    : format(trn("{0} brev lagt i udbakken.", "{0} breve lagt i udbakken.", result.newlyQueued), { std::to_string(result.newlyQueued) })));
+                    : format(
+                        trn("{0} brev lagt i udbakken.", "{0} breve lagt i udbakken.", result.newlyQueued),
+                        { std::to_string(result.newlyQueued) })));
         } catch (const Error& e) {
             showError(this, e.what());
             return;
@@ -278,8 +280,9 @@ void SendDialog::flushInBackground()
             m_busy = false;
             try {
                 const int sent = m_presenter->finishAttempts(attempts, outcomes, delivery::unixNow());
-                m_status->SetLabel(toWx(format(trn("{0} af {1} brev sendt.", "{0} af {1} breve sendt.", attempts.size()),
-                    { std::to_string(sent), std::to_string(attempts.size()) })));
+                m_status->SetLabel(
+                    toWx(format(trn("{0} af {1} brev sendt.", "{0} af {1} breve sendt.", attempts.size()),
+                        { std::to_string(sent), std::to_string(attempts.size()) })));
             } catch (const Error& e) {
                 showError(this, e.what());
             }

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "gui/send_presenter.h"
 
+#include "base/error.h"
 #include "core/case.h"
 #include "core/cpr.h"
-#include "base/error.h"
 #include "gui/i18n.h"
 
 #include <algorithm>
@@ -14,8 +14,8 @@ namespace {
 
 bool has(const std::vector<delivery::DeliveryProblem>& problems, delivery::DeliveryProblemCode code)
 {
-    return std::any_of(problems.begin(), problems.end(),
-        [&](const delivery::DeliveryProblem& p) { return p.code == code; });
+    return std::any_of(
+        problems.begin(), problems.end(), [&](const delivery::DeliveryProblem& p) { return p.code == code; });
 }
 
 const char* statusText(delivery::OutboxStatus status)
@@ -120,7 +120,8 @@ std::vector<std::string> SendPresenter::problems() const
     std::vector<std::string> out;
     for (const auto& p : m_preview.problems) {
         if (p.code == DeliveryProblemCode::NoSender)
-            out.push_back(tr("Kommunens navn og CVR-nummer mangler: udfyld dem under Filer › Indstillinger."));
+            out.push_back(
+                tr("Kommunens navn og CVR-nummer mangler: udfyld dem under Filer › Indstillinger."));
         else if (p.code == DeliveryProblemCode::BadCvr)
             out.push_back(format(tr("Kommunens CVR-nummer {0} er ikke 8 cifre."), { p.detail }));
     }
@@ -150,8 +151,8 @@ std::vector<std::string> SendPresenter::problems() const
             break;
         case DeliveryProblemCode::CustodyWithoutCpr:
         case DeliveryProblemCode::BadRecipientCpr:
-            out.push_back(format(tr("{0} har intet gyldigt CPR-nummer: ret sagen, eller vælg personen fra."),
-                { p.detail }));
+            out.push_back(format(
+                tr("{0} har intet gyldigt CPR-nummer: ret sagen, eller vælg personen fra."), { p.detail }));
             break;
         case DeliveryProblemCode::RecipientNotInCase:
             out.push_back(format(tr("CPR-nummeret {0} tilhører ingen i sagen."), { p.detail }));

@@ -44,7 +44,8 @@ docgen::RenderDocument Session::printable(const std::string& docId, int version)
     } catch (const Error& e) {
         if (e.code() != ErrorCode::NotFound || version <= 0)
             throw;
-        throw Error(ErrorCode::NotFound, format(tr("Dokumentet har ingen version {0}."), { std::to_string(version) }));
+        throw Error(ErrorCode::NotFound,
+            format(tr("Dokumentet har ingen version {0}."), { std::to_string(version) }));
     }
 }
 

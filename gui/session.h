@@ -3,8 +3,8 @@
 
 #include "app/documents.h"
 #include "core/store.h"
-#include "docgen/render/document_renderer.h"
 #include "docgen/forms/template.h"
+#include "docgen/render/document_renderer.h"
 
 #include <map>
 #include <memory>

@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
-#include "crypto/passphrase_policy.h"
-
 #include "core/store.h"
+#include "crypto/passphrase_policy.h"
 
 #include <filesystem>
 #include <functional>

@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "gui/wx_util.h"
 
-#include <wx/sizer.h>
-
 #include <wx/button.h>
-
 #include <wx/msgdlg.h>
+#include <wx/sizer.h>
 #include <wx/stattext.h>
 
 namespace fplan::gui {

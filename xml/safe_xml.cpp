@@ -97,7 +97,7 @@ std::optional<std::string> readCapped(const fs::path& path, std::size_t maxBytes
     }
     if (size > maxBytes) {
         why = "file is " + std::to_string(size) + " bytes, more than the limit of "
-              + std::to_string(maxBytes);
+            + std::to_string(maxBytes);
         return std::nullopt;
     }
     std::ifstream in(path, std::ios::binary);
@@ -163,13 +163,15 @@ xmlParserInputPtr denyingLoader(const char* url, const char*, xmlParserCtxtPtr c
     return input;
 }
 
-void ignoreGenericError(void*, const char*, ...) {}
+void ignoreGenericError(void*, const char*, ...) { }
 
 // Some libxml2 errors (failed encoding conversion) bypass the parser's handler and go to the
 // thread's generic handler, which prints to stderr; every problem is reported by exception instead.
 class QuietGenericErrors {
 public:
-    QuietGenericErrors() : m_func(xmlGenericError), m_context(xmlGenericErrorContext)
+    QuietGenericErrors()
+        : m_func(xmlGenericError)
+        , m_context(xmlGenericErrorContext)
     {
         xmlSetGenericErrorFunc(nullptr, ignoreGenericError);
     }
@@ -182,20 +184,19 @@ private:
     void* m_context;
 };
 
-template <typename T, void (*F)(T*)>
-struct Deleter {
+template <typename T, void (*F)(T*)> struct Deleter {
     void operator()(T* p) const noexcept { F(p); }
 };
 using ParserCtxt = std::unique_ptr<xmlParserCtxt, Deleter<xmlParserCtxt, xmlFreeParserCtxt>>;
-using SchemaParserCtxt =
-    std::unique_ptr<xmlSchemaParserCtxt, Deleter<xmlSchemaParserCtxt, xmlSchemaFreeParserCtxt>>;
-using SchemaValidCtxt =
-    std::unique_ptr<xmlSchemaValidCtxt, Deleter<xmlSchemaValidCtxt, xmlSchemaFreeValidCtxt>>;
+using SchemaParserCtxt
+    = std::unique_ptr<xmlSchemaParserCtxt, Deleter<xmlSchemaParserCtxt, xmlSchemaFreeParserCtxt>>;
+using SchemaValidCtxt
+    = std::unique_ptr<xmlSchemaValidCtxt, Deleter<xmlSchemaValidCtxt, xmlSchemaFreeValidCtxt>>;
 
 struct CollectedErrors {
     std::vector<std::string>* lines;
-    std::string origin;    // used when libxml2 names no file, or names `replaced`
-    std::string replaced;  // the absolute path libxml2 knows the main file by
+    std::string origin; // used when libxml2 names no file, or names `replaced`
+    std::string replaced; // the absolute path libxml2 knows the main file by
 };
 
 void collectError(void* data, xmlErrorPtr error)
@@ -206,8 +207,8 @@ void collectError(void* data, xmlErrorPtr error)
     std::string file = error->file ? error->file : "";
     if (file.empty() || file == sink->replaced)
         file = sink->origin;
-    sink->lines->push_back(file + ":" + std::to_string(error->line < 1 ? 1 : error->line) + ": "
-                           + trimmed(error->message));
+    sink->lines->push_back(
+        file + ":" + std::to_string(error->line < 1 ? 1 : error->line) + ": " + trimmed(error->message));
 }
 
 // Counts attributes per element and the nesting of elements in one linear pass, before libxml2
@@ -268,10 +269,12 @@ void checkShape(std::string_view bytes, const std::string& origin)
                 }
             }
             if (attributes > limits::XmlAttributesPerElement)
-                fail(origin, tagLine, "an element with more than " + std::to_string(limits::XmlAttributesPerElement)
-                                          + " attributes (limit)");
+                fail(origin, tagLine,
+                    "an element with more than " + std::to_string(limits::XmlAttributesPerElement)
+                        + " attributes (limit)");
             if (!selfClosing && ++depth > limits::XmlDepth)
-                fail(origin, tagLine, "elements nested deeper than " + std::to_string(limits::XmlDepth) + " levels (limit)");
+                fail(origin, tagLine,
+                    "elements nested deeper than " + std::to_string(limits::XmlDepth) + " levels (limit)");
         }
     }
 }
@@ -287,23 +290,36 @@ void installSafeXmlDefaults()
     });
 }
 
-XmlDocument::XmlDocument(_xmlDoc* doc, std::string origin) : m_doc(doc), m_origin(std::move(origin)) {}
+XmlDocument::XmlDocument(_xmlDoc* doc, std::string origin)
+    : m_doc(doc)
+    , m_origin(std::move(origin))
+{
+}
 XmlDocument::~XmlDocument() = default;
-void XmlDocument::Free::operator()(_xmlDoc* doc) const noexcept { xmlFreeDoc(doc); }
+void XmlDocument::Free::operator()(_xmlDoc* doc) const noexcept
+{
+    xmlFreeDoc(doc);
+}
 
 XmlSchema::XmlSchema(_xmlSchema* schema, XmlDocument source, std::string origin)
-    : m_source(std::move(source)), m_schema(schema), m_origin(std::move(origin))
+    : m_source(std::move(source))
+    , m_schema(schema)
+    , m_origin(std::move(origin))
 {
 }
 XmlSchema::~XmlSchema() = default;
-void XmlSchema::Free::operator()(_xmlSchema* schema) const noexcept { xmlSchemaFree(schema); }
+void XmlSchema::Free::operator()(_xmlSchema* schema) const noexcept
+{
+    xmlSchemaFree(schema);
+}
 
 XmlDocument parseXmlSafely(std::string_view bytes, const std::string& origin, std::size_t maxBytes)
 {
     installSafeXmlDefaults();
     if (bytes.size() > maxBytes || bytes.size() > static_cast<std::size_t>(INT_MAX))
-        fail(origin, 1, "document is " + std::to_string(bytes.size()) + " bytes, more than the limit of "
-                            + std::to_string(maxBytes));
+        fail(origin, 1,
+            "document is " + std::to_string(bytes.size()) + " bytes, more than the limit of "
+                + std::to_string(maxBytes));
     checkShape(bytes, origin);
     ParserCtxt ctxt(xmlNewParserCtxt());
     if (!ctxt || !ctxt->sax)
@@ -316,13 +332,13 @@ XmlDocument parseXmlSafely(std::string_view bytes, const std::string& origin, st
     ParseState* const outer = t_parse;
     t_parse = &state;
     XmlDocument doc(xmlCtxtReadMemory(ctxt.get(), bytes.data(), static_cast<int>(bytes.size()),
-                                      origin.c_str(), nullptr, XML_PARSE_NONET),
-                    origin);
+                        origin.c_str(), nullptr, XML_PARSE_NONET),
+        origin);
     t_parse = outer;
 
     if (state.doctype)
         fail(origin, state.doctypeLine,
-             "DOCTYPE declarations are not allowed (no DTDs, no entity declarations)");
+            "DOCTYPE declarations are not allowed (no DTDs, no entity declarations)");
     // xmlStopParser leaves wellFormed set, so errNo is checked as well.
     if (!doc || !ctxt->wellFormed || ctxt->errNo == XML_ERR_USER_STOP || !state.error.empty()) {
         if (!state.error.empty())
@@ -358,8 +374,8 @@ XmlSchema loadSchemaSafely(const std::filesystem::path& path, std::size_t maxByt
 
     const QuietGenericErrors quiet;
     std::vector<std::string> errors;
-    CollectedErrors sink{&errors, path.string(), absolute.string()};
-    SchemaScope scope{absolute.parent_path(), maxBytes, &errors};
+    CollectedErrors sink { &errors, path.string(), absolute.string() };
+    SchemaScope scope { absolute.parent_path(), maxBytes, &errors };
     SchemaScope* const outer = t_schema;
     t_schema = &scope;
     SchemaParserCtxt pctxt(xmlSchemaNewDocParserCtxt(doc.get()));
@@ -389,14 +405,13 @@ std::vector<std::string> validateAgainst(const XmlSchema& schema, const XmlDocum
         throw Error(ErrorCode::Internal, schema.origin() + ": cannot create a validation context");
     const QuietGenericErrors quiet;
     const char* url = reinterpret_cast<const char*>(document.get()->URL);
-    CollectedErrors sink{&lines, document.origin(), url ? url : ""};
+    CollectedErrors sink { &lines, document.origin(), url ? url : "" };
     xmlSchemaSetValidStructuredErrors(vctxt.get(), collectError, &sink);
     const int rc = xmlSchemaValidateDoc(vctxt.get(), document.get());
     if (rc > 0 && lines.empty())
         lines.push_back(document.origin() + ":1: does not match " + schema.origin());
     else if (rc < 0)
-        lines.push_back(document.origin() + ":1: internal error while validating against "
-                        + schema.origin());
+        lines.push_back(document.origin() + ":1: internal error while validating against " + schema.origin());
     return lines;
 }
 

@@ -63,16 +63,14 @@ private:
 // Parses XML that did not come from the build itself: no DOCTYPE (so no entities, no external
 // DTD), no external entity of any kind, no network, at most `maxBytes`. Any problem throws
 // Error(BadInput, "ORIGIN:LINE: reason").
-XmlDocument parseXmlSafely(std::string_view bytes, const std::string& origin,
-                           std::size_t maxBytes = DefaultMaxXmlBytes);
+XmlDocument parseXmlSafely(
+    std::string_view bytes, const std::string& origin, std::size_t maxBytes = DefaultMaxXmlBytes);
 // The same for a file; the size is checked before a byte is read. A missing file is NotFound.
-XmlDocument parseXmlFileSafely(const std::filesystem::path& path,
-                               std::size_t maxBytes = DefaultMaxXmlBytes);
+XmlDocument parseXmlFileSafely(const std::filesystem::path& path, std::size_t maxBytes = DefaultMaxXmlBytes);
 
 // Loads an XSD with the safe parser. xs:import / xs:include / xs:redefine are served only from
 // the schema's own folder (and below it), each parsed by the same rules; nothing else is read.
-XmlSchema loadSchemaSafely(const std::filesystem::path& path,
-                           std::size_t maxBytes = DefaultMaxXmlBytes);
+XmlSchema loadSchemaSafely(const std::filesystem::path& path, std::size_t maxBytes = DefaultMaxXmlBytes);
 
 // Every validation problem as "ORIGIN:LINE: message"; empty when the document is valid.
 std::vector<std::string> validateAgainst(const XmlSchema& schema, const XmlDocument& document);

@@ -1,24 +1,22 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "docgen/forms/template.h"
 
-#include "crypto/hash.h"
-
 #include "base/error.h"
 #include "base/paths.h"
+#include "crypto/hash.h"
 #include "xml/safe_xml.h"
 
 #include <libxml/tree.h>
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cerrno>
-#include <fstream>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <fcntl.h>
+#include <fstream>
 #include <iterator>
+#include <openssl/evp.h>
 #include <set>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -47,12 +45,17 @@ struct TypeName {
     const char* name;
 };
 constexpr TypeName TypeNames[] = {
-    {FieldType::Text, "text"},         {FieldType::LongText, "longtext"},
-    {FieldType::Date, "date"},         {FieldType::DateTime, "datetime"},
-    {FieldType::Number, "number"},     {FieldType::Bool, "bool"},
-    {FieldType::Choice, "choice"},     {FieldType::MultiChoice, "multichoice"},
-    {FieldType::Person, "person"},     {FieldType::TeamMember, "team_member"},
-    {FieldType::Table, "table"},
+    { FieldType::Text, "text" },
+    { FieldType::LongText, "longtext" },
+    { FieldType::Date, "date" },
+    { FieldType::DateTime, "datetime" },
+    { FieldType::Number, "number" },
+    { FieldType::Bool, "bool" },
+    { FieldType::Choice, "choice" },
+    { FieldType::MultiChoice, "multichoice" },
+    { FieldType::Person, "person" },
+    { FieldType::TeamMember, "team_member" },
+    { FieldType::Table, "table" },
 };
 
 // A decimal with a point whatever the process locale (the GUI runs in a Danish one); finite only.
@@ -68,12 +71,16 @@ std::optional<double> parseDecimal(const std::string& text)
 
 class Reader {
 public:
-    explicit Reader(std::string origin) : m_origin(std::move(origin)) {}
+    explicit Reader(std::string origin)
+        : m_origin(std::move(origin))
+    {
+    }
 
     [[noreturn]] void fail(const xmlNode* node, const std::string& reason) const
     {
         const long line = node ? xmlGetLineNo(node) : 1;
-        throw Error(ErrorCode::BadInput, m_origin + ":" + std::to_string(line < 1 ? 1 : line) + ": " + reason);
+        throw Error(
+            ErrorCode::BadInput, m_origin + ":" + std::to_string(line < 1 ? 1 : line) + ": " + reason);
     }
 
     static std::string name(const xmlNode* node) { return reinterpret_cast<const char*>(node->name); }
@@ -173,7 +180,7 @@ public:
     }
 
     Field readField(const xmlNode* node, const std::string& pathPrefix, const std::string& fagomraade,
-                    bool isColumn) const
+        bool isColumn) const
     {
         Field f;
         f.line = xmlGetLineNo(node);
@@ -198,8 +205,9 @@ public:
         if (!type)
             fail(node, "unknown field type '" + typeName + "' in " + f.path);
         if (*type == FieldType::Table)
-            fail(node, isColumn ? "a table cannot be inside a table (column " + f.id + ")"
-                                : "a table is written as <table>, not as a field type");
+            fail(node,
+                isColumn ? "a table cannot be inside a table (column " + f.id + ")"
+                         : "a table is written as <table>, not as a field type");
         f.type = *type;
         f.maxLength = count(node, "max-length");
         if (f.maxLength == 0 && f.type == FieldType::Text)
@@ -207,8 +215,8 @@ public:
         if (f.maxLength == 0 && f.type == FieldType::LongText)
             f.maxLength = DefaultLongTextMax;
         if (f.maxLength && !f.isText())
-            fail(node, "max-length only applies to text and longtext (" + f.path + " is "
-                           + toString(f.type) + ")");
+            fail(node,
+                "max-length only applies to text and longtext (" + f.path + " is " + toString(f.type) + ")");
         if (const auto format = attr(node, "format")) {
             if (f.type != FieldType::Text)
                 fail(node, "format=\"" + *format + "\" only applies to text fields");
@@ -259,7 +267,7 @@ public:
             if (kind == "help") {
                 f.help = helpText(c);
             } else if (kind == "choice") {
-                Choice choice{required(c, "id"), required(c, "label")};
+                Choice choice { required(c, "id"), required(c, "label") };
                 if (!choiceIds.insert(choice.id).second)
                     fail(c, "duplicate choice id '" + choice.id + "' in " + f.path);
                 f.choices.push_back(std::move(choice));
@@ -271,8 +279,9 @@ public:
         if (needsChoices && f.choices.empty())
             fail(node, "the " + std::string(toString(f.type)) + " field " + f.path + " has no choices");
         if (!needsChoices && !f.choices.empty())
-            fail(node, "only choice and multichoice fields have choices (" + f.path + " is "
-                           + toString(f.type) + ")");
+            fail(node,
+                "only choice and multichoice fields have choices (" + f.path + " is " + toString(f.type)
+                    + ")");
         return f;
     }
 
@@ -285,8 +294,9 @@ public:
                 table.help = helpText(c);
             } else if (kind == "column" || kind == "table" || kind == "field") {
                 if (kind != "column")
-                    fail(c, kind == "table" ? "a table cannot be inside a table"
-                                            : "a table holds <column>s, not <field>s");
+                    fail(c,
+                        kind == "table" ? "a table cannot be inside a table"
+                                        : "a table holds <column>s, not <field>s");
                 Field column = readField(c, "", table.fagomraade, true);
                 if (!columnIds.insert(column.id).second)
                     fail(c, "duplicate column id '" + column.id + "' in table " + table.path);
@@ -305,8 +315,9 @@ public:
         for (const auto& c : table.columns)
             widths += c.width;
         if (widths > 100)
-            fail(node, "the column widths of " + table.path + " add up to " + std::to_string(widths)
-                           + "%, more than 100%");
+            fail(node,
+                "the column widths of " + table.path + " add up to " + std::to_string(widths)
+                    + "%, more than 100%");
     }
 
     Json readDefaultRow(const xmlNode* node, const Field& table) const
@@ -362,7 +373,7 @@ public:
         if (!link || !link->isText())
             fail(node, "the seed's link column '" + seed.link + "' must be a text column of " + table.path);
         for (const xmlNode* c : children(node)) {
-            ColumnMap map{required(c, "from"), required(c, "to")};
+            ColumnMap map { required(c, "from"), required(c, "to") };
             const bool isCopy = name(c) == "copy";
             if (!isCopy && name(c) != "return")
                 fail(c, "a seed holds <copy> and <return>");
@@ -376,7 +387,7 @@ public:
     }
 
     Section readSection(const xmlNode* node, const std::string& pathPrefix, const std::string& fagomraade,
-                        int depth, std::set<std::string>& paths) const
+        int depth, std::set<std::string>& paths) const
     {
         if (depth > MaxSectionDepth)
             fail(node, "sections nest at most " + std::to_string(MaxSectionDepth) + " deep");
@@ -433,7 +444,8 @@ public:
         if (t.sections.empty())
             fail(root, "a template needs at least one section");
         for (const Field* f : t.fields())
-            for (const Field* g : f->type == FieldType::Table ? columnsOf(*f) : std::vector<const Field*>{f})
+            for (const Field* g :
+                f->type == FieldType::Table ? columnsOf(*f) : std::vector<const Field*> { f })
                 if (!g->refersTo.empty()) {
                     const Field* target = t.field(g->refersTo);
                     if (!target || target->type != FieldType::Table)
@@ -453,7 +465,8 @@ private:
 
     [[noreturn]] void failAt(long line, const std::string& reason) const
     {
-        throw Error(ErrorCode::BadInput, m_origin + ":" + std::to_string(line < 1 ? 1 : line) + ": " + reason);
+        throw Error(
+            ErrorCode::BadInput, m_origin + ":" + std::to_string(line < 1 ? 1 : line) + ": " + reason);
     }
 
     std::string m_origin;
@@ -494,7 +507,7 @@ Json fieldToJson(const Field& f, bool isColumn)
     if (!f.choices.empty()) {
         Json choices = Json::array();
         for (const auto& c : f.choices)
-            choices.push_back({{"id", c.id}, {"label", c.label}});
+            choices.push_back({ { "id", c.id }, { "label", c.label } });
         j["choices"] = std::move(choices);
     }
     if (!f.fagomraade.empty() && !isColumn)
@@ -523,11 +536,11 @@ Json fieldToJson(const Field& f, bool isColumn)
         if (f.seed) {
             Json copies = Json::array(), returns = Json::array();
             for (const auto& m : f.seed->copies)
-                copies.push_back({{"from", m.from}, {"to", m.to}});
+                copies.push_back({ { "from", m.from }, { "to", m.to } });
             for (const auto& m : f.seed->returns)
-                returns.push_back({{"from", m.from}, {"to", m.to}});
-            j["seed"] = {{"template", f.seed->templateId}, {"table", f.seed->table},
-                         {"link", f.seed->link}, {"copy", copies}, {"return", returns}};
+                returns.push_back({ { "from", m.from }, { "to", m.to } });
+            j["seed"] = { { "template", f.seed->templateId }, { "table", f.seed->table },
+                { "link", f.seed->link }, { "copy", copies }, { "return", returns } };
         }
     }
     return j;
@@ -570,7 +583,7 @@ std::optional<fs::path> validationCacheDir()
     for (const fs::path& d : { base, base / "familieplan", dir })
         if (::mkdir(d.c_str(), d == base ? 0755 : 0700) != 0 && errno != EEXIST)
             return std::nullopt;
-    struct stat st {};
+    struct stat st { };
     // Our own private folder only: anything else could let another user vouch for a template.
     if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != ::geteuid()
         || (st.st_mode & 077) != 0)
@@ -592,7 +605,8 @@ std::string validationKey(const fs::path& schemaPath, std::string_view templateB
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    const std::string sizes = std::to_string(schema.size()) + ":" + std::to_string(templateBytes.size()) + ":";
+    const std::string sizes
+        = std::to_string(schema.size()) + ":" + std::to_string(templateBytes.size()) + ":";
     const bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1
         && EVP_DigestUpdate(ctx, sizes.data(), sizes.size()) == 1
         && EVP_DigestUpdate(ctx, schema.data(), schema.size()) == 1
@@ -615,7 +629,7 @@ bool validatedBefore(const std::string& key)
     if (key.empty())
         return false;
     const auto dir = validationCacheDir();
-    struct stat st {};
+    struct stat st { };
     return dir && ::lstat((*dir / key).c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == ::geteuid();
 }
 
@@ -629,7 +643,8 @@ void rememberValidated(const std::string& key)
     for (auto it = fs::directory_iterator(*dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
         ++count;
     if (count >= MaxRemembered)
-        for (auto it = fs::directory_iterator(*dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+        for (auto it = fs::directory_iterator(*dir, ec); !ec && it != fs::directory_iterator();
+             it.increment(ec))
             fs::remove(it->path(), ec);
     const int fd = ::open((*dir / key).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd >= 0)
@@ -757,7 +772,7 @@ Json templateToJson(const Template& tmpl)
         fields.push_back(fieldToJson(*f, false));
     Json sections = Json::array();
     for (const Section* s : tmpl.allSections()) {
-        Json j = {{"path", s->path}, {"label", s->label}};
+        Json j = { { "path", s->path }, { "label", s->label } };
         if (!s->help.empty())
             j["help"] = s->help;
         if (!s->fagomraade.empty())
@@ -768,7 +783,7 @@ Json templateToJson(const Template& tmpl)
             j["columns"] = s->columns;
         sections.push_back(std::move(j));
     }
-    Json j = {{"id", tmpl.id}, {"title", tmpl.title}, {"version", tmpl.version}};
+    Json j = { { "id", tmpl.id }, { "title", tmpl.title }, { "version", tmpl.version } };
     if (!tmpl.help.empty())
         j["help"] = tmpl.help;
     j["sections"] = std::move(sections);
@@ -803,7 +818,10 @@ fs::path findTemplateDir(const std::optional<fs::path>& explicitDir)
     return findDataFolder(TemplatesFolder, explicitDir);
 }
 
-TemplateRegistry::TemplateRegistry(fs::path dir) : m_dir(std::move(dir)) {}
+TemplateRegistry::TemplateRegistry(fs::path dir)
+    : m_dir(std::move(dir))
+{
+}
 
 TemplateRegistry TemplateRegistry::locate(const std::optional<fs::path>& explicitDir)
 {
@@ -824,9 +842,8 @@ std::vector<std::string> TemplateRegistry::ids() const
 Template TemplateRegistry::load(const std::string& templateId) const
 {
     const bool plain = !templateId.empty() && templateId.size() <= 64
-                       && std::all_of(templateId.begin(), templateId.end(), [](char c) {
-                              return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-                          });
+        && std::all_of(templateId.begin(), templateId.end(),
+            [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'; });
     std::error_code ec;
     if (!plain || !fs::exists(m_dir / (templateId + ".xml"), ec))
         throw Error(ErrorCode::NotFound, "no template '" + templateId + "' in " + m_dir.string());
@@ -840,8 +857,9 @@ Template TemplateRegistry::loadFile(const fs::path& file) const
     // The folder is indexed by file name (ids(), load(id)): a file whose id differs would be
     // listed under one name and store its documents under another.
     if (t.id != file.stem().string())
-        throw Error(ErrorCode::BadInput, t.file + ":1: the template's id '" + t.id + "' differs from its file name '"
-                                             + file.filename().string() + "'");
+        throw Error(ErrorCode::BadInput,
+            t.file + ":1: the template's id '" + t.id + "' differs from its file name '"
+                + file.filename().string() + "'");
     std::ifstream in(file, std::ios::binary);
     t.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     t.hash = crypto::sha256Hex(t.text);
@@ -866,12 +884,15 @@ void TemplateRegistry::checkSeeds(const Template& tmpl) const
         const fs::path sourceFile = m_dir / (seed.templateId + ".xml");
         std::error_code ec;
         if (!fs::exists(sourceFile, ec))
-            throw Error(ErrorCode::BadInput, where + "the seed names template '" + seed.templateId
-                                                 + "', which is not in " + m_dir.string());
-        const Template source = seed.templateId == tmpl.id ? tmpl : loadTemplateFile(sourceFile, schemaPath());
+            throw Error(ErrorCode::BadInput,
+                where + "the seed names template '" + seed.templateId + "', which is not in "
+                    + m_dir.string());
+        const Template source
+            = seed.templateId == tmpl.id ? tmpl : loadTemplateFile(sourceFile, schemaPath());
         const Field* from = source.field(seed.table);
         if (!from || from->type != FieldType::Table)
-            throw Error(ErrorCode::BadInput, where + "template '" + seed.templateId + "' has no table '" + seed.table + "'");
+            throw Error(ErrorCode::BadInput,
+                where + "template '" + seed.templateId + "' has no table '" + seed.table + "'");
         // Copied values must fit where they land: same type, and no choice the target lacks.
         const auto compatible = [&](const Field& a, const Field& b) {
             if (a.type != b.type)
@@ -884,20 +905,24 @@ void TemplateRegistry::checkSeeds(const Template& tmpl) const
         for (const auto& m : seed.copies) {
             const Field* a = from->column(m.from);
             if (!a)
-                throw Error(ErrorCode::BadInput, where + "table '" + seed.table + "' of '" + seed.templateId
-                                                     + "' has no column '" + m.from + "'");
+                throw Error(ErrorCode::BadInput,
+                    where + "table '" + seed.table + "' of '" + seed.templateId + "' has no column '" + m.from
+                        + "'");
             if (!compatible(*a, *table->column(m.to)))
-                throw Error(ErrorCode::BadInput, where + "column '" + m.from + "' does not fit column '" + m.to
-                                                     + "' (type or choices differ)");
+                throw Error(ErrorCode::BadInput,
+                    where + "column '" + m.from + "' does not fit column '" + m.to
+                        + "' (type or choices differ)");
         }
         for (const auto& m : seed.returns) {
             const Field* b = from->column(m.to);
             if (!b)
-                throw Error(ErrorCode::BadInput, where + "table '" + seed.table + "' of '" + seed.templateId
-                                                     + "' has no column '" + m.to + "'");
+                throw Error(ErrorCode::BadInput,
+                    where + "table '" + seed.table + "' of '" + seed.templateId + "' has no column '" + m.to
+                        + "'");
             if (!compatible(*table->column(m.from), *b))
-                throw Error(ErrorCode::BadInput, where + "column '" + m.from + "' does not fit column '" + m.to
-                                                     + "' of '" + seed.templateId + "' (type or choices differ)");
+                throw Error(ErrorCode::BadInput,
+                    where + "column '" + m.from + "' does not fit column '" + m.to + "' of '"
+                        + seed.templateId + "' (type or choices differ)");
         }
     }
 }

@@ -14,7 +14,19 @@
 namespace fplan::docgen {
 
 // Field types exactly as docs/templates.md names them.
-enum class FieldType { Text, LongText, Date, DateTime, Number, Bool, Choice, MultiChoice, Person, TeamMember, Table };
+enum class FieldType {
+    Text,
+    LongText,
+    Date,
+    DateTime,
+    Number,
+    Bool,
+    Choice,
+    MultiChoice,
+    Person,
+    TeamMember,
+    Table
+};
 
 const char* toString(FieldType type);
 std::optional<FieldType> fieldTypeFromString(const std::string& text);
@@ -25,7 +37,7 @@ enum class TextFormat { None, Cpr, Email, Phone };
 enum class AutoValue { None, PlanVersion, Coordinator };
 
 const char* toString(TextFormat format); // "", "cpr", "email", "phone"
-const char* toString(AutoValue value);   // "", "plan-version", "coordinator"
+const char* toString(AutoValue value); // "", "plan-version", "coordinator"
 
 struct Choice {
     std::string id;
@@ -42,7 +54,7 @@ struct ColumnMap {
 struct Seed {
     std::string templateId;
     std::string table; // path of the source table
-    std::string link;  // this table's column that holds the source row id
+    std::string link; // this table's column that holds the source row id
     std::vector<ColumnMap> copies;
     std::vector<ColumnMap> returns;
     long line = 0;
@@ -60,13 +72,13 @@ struct Field {
     std::optional<double> min;
     std::optional<double> max;
     std::vector<Choice> choices;
-    std::string fagomraade;    // the owning discipline, inherited from the section
+    std::string fagomraade; // the owning discipline, inherited from the section
     bool sameFagomraade = false;
     AutoValue autoValue = AutoValue::None;
-    std::string refersTo;      // path of a table whose row id this text field holds
-    int lines = 0;             // editor hint for long text
-    int width = 0;             // column width hint in per cent
-    long line = 0;             // where it is defined, for messages
+    std::string refersTo; // path of a table whose row id this text field holds
+    int lines = 0; // editor hint for long text
+    int width = 0; // column width hint in per cent
+    long line = 0; // where it is defined, for messages
 
     // Tables only.
     std::vector<Field> columns;
@@ -122,14 +134,15 @@ Json templateToJson(const Template& tmpl);
 // Parses and checks one template file against `schemaPath` (templates/template.xsd). Every
 // problem throws Error(BadInput, "FILE:LINE: reason").
 Template loadTemplateFile(const std::filesystem::path& file, const std::filesystem::path& schemaPath);
-Template parseTemplate(std::string_view bytes, const std::string& origin,
-                       const std::filesystem::path& schemaPath);
+Template parseTemplate(
+    std::string_view bytes, const std::string& origin, const std::filesystem::path& schemaPath);
 // The same with a schema loaded once (loadSchemaSafely), for callers that check many templates.
 Template parseTemplate(std::string_view bytes, const std::string& origin, const xml::XmlSchema& schema);
 
 // The folder templates are read from at run time: base/paths.h's findDataFolder for
 // TemplatesFolder (`explicitDir` is the --templates option, the variable $FPLAN_TEMPLATES).
-std::vector<std::filesystem::path> templateSearchPath(const std::optional<std::filesystem::path>& explicitDir);
+std::vector<std::filesystem::path> templateSearchPath(
+    const std::optional<std::filesystem::path>& explicitDir);
 std::filesystem::path findTemplateDir(const std::optional<std::filesystem::path>& explicitDir = {});
 
 class TemplateRegistry {

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "docgen/forms/values.h"
 
-#include "core/cpr.h"
 #include "base/error.h"
 #include "base/limits.h"
 #include "base/suggest.h"
 #include "base/text_rules.h"
+#include "core/cpr.h"
 
 #include <cmath>
 #include <optional>
@@ -48,7 +48,7 @@ bool plausibleEmail(const std::string& text)
         return false;
     const auto dot = text.find('.', at);
     return dot != std::string::npos && dot > at + 1 && dot + 1 < text.size()
-           && text.find_first_of(" \t<>,;") == std::string::npos;
+        && text.find_first_of(" \t<>,;") == std::string::npos;
 }
 
 bool plausiblePhone(const std::string& text)
@@ -80,7 +80,8 @@ std::string shown(const Json& v)
 class Checker {
 public:
     Checker(const Case* kase, std::vector<ValueProblem>& problems)
-        : m_case(kase), m_problems(problems)
+        : m_case(kase)
+        , m_problems(problems)
     {
     }
 
@@ -99,7 +100,8 @@ public:
                     ? problem(path, *why, std::to_string(utf8Length(s)), std::to_string(limits::StringBytes))
                     : problem(path, *why);
             if (f.maxLength && utf8Length(s) > f.maxLength)
-                return problem(path, ProblemCode::TooLong, std::to_string(utf8Length(s)), std::to_string(f.maxLength));
+                return problem(
+                    path, ProblemCode::TooLong, std::to_string(utf8Length(s)), std::to_string(f.maxLength));
             if (s.empty())
                 return;
             if (f.format == TextFormat::Cpr) {
@@ -168,7 +170,8 @@ public:
             if (!member)
                 return problem(path, ProblemCode::UnknownTeamMember, v.get<std::string>());
             if (f.sameFagomraade && member->fagomraade != f.fagomraade)
-                return problem(path, ProblemCode::WrongFagomraade, member->name, f.fagomraade, member->fagomraade);
+                return problem(
+                    path, ProblemCode::WrongFagomraade, member->name, f.fagomraade, member->fagomraade);
             return;
         }
         case FieldType::Table:
@@ -188,11 +191,11 @@ public:
         for (std::size_t i = 0; i < v.size(); ++i) {
             const Json& row = v[i];
             if (!row.is_object()) {
-                problem({path.field, i, ""}, ProblemCode::NotARow, shown(row));
+                problem({ path.field, i, "" }, ProblemCode::NotARow, shown(row));
                 continue;
             }
             for (const auto& [column, cell] : row.items()) {
-                const ProblemPath cellPath{path.field, i, column};
+                const ProblemPath cellPath { path.field, i, column };
                 if (column == "@id") {
                     if (!cell.is_string() || cell.get_ref<const std::string&>().empty()
                         || cell.get_ref<const std::string&>().size() > 64
@@ -222,9 +225,9 @@ private:
     }
 
     void problem(const ProblemPath& path, ProblemCode code, std::string detail = {}, std::string limit = {},
-                 std::string context = {})
+        std::string context = {})
     {
-        m_problems.push_back({path, code, std::move(detail), std::move(limit), std::move(context)});
+        m_problems.push_back({ path, code, std::move(detail), std::move(limit), std::move(context) });
     }
 
     const Case* m_case;
@@ -313,7 +316,7 @@ std::string reasonText(const ValueProblem& p)
     case ProblemCode::MissingRequired:
         if (p.path.row)
             return "required column '" + d + "' is empty in row " + std::to_string(*p.path.row + 1) + " of '"
-                   + p.limit + "'";
+                + p.limit + "'";
         return "required field '" + d + "' is empty";
     case ProblemCode::DanglingReference:
         return "'" + d + "' is not a row of " + p.limit;
@@ -341,12 +344,13 @@ std::size_t utf8Length(const std::string& text)
 
 bool isRealDate(const std::string& t)
 {
-    if (t.size() != 10 || !digits(t, 0, 4) || t[4] != '-' || !digits(t, 5, 2) || t[7] != '-' || !digits(t, 8, 2))
+    if (t.size() != 10 || !digits(t, 0, 4) || t[4] != '-' || !digits(t, 5, 2) || t[7] != '-'
+        || !digits(t, 8, 2))
         return false;
     const int y = number(t, 0, 4), m = number(t, 5, 2), d = number(t, 8, 2);
     if (y < 1800 || m < 1 || m > 12 || d < 1)
         return false;
-    static constexpr int Days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    static constexpr int Days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
     const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     return d <= Days[m - 1] + (m == 2 && leap ? 1 : 0);
 }
@@ -354,20 +358,20 @@ bool isRealDate(const std::string& t)
 bool isRealDateTime(const std::string& t)
 {
     return t.size() == 16 && isRealDate(t.substr(0, 10)) && t[10] == 'T' && digits(t, 11, 2) && t[13] == ':'
-           && digits(t, 14, 2) && number(t, 11, 2) < 24 && number(t, 14, 2) < 60;
+        && digits(t, 14, 2) && number(t, 11, 2) < 24 && number(t, 14, 2) < 60;
 }
 
 bool isEmptyValue(const Json& v)
 {
     return v.is_null() || (v.is_string() && v.get_ref<const std::string&>().empty())
-           || (v.is_array() && v.empty()) || (v.is_object() && v.empty());
+        || (v.is_array() && v.empty()) || (v.is_object() && v.empty());
 }
 
 std::vector<ValueProblem> findValueProblems(const Template& tmpl, const Json& values, const Case* kase)
 {
     std::vector<ValueProblem> problems;
     if (!values.is_object()) {
-        problems.push_back({{"$", {}, ""}, ProblemCode::NotAnObject, {}, {}, {}});
+        problems.push_back({ { "$", {}, "" }, ProblemCode::NotAnObject, {}, {}, {} });
         return problems;
     }
     Checker checker(kase, problems);
@@ -377,10 +381,11 @@ std::vector<ValueProblem> findValueProblems(const Template& tmpl, const Json& va
             std::vector<std::string> known;
             for (const Field* candidate : tmpl.fields())
                 known.push_back(candidate->path);
-            problems.push_back({{path, {}, ""}, ProblemCode::UnknownField, tmpl.id, tmpl.version, closestName(path, known)});
+            problems.push_back({ { path, {}, "" }, ProblemCode::UnknownField, tmpl.id, tmpl.version,
+                closestName(path, known) });
             continue;
         }
-        checker.field(*f, {path, {}, ""}, v);
+        checker.field(*f, { path, {}, "" }, v);
     }
     return problems;
 }
@@ -417,14 +422,15 @@ std::vector<ValueProblem> findDanglingReferences(const Template& tmpl, const Jso
         if (f.refersTo.empty() || !v.is_string() || v.get_ref<const std::string&>().empty())
             return;
         if (!rowIds(f.refersTo).count(v.get<std::string>()))
-            problems.push_back({path, ProblemCode::DanglingReference, v.get<std::string>(), f.refersTo, {}});
+            problems.push_back(
+                { path, ProblemCode::DanglingReference, v.get<std::string>(), f.refersTo, {} });
     };
     for (const Field* f : tmpl.fields()) {
         if ((only && (!only->is_object() || !only->contains(f->path))) || !document.contains(f->path))
             continue;
         const Json& v = document.at(f->path);
         if (f->type != FieldType::Table) {
-            check(*f, {f->path, {}, ""}, v);
+            check(*f, { f->path, {}, "" }, v);
             continue;
         }
         if (!v.is_array())
@@ -433,7 +439,7 @@ std::vector<ValueProblem> findDanglingReferences(const Template& tmpl, const Jso
             if (v[i].is_object())
                 for (const auto& c : f->columns)
                     if (v[i].contains(c.id))
-                        check(c, {f->path, i, c.id}, v[i].at(c.id));
+                        check(c, { f->path, i, c.id }, v[i].at(c.id));
     }
     return problems;
 }
@@ -444,7 +450,7 @@ std::vector<ValueProblem> findMissingRequired(const Template& tmpl, const Json& 
     for (const Field* f : tmpl.fields()) {
         const Json v = values.is_object() && values.contains(f->path) ? values.at(f->path) : Json();
         if (f->required && isEmptyValue(v)) {
-            missing.push_back({{f->path, {}, ""}, ProblemCode::MissingRequired, f->label, {}, {}});
+            missing.push_back({ { f->path, {}, "" }, ProblemCode::MissingRequired, f->label, {}, {} });
             continue;
         }
         if (f->type != FieldType::Table || !v.is_array())
@@ -456,7 +462,8 @@ std::vector<ValueProblem> findMissingRequired(const Template& tmpl, const Json& 
                     continue;
                 const Json cell = row.is_object() && row.contains(c.id) ? row.at(c.id) : Json();
                 if (isEmptyValue(cell))
-                    missing.push_back({{f->path, i, c.id}, ProblemCode::MissingRequired, c.label, f->label, {}});
+                    missing.push_back(
+                        { { f->path, i, c.id }, ProblemCode::MissingRequired, c.label, f->label, {} });
             }
         }
     }

@@ -3,8 +3,8 @@
 
 #include "core/case.h"
 #include "core/op.h"
-#include "docgen/render/render_model.h"
 #include "docgen/forms/template.h"
+#include "docgen/render/render_model.h"
 
 #include <string>
 #include <vector>

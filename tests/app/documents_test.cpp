@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "app/documents.h"
-
 #include "base/error.h"
 #include "tests/docgen/docgen_fixture.h"
 
@@ -15,27 +14,31 @@ namespace {
 
 class DocumentsTest : public testing::Test {
 protected:
-    DocumentService docs(const std::string& author = "jr") { return DocumentService(*m.store, m.templates, author); }
+    DocumentService docs(const std::string& author = "jr")
+    {
+        return DocumentService(*m.store, m.templates, author);
+    }
 
     // A family plan with everything required filled, two goals and two interventions.
     std::string finalisedPlan()
     {
         auto d = docs();
         const std::string id = d.create(m.caseId, "familieplan").docId;
-        d.fill(id, {{"om_planen.dato", "2026-03-12"},
-                    {"om_planen.periode_fra", "2026-03-12"},
-                    {"om_planen.familieteam", Json::array({{{"@id", "ft1"}, {"fagperson", "t1"}}})},
-                    {"faelles_maal.maal", Json::array({{{"@id", "g1"}, {"maal", "Vi vil spise morgenmad sammen"}},
-                                                       {{"@id", "g2"}, {"maal", "Ελένη går i skole hver dag"}}})},
-                    {"indsatser.indsats", Json::array({{{"@id", "i1"}, {"indsats", "Familiebehandling"},
-                                                        {"maal", "Mere ro om morgenen"}, {"start", "2026-04-01"},
-                                                        {"modtager", "p1"}, {"status", "i_gang"}},
-                                                       {{"@id", "i2"}, {"indsats", "Støttekontaktperson"},
-                                                        {"maal", "Skolegang"}, {"start", "2026-04-01"},
-                                                        {"modtager", "p3"}, {"status", "ikke_startet"}}})},
-                    {"opfoelgning.interval", "uger_8"},
-                    {"opfoelgning.naeste_moede", "2026-05-07"},
-                    {"godkendelse.lavet_sammen_dato", "2026-03-12"}});
+        d.fill(id,
+            { { "om_planen.dato", "2026-03-12" }, { "om_planen.periode_fra", "2026-03-12" },
+                { "om_planen.familieteam", Json::array({ { { "@id", "ft1" }, { "fagperson", "t1" } } }) },
+                { "faelles_maal.maal",
+                    Json::array({ { { "@id", "g1" }, { "maal", "Vi vil spise morgenmad sammen" } },
+                        { { "@id", "g2" }, { "maal", "Ελένη går i skole hver dag" } } }) },
+                { "indsatser.indsats",
+                    Json::array({ { { "@id", "i1" }, { "indsats", "Familiebehandling" },
+                                      { "maal", "Mere ro om morgenen" }, { "start", "2026-04-01" },
+                                      { "modtager", "p1" }, { "status", "i_gang" } },
+                        { { "@id", "i2" }, { "indsats", "Støttekontaktperson" }, { "maal", "Skolegang" },
+                            { "start", "2026-04-01" }, { "modtager", "p3" },
+                            { "status", "ikke_startet" } } }) },
+                { "opfoelgning.interval", "uger_8" }, { "opfoelgning.naeste_moede", "2026-05-07" },
+                { "godkendelse.lavet_sammen_dato", "2026-03-12" } });
         EXPECT_EQ(1, d.finalize(id).version);
         return id;
     }
@@ -47,7 +50,7 @@ protected:
 
 } // namespace
 
-class EveryTemplate : public DocumentsTest, public testing::WithParamInterface<const char*> {};
+class EveryTemplate : public DocumentsTest, public testing::WithParamInterface<const char*> { };
 
 TEST_P(EveryTemplate, EveryFieldRoundTripsThroughFillAndShow)
 {
@@ -73,7 +76,8 @@ TEST_P(EveryTemplate, EveryFieldRoundTripsThroughFillAndShow)
 TEST_P(EveryTemplate, FixtureFileFillsEveryFieldAndColumnAndRoundTrips)
 {
     const Template tmpl = m.templates.load(GetParam());
-    const Json values = Json::parse(fplan::test::readFile(fplan::test::dataFile("values/" + std::string(GetParam()) + ".json")));
+    const Json values = Json::parse(
+        fplan::test::readFile(fplan::test::dataFile("values/" + std::string(GetParam()) + ".json")));
     for (const Field* f : tmpl.fields()) {
         ASSERT_TRUE(values.contains(f->path)) << f->path << " is missing from the fixture";
         if (f->type != FieldType::Table)
@@ -90,12 +94,12 @@ TEST_P(EveryTemplate, FixtureFileFillsEveryFieldAndColumnAndRoundTrips)
 }
 
 INSTANTIATE_TEST_SUITE_P(Templates, EveryTemplate,
-                         testing::Values("familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede"),
-                         [](const testing::TestParamInfo<const char*>& p) {
-                             std::string name = p.param;
-                             std::erase(name, '-');
-                             return name;
-                         });
+    testing::Values("familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede"),
+    [](const testing::TestParamInfo<const char*>& p) {
+        std::string name = p.param;
+        std::erase(name, '-');
+        return name;
+    });
 
 TEST_F(DocumentsTest, NewPlanFillsCoordinatorAndVersion)
 {
@@ -109,9 +113,11 @@ TEST_F(DocumentsTest, NewPlanFillsCoordinatorAndVersion)
 TEST_F(DocumentsTest, UnknownCaseOrTemplateIsNotFound)
 {
     auto d = docs();
-    test::expectError(ErrorCode::NotFound, "no case with id 'nope'", [&] { d.create("nope", "familieplan"); });
+    test::expectError(
+        ErrorCode::NotFound, "no case with id 'nope'", [&] { d.create("nope", "familieplan"); });
     test::expectError(ErrorCode::NotFound, "no template 'nope'", [&] { d.create(m.caseId, "nope"); });
-    test::expectError(ErrorCode::NotFound, "no document with id 'nope'", [&] { d.fill("nope", Json::object()); });
+    test::expectError(
+        ErrorCode::NotFound, "no document with id 'nope'", [&] { d.fill("nope", Json::object()); });
     test::expectError(ErrorCode::BadInput, "is the case's own data", [&] { d.create(m.caseId, "sag"); });
 }
 
@@ -121,9 +127,10 @@ TEST_F(DocumentsTest, BadValueStoresNothingOfTheFill)
     const std::string id = d.create(m.caseId, "familieplan").docId;
     const std::size_t before = opCount();
     const auto message = test::expectError(ErrorCode::BadInput, "modtager", [&] {
-        d.fill(id, {{"om_planen.dato", "2026-03-12"},
-                    {"faelles_maal.maal", Json::array({{{"maal", "Godt mål"}}})},
-                    {"indsatser.indsats", Json::array({{{"indsats", "X"}, {"modtager", "p7"}}})}});
+        d.fill(id,
+            { { "om_planen.dato", "2026-03-12" },
+                { "faelles_maal.maal", Json::array({ { { "maal", "Godt mål" } } }) },
+                { "indsatser.indsats", Json::array({ { { "indsats", "X" }, { "modtager", "p7" } } }) } });
     });
     EXPECT_EQ("indsatser.indsats[0].modtager: no person with id 'p7' in this case", message);
     EXPECT_EQ(before, opCount());
@@ -134,8 +141,10 @@ TEST_F(DocumentsTest, FinalizeRefusesEmptyRequiredFieldsNamingEach)
 {
     auto d = docs();
     const std::string id = d.create(m.caseId, "familieplan").docId;
-    const auto message = test::expectError(ErrorCode::Conflict, "cannot finalise " + id, [&] { d.finalize(id); });
-    for (const char* path : {"om_planen.dato", "faelles_maal.maal", "godkendelse.lavet_sammen_dato", "opfoelgning.naeste_moede"})
+    const auto message
+        = test::expectError(ErrorCode::Conflict, "cannot finalise " + id, [&] { d.finalize(id); });
+    for (const char* path : { "om_planen.dato", "faelles_maal.maal", "godkendelse.lavet_sammen_dato",
+             "opfoelgning.naeste_moede" })
         EXPECT_NE(std::string::npos, message.find(path)) << message;
     EXPECT_NE(std::string::npos, message.find("Planens dato")) << message;
     EXPECT_TRUE(d.show(id).at("versions").empty());
@@ -148,16 +157,17 @@ TEST_F(DocumentsTest, FinalizeRefusesOpenConflict)
     const DocumentState state = m.store->documentState(id);
     OpFactory a("jr", "device-a", m.store->clock());
     OpFactory b("ao", "device-b", m.store->clock());
-    m.store->appendOps({a.set(state, m.caseId, id, "opfoelgning.naeste_moede", "2026-06-01"),
-                        b.set(state, m.caseId, id, "opfoelgning.naeste_moede", "2026-06-08")});
+    m.store->appendOps({ a.set(state, m.caseId, id, "opfoelgning.naeste_moede", "2026-06-01"),
+        b.set(state, m.caseId, id, "opfoelgning.naeste_moede", "2026-06-08") });
     auto d = docs();
     const Json shown = d.show(id);
     ASSERT_EQ(1u, shown.at("conflicts").size());
     EXPECT_EQ("opfoelgning.naeste_moede", shown.at("conflicts")[0].at("path"));
-    const auto message = test::expectError(ErrorCode::Conflict, "cannot finalise " + id, [&] { d.finalize(id); });
+    const auto message
+        = test::expectError(ErrorCode::Conflict, "cannot finalise " + id, [&] { d.finalize(id); });
     EXPECT_NE(std::string::npos, message.find("opfoelgning.naeste_moede: open conflict")) << message;
     // Picking a value resolves it.
-    d.fill(id, {{"opfoelgning.naeste_moede", "2026-06-08"}});
+    d.fill(id, { { "opfoelgning.naeste_moede", "2026-06-08" } });
     EXPECT_EQ(2, d.finalize(id).version);
 }
 
@@ -167,21 +177,24 @@ TEST_F(DocumentsTest, InterventionGoalReferenceMustNameAGoalRow)
     const std::string id = finalisedPlan();
     Json interventions = d.show(id).at("values").at("indsatser.indsats");
     interventions[0]["maal_id"] = "g9";
-    const auto message = test::expectError(ErrorCode::BadInput, "is not a row of",
-                                           [&] { d.fill(id, {{"indsatser.indsats", interventions}}); });
+    const auto message = test::expectError(ErrorCode::BadInput, "is not a row of", [&] {
+        d.fill(id, { { "indsatser.indsats", interventions } });
+    });
     EXPECT_EQ("indsatser.indsats[0].maal_id: 'g9' is not a row of faelles_maal.maal", message);
     // A goal added in the same fill may be referred to at once.
     Json goals = d.show(id).at("values").at("faelles_maal.maal");
-    goals.push_back({{"@id", "g9"}, {"maal", "Дмитрий cykler selv til skole"}});
-    d.fill(id, {{"indsatser.indsats", interventions}, {"faelles_maal.maal", goals}});
+    goals.push_back({ { "@id", "g9" }, { "maal", "Дмитрий cykler selv til skole" } });
+    d.fill(id, { { "indsatser.indsats", interventions }, { "faelles_maal.maal", goals } });
     // Removing the goal later leaves the reference dangling: allowed in the draft, not when finalising.
     goals.erase(goals.size() - 1);
-    d.fill(id, {{"faelles_maal.maal", goals}});
-    const auto refused = test::expectError(ErrorCode::Conflict, "cannot finalise " + id, [&] { d.finalize(id); });
-    EXPECT_NE(std::string::npos, refused.find("indsatser.indsats[0].maal_id: 'g9' is not a row of faelles_maal.maal"))
+    d.fill(id, { { "faelles_maal.maal", goals } });
+    const auto refused
+        = test::expectError(ErrorCode::Conflict, "cannot finalise " + id, [&] { d.finalize(id); });
+    EXPECT_NE(std::string::npos,
+        refused.find("indsatser.indsats[0].maal_id: 'g9' is not a row of faelles_maal.maal"))
         << refused;
     interventions[0]["maal_id"] = "g1";
-    d.fill(id, {{"indsatser.indsats", interventions}});
+    d.fill(id, { { "indsatser.indsats", interventions } });
     EXPECT_EQ(2, d.finalize(id).version);
 }
 
@@ -190,10 +203,11 @@ TEST_F(DocumentsTest, VersionsAreKeptAndImmutable)
     auto d = docs();
     const std::string id = finalisedPlan();
     const Json v1 = d.show(id).at("values");
-    test::expectError(ErrorCode::Conflict, "cannot finalise " + id + ": nothing has changed since version 1", [&] { d.finalize(id); }); // nothing changed
-    d.fill(id, {{"familiens_bemaerkninger.bemaerkninger", "Vi er glade for planen. — Łukasz"}});
+    test::expectError(ErrorCode::Conflict, "cannot finalise " + id + ": nothing has changed since version 1",
+        [&] { d.finalize(id); }); // nothing changed
+    d.fill(id, { { "familiens_bemaerkninger.bemaerkninger", "Vi er glade for planen. — Łukasz" } });
     EXPECT_EQ(2, d.finalize(id).version);
-    d.fill(id, {{"familiens_bemaerkninger.bemaerkninger", "Ændret i kladden"}});
+    d.fill(id, { { "familiens_bemaerkninger.bemaerkninger", "Ændret i kladden" } });
     const Json shown = d.show(id);
     ASSERT_EQ(2u, shown.at("versions").size());
     EXPECT_EQ(1, shown.at("versions")[0].at("version"));
@@ -205,7 +219,8 @@ TEST_F(DocumentsTest, VersionsAreKeptAndImmutable)
     EXPECT_EQ(v1, d.values(id, 1));
     EXPECT_EQ("Ændret i kladden", d.values(id, DraftVersion).at("familiens_bemaerkninger.bemaerkninger"));
     test::expectError(ErrorCode::NotFound, "no version '3'", [&] { d.values(id, 3); });
-    EXPECT_EQ("Vi er glade for planen. — Łukasz", state.versions()[1].values.at("familiens_bemaerkninger.bemaerkninger"));
+    EXPECT_EQ("Vi er glade for planen. — Łukasz",
+        state.versions()[1].values.at("familiens_bemaerkninger.bemaerkninger"));
 }
 
 TEST_F(DocumentsTest, DiffComparesFieldByFieldAndRowByRow)
@@ -215,10 +230,11 @@ TEST_F(DocumentsTest, DiffComparesFieldByFieldAndRowByRow)
     const Json shown = d.show(id);
     Json goals = shown.at("values").at("faelles_maal.maal");
     goals[1]["maal"] = "Ελένη går i skole fire dage om ugen";
-    goals.push_back({{"@id", "g3"}, {"maal", "Дмитрий sover i egen seng"}});
+    goals.push_back({ { "@id", "g3" }, { "maal", "Дмитрий sover i egen seng" } });
     goals.erase(0); // removed: a row this person saw (@seen)
-    d.fill(id, {{"faelles_maal.maal", goals}, {"opfoelgning.naeste_moede", "2026-05-14"},
-                {"familiens_bemaerkninger.bemaerkninger", "Tak"}, {"@seen", shown.at("seen")}});
+    d.fill(id,
+        { { "faelles_maal.maal", goals }, { "opfoelgning.naeste_moede", "2026-05-14" },
+            { "familiens_bemaerkninger.bemaerkninger", "Tak" }, { "@seen", shown.at("seen") } });
     EXPECT_EQ(2, d.finalize(id).version);
     std::map<std::string, FieldChange> byPath;
     for (auto& c : d.diff(id, 1, 2))
@@ -262,8 +278,12 @@ TEST_F(DocumentsTest, FollowUpAgendaIsSeededFromLatestFinalisedPlan)
     EXPECT_EQ("Næste møde", points[6].at("punkt"));
     EXPECT_EQ("t1", values.at("moedet.moedeleder"));
     // A plan draft that is not finalised does not seed: the agenda follows the agreed plan.
-    d.fill(plan, {{"faelles_maal.maal", Json::array()}});
-    EXPECT_EQ(2u, d.show(d.create(m.caseId, "opfoelgningsmoede").docId).at("values").at("opfoelgning_maal.maal").size());
+    d.fill(plan, { { "faelles_maal.maal", Json::array() } });
+    EXPECT_EQ(2u,
+        d.show(d.create(m.caseId, "opfoelgningsmoede").docId)
+            .at("values")
+            .at("opfoelgning_maal.maal")
+            .size());
 }
 
 TEST_F(DocumentsTest, SeededCellThatNoLongerFitsIsLeftOut)
@@ -274,8 +294,10 @@ TEST_F(DocumentsTest, SeededCellThatNoLongerFitsIsLeftOut)
     const std::string caseDoc = *m.store->caseDocumentId(m.caseId);
     const DocumentState caseState = m.store->documentState(caseDoc);
     OpFactory factory("jr", m.store->deviceId(), m.store->clock());
-    m.store->appendOps({factory.deleteRow(caseState, m.caseId, caseDoc, "personer", "p3")});
-    const Json rows = d.show(d.create(m.caseId, "opfoelgningsmoede").docId).at("values").at("opfoelgning_indsatser.indsats");
+    m.store->appendOps({ factory.deleteRow(caseState, m.caseId, caseDoc, "personer", "p3") });
+    const Json rows = d.show(d.create(m.caseId, "opfoelgningsmoede").docId)
+                          .at("values")
+                          .at("opfoelgning_indsatser.indsats");
     ASSERT_EQ(2u, rows.size());
     EXPECT_EQ("p1", rows[0].at("modtager"));
     EXPECT_FALSE(rows[1].contains("modtager"));
@@ -298,11 +320,12 @@ TEST_F(DocumentsTest, ReviseStartsNextVersionWithAgreedStatuses)
     Json rows = d.show(agenda).at("values").at("opfoelgning_indsatser.indsats");
     rows[0]["status"] = "afsluttes";
     rows[1]["status"] = "fortsaettes";
-    d.fill(agenda, {{"opfoelgning_indsatser.indsats", rows},
-                    {"moedet.tidspunkt", "2026-05-07T14:00"},
-                    {"revision.revideres", true},
-                    {"boernenes_deltagelse.barn", Json::array({{{"barn", "p3"}, {"deltager", false},
-                                                                 {"begrundelse", "Skoledag; Ελένη vil hellere høre om det bagefter."}}})}});
+    d.fill(agenda,
+        { { "opfoelgning_indsatser.indsats", rows }, { "moedet.tidspunkt", "2026-05-07T14:00" },
+            { "revision.revideres", true },
+            { "boernenes_deltagelse.barn",
+                Json::array({ { { "barn", "p3" }, { "deltager", false },
+                    { "begrundelse", "Skoledag; Ελένη vil hellere høre om det bagefter." } } }) } });
     EXPECT_EQ(1, d.finalize(agenda).version);
 
     EXPECT_EQ(2, d.revise(plan).version);
@@ -312,8 +335,10 @@ TEST_F(DocumentsTest, ReviseStartsNextVersionWithAgreedStatuses)
     EXPECT_EQ("fortsaettes", draft.at("indsatser.indsats")[1].at("status"));
     EXPECT_EQ("Familiebehandling", draft.at("indsatser.indsats")[0].at("indsats"));
     // Version 1 is untouched; the draft becomes version 2.
-    EXPECT_EQ("i_gang", m.store->documentState(plan).versions()[0].values.at("indsatser.indsats")[0].at("status"));
-    test::expectError(ErrorCode::Conflict, "the draft already differs from version 1", [&] { d.revise(plan); });
+    EXPECT_EQ(
+        "i_gang", m.store->documentState(plan).versions()[0].values.at("indsatser.indsats")[0].at("status"));
+    test::expectError(
+        ErrorCode::Conflict, "the draft already differs from version 1", [&] { d.revise(plan); });
     EXPECT_EQ(2, d.finalize(plan).version);
     const auto changes = d.diff(plan, 1, 2);
     bool sawStatus = false;
@@ -337,12 +362,13 @@ TEST_F(DocumentsTest, FindVersionIsOneLookupWithOneMessage)
     EXPECT_EQ(1, findVersion(state, id, 0).number); // the latest
     EXPECT_EQ(1, findVersion(state, id, 1).number);
     test::expectError(ErrorCode::NotFound, "document " + id + ": no version '2' (the latest is 1)",
-                      [&] { findVersion(state, id, 2); });
+        [&] { findVersion(state, id, 2); });
     test::expectError(ErrorCode::NotFound, "no version '2' (the latest is 1)", [&] { d.printable(id, 2); });
     const std::string draft = d.create(m.caseId, "familieplan").docId;
     test::expectError(ErrorCode::Conflict, "has no finalised version yet",
-                      [&] { findVersion(m.store->documentState(draft), draft, 0); });
-    test::expectError(ErrorCode::NotFound, "no version '1' (the latest is none)", [&] { d.values(draft, 1); });
+        [&] { findVersion(m.store->documentState(draft), draft, 0); });
+    test::expectError(
+        ErrorCode::NotFound, "no version '1' (the latest is none)", [&] { d.values(draft, 1); });
 }
 
 TEST_F(DocumentsTest, CaseTableValuesWriteNullOnlyForAClearedColumn)
@@ -368,17 +394,20 @@ TEST_F(DocumentsTest, CaseTableValuesWriteNullOnlyForAClearedColumn)
 TEST_F(DocumentsTest, DisciplineSectionRecordsItsAuthor)
 {
     const std::string id = docs("jr").create(m.caseId, "familiefaglig-undersoegelse").docId;
-    docs("jr").fill(id, {{"faglige_beskrivelser.boern_og_familie.udfordringer", "Morgenerne er svære."}});
-    docs("ao").fill(id, {{"faglige_beskrivelser.dagtilbud_og_undervisning.ressourcer", "Ελένη er glad for sin klasse."}});
+    docs("jr").fill(id, { { "faglige_beskrivelser.boern_og_familie.udfordringer", "Morgenerne er svære." } });
+    docs("ao").fill(id,
+        { { "faglige_beskrivelser.dagtilbud_og_undervisning.ressourcer", "Ελένη er glad for sin klasse." } });
     // jr is not of Sundhed og Omsorg: nothing is recorded for that section.
-    docs("jr").fill(id, {{"faglige_beskrivelser.sundhed_og_omsorg.bekymringer", "Tandlæge mangler."}});
+    docs("jr").fill(id, { { "faglige_beskrivelser.sundhed_og_omsorg.bekymringer", "Tandlæge mangler." } });
     const Json values = docs().show(id).at("values");
     EXPECT_EQ("t1", values.at("faglige_beskrivelser.boern_og_familie.forfatter"));
     EXPECT_EQ("t2", values.at("faglige_beskrivelser.dagtilbud_og_undervisning.forfatter"));
     EXPECT_FALSE(values.contains("faglige_beskrivelser.sundhed_og_omsorg.forfatter"));
     // Naming a professional of another discipline as author is refused.
-    test::expectError(ErrorCode::BadInput, "works in Børn og Familie, not in Sundhed og Omsorg", [&] { docs().fill(id, {{"faglige_beskrivelser.sundhed_og_omsorg.forfatter", "t1"}}); });
-    docs().fill(id, {{"faglige_beskrivelser.sundhed_og_omsorg.forfatter", "t5"}});
+    test::expectError(ErrorCode::BadInput, "works in Børn og Familie, not in Sundhed og Omsorg", [&] {
+        docs().fill(id, { { "faglige_beskrivelser.sundhed_og_omsorg.forfatter", "t1" } });
+    });
+    docs().fill(id, { { "faglige_beskrivelser.sundhed_og_omsorg.forfatter", "t5" } });
 }
 
 TEST_F(DocumentsTest, StoredFieldsUnknownToTheTemplateStillShow)
@@ -387,19 +416,22 @@ TEST_F(DocumentsTest, StoredFieldsUnknownToTheTemplateStillShow)
     const std::string id = d.create(m.caseId, "familieplan").docId;
     // A field of an older template version, written by a device that still had it.
     OpFactory old("jr", "old-device", m.store->clock());
-    m.store->appendOps({old.set(m.store->documentState(id), m.caseId, id, "gammelt_afsnit.felt", "fra version 0")});
+    m.store->appendOps(
+        { old.set(m.store->documentState(id), m.caseId, id, "gammelt_afsnit.felt", "fra version 0") });
     const Json values = d.show(id).at("values");
     EXPECT_EQ("fra version 0", values.at("gammelt_afsnit.felt"));
     const auto changes = d.diff(id, DraftVersion, DraftVersion);
     EXPECT_TRUE(changes.empty());
     // Filling it anew is refused: only the template's fields are checked and stored.
-    test::expectError(ErrorCode::BadInput, "no such field in template familieplan", [&] { d.fill(id, {{"gammelt_afsnit.felt", "x"}}); });
+    test::expectError(ErrorCode::BadInput, "no such field in template familieplan", [&] {
+        d.fill(id, { { "gammelt_afsnit.felt", "x" } });
+    });
 }
 
 TEST_F(DocumentsTest, ShowAndDiffWorkWhenTheTemplateIsGone)
 {
     const std::string id = finalisedPlan();
-    docs().fill(id, {{"opfoelgning.naeste_moede", "2026-06-04"}});
+    docs().fill(id, { { "opfoelgning.naeste_moede", "2026-06-04" } });
     // An installation whose templates folder no longer has the plan's template.
     fplan::test::TempDir dir;
     std::filesystem::copy_file(m.templates.schemaPath(), dir / "template.xsd");
@@ -411,15 +443,20 @@ TEST_F(DocumentsTest, ShowAndDiffWorkWhenTheTemplateIsGone)
     EXPECT_EQ("opfoelgning.naeste_moede", changes[0].path);
     // The template the document was made with is kept in the store: labels and checks still work.
     EXPECT_EQ("Dato for næste opfølgningsmøde", changes[0].label);
-    EXPECT_EQ(1u, d.fill(id, {{"opfoelgning.naeste_moede", "2026-06-05"}}).opsStored);
+    EXPECT_EQ(1u, d.fill(id, { { "opfoelgning.naeste_moede", "2026-06-05" } }).opsStored);
 }
 
 TEST_F(DocumentsTest, BundleDocumentsAreCheckedAgainstTheirTemplate)
 {
     const Case kase = docs().openCase(m.caseId);
-    const auto prepared = prepareDocument(m.templates, {"familieplan", {{"om_planen.dato", "2026-03-12"}}, "$.documents[0]"}, kase);
+    const auto prepared = prepareDocument(
+        m.templates, { "familieplan", { { "om_planen.dato", "2026-03-12" } }, "$.documents[0]" }, kase);
     EXPECT_EQ("1", prepared.templateVersion);
     EXPECT_TRUE(prepared.kinds.tables.count("indsatser.indsats"));
-    test::expectError(ErrorCode::BadInput, "om_planen.dato: ", [&] { prepareDocument(m.templates, {"familieplan", {{"om_planen.dato", "i dag"}}, ""}, kase); });
-    test::expectError(ErrorCode::NotFound, "no template 'nope'", [&] { prepareDocument(m.templates, {"nope", Json::object(), ""}, kase); });
+    test::expectError(ErrorCode::BadInput, "om_planen.dato: ", [&] {
+        prepareDocument(m.templates, { "familieplan", { { "om_planen.dato", "i dag" } }, "" }, kase);
+    });
+    test::expectError(ErrorCode::NotFound, "no template 'nope'", [&] {
+        prepareDocument(m.templates, { "nope", Json::object(), "" }, kase);
+    });
 }

@@ -23,20 +23,20 @@ protected:
         env.push_back("USER=jr");
         return test::run(args, env);
     }
-    void SetUp() override { ASSERT_EQ(0, fplan({"init"}).exitCode); }
+    void SetUp() override { ASSERT_EQ(0, fplan({ "init" }).exitCode); }
 
     static std::string firstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
 
     std::string importCase(const std::string& name = "multilingual.json")
     {
-        const auto r = fplan({"case", "import", test::dataFile("bundles/" + name).string()});
+        const auto r = fplan({ "case", "import", test::dataFile("bundles/" + name).string() });
         EXPECT_EQ(0, r.exitCode) << r.err;
         return firstLine(r.out);
     }
 
     std::string newDoc(const std::string& caseId, const std::string& templateId)
     {
-        const auto r = fplan({"doc", "new", caseId, templateId});
+        const auto r = fplan({ "doc", "new", caseId, templateId });
         EXPECT_EQ(0, r.exitCode) << r.err;
         return firstLine(r.out);
     }
@@ -45,12 +45,12 @@ protected:
     {
         const auto file = dir / ("values-" + std::to_string(++m_files) + ".json");
         test::writeFile(file, values.dump(2));
-        return fplan({"doc", "fill", docId, file.string()});
+        return fplan({ "doc", "fill", docId, file.string() });
     }
 
     Json show(const std::string& docId)
     {
-        const auto r = fplan({"doc", "show", docId, "--json"});
+        const auto r = fplan({ "doc", "show", docId, "--json" });
         EXPECT_EQ(0, r.exitCode) << r.err;
         return Json::parse(r.out);
     }
@@ -93,13 +93,13 @@ Json valueFor(const Json& f, int variant)
     if (type == "choice")
         return f.at("choices").back().at("id");
     if (type == "multichoice")
-        return Json::array({f.at("choices").front().at("id")});
+        return Json::array({ f.at("choices").front().at("id") });
     if (type == "person")
         return variant == 0 ? "p2" : "p4";
     if (type == "team_member") {
-        static const std::map<std::string, std::string> byDiscipline = {
-            {"Børn og Familie", "t1"}, {"Dagtilbud og Undervisning", "t2"}, {"Handicap og Psykiatri", "t3"},
-            {"Beskæftigelse", "t4"}, {"Sundhed og Omsorg", "t5"}};
+        static const std::map<std::string, std::string> byDiscipline = { { "Børn og Familie", "t1" },
+            { "Dagtilbud og Undervisning", "t2" }, { "Handicap og Psykiatri", "t3" },
+            { "Beskæftigelse", "t4" }, { "Sundhed og Omsorg", "t5" } };
         if (f.value("same_fagomraade", false))
             return byDiscipline.at(f.at("fagomraade").get<std::string>());
         return variant == 0 ? "t1" : "t3";
@@ -107,7 +107,7 @@ Json valueFor(const Json& f, int variant)
     if (type == "table") {
         Json rows = Json::array();
         for (int i = 0; i < 2; ++i) {
-            Json row = {{"@id", "row" + std::to_string(i)}};
+            Json row = { { "@id", "row" + std::to_string(i) } };
             for (const auto& c : f.at("columns"))
                 row[c.at("id").get<std::string>()] = valueFor(c, i);
             rows.push_back(row);
@@ -121,33 +121,36 @@ Json valueFor(const Json& f, int variant)
 
 TEST_F(CliDoc, TemplateListShowAndValidate)
 {
-    const auto list = fplan({"template", "list", "--json"});
+    const auto list = fplan({ "template", "list", "--json" });
     ASSERT_EQ(0, list.exitCode) << list.err;
     std::vector<std::string> ids;
     for (const auto& t : Json::parse(list.out))
         ids.push_back(t.at("id"));
-    EXPECT_EQ((std::vector<std::string>{"familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede"}), ids);
-    const auto shown = Json::parse(fplan({"template", "show", "familieplan", "--json"}).out);
+    EXPECT_EQ(
+        (std::vector<std::string> { "familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede" }),
+        ids);
+    const auto shown = Json::parse(fplan({ "template", "show", "familieplan", "--json" }).out);
     EXPECT_EQ("familieplan", shown.at("id"));
     EXPECT_EQ("1", shown.at("version"));
     EXPECT_FALSE(shown.at("fields").empty());
-    for (const char* id : {"familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede"}) {
-        const auto r = fplan({"template", "validate", (test::sourceDir() / "templates" / (std::string(id) + ".xml")).string()});
+    for (const char* id : { "familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede" }) {
+        const auto r = fplan({ "template", "validate",
+            (test::sourceDir() / "templates" / (std::string(id) + ".xml")).string() });
         EXPECT_EQ(0, r.exitCode) << r.err;
     }
-    EXPECT_EQ(2, fplan({"template", "show", "nope"}).exitCode);
+    EXPECT_EQ(2, fplan({ "template", "show", "nope" }).exitCode);
 }
 
 TEST_F(CliDoc, HostileTemplatesExitTwoWithFileAndLineWithinASecond)
 {
-    const std::vector<std::pair<std::string, int>> files = {
-        {"unknown-type.xml", 4},   {"duplicate-id.xml", 5},   {"choice-without-choices.xml", 7},
-        {"table-in-table.xml", 6}, {"xxe.xml", 2},            {"billion-laughs.xml", 2},
-        {"quadratic-blowup.xml", 2}, {"malformed.xml", 5}};
+    const std::vector<std::pair<std::string, int>> files
+        = { { "unknown-type.xml", 4 }, { "duplicate-id.xml", 5 }, { "choice-without-choices.xml", 7 },
+              { "table-in-table.xml", 6 }, { "xxe.xml", 2 }, { "billion-laughs.xml", 2 },
+              { "quadratic-blowup.xml", 2 }, { "malformed.xml", 5 } };
     for (const auto& [name, line] : files) {
         const auto file = test::dataFile("bad-templates/" + name).string();
         const auto start = std::chrono::steady_clock::now();
-        const auto r = fplan({"template", "validate", file});
+        const auto r = fplan({ "template", "validate", file });
         EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1)) << name;
         EXPECT_EQ(2, r.exitCode) << name;
         EXPECT_EQ(0u, r.err.rfind("fplan: " + file + ":" + std::to_string(line) + ": ", 0)) << r.err;
@@ -165,7 +168,7 @@ TEST_F(CliDoc, HostileTemplatesExitTwoWithFileAndLineWithinASecond)
         out << "</template>";
     }
     const auto start = std::chrono::steady_clock::now();
-    const auto r = fplan({"template", "validate", huge.string()});
+    const auto r = fplan({ "template", "validate", huge.string() });
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
     EXPECT_EQ(2, r.exitCode);
     EXPECT_EQ(0u, r.err.rfind("fplan: " + huge.string() + ":1: ", 0)) << r.err;
@@ -177,15 +180,17 @@ TEST_F(CliDoc, ValidateRunsTheFolderChecksOnOneFile)
     // file name, whether the file is a copy under another name or the wrong template's content.
     const auto plan = dir / "plan.xml";
     std::filesystem::copy_file(test::sourceDir() / "templates" / "familieplan.xml", plan);
-    auto r = fplan({"template", "validate", plan.string()});
+    auto r = fplan({ "template", "validate", plan.string() });
     EXPECT_EQ(2, r.exitCode) << r.out;
-    EXPECT_EQ("fplan: " + plan.string() + ":1: the template's id 'familieplan' differs from its file name 'plan.xml'\n",
-              r.err);
+    EXPECT_EQ("fplan: " + plan.string()
+            + ":1: the template's id 'familieplan' differs from its file name 'plan.xml'\n",
+        r.err);
     const auto wrong = dir / "familieplan.xml";
     std::filesystem::copy_file(test::sourceDir() / "templates" / "familiefaglig-undersoegelse.xml", wrong);
-    r = fplan({"template", "validate", wrong.string()});
+    r = fplan({ "template", "validate", wrong.string() });
     EXPECT_EQ(2, r.exitCode) << r.out;
-    EXPECT_NE(std::string::npos, r.err.find("the template's id 'familiefaglig-undersoegelse' differs from its file name"))
+    EXPECT_NE(std::string::npos,
+        r.err.find("the template's id 'familiefaglig-undersoegelse' differs from its file name"))
         << r.err;
 }
 
@@ -193,17 +198,19 @@ TEST_F(CliDoc, TemplatesFolderCanBeChangedWithoutRecompiling)
 {
     const auto folder = dir / "skabeloner";
     std::filesystem::create_directory(folder);
-    for (const char* f : {"template.xsd", "familieplan.xml"})
+    for (const char* f : { "template.xsd", "familieplan.xml" })
         std::filesystem::copy_file(test::sourceDir() / "templates" / f, folder / f);
     std::string plan = test::readFile(folder / "familieplan.xml");
     const std::string from = "label=\"Planens dato\"";
     plan.replace(plan.find(from), from.size(), "label=\"Dato for planen\"");
     test::writeFile(folder / "familieplan.xml", plan);
-    for (const auto& how : {std::vector<std::string>{"--templates", folder.string()}, std::vector<std::string>{}}) {
-        std::vector<std::string> args = {"template", "show", "familieplan", "--json"};
+    for (const auto& how :
+        { std::vector<std::string> { "--templates", folder.string() }, std::vector<std::string> {} }) {
+        std::vector<std::string> args = { "template", "show", "familieplan", "--json" };
         args.insert(args.end(), how.begin(), how.end());
-        const auto r = fplan(args, how.empty() ? std::vector<std::string>{"FPLAN_TEMPLATES=" + folder.string()}
-                                              : std::vector<std::string>{});
+        const auto r = fplan(args,
+            how.empty() ? std::vector<std::string> { "FPLAN_TEMPLATES=" + folder.string() }
+                        : std::vector<std::string> {});
         ASSERT_EQ(0, r.exitCode) << r.err;
         EXPECT_NE(std::string::npos, r.out.find("Dato for planen"));
     }
@@ -212,8 +219,8 @@ TEST_F(CliDoc, TemplatesFolderCanBeChangedWithoutRecompiling)
 TEST_F(CliDoc, EveryFieldOfEveryTemplateRoundTrips)
 {
     const std::string caseId = importCase();
-    for (const char* templateId : {"familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede"}) {
-        const auto description = Json::parse(fplan({"template", "show", templateId, "--json"}).out);
+    for (const char* templateId : { "familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede" }) {
+        const auto description = Json::parse(fplan({ "template", "show", templateId, "--json" }).out);
         Json values = Json::object();
         for (const auto& f : description.at("fields"))
             values[f.at("path").get<std::string>()] = valueFor(f, 0);
@@ -227,7 +234,7 @@ TEST_F(CliDoc, EveryFieldOfEveryTemplateRoundTrips)
         EXPECT_EQ(templateId, shown.at("template"));
         EXPECT_TRUE(shown.at("conflicts").empty());
         EXPECT_TRUE(shown.at("versions").empty());
-        const auto fin = fplan({"doc", "finalize", docId});
+        const auto fin = fplan({ "doc", "finalize", docId });
         EXPECT_EQ(0, fin.exitCode) << fin.err;
         EXPECT_EQ("1\n", fin.out);
         const Json after = show(docId);
@@ -240,13 +247,15 @@ TEST_F(CliDoc, BadValuesExitTwoNamingFileAndPathAndStoreNothing)
 {
     const std::string docId = newDoc(importCase(), "familieplan");
     const Json before = show(docId);
-    const auto r = fill(docId, {{"om_planen.periode_fra", "2026-04-01"}, {"om_planen.tovholder", "t99"}});
+    const auto r
+        = fill(docId, { { "om_planen.periode_fra", "2026-04-01" }, { "om_planen.tovholder", "t99" } });
     EXPECT_EQ(2, r.exitCode);
-    EXPECT_NE(std::string::npos, r.err.find(".json: om_planen.tovholder: no team member with id 't99'")) << r.err;
+    EXPECT_NE(std::string::npos, r.err.find(".json: om_planen.tovholder: no team member with id 't99'"))
+        << r.err;
     EXPECT_EQ(1, std::count(r.err.begin(), r.err.end(), '\n')) << r.err;
     EXPECT_EQ(before, show(docId));
     test::writeFile(dir / "broken.json", "{\"om_planen.dato\": ");
-    const auto broken = fplan({"doc", "fill", docId, (dir / "broken.json").string()});
+    const auto broken = fplan({ "doc", "fill", docId, (dir / "broken.json").string() });
     EXPECT_EQ(2, broken.exitCode);
     EXPECT_NE(std::string::npos, broken.err.find("broken.json: not valid JSON")) << broken.err;
 }
@@ -254,7 +263,7 @@ TEST_F(CliDoc, BadValuesExitTwoNamingFileAndPathAndStoreNothing)
 TEST_F(CliDoc, FinalizeRefusesIncompleteDraftNamingFields)
 {
     const std::string docId = newDoc(importCase(), "opfoelgningsmoede");
-    const auto r = fplan({"doc", "finalize", docId});
+    const auto r = fplan({ "doc", "finalize", docId });
     EXPECT_EQ(1, r.exitCode);
     EXPECT_NE(std::string::npos, r.err.find("moedet.tidspunkt")) << r.err;
     EXPECT_NE(std::string::npos, r.err.find("revision.revideres")) << r.err;
@@ -263,22 +272,23 @@ TEST_F(CliDoc, FinalizeRefusesIncompleteDraftNamingFields)
 TEST_F(CliDoc, PlanFollowUpReviseAndDiff)
 {
     const std::string caseId = importCase();
-    const auto docs = Json::parse(fplan({"doc", "list", caseId, "--json"}).out);
+    const auto docs = Json::parse(fplan({ "doc", "list", caseId, "--json" }).out);
     ASSERT_EQ(1u, docs.size()); // the plan that came with the bundle
     const std::string plan = docs[0].at("id");
     Json values = show(plan).at("values");
     ASSERT_EQ(1u, values.at("indsatser.indsats").size());
     const std::string interventionRow = values.at("indsatser.indsats")[0].at("@id");
     // Documents that come in a bundle hold only what the bundle gives (no automatic fields).
-    ASSERT_EQ(0, fill(plan, {{"om_planen.periode_fra", "2026-03-12"},
-                             {"om_planen.tovholder", "t1"},
-                             {"godkendelse.tovholder", "t1"},
-                             {"om_planen.familieteam", Json::array({{{"fagperson", "t1"}}, {{"fagperson", "t2"}}})},
-                             {"opfoelgning.interval", "uger_8"},
-                             {"opfoelgning.naeste_moede", "2026-05-07"},
-                             {"godkendelse.lavet_sammen_dato", "2026-03-12"}})
-                     .exitCode);
-    ASSERT_EQ("1\n", fplan({"doc", "finalize", plan}).out);
+    ASSERT_EQ(0,
+        fill(plan,
+            { { "om_planen.periode_fra", "2026-03-12" }, { "om_planen.tovholder", "t1" },
+                { "godkendelse.tovholder", "t1" },
+                { "om_planen.familieteam",
+                    Json::array({ { { "fagperson", "t1" } }, { { "fagperson", "t2" } } }) },
+                { "opfoelgning.interval", "uger_8" }, { "opfoelgning.naeste_moede", "2026-05-07" },
+                { "godkendelse.lavet_sammen_dato", "2026-03-12" } })
+            .exitCode);
+    ASSERT_EQ("1\n", fplan({ "doc", "finalize", plan }).out);
 
     const std::string agenda = newDoc(caseId, "opfoelgningsmoede");
     Json rows = show(agenda).at("values").at("opfoelgning_indsatser.indsats");
@@ -287,18 +297,18 @@ TEST_F(CliDoc, PlanFollowUpReviseAndDiff)
     EXPECT_EQ("ikke_startet", rows[0].at("status"));
     rows[0]["status"] = "i_gang";
     rows[0]["justering"] = "Starter 1. april som aftalt.";
-    ASSERT_EQ(0, fill(agenda, {{"opfoelgning_indsatser.indsats", rows},
-                               {"moedet.tidspunkt", "2026-05-07T14:00"},
-                               {"revision.revideres", true},
-                               {"revision.hvorfor", "Indsatsen er gået i gang."}})
-                     .exitCode);
-    ASSERT_EQ("1\n", fplan({"doc", "finalize", agenda}).out);
+    ASSERT_EQ(0,
+        fill(agenda,
+            { { "opfoelgning_indsatser.indsats", rows }, { "moedet.tidspunkt", "2026-05-07T14:00" },
+                { "revision.revideres", true }, { "revision.hvorfor", "Indsatsen er gået i gang." } })
+            .exitCode);
+    ASSERT_EQ("1\n", fplan({ "doc", "finalize", agenda }).out);
 
-    const auto revised = fplan({"doc", "revise", plan});
+    const auto revised = fplan({ "doc", "revise", plan });
     ASSERT_EQ(0, revised.exitCode) << revised.err;
     EXPECT_EQ("2\n", revised.out);
-    ASSERT_EQ("2\n", fplan({"doc", "finalize", plan}).out);
-    const auto diff = fplan({"doc", "diff", plan, "1", "2", "--json"});
+    ASSERT_EQ("2\n", fplan({ "doc", "finalize", plan }).out);
+    const auto diff = fplan({ "doc", "diff", plan, "1", "2", "--json" });
     ASSERT_EQ(0, diff.exitCode) << diff.err;
     std::map<std::string, Json> changes;
     for (const auto& c : Json::parse(diff.out))
@@ -308,15 +318,16 @@ TEST_F(CliDoc, PlanFollowUpReviseAndDiff)
     EXPECT_EQ("ikke_startet", changes[statusPath].at("before"));
     EXPECT_EQ("i_gang", changes[statusPath].at("after"));
     EXPECT_EQ(2, changes["om_planen.version"].at("after"));
-    const auto text = fplan({"doc", "diff", plan, "1", "2"});
-    EXPECT_NE(std::string::npos, text.out.find(statusPath + " (Opfølgningsstatus): changed: ikke_startet -> i_gang"))
+    const auto text = fplan({ "doc", "diff", plan, "1", "2" });
+    EXPECT_NE(std::string::npos,
+        text.out.find(statusPath + " (Opfølgningsstatus): changed: ikke_startet -> i_gang"))
         << text.out;
-    const auto v1 = Json::parse(fplan({"doc", "show", plan, "--json", "--version", "1"}).out);
+    const auto v1 = Json::parse(fplan({ "doc", "show", plan, "--json", "--version", "1" }).out);
     EXPECT_EQ(1, v1.at("version"));
     EXPECT_EQ("ikke_startet", v1.at("values").at("indsatser.indsats")[0].at("status"));
-    EXPECT_EQ(2, fplan({"doc", "show", plan, "--version", "3"}).exitCode);
-    EXPECT_EQ(2, fplan({"doc", "diff", plan, "1", "7"}).exitCode);
-    EXPECT_EQ(2, fplan({"doc", "diff", plan, "1", "x"}).exitCode);
+    EXPECT_EQ(2, fplan({ "doc", "show", plan, "--version", "3" }).exitCode);
+    EXPECT_EQ(2, fplan({ "doc", "diff", plan, "1", "7" }).exitCode);
+    EXPECT_EQ(2, fplan({ "doc", "diff", plan, "1", "x" }).exitCode);
 }
 
 TEST_F(CliDoc, BundleDocumentWithBadValueIsRefusedWithItsPath)
@@ -325,9 +336,11 @@ TEST_F(CliDoc, BundleDocumentWithBadValueIsRefusedWithItsPath)
     const std::string from = "\"status\": \"ikke_startet\"";
     text.replace(text.find(from), from.size(), "\"status\": \"faerdig\"");
     test::writeFile(dir / "bad.json", text);
-    const auto r = fplan({"case", "import", (dir / "bad.json").string()});
+    const auto r = fplan({ "case", "import", (dir / "bad.json").string() });
     EXPECT_EQ(2, r.exitCode);
-    EXPECT_NE(std::string::npos, r.err.find("$.documents[0].values.indsatser.indsats[0].status: \"faerdig\" is not one of the choices"))
+    EXPECT_NE(std::string::npos,
+        r.err.find(
+            "$.documents[0].values.indsatser.indsats[0].status: \"faerdig\" is not one of the choices"))
         << r.err;
-    EXPECT_TRUE(Json::parse(fplan({"case", "list", "--json"}).out).empty());
+    EXPECT_TRUE(Json::parse(fplan({ "case", "list", "--json" }).out).empty());
 }

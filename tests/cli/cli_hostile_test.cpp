@@ -50,19 +50,16 @@ protected:
     std::string finalisedPlan(const std::string& caseId)
     {
         const std::string doc = newPlan(caseId);
-        const Json values = {{"om_planen.periode_fra", "2026-03-12"},
-                             {"om_planen.tovholder", "t1"},
-                             {"godkendelse.tovholder", "t1"},
-                             {"om_planen.familieteam", Json::array({{{"fagperson", "t1"}}})},
-                             {"opfoelgning.interval", "uger_8"},
-                             {"opfoelgning.naeste_moede", "2026-05-07"},
-                             {"godkendelse.lavet_sammen_dato", "2026-03-12"},
-                             {"om_planen.dato", "2026-03-12"},
-                             {"faelles_maal.maal", Json::array({{{"maal", "Alma trives i skolen."}}})}};
+        const Json values = { { "om_planen.periode_fra", "2026-03-12" }, { "om_planen.tovholder", "t1" },
+            { "godkendelse.tovholder", "t1" },
+            { "om_planen.familieteam", Json::array({ { { "fagperson", "t1" } } }) },
+            { "opfoelgning.interval", "uger_8" }, { "opfoelgning.naeste_moede", "2026-05-07" },
+            { "godkendelse.lavet_sammen_dato", "2026-03-12" }, { "om_planen.dato", "2026-03-12" },
+            { "faelles_maal.maal", Json::array({ { { "maal", "Alma trives i skolen." } } }) } };
         test::writeFile(dir / "plan-values.json", values.dump());
-        const auto filled = fplan({"doc", "fill", doc, (dir / "plan-values.json").string()});
+        const auto filled = fplan({ "doc", "fill", doc, (dir / "plan-values.json").string() });
         EXPECT_EQ(0, filled.exitCode) << filled.err;
-        const auto finalised = fplan({"doc", "finalize", doc});
+        const auto finalised = fplan({ "doc", "finalize", doc });
         EXPECT_EQ(0, finalised.exitCode) << finalised.err;
         return doc;
     }
@@ -254,8 +251,8 @@ TEST_F(Hostile, RecipientsComeFromTheCaseOnly)
 {
     const std::string caseId = importCase();
     const std::string doc = finalisedPlan(caseId);
-    ASSERT_EQ(0, fplan({"config", "set", "municipality.cvr", "29189684"}).exitCode);
-    ASSERT_EQ(0, fplan({"config", "set", "municipality.name", "Ringkøbing-Skjern Kommune"}).exitCode);
+    ASSERT_EQ(0, fplan({ "config", "set", "municipality.cvr", "29189684" }).exitCode);
+    ASSERT_EQ(0, fplan({ "config", "set", "municipality.name", "Ringkøbing-Skjern Kommune" }).exitCode);
     // 0101901235 is a valid CPR number, one digit off the mother's.
     const auto stranger = fplan({ "send", doc, "--to", "0101901235", "--no-flush" });
     EXPECT_EQ(2, stranger.exitCode) << stranger.out;
@@ -275,8 +272,8 @@ TEST_F(Hostile, WeakPassphrasesAreRefused)
     const fs::path other = dir / "ny.fplan";
     for (const char* weak :
         { "12345678", "password", "        ", "æøåæøåæøåæø", "passwordpassword", "aaaaaaaaaaaaaaaa" }) {
-        const auto r
-            = test::run({ FPLAN_CLI, "init", "--store", other.string() }, { std::string("FPLAN_PASSPHRASE=") + weak });
+        const auto r = test::run(
+            { FPLAN_CLI, "init", "--store", other.string() }, { std::string("FPLAN_PASSPHRASE=") + weak });
         EXPECT_EQ(2, r.exitCode) << "'" << weak << "' was accepted";
         EXPECT_FALSE(fs::exists(other));
     }
@@ -385,7 +382,7 @@ TEST_F(Hostile, MessagesCannotDriveTheTerminal)
 {
     // A file name with ESC, BEL and a right-to-left override comes back escaped, not acted on.
     const std::string name = (dir / "x\x1b[2J\x07\xe2\x80\xae.json").string();
-    const auto r = fplan({"case", "import", name});
+    const auto r = fplan({ "case", "import", name });
     EXPECT_EQ(2, r.exitCode);
     EXPECT_EQ(std::string::npos, r.err.find('\x1b')) << r.err;
     EXPECT_EQ(std::string::npos, r.err.find('\x07')) << r.err;

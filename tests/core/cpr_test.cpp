@@ -23,17 +23,17 @@ TEST(Cpr, RefusesImpossibleDates)
 
 TEST(Cpr, CenturyComesFromTheSeventhDigit)
 {
-    EXPECT_EQ("1915-05-12", checkCpr("1205151234").birthDate);  // 7th digit 1 -> 1900s
-    EXPECT_EQ("2015-05-12", checkCpr("1205154321").birthDate);  // 4 and yy <= 36 -> 2000s
-    EXPECT_EQ("1940-05-12", checkCpr("1205404321").birthDate);  // 4 and yy > 36 -> 1900s
-    EXPECT_EQ("2057-05-12", checkCpr("1205575321").birthDate);  // 5-8 and yy <= 57 -> 2000s
-    EXPECT_EQ("1858-05-12", checkCpr("1205585321").birthDate);  // 5-8 and yy > 57 -> 1800s
-    EXPECT_EQ("2036-05-12", checkCpr("1205369321").birthDate);  // 9 and yy <= 36 -> 2000s
+    EXPECT_EQ("1915-05-12", checkCpr("1205151234").birthDate); // 7th digit 1 -> 1900s
+    EXPECT_EQ("2015-05-12", checkCpr("1205154321").birthDate); // 4 and yy <= 36 -> 2000s
+    EXPECT_EQ("1940-05-12", checkCpr("1205404321").birthDate); // 4 and yy > 36 -> 1900s
+    EXPECT_EQ("2057-05-12", checkCpr("1205575321").birthDate); // 5-8 and yy <= 57 -> 2000s
+    EXPECT_EQ("1858-05-12", checkCpr("1205585321").birthDate); // 5-8 and yy > 57 -> 1800s
+    EXPECT_EQ("2036-05-12", checkCpr("1205369321").birthDate); // 9 and yy <= 36 -> 2000s
 }
 
 TEST(Cpr, LeapDaysFollowTheCentury)
 {
-    EXPECT_TRUE(checkCpr("2902004321").valid);  // 2000 is a leap year
+    EXPECT_TRUE(checkCpr("2902004321").valid); // 2000 is a leap year
     EXPECT_FALSE(checkCpr("2902001234").valid); // 1900 is not
 }
 
@@ -47,6 +47,6 @@ TEST(Cpr, ModulusElevenIsOnlyAWarning)
 
 TEST(Cpr, RefusesWrongShapes)
 {
-    for (const char* bad : {"", "123", "01019012345", "0101-901234", "01019O1234", "010190 1234"})
+    for (const char* bad : { "", "123", "01019012345", "0101-901234", "01019O1234", "010190 1234" })
         EXPECT_FALSE(checkCpr(bad).valid) << bad;
 }

@@ -2,18 +2,16 @@
 // Kills a writing process with SIGKILL at random moments; after every kill the store must open,
 // pass PRAGMA integrity_check, and hold every op whose commit the writer had acknowledged.
 #include "core/store.h"
-
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
 
-#include <poll.h>
-
 #include <csignal>
 #include <cstdio>
+#include <fcntl.h>
+#include <poll.h>
 #include <random>
 #include <set>
-#include <fcntl.h>
 #include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -43,7 +41,7 @@ TEST(CrashSafety, AcknowledgedOpsSurviveSigkill)
             close(out[1]);
             const std::string prefix = "k" + std::to_string(kill);
             execl(FPLAN_CRASH_WRITER, FPLAN_CRASH_WRITER, path.c_str(), passphrase.c_str(), prefix.c_str(),
-                  static_cast<char*>(nullptr));
+                static_cast<char*>(nullptr));
             _exit(127);
         }
         close(out[1]);
@@ -52,9 +50,9 @@ TEST(CrashSafety, AcknowledgedOpsSurviveSigkill)
         std::string text;
         char buffer[4096];
         ssize_t n;
-        pollfd ready{out[0], POLLIN, 0};
+        pollfd ready { out[0], POLLIN, 0 };
         while (text.find('\n') == std::string::npos && poll(&ready, 1, 30'000) == 1
-               && (n = read(out[0], buffer, sizeof buffer)) > 0)
+            && (n = read(out[0], buffer, sizeof buffer)) > 0)
             text.append(buffer, static_cast<std::size_t>(n));
         ASSERT_NE(std::string::npos, text.find('\n')) << "the writer acknowledged nothing within 30 s";
         usleep(static_cast<useconds_t>(delayMicros(rng)));
@@ -84,7 +82,8 @@ TEST(CrashSafety, AcknowledgedOpsSurviveSigkill)
 namespace {
 
 // Starts the writer on `path`; returns its pid and the read end of its acknowledgements.
-pid_t startWriter(const std::filesystem::path& path, const std::string& passphrase, const std::string& prefix, int& ackFd)
+pid_t startWriter(
+    const std::filesystem::path& path, const std::string& passphrase, const std::string& prefix, int& ackFd)
 {
     int out[2];
     if (pipe(out) != 0)
@@ -95,7 +94,7 @@ pid_t startWriter(const std::filesystem::path& path, const std::string& passphra
         close(out[0]);
         close(out[1]);
         execl(FPLAN_CRASH_WRITER, FPLAN_CRASH_WRITER, path.c_str(), passphrase.c_str(), prefix.c_str(),
-              static_cast<char*>(nullptr));
+            static_cast<char*>(nullptr));
         _exit(127);
     }
     close(out[1]);
@@ -175,7 +174,8 @@ TEST(CrashSafety, APassphraseChangeInProgressKeepsWritersOut)
     EXPECT_TRUE(WIFEXITED(status) || WIFSIGNALED(status));
     EXPECT_TRUE(acknowledgedBy(ackFd).empty()) << "a writer wrote during the change";
     ::close(fd);
-    Store::changePassphrase(path, "old-passphrase-long", "new-passphrase-long", crypto::KdfParams::freshCheap());
+    Store::changePassphrase(
+        path, "old-passphrase-long", "new-passphrase-long", crypto::KdfParams::freshCheap());
     Store store = Store::open(path, "new-passphrase-long");
     EXPECT_EQ("ok", store.queryText("PRAGMA integrity_check"));
 }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "core/document.h"
-
 #include "base/error.h"
+#include "core/document.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -12,7 +11,10 @@ namespace {
 
 // Two desks editing one document; each keeps its own op list and folds it.
 struct Desk {
-    explicit Desk(const std::string& name) : factory(name, "device-" + name, clock) {}
+    explicit Desk(const std::string& name)
+        : factory(name, "device-" + name, clock)
+    {
+    }
     HybridClock clock;
     OpFactory factory;
     std::vector<Op> ops;
@@ -52,9 +54,9 @@ TEST(Document, ConcurrentEditsOfOneFieldKeepBothValues)
     EXPECT_EQ("maal.status", conflicts[0].path);
     ASSERT_EQ(2u, conflicts[0].values.size());
     EXPECT_NE(std::find(conflicts[0].values.begin(), conflicts[0].values.end(), Json("afsluttes")),
-              conflicts[0].values.end());
+        conflicts[0].values.end());
     EXPECT_NE(std::find(conflicts[0].values.begin(), conflicts[0].values.end(), Json("fortsaettes")),
-              conflicts[0].values.end());
+        conflicts[0].values.end());
     EXPECT_EQ(a.state().values(), b.state().values());
 
     // Picking a value is an edit that has seen both: the conflict is gone everywhere.
@@ -109,7 +111,7 @@ TEST(Document, DeleteNeverErasesAConcurrentEdit)
     b.set(cellPath("indsatser", "r1", "timer"), 3);
     a.receive(b);
     b.receive(a);
-    for (const Desk* desk : {&a, &b}) {
+    for (const Desk* desk : { &a, &b }) {
         const auto rows = desk->state().rows("indsatser");
         ASSERT_EQ(1u, rows.size());
         EXPECT_TRUE(rows[0].resurrected);
@@ -149,16 +151,19 @@ TEST(Document, OpsForValuesWritesOnlyChangesAndReplacesTables)
 {
     Desk a("a");
     FieldKinds kinds;
-    kinds.tables = {"maal"};
-    const Json first = {{"om.dato", "2026-03-12"},
-                        {"maal", {{{"@id", "g1"}, {"tekst", "Alma sover"}}, {{"@id", "g2"}, {"tekst", "Far i job"}}}}};
+    kinds.tables = { "maal" };
+    const Json first = { { "om.dato", "2026-03-12" },
+        { "maal",
+            { { { "@id", "g1" }, { "tekst", "Alma sover" } },
+                { { "@id", "g2" }, { "tekst", "Far i job" } } } } };
     for (auto& op : opsForValues(a.state(), first, kinds, a.factory, "c", "d"))
         a.apply(op);
     EXPECT_EQ(first, a.state().values());
     EXPECT_TRUE(opsForValues(a.state(), first, kinds, a.factory, "c", "d").empty());
 
     // Reorder, drop g1, add a new row without id.
-    const Json second = {{"maal", {{{"tekst", "Ny"}}, {{"@id", "g2"}, {"tekst", "Far i job"}}}}};
+    const Json second
+        = { { "maal", { { { "tekst", "Ny" } }, { { "@id", "g2" }, { "tekst", "Far i job" } } } } };
     for (auto& op : opsForValues(a.state(), second, kinds, a.factory, "c", "d"))
         a.apply(op);
     const auto rows = a.state().rows("maal");
@@ -172,10 +177,10 @@ TEST(Document, OpsForValuesRefusesDuplicateRowIds)
 {
     Desk a("a");
     FieldKinds kinds;
-    kinds.tables = {"maal"};
-    const Json v = {{"maal", {{{"@id", "g1"}}, {{"@id", "g1"}}}}};
+    kinds.tables = { "maal" };
+    const Json v = { { "maal", { { { "@id", "g1" } }, { { "@id", "g1" } } } } };
     test::expectError(ErrorCode::BadInput, "maal[1].@id: 'g1' appears twice",
-                      [&] { opsForValues(a.state(), v, kinds, a.factory, "c", "d"); });
+        [&] { opsForValues(a.state(), v, kinds, a.factory, "c", "d"); });
 }
 
 TEST(Position, BetweenSortsStrictlyBetween)
@@ -193,5 +198,6 @@ TEST(Position, BetweenSortsStrictlyBetween)
         ASSERT_LT(mid, b);
         left = mid;
     }
-    test::expectError(ErrorCode::Internal, "positionBetween: 'b' is not before 'a'", [] { positionBetween("b", "a"); });
+    test::expectError(
+        ErrorCode::Internal, "positionBetween: 'b' is not before 'a'", [] { positionBetween("b", "a"); });
 }

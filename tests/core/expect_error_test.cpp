@@ -24,13 +24,14 @@ TEST(ExpectError, FailsWhenNothingIsThrown)
 
 TEST(ExpectError, FailsOnAnotherCode)
 {
-    EXPECT_NONFATAL_FAILURE(expectError(ErrorCode::BadInput, "no version", throwNotFound), "expected error code");
+    EXPECT_NONFATAL_FAILURE(
+        expectError(ErrorCode::BadInput, "no version", throwNotFound), "expected error code");
 }
 
 TEST(ExpectError, FailsOnAnotherMessage)
 {
-    EXPECT_NONFATAL_FAILURE(expectError(ErrorCode::NotFound, "no such case", throwNotFound),
-                            "containing \"no such case\"");
+    EXPECT_NONFATAL_FAILURE(
+        expectError(ErrorCode::NotFound, "no such case", throwNotFound), "containing \"no such case\"");
 }
 
 } // namespace

@@ -14,7 +14,10 @@ using namespace fplan;
 namespace {
 
 struct Replica {
-    explicit Replica(int n) : factory("forfatter" + std::to_string(n), "dev" + std::to_string(n), clock) {}
+    explicit Replica(int n)
+        : factory("forfatter" + std::to_string(n), "dev" + std::to_string(n), clock)
+    {
+    }
     HybridClock clock;
     OpFactory factory;
     std::vector<Op> ops;
@@ -31,7 +34,7 @@ Json snapshot(const DocumentState& s)
 {
     Json conflicts = Json::array();
     for (const auto& c : s.conflicts())
-        conflicts.push_back({{"path", c.path}, {"values", c.values}});
+        conflicts.push_back({ { "path", c.path }, { "values", c.values } });
     Json resurrected = Json::array();
     for (const auto& table : s.tables())
         for (const auto& row : s.rows(table))
@@ -39,23 +42,24 @@ Json snapshot(const DocumentState& s)
                 resurrected.push_back(row.id);
     Json versions = Json::array();
     for (const auto& v : s.versions())
-        versions.push_back({{"n", v.number}, {"values", v.values}});
-    return {{"values", s.values()}, {"conflicts", conflicts}, {"resurrected", resurrected},
-            {"versions", versions}};
+        versions.push_back({ { "n", v.number }, { "values", v.values } });
+    return { { "values", s.values() }, { "conflicts", conflicts }, { "resurrected", resurrected },
+        { "versions", versions } };
 }
 
 void randomEdit(Replica& r, std::mt19937& rng)
 {
     const DocumentState state = DocumentState::fold(r.ops);
-    static const std::vector<std::string> fields = {"a", "b.c", "tekst"};
-    static const std::vector<std::string> words = {"mor", "far", "Alma", "skole", "job", "søvn"};
+    static const std::vector<std::string> fields = { "a", "b.c", "tekst" };
+    static const std::vector<std::string> words = { "mor", "far", "Alma", "skole", "job", "søvn" };
     std::uniform_int_distribution<int> pick(0, 99);
     const int what = pick(rng);
     auto word = [&] { return words[static_cast<std::size_t>(pick(rng)) % words.size()]; };
     if (what < 30) {
         const auto& f = fields[static_cast<std::size_t>(pick(rng)) % fields.size()];
         if (f == "tekst") {
-            std::string base = state.value(f) ? state.value(f)->get<std::string>() : "en to tre fire fem seks";
+            std::string base
+                = state.value(f) ? state.value(f)->get<std::string>() : "en to tre fire fem seks";
             auto pos = base.find(' ', static_cast<std::size_t>(pick(rng)) % (base.size() + 1));
             base.insert(pos == std::string::npos ? base.size() : pos, " " + word());
             r.add(r.factory.set(state, "c", "d", f, base, true));
@@ -65,8 +69,8 @@ void randomEdit(Replica& r, std::mt19937& rng)
     } else if (what < 50) {
         const auto rows = state.rows("t");
         const std::string before = rows.empty() ? "" : rows.back().position;
-        r.add(r.factory.insertRow(state, "c", "d", "t", "row" + std::to_string(pick(rng) % 8),
-                                  positionBetween(before, "")));
+        r.add(r.factory.insertRow(
+            state, "c", "d", "t", "row" + std::to_string(pick(rng) % 8), positionBetween(before, "")));
     } else if (what < 80) {
         const auto rows = state.rows("t");
         if (!rows.empty()) {
@@ -76,7 +80,8 @@ void randomEdit(Replica& r, std::mt19937& rng)
     } else if (what < 95) {
         const auto rows = state.rows("t");
         if (!rows.empty())
-            r.add(r.factory.deleteRow(state, "c", "d", "t", rows[static_cast<std::size_t>(pick(rng)) % rows.size()].id));
+            r.add(r.factory.deleteRow(
+                state, "c", "d", "t", rows[static_cast<std::size_t>(pick(rng)) % rows.size()].id));
     } else {
         r.add(r.factory.finalize(state, "c", "d"));
     }
@@ -84,7 +89,7 @@ void randomEdit(Replica& r, std::mt19937& rng)
 
 } // namespace
 
-class MergeProperty : public ::testing::TestWithParam<unsigned> {};
+class MergeProperty : public ::testing::TestWithParam<unsigned> { };
 
 TEST_P(MergeProperty, AnyOrderAnyDuplicatesSameDocument)
 {
@@ -99,7 +104,8 @@ TEST_P(MergeProperty, AnyOrderAnyDuplicatesSameDocument)
             // Partial sync: r receives a random subset of another replica's ops (causally closed
             // subsets are not required by the fold, so deliver a random prefix).
             const Replica& other = replicas[static_cast<std::size_t>(pick(rng)) % replicas.size()];
-            const std::size_t n = other.ops.empty() ? 0 : static_cast<std::size_t>(pick(rng)) % (other.ops.size() + 1);
+            const std::size_t n
+                = other.ops.empty() ? 0 : static_cast<std::size_t>(pick(rng)) % (other.ops.size() + 1);
             for (std::size_t i = 0; i < n; ++i)
                 r.add(other.ops[i]);
         } else {
@@ -147,6 +153,6 @@ TEST(MergePropertyConflicts, ConcurrentSameFieldEditsAlwaysHoldBothValues)
         ASSERT_EQ(1u, conflicts.size());
         std::vector<Json> values = conflicts[0].values;
         std::sort(values.begin(), values.end());
-        EXPECT_EQ((std::vector<Json>{va, vb}), values);
+        EXPECT_EQ((std::vector<Json> { va, vb }), values);
     }
 }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "core/op.h"
-
 #include "base/error.h"
+#include "core/op.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -27,7 +26,7 @@ TEST(FieldPath, ParsesFieldsCellsAndRows)
 
 TEST(FieldPath, RefusesMalformedPaths)
 {
-    for (const char* bad : {"", "[x]", "t[]", "t[x", "t[x]y", "t[x].", "a]b"})
+    for (const char* bad : { "", "[x]", "t[]", "t[x", "t[x]y", "t[x].", "a]b" })
         test::expectError(ErrorCode::BadInput, "is not a field path", [&] { FieldPath::parse(bad); });
 }
 
@@ -39,11 +38,11 @@ TEST(Op, JsonRoundTrip)
     op.docId = "d";
     op.kind = OpKind::RowInsert;
     op.path = "t[r]";
-    op.value = {{"pos", "i"}};
+    op.value = { { "pos", "i" } };
     op.author = "Jens";
     op.device = "dev";
     op.hlc = 123456789;
-    op.parents = {"x", "y"};
+    op.parents = { "x", "y" };
     op.textMerge = true;
     const Op back = opFromJson(toJson(op));
     EXPECT_EQ(toJson(op), toJson(back));

@@ -15,10 +15,13 @@ using namespace fplan;
 
 namespace {
 
-const std::vector<std::string> Docs = {"plan", "follow"};
+const std::vector<std::string> Docs = { "plan", "follow" };
 
 struct Replica {
-    Replica(int n) : factory("forfatter" + std::to_string(n), "dev" + std::to_string(n % 2), clock) {}
+    Replica(int n)
+        : factory("forfatter" + std::to_string(n), "dev" + std::to_string(n % 2), clock)
+    {
+    }
     HybridClock clock;
     OpFactory factory; // device ids repeat on purpose: nothing may depend on them being unique
     std::map<std::string, std::vector<Op>> ops; // by doc
@@ -40,8 +43,8 @@ struct Replica {
 FieldKinds kinds()
 {
     FieldKinds k;
-    k.tables = {"t"};
-    k.mergeableText = {"tekst", "t.x"};
+    k.tables = { "t" };
+    k.mergeableText = { "tekst", "t.x" };
     return k;
 }
 
@@ -49,24 +52,22 @@ Json snapshot(const DocumentState& s)
 {
     Json conflicts = Json::array();
     for (const auto& c : s.conflicts())
-        conflicts.push_back({{"path", c.path}, {"values", c.values}, {"ops", c.opIds}});
+        conflicts.push_back({ { "path", c.path }, { "values", c.values }, { "ops", c.opIds } });
     Json resurrected = Json::array();
     for (const auto& table : s.tables())
         for (const auto& row : s.rows(table))
             if (row.resurrected)
-                resurrected.push_back({{"path", table}, {"row", row.id}});
+                resurrected.push_back({ { "path", table }, { "row", row.id } });
     Json versions = Json::array();
     for (const auto& v : s.versions())
-        versions.push_back({{"version", v.number}, {"id", v.opId}, {"by", v.author}, {"values", v.values}});
+        versions.push_back(
+            { { "version", v.number }, { "id", v.opId }, { "by", v.author }, { "values", v.values } });
     Json skipped = Json::array();
     for (const auto& k : s.skipped())
-        skipped.push_back({k.opId, k.reason});
-    return {{"created", s.creation() ? s.creation()->id : ""},
-            {"values", s.values()},
-            {"conflicts", conflicts},
-            {"resurrected", resurrected},
-            {"versions", versions},
-            {"skipped", skipped}};
+        skipped.push_back({ k.opId, k.reason });
+    return { { "created", s.creation() ? s.creation()->id : "" }, { "values", s.values() },
+        { "conflicts", conflicts }, { "resurrected", resurrected }, { "versions", versions },
+        { "skipped", skipped } };
 }
 
 void randomEdit(Replica& r, std::mt19937& rng, std::vector<Op>& made)
@@ -74,7 +75,7 @@ void randomEdit(Replica& r, std::mt19937& rng, std::vector<Op>& made)
     std::uniform_int_distribution<int> pick(0, 99);
     const std::string doc = Docs[static_cast<std::size_t>(pick(rng)) % Docs.size()];
     DocumentState state = r.state(doc);
-    static const std::vector<std::string> words = {"mor", "far", "Alma", "skole", "job", "søvn"};
+    static const std::vector<std::string> words = { "mor", "far", "Alma", "skole", "job", "søvn" };
     auto word = [&] { return words[static_cast<std::size_t>(pick(rng)) % words.size()]; };
     std::vector<Op> ops;
     const int what = pick(rng);
@@ -82,7 +83,7 @@ void randomEdit(Replica& r, std::mt19937& rng, std::vector<Op>& made)
         Op create = r.factory.create("c", doc, "skabelon", "1", "");
         const DocumentState plan = r.state("plan");
         if (const Version* v = plan.latestVersion(); v && doc == "follow")
-            create.value["seeded_from"] = Json::array({v->opId});
+            create.value["seeded_from"] = Json::array({ v->opId });
         ops.push_back(create);
     } else if (what < 25) {
         ops.push_back(r.factory.set(state, "c", doc, pick(rng) % 2 ? "a" : "b.c", word()));
@@ -97,7 +98,7 @@ void randomEdit(Replica& r, std::mt19937& rng, std::vector<Op>& made)
         const int how = pick(rng) % 4;
         if (how == 0 || rows.empty())
             rows.insert(rows.begin() + (rows.empty() ? 0 : pick(rng) % static_cast<int>(rows.size() + 1)),
-                        Json{{"@id", "r" + std::to_string(pick(rng) % 12)}, {"x", word()}});
+                Json { { "@id", "r" + std::to_string(pick(rng) % 12) }, { "x", word() } });
         else if (how == 1)
             rows[static_cast<std::size_t>(pick(rng)) % rows.size()]["x"] = word();
         else if (how == 2 && rows.size() > 1)
@@ -109,7 +110,7 @@ void randomEdit(Replica& r, std::mt19937& rng, std::vector<Op>& made)
         for (const auto& row : rows)
             if (ids.insert(row.at("@id").get<std::string>()).second)
                 unique.push_back(row);
-        ops = opsForValues(state, Json{{"t", unique}}, kinds(), r.factory, "c", doc);
+        ops = opsForValues(state, Json { { "t", unique } }, kinds(), r.factory, "c", doc);
     } else if (what < 77) {
         Op future = r.factory.set(state, "c", doc, "a", "fra en nyere version");
         future.format = CurrentOpFormat + 1; // kept and skipped, on every replica alike
@@ -131,7 +132,7 @@ void randomEdit(Replica& r, std::mt19937& rng, std::vector<Op>& made)
         // Seeding: the follow-up's table from the plan's latest version.
         const DocumentState plan = r.state("plan");
         if (const Version* v = plan.latestVersion(); v && doc == "follow" && v->values.contains("t"))
-            ops = opsForValues(state, Json{{"t", v->values.at("t")}}, kinds(), r.factory, "c", doc);
+            ops = opsForValues(state, Json { { "t", v->values.at("t") } }, kinds(), r.factory, "c", doc);
     }
     for (const auto& op : ops) {
         r.add(op);
@@ -141,7 +142,7 @@ void randomEdit(Replica& r, std::mt19937& rng, std::vector<Op>& made)
 
 } // namespace
 
-class ReplicaProperty : public ::testing::TestWithParam<int> {};
+class ReplicaProperty : public ::testing::TestWithParam<int> { };
 
 TEST_P(ReplicaProperty, EveryReplicaAgreesAndVersionsKeepTheirNumbers)
 {

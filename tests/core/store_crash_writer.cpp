@@ -26,8 +26,8 @@ int main(int argc, char** argv)
     fplan::DocumentState state;
     for (long i = 0;; ++i) {
         fplan::Op op = factory.set(state, "case", "doc", "felt" + std::to_string(i % 7),
-                                   std::string(argv[3]) + "-" + std::to_string(i) + std::string(200, 'x'));
-        store.appendOps({op});
+            std::string(argv[3]) + "-" + std::to_string(i) + std::string(200, 'x'));
+        store.appendOps({ op });
         std::printf("%s\n", op.id.c_str());
         std::fflush(stdout);
     }

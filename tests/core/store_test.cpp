@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "core/store.h"
-
-#include "core/bundle.h"
 #include "base/error.h"
+#include "core/bundle.h"
 #include "core/sql.h"
+#include "core/store.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -34,7 +33,7 @@ protected:
     {
         OpFactory factory("jr", store.deviceId(), store.clock());
         return importBundle(store, parseBundle(BundleText, "b.json"), factory,
-                            [](const BundleDocument&, const Case&) { return PreparedDocument{}; });
+            [](const BundleDocument&, const Case&) { return PreparedDocument {}; });
     }
 
     test::TempDir dir;
@@ -45,7 +44,7 @@ protected:
 TEST_F(StoreTest, CreateRefusesToOverwrite)
 {
     test::expectError(ErrorCode::Conflict, ": a store already exists there; not overwritten",
-                      [&] { Store::create(path(), Passphrase, crypto::KdfParams::freshCheap()); });
+        [&] { Store::create(path(), Passphrase, crypto::KdfParams::freshCheap()); });
     Store store = Store::open(path(), Passphrase);
     EXPECT_EQ(Store::latestSchemaVersion(), store.schemaVersion());
 }
@@ -53,9 +52,9 @@ TEST_F(StoreTest, CreateRefusesToOverwrite)
 TEST_F(StoreTest, WrongPassphraseIsRefusedAndNothingIsWritten)
 {
     const auto before = test::readFile(path());
-    const std::string message =
-        test::expectError(ErrorCode::WrongPassphrase, "wrong passphrase or not a Familieplan store: " + path().string(),
-                          [&] { Store::open(path(), "forkert"); });
+    const std::string message = test::expectError(ErrorCode::WrongPassphrase,
+        "wrong passphrase or not a Familieplan store: " + path().string(),
+        [&] { Store::open(path(), "forkert"); });
     EXPECT_EQ(0u, message.rfind("wrong passphrase or not a Familieplan store: ", 0)) << message;
     EXPECT_NE(std::string::npos, message.find("restore the store from your backup")) << message;
     EXPECT_EQ(before, test::readFile(path()));
@@ -68,7 +67,8 @@ TEST_F(StoreTest, AnotherSqlCipherFileIsNotAStore)
     const auto key = crypto::deriveKey("x", params);
     crypto::openEncryptedDatabase(other, key, crypto::OpenMode::CreateNew);
     test::writeFile(Store::kdfPathFor(other), params.toJson());
-    test::expectError(ErrorCode::WrongPassphrase, "not a Familieplan store", [&] { Store::open(other, "x"); });
+    test::expectError(
+        ErrorCode::WrongPassphrase, "not a Familieplan store", [&] { Store::open(other, "x"); });
 }
 
 TEST_F(StoreTest, ImportedNamesAndCprNumbersAreNotInTheFiles)
@@ -77,11 +77,11 @@ TEST_F(StoreTest, ImportedNamesAndCprNumbersAreNotInTheFiles)
         Store store = Store::open(path(), Passphrase);
         importExample(store);
         // Keep the connection open so the WAL still holds the pages.
-        for (const auto& file : {path(), fs::path(path().string() + "-wal")})
-            for (const char* needle : {"Nørgaard", "0101901234", "1205154321", "Jens Ravn", "Şahin"})
+        for (const auto& file : { path(), fs::path(path().string() + "-wal") })
+            for (const char* needle : { "Nørgaard", "0101901234", "1205154321", "Jens Ravn", "Şahin" })
                 EXPECT_FALSE(test::fileContains(file, needle)) << file << " holds " << needle;
     }
-    for (const char* needle : {"Nørgaard", "0101901234", "Jens Ravn"})
+    for (const char* needle : { "Nørgaard", "0101901234", "Jens Ravn" })
         EXPECT_FALSE(test::fileContains(path(), needle));
 }
 
@@ -105,7 +105,7 @@ TEST_F(StoreTest, ExportImportExportIsAFixedPoint)
     const Json once = bundleToJson(exportBundle(store, first));
     OpFactory factory("jr", store.deviceId(), store.clock());
     const std::string second = importBundle(store, parseBundle(once.dump(), "e.json"), factory,
-                                            [](const BundleDocument&, const Case&) { return PreparedDocument{}; });
+        [](const BundleDocument&, const Case&) { return PreparedDocument {}; });
     EXPECT_EQ(once, bundleToJson(exportBundle(store, second)));
     test::expectError(ErrorCode::NotFound, "no case with id 'nope'", [&] { exportBundle(store, "nope"); });
 }
@@ -137,7 +137,7 @@ TEST_F(StoreTest, LocalOpsWaitInTheUploadQueue)
     remote.author = "anden";
     remote.device = store.deviceId();
     remote.hlc = 1;
-    store.appendOps({remote}, OpOrigin::Received);
+    store.appendOps({ remote }, OpOrigin::Received);
     EXPECT_EQ(std::to_string(store.opCount() - 1), store.queryText("SELECT count(*) FROM upload_queue"));
 }
 
@@ -169,14 +169,15 @@ TEST_F(StoreTest, SettingsPersist)
 TEST_F(StoreTest, ModuleMigrationsApplyOnceAndInOrder)
 {
     Store store = Store::open(path(), Passphrase);
-    const std::vector<const char*> v1 = {"CREATE TABLE outbox_t(x TEXT)"};
+    const std::vector<const char*> v1 = { "CREATE TABLE outbox_t(x TEXT)" };
     store.migrateModule("testmodule", v1);
     store.migrateModule("testmodule", v1); // again: nothing to do
-    const std::vector<const char*> v2 = {"CREATE TABLE outbox_t(x TEXT)", "ALTER TABLE outbox_t ADD COLUMN y TEXT"};
+    const std::vector<const char*> v2
+        = { "CREATE TABLE outbox_t(x TEXT)", "ALTER TABLE outbox_t ADD COLUMN y TEXT" };
     store.migrateModule("testmodule", v2);
     EXPECT_EQ("2", store.queryText("SELECT value FROM meta WHERE key = 'schema_version:testmodule'"));
     test::expectError(ErrorCode::Conflict, "made by a newer Familieplan (testmodule schema 2)",
-                      [&] { store.migrateModule("testmodule", v1); });
+        [&] { store.migrateModule("testmodule", v1); });
 }
 
 TEST(StoreMigrations, EveryVersionMigratesUpwardKeepingData)
@@ -189,15 +190,18 @@ TEST(StoreMigrations, EveryVersionMigratesUpwardKeepingData)
         const auto key = crypto::deriveKey("pw", params);
         {
             auto db = crypto::openEncryptedDatabase(path, key, crypto::OpenMode::CreateNew);
-            sql::exec(db.get(), "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-                                "INSERT INTO meta VALUES('format', 'familieplan-store');"
-                                "INSERT INTO meta VALUES('device_id', 'dev-old');");
+            sql::exec(db.get(),
+                "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                "INSERT INTO meta VALUES('format', 'familieplan-store');"
+                "INSERT INTO meta VALUES('device_id', 'dev-old');");
             for (std::size_t i = 0; i < version; ++i)
                 sql::exec(db.get(), storeMigrations()[i]);
-            sql::exec(db.get(), "INSERT INTO meta VALUES('schema_version', '" + std::to_string(version) + "');"
-                                "INSERT INTO ops(op_id, case_id, doc_id, kind, path, value, text_merge, author, "
-                                "device, hlc, parents) VALUES('op1', 'c', 'd', 'set', 'f', '\"gammel\"', 0, "
-                                "'a', 'dev-old', 5, '[]');");
+            sql::exec(db.get(),
+                "INSERT INTO meta VALUES('schema_version', '" + std::to_string(version)
+                    + "');"
+                      "INSERT INTO ops(op_id, case_id, doc_id, kind, path, value, text_merge, author, "
+                      "device, hlc, parents) VALUES('op1', 'c', 'd', 'set', 'f', '\"gammel\"', 0, "
+                      "'a', 'dev-old', 5, '[]');");
             if (version >= 2) // the program of that version queued its own ops as it wrote them
                 sql::exec(db.get(), "INSERT INTO upload_queue(seq) SELECT seq FROM ops");
         }
@@ -209,7 +213,7 @@ TEST(StoreMigrations, EveryVersionMigratesUpwardKeepingData)
     }
 }
 
-class PassphraseChange : public StoreTest {};
+class PassphraseChange : public StoreTest { };
 
 TEST_F(PassphraseChange, NothingIsLostAndOnlyTheNewPassphraseOpens)
 {
@@ -221,7 +225,8 @@ TEST_F(PassphraseChange, NothingIsLostAndOnlyTheNewPassphraseOpens)
         before = bundleToJson(exportBundle(store, caseId));
     }
     Store::changePassphrase(path(), Passphrase, "en helt ny sætning", crypto::KdfParams::freshCheap());
-    test::expectError(ErrorCode::WrongPassphrase, "wrong passphrase", [&] { Store::open(path(), Passphrase); });
+    test::expectError(
+        ErrorCode::WrongPassphrase, "wrong passphrase", [&] { Store::open(path(), Passphrase); });
     Store store = Store::open(path(), "en helt ny sætning");
     EXPECT_EQ(before, bundleToJson(exportBundle(store, caseId)));
     EXPECT_FALSE(fs::exists(path().string() + ".rekey"));
@@ -262,7 +267,8 @@ TEST_F(PassphraseChange, CrashBeforeTheDataSwitchKeepsTheOldPassphrase)
         importExample(store);
         // Leftovers of a change that stopped before its commit point.
         const auto params = crypto::KdfParams::freshCheap();
-        crypto::exportEncryptedCopy(store.handle(), path().string() + ".rekey", crypto::deriveKey("ny", params));
+        crypto::exportEncryptedCopy(
+            store.handle(), path().string() + ".rekey", crypto::deriveKey("ny", params));
         test::writeFile(path().string() + ".kdf.rekey", params.toJson());
     }
     test::expectError(ErrorCode::WrongPassphrase, "wrong passphrase", [&] { Store::open(path(), "ny"); });

@@ -35,8 +35,8 @@ Json cacheRows(const Store& s)
     for (const auto& c : s.listCases()) {
         Json docs = Json::array();
         for (const auto& d : s.documents(c.id))
-            docs.push_back({d.id, d.templateId, d.templateVersion, d.templateHash, d.createdHlc});
-        out.push_back({c.id, c.title, c.journalNumber, c.searchText, *s.caseDocumentId(c.id), docs});
+            docs.push_back({ d.id, d.templateId, d.templateVersion, d.templateHash, d.createdHlc });
+        out.push_back({ c.id, c.title, c.journalNumber, c.searchText, *s.caseDocumentId(c.id), docs });
     }
     return out;
 }
@@ -52,20 +52,20 @@ TEST_F(TwoStores, ACaseAndItsDocumentsTravelAsOpsInAnyOrder)
         Store a = open("a.fplan");
         OpFactory f("jr", a.deviceId(), a.clock());
         a.createCase(caseId, caseDoc, "jr");
-        a.appendOps({f.set(a.documentState(caseDoc), caseId, caseDoc, "sag.titel", "Familien Ravn")});
-        a.createDocument({plan, caseId, "handleplan", "2", 0, std::string(64, 'a')}, "jr");
-        a.appendOps({f.set(a.documentState(plan), caseId, plan, "om_planen.dato", "2026-03-12")});
+        a.appendOps({ f.set(a.documentState(caseDoc), caseId, caseDoc, "sag.titel", "Familien Ravn") });
+        a.createDocument({ plan, caseId, "handleplan", "2", 0, std::string(64, 'a') }, "jr");
+        a.appendOps({ f.set(a.documentState(plan), caseId, plan, "om_planen.dato", "2026-03-12") });
         all = a.allOps();
         EXPECT_EQ(4u, all.size());
     }
     Store b = open("b.fplan");
     std::reverse(all.begin(), all.end()); // content before creation
-    b.appendOps({all[0]}, OpOrigin::Received);
-    b.appendOps({all[2]}, OpOrigin::Received);
+    b.appendOps({ all[0] }, OpOrigin::Received);
+    b.appendOps({ all[2] }, OpOrigin::Received);
     EXPECT_TRUE(b.listCases().empty()); // kept, but no case yet
     EXPECT_FALSE(b.document(plan));
-    b.appendOps({all[1]}, OpOrigin::Received); // the plan's create op: the case is still missing
-    b.appendOps({all[3]}, OpOrigin::Received); // the case's create op
+    b.appendOps({ all[1] }, OpOrigin::Received); // the plan's create op: the case is still missing
+    b.appendOps({ all[3] }, OpOrigin::Received); // the case's create op
     ASSERT_EQ(1u, b.listCases().size());
     EXPECT_EQ("Familien Ravn", b.listCases()[0].title);
     ASSERT_EQ(1u, b.documents(caseId).size());
@@ -83,9 +83,9 @@ TEST_F(TwoStores, TheCachesEqualARebuildFromTheOps)
     for (int i = 0; i < 3; ++i) {
         const std::string c = "case-" + std::to_string(i), cd = "cd-" + std::to_string(i);
         a.createCase(c, cd);
-        a.appendOps({f.set(a.documentState(cd), c, cd, "sag.titel", "Sag " + std::to_string(i)),
-                     f.set(a.documentState(cd), c, cd, "sag.journalnummer", "27.24." + std::to_string(i))});
-        a.createDocument({"doc-" + std::to_string(i), c, "handleplan", "1", 0, ""});
+        a.appendOps({ f.set(a.documentState(cd), c, cd, "sag.titel", "Sag " + std::to_string(i)),
+            f.set(a.documentState(cd), c, cd, "sag.journalnummer", "27.24." + std::to_string(i)) });
+        a.createDocument({ "doc-" + std::to_string(i), c, "handleplan", "1", 0, "" });
     }
     const Json incremental = cacheRows(a);
     EXPECT_EQ(3u, incremental.size());
@@ -103,9 +103,9 @@ TEST_F(TwoStores, AnOpNamingAnotherCaseIsNotPartOfTheDocument)
     Store a = open("a.fplan");
     OpFactory f("jr", a.deviceId(), a.clock());
     a.createCase("case-1", "cd-1");
-    a.createDocument({"doc-1", "case-1", "handleplan", "1", 0, ""});
+    a.createDocument({ "doc-1", "case-1", "handleplan", "1", 0, "" });
     Op stray = f.set(a.documentState("doc-1"), "case-2", "doc-1", "felt", "fremmed");
-    a.appendOps({stray}, OpOrigin::Received);
+    a.appendOps({ stray }, OpOrigin::Received);
     EXPECT_FALSE(a.documentState("doc-1").value("felt"));
     OpReceiver receiver;
     receiver.caseOfDocument = [&](const std::string& d) -> std::optional<std::string> {
@@ -122,7 +122,7 @@ TEST(StableVersions, ConcurrentFinalisesShareANumberAndNoNumberMoves)
     OpFactory a("anna", "dev-a", ca), b("bo", "dev-b", cb);
     const DocumentState empty;
     const Op edit = a.set(empty, "c", "d", "felt", "x");
-    const std::vector<Op> base = {edit};
+    const std::vector<Op> base = { edit };
     const DocumentState s0 = DocumentState::fold(base);
     const Op finA = a.finalize(s0, "c", "d");
     const Op finB = b.finalize(s0, "c", "d");
@@ -149,7 +149,7 @@ TEST(Causality, ChangedSinceFollowsParentsNotClocks)
     HybridClock ca, cb;
     OpFactory a("anna", "dev-a", ca), b("bo", "dev-b", cb);
     const Op edit = a.set(DocumentState(), "c", "d", "felt", "x");
-    std::vector<Op> ops = {edit};
+    std::vector<Op> ops = { edit };
     DocumentState s = DocumentState::fold(ops);
     Op concurrent = b.set(s, "c", "d", "andet", "y");
     concurrent.hlc = 1; // an early clock: it must still count as not seen by the version

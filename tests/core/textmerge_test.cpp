@@ -11,7 +11,7 @@ TEST(TextMerge, DisjointEditsAreBothKept)
     const std::string ours = "Alma går i 4. klasse. Hun har svært ved at sove. Mor arbejder om natten.";
     const std::string theirs = "Alma går i 3. klasse. Hun har svært ved at sove. Mor arbejder om dagen nu.";
     EXPECT_EQ("Alma går i 4. klasse. Hun har svært ved at sove. Mor arbejder om dagen nu.",
-              mergeText(base, ours, theirs));
+        mergeText(base, ours, theirs));
     EXPECT_EQ(mergeText(base, ours, theirs), mergeText(base, theirs, ours));
 }
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "crypto/encrypted_db.h"
-
 #include "base/error.h"
+#include "crypto/encrypted_db.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -36,8 +35,8 @@ TEST(EncryptedDb, FileHoldsNoPlaintextAndWrongKeyIsRefused)
     EXPECT_FALSE(test::fileContains(dir / "a.db", "Nørgaard"));
     EXPECT_FALSE(test::fileContains(dir / "a.db", "SQLite format 3"));
     EXPECT_FALSE(test::fileContains(dir / "a.db-wal", "0101901234"));
-    const std::string message = test::expectError(
-        ErrorCode::WrongPassphrase, "wrong passphrase or not a Familieplan store: " + (dir / "a.db").string(),
+    const std::string message = test::expectError(ErrorCode::WrongPassphrase,
+        "wrong passphrase or not a Familieplan store: " + (dir / "a.db").string(),
         [&] { openEncryptedDatabase(dir / "a.db", SecretKey::random(), OpenMode::ExistingOnly); });
     EXPECT_NE(std::string::npos, message.find("restore the store from your backup")) << message;
     auto again = openEncryptedDatabase(dir / "a.db", key, OpenMode::ExistingOnly);
@@ -64,9 +63,9 @@ TEST(EncryptedDb, RefusesToOverwriteOrOpenMissing)
     test::TempDir dir;
     openEncryptedDatabase(dir / "a.db", SecretKey::random(), OpenMode::CreateNew);
     test::expectError(ErrorCode::Conflict, "a.db: a store already exists there",
-                      [&] { openEncryptedDatabase(dir / "a.db", SecretKey::random(), OpenMode::CreateNew); });
+        [&] { openEncryptedDatabase(dir / "a.db", SecretKey::random(), OpenMode::CreateNew); });
     test::expectError(ErrorCode::NotFound, "b.db: no store there",
-                      [&] { openEncryptedDatabase(dir / "b.db", SecretKey::random(), OpenMode::ExistingOnly); });
+        [&] { openEncryptedDatabase(dir / "b.db", SecretKey::random(), OpenMode::ExistingOnly); });
 }
 
 TEST(EncryptedDb, ExportedCopyOpensOnlyWithTheNewKey)
@@ -80,7 +79,7 @@ TEST(EncryptedDb, ExportedCopyOpensOnlyWithTheNewKey)
         exportEncryptedCopy(db.get(), dir / "b.db", newKey);
     }
     test::expectError(ErrorCode::WrongPassphrase, "wrong passphrase",
-                      [&] { openEncryptedDatabase(dir / "b.db", oldKey, OpenMode::ExistingOnly); });
+        [&] { openEncryptedDatabase(dir / "b.db", oldKey, OpenMode::ExistingOnly); });
     auto db = openEncryptedDatabase(dir / "b.db", newKey, OpenMode::ExistingOnly);
     sqlite3_stmt* stmt = nullptr;
     ASSERT_EQ(SQLITE_OK, sqlite3_prepare_v2(db.get(), "SELECT x FROM t", -1, &stmt, nullptr));

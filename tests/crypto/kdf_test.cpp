@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "crypto/kdf.h"
-
 #include "base/error.h"
-#include "tests/support/test_support.h"
+#include "crypto/kdf.h"
 #include "crypto/random.h"
+#include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
 
@@ -51,10 +50,10 @@ TEST(Kdf, BrokenParamFileNamesTheFile)
     test::expectError(ErrorCode::BadInput, "/tmp/s.fplan.kdf: salt", [] {
         KdfParams::fromJson("{\"format\":\"familieplan-kdf\",\"algorithm\":\"argon2id13\","
                             "\"opslimit\":3,\"memlimit\":268435456,\"salt\":\"zz\"}",
-                            "/tmp/s.fplan.kdf");
+            "/tmp/s.fplan.kdf");
     });
     test::expectError(ErrorCode::BadInput, "x: not a Familieplan key-derivation file",
-                      [] { KdfParams::fromJson("not json", "x"); });
+        [] { KdfParams::fromJson("not json", "x"); });
 }
 
 TEST(Kdf, MovedFromKeyIsWiped)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "tests/delivery/delivery_fixtures.h"
 
-#include "core/bundle.h"
 #include "base/error.h"
+#include "core/bundle.h"
 
 #include <gtest/gtest.h>
 

@@ -62,17 +62,18 @@ TEST(Delivery, ParentsAreThePeopleWithCustody)
     ASSERT_EQ(2u, given.size());
     EXPECT_EQ(test::FatherCpr, given[1].cpr);
     test::expectError(ErrorCode::BadInput, "recipient '3102901234' is not a valid CPR number",
-                      [&] { resolveRecipients(*cs.store, cs.docId, "3102901234"); });
+        [&] { resolveRecipients(*cs.store, cs.docId, "3102901234"); });
     // A valid CPR of someone outside the case (one digit off the mother's) is refused...
     test::expectError(ErrorCode::BadInput, "is not a person in case",
-                      [&] { resolveRecipients(*cs.store, cs.docId, "0101901235"); });
+        [&] { resolveRecipients(*cs.store, cs.docId, "0101901235"); });
     // ...unless it is named as the legal exception.
     const auto outside = resolveRecipients(*cs.store, cs.docId, "0101901234", "0101901235");
     ASSERT_EQ(2u, outside.size());
     EXPECT_EQ("0101901235", outside[1].cpr);
-    test::expectError(ErrorCode::BadInput, "no recipients", [&] { resolveRecipients(*cs.store, cs.docId, ","); });
+    test::expectError(
+        ErrorCode::BadInput, "no recipients", [&] { resolveRecipients(*cs.store, cs.docId, ","); });
     test::expectError(ErrorCode::NotFound, "no document no-such-doc in the store",
-                      [&] { resolveRecipients(*cs.store, "no-such-doc", "parents"); });
+        [&] { resolveRecipients(*cs.store, "no-such-doc", "parents"); });
 }
 
 TEST(Delivery, QueuesOneValidatedMessagePerRecipientAndNeverTwice)
@@ -113,20 +114,23 @@ TEST(Delivery, RefusalQueuesNothing)
     test::CaseStore cs;
     test::makeCaseStore(cs, /*withSender=*/false);
     const auto parents = resolveRecipients(*cs.store, cs.docId, "parents");
-    test::expectError(ErrorCode::BadInput, "municipality.cvr", [&] { queueForDelivery(*cs.store, requestFor(cs, parents)); });
+    test::expectError(ErrorCode::BadInput, "municipality.cvr",
+        [&] { queueForDelivery(*cs.store, requestFor(cs, parents)); });
     cs.store->setSetting("municipality.cvr", "29189803");
     cs.store->setSetting("municipality.name", "Aarhus Kommune");
     // One good and one bad recipient: neither is queued.
     auto mixed = parents;
     mixed.push_back({ "3102901234", "Ugyldig" });
     test::expectError(ErrorCode::BadInput, "the recipient's CPR number '3102901234' is invalid",
-                      [&] { queueForDelivery(*cs.store, requestFor(cs, mixed)); });
+        [&] { queueForDelivery(*cs.store, requestFor(cs, mixed)); });
     auto tooBig = requestFor(cs, parents);
     tooBig.pdf.resize(MaxDocumentBytes + 1, ' ');
-    test::expectError(ErrorCode::BadInput, "Digital Post accepts at most 99.5 MB", [&] { queueForDelivery(*cs.store, tooBig); });
+    test::expectError(ErrorCode::BadInput, "Digital Post accepts at most 99.5 MB",
+        [&] { queueForDelivery(*cs.store, tooBig); });
     auto badName = requestFor(cs, parents);
     badName.fileName = "Plan: version 1?.pdf";
-    test::expectError(ErrorCode::BadInput, "the file name contains ':'", [&] { queueForDelivery(*cs.store, badName); });
+    test::expectError(
+        ErrorCode::BadInput, "the file name contains ':'", [&] { queueForDelivery(*cs.store, badName); });
     EXPECT_TRUE(Outbox(*cs.store).list().empty());
 }
 
@@ -213,7 +217,8 @@ TEST(Delivery, FolderTransportNeverFollowsAPlantedSymlink)
     const std::string uuid = "3f2a4b6c-1d2e-4f3a-8b4c-5d6e7f8a9b0c";
     test::writeFile(dir / "victim", "precious");
     for (int pid = ::getpid() - 5; pid < ::getpid() + 50; ++pid)
-        std::filesystem::create_symlink(dir / "victim", dir / ("." + uuid + "." + std::to_string(pid) + ".tmp"));
+        std::filesystem::create_symlink(
+            dir / "victim", dir / ("." + uuid + "." + std::to_string(pid) + ".tmp"));
     std::filesystem::create_symlink(dir / "victim", dir / ("." + uuid + ".xml.tmp"));
     FolderTransport transport(dir.path());
     const auto outcome = transport.send(uuid, "<memo/>");
@@ -246,26 +251,31 @@ TEST(Delivery, AKilledSendsTemporaryFileIsRemovedByTheNext)
     const pid_t child = ::fork();
     if (child == 0) {
         // A send killed between writing its temporary file and the rename.
-        test::writeFile(dir / (".fplan-tmp-" + std::to_string(::getpid()) + "-x.xml-abcdef"), "the whole MeMo");
+        test::writeFile(
+            dir / (".fplan-tmp-" + std::to_string(::getpid()) + "-x.xml-abcdef"), "the whole MeMo");
         ::_exit(0);
     }
     int status = 0;
     ::waitpid(child, &status, 0);
     FolderTransport transport(dir.path());
-    ASSERT_EQ(SendOutcome::Kind::Delivered, transport.send("3f2a4b6c-1d2e-4f3a-8b4c-5d6e7f8a9b0c", "<m/>").kind);
+    ASSERT_EQ(
+        SendOutcome::Kind::Delivered, transport.send("3f2a4b6c-1d2e-4f3a-8b4c-5d6e7f8a9b0c", "<m/>").kind);
     EXPECT_EQ(1u, filesIn(dir.path())) << "only the delivered message is left";
 }
 
 TEST(Delivery, TransportSettingsAreCheckedWithAClearReason)
 {
     std::map<std::string, std::string> s;
-    test::expectError(ErrorCode::BadInput, "setting delivery.transport is missing", [&] { makeTransport(s); });
+    test::expectError(
+        ErrorCode::BadInput, "setting delivery.transport is missing", [&] { makeTransport(s); });
     s["delivery.transport"] = "carrier-pigeon";
-    test::expectError(ErrorCode::BadInput, "setting delivery.transport is 'carrier-pigeon'; it must be folder or sf1601",
-                      [&] { makeTransport(s); });
+    test::expectError(ErrorCode::BadInput,
+        "setting delivery.transport is 'carrier-pigeon'; it must be folder or sf1601",
+        [&] { makeTransport(s); });
     s["delivery.transport"] = "sf1601";
     s["delivery.endpoint"] = "https://localhost:1/kombi";
-    test::expectError(ErrorCode::BadInput, "setting delivery.client_cert is missing", [&] { makeTransport(s); });
+    test::expectError(
+        ErrorCode::BadInput, "setting delivery.client_cert is missing", [&] { makeTransport(s); });
 }
 
 TEST(Delivery, Sf1601RequestWrapsTheWholeMessage)

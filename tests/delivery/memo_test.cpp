@@ -36,7 +36,8 @@ MemoInput validInput()
 // Why building the message is refused (a test failure when it is built or fails otherwise).
 std::string refusal(const MemoInput& in, std::source_location where = std::source_location::current())
 {
-    return test::expectError(ErrorCode::BadInput, "", [&] { buildMemoMessage(in); }, where);
+    return test::expectError(
+        ErrorCode::BadInput, "", [&] { buildMemoMessage(in); }, where);
 }
 
 } // namespace

@@ -149,7 +149,8 @@ TEST(Outbox, MarkSendingRefusesAMessageThatIsNotWaiting)
     outbox.enqueue(m, "doc-1", 1, 0);
     outbox.markSending(m.uuid, 0);
     outbox.markSent(m.uuid, 1);
-    test::expectError(ErrorCode::Conflict, "is not waiting to be sent", [&] { outbox.markSending(m.uuid, 1); });
+    test::expectError(
+        ErrorCode::Conflict, "is not waiting to be sent", [&] { outbox.markSending(m.uuid, 1); });
 }
 
 TEST(Outbox, BackoffDoublesUpToTheCap)
@@ -172,11 +173,11 @@ TEST(Outbox, RecordsAPrintedCopyHandedOver)
         const auto p = outbox.recordPaperDelivery("doc-1", 2, "Søs Nørgaard", "2026-11-23", "jr", 500);
         EXPECT_FALSE(p.id.empty());
         test::expectError(ErrorCode::BadInput, "paper delivery date '23-11-2026' is not a date",
-                          [&] { outbox.recordPaperDelivery("doc-1", 2, "Søs", "23-11-2026", "jr", 1); });
+            [&] { outbox.recordPaperDelivery("doc-1", 2, "Søs", "23-11-2026", "jr", 1); });
         test::expectError(ErrorCode::BadInput, "needs the person it was handed to",
-                          [&] { outbox.recordPaperDelivery("doc-1", 2, "", "2026-11-23", "jr", 1); });
+            [&] { outbox.recordPaperDelivery("doc-1", 2, "", "2026-11-23", "jr", 1); });
         test::expectError(ErrorCode::BadInput, "needs a document and a finalised version",
-                          [&] { outbox.recordPaperDelivery("doc-1", 0, "Søs", "2026-11-23", "jr", 1); });
+            [&] { outbox.recordPaperDelivery("doc-1", 0, "Søs", "2026-11-23", "jr", 1); });
     }
     fs.reopen();
     Outbox outbox(*fs.store);

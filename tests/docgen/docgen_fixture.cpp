@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "tests/docgen/docgen_fixture.h"
 
-#include "core/document.h"
 #include "app/documents.h"
+#include "core/document.h"
 #include "docgen/forms/values.h"
 
 namespace fplan::test {
@@ -16,9 +16,9 @@ StoreWithCase::StoreWithCase()
     store = std::make_unique<Store>(Store::open(path, "hemmelig sætning"));
     OpFactory factory("jr", store->deviceId(), store->clock());
     caseId = importBundle(*store, parseBundle(FamilyBundle, "family.json"), factory,
-                          [&](const BundleDocument& doc, const Case& kase) {
-                              return app::prepareDocument(templates, doc, kase);
-                          });
+        [&](const BundleDocument& doc, const Case& kase) {
+            return app::prepareDocument(templates, doc, kase);
+        });
 }
 
 namespace {
@@ -76,7 +76,7 @@ Json valueFor(const Field& f, int variant)
     case FieldType::Choice:
         return variant == 0 ? f.choices.front().id : f.choices.back().id;
     case FieldType::MultiChoice:
-        return Json::array({f.choices.front().id});
+        return Json::array({ f.choices.front().id });
     case FieldType::Person:
         return variant == 0 ? "p2" : "p3";
     case FieldType::TeamMember:
@@ -84,7 +84,7 @@ Json valueFor(const Field& f, int variant)
     case FieldType::Table: {
         Json rows = Json::array();
         for (int i = 0; i < 2; ++i) {
-            Json row = {{"@id", "r" + std::to_string(i + 1)}};
+            Json row = { { "@id", "r" + std::to_string(i + 1) } };
             for (const auto& c : f.columns)
                 row[c.id] = valueFor(c, i);
             rows.push_back(std::move(row));

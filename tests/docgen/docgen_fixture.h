@@ -35,7 +35,7 @@ struct StoreWithCase {
     TempDir dir;
     std::unique_ptr<Store> store;
     std::string caseId;
-    docgen::TemplateRegistry templates{sourceDir() / "templates"};
+    docgen::TemplateRegistry templates { sourceDir() / "templates" };
 
     StoreWithCase();
 };

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "docgen/render/layout.h"
-
 #include "docgen/render/fonts.h"
+#include "docgen/render/layout.h"
 #include "tests/docgen/sample_plan.h"
 
 #include <gtest/gtest.h>

@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "docgen/render/pdf_writer.h"
-
 #include "core/bundle.h"
-#include "docgen/render/document_renderer.h"
-#include "docgen/render/fonts.h"
 #include "docgen/forms/template.h"
 #include "docgen/forms/values.h"
+#include "docgen/render/document_renderer.h"
+#include "docgen/render/fonts.h"
+#include "docgen/render/pdf_writer.h"
 #include "tests/docgen/sample_plan.h"
 #include "tests/support/test_support.h"
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
 // `fplan render` and `fplan doc render`, driven through the real binary.
+#include "app/documents.h"
 #include "core/bundle.h"
 #include "core/store.h"
-#include "app/documents.h"
 #include "docgen/forms/template.h"
 #include "tests/support/test_support.h"
 

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "docgen/render/document_renderer.h"
-
 #include "core/bundle.h"
 #include "docgen/forms/template.h"
+#include "docgen/render/document_renderer.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>

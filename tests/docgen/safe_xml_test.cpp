@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "xml/safe_xml.h"
-
 #include "base/error.h"
 #include "tests/support/test_support.h"
+#include "xml/safe_xml.h"
 
 #include <gtest/gtest.h>
 #include <libxml/tree.h>
@@ -33,8 +32,9 @@ std::string rootText(const XmlDocument& doc)
 
 TEST(SafeXml, ParsesPlainDocumentWithUtf8)
 {
-    const auto doc = parseXmlSafely("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a>Łukasz Şahin, Ελένη, Дмитрий &amp; Søs</a>",
-                                    "plain.xml");
+    const auto doc = parseXmlSafely(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a>Łukasz Şahin, Ελένη, Дмитрий &amp; Søs</a>",
+        "plain.xml");
     ASSERT_TRUE(doc);
     EXPECT_EQ("plain.xml", doc.origin());
     EXPECT_EQ("Łukasz Şahin, Ελένη, Дмитрий & Søs", rootText(doc));
@@ -45,7 +45,8 @@ TEST(SafeXml, RefusesExternalEntityFileRead)
     const std::string xxe = "<?xml version=\"1.0\"?>\n"
                             "<!DOCTYPE a [\n  <!ENTITY xxe SYSTEM \"file:///etc/passwd\">\n]>\n"
                             "<a>&xxe;</a>\n";
-    const auto message = test::expectError(ErrorCode::BadInput, "xxe.xml:2: DOCTYPE", [&] { parseXmlSafely(xxe, "xxe.xml"); });
+    const auto message = test::expectError(
+        ErrorCode::BadInput, "xxe.xml:2: DOCTYPE", [&] { parseXmlSafely(xxe, "xxe.xml"); });
     EXPECT_FALSE(contains(message, "root:")) << message;
 }
 
@@ -57,7 +58,8 @@ TEST(SafeXml, RefusesExternalDtd)
 
 TEST(SafeXml, RefusesPlainDoctype)
 {
-    test::expectError(ErrorCode::BadInput, "d.xml:1: DOCTYPE", [] { parseXmlSafely("<!DOCTYPE a><a/>", "d.xml"); });
+    test::expectError(
+        ErrorCode::BadInput, "d.xml:1: DOCTYPE", [] { parseXmlSafely("<!DOCTYPE a><a/>", "d.xml"); });
 }
 
 TEST(SafeXml, RefusesBillionLaughsQuickly)
@@ -82,7 +84,8 @@ TEST(SafeXml, RefusesQuadraticBlowup)
         text += "&a;";
     text += "</kaboom>";
     const auto start = std::chrono::steady_clock::now();
-    test::expectError(ErrorCode::BadInput, "q.xml:1: DOCTYPE", [&] { parseXmlSafely(text, "q.xml", 1 << 20); });
+    test::expectError(
+        ErrorCode::BadInput, "q.xml:1: DOCTYPE", [&] { parseXmlSafely(text, "q.xml", 1 << 20); });
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
 }
 
@@ -96,7 +99,8 @@ TEST(SafeXml, RefusesTooManyAttributesBeforeParsing)
     const std::string error = errorOf([&] { parseXmlSafely(text, "many.xml", 1 << 22); });
     EXPECT_TRUE(contains(error, "many.xml:2: an element with more than 64 attributes (limit)")) << error;
     // Equals signs in values, comments and text are not attributes.
-    std::string fine = "<root a=\"x=y=z\"><!-- " + std::string(200, '=') + " -->" + std::string(200, '=') + "</root>";
+    std::string fine
+        = "<root a=\"x=y=z\"><!-- " + std::string(200, '=') + " -->" + std::string(200, '=') + "</root>";
     EXPECT_NO_THROW(parseXmlSafely(fine, "fine.xml"));
 }
 
@@ -107,7 +111,8 @@ TEST(SafeXml, RefusesDeepNesting)
         text += "<a>";
     for (int i = 0; i < 65; ++i)
         text += "</a>";
-    EXPECT_TRUE(contains(errorOf([&] { parseXmlSafely(text, "deep.xml"); }), "deeper than 64 levels (limit)"));
+    EXPECT_TRUE(
+        contains(errorOf([&] { parseXmlSafely(text, "deep.xml"); }), "deeper than 64 levels (limit)"));
     EXPECT_NO_THROW(parseXmlSafely(text.substr(3, text.size() - 7), "ok.xml"));
 }
 
@@ -118,9 +123,11 @@ TEST(SafeXml, UndeclaredEntityWithoutDoctypeIsAnError)
 
 TEST(SafeXml, MalformedNamesLine)
 {
-    test::expectError(ErrorCode::BadInput, "bad.xml:3: ", [] { parseXmlSafely("<a>\n<b>\n</a>", "bad.xml"); });
+    test::expectError(
+        ErrorCode::BadInput, "bad.xml:3: ", [] { parseXmlSafely("<a>\n<b>\n</a>", "bad.xml"); });
     test::expectError(ErrorCode::BadInput, "empty.xml:1: ", [] { parseXmlSafely("", "empty.xml"); });
-    test::expectError(ErrorCode::BadInput, "enc.xml:1: ", [] { parseXmlSafely("<a>\xff\xfe</a>", "enc.xml"); });
+    test::expectError(
+        ErrorCode::BadInput, "enc.xml:1: ", [] { parseXmlSafely("<a>\xff\xfe</a>", "enc.xml"); });
 }
 
 TEST(SafeXml, BadEncodingIsReportedByExceptionOnly)
@@ -209,17 +216,20 @@ TEST(SafeXmlSchema, RefusesImportOutsideItsFolder)
     std::string main = MainSchema;
     main.replace(main.find("types.xsd"), 9, "../types.xsd");
     fplan::test::writeFile(dir / "schemas" / "main.xsd", main);
-    test::expectError(ErrorCode::BadInput, "outside the schema's folder", [&] { loadSchemaSafely(dir / "schemas" / "main.xsd"); });
+    test::expectError(ErrorCode::BadInput, "outside the schema's folder",
+        [&] { loadSchemaSafely(dir / "schemas" / "main.xsd"); });
 }
 
 TEST(SafeXmlSchema, RefusesNetworkAndAbsoluteImports)
 {
     TempDir dir;
-    for (const std::string location : {"http://example.invalid/types.xsd", "/etc/passwd", "file:///etc/passwd"}) {
+    for (const std::string location :
+        { "http://example.invalid/types.xsd", "/etc/passwd", "file:///etc/passwd" }) {
         std::string main = MainSchema;
         main.replace(main.find("types.xsd"), 9, location);
         fplan::test::writeFile(dir / "main.xsd", main);
-        const auto message = test::expectError(ErrorCode::BadInput, "", [&] { loadSchemaSafely(dir / "main.xsd"); });
+        const auto message
+            = test::expectError(ErrorCode::BadInput, "", [&] { loadSchemaSafely(dir / "main.xsd"); });
         EXPECT_FALSE(contains(message, "root:x")) << message;
     }
 }
@@ -229,15 +239,18 @@ TEST(SafeXmlSchema, RefusesHostileSibling)
     TempDir dir;
     fplan::test::writeFile(dir / "main.xsd", MainSchema);
     fplan::test::writeFile(dir / "types.xsd",
-                           "<?xml version=\"1.0\"?>\n<!DOCTYPE xs:schema [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
-                               + std::string(TypesSchema).substr(22));
-    test::expectError(ErrorCode::BadInput, "types.xsd:2: DOCTYPE", [&] { loadSchemaSafely(dir / "main.xsd"); });
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE xs:schema [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n"
+            + std::string(TypesSchema).substr(22));
+    test::expectError(
+        ErrorCode::BadInput, "types.xsd:2: DOCTYPE", [&] { loadSchemaSafely(dir / "main.xsd"); });
 }
 
 TEST(SafeXmlSchema, BrokenSchemaNamesFileAndLine)
 {
     TempDir dir;
-    fplan::test::writeFile(dir / "s.xsd", "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\">\n"
-                                          "<xs:element name=\"a\" type=\"xs:nosuchtype\"/>\n</xs:schema>");
-    test::expectError(ErrorCode::BadInput, (dir / "s.xsd").string() + ":2: ", [&] { loadSchemaSafely(dir / "s.xsd"); });
+    fplan::test::writeFile(dir / "s.xsd",
+        "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\">\n"
+        "<xs:element name=\"a\" type=\"xs:nosuchtype\"/>\n</xs:schema>");
+    test::expectError(
+        ErrorCode::BadInput, (dir / "s.xsd").string() + ":2: ", [&] { loadSchemaSafely(dir / "s.xsd"); });
 }

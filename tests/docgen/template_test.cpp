@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "docgen/forms/template.h"
-
 #include "base/error.h"
+#include "docgen/forms/template.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -22,9 +21,11 @@ const std::filesystem::path TemplatesDir = fplan::test::sourceDir() / "templates
 const std::filesystem::path Schema = TemplatesDir / "template.xsd";
 
 // The message loading `file` fails with (a test failure when it loads or fails otherwise).
-std::string loadError(const std::filesystem::path& file, std::source_location where = std::source_location::current())
+std::string loadError(
+    const std::filesystem::path& file, std::source_location where = std::source_location::current())
 {
-    return test::expectError(ErrorCode::BadInput, "", [&] { loadTemplateFile(file, Schema); }, where);
+    return test::expectError(
+        ErrorCode::BadInput, "", [&] { loadTemplateFile(file, Schema); }, where);
 }
 
 std::string bad(const std::string& name)
@@ -38,7 +39,7 @@ TEST(Templates, AllThreeLoadAndValidate)
 {
     const TemplateRegistry registry(TemplatesDir);
     const auto ids = registry.ids();
-    for (const char* id : {"familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede"}) {
+    for (const char* id : { "familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede" }) {
         ASSERT_NE(std::find(ids.begin(), ids.end(), id), ids.end()) << id;
         const Template t = registry.load(id);
         EXPECT_EQ(id, t.id);
@@ -50,7 +51,8 @@ TEST(Templates, AllThreeLoadAndValidate)
             EXPECT_TRUE(paths.insert(f->path).second) << f->path;
             EXPECT_FALSE(f->label.empty()) << f->path;
             for (char c : f->path)
-                EXPECT_TRUE((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.') << f->path;
+                EXPECT_TRUE((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.')
+                    << f->path;
         }
     }
 }
@@ -67,8 +69,8 @@ TEST(Templates, EveryFieldTypeIsUsed)
                 used.insert(c.type);
         }
     }
-    for (const char* name : {"text", "longtext", "date", "datetime", "number", "bool", "choice", "multichoice",
-                             "person", "team_member", "table"})
+    for (const char* name : { "text", "longtext", "date", "datetime", "number", "bool", "choice",
+             "multichoice", "person", "team_member", "table" })
         EXPECT_TRUE(used.count(*fieldTypeFromString(name))) << name;
 }
 
@@ -78,16 +80,17 @@ TEST(Templates, IdMustMatchFileName)
     std::filesystem::copy_file(Schema, dir / "template.xsd");
     std::filesystem::copy_file(TemplatesDir / "familieplan.xml", dir / "plan.xml");
     const TemplateRegistry registry(dir.path());
-    test::expectError(ErrorCode::BadInput, ":1: the template's id 'familieplan' differs from its file name 'plan.xml'",
-                      [&] { registry.load("plan"); });
+    test::expectError(ErrorCode::BadInput,
+        ":1: the template's id 'familieplan' differs from its file name 'plan.xml'",
+        [&] { registry.load("plan"); });
     // Checking one file (`template validate`) is the same check as loading it from the folder.
     test::expectError(ErrorCode::BadInput, "differs from its file name 'plan.xml'",
-                      [&] { registry.loadFile(dir / "plan.xml"); });
+        [&] { registry.loadFile(dir / "plan.xml"); });
     // A familieplan.xml that holds the investigation is refused, also outside the folder.
     std::filesystem::copy_file(TemplatesDir / "familiefaglig-undersoegelse.xml", dir / "familieplan.xml");
     test::expectError(ErrorCode::BadInput,
-                      "the template's id 'familiefaglig-undersoegelse' differs from its file name 'familieplan.xml'",
-                      [&] { TemplateRegistry(TemplatesDir).loadFile(dir / "familieplan.xml"); });
+        "the template's id 'familiefaglig-undersoegelse' differs from its file name 'familieplan.xml'",
+        [&] { TemplateRegistry(TemplatesDir).loadFile(dir / "familieplan.xml"); });
     EXPECT_EQ("familieplan", TemplateRegistry(TemplatesDir).loadFile(TemplatesDir / "familieplan.xml").id);
 }
 
@@ -102,10 +105,11 @@ TEST(Templates, FamilyPlanHasInterventionsWithFollowUpCodes)
     std::vector<std::string> codes;
     for (const auto& c : status->choices)
         codes.push_back(c.id);
-    EXPECT_EQ((std::vector<std::string>{"ikke_startet", "i_gang", "fortsaettes", "aendres", "afsluttes",
-                                        "revisitation"}),
-              codes);
-    for (const char* column : {"indsats", "maal", "beskrivelse", "modtager", "ansvarlig", "start", "slut", "timer_pr_uge"})
+    EXPECT_EQ((std::vector<std::string> {
+                  "ikke_startet", "i_gang", "fortsaettes", "aendres", "afsluttes", "revisitation" }),
+        codes);
+    for (const char* column :
+        { "indsats", "maal", "beskrivelse", "modtager", "ansvarlig", "start", "slut", "timer_pr_uge" })
         EXPECT_NE(nullptr, indsats->column(column)) << column;
     EXPECT_EQ(FieldType::Person, indsats->column("modtager")->type);
     EXPECT_EQ(FieldType::TeamMember, indsats->column("ansvarlig")->type);
@@ -131,9 +135,9 @@ TEST(Templates, InvestigationHasOneSectionPerDiscipline)
         EXPECT_TRUE(author->sameFagomraade);
         EXPECT_EQ(s->fagomraade, author->fagomraade);
     }
-    EXPECT_EQ((std::set<std::string>{"Børn og Familie", "Dagtilbud og Undervisning", "Handicap og Psykiatri",
-                                     "Beskæftigelse", "Sundhed og Omsorg"}),
-              disciplines);
+    EXPECT_EQ((std::set<std::string> { "Børn og Familie", "Dagtilbud og Undervisning",
+                  "Handicap og Psykiatri", "Beskæftigelse", "Sundhed og Omsorg" }),
+        disciplines);
     const Field* cpr = t.field("familien.medlem")->column("cpr");
     ASSERT_NE(nullptr, cpr);
     EXPECT_EQ(TextFormat::Cpr, cpr->format);
@@ -150,7 +154,7 @@ TEST(Templates, FollowUpSeedsFromThePlanAndHasDefaultAgenda)
     ASSERT_EQ(7u, points->defaultRows.size());
     EXPECT_EQ("Velkommen og forventninger", points->defaultRows.front().at("punkt"));
     EXPECT_EQ("Næste møde", points->defaultRows.back().at("punkt"));
-    for (const char* path : {"opfoelgning_maal.maal", "opfoelgning_indsatser.indsats"}) {
+    for (const char* path : { "opfoelgning_maal.maal", "opfoelgning_indsatser.indsats" }) {
         const Field* table = t.field(path);
         ASSERT_NE(nullptr, table);
         ASSERT_TRUE(table->seed) << path;
@@ -200,26 +204,27 @@ TEST(Templates, UnknownIdIsNotFound)
     const TemplateRegistry registry(TemplatesDir);
     test::expectError(ErrorCode::NotFound, "no template 'nope' in ", [&] { registry.load("nope"); });
     test::expectError(ErrorCode::NotFound, "no template '../templates/familieplan' in ",
-                      [&] { registry.load("../templates/familieplan"); });
+        [&] { registry.load("../templates/familieplan"); });
 }
 
 TEST(Templates, SearchPathPrefersExplicitThenEnvironment)
 {
     TempDir dir;
     EXPECT_EQ(dir.path(), templateSearchPath(dir.path()).front());
-    test::expectError(ErrorCode::NotFound, dir.path().string() + ": no template.xsd in this folder (from --templates)",
-                      [&] { findTemplateDir(dir.path()); });
+    test::expectError(ErrorCode::NotFound,
+        dir.path().string() + ": no template.xsd in this folder (from --templates)",
+        [&] { findTemplateDir(dir.path()); });
     setenv("FPLAN_TEMPLATES", dir.path().c_str(), 1);
     EXPECT_EQ(dir.path(), templateSearchPath(std::nullopt).front());
     // A wrong FPLAN_TEMPLATES is reported, not skipped.
     test::expectError(ErrorCode::NotFound, "no template.xsd in this folder (from FPLAN_TEMPLATES)",
-                      [] { findTemplateDir(); });
+        [] { findTemplateDir(); });
     std::filesystem::copy_file(Schema, dir / "template.xsd");
     EXPECT_EQ(dir.path(), findTemplateDir());
     unsetenv("FPLAN_TEMPLATES");
     // Without either, the build falls back to the source tree's folder.
     EXPECT_EQ(std::filesystem::weakly_canonical(TemplatesDir),
-              std::filesystem::weakly_canonical(findTemplateDir()));
+        std::filesystem::weakly_canonical(findTemplateDir()));
 }
 
 struct HostileCase {
@@ -228,7 +233,7 @@ struct HostileCase {
     const char* reason;
 };
 
-class HostileTemplates : public testing::TestWithParam<HostileCase> {};
+class HostileTemplates : public testing::TestWithParam<HostileCase> { };
 
 TEST_P(HostileTemplates, RefusedWithFileLineAndReasonWithinASecond)
 {
@@ -242,22 +247,19 @@ TEST_P(HostileTemplates, RefusedWithFileLineAndReasonWithinASecond)
     EXPECT_EQ(std::string::npos, message.find("root:x")) << message;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    BadTemplates, HostileTemplates,
-    testing::Values(HostileCase{"unknown-type.xml", 4, "unknown field type 'dato'"},
-                    HostileCase{"duplicate-id.xml", 5, "duplicate id 'navn'"},
-                    HostileCase{"duplicate-id-nested.xml", 6, "duplicate id 'navn'"},
-                    HostileCase{"choice-without-choices.xml", 7, "has no choices"},
-                    HostileCase{"choices-on-text.xml", 4, "only choice and multichoice"},
-                    HostileCase{"table-in-table.xml", 6, "a table cannot be inside a table"},
-                    HostileCase{"table-column-type.xml", 6, "a table cannot be inside a table"},
-                    HostileCase{"seed-bad-column.xml", 8, "no column 'maalet'"},
-                    HostileCase{"refers-to-missing.xml", 6, "refers-to=\"a.maal\" is not a table"},
-                    HostileCase{"xxe.xml", 2, "DOCTYPE"},
-                    HostileCase{"billion-laughs.xml", 2, "DOCTYPE"},
-                    HostileCase{"quadratic-blowup.xml", 2, "DOCTYPE"},
-                    HostileCase{"malformed.xml", 5, "mismatch"},
-                    HostileCase{"wrong-root.xml", 2, "root element must be <template>"}),
+INSTANTIATE_TEST_SUITE_P(BadTemplates, HostileTemplates,
+    testing::Values(HostileCase { "unknown-type.xml", 4, "unknown field type 'dato'" },
+        HostileCase { "duplicate-id.xml", 5, "duplicate id 'navn'" },
+        HostileCase { "duplicate-id-nested.xml", 6, "duplicate id 'navn'" },
+        HostileCase { "choice-without-choices.xml", 7, "has no choices" },
+        HostileCase { "choices-on-text.xml", 4, "only choice and multichoice" },
+        HostileCase { "table-in-table.xml", 6, "a table cannot be inside a table" },
+        HostileCase { "table-column-type.xml", 6, "a table cannot be inside a table" },
+        HostileCase { "seed-bad-column.xml", 8, "no column 'maalet'" },
+        HostileCase { "refers-to-missing.xml", 6, "refers-to=\"a.maal\" is not a table" },
+        HostileCase { "xxe.xml", 2, "DOCTYPE" }, HostileCase { "billion-laughs.xml", 2, "DOCTYPE" },
+        HostileCase { "quadratic-blowup.xml", 2, "DOCTYPE" }, HostileCase { "malformed.xml", 5, "mismatch" },
+        HostileCase { "wrong-root.xml", 2, "root element must be <template>" }),
     [](const testing::TestParamInfo<HostileCase>& param) {
         std::string name = param.param.file;
         name = name.substr(0, name.find('.'));
@@ -286,10 +288,11 @@ TEST(HostileTemplatesRuntime, FiftyMegabyteTemplateRefusedWithinASecond)
 TEST(HostileTemplatesRuntime, SchemaCatchesWhatTheReaderDoesNotLookAt)
 {
     TempDir dir;
-    fplan::test::writeFile(dir / "t.xml", "<template id=\"t\" version=\"1\" title=\"T\">\n"
-                                          "<section id=\"a\" label=\"A\">\n"
-                                          "<field id=\"x\" type=\"text\" label=\"X\" colour=\"red\"/>\n"
-                                          "</section>\n</template>\n");
+    fplan::test::writeFile(dir / "t.xml",
+        "<template id=\"t\" version=\"1\" title=\"T\">\n"
+        "<section id=\"a\" label=\"A\">\n"
+        "<field id=\"x\" type=\"text\" label=\"X\" colour=\"red\"/>\n"
+        "</section>\n</template>\n");
     const std::string message = loadError(dir / "t.xml");
     EXPECT_EQ(0u, message.rfind((dir / "t.xml").string() + ":3: ", 0)) << message;
     EXPECT_NE(std::string::npos, message.find("colour")) << message;
@@ -298,9 +301,10 @@ TEST(HostileTemplatesRuntime, SchemaCatchesWhatTheReaderDoesNotLookAt)
 TEST(HostileTemplatesRuntime, SeedsAreCheckedAgainstTheSourceTemplate)
 {
     const TemplateRegistry registry(TemplatesDir);
-    const std::vector<std::pair<std::string, std::string>> cases = {
-        {"seed-unknown-source-column.xml", ":7: table 'faelles_maal.maal' of 'familieplan' has no column 'maalet'"},
-        {"seed-choices-differ.xml", ":10: column 'status' does not fit column 'status'"}};
+    const std::vector<std::pair<std::string, std::string>> cases
+        = { { "seed-unknown-source-column.xml",
+                ":7: table 'faelles_maal.maal' of 'familieplan' has no column 'maalet'" },
+              { "seed-choices-differ.xml", ":10: column 'status' does not fit column 'status'" } };
     for (const auto& [name, expected] : cases)
         test::expectError(ErrorCode::BadInput, bad(name) + expected, [&] { registry.loadFile(bad(name)); });
 }
@@ -322,9 +326,10 @@ TEST(HostileTemplatesRuntime, DecimalsDoNotDependOnTheLocale)
 TEST(HostileTemplatesRuntime, NonAsciiIdRefused)
 {
     TempDir dir;
-    fplan::test::writeFile(dir / "t.xml", "<template id=\"t\" version=\"1\" title=\"T\">\n"
-                                          "<section id=\"a\" label=\"A\">\n"
-                                          "<field id=\"målet\" type=\"text\" label=\"X\"/>\n"
-                                          "</section>\n</template>\n");
+    fplan::test::writeFile(dir / "t.xml",
+        "<template id=\"t\" version=\"1\" title=\"T\">\n"
+        "<section id=\"a\" label=\"A\">\n"
+        "<field id=\"målet\" type=\"text\" label=\"X\"/>\n"
+        "</section>\n</template>\n");
     EXPECT_EQ(0u, loadError(dir / "t.xml").rfind((dir / "t.xml").string() + ":3: ", 0));
 }

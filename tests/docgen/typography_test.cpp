@@ -3,12 +3,12 @@
 // back the way a reader's tools read them: poppler's word boxes (no word broken without a hyphen,
 // no atomic value split), its font sizes (nothing under 9 pt but the running header and footer),
 // and the tagged structure (every value, in order; every table with header cells).
+#include "docgen/forms/template.h"
+#include "docgen/forms/values.h"
 #include "docgen/render/document_renderer.h"
 #include "docgen/render/fonts.h"
 #include "docgen/render/layout.h"
 #include "docgen/render/pdf_writer.h"
-#include "docgen/forms/template.h"
-#include "docgen/forms/values.h"
 #include "tests/docgen/realistic_values.h"
 #include "tests/support/test_support.h"
 

@@ -163,7 +163,8 @@ TEST_F(EditorTest, FinaliseListsWhatIsMissingFirst)
     EXPECT_TRUE(mentions(missing, "Om planen › Planens dato: skal udfyldes."));
     EXPECT_TRUE(mentions(missing, "Godkendelse › Planen er lavet sammen med familien den: skal udfyldes."));
     EXPECT_TRUE(mentions(missing, "Mål, række 1: Mål skal udfyldes."));
-    test::expectError(ErrorCode::BadInput, "Om planen › Planens dato: skal udfyldes.", [&] { e->finalize(); });
+    test::expectError(
+        ErrorCode::BadInput, "Om planen › Planens dato: skal udfyldes.", [&] { e->finalize(); });
     EXPECT_TRUE(m_store->documentState(m_docId).versions().empty());
 
     e->setValue("om_planen.dato", "2026-03-12");
@@ -234,12 +235,14 @@ struct RefusedCell {
     const char* english;
 };
 
-class DesktopRefusesWhatTheCliRefuses : public EditorTest, public ::testing::WithParamInterface<RefusedCell> {};
+class DesktopRefusesWhatTheCliRefuses : public EditorTest,
+                                        public ::testing::WithParamInterface<RefusedCell> { };
 
 TEST_P(DesktopRefusesWhatTheCliRefuses, InTheEditorAndInDocFill)
 {
     const RefusedCell& c = GetParam();
-    const std::string docId = std::string(c.templateId) == "familieplan" ? m_docId : newDocument(c.templateId);
+    const std::string docId
+        = std::string(c.templateId) == "familieplan" ? m_docId : newDocument(c.templateId);
     auto e = editor(docId);
     const auto rowsBefore = m_store->documentState(docId).rows(c.table).size();
     const auto row = e->addRow(c.table);
@@ -257,17 +260,17 @@ TEST_P(DesktopRefusesWhatTheCliRefuses, InTheEditorAndInDocFill)
     EXPECT_TRUE(m_store->documentState(docId).versions().empty());
 
     cli["@id"] = "r1";
-    test::expectError(ErrorCode::BadInput, c.english,
-        [&] { m_documents->fill(docId, Json { { c.table, Json::array({ cli }) } }); });
+    test::expectError(ErrorCode::BadInput, c.english, [&] {
+        m_documents->fill(docId, Json { { c.table, Json::array({ cli }) } });
+    });
     EXPECT_EQ(rowsBefore, m_store->documentState(docId).rows(c.table).size());
 }
 
 INSTANTIATE_TEST_SUITE_P(RealTemplates, DesktopRefusesWhatTheCliRefuses,
-    ::testing::Values(
-        RefusedCell { "familieplan", "om_planen.familieteam",
-            { { "fagperson", "t1" }, { "email", "not-an-address" } },
-            "Række 1, E-mail: »not-an-address« er ikke en e-mailadresse.",
-            "om_planen.familieteam[0].email: 'not-an-address' is not an e-mail address" },
+    ::testing::Values(RefusedCell { "familieplan", "om_planen.familieteam",
+                          { { "fagperson", "t1" }, { "email", "not-an-address" } },
+                          "Række 1, E-mail: »not-an-address« er ikke en e-mailadresse.",
+                          "om_planen.familieteam[0].email: 'not-an-address' is not an e-mail address" },
         RefusedCell { "familieplan", "indsatser.indsats",
             { { "indsats", "Familiebehandling" }, { "maal", "Ro om morgenen" }, { "start", "2026-04-01" },
                 { "timer_pr_uge", 9999 } },

@@ -75,7 +75,8 @@ TEST(NewCasePresenter, CreatesACaseThatTheListAndOverviewShow)
 
     auto invalid = validCase();
     invalid.title = " ";
-    test::expectError(ErrorCode::BadInput, "Sagens navn skal udfyldes", [&] { invalid.create(store, "jr", "2026-03-12"); });
+    test::expectError(
+        ErrorCode::BadInput, "Sagens navn skal udfyldes", [&] { invalid.create(store, "jr", "2026-03-12"); });
     EXPECT_TRUE(store.listCases().empty()); // nothing stored from a refused dialog
 
     const std::string id = validCase().create(store, "jr", "2026-03-12");
@@ -142,11 +143,13 @@ protected:
 
 TEST_F(CasePeopleTest, AddsAFamilyMemberWithACheckedCpr)
 {
-    test::expectError(ErrorCode::BadInput, "3102901234",
-        [&] { m_overview->savePerson(std::nullopt, { "Bo Nørgaard", "3102901234", "far", true }, "jr"); });
+    test::expectError(ErrorCode::BadInput, "3102901234", [&] {
+        m_overview->savePerson(std::nullopt, { "Bo Nørgaard", "3102901234", "far", true }, "jr");
+    });
     EXPECT_EQ(2u, m_overview->kase().people.size()); // nothing stored from a refused dialog
-    const auto message = test::expectError(ErrorCode::BadInput, "Familiemedlem 3: navn skal udfyldes",
-        [&] { m_overview->savePerson(std::nullopt, { "", "12", "far", true }, "jr"); });
+    const auto message = test::expectError(ErrorCode::BadInput, "Familiemedlem 3: navn skal udfyldes", [&] {
+        m_overview->savePerson(std::nullopt, { "", "12", "far", true }, "jr");
+    });
     EXPECT_NE(std::string::npos, message.find("CPR-nummeret 12 skal have 10 cifre")) << message;
 
     m_overview->savePerson(std::nullopt, { " Bo Nørgaard ", "020288-1235", "far", true }, "jr");
@@ -183,8 +186,9 @@ TEST_F(CasePeopleTest, ChangesAndRemovesAFamilyMember)
 
 TEST_F(CasePeopleTest, EditsTheTeamButKeepsTheTovholderAndTheHistory)
 {
-    test::expectError(ErrorCode::BadInput, "Ida Berg",
-        [&] { m_overview->saveTeamMember(std::nullopt, { "Ida Berg", "", "", "ida", "" }, "jr"); });
+    test::expectError(ErrorCode::BadInput, "Ida Berg", [&] {
+        m_overview->saveTeamMember(std::nullopt, { "Ida Berg", "", "", "ida", "" }, "jr");
+    });
     m_overview->saveTeamMember(
         std::nullopt, { "Ida Berg", "Dagtilbud og Undervisning", "lærer", "", "" }, "jr");
     ASSERT_EQ(3u, m_overview->kase().team.size());

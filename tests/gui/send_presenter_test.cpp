@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "core/bundle.h"
 #include "base/error.h"
+#include "core/bundle.h"
 #include "delivery/outbox.h"
 #include "gui/send_presenter.h"
 #include "tests/delivery/delivery_fixtures.h"

@@ -3,19 +3,18 @@
 
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
-#include <poll.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <array>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <fstream>
+#include <poll.h>
 #include <random>
+#include <spawn.h>
 #include <sstream>
 #include <stdexcept>
+#include <sys/wait.h>
+#include <unistd.h>
 
 extern char** environ;
 
@@ -26,7 +25,7 @@ TempDir::TempDir()
     std::random_device rd;
     for (int attempt = 0; attempt < 100; ++attempt) {
         auto candidate = std::filesystem::temp_directory_path()
-                         / ("fplan-test-" + std::to_string(rd()) + std::to_string(attempt));
+            / ("fplan-test-" + std::to_string(rd()) + std::to_string(attempt));
         if (std::filesystem::create_directory(candidate)) {
             m_path = candidate;
             return;
@@ -41,8 +40,8 @@ TempDir::~TempDir()
     std::filesystem::remove_all(m_path, ec);
 }
 
-RunResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env,
-              const std::string& input)
+RunResult run(
+    const std::vector<std::string>& argv, const std::vector<std::string>& env, const std::string& input)
 {
     int inPipe[2], outPipe[2], errPipe[2];
     if (pipe2(inPipe, O_CLOEXEC) || pipe2(outPipe, O_CLOEXEC) || pipe2(errPipe, O_CLOEXEC))
@@ -88,7 +87,7 @@ RunResult run(const std::vector<std::string>& argv, const std::vector<std::strin
     close(inPipe[1]);
 
     RunResult result;
-    std::array<pollfd, 2> fds{{{outPipe[0], POLLIN, 0}, {errPipe[0], POLLIN, 0}}};
+    std::array<pollfd, 2> fds { { { outPipe[0], POLLIN, 0 }, { errPipe[0], POLLIN, 0 } } };
     int open = 2;
     char buffer[65536];
     while (open > 0) {
@@ -155,7 +154,7 @@ bool fileContains(const std::filesystem::path& path, const std::string& needle)
 }
 
 std::string expectError(ErrorCode code, std::string_view substring, const std::function<void()>& action,
-                        std::source_location where)
+    std::source_location where)
 {
     try {
         action();
@@ -175,7 +174,8 @@ std::string expectError(ErrorCode code, std::string_view substring, const std::f
         return message;
     }
     ADD_FAILURE_AT(where.file_name(), static_cast<int>(where.line()))
-        << "expected an error (code " << static_cast<int>(code) << ", \"" << substring << "\"), but nothing was thrown";
+        << "expected an error (code " << static_cast<int>(code) << ", \"" << substring
+        << "\"), but nothing was thrown";
     return {};
 }
 

@@ -34,7 +34,7 @@ struct RunResult {
 
 // Runs a program with arguments (no shell), extra environment entries "K=V", and optional stdin.
 RunResult run(const std::vector<std::string>& argv, const std::vector<std::string>& env = {},
-              const std::string& input = {});
+    const std::string& input = {});
 
 std::filesystem::path sourceDir();
 std::filesystem::path buildDir();
@@ -47,6 +47,6 @@ bool fileContains(const std::filesystem::path& path, const std::string& needle);
 // Runs `action` and fails the calling test unless it throws fplan::Error with `code` and a
 // message containing `substring`. Returns the message (empty when the expectation failed).
 std::string expectError(ErrorCode code, std::string_view substring, const std::function<void()>& action,
-                        std::source_location where = std::source_location::current());
+    std::source_location where = std::source_location::current());
 
 } // namespace fplan::test
