@@ -56,7 +56,7 @@ TextKind kindOf(const Field& f)
     case FieldType::Text:
         if (!f.refersTo.empty())
             return TextKind::Prose; // the referred goal's text
-        return f.format.empty() ? TextKind::Prose : TextKind::Atomic; // cpr, phone, email
+        return f.format == TextFormat::None ? TextKind::Prose : TextKind::Atomic; // cpr, phone, email
     case FieldType::LongText:
         return TextKind::Prose;
     case FieldType::Date:

@@ -73,11 +73,11 @@ Json value(const Field& f, const Case& kase, std::size_t seed)
     case FieldType::Text: {
         if (!f.refersTo.empty())
             return nullptr;
-        if (f.format == "cpr")
+        if (f.format == TextFormat::Cpr)
             return "0101901234";
-        if (f.format == "phone")
+        if (f.format == TextFormat::Phone)
             return "4" + std::to_string(1234567 + seed % 7);
-        if (f.format == "email")
+        if (f.format == TextFormat::Email)
             return "mette.noergaard@ringkobing-skjern.dk";
         std::string text = shortTexts()[seed % shortTexts().size()];
         if (f.maxLength && utf8Length(text) > f.maxLength)
@@ -93,7 +93,7 @@ Json value(const Field& f, const Case& kase, std::size_t seed)
     case FieldType::Number: {
         static const double numbers[] = { 0.5, 2.5, 12, 37, 1.5 };
         double n = numbers[seed % 5];
-        if (f.autoValue == "plan-version")
+        if (f.autoValue == AutoValue::PlanVersion)
             n = 2;
         if (f.max && n > *f.max)
             n = *f.max;
