@@ -96,8 +96,8 @@ TEST(SafeXml, RefusesTooManyAttributesBeforeParsing)
     for (int i = 0; i < 60000; ++i)
         text += " a" + std::to_string(i) + "=\"x\"";
     text += "/></root>";
-    const std::string error = errorOf([&] { parseXmlSafely(text, "many.xml", 1 << 22); });
-    EXPECT_TRUE(contains(error, "many.xml:2: an element with more than 64 attributes (limit)")) << error;
+    test::expectError(ErrorCode::BadInput, "many.xml:2: an element with more than 64 attributes (limit)",
+        [&] { parseXmlSafely(text, "many.xml", 1 << 22); });
     // Equals signs in values, comments and text are not attributes.
     std::string fine
         = "<root a=\"x=y=z\"><!-- " + std::string(200, '=') + " -->" + std::string(200, '=') + "</root>";
@@ -111,8 +111,8 @@ TEST(SafeXml, RefusesDeepNesting)
         text += "<a>";
     for (int i = 0; i < 65; ++i)
         text += "</a>";
-    EXPECT_TRUE(
-        contains(errorOf([&] { parseXmlSafely(text, "deep.xml"); }), "deeper than 64 levels (limit)"));
+    test::expectError(
+        ErrorCode::BadInput, "deeper than 64 levels (limit)", [&] { parseXmlSafely(text, "deep.xml"); });
     EXPECT_NO_THROW(parseXmlSafely(text.substr(3, text.size() - 7), "ok.xml"));
 }
 
