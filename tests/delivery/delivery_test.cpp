@@ -72,7 +72,7 @@ TEST(Delivery, ParentsAreThePeopleWithCustody)
     EXPECT_EQ("0101901235", outside[1].cpr);
     test::expectError(
         ErrorCode::BadInput, "no recipients", [&] { resolveRecipients(*cs.store, cs.docId, ","); });
-    test::expectError(ErrorCode::NotFound, "no document no-such-doc in the store",
+    test::expectError(ErrorCode::NotFound, "no document with id 'no-such-doc'",
         [&] { resolveRecipients(*cs.store, "no-such-doc", "parents"); });
 }
 
@@ -106,7 +106,7 @@ TEST(Delivery, QueuesOneValidatedMessagePerRecipientAndNeverTwice)
     request.version = 1;
     EXPECT_EQ(0, queueForDelivery(*cs.store, request).newlyQueued);
     request.version = 7;
-    test::expectError(ErrorCode::NotFound, "has no version 7", [&] { queueForDelivery(*cs.store, request); });
+    test::expectError(ErrorCode::NotFound, "no version '7'", [&] { queueForDelivery(*cs.store, request); });
 }
 
 TEST(Delivery, RefusalQueuesNothing)
