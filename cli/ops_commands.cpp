@@ -65,13 +65,14 @@ int runStoreRebuild(const Args& args, std::ostream& out)
 void registerOpsCommands(CommandTable& table)
 {
     table.add({ "ops export", "ops export [--case CASE_ID] --out FILE",
-        "write the store's (or one case's) ops and their templates to a file", {}, runOpsExport });
+        "write the store's (or one case's) ops and their templates to a file", { "force" }, runOpsExport,
+        withOptions(StoreOptions, { "case", "out" }) });
     table.add({ "ops import", "ops import FILE",
         "check every op of an ops file, then store them all (or, if any is refused, none); "
         "prints how many were new, already there, refused",
-        {}, runOpsImport });
+        {}, runOpsImport, StoreOptions });
     table.add({ "store rebuild", "store rebuild", "derive the case and document lists again from the ops", {},
-        runStoreRebuild });
+        runStoreRebuild, StoreOptions });
 }
 
 } // namespace fplan::cli

@@ -81,7 +81,7 @@ void registerSyncCommands(CommandTable& table)
     table.add({ "sync", SyncUsage,
         "pushes this store's new ops to the case store server and pulls the team's "
         "(password: $FPLAN_PASSWORD or a prompt)",
-        {}, runSync });
+        { "json" }, runSync, withOptions(StoreOptions, { "server", "user", "ca" }) });
 }
 
 } // namespace fplan::cli

@@ -144,7 +144,7 @@ TEST(RenderCli, DocRenderPrintsAFinalisedVersionOrTheDraft)
         s.appendOps({ a.set(state, caseId, docId, "familiens_bemaerkninger.bemaerkninger", "Udgave A"),
             b.set(state, caseId, docId, "familiens_bemaerkninger.bemaerkninger", "Udgave B") });
     }
-    r = fplanCli({ "doc", "render", docId, "--out", draft.string() }, env);
+    r = fplanCli({ "doc", "render", docId, "--out", draft.string(), "--force" }, env);
     ASSERT_EQ(0, r.exitCode) << r.err;
     EXPECT_NE(std::string::npos,
         r.err.find("familiens_bemaerkninger.bemaerkninger: open conflict between 2 values"))
