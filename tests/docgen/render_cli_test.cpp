@@ -152,7 +152,7 @@ TEST(RenderCli, DocRenderPrintsAFinalisedVersionOrTheDraft)
 
     r = fplanCli({ "doc", "render", docId, "--version", "7", "--out", (dir / "v7.pdf").string() }, env);
     EXPECT_EQ(2, r.exitCode);
-    EXPECT_NE(std::string::npos, r.err.find("no version 7")) << r.err;
+    EXPECT_NE(std::string::npos, r.err.find("no version '7'")) << r.err;
 }
 
 TEST(RenderCli, TheSharedEveryFieldFixturesRender)
