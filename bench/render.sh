@@ -32,6 +32,9 @@ cmake --build --preset release -j2 --target bench_render fplan >/dev/null
 bench=build/release/bench/bench_render
 fplan=build/release/cli/fplan
 
+load() { awk '{print $1, $2, $3}' /proc/loadavg; }
+load_start=$(load)
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$bench" --write "$work" >/dev/null
@@ -52,7 +55,7 @@ done < <("$bench" --iterations "$iterations")
 # user's cache), the median of the next runs is what every later start costs.
 fplan_run() {
   "$1" render --bundle "$work/bundle.json" --template familieplan --values "$work/$2.json" \
-    --templates templates --out "$work/fp-$2${3:-}.pdf" >/dev/null
+    --templates templates --out "$work/fp-$2${3:-}.pdf" --force >/dev/null
 }
 declare -A fpw_ms fpb_ms
 for name in familieplan-6 familieplan-40; do
@@ -122,3 +125,4 @@ for name in familieplan-6 familieplan-40; do
 done
 awk -v a="${fpw_ms[familieplan-6]}" -v pa="${fp_pages[familieplan-6]}" -v b="${fpw_ms[familieplan-40]}" -v pb="${fp_pages[familieplan-40]}" \
   'BEGIN {r = (b / pb) / (a / pa); printf "cost per page at %d pages / at %d pages: %.2f (target <= 1.5)\n", pb, pa, r}'
+echo "load average (1, 5, 15 min): at start $load_start, at end $(load)"
