@@ -5,17 +5,23 @@
 
 #include <sodium.h>
 
-#include <openssl/evp.h>
-
 namespace fplan::crypto {
+
+std::array<unsigned char, 32> sha256(std::string_view bytes)
+{
+    static_assert(crypto_hash_sha256_BYTES == 32);
+    static const bool ready = sodium_init() >= 0;
+    if (!ready)
+        throw Error(ErrorCode::Crypto, "libsodium cannot start");
+    std::array<unsigned char, 32> digest {};
+    crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+    return digest;
+}
 
 std::string sha256Hex(std::string_view bytes)
 {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1)
-        throw Error(ErrorCode::Crypto, "SHA-256 is not available in this OpenSSL");
-    return toHex(digest, length);
+    const auto digest = sha256(bytes);
+    return toHex(digest.data(), digest.size());
 }
 
 std::string toHex(const void* data, std::size_t size)

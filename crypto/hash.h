@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -8,7 +9,10 @@
 
 namespace fplan::crypto {
 
-// SHA-256 of the bytes as 64 lowercase hex digits.
+// SHA-256 of the bytes (libsodium: nothing to start, unlike OpenSSL, whose first digest loads
+// its configuration and providers, a visible part of a short command's start-up).
+std::array<unsigned char, 32> sha256(std::string_view bytes);
+// The same as 64 lowercase hex digits.
 std::string sha256Hex(std::string_view bytes);
 
 std::string toHex(const void* data, std::size_t size); // lowercase

@@ -351,7 +351,8 @@ XmlDocument parseXmlSafely(std::string_view bytes, const std::string& origin, st
     return doc;
 }
 
-XmlDocument parseXmlFileSafely(const std::filesystem::path& path, std::size_t maxBytes)
+XmlDocument parseXmlFileSafely(
+    const std::filesystem::path& path, std::size_t maxBytes, std::string* bytesRead)
 {
     std::error_code ec;
     if (!fs::exists(path, ec))
@@ -360,7 +361,10 @@ XmlDocument parseXmlFileSafely(const std::filesystem::path& path, std::size_t ma
     auto bytes = readCapped(path, maxBytes, why);
     if (!bytes)
         fail(path.string(), 1, why);
-    return parseXmlSafely(*bytes, path.string(), maxBytes);
+    XmlDocument doc = parseXmlSafely(*bytes, path.string(), maxBytes);
+    if (bytesRead)
+        *bytesRead = std::move(*bytes);
+    return doc;
 }
 
 XmlSchema loadSchemaSafely(const std::filesystem::path& path, std::size_t maxBytes)

@@ -16,7 +16,6 @@
 #include <fcntl.h>
 #include <fstream>
 #include <iterator>
-#include <openssl/evp.h>
 #include <set>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -602,26 +601,10 @@ std::string validationKey(const fs::path& schemaPath, std::string_view templateB
     const std::string schema = readWhole(schemaPath);
     if (schema.empty())
         return {};
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    const std::string sizes
-        = std::to_string(schema.size()) + ":" + std::to_string(templateBytes.size()) + ":";
-    const bool ok = ctx && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1
-        && EVP_DigestUpdate(ctx, sizes.data(), sizes.size()) == 1
-        && EVP_DigestUpdate(ctx, schema.data(), schema.size()) == 1
-        && EVP_DigestUpdate(ctx, templateBytes.data(), templateBytes.size()) == 1
-        && EVP_DigestFinal_ex(ctx, digest, &length) == 1;
-    EVP_MD_CTX_free(ctx);
-    if (!ok)
-        return {};
-    static const char* hex = "0123456789abcdef";
-    std::string key;
-    for (unsigned int i = 0; i < length; ++i) {
-        key += hex[digest[i] >> 4];
-        key += hex[digest[i] & 0xF];
-    }
-    return key;
+    std::string keyed = std::to_string(schema.size()) + ":" + std::to_string(templateBytes.size()) + ":";
+    keyed += schema;
+    keyed += templateBytes;
+    return crypto::sha256Hex(keyed);
 }
 
 bool validatedBefore(const std::string& key)
@@ -803,9 +786,14 @@ Template parseTemplate(std::string_view bytes, const std::string& origin, const 
 
 Template loadTemplateFile(const fs::path& file, const fs::path& schemaPath)
 {
-    // The file is read (and its size checked) before the schema: a hostile file is refused fast.
-    XmlDocument doc = parseXmlFileSafely(file, MaxTemplateBytes);
-    return readValidated(readWhole(file), doc, schemaPath);
+    // The file is read once (and its size checked) before the schema: a hostile file is
+    // refused fast, and the bytes hashed are the bytes parsed.
+    std::string bytes;
+    XmlDocument doc = parseXmlFileSafely(file, MaxTemplateBytes, &bytes);
+    Template t = readValidated(bytes, doc, schemaPath);
+    t.text = std::move(bytes);
+    t.hash = crypto::sha256Hex(t.text);
+    return t;
 }
 
 std::vector<fs::path> templateSearchPath(const std::optional<fs::path>& explicitDir)
@@ -860,9 +848,6 @@ Template TemplateRegistry::loadFile(const fs::path& file) const
         throw Error(ErrorCode::BadInput,
             t.file + ":1: the template's id '" + t.id + "' differs from its file name '"
                 + file.filename().string() + "'");
-    std::ifstream in(file, std::ios::binary);
-    t.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    t.hash = crypto::sha256Hex(t.text);
     return t;
 }
 

@@ -3,6 +3,7 @@
 
 #include "base/error.h"
 #include "base/utf8.h"
+#include "crypto/hash.h"
 
 #include <podofo/podofo.h>
 
@@ -14,7 +15,6 @@
 #include <fstream>
 #include <iterator>
 #include <map>
-#include <openssl/evp.h>
 #include <set>
 #include <sstream>
 #include <string_view>
@@ -278,15 +278,13 @@ void setInfo(PdfMemDocument& doc, const PdfMetadata& meta, const Dates& dates)
     dict.AddKey("ModDate", PdfString(dates.pdf));
 }
 
-std::string sha256Hex(const std::string& bytes, std::size_t hexChars)
+// The first `hexChars` upper-case hex digits of the bytes' SHA-256 (repeated if more are asked).
+std::string hashHex(const std::string& bytes, std::size_t hexChars)
 {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1)
-        throw Error(ErrorCode::Internal, "SHA-256 failed while making the PDF's /ID");
+    const auto digest = crypto::sha256(bytes);
     static const char* hex = "0123456789ABCDEF";
     std::string out;
-    for (unsigned int i = 0; out.size() < hexChars; i = (i + 1) % length) {
+    for (std::size_t i = 0; out.size() < hexChars; i = (i + 1) % digest.size()) {
         out += hex[digest[i] >> 4];
         out += hex[digest[i] & 0xF];
     }
@@ -321,7 +319,7 @@ void setContentId(std::string& pdf)
         std::fill(pdf.begin() + static_cast<std::ptrdiff_t>(from),
             pdf.begin() + static_cast<std::ptrdiff_t>(from + length), '0');
     for (const auto& [from, length] : spans) {
-        const std::string id = sha256Hex(pdf, length);
+        const std::string id = hashHex(pdf, length);
         pdf.replace(from, length, id);
     }
 }
