@@ -18,6 +18,7 @@
 #include <set>
 #include <sstream>
 #include <string_view>
+#include <zlib.h>
 
 namespace fplan::docgen {
 
@@ -170,6 +171,32 @@ const std::string& iccProfile()
     return profile;
 }
 
+// PoDoFo compresses every stream it is given at zlib's default level (6). Page content is most
+// of a long document's bytes, and at level 6 its compression took about five times as long as
+// at level 1 for streams a third smaller (a 40-page plan: 14 ms against 2.7 ms, 65 KB against
+// 95 KB): the writer compresses content itself, at level 1.
+constexpr int ContentCompression = Z_BEST_SPEED;
+
+std::string deflated(std::string_view raw, int level)
+{
+    uLongf size = compressBound(static_cast<uLong>(raw.size()));
+    std::string out(size, '\0');
+    if (compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(raw.data()),
+            static_cast<uLong>(raw.size()), level)
+        != Z_OK)
+        throw Error(ErrorCode::Internal, "zlib could not compress a PDF stream");
+    out.resize(size);
+    return out;
+}
+
+// A stream whose bytes are already FlateDecode-compressed (zlib format, as compress2 makes them).
+void setDeflatedStream(PdfObject* object, std::string_view compressed)
+{
+    PdfMemoryInputStream in(compressed.data(), static_cast<pdf_long>(compressed.size()));
+    object->GetStream()->SetRawData(&in, static_cast<pdf_long>(compressed.size()));
+    object->GetDictionary().AddKey(PdfName::KeyFilter, PdfName("FlateDecode"));
+}
+
 PdfObject* resolve(PdfVecObjects& objects, PdfObject* obj)
 {
     while (obj && obj->IsReference())
@@ -241,10 +268,10 @@ void addPdfA(PdfMemDocument& doc, const PdfMetadata& meta, const Dates& dates)
     metadata->GetStream()->Set(xmp.data(), static_cast<pdf_long>(xmp.size()), TVecFilters());
     catalog.AddKey("Metadata", metadata->Reference());
 
-    const std::string& icc = iccProfile();
+    static const std::string icc = deflated(iccProfile(), Z_BEST_COMPRESSION); // the same in every PDF
     PdfObject* profile = objects.CreateObject();
     profile->GetDictionary().AddKey("N", static_cast<pdf_int64>(3));
-    profile->GetStream()->Set(icc.data(), static_cast<pdf_long>(icc.size()));
+    setDeflatedStream(profile, icc);
     PdfDictionary intent;
     intent.AddKey("Type", PdfName("OutputIntent"));
     intent.AddKey("S", PdfName("GTS_PDFA1"));
@@ -739,7 +766,7 @@ std::string writeWithPoDoFo(const LayoutResult& layout, FontMetrics& fonts, cons
         if (open != None)
             content.end();
         const std::string& ops = content.finish();
-        pdfPage->GetContentsForAppending()->GetStream()->Set(ops.data(), static_cast<pdf_long>(ops.size()));
+        setDeflatedStream(pdfPage->GetContentsForAppending(), deflated(ops, ContentCompression));
     }
     doc.EmbedSubsetFonts();
     for (PdfFont* font : table.all())
