@@ -9,6 +9,7 @@
 #include "docgen/render/layout.h"
 #include "docgen/render/pdf_writer.h"
 #include "tests/docgen/realistic_values.h"
+#include "xml/escape.h"
 
 #include <algorithm>
 #include <chrono>
@@ -24,27 +25,12 @@ namespace {
 
 using namespace fplan::docgen;
 
+// Text as HTML character data; a line break in a value is a <br>.
 std::string esc(const std::string& s)
 {
     std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '\n':
-            out += "<br>";
-            break;
-        default:
-            out += c;
-        }
-    }
+    for (const char c : fplan::xml::escapeText(s))
+        out += c == '\n' ? std::string("<br>") : std::string(1, c);
     return out;
 }
 

@@ -4,6 +4,7 @@
 #include "base/error.h"
 #include "base/utf8.h"
 #include "crypto/hash.h"
+#include "xml/escape.h"
 
 #include <podofo/podofo.h>
 
@@ -66,33 +67,6 @@ Dates formatDates(std::int64_t seconds)
     return { pdf, xmp };
 }
 
-std::string xmlEscape(const std::string& s)
-{
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
-            // XML 1.0 has no place for C0 controls other than tab and newlines.
-            if (static_cast<unsigned char>(c) >= 0x20 || c == '\t' || c == '\n' || c == '\r')
-                out += c;
-        }
-    }
-    return out;
-}
-
 std::string xmpPacket(const PdfMetadata& meta, const Dates& dates)
 {
     std::ostringstream x;
@@ -101,15 +75,15 @@ std::string xmpPacket(const PdfMetadata& meta, const Dates& dates)
       << " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
       << "  <rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n"
       << "   <dc:format>application/pdf</dc:format>\n"
-      << "   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">" << xmlEscape(meta.title)
+      << "   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">" << xml::escapeText(meta.title)
       << "</rdf:li></rdf:Alt></dc:title>\n";
     if (!meta.author.empty())
-        x << "   <dc:creator><rdf:Seq><rdf:li>" << xmlEscape(meta.author)
+        x << "   <dc:creator><rdf:Seq><rdf:li>" << xml::escapeText(meta.author)
           << "</rdf:li></rdf:Seq></dc:creator>\n";
     if (!meta.subject.empty())
-        x << "   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">" << xmlEscape(meta.subject)
+        x << "   <dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">" << xml::escapeText(meta.subject)
           << "</rdf:li></rdf:Alt></dc:description>\n";
-    x << "   <dc:language><rdf:Bag><rdf:li>" << xmlEscape(meta.language)
+    x << "   <dc:language><rdf:Bag><rdf:li>" << xml::escapeText(meta.language)
       << "</rdf:li></rdf:Bag></dc:language>\n"
       << "  </rdf:Description>\n"
       << "  <rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">\n"
@@ -121,7 +95,7 @@ std::string xmpPacket(const PdfMetadata& meta, const Dates& dates)
       << "  <rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">\n"
       << "   <pdf:Producer>" << Producer << "</pdf:Producer>\n";
     if (!meta.keywords.empty())
-        x << "   <pdf:Keywords>" << xmlEscape(meta.keywords) << "</pdf:Keywords>\n";
+        x << "   <pdf:Keywords>" << xml::escapeText(meta.keywords) << "</pdf:Keywords>\n";
     x << "  </rdf:Description>\n"
       << "  <rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">\n"
       << "   <pdfaid:part>2</pdfaid:part>\n"

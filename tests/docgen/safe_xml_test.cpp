@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "base/error.h"
 #include "tests/support/test_support.h"
+#include "xml/escape.h"
 #include "xml/safe_xml.h"
 
 #include <gtest/gtest.h>
@@ -253,4 +254,22 @@ TEST(SafeXmlSchema, BrokenSchemaNamesFileAndLine)
         "<xs:element name=\"a\" type=\"xs:nosuchtype\"/>\n</xs:schema>");
     test::expectError(
         ErrorCode::BadInput, (dir / "s.xsd").string() + ":2: ", [&] { loadSchemaSafely(dir / "s.xsd"); });
+}
+
+// Text escaped by hand reads back as itself from character data and from an attribute, and a
+// control character XML cannot carry is dropped rather than making the document unreadable.
+TEST(XmlEscape, EscapedTextReadsBackAsWritten)
+{
+    const std::string text = "Kommune <evil> & \"Nørgaard\" 'x' ]]> -- Ł\ttab\nline";
+    const std::string escaped = escapeText(text + "\x01\x1F");
+    EXPECT_EQ(std::string::npos, escaped.find('<'));
+    EXPECT_EQ(std::string::npos, escaped.find('"'));
+    const auto doc = parseXmlSafely("<r a=\"" + escaped + "\">" + escaped + "</r>", "escape.xml");
+    EXPECT_EQ(text, rootText(doc));
+    xmlChar* attribute = xmlGetProp(xmlDocGetRootElement(doc.get()), BAD_CAST "a");
+    ASSERT_NE(nullptr, attribute);
+    // An attribute value's tab and line feed are normalised to spaces by every XML reader.
+    EXPECT_EQ("Kommune <evil> & \"Nørgaard\" 'x' ]]> -- Ł tab line",
+        std::string(reinterpret_cast<char*>(attribute)));
+    xmlFree(attribute);
 }
