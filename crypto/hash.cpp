@@ -7,12 +7,21 @@
 
 namespace fplan::crypto {
 
-std::array<unsigned char, 32> sha256(std::string_view bytes)
+namespace {
+
+void startSodium()
 {
-    static_assert(crypto_hash_sha256_BYTES == 32);
     static const bool ready = sodium_init() >= 0;
     if (!ready)
         throw Error(ErrorCode::Crypto, "libsodium cannot start");
+}
+
+} // namespace
+
+std::array<unsigned char, 32> sha256(std::string_view bytes)
+{
+    static_assert(crypto_hash_sha256_BYTES == 32);
+    startSodium();
     std::array<unsigned char, 32> digest {};
     crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
     return digest;
@@ -22,6 +31,15 @@ std::string sha256Hex(std::string_view bytes)
 {
     const auto digest = sha256(bytes);
     return toHex(digest.data(), digest.size());
+}
+
+std::array<unsigned char, 16> digest128(std::string_view bytes)
+{
+    startSodium();
+    std::array<unsigned char, 16> digest {};
+    crypto_generichash(digest.data(), digest.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
+        bytes.size(), nullptr, 0);
+    return digest;
 }
 
 std::string toHex(const void* data, std::size_t size)

@@ -279,22 +279,9 @@ void setInfo(PdfMemDocument& doc, const PdfMetadata& meta, const Dates& dates)
     dict.AddKey("ModDate", PdfString(dates.pdf));
 }
 
-// The first `hexChars` upper-case hex digits of the bytes' SHA-256 (repeated if more are asked).
-std::string hashHex(const std::string& bytes, std::size_t hexChars)
-{
-    const auto digest = crypto::sha256(bytes);
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (std::size_t i = 0; out.size() < hexChars; i = (i + 1) % digest.size()) {
-        out += hex[digest[i] >> 4];
-        out += hex[digest[i] & 0xF];
-    }
-    out.resize(hexChars);
-    return out;
-}
-
-// PoDoFo derives /ID from the clock; replace it with a hash of the file, same length, so the
-// cross-reference offsets stay right and equal documents get equal bytes.
+// PoDoFo derives /ID from the clock; replace it with a digest of the file, same length, so the
+// cross-reference offsets stay right and equal documents get equal bytes. Both IDs are the same,
+// as PDF 32000 allows for a file that was not updated.
 void setContentId(std::string& pdf)
 {
     const auto trailer = pdf.rfind("trailer");
@@ -319,10 +306,13 @@ void setContentId(std::string& pdf)
     for (const auto& [from, length] : spans)
         std::fill(pdf.begin() + static_cast<std::ptrdiff_t>(from),
             pdf.begin() + static_cast<std::ptrdiff_t>(from + length), '0');
-    for (const auto& [from, length] : spans) {
-        const std::string id = hashHex(pdf, length);
-        pdf.replace(from, length, id);
-    }
+    const auto digest = crypto::digest128(pdf);
+    static const char* hex = "0123456789ABCDEF";
+    for (const auto& [from, length] : spans)
+        for (std::size_t i = 0; i < length; ++i) { // PoDoFo's IDs are 32 digits: the digest, once
+            const unsigned char byte = digest[(i / 2) % digest.size()];
+            pdf[from + i] = hex[i % 2 == 0 ? byte >> 4 : byte & 0xF];
+        }
 }
 
 // Writes page content operators directly: PdfPainter formats every number through iostreams,

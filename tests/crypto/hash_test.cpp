@@ -24,3 +24,12 @@ TEST(Hash, RawDigestIsTheHexDigits)
     const auto digest = sha256("abc");
     EXPECT_EQ(sha256Hex("abc"), toHex(digest.data(), digest.size()));
 }
+
+// BLAKE2b with a 16-byte digest, as RFC 7693 defines it (the values of Python's hashlib).
+TEST(Hash, Digest128IsBlake2bOf16Bytes)
+{
+    const auto empty = digest128("");
+    EXPECT_EQ("cae66941d9efbd404e4d88758ea67670", toHex(empty.data(), empty.size()));
+    const auto abc = digest128("abc");
+    EXPECT_EQ("cf4ab791c62b8d2b2109c90275287816", toHex(abc.data(), abc.size()));
+}
