@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 #include <string_view>
+#include <unordered_map>
 
 namespace fplan::docgen {
 
@@ -343,7 +344,22 @@ private:
 
     // Text as glyphs with its break rules: a `kind` of Atomic or Number never breaks, Name and
     // Period break at spaces only, Prose also after hard hyphens and at hyphenation points.
-    std::vector<Glyph> shape(std::string_view text, FontStyle style, TextKind kind = TextKind::Prose)
+    // shape(), remembered: a table's cells are measured (extent) before they are wrapped, and a
+    // text is set again when a table moves from one form to the other; each text is shaped and
+    // hyphenated once.
+    const std::vector<Glyph>& shaped(std::string_view text, FontStyle style, TextKind kind)
+    {
+        std::string key;
+        key.reserve(text.size() + 2);
+        key += static_cast<char>('0' + static_cast<int>(style));
+        key += static_cast<char>('0' + static_cast<int>(kind));
+        key += text;
+        if (auto it = m_shaped.find(key); it != m_shaped.end())
+            return it->second;
+        return m_shaped.emplace(std::move(key), shape(text, style, kind)).first->second;
+    }
+
+    std::vector<Glyph> shape(std::string_view text, FontStyle style, TextKind kind)
     {
         std::u32string cps;
         cps.reserve(text.size());
@@ -510,7 +526,7 @@ private:
     std::vector<Line> wrap(
         std::string_view text, const Style& style, double maxWidth, TextKind kind = TextKind::Prose)
     {
-        return wrapGlyphs(shape(text, style.font, kind), style.size, maxWidth);
+        return wrapGlyphs(shaped(text, style.font, kind), style.size, maxWidth);
     }
 
     // Paragraphs of a text, wrapped, with an empty line between paragraphs.
@@ -541,7 +557,7 @@ private:
 
     Extent extent(std::string_view text, const Style& style, TextKind kind)
     {
-        const auto glyphs = shape(text, style.font, kind);
+        const auto& glyphs = shaped(text, style.font, kind);
         Extent e;
         double piece = 0;
         double line = 0;
@@ -1141,6 +1157,7 @@ private:
     std::set<char32_t> m_warned;
     std::set<std::string> m_warnedScripts;
     std::map<const Table*, TablePlan> m_planCache;
+    std::unordered_map<std::string, std::vector<Glyph>> m_shaped;
 };
 
 } // namespace
