@@ -163,6 +163,24 @@ std::string deflated(std::string_view raw, int level)
     return out;
 }
 
+// Streams PoDoFo makes itself (font subsets, ToUnicode maps) the same way: while the fonts are
+// embedded, PoDoFo's default filter is None (it is a static of PdfStream, hence the scope), and
+// compressFontStreams compresses what it wrote. Level 6 gained 5 % on the subsets.
+class UnfilteredStreams {
+public:
+    UnfilteredStreams()
+        : m_saved(PdfStream::eDefaultFilter)
+    {
+        PdfStream::eDefaultFilter = ePdfFilter_None;
+    }
+    ~UnfilteredStreams() { PdfStream::eDefaultFilter = m_saved; }
+    UnfilteredStreams(const UnfilteredStreams&) = delete;
+    UnfilteredStreams& operator=(const UnfilteredStreams&) = delete;
+
+private:
+    EPdfFilter m_saved;
+};
+
 // A stream whose bytes are already FlateDecode-compressed (zlib format, as compress2 makes them).
 void setDeflatedStream(PdfObject* object, std::string_view compressed)
 {
@@ -176,6 +194,37 @@ PdfObject* resolve(PdfVecObjects& objects, PdfObject* obj)
     while (obj && obj->IsReference())
         obj = objects.GetObject(obj->GetReference());
     return obj;
+}
+
+// Compresses a stream PoDoFo wrote without a filter (see UnfilteredStreams).
+void compressStream(PdfObject* object)
+{
+    if (!object || !object->HasStream() || object->GetDictionary().HasKey(PdfName::KeyFilter))
+        return;
+    const auto* stream = dynamic_cast<const PdfMemStream*>(object->GetStream());
+    if (!stream || stream->GetLength() == 0)
+        return;
+    setDeflatedStream(object,
+        deflated(std::string_view(stream->Get(), static_cast<std::size_t>(stream->GetLength())),
+            ContentCompression));
+}
+
+// The streams of an embedded font: its ToUnicode map and the subset's font program.
+void compressFontStreams(PdfVecObjects& objects, PdfFont* font)
+{
+    PdfDictionary& dict = font->GetObject()->GetDictionary();
+    compressStream(resolve(objects, dict.GetKey("ToUnicode")));
+    PdfObject* descendants = resolve(objects, dict.GetKey("DescendantFonts"));
+    if (!descendants || !descendants->IsArray())
+        return;
+    for (PdfObject& d : descendants->GetArray()) {
+        PdfObject* cidFont = resolve(objects, &d);
+        PdfObject* descriptor = cidFont && cidFont->IsDictionary()
+            ? resolve(objects, cidFont->GetDictionary().GetKey("FontDescriptor"))
+            : nullptr;
+        if (descriptor && descriptor->IsDictionary())
+            compressStream(resolve(objects, descriptor->GetDictionary().GetKey("FontFile2")));
+    }
 }
 
 // PoDoFo merges nearly equal widths into one /W range, off by up to a unit; PDF/A checkers
@@ -741,9 +790,14 @@ std::string writeWithPoDoFo(const LayoutResult& layout, FontMetrics& fonts, cons
         const std::string& ops = content.finish();
         setDeflatedStream(pdfPage->GetContentsForAppending(), deflated(ops, ContentCompression));
     }
-    doc.EmbedSubsetFonts();
-    for (PdfFont* font : table.all())
+    {
+        const UnfilteredStreams unfiltered;
+        doc.EmbedSubsetFonts();
+    }
+    for (PdfFont* font : table.all()) {
+        compressFontStreams(doc.GetObjects(), font);
         rewriteWidths(doc.GetObjects(), font);
+    }
     setInfo(doc, meta, dates);
     addPdfA(doc, meta, dates);
     addStructure(doc, layout, pdfPages, marked, pageMcids);
