@@ -581,7 +581,7 @@ void addStructure(PdfMemDocument& doc, const LayoutResult& layout, const std::ve
     const auto& elements = layout.structure;
     std::vector<PdfObject*> objs(elements.size());
     for (std::size_t i = 0; i < elements.size(); ++i)
-        objs[i] = objects.CreateObject("StructElem");
+        objs[i] = objects.CreateObject(); // /Type /StructElem is optional: most of the file's objects
     std::vector<std::vector<std::size_t>> children(elements.size());
     std::vector<std::size_t> top;
     for (std::size_t i = 0; i < elements.size(); ++i) {
@@ -615,7 +615,11 @@ void addStructure(PdfMemDocument& doc, const LayoutResult& layout, const std::ve
             mcr.AddKey("MCID", static_cast<pdf_int64>(m.mcid));
             kids.push_back(mcr);
         }
-        d.AddKey("K", kids);
+        // Most elements are one marked-content sequence: /K is then the MCID itself.
+        if (kids.size() == 1 && kids.front().IsNumber())
+            d.AddKey("K", kids.front());
+        else
+            d.AddKey("K", kids);
         if (elements[i].tag == StructTag::TH) {
             PdfDictionary attributes;
             attributes.AddKey("O", PdfName("Table"));
