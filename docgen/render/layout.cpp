@@ -331,7 +331,11 @@ private:
                                       && text[i - 1] != 0x201C && text[i - 1] != '-' && text[i - 1] != '/'
                                       && text[i - 1] != '\n')
                 || (end < text.size() && (isDigit(text[end]) || text[end] == '@' || text[end] == '_'));
-            if (end - i >= 5 && !isUpper(text[i]) && !attached) {
+            // A word bound to the one before by a no-break space ("28. februar") stays whole:
+            // a hyphen in it would split what the no-break space keeps on one line.
+            const bool bound
+                = i > 0 && (text[i - 1] == 0xA0 || (text[i - 1] == ' ' && gluedSpace(text, i - 1)));
+            if (end - i >= 5 && !isUpper(text[i]) && !attached && !bound) {
                 std::string word;
                 for (std::size_t k = i; k < end; ++k)
                     utf8::append(word, text[k]);

@@ -338,3 +338,28 @@ TEST(Layout, RightToLeftAndShapedScriptsAreWarnedAbout)
     EXPECT_EQ(0u, r.warnings[1].rfind("Hebrew", 0));
     EXPECT_EQ(0u, r.warnings[2].rfind("Indic", 0));
 }
+
+// "28. februar" is held on one line by its no-break space: a hyphen inside the month would split
+// the date all the same. Wherever the date falls, a line never ends inside the month, while an
+// ordinary word in the same place is hyphenated.
+TEST(Layout, WordBoundByANoBreakSpaceIsNotHyphenated)
+{
+    FixedMetrics fonts; // 5 pt per letter at 10 pt: about 97 letters a line
+    std::size_t hyphenatedElsewhere = 0;
+    for (int pad = 0; pad < 12; ++pad) {
+        const std::string before = std::string(80 + static_cast<std::size_t>(pad), 'a') + " den ";
+        for (const char* tail : { "28. februar om morgenen", "kommunens familiebehandling" }) {
+            RenderDocument doc;
+            doc.blocks.emplace_back(Paragraph { before + tail });
+            const auto r = layoutDocument(doc, fonts);
+            const auto lines = pageTexts(r.pages[0], Role::Body);
+            ASSERT_FALSE(lines.empty());
+            const bool hyphenated = lines.front().back() == '-';
+            if (tail[0] == '2')
+                EXPECT_FALSE(hyphenated) << pad << ": " << lines.front();
+            else
+                hyphenatedElsewhere += hyphenated ? 1 : 0;
+        }
+    }
+    EXPECT_GT(hyphenatedElsewhere, 0u) << "the test places words where hyphenation happens";
+}
