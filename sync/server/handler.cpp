@@ -369,11 +369,14 @@ Response Handler::push(const Caller& caller, const Request& request)
                     if (!existed && !isMember(newFacts->members, caller.account))
                         throw ForbiddenPush { caseId };
                 }
+                std::vector<StoredOp> rows;
+                for (const auto i : list)
+                    rows.push_back({ 0, ops[i].id, caseId, ops[i].docId, caller.account, texts[i] });
+                const auto stored = m_storage.insertOps(rows);
                 std::int64_t last = 0;
-                for (const auto i : list) {
-                    seqs[i] = m_storage.insertOp(
-                        { 0, ops[i].id, caseId, ops[i].docId, caller.account, texts[i] });
-                    last = std::max(last, seqs[i]);
+                for (std::size_t k = 0; k < list.size(); ++k) {
+                    seqs[list[k]] = stored[k];
+                    last = std::max(last, stored[k]);
                 }
                 if (newFacts)
                     m_storage.setCaseFacts(*newFacts);

@@ -14,6 +14,7 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -63,6 +64,18 @@ struct LiveClient : std::enable_shared_from_this<LiveClient> {
     bool closed = false;
 };
 
+// The service's answer, computed on a worker thread: the service blocks (on its storage), and
+// while one request waits for its group's commit the network threads go on serving others.
+asio::awaitable<Response> handleOn(Service& service, Request request)
+{
+    co_return service.handle(request);
+}
+
+asio::awaitable<std::variant<LiveIdentity, Response>> acceptLiveOn(Service& service, Request request)
+{
+    co_return service.acceptLive(request);
+}
+
 } // namespace
 
 struct Listener::Impl {
@@ -72,6 +85,7 @@ struct Listener::Impl {
         , ssl(ssl::context::tls_server)
         , acceptor(ioc)
         , signals(ioc, SIGINT, SIGTERM)
+        , workers(static_cast<std::size_t>(std::max(1, o.workers)))
     {
         ssl.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3
             | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
@@ -165,7 +179,8 @@ struct Listener::Impl {
             }
             auto req = parser.release();
             if (websocket::is_upgrade(req) && req.target() == "/v1/live") {
-                auto accepted = handler.acceptLive(toRequest(req));
+                auto accepted = co_await asio::co_spawn(
+                    workers, acceptLiveOn(handler, toRequest(req)), asio::use_awaitable);
                 if (auto* who = std::get_if<LiveIdentity>(&accepted)) {
                     beast::get_lowest_layer(stream).expires_never();
                     co_await live(
@@ -177,7 +192,8 @@ struct Listener::Impl {
                 co_await http::async_write(stream, res, t);
                 break;
             }
-            const Response response = handler.handle(toRequest(req));
+            const Response response
+                = co_await asio::co_spawn(workers, handleOn(handler, toRequest(req)), asio::use_awaitable);
             auto res = toResponse(response, req.version(), req.keep_alive());
             beast::get_lowest_layer(stream).expires_after(IdleTimeout);
             co_await http::async_write(stream, res, t);
@@ -282,6 +298,7 @@ struct Listener::Impl {
     asio::signal_set signals;
     std::mutex liveMutex;
     std::set<std::shared_ptr<LiveClient>> liveClients;
+    asio::thread_pool workers;
 };
 
 Listener::Listener(Service& service, const ListenerOptions& options)
@@ -310,6 +327,7 @@ void Listener::run()
     impl.ioc.run();
     for (auto& thread : threads)
         thread.join();
+    impl.workers.join();
 }
 
 void Listener::stop()

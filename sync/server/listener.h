@@ -16,7 +16,8 @@ struct ListenerOptions {
     std::string address = "127.0.0.1";
     std::uint16_t port = 8443; // 0: any free port (see Listener::port)
     TlsFiles tls;
-    int threads = 4;
+    int threads = 4; // network threads (TLS, HTTP)
+    int workers = 64; // threads that run the service's requests (they mostly wait for commits)
 };
 
 // What the network layer serves: the Handler, or a stand-in (the benchmark's do-nothing handler).

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <poll.h>
 #include <thread>
+#include <tuple>
 
 namespace fplan::sync {
 
@@ -100,21 +101,33 @@ std::int64_t integer(const Result& r, int row, int column)
     return std::stoll(PQgetvalue(r.get(), row, column));
 }
 
+std::vector<std::string> jsonStrings(const std::string& json)
+{
+    std::vector<std::string> out;
+    for (const auto& v : nlohmann::json::parse(json))
+        out.push_back(v.get<std::string>());
+    return out;
+}
+
 class PgStorage;
 
 // The transaction the calling thread is in, if any: calls made inside it use its connection.
 struct CurrentTransaction {
     const PgStorage* owner = nullptr;
     PGconn* conn = nullptr;
-    int depth = 0;
+    // The audit chain's last entry, read when the transaction took the write lock (the chain
+    // cannot move under the lock), so appending needs no further read.
+    std::int64_t auditSeq = 0;
+    std::string auditHash;
 };
 thread_local CurrentTransaction t_current;
 
-class PgStorage final : public Storage {
+class PgStorage final : public Storage, private GroupCommit::Database {
 public:
     explicit PgStorage(std::string url)
         : m_url(std::move(url))
         , m_origin(crypto::newUuid())
+        , m_group(*this)
     {
         auto c = connect(m_url);
         exec(c.get(), "SET client_min_messages = warning");
@@ -138,35 +151,7 @@ public:
             m_listener.join();
     }
 
-    void transaction(const std::function<void()>& work) override
-    {
-        if (t_current.owner == this) {
-            ++t_current.depth;
-            try {
-                work();
-            } catch (...) {
-                --t_current.depth;
-                throw;
-            }
-            --t_current.depth;
-            return;
-        }
-        Conn c = acquire();
-        exec(c.get(), "BEGIN");
-        t_current = { this, c.get(), 1 };
-        try {
-            exec(c.get(), WriteLock);
-            work();
-            t_current = {};
-            exec(c.get(), "COMMIT");
-        } catch (...) {
-            t_current = {};
-            PQclear(PQexec(c.get(), "ROLLBACK"));
-            release(std::move(c));
-            throw;
-        }
-        release(std::move(c));
-    }
+    void transaction(const std::function<void()>& work) override { m_group.run(work); }
 
     void addAccount(const Account& a) override
     {
@@ -255,16 +240,35 @@ public:
         return out;
     }
 
-    std::int64_t insertOp(const StoredOp& op) override
+    std::vector<std::int64_t> insertOps(const std::vector<StoredOp>& ops) override
     {
-        std::int64_t seq = 0;
+        std::vector<std::int64_t> seqs;
+        if (ops.empty())
+            return seqs;
+        std::vector<std::string> ids, cases, docs, accounts, texts;
+        for (const auto& op : ops) {
+            ids.push_back(op.opId);
+            cases.push_back(op.caseId);
+            docs.push_back(op.docId);
+            accounts.push_back(op.account);
+            texts.push_back(op.json);
+        }
+        // One statement for the whole list, numbered in list order after the highest held.
         transaction([&] {
             const auto r = run("INSERT INTO ops(seq, op_id, case_id, doc_id, account, json) "
-                               "SELECT coalesce(max(seq), 0) + 1, $1, $2, $3, $4, $5 FROM ops RETURNING seq",
-                { op.opId, op.caseId, op.docId, op.account, op.json });
-            seq = integer(r, 0, 0);
+                               "SELECT top.seq + u.n, u.op_id, u.case_id, u.doc_id, u.account, u.json "
+                               "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
+                               "WITH ORDINALITY AS u(op_id, case_id, doc_id, account, json, n), "
+                               "(SELECT coalesce(max(seq), 0) AS seq FROM ops) AS top "
+                               "RETURNING op_id, seq",
+                { textArray(ids), textArray(cases), textArray(docs), textArray(accounts), textArray(texts) });
+            std::map<std::string, std::int64_t> byId;
+            for (int i = 0; i < PQntuples(r.get()); ++i)
+                byId[text(r, i, 0)] = integer(r, i, 1);
+            for (const auto& id : ids)
+                seqs.push_back(byId.at(id));
         });
-        return seq;
+        return seqs;
     }
 
     std::optional<std::string> caseOfDocument(const std::string& docId) override
@@ -300,18 +304,15 @@ public:
 
     std::optional<CaseFacts> caseFacts(const std::string& caseId) override
     {
-        const auto c = run("SELECT case_doc_id FROM cases WHERE case_id = $1", { caseId });
-        if (PQntuples(c.get()) == 0)
+        const auto r = run("SELECT case_doc_id, "
+                           "(SELECT coalesce(json_agg(account ORDER BY account), '[]') FROM case_members "
+                           "WHERE case_id = $1)::text, "
+                           "(SELECT coalesce(json_agg(cpr ORDER BY cpr), '[]') FROM case_persons "
+                           "WHERE case_id = $1)::text FROM cases WHERE case_id = $1",
+            { caseId });
+        if (PQntuples(r.get()) == 0)
             return std::nullopt;
-        CaseFacts f { caseId, text(c, 0, 0), {}, {} };
-        const auto m
-            = run("SELECT account FROM case_members WHERE case_id = $1 ORDER BY account", { caseId });
-        for (int i = 0; i < PQntuples(m.get()); ++i)
-            f.members.push_back(text(m, i, 0));
-        const auto p = run("SELECT cpr FROM case_persons WHERE case_id = $1 ORDER BY cpr", { caseId });
-        for (int i = 0; i < PQntuples(p.get()); ++i)
-            f.cprs.push_back(text(p, i, 0));
-        return f;
+        return CaseFacts { caseId, text(r, 0, 0), jsonStrings(text(r, 0, 1)), jsonStrings(text(r, 0, 2)) };
     }
 
     void setCaseFacts(const CaseFacts& f) override
@@ -320,14 +321,15 @@ public:
             run("INSERT INTO cases(case_id, case_doc_id) VALUES($1, $2) ON CONFLICT (case_id) DO UPDATE SET "
                 "case_doc_id = EXCLUDED.case_doc_id",
                 { f.caseId, f.caseDocId });
-            run("DELETE FROM case_members WHERE case_id = $1", { f.caseId });
-            run("DELETE FROM case_persons WHERE case_id = $1", { f.caseId });
-            for (const auto& user : f.members)
-                run("INSERT INTO case_members(case_id, account) VALUES($1, $2) ON CONFLICT DO NOTHING",
-                    { f.caseId, user });
-            for (const auto& cpr : f.cprs)
-                run("INSERT INTO case_persons(case_id, cpr) VALUES($1, $2) ON CONFLICT DO NOTHING",
-                    { f.caseId, cpr });
+            // Rows that stay are left alone, so deleting and adding never touch the same row.
+            run("WITH gone AS (DELETE FROM case_members WHERE case_id = $1 AND NOT account = "
+                "ANY($2::text[])) "
+                "INSERT INTO case_members(case_id, account) SELECT $1, unnest($2::text[]) "
+                "ON CONFLICT DO NOTHING",
+                { f.caseId, textArray(f.members) });
+            run("WITH gone AS (DELETE FROM case_persons WHERE case_id = $1 AND NOT cpr = ANY($2::text[])) "
+                "INSERT INTO case_persons(case_id, cpr) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING",
+                { f.caseId, textArray(f.cprs) });
         });
     }
 
@@ -367,21 +369,28 @@ public:
 
     void appendAudit(std::vector<AuditEntry> entries) override
     {
+        if (entries.empty())
+            return;
         transaction([&] {
-            const auto last = run("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
-            std::int64_t seq = PQntuples(last.get()) ? integer(last, 0, 0) : 0;
-            std::string prev = PQntuples(last.get()) ? text(last, 0, 1) : "";
+            std::vector<std::string> columns[10];
             for (auto& e : entries) {
-                e.seq = ++seq;
-                e.prevHash = prev;
+                e.seq = ++t_current.auditSeq;
+                e.prevHash = t_current.auditHash;
                 e.hash = auditHash(e);
-                prev = e.hash;
-                run("INSERT INTO audit(seq, time, account, action, case_id, cprs, outcome, detail, "
-                    "prev_hash, hash) "
-                    "VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                    { std::to_string(e.seq), e.time, e.account, e.action, e.caseId,
-                        nlohmann::json(e.cprs).dump(), e.outcome, e.detail, e.prevHash, e.hash });
+                t_current.auditHash = e.hash;
+                const std::string fields[10] = { std::to_string(e.seq), e.time, e.account, e.action, e.caseId,
+                    nlohmann::json(e.cprs).dump(), e.outcome, e.detail, e.prevHash, e.hash };
+                for (int i = 0; i < 10; ++i)
+                    columns[i].push_back(fields[i]);
             }
+            std::vector<std::string> params;
+            for (const auto& column : columns)
+                params.push_back(textArray(column));
+            run("INSERT INTO audit(seq, time, account, action, case_id, cprs, outcome, detail, prev_hash, "
+                "hash) "
+                "SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], "
+                "$6::text[], $7::text[], $8::text[], $9::text[], $10::text[])",
+                params);
         });
     }
 
@@ -392,11 +401,8 @@ public:
                   "FROM audit ORDER BY seq");
         std::vector<AuditEntry> out;
         for (int i = 0; i < PQntuples(r.get()); ++i) {
-            std::vector<std::string> cprs;
-            for (const auto& c : nlohmann::json::parse(text(r, i, 5)))
-                cprs.push_back(c.get<std::string>());
             out.push_back({ integer(r, i, 0), text(r, i, 1), text(r, i, 2), text(r, i, 3), text(r, i, 4),
-                std::move(cprs), text(r, i, 6), text(r, i, 7), text(r, i, 8), text(r, i, 9) });
+                jsonStrings(text(r, i, 5)), text(r, i, 6), text(r, i, 7), text(r, i, 8), text(r, i, 9) });
         }
         return out;
     }
@@ -418,6 +424,49 @@ public:
     std::string describe() const override { return "PostgreSQL"; }
 
 private:
+    // The group's transaction: one connection from begin() to commit() or rollback().
+    void begin() override
+    {
+        Conn c = acquire();
+        try {
+            // One round trip: the transaction, the write lock, and the audit chain's end.
+            const auto r = exec(c.get(),
+                "BEGIN; SELECT pg_advisory_xact_lock(7468001); "
+                "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+            const bool any = PQntuples(r.get()) > 0;
+            t_current = { this, c.release(), any ? integer(r, 0, 0) : 0, any ? text(r, 0, 1) : "" };
+        } catch (...) {
+            PQclear(PQexec(c.get(), "ROLLBACK"));
+            release(std::move(c));
+            throw;
+        }
+    }
+    void commit() override
+    {
+        exec(t_current.conn, "COMMIT"); // on failure the group calls rollback()
+        Conn c(t_current.conn);
+        t_current = {};
+        release(std::move(c));
+    }
+    void rollback() noexcept override
+    {
+        Conn c(t_current.conn);
+        t_current = {};
+        PQclear(PQexec(c.get(), "ROLLBACK"));
+        release(std::move(c));
+    }
+    void savepoint() override
+    {
+        exec(t_current.conn, "SAVEPOINT job");
+        m_savedAudit = { t_current.auditSeq, t_current.auditHash };
+    }
+    void releaseSavepoint() override { exec(t_current.conn, "RELEASE SAVEPOINT job"); }
+    void rollbackToSavepoint() override
+    {
+        exec(t_current.conn, "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job");
+        std::tie(t_current.auditSeq, t_current.auditHash) = m_savedAudit;
+    }
+
     void listenLoop(Conn conn, const std::function<void(const std::string&, std::int64_t)>& onOps)
     {
         while (!m_stop) {
@@ -539,6 +588,8 @@ private:
     std::size_t m_open = 0;
     std::atomic<bool> m_stop { false };
     std::thread m_listener;
+    std::pair<std::int64_t, std::string> m_savedAudit; // at the running group's savepoint
+    GroupCommit m_group;
 };
 
 } // namespace

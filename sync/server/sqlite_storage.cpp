@@ -103,10 +103,11 @@ std::vector<std::string> jsonStrings(const std::string& text)
     return out;
 }
 
-class SqlStorage final : public Storage {
+class SqlStorage final : public Storage, private GroupCommit::Database {
 public:
     explicit SqlStorage(const std::filesystem::path& dataDir)
         : m_path(dataDir / "server.db")
+        , m_group(*this)
     {
         const auto key = serverKey(dataDir);
         std::error_code ec;
@@ -126,25 +127,7 @@ public:
         });
     }
 
-    void transaction(const std::function<void()>& work) override
-    {
-        std::lock_guard lock(m_mutex);
-        if (m_depth > 0) {
-            work();
-            return;
-        }
-        sql::exec(db(), "BEGIN IMMEDIATE");
-        ++m_depth;
-        try {
-            work();
-            m_depth = 0;
-            sql::exec(db(), "COMMIT");
-        } catch (...) {
-            m_depth = 0;
-            sqlite3_exec(db(), "ROLLBACK", nullptr, nullptr, nullptr);
-            throw;
-        }
-    }
+    void transaction(const std::function<void()>& work) override { m_group.run(work); }
 
     void addAccount(const Account& a) override
     {
@@ -250,13 +233,24 @@ public:
         return out;
     }
 
-    std::int64_t insertOp(const StoredOp& op) override
+    std::vector<std::int64_t> insertOps(const std::vector<StoredOp>& ops) override
     {
-        std::lock_guard lock(m_mutex);
-        sql::Statement s(
-            db(), "INSERT INTO ops(op_id, case_id, doc_id, account, json) VALUES(?, ?, ?, ?, ?)");
-        s.bind(1, op.opId).bind(2, op.caseId).bind(3, op.docId).bind(4, op.account).bind(5, op.json).run();
-        return sqlite3_last_insert_rowid(db());
+        std::vector<std::int64_t> seqs;
+        transaction([&] {
+            sql::Statement s(
+                db(), "INSERT INTO ops(op_id, case_id, doc_id, account, json) VALUES(?, ?, ?, ?, ?)");
+            for (const auto& op : ops) {
+                s.reset();
+                s.bind(1, op.opId)
+                    .bind(2, op.caseId)
+                    .bind(3, op.docId)
+                    .bind(4, op.account)
+                    .bind(5, op.json)
+                    .run();
+                seqs.push_back(sqlite3_last_insert_rowid(db()));
+            }
+        });
+        return seqs;
     }
 
     std::optional<std::string> caseOfDocument(const std::string& docId) override
@@ -442,6 +436,31 @@ public:
 private:
     sqlite3* db() const { return m_db.get(); }
 
+    // The group's transaction holds the connection from begin() to commit() or rollback().
+    void begin() override
+    {
+        m_mutex.lock();
+        try {
+            sql::exec(db(), "BEGIN IMMEDIATE");
+        } catch (...) {
+            m_mutex.unlock();
+            throw;
+        }
+    }
+    void commit() override
+    {
+        sql::exec(db(), "COMMIT"); // on failure the group calls rollback(), which unlocks
+        m_mutex.unlock();
+    }
+    void rollback() noexcept override
+    {
+        sqlite3_exec(db(), "ROLLBACK", nullptr, nullptr, nullptr);
+        m_mutex.unlock();
+    }
+    void savepoint() override { sql::exec(db(), "SAVEPOINT job"); }
+    void releaseSavepoint() override { sql::exec(db(), "RELEASE job"); }
+    void rollbackToSavepoint() override { sql::exec(db(), "ROLLBACK TO job; RELEASE job"); }
+
     static Account readAccount(sql::Statement& s)
     {
         return { s.text(0), s.text(1), s.text(2), s.integer(3) != 0, static_cast<int>(s.integer(4)),
@@ -459,7 +478,7 @@ private:
     std::filesystem::path m_path;
     crypto::DbHandle m_db;
     std::recursive_mutex m_mutex;
-    int m_depth = 0;
+    GroupCommit m_group;
 };
 
 } // namespace

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,12 +64,15 @@ struct AuditEntry {
 // Where the server keeps everything. Two implementations (SQLCipher, PostgreSQL) pass the same
 // tests. Every write goes through transaction(): one at a time across all server processes
 // sharing the storage, so sequence numbers and the audit chain are assigned in commit order.
+// Transactions that arrive while another commits are grouped into the next database transaction
+// (see GroupCommit), each still all or nothing and returning only once it is durable.
 class Storage {
 public:
     virtual ~Storage() = default;
 
-    // Runs `work` in one serialised write transaction; calls made by `work` on this thread
-    // take part in it. All of it is stored, or nothing.
+    // Runs `work` in one serialised write transaction; calls made by `work` take part in it. All
+    // of it is stored, or nothing; when it returns, it is durable. `work` may run on another
+    // thread (the one committing its group) while this one waits.
     virtual void transaction(const std::function<void()>& work) = 0;
 
     virtual void addAccount(const Account& account) = 0; // Error(Conflict) if the name exists
@@ -83,7 +88,8 @@ public:
 
     // Sequence numbers of the op ids the server holds (absent ids are left out).
     virtual std::map<std::string, std::int64_t> heldOps(const std::vector<std::string>& opIds) = 0;
-    virtual std::int64_t insertOp(const StoredOp& op) = 0; // returns its sequence number
+    // Stores ops (their seq is ignored) and returns their sequence numbers, in the same order.
+    virtual std::vector<std::int64_t> insertOps(const std::vector<StoredOp>& ops) = 0;
     // The case of the first op held for a document, if any.
     virtual std::optional<std::string> caseOfDocument(const std::string& docId) = 0;
     virtual std::vector<StoredOp> docOps(const std::string& docId, std::int64_t afterSeq) = 0;
@@ -116,6 +122,41 @@ public:
     virtual void announce(const std::string& caseId, std::int64_t seq) { (void)caseId, (void)seq; }
 
     virtual std::string describe() const = 0; // for logs: "SQLCipher DIR/server.db"
+};
+
+// Group commit. Callers of run() that arrive while a group is being committed wait and then form
+// the next group: one thread (the first to find no group running) begins one database
+// transaction, runs every caller's work in a savepoint of its own, in arrival order, and commits
+// once. A work that throws is rolled back to its savepoint and only its caller sees the
+// exception; the others commit. Every caller returns after the commit that makes its work
+// durable (or with the commit's error). A run() from inside a work joins the running one.
+class GroupCommit {
+public:
+    // The storage's side: one database transaction, and savepoints inside it.
+    class Database {
+    public:
+        virtual ~Database() = default;
+        virtual void begin() = 0;
+        virtual void commit() = 0;
+        virtual void rollback() noexcept = 0;
+        virtual void savepoint() = 0;
+        virtual void releaseSavepoint() = 0;
+        virtual void rollbackToSavepoint() = 0;
+    };
+
+    explicit GroupCommit(Database& database, std::size_t maxGroup = 64);
+    void run(const std::function<void()>& work);
+
+private:
+    struct Job;
+    void commitGroup(const std::vector<Job*>& group);
+
+    Database& m_database;
+    std::size_t m_maxGroup;
+    std::mutex m_mutex;
+    std::condition_variable m_done;
+    std::vector<Job*> m_waiting;
+    bool m_committing = false;
 };
 
 // The entry's hash over the previous hash and its own fields (the chain's one rule).

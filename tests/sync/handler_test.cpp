@@ -8,6 +8,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <set>
+#include <thread>
 #include <variant>
 
 namespace fplan::sync {
@@ -302,6 +306,95 @@ TEST_P(HandlerTest, TeamChangesCountFromTheOpThatMakesThem)
     ASSERT_EQ(push(bo, { leave }).status, 200);
     EXPECT_EQ(push(bo, { makeOp("bo-3", "c1", "d2", OpKind::Set, "a.b", "3", "bo") }).status, 403);
     EXPECT_TRUE(pull(bo)["ops"].empty());
+}
+
+TEST_P(HandlerTest, TransactionsArrivingDuringACommitShareTheNextAndAFailingOneSpoilsNone)
+{
+    // The first transaction holds the commit while six more arrive; they form one group, run on
+    // one thread (not all their callers'), and the one that throws loses only its own writes.
+    std::atomic<int> arrived { 0 };
+    std::thread first([&] {
+        storage->transaction([&] {
+            storage->addAccount({ "first", "x", "member", false, 0, 0 });
+            while (arrived < 6)
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            std::this_thread::sleep_for(std::chrono::milliseconds(200)); // they are queued by now
+        });
+    });
+    std::vector<std::thread> others;
+    std::vector<std::thread::id> ranOn(6);
+    std::vector<std::thread::id> callers(6);
+    std::vector<int> failed(6, 0);
+    for (int i = 0; i < 6; ++i)
+        others.emplace_back([&, i] {
+            callers[i] = std::this_thread::get_id();
+            ++arrived;
+            try {
+                storage->transaction([&] {
+                    ranOn[i] = std::this_thread::get_id();
+                    storage->addAccount({ "user" + std::to_string(i), "x", "member", false, 0, 0 });
+                    handler->addAccount("nested" + std::to_string(i), "password-x", "member", true);
+                    if (i == 3)
+                        throw Error(ErrorCode::Conflict, "the third refuses");
+                });
+            } catch (const Error& e) {
+                failed[i] = e.code() == ErrorCode::Conflict ? 1 : 2;
+            }
+        });
+    first.join();
+    for (auto& t : others)
+        t.join();
+    const std::set<std::thread::id> threads(ranOn.begin(), ranOn.end());
+    EXPECT_EQ(threads.size(), 1u) << "the six waiting transactions were not committed together";
+    EXPECT_NE(ranOn, callers);
+    for (int i = 0; i < 6; ++i) {
+        EXPECT_EQ(failed[i], i == 3 ? 1 : 0) << i;
+        EXPECT_EQ(storage->account("user" + std::to_string(i)).has_value(), i != 3) << i;
+        EXPECT_EQ(storage->account("nested" + std::to_string(i)).has_value(), i != 3) << i;
+    }
+    EXPECT_TRUE(storage->account("first"));
+    // The audit entries the grouped transactions wrote form one unbroken chain.
+    const auto entries = storage->auditEntries();
+    EXPECT_FALSE(verifyAuditChain(entries));
+    EXPECT_EQ(entries.size(), 4u + 5u); // the fixture's four accounts and the five that stayed
+}
+
+TEST_P(HandlerTest, ConcurrentPushesAreAllOrNothingEach)
+{
+    const auto anna = login("anna");
+    const auto bo = login("bo");
+    ASSERT_EQ(push(anna, caseOps("c1", "d1", "anna", { "anna" }, {})).status, 200);
+    ASSERT_EQ(push(bo, caseOps("c2", "d2", "bo", { "bo" }, {})).status, 200);
+    const auto before = storage->lastSeq();
+    std::vector<int> status(24, 0);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 24; ++t)
+        threads.emplace_back([&, t] {
+            std::vector<Op> ops;
+            const auto id = "p" + std::to_string(t);
+            if (t % 4 == 3) // Bo's own case and, in the same push, Anna's: refused whole
+                ops = { makeOp(id + "-own", "c2", "d2x", OpKind::Set, "a.b", "1", "bo"),
+                    makeOp(id + "-intrusion", "c1", "d1x", OpKind::Set, "a.b", "1", "bo") };
+            else
+                for (int k = 0; k < 5; ++k)
+                    ops.push_back(makeOp(id + "-" + std::to_string(k), "c1", "d1x", OpKind::Set,
+                        "a.f" + std::to_string(k), "v", "anna"));
+            status[t] = push(t % 4 == 3 ? bo : anna, ops).status;
+        });
+    for (auto& t : threads)
+        t.join();
+    for (int t = 0; t < 24; ++t)
+        EXPECT_EQ(status[t], t % 4 == 3 ? 403 : 200) << t;
+    EXPECT_EQ(storage->lastSeq(), before + 18 * 5); // numbers without gaps: nothing of a refused push
+    const auto ops = pull(anna)["ops"];
+    std::int64_t previous = 0;
+    for (const auto& entry : ops) {
+        EXPECT_GT(entry["seq"].get<std::int64_t>(), previous);
+        previous = entry["seq"].get<std::int64_t>();
+        EXPECT_EQ(entry["op"]["op_id"].get<std::string>().find("intrusion"), std::string::npos);
+    }
+    EXPECT_TRUE(pull(bo, 0)["ops"].size() == caseOps("c2", "d2", "bo", { "bo" }, {}).size());
+    EXPECT_FALSE(verifyAuditChain(storage->auditEntries()));
 }
 
 TEST_P(HandlerTest, PullPagesInServerOrderAndOnlyTheAccountsCases)
