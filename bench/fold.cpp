@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: EUPL-1.2
 // A plan edited for years: open and fold a document of 1,000 / 10,000 / 100,000 ops, and append
 // one op to it. The reference, measured in the same run on the same file, is reading the same
-// rows without folding them (open) and one plain INSERT transaction (append).
+// rows without folding them (open) and one plain INSERT transaction (append). The first open
+// folds every op and writes the document's snapshot; later opens restore the snapshot and fold
+// the ops after it (the median of those is "open").
 #include "core/sql.h"
 #include "core/store.h"
 
@@ -89,9 +91,8 @@ int main(int argc, char** argv)
     const auto dir
         = std::filesystem::temp_directory_path() / ("fplan-bench-fold-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
-    std::printf("| ops | open+fold median | reference read median | ratio | append p50 | append p99 | "
-                "reference insert p99 "
-                "| ratio p99 |\n|---|---|---|---|---|---|---|---|\n");
+    std::printf("| ops | first open (full fold) | open median | reference read median | ratio | append p50 | "
+                "append p99 | reference insert p99 | ratio p99 |\n|---|---|---|---|---|---|---|---|---|\n");
     for (const int n : sizes) {
         const auto path = dir / ("fold-" + std::to_string(n) + ".fplan");
         Store::create(path, "benchmark passphrase", crypto::KdfParams::freshCheap());
@@ -101,11 +102,15 @@ int main(int argc, char** argv)
         fillDocument(store, "case", "plan", n);
 
         std::vector<double> open, read;
-        for (int i = 0; i < 7; ++i) {
+        double first = 0;
+        for (int i = 0; i < 8; ++i) {
             auto start = Clock::now();
             const DocumentState state = store.documentState("plan");
             const auto values = state.values();
-            open.push_back(msSince(start));
+            if (i == 0)
+                first = msSince(start);
+            else
+                open.push_back(msSince(start));
             start = Clock::now();
             sql::Statement s(
                 store.handle(), "SELECT op_id, value, parents FROM ops WHERE doc_id = 'plan' ORDER BY seq");
@@ -138,8 +143,8 @@ int main(int argc, char** argv)
         }
         const double o = quantile(open, 0.5), r = quantile(read, 0.5);
         const double p99 = quantile(append, 0.99), f99 = quantile(floor, 0.99);
-        std::printf("| %d | %.1f ms | %.1f ms | %.1f | %.2f ms | %.2f ms | %.2f ms | %.1f |\n", n, o, r,
-            o / r, quantile(append, 0.5), p99, f99, p99 / f99);
+        std::printf("| %d | %.1f ms | %.1f ms | %.1f ms | %.1f | %.2f ms | %.2f ms | %.2f ms | %.1f |\n", n,
+            first, o, r, o / r, quantile(append, 0.5), p99, f99, p99 / f99);
         std::fflush(stdout);
     }
     std::filesystem::remove_all(dir);

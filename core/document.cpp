@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <iterator>
 #include <tuple>
 #include <unordered_set>
 
@@ -30,6 +31,95 @@ bool isRegisterOp(const Op& op)
 {
     return op.kind != OpKind::Finalize;
 }
+
+// The snapshot's encoding: little-endian integers, strings as a length and their bytes.
+class SnapshotWriter {
+public:
+    void u32(std::uint32_t v)
+    {
+        for (int i = 0; i < 4; ++i)
+            m_out += static_cast<char>((v >> (8 * i)) & 0xff);
+    }
+    void u64(std::uint64_t v)
+    {
+        for (int i = 0; i < 8; ++i)
+            m_out += static_cast<char>((v >> (8 * i)) & 0xff);
+    }
+    void str(std::string_view v)
+    {
+        u32(static_cast<std::uint32_t>(v.size()));
+        m_out += v;
+    }
+    void strings(const std::vector<std::string>& v)
+    {
+        u32(static_cast<std::uint32_t>(v.size()));
+        for (const auto& item : v)
+            str(item);
+    }
+    std::string take() { return std::move(m_out); }
+
+private:
+    std::string m_out;
+};
+
+class SnapshotReader {
+public:
+    explicit SnapshotReader(std::string_view in)
+        : m_in(in)
+    {
+    }
+    std::uint32_t u32()
+    {
+        need(4);
+        std::uint32_t v = 0;
+        for (int i = 0; i < 4; ++i)
+            v |= static_cast<std::uint32_t>(static_cast<unsigned char>(m_in[m_at++])) << (8 * i);
+        return v;
+    }
+    std::uint64_t u64()
+    {
+        need(8);
+        std::uint64_t v = 0;
+        for (int i = 0; i < 8; ++i)
+            v |= static_cast<std::uint64_t>(static_cast<unsigned char>(m_in[m_at++])) << (8 * i);
+        return v;
+    }
+    std::string_view view()
+    {
+        const std::uint32_t size = u32();
+        need(size);
+        const std::string_view v = m_in.substr(m_at, size);
+        m_at += size;
+        return v;
+    }
+    std::string str() { return std::string(view()); }
+    // A count of items that each take at least `minBytes`: bounded by what is left.
+    std::uint32_t count(std::size_t minBytes)
+    {
+        const std::uint32_t n = u32();
+        need(static_cast<std::size_t>(n) * minBytes);
+        return n;
+    }
+    std::vector<std::string> strings()
+    {
+        std::vector<std::string> v(count(4));
+        for (auto& item : v)
+            item = str();
+        return v;
+    }
+    bool done() const { return m_at == m_in.size(); }
+
+private:
+    void need(std::size_t bytes) const
+    {
+        if (m_in.size() - m_at < bytes)
+            throw Error(ErrorCode::Storage, "document snapshot: truncated");
+    }
+    std::string_view m_in;
+    std::size_t m_at = 0;
+};
+
+constexpr std::string_view SnapshotMagic = "fplan-fold";
 
 constexpr std::string_view PositionDigits = "0123456789abcdefghijklmnopqrstuvwxyz";
 
@@ -60,7 +150,15 @@ DocumentState DocumentState::fold(std::span<const Op> ops)
     return state;
 }
 
-void DocumentState::apply(const Op& incoming)
+DocumentState DocumentState::fold(std::vector<Op>&& ops)
+{
+    DocumentState state;
+    for (Op& op : ops)
+        state.apply(std::move(op));
+    return state;
+}
+
+void DocumentState::apply(Op&& incoming)
 {
     if (m_ops.count(incoming.id) || m_skipped.count(incoming.id))
         return; // copies of an op id are identical: idempotent
@@ -68,7 +166,8 @@ void DocumentState::apply(const Op& incoming)
         m_skipped.emplace(incoming.id, std::move(*reason));
         return;
     }
-    const auto it = m_ops.emplace(incoming.id, incoming).first;
+    std::string id = incoming.id;
+    const auto it = m_ops.emplace(std::move(id), std::move(incoming)).first;
     const Op* op = &it->second;
     m_maxHlc = std::max(m_maxHlc, op->hlc);
 
@@ -78,16 +177,7 @@ void DocumentState::apply(const Op& incoming)
         return;
     }
     if (!isRegisterOp(*op)) {
-        Version v;
-        v.opId = op->id;
-        v.hlc = op->hlc;
-        v.author = op->author;
-        v.values = op->value.at("values");
-        // The number travels in the op; finalize ops written before it did are numbered by
-        // their order, as they always were.
-        v.number = op->value.contains("number") ? op->value.at("number").get<int>() : 0;
-        const auto at = std::upper_bound(m_versions.begin(), m_versions.end(), v, versionOrder);
-        m_versions.insert(at, std::move(v));
+        addVersion(op);
         if (!op->value.contains("number"))
             numberLegacyVersions();
         return;
@@ -97,15 +187,51 @@ void DocumentState::apply(const Op& incoming)
     if (!fp.row.empty())
         m_tableRows[fp.table].insert(fp.row);
     // An op supersedes the ops of its own path that it names as parents (multi-value register).
+    // Only ids not applied yet are remembered: an applied op never arrives again, and no head
+    // is ever superseded (the named heads leave at once).
     Register& reg = m_registers[op->path];
-    for (const auto& parent : op->parents)
-        reg.superseded.insert(parent);
-    std::erase_if(reg.heads, [&](const Op* head) { return reg.superseded.count(head->id) > 0; });
-    if (!reg.superseded.count(op->id)) {
+    for (const auto& parent : op->parents) {
+        const auto head
+            = std::find_if(reg.heads.begin(), reg.heads.end(), [&](const Op* h) { return h->id == parent; });
+        if (head != reg.heads.end())
+            reg.heads.erase(head);
+        else if (!m_ops.count(parent))
+            reg.superseded.insert(parent);
+    }
+    if (reg.superseded.erase(op->id) == 0) {
         const auto at = std::lower_bound(
             reg.heads.begin(), reg.heads.end(), op, [](const Op* a, const Op* b) { return a->id < b->id; });
         reg.heads.insert(at, op);
     }
+}
+
+void DocumentState::addVersion(const Op* op)
+{
+    Version v;
+    v.opId = op->id;
+    v.hlc = op->hlc;
+    v.author = op->author;
+    v.values = op->value.at("values");
+    // The number travels in the op; finalize ops written before it did are numbered by their
+    // order, as they always were.
+    v.number = op->value.contains("number") ? op->value.at("number").get<int>() : 0;
+    const auto at = std::upper_bound(m_versions.begin(), m_versions.end(), v, versionOrder);
+    m_versions.insert(at, std::move(v));
+}
+
+Json DocumentState::valueOf(const Op* op) const
+{
+    if (!op->value.is_null())
+        return op->value;
+    const std::string_view text = unparsedValue(*op);
+    return text.empty() ? Json() : Json::parse(text);
+}
+
+std::string_view DocumentState::unparsedValue(const Op& op) const
+{
+    const auto it = std::lower_bound(m_unparsed.begin(), m_unparsed.end(), std::string_view(op.id),
+        [](const auto& entry, std::string_view id) { return entry.first < id; });
+    return it != m_unparsed.end() && it->first == op.id ? it->second : std::string_view();
 }
 
 void DocumentState::numberLegacyVersions()
@@ -252,7 +378,8 @@ Json DocumentState::registerValue(const Register& reg, bool* conflict) const
             if (common)
                 base = &op;
         }
-        const std::string baseText = base && base->value.is_string() ? base->value.get<std::string>() : "";
+        const Json baseValue = base ? valueOf(base) : Json();
+        const std::string baseText = baseValue.is_string() ? baseValue.get<std::string>() : "";
         std::optional<std::string> merged = reg.heads.front()->value.get<std::string>();
         for (std::size_t i = 1; merged && i < reg.heads.size(); ++i)
             merged = mergeText(baseText, *merged, reg.heads[i]->value.get<std::string>());
@@ -300,6 +427,26 @@ std::vector<std::string> DocumentState::allHeads() const
     return ids;
 }
 
+std::vector<std::string> DocumentState::frontier() const
+{
+    std::vector<std::string> versionParents;
+    for (const auto& v : m_versions)
+        if (const Op* op = find(v.opId))
+            versionParents.insert(versionParents.end(), op->parents.begin(), op->parents.end());
+    // What some version already saw: one walk, since the versions name the earlier versions.
+    const auto seenByVersions = causalPast(versionParents);
+    std::vector<std::string> ids;
+    for (const auto& v : m_versions)
+        if (!seenByVersions.count(v.opId))
+            ids.push_back(v.opId);
+    for (const auto& [path, reg] : m_registers)
+        for (const Op* op : reg.heads)
+            if (!seenByVersions.count(op->id))
+                ids.push_back(op->id);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
 std::vector<std::string> DocumentState::tables() const
 {
     std::vector<std::string> names;
@@ -341,6 +488,14 @@ std::vector<Row> DocumentState::rows(const std::string& table) const
                 for (auto it = m_registers.lower_bound(cellPrefix);
                      it != m_registers.end() && it->first.rfind(cellPrefix, 0) == 0 && !alive; ++it)
                     for (const Op* head : it->second.heads) {
+                        // A delete names the cell heads it saw: most are among its parents.
+                        const bool namedByDelete
+                            = std::any_of(deleteHeads.begin(), deleteHeads.end(), [&](const std::string& d) {
+                                  const auto& parents = find(d)->parents;
+                                  return std::find(parents.begin(), parents.end(), head->id) != parents.end();
+                              });
+                        if (namedByDelete)
+                            continue;
                         if (!seenByDelete)
                             seenByDelete = causalPast(deleteHeads);
                         if (seenByDelete->count(head->id))
@@ -358,8 +513,11 @@ std::vector<Row> DocumentState::rows(const std::string& table) const
         }
         if (!alive)
             continue;
-        if (latestInsert && latestInsert->value.is_object())
-            row.position = latestInsert->value.value("pos", "");
+        if (latestInsert) {
+            const Json insertValue = valueOf(latestInsert);
+            if (insertValue.is_object())
+                row.position = insertValue.value("pos", "");
+        }
         for (auto it = m_registers.lower_bound(cellPrefix);
              it != m_registers.end() && it->first.rfind(cellPrefix, 0) == 0; ++it) {
             Json v = registerValue(it->second, nullptr);
@@ -415,6 +573,165 @@ Json DocumentState::values() const
         out[table] = std::move(rowsJson);
     }
     return out;
+}
+
+std::string DocumentState::snapshot() const
+{
+    // Case, document, kind, author and device repeat from op to op: they are written once.
+    std::map<std::string_view, std::uint32_t> names;
+    for (const auto& [id, op] : m_ops)
+        for (const std::string* name : { &op.caseId, &op.docId, &op.author, &op.device })
+            names.emplace(*name, 0);
+    std::vector<std::string> kinds;
+    for (const auto& [id, op] : m_ops)
+        if (std::find(kinds.begin(), kinds.end(), kindName(op)) == kinds.end())
+            kinds.push_back(kindName(op));
+    for (const auto& kind : kinds)
+        names.emplace(kind, 0);
+    SnapshotWriter out;
+    out.str(SnapshotMagic);
+    out.u32(SnapshotFormat);
+    out.u32(static_cast<std::uint32_t>(names.size()));
+    std::uint32_t index = 0;
+    for (auto& [name, n] : names) {
+        n = index++;
+        out.str(name);
+    }
+    out.u32(static_cast<std::uint32_t>(m_ops.size()));
+    for (const auto& [id, op] : m_ops) {
+        out.str(op.id);
+        out.u32(names.at(op.caseId));
+        out.u32(names.at(op.docId));
+        out.u32(names.at(kindName(op)));
+        out.str(op.path);
+        if (!op.value.is_null())
+            out.str(op.value.dump());
+        else if (const auto text = unparsedValue(op); !text.empty())
+            out.str(text);
+        else
+            out.str("null");
+        out.u32(op.textMerge ? 1 : 0);
+        out.u32(names.at(op.author));
+        out.u32(names.at(op.device));
+        out.u64(op.hlc);
+        out.strings(op.parents);
+        out.u32(static_cast<std::uint32_t>(op.format));
+    }
+    out.u32(static_cast<std::uint32_t>(m_skipped.size()));
+    for (const auto& [id, reason] : m_skipped) {
+        out.str(id);
+        out.str(reason);
+    }
+    out.u32(static_cast<std::uint32_t>(m_registers.size()));
+    for (const auto& [path, reg] : m_registers) {
+        out.str(path);
+        out.u32(static_cast<std::uint32_t>(reg.heads.size()));
+        for (const Op* head : reg.heads)
+            out.str(head->id);
+        out.strings({ reg.superseded.begin(), reg.superseded.end() });
+    }
+    out.u32(static_cast<std::uint32_t>(m_tableRows.size()));
+    for (const auto& [table, rowIds] : m_tableRows) {
+        out.str(table);
+        out.strings({ rowIds.begin(), rowIds.end() });
+    }
+    return out.take();
+}
+
+DocumentState DocumentState::restore(std::string bytes)
+{
+    try {
+        return restoreUnchecked(std::make_shared<const std::string>(std::move(bytes)));
+    } catch (const Json::exception& e) {
+        throw Error(ErrorCode::Storage, std::string("document snapshot: ") + e.what());
+    }
+}
+
+DocumentState DocumentState::restoreUnchecked(std::shared_ptr<const std::string> bytes)
+{
+    SnapshotReader in(*bytes);
+    if (in.view() != SnapshotMagic || in.u32() != SnapshotFormat)
+        throw Error(ErrorCode::Storage, "document snapshot: not of this program's format");
+    DocumentState state;
+    std::vector<std::string_view> names(in.count(4));
+    for (auto& name : names)
+        name = in.view();
+    auto name = [&] {
+        const std::uint32_t i = in.u32();
+        if (i >= names.size())
+            throw Error(ErrorCode::Storage, "document snapshot: a name out of range");
+        return names[i];
+    };
+    const std::uint32_t opCount = in.count(40);
+    state.m_unparsed.reserve(opCount);
+    for (std::uint32_t i = 0; i < opCount; ++i) {
+        Op op;
+        const std::string_view id = in.view();
+        op.id = id;
+        op.caseId = name();
+        op.docId = name();
+        setKindFromName(op, std::string(name()));
+        op.path = in.view();
+        const std::string_view value = in.view();
+        op.textMerge = in.u32() != 0;
+        op.author = name();
+        op.device = name();
+        op.hlc = in.u64();
+        op.parents = in.strings();
+        op.format = static_cast<int>(in.u32());
+        if (!state.m_unparsed.empty() && !(state.m_unparsed.back().first < id))
+            throw Error(ErrorCode::Storage, "document snapshot: ops out of order");
+        state.m_unparsed.emplace_back(id, value);
+        state.m_maxHlc = std::max(state.m_maxHlc, op.hlc);
+        state.m_ops.emplace_hint(state.m_ops.end(), std::string(id), std::move(op));
+    }
+    for (std::uint32_t n = in.count(8); n > 0; --n) {
+        std::string id = in.str();
+        state.m_skipped.emplace(std::move(id), in.str());
+    }
+    // A value is parsed now where the state shows it: heads, the creation, the versions.
+    auto parse = [&](Op& op) {
+        if (op.value.is_null())
+            op.value = Json::parse(state.unparsedValue(op));
+    };
+    for (std::uint32_t n = in.count(12); n > 0; --n) {
+        // Written in path order: each goes at the end.
+        Register& reg = state.m_registers.emplace_hint(state.m_registers.end(), in.str(), Register())->second;
+        for (std::uint32_t h = in.count(4); h > 0; --h) {
+            const auto head = state.m_ops.find(in.str());
+            if (head == state.m_ops.end())
+                throw Error(ErrorCode::Storage, "document snapshot: a head that is not an op");
+            parse(head->second);
+            reg.heads.push_back(&head->second);
+        }
+        for (auto& id : in.strings())
+            reg.superseded.insert(std::move(id));
+    }
+    for (std::uint32_t n = in.count(8); n > 0; --n) {
+        auto& rowIds
+            = state.m_tableRows.emplace_hint(state.m_tableRows.end(), in.str(), std::set<std::string>())
+                  ->second;
+        for (auto& id : in.strings())
+            rowIds.insert(rowIds.end(), std::move(id));
+    }
+    if (!in.done())
+        throw Error(ErrorCode::Storage, "document snapshot: bytes after the end");
+    bool legacy = false;
+    for (auto& [id, op] : state.m_ops) {
+        if (op.kind == OpKind::Create) {
+            parse(op);
+            if (!state.m_creation)
+                state.m_creation = &op; // the lowest op id: m_ops is ordered by id
+        } else if (op.kind == OpKind::Finalize) {
+            parse(op);
+            state.addVersion(&op);
+            legacy = legacy || !op.value.contains("number");
+        }
+    }
+    if (legacy)
+        state.numberLegacyVersions();
+    state.m_snapshotBytes = std::move(bytes);
+    return state;
 }
 
 OpFactory::OpFactory(std::string author, std::string device, HybridClock& clock)
@@ -493,10 +810,7 @@ Op OpFactory::finalize(const DocumentState& state, const std::string& caseId, co
 {
     Op op = make(caseId, docId, OpKind::Finalize, "");
     op.value = { { "values", state.values() }, { "number", state.nextVersionNumber() } };
-    op.parents = state.allHeads();
-    for (const auto& v : state.versions())
-        op.parents.push_back(v.opId);
-    std::sort(op.parents.begin(), op.parents.end());
+    op.parents = state.frontier();
     return op;
 }
 

@@ -5,10 +5,13 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <span>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -56,6 +59,7 @@ public:
     DocumentState& operator=(const DocumentState&) = delete;
 
     static DocumentState fold(std::span<const Op> ops);
+    static DocumentState fold(std::vector<Op>&& ops);
     // The state a person saw: only the ops in the causal past of `seen` (the "seen" list of
     // `doc show --json`: every head and version of the document at that moment).
     static DocumentState foldSeen(std::span<const Op> ops, const std::vector<std::string>& seen);
@@ -63,14 +67,19 @@ public:
     std::vector<std::string> seenMarker() const;
     // Adds one op (from this desk or from sync); an op id already applied is ignored. Folding is
     // applying every op, so an editor can keep its state current without folding again.
-    void apply(const Op& op);
+    void apply(const Op& op) { apply(Op(op)); }
+    void apply(Op&& op);
 
     // A field's or cell's value (the merged text or, under conflict, the lowest op id's value).
     std::optional<Json> value(const std::string& path) const;
     // The ops an edit of `path` supersedes: pass them as its parents.
     std::vector<std::string> heads(const std::string& path) const;
-    // Every head op of the document; a Finalize op names them as parents.
+    // Every head op of the document.
     std::vector<std::string> allHeads() const;
+    // The ops whose causal past is everything applied: every version and head that is not in
+    // the past of a version. A Finalize op names them as parents; naming every head instead
+    // would make each finalise as large as the document's history.
+    std::vector<std::string> frontier() const;
     // The live rows of a table, ordered by position then id.
     std::vector<Row> rows(const std::string& table) const;
     std::vector<std::string> tables() const;
@@ -98,6 +107,16 @@ public:
     // Values keyed by field path; tables as arrays of {"@id": row, column: value, ...}.
     Json values() const;
 
+    // The folded state as bytes, for the store's snapshot cache: every op (the values of
+    // superseded edits as unparsed text), the registers and the rows. restore(snapshot())
+    // followed by apply() of any further ops equals folding all of them, whatever order they
+    // come in, because a fold does not depend on the order of its ops.
+    std::string snapshot() const;
+    static DocumentState restore(std::string bytes); // Error(Storage) when malformed
+    // Raise when the fold changes what a set of ops gives (a new op kind, a new rule): a
+    // snapshot made by another fold is then folded again instead of used.
+    static constexpr std::uint32_t SnapshotFormat = 1;
+
 private:
     struct Register {
         std::vector<const Op*> heads; // sorted by op id
@@ -106,8 +125,12 @@ private:
     Json registerValue(const Register& reg, bool* conflict) const;
     bool inCausalPast(const std::string& ancestor, const std::vector<std::string>& from) const;
     std::unordered_set<std::string> causalPast(const std::vector<std::string>& from) const;
+    static DocumentState restoreUnchecked(std::shared_ptr<const std::string> bytes);
     void numberLegacyVersions();
+    void addVersion(const Op* op);
     const Op* find(const std::string& opId) const;
+    // An op's value; a restored superseded op's value is parsed only when asked for.
+    Json valueOf(const Op* op) const;
 
     std::map<std::string, Op> m_ops; // by op id
     std::map<std::string, std::string> m_skipped; // op id -> why the fold did not apply it
@@ -116,6 +139,11 @@ private:
     std::vector<Version> m_versions;
     std::uint64_t m_maxHlc = 0;
     const Op* m_creation = nullptr;
+    // A restored state keeps the snapshot's bytes: the value text of ops whose value is not
+    // parsed (null in the op) is there, as (op id, value text) sorted by op id.
+    std::shared_ptr<const std::string> m_snapshotBytes;
+    std::vector<std::pair<std::string_view, std::string_view>> m_unparsed;
+    std::string_view unparsedValue(const Op& op) const;
 };
 
 // Version `number` (1, 2, ...) of document `docId`, or its latest with number 0: the one lookup
@@ -134,7 +162,7 @@ public:
         const std::string& table, const std::string& rowId, const std::string& position);
     Op deleteRow(const DocumentState& state, const std::string& caseId, const std::string& docId,
         const std::string& table, const std::string& rowId);
-    // Parents: every head and every version, so the version's causal past is all it saw.
+    // Parents: the state's frontier, so the version's causal past is all it saw.
     Op finalize(const DocumentState& state, const std::string& caseId, const std::string& docId);
     Op create(const std::string& caseId, const std::string& docId, const std::string& templateId,
         const std::string& templateVersion, const std::string& templateHash);

@@ -74,6 +74,15 @@ Statement& Statement::bind(int index, std::int64_t value)
     return *this;
 }
 
+Statement& Statement::bindBlob(int index, std::string_view bytes)
+{
+    const int rc
+        = sqlite3_bind_blob(m_stmt, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+    if (rc != SQLITE_OK)
+        fail(m_db, rc, m_sql);
+    return *this;
+}
+
 Statement& Statement::bindNull(int index)
 {
     const int rc = sqlite3_bind_null(m_stmt, index);
@@ -108,6 +117,13 @@ std::string Statement::text(int column) const
     const auto* p = sqlite3_column_text(m_stmt, column);
     const int size = sqlite3_column_bytes(m_stmt, column);
     return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(size)) : std::string();
+}
+
+std::string Statement::blob(int column) const
+{
+    const auto* p = sqlite3_column_blob(m_stmt, column);
+    const int size = sqlite3_column_bytes(m_stmt, column);
+    return p ? std::string(static_cast<const char*>(p), static_cast<std::size_t>(size)) : std::string();
 }
 
 std::int64_t Statement::integer(int column) const

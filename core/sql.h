@@ -24,12 +24,14 @@ public:
     Statement& bind(int index, std::string_view text);
     Statement& bind(int index, std::int64_t value);
     Statement& bindNull(int index);
+    Statement& bindBlob(int index, std::string_view bytes);
 
     bool step(); // true while a row is available
     void run(); // steps a statement that returns no rows
     void reset();
 
     std::string text(int column) const;
+    std::string blob(int column) const;
     std::int64_t integer(int column) const;
     bool isNull(int column) const;
 

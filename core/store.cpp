@@ -28,9 +28,10 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* StoreFormat = "familieplan-store";
+constexpr std::size_t SnapshotMinTail = 256; // ops after a document's snapshot before a new one
 constexpr const char* OpColumns
     = "SELECT op_id, case_id, doc_id, kind, path, value, text_merge, author, device, hlc, "
-      "parents, format FROM ops";
+      "parents, format, seq FROM ops"; // opFromRow reads the op; column 12 is its seq
 
 const std::vector<const char*> Migrations = {
     // 1: the op log, the documents and cases it belongs to, settings.
@@ -70,6 +71,11 @@ const std::vector<const char*> Migrations = {
        ALTER TABLE cases ADD COLUMN create_op TEXT NOT NULL DEFAULT '';
        CREATE TABLE templates(hash TEXT PRIMARY KEY, template_id TEXT NOT NULL,
                               version TEXT NOT NULL, text BLOB NOT NULL);)",
+    // 4: a cache of each document's folded state (DocumentState::snapshot) and the last op it
+    // covers; opening a document folds only the ops stored after it. Any row may be deleted.
+    R"(CREATE TABLE doc_snapshots(doc_id TEXT PRIMARY KEY, case_id TEXT NOT NULL,
+                                  upto_seq INTEGER NOT NULL, op_count INTEGER NOT NULL,
+                                  format INTEGER NOT NULL, state BLOB NOT NULL);)",
 };
 
 void fsyncPath(const fs::path& path, bool directory)
@@ -525,7 +531,7 @@ void Store::cacheCreation(const Op& op)
 void Store::rebuildCaches()
 {
     transaction([&] {
-        sql::exec(handle(), "DELETE FROM documents; DELETE FROM cases;");
+        sql::exec(handle(), "DELETE FROM documents; DELETE FROM cases; DELETE FROM doc_snapshots;");
         std::vector<Op> creates;
         {
             sql::Statement s(handle(), std::string(OpColumns) + " WHERE kind = 'create' ORDER BY op_id");
@@ -743,14 +749,70 @@ std::size_t Store::setQueuedOpsAuthor(const std::string& author)
             "AND seq IN (SELECT seq FROM upload_queue)");
         s.bind(1, author).bind(2, author).run();
         changed = static_cast<std::size_t>(sqlite3_changes(handle()));
+        if (changed > 0)
+            sql::exec(handle(), "DELETE FROM doc_snapshots"); // they hold the old author
     });
     return changed;
 }
 
 DocumentState Store::documentState(const std::string& docId) const
 {
-    const auto all = ops(docId);
-    return DocumentState::fold(all);
+    // The document's ops are those of the case its create op names (see ops()); a snapshot
+    // made under another case (before the create op arrived) is not used.
+    const auto info = document(docId);
+    const std::string caseId = info ? info->caseId : "";
+    DocumentState state;
+    std::int64_t covered = 0;
+    std::size_t coveredOps = 0;
+    {
+        sql::Statement s(handle(),
+            "SELECT upto_seq, op_count, state FROM doc_snapshots WHERE doc_id = ? AND case_id = ? AND format "
+            "= ?");
+        s.bind(1, docId).bind(2, caseId).bind(3, std::int64_t { DocumentState::SnapshotFormat });
+        if (s.step()) {
+            try {
+                state = DocumentState::restore(s.blob(2));
+                covered = s.integer(0);
+                coveredOps = static_cast<std::size_t>(s.integer(1));
+            } catch (const Error&) {
+                state = DocumentState(); // a damaged cache entry: fold everything
+            }
+        }
+    }
+    // The ops after the snapshot. A fold does not depend on the order ops arrive in, so ops
+    // that arrive late from sync (older by clock or causality) simply extend the snapshot.
+    std::int64_t last = covered;
+    std::size_t tail = 0;
+    {
+        sql::Statement s(handle(),
+            std::string(OpColumns)
+                + " WHERE doc_id = ? AND seq > ? AND (case_id = ? OR ? = '') ORDER BY seq");
+        s.bind(1, docId).bind(2, covered).bind(3, caseId).bind(4, caseId);
+        while (s.step()) {
+            state.apply(opFromRow(s));
+            last = s.integer(12);
+            ++tail;
+        }
+    }
+    // Write a new snapshot when the tail has grown: at least SnapshotMinTail ops, and a
+    // fraction of what the snapshot covers so that rewriting it stays a small share of the work.
+    if (!readOnly() && tail >= std::max(SnapshotMinTail, coveredOps / 16)) {
+        try {
+            sql::Statement put(handle(),
+                "INSERT OR REPLACE INTO doc_snapshots(doc_id, case_id, upto_seq, op_count, format, state) "
+                "VALUES(?, ?, ?, ?, ?, ?)");
+            put.bind(1, docId).bind(2, caseId).bind(3, last);
+            put.bind(4, static_cast<std::int64_t>(coveredOps + tail))
+                .bind(5, std::int64_t { DocumentState::SnapshotFormat })
+                .bindBlob(6, state.snapshot())
+                .run();
+        } catch (const Error& e) {
+            if (e.code() != ErrorCode::Conflict)
+                throw;
+            // Another program is writing: the snapshot is a cache, the next open writes it.
+        }
+    }
+    return state;
 }
 
 std::size_t Store::opCount() const

@@ -2,7 +2,8 @@
 // Property test over 3-5 replicas and every op kind: creation, set (plain and text-merged),
 // row inserts, moves and deletes, finalise, revise and seeding. Random edits, exchanged in
 // random orders, duplicated and partial; in the end every replica shows the same documents and
-// no version ever changed its number.
+// no version ever changed its number. Along the way, a document restored from a snapshot of
+// some of its ops with the others applied after it equals the fold of all of them.
 #include "core/document.h"
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 #include <algorithm>
 #include <map>
 #include <random>
+#include <span>
 
 using namespace fplan;
 
@@ -65,9 +67,32 @@ Json snapshot(const DocumentState& s)
     Json skipped = Json::array();
     for (const auto& k : s.skipped())
         skipped.push_back({ k.opId, k.reason });
+    Json changed = Json::array();
+    for (const auto& v : s.versions())
+        changed.push_back(s.changedSince(v));
+    Json heads = Json::object();
+    for (const auto& path : { "a", "b.c", "tekst" })
+        heads[path] = s.heads(path);
     return { { "created", s.creation() ? s.creation()->id : "" }, { "values", s.values() },
         { "conflicts", conflicts }, { "resurrected", resurrected }, { "versions", versions },
-        { "skipped", skipped } };
+        { "skipped", skipped }, { "seen", s.seenMarker() }, { "frontier", s.frontier() },
+        { "changed_since", changed }, { "heads", heads }, { "max_hlc", s.maxHlc() },
+        { "op_count", s.opCount() } };
+}
+
+// The store's way of opening a document: a snapshot of the fold of the ops stored up to some
+// point, restored, then the ops after it (in the order they arrived, often out of causal
+// order) applied; and again from a snapshot of that.
+DocumentState restoredFold(const std::vector<Op>& ops, std::size_t cut, std::size_t secondCut)
+{
+    const std::span<const Op> all(ops);
+    DocumentState state = DocumentState::restore(DocumentState::fold(all.first(cut)).snapshot());
+    for (std::size_t i = cut; i < secondCut; ++i)
+        state.apply(ops[i]);
+    DocumentState again = DocumentState::restore(state.snapshot());
+    for (std::size_t i = secondCut; i < ops.size(); ++i)
+        again.apply(ops[i]);
+    return again;
 }
 
 void randomEdit(Replica& r, std::mt19937& rng, std::vector<Op>& made)
@@ -164,6 +189,15 @@ TEST_P(ReplicaProperty, EveryReplicaAgreesAndVersionsKeepTheirNumbers)
         }
     };
     std::uniform_int_distribution<int> pick(0, 999);
+    std::mt19937 cutRng(static_cast<unsigned>(GetParam())); // its own: the edits stay as they were
+    auto checkSnapshots = [&](const Replica& r) {
+        for (const auto& [doc, ops] : r.ops) {
+            const std::size_t cut = static_cast<std::size_t>(pick(cutRng)) % (ops.size() + 1);
+            const std::size_t second = cut + static_cast<std::size_t>(pick(cutRng)) % (ops.size() - cut + 1);
+            ASSERT_EQ(snapshot(DocumentState::fold(ops)), snapshot(restoredFold(ops, cut, second)))
+                << doc << " restored from ops " << cut << " and " << second << " of " << ops.size();
+        }
+    };
     for (int step = 0; step < 120; ++step) {
         Replica& r = replicas[static_cast<std::size_t>(pick(rng)) % replicas.size()];
         randomEdit(r, rng, made);
@@ -182,6 +216,7 @@ TEST_P(ReplicaProperty, EveryReplicaAgreesAndVersionsKeepTheirNumbers)
             for (const auto& op : batch)
                 to.add(op);
             checkNumbers(to);
+            checkSnapshots(to);
         }
     }
     // Everything to everyone, each in its own random order.
@@ -200,6 +235,13 @@ TEST_P(ReplicaProperty, EveryReplicaAgreesAndVersionsKeepTheirNumbers)
         std::vector<Op> reversed = replicas[0].ops[doc];
         std::reverse(reversed.begin(), reversed.end());
         EXPECT_EQ(expected, snapshot(DocumentState::fold(reversed)));
+        // And so does a snapshot of some of them with the rest applied after it, on every replica.
+        for (const auto& r : replicas) {
+            const auto& ops = r.ops.at(doc);
+            for (const std::size_t cut : { std::size_t { 0 }, ops.size() / 3, ops.size() / 2, ops.size() })
+                EXPECT_EQ(expected, snapshot(restoredFold(ops, cut, (cut + ops.size()) / 2)))
+                    << doc << " restored from " << cut << " of " << ops.size();
+        }
     }
     EXPECT_FALSE(numbers.empty()) << "the run finalised nothing";
 }

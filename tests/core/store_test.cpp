@@ -213,6 +213,72 @@ TEST(StoreMigrations, EveryVersionMigratesUpwardKeepingData)
     }
 }
 
+namespace {
+
+Json shown(const DocumentState& s)
+{
+    Json versions = Json::array();
+    for (const auto& v : s.versions())
+        versions.push_back({ v.number, v.opId, v.author, s.changedSince(v) });
+    Json conflicts = Json::array();
+    for (const auto& c : s.conflicts())
+        conflicts.push_back({ c.path, c.opIds });
+    return { { "values", s.values() }, { "versions", versions }, { "conflicts", conflicts },
+        { "frontier", s.frontier() }, { "ops", s.opCount() } };
+}
+
+} // namespace
+
+TEST_F(StoreTest, OpeningFromTheSnapshotEqualsFoldingEveryOp)
+{
+    Store store = Store::open(path(), Passphrase);
+    store.createCase("c", "cd");
+    store.createDocument({ "d", "c", "plan", "1", 0, "" });
+    OpFactory factory("jr", store.deviceId(), store.clock());
+    DocumentState state = store.documentState("d");
+    std::vector<Op> ops;
+    for (int i = 0; i < 400; ++i) {
+        ops.push_back(factory.set(state, "c", "d", "f" + std::to_string(i % 7), "v" + std::to_string(i)));
+        state.apply(ops.back());
+        if (i % 150 == 149) {
+            ops.push_back(factory.finalize(state, "c", "d"));
+            state.apply(ops.back());
+        }
+    }
+    store.appendOps(ops);
+    auto full = [&] { return shown(DocumentState::fold(store.ops("d"))); };
+    EXPECT_EQ(full(), shown(store.documentState("d")));
+    EXPECT_EQ("1", store.queryText("SELECT count(*) FROM doc_snapshots WHERE doc_id = 'd'"));
+    const std::string covered = store.queryText("SELECT upto_seq FROM doc_snapshots WHERE doc_id = 'd'");
+    EXPECT_EQ(full(), shown(store.documentState("d"))); // from the snapshot now
+
+    // Ops from another desk arrive out of order: an edit before the edit it replaced, and a
+    // concurrent edit and finalise. They are stored after the snapshot and applied on it.
+    HybridClock otherClock;
+    OpFactory other("sl", "other-device", otherClock);
+    const Op older = other.set(state, "c", "d", "f1", "fra den anden");
+    DocumentState seenThere = DocumentState::fold(std::vector<Op> { older });
+    const Op newer = other.set(seenThere, "c", "d", "f1", "rettet der");
+    Op concurrentFinalize = other.finalize(state, "c", "d");
+    store.appendOps({ newer, concurrentFinalize }, OpOrigin::Received);
+    EXPECT_EQ(full(), shown(store.documentState("d")));
+    store.appendOps({ older }, OpOrigin::Received);
+    EXPECT_EQ(full(), shown(store.documentState("d")));
+    EXPECT_EQ("rettet der", store.documentState("d").value("f1"));
+    EXPECT_EQ(covered, store.queryText("SELECT upto_seq FROM doc_snapshots WHERE doc_id = 'd'"))
+        << "a short tail is folded, not written";
+
+    // The author of queued ops changes at the first sign-in: the snapshots holding them go.
+    store.setQueuedOpsAuthor("jens.ravn");
+    EXPECT_EQ("0", store.queryText("SELECT count(*) FROM doc_snapshots"));
+    EXPECT_EQ("jens.ravn", store.documentState("d").versions().front().author);
+
+    // A damaged snapshot is a cache miss, not a damaged document.
+    store.documentState("d");
+    sql::exec(store.handle(), "UPDATE doc_snapshots SET state = x'00ff'");
+    EXPECT_EQ(full(), shown(store.documentState("d")));
+}
+
 class PassphraseChange : public StoreTest { };
 
 TEST_F(PassphraseChange, NothingIsLostAndOnlyTheNewPassphraseOpens)
