@@ -184,7 +184,7 @@ CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const s
         // After the click returns, as "Skift tovholder": a modal loop inside it blocks AT-SPI's action.
         CallAfter([this, doc] {
             runShowingErrors(this, [&] {
-                SendDialog dialog(this, m_session, doc.id, doc.title);
+                SendDialog dialog(this, m_session, doc.id);
                 dialog.ShowModal();
             });
         });

@@ -35,15 +35,13 @@ struct Rendered {
 
 } // namespace
 
-SendDialog::SendDialog(
-    wxWindow* parent, Session& session, const std::string& docId, const std::string& documentTitle)
+SendDialog::SendDialog(wxWindow* parent, Session& session, const std::string& docId)
     : wxDialog(parent, wxID_ANY, _("Send til familien"), wxDefaultPosition, wxDefaultSize,
         wxDEFAULT_DIALOG_STYLE | wxRESIZE_BORDER)
     , m_session(session)
     , m_docId(docId)
-    , m_documentTitle(documentTitle)
 {
-    m_presenter = std::make_unique<SendPresenter>(session.store(), docId, 0, documentTitle);
+    m_presenter = std::make_unique<SendPresenter>(session.documents(), docId, 0);
     const int gap = FromDIP(8);
     auto* sizer = new wxBoxSizer(wxVERTICAL);
     m_what = new wxStaticText(this, wxID_ANY, {});

@@ -23,8 +23,7 @@ namespace fplan::gui {
 // problems, earlier sends with their status ("Forsendelser", "Prøv igen") and printed copies.
 class SendDialog : public wxDialog {
 public:
-    SendDialog(
-        wxWindow* parent, Session& session, const std::string& docId, const std::string& documentTitle);
+    SendDialog(wxWindow* parent, Session& session, const std::string& docId);
 
 private:
     void refresh();
@@ -38,7 +37,6 @@ private:
 
     Session& m_session;
     std::string m_docId;
-    std::string m_documentTitle;
     std::unique_ptr<SendPresenter> m_presenter;
     bool m_busy = false;
     wxStaticText* m_what = nullptr;

@@ -41,15 +41,18 @@ std::string displayCpr(const std::string& cpr)
     return n ? n->substr(0, 6) + "-" + n->substr(6) : cpr;
 }
 
-SendPresenter::SendPresenter(Store& store, std::string docId, int version, std::string documentTitle)
-    : m_store(store)
+SendPresenter::SendPresenter(app::DocumentService& documents, std::string docId, int version)
+    : m_documents(documents)
+    , m_store(documents.store())
     , m_docId(std::move(docId))
     , m_requestedVersion(version)
-    , m_documentTitle(std::move(documentTitle))
 {
     const auto doc = m_store.document(m_docId);
     if (!doc)
         throw Error(ErrorCode::NotFound, format(tr("Dokumentet {0} findes ikke."), { m_docId }));
+    // The letter's heading as the service gives it to every caller: the title of the template
+    // version the document was made with (the command line's MeMo label says the same).
+    m_documentTitle = m_documents.title(*doc);
     // The parents with custody are the default recipients (as `fplan send --to parents`).
     for (const auto& p : loadCaseOfDocument(m_store, m_docId).people)
         m_candidates.push_back({ p.name, p.cpr, p.relation, p.custody, p.custody });
@@ -178,16 +181,15 @@ delivery::QueueResult SendPresenter::send(const std::string& pdf)
     const auto reasons = problems();
     if (!reasons.empty())
         throw Error(ErrorCode::BadInput, reasons.front());
-    delivery::SendRequest request;
-    request.docId = m_docId;
-    request.version = m_preview.version;
-    request.recipients = m_preview.recipients;
-    request.pdf = pdf;
-    request.documentTitle = m_documentTitle;
-    request.notification = m_notification;
-    auto result = delivery::queueForDelivery(m_store, request);
+    app::SendOrder order;
+    order.docId = m_docId;
+    order.version = m_preview.version;
+    order.recipients = m_preview.recipients;
+    order.notification = m_notification;
+    order.pdf = pdf;
+    auto result = m_documents.send(order);
     reload();
-    return result;
+    return result.queued;
 }
 
 std::vector<PendingAttempt> SendPresenter::claimDue(std::int64_t now)

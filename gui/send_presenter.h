@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
+#include "app/documents.h"
 #include "core/store.h"
 #include "delivery/delivery.h"
 
@@ -37,13 +38,14 @@ struct PendingAttempt {
 };
 
 // "Send til familien" for one finalised version: who, what, problems, confirmation, queueing,
-// the delivery status per recipient and printed copies. Touches the store on the calling
-// (main) thread only; the network part of an attempt is split out so it can run on a worker.
+// the delivery status per recipient and printed copies. Queueing is the document service's
+// send, as for `fplan send`; the letter's title is the service's too. Touches the store on the
+// calling (main) thread only; the network part of an attempt is split out so it can run on a worker.
 class SendPresenter {
 public:
     static constexpr int MaxNotificationLength = 150; // Digital Post's limit, in characters
 
-    SendPresenter(Store& store, std::string docId, int version, std::string documentTitle);
+    SendPresenter(app::DocumentService& documents, std::string docId, int version);
     void reload();
 
     const std::vector<SendCandidate>& candidates() const { return m_candidates; }
@@ -65,8 +67,9 @@ public:
     bool canSend() const { return problems().empty(); }
     std::string confirmationText() const;
 
-    // Queues one message per chosen recipient (the same version and person again: nothing new).
-    // `pdf` is the rendered version. Error(BadInput) when refused; nothing is queued then.
+    // Queues one message per chosen recipient through app::DocumentService::send (the same
+    // version and person again: nothing new). `pdf` is the rendered version. Error(BadInput)
+    // when refused; nothing is queued then.
     delivery::QueueResult send(const std::string& pdf);
 
     // The flush, split for the UI: claim the due messages (main thread), send them (any thread,
@@ -86,6 +89,7 @@ private:
     std::string toArgument() const;
     std::string nameFor(const std::string& normalisedCpr) const;
 
+    app::DocumentService& m_documents;
     Store& m_store;
     std::string m_docId;
     int m_requestedVersion;

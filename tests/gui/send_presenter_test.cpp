@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
+#include "app/documents.h"
 #include "base/error.h"
 #include "core/bundle.h"
 #include "delivery/outbox.h"
@@ -7,10 +8,19 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <regex>
+
 using namespace fplan;
 using namespace fplan::gui;
 
 namespace {
+
+const docgen::TemplateRegistry& sourceTemplates()
+{
+    static const docgen::TemplateRegistry registry { test::sourceDir() / "templates" };
+    return registry;
+}
 
 // Records what it was given instead of sending; the next outcomes are set by the test.
 class FakeTransport : public delivery::Transport {
@@ -44,7 +54,8 @@ TEST(SendPresenter, ShowsTheParentsWithCustodyByNameAndCpr)
 {
     test::CaseStore cs;
     test::makeCaseStore(cs);
-    SendPresenter p(*cs.store, cs.docId, 0, "Familieplan");
+    app::DocumentService documents(*cs.store, sourceTemplates(), "Jens Ravn");
+    SendPresenter p(documents, cs.docId, 0);
     EXPECT_EQ((std::vector<std::string> { MotherLine, FatherLine }), p.recipientLines());
     EXPECT_EQ(1, p.version());
     EXPECT_EQ("Familieplan – version 1", p.label());
@@ -63,7 +74,8 @@ TEST(SendPresenter, NotificationIsCountedInCharacters)
 {
     test::CaseStore cs;
     test::makeCaseStore(cs);
-    SendPresenter p(*cs.store, cs.docId, 0, "Familieplan");
+    app::DocumentService documents(*cs.store, sourceTemplates(), "Jens Ravn");
+    SendPresenter p(documents, cs.docId, 0);
     p.setNotification("Ære være Søren"); // 14 characters, 17 bytes
     EXPECT_EQ(14, p.notificationLength());
     EXPECT_EQ("14 / 150 tegn", p.notificationCounter());
@@ -80,7 +92,8 @@ TEST(SendPresenter, ProblemsBlockSendingAndQueueNothing)
 {
     test::CaseStore cs;
     test::makeCaseStore(cs, /*withSender=*/false);
-    SendPresenter p(*cs.store, cs.docId, 0, "Familieplan");
+    app::DocumentService documents(*cs.store, sourceTemplates(), "Jens Ravn");
+    SendPresenter p(documents, cs.docId, 0);
     ASSERT_EQ(1u, p.problems().size());
     EXPECT_EQ(
         "Kommunens navn og CVR-nummer mangler: udfyld dem under Filer › Indstillinger.", p.problems()[0]);
@@ -109,9 +122,10 @@ TEST(SendPresenter, ADraftWithoutAFinalisedVersionCannotBeSent)
 {
     test::CaseStore cs;
     test::makeCaseStore(cs);
-    SendPresenter finalised(*cs.store, cs.docId, 0, "Familieplan");
+    app::DocumentService documents(*cs.store, sourceTemplates(), "Jens Ravn");
+    SendPresenter finalised(documents, cs.docId, 0);
     EXPECT_TRUE(finalised.canSend());
-    SendPresenter missing(*cs.store, cs.docId, 9, "Familieplan"); // no version 9
+    SendPresenter missing(documents, cs.docId, 9); // no version 9
     EXPECT_EQ(0, missing.version());
     ASSERT_EQ(1u, missing.problems().size());
     EXPECT_EQ("Dokumentet har ingen færdiggjort version: færdiggør det først.", missing.problems()[0]);
@@ -146,7 +160,8 @@ TEST(SendPresenter, ARecipientWithoutCprBlocksSending)
     const auto docId = store.documents(caseId).front().id;
     store.appendOps({ factory.finalize(store.documentState(docId), caseId, docId) });
 
-    SendPresenter p(store, docId, 0, "Familieplan");
+    app::DocumentService documents(store, sourceTemplates(), "Jens Ravn");
+    SendPresenter p(documents, docId, 0);
     ASSERT_EQ(1u, p.problems().size());
     EXPECT_EQ("Bo Holm har intet gyldigt CPR-nummer: ret sagen, eller vælg personen fra.", p.problems()[0]);
     EXPECT_EQ((std::vector<std::string> { "Ida Holm (010190-1234)" }), p.recipientLines());
@@ -159,7 +174,8 @@ TEST(SendPresenter, QueuesOneMessagePerRecipientAndNothingNewTheSecondTime)
 {
     test::CaseStore cs;
     test::makeCaseStore(cs);
-    SendPresenter p(*cs.store, cs.docId, 0, "Familieplan");
+    app::DocumentService documents(*cs.store, sourceTemplates(), "Jens Ravn");
+    SendPresenter p(documents, cs.docId, 0);
     p.setNotification("Din familieplan er klar");
     auto result = p.send(test::minimalPdf());
     EXPECT_EQ(2, result.newlyQueued);
@@ -168,7 +184,7 @@ TEST(SendPresenter, QueuesOneMessagePerRecipientAndNothingNewTheSecondTime)
     result = p.send(test::minimalPdf());
     EXPECT_EQ(0, result.newlyQueued);
     EXPECT_EQ(2u, delivery::Outbox(*cs.store).list(cs.docId).size());
-    SendPresenter again(*cs.store, cs.docId, 0, "Familieplan");
+    SendPresenter again(documents, cs.docId, 0);
     EXPECT_EQ(0, again.send(test::minimalPdf()).newlyQueued);
     EXPECT_EQ(2u, again.deliveries().size()); // the earlier sends are shown
 }
@@ -177,7 +193,8 @@ TEST(SendPresenter, ShowsStatusPerRecipientAndRetriesFailedOnes)
 {
     test::CaseStore cs;
     test::makeCaseStore(cs);
-    SendPresenter p(*cs.store, cs.docId, 0, "Familieplan");
+    app::DocumentService documents(*cs.store, sourceTemplates(), "Jens Ravn");
+    SendPresenter p(documents, cs.docId, 0);
     p.send(test::minimalPdf());
     auto lines = p.deliveries();
     ASSERT_EQ(2u, lines.size());
@@ -215,7 +232,8 @@ TEST(SendPresenter, RecordsAPrintedCopyHandedOver)
 {
     test::CaseStore cs;
     test::makeCaseStore(cs, /*withSender=*/false); // paper needs no municipality settings
-    SendPresenter p(*cs.store, cs.docId, 0, "Familieplan");
+    app::DocumentService documents(*cs.store, sourceTemplates(), "Jens Ravn");
+    SendPresenter p(documents, cs.docId, 0);
     EXPECT_THROW(p.recordPaper("  ", "2026-11-23", "Jens Ravn"), Error);
     EXPECT_THROW(p.recordPaper("Peter Nørgaard", "", "Jens Ravn"), Error);
     p.recordPaper(" Peter Nørgaard ", "2026-11-23", "Jens Ravn");
@@ -226,4 +244,71 @@ TEST(SendPresenter, RecordsAPrintedCopyHandedOver)
     ASSERT_EQ(1u, paper.size());
     EXPECT_EQ("Peter Nørgaard", paper[0].recipient);
     EXPECT_TRUE(delivery::Outbox(*cs.store).list().empty()); // nothing went to Digital Post
+}
+
+// The desktop queues through the document service's send, the one `fplan send` and `fplan memo
+// build` use: the letter is titled by the template version the document was made with (kept in
+// the store), even after this installation's template got a new title, and the message the
+// desktop queues is the one the command line builds for the same order.
+TEST(SendPresenter, SendsThroughTheDocumentServiceAsTheCommandLineDoes)
+{
+    test::TempDir dir;
+    std::filesystem::copy(
+        test::sourceDir() / "templates", dir / "templates", std::filesystem::copy_options::recursive);
+    Store::create(dir / "s.fplan", "test-passphrase", crypto::KdfParams::freshCheap());
+    Store store = Store::open(dir / "s.fplan", "test-passphrase");
+    store.setSetting("municipality.cvr", "29189803");
+    store.setSetting("municipality.name", "Aarhus Kommune");
+    const Bundle bundle = parseBundle(R"({
+      "case": {"title": "Familien Holm", "journal_number": "27.24.00-G01-2-26", "kle": "27.24.00"},
+      "people": [
+        {"id": "p1", "name": "Ida Holm", "cpr": "0101901234", "relation": "mor", "custody": true},
+        {"id": "p2", "name": "Bo Holm", "cpr": "0202885678", "relation": "far", "custody": true}
+      ],
+      "team": [{"id": "t1", "name": "Jens Ravn", "fagomraade": "Børn og Familie",
+                "role": "myndighedsrådgiver", "email": "jr@kommune.dk", "phone": "12345678"}],
+      "coordinator": "t1",
+      "documents": [{"template": "familieplan", "values": {}}]
+    })",
+        "bundle.json");
+    const docgen::TemplateRegistry made { dir / "templates" };
+    OpFactory factory("tester", store.deviceId(), store.clock());
+    const auto caseId = importBundle(store, bundle, factory,
+        [&](const BundleDocument& d, const Case& kase) { return app::prepareDocument(made, d, kase); });
+    const auto docId = store.documents(caseId).front().id;
+    store.appendOps({ factory.finalize(store.documentState(docId), caseId, docId) });
+
+    // This installation's family plan template is retitled after the document was made.
+    const auto file = dir / "templates" / "familieplan.xml";
+    std::string text = test::readFile(file);
+    const auto at = text.find("title=\"Familieplan\"");
+    ASSERT_NE(std::string::npos, at);
+    text.replace(at, 19, "title=\"Familieplan for barnet\"");
+    test::writeFile(file, text);
+    const docgen::TemplateRegistry installed { dir / "templates" };
+    ASSERT_EQ("Familieplan for barnet", installed.load("familieplan").title);
+
+    app::DocumentService documents(store, installed, "Jens Ravn");
+    SendPresenter p(documents, docId, 0);
+    EXPECT_EQ("Familieplan – version 1", p.label());
+    EXPECT_EQ("Familieplan version 1.pdf", p.fileName());
+    const auto queued = p.send(test::minimalPdf());
+    ASSERT_EQ(2, queued.newlyQueued);
+
+    // What the command line builds for the same order (fplan memo build): the same message.
+    app::SendOrder order;
+    order.docId = docId;
+    order.version = 1;
+    order.pdf = test::minimalPdf();
+    const auto prepared = documents.prepareSend(order);
+    const auto withoutClock = [](const std::string& xml) {
+        return std::regex_replace(xml, std::regex("createdDateTime>[^<]*<"), "createdDateTime><");
+    };
+    delivery::Outbox outbox(store);
+    const auto cli = delivery::buildMessageFor(store, prepared.request, { "0101901234", "Ida Holm" });
+    ASSERT_EQ(cli.uuid, queued.messageUuids[0]);
+    const std::string desktop = outbox.messageXml(queued.messageUuids[0]);
+    EXPECT_EQ(withoutClock(cli.xml), withoutClock(desktop));
+    EXPECT_NE(std::string::npos, desktop.find("Familieplan – version 1"));
+    EXPECT_EQ(std::string::npos, desktop.find("for barnet"));
 }
