@@ -2,26 +2,16 @@
 #include "crypto/hash.h"
 
 #include "base/error.h"
+#include "crypto/random.h"
 
 #include <sodium.h>
 
 namespace fplan::crypto {
 
-namespace {
-
-void startSodium()
-{
-    static const bool ready = sodium_init() >= 0;
-    if (!ready)
-        throw Error(ErrorCode::Crypto, "libsodium cannot start");
-}
-
-} // namespace
-
 std::array<unsigned char, 32> sha256(std::string_view bytes)
 {
     static_assert(crypto_hash_sha256_BYTES == 32);
-    startSodium();
+    ensureSodium();
     std::array<unsigned char, 32> digest {};
     crypto_hash_sha256(digest.data(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
     return digest;
@@ -35,7 +25,7 @@ std::string sha256Hex(std::string_view bytes)
 
 std::array<unsigned char, 16> digest128(std::string_view bytes)
 {
-    startSodium();
+    ensureSodium();
     std::array<unsigned char, 16> digest {};
     crypto_generichash(digest.data(), digest.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
         bytes.size(), nullptr, 0);
@@ -81,8 +71,7 @@ bool fromHex(std::string_view hex, void* out, std::size_t size)
 
 std::string hashPassword(std::string_view password, bool cheap)
 {
-    if (sodium_init() < 0)
-        throw Error(ErrorCode::Crypto, "libsodium cannot start");
+    ensureSodium();
     char out[crypto_pwhash_STRBYTES];
     const auto ops = cheap ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE;
     const auto mem = cheap ? crypto_pwhash_MEMLIMIT_MIN : crypto_pwhash_MEMLIMIT_INTERACTIVE;
@@ -94,8 +83,7 @@ std::string hashPassword(std::string_view password, bool cheap)
 
 bool verifyPassword(std::string_view password, const std::string& hash)
 {
-    if (sodium_init() < 0)
-        throw Error(ErrorCode::Crypto, "libsodium cannot start");
+    ensureSodium();
     return crypto_pwhash_str_verify(hash.c_str(), password.data(), password.size()) == 0;
 }
 

@@ -11,14 +11,12 @@
 
 namespace fplan::crypto {
 
-namespace {
 void ensureSodium()
 {
     static const bool ready = sodium_init() >= 0;
     if (!ready)
         throw Error(ErrorCode::Crypto, "libsodium could not be initialised");
 }
-} // namespace
 
 void randomBytes(void* out, std::size_t size)
 {

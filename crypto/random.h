@@ -6,6 +6,10 @@
 
 namespace fplan::crypto {
 
+// Starts libsodium once (safe from any thread); throws Error(Crypto) if it cannot. Every use of
+// libsodium in crypto/ calls it first.
+void ensureSodium();
+
 // Cryptographically random bytes (libsodium); throws Error(Crypto) if the library cannot start.
 void randomBytes(void* out, std::size_t size);
 

@@ -831,6 +831,21 @@ private:
         const double gap = 10;
         const double valueWidth = textWidth() - labelWidth - gap;
         const double lh = lineHeight(BodyStyle.size);
+        // The last field does not go alone to the next page: the one before it, if short, goes
+        // with it (a row block's "Opfølgningsstatus  Afsluttes" alone at the head of a page
+        // says nothing). Found first: the last two printed fields and the last one's height.
+        const FieldValue* last = nullptr;
+        const FieldValue* beforeLast = nullptr;
+        for (const auto& field : list.fields)
+            if (!trim(field.value).empty()) {
+                beforeLast = last;
+                last = &field;
+            }
+        const double lastHeight = last && !last->labelAbove
+            ? static_cast<double>(std::max(wrap(last->label, LabelStyle, labelWidth, TextKind::Name).size(),
+                  wrapParagraphs(trim(last->value), BodyStyle, valueWidth, last->kind).size()))
+                * lh
+            : 0;
         int listElem = -1;
         for (const auto& field : list.fields) {
             const std::string value = trim(field.value);
@@ -867,6 +882,10 @@ private:
                                           labelWidth, LabelStyle, lbl),
                 cell(wrapParagraphs(value, BodyStyle, valueWidth, field.kind), left() + labelWidth + gap,
                     valueWidth, BodyStyle, body) };
+            const double own
+                = static_cast<double>(std::max(cells[0].lines.size(), cells[1].lines.size())) * lh;
+            if (&field == beforeLast && lastHeight > 0 && own + lastHeight <= 4 * lh)
+                ensure(own + FieldGap + lastHeight);
             placeRow(cells, simpleRow(0, FieldGap, 0.3, 2));
         }
         m_y += 2;

@@ -363,3 +363,28 @@ TEST(Layout, WordBoundByANoBreakSpaceIsNotHyphenated)
     }
     EXPECT_GT(hyphenatedElsewhere, 0u) << "the test places words where hyphenation happens";
 }
+
+// A label-value list's last field never goes alone to the next page: wherever the page breaks,
+// the field before it goes along (a row block's last line alone at a page's head says nothing).
+TEST(Layout, LastFieldOfAListDoesNotGoAloneToTheNextPage)
+{
+    FixedMetrics fonts;
+    std::size_t split = 0; // layouts in which the list itself was broken across pages
+    for (int filler = 600; filler < 880; filler += 3) {
+        RenderDocument doc;
+        doc.blocks.emplace_back(Paragraph { words(filler) });
+        FieldList list;
+        for (int f = 0; f < 6; ++f)
+            list.fields.push_back(FieldValue {
+                "Felt " + std::to_string(f), "værdi " + std::to_string(f), TextKind::Name, false });
+        doc.blocks.emplace_back(list);
+        const auto r = layoutDocument(doc, fonts);
+        const auto first = find(r, "Felt 0");
+        const auto beforeLast = find(r, "Felt 4");
+        const auto last = find(r, "Felt 5");
+        ASSERT_TRUE(first && beforeLast && last) << filler;
+        EXPECT_EQ(beforeLast->first, last->first) << filler << " words before the list";
+        split += first->first != last->first ? 1 : 0;
+    }
+    EXPECT_GT(split, 0u) << "the page breaks inside the list in some of the layouts";
+}
