@@ -39,6 +39,12 @@ CREATE TABLE IF NOT EXISTS case_members(case_id TEXT NOT NULL, account TEXT NOT 
   PRIMARY KEY(case_id, account));
 CREATE INDEX IF NOT EXISTS case_members_account ON case_members(account);
 CREATE TABLE IF NOT EXISTS case_persons(case_id TEXT NOT NULL, cpr TEXT NOT NULL, PRIMARY KEY(case_id, cpr));
+CREATE TABLE IF NOT EXISTS case_access(case_id TEXT NOT NULL, account TEXT NOT NULL, granted_seq BIGINT NOT NULL,
+  revoked_seq BIGINT, PRIMARY KEY(case_id, account, granted_seq));
+CREATE INDEX IF NOT EXISTS case_access_account ON case_access(account);
+-- A database made before access was recorded per op: its members read their cases from the start.
+INSERT INTO case_access(case_id, account, granted_seq, revoked_seq)
+  SELECT case_id, account, 0, NULL FROM case_members WHERE NOT EXISTS (SELECT 1 FROM case_access);
 CREATE TABLE IF NOT EXISTS templates(hash TEXT PRIMARY KEY, text TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS template_cases(hash TEXT NOT NULL, case_id TEXT NOT NULL, seq BIGINT NOT NULL,
   PRIMARY KEY(hash, case_id));
@@ -296,10 +302,36 @@ public:
 
     std::vector<StoredOp> opsForAccount(const std::string& account, std::int64_t after, int limit) override
     {
-        return readOps(
-            run("SELECT seq, op_id, case_id, doc_id, account, json FROM ops WHERE seq > $1 AND "
-                "case_id IN (SELECT case_id FROM case_members WHERE account = $2) ORDER BY seq LIMIT $3",
-                { std::to_string(after), account, std::to_string(limit) }));
+        // As on SQLite: two parts, and an op that two spans of membership reach once.
+        const auto r = run(
+            "SELECT seq, min(op_id), min(case_id), min(doc_id), min(account), min(json), min(at) AS at FROM ("
+            "SELECT o.*, o.seq AS at FROM case_access a JOIN ops o ON o.case_id = a.case_id AND o.seq > $1 "
+            "WHERE a.account = $2 AND a.granted_seq <= $1 AND (a.revoked_seq IS NULL OR o.seq <= "
+            "a.revoked_seq) "
+            "UNION ALL "
+            "SELECT o.*, greatest(o.seq, a.granted_seq) AS at FROM case_access a JOIN ops o "
+            "ON o.case_id = a.case_id "
+            "WHERE a.account = $2 AND a.granted_seq > $1 AND (a.revoked_seq IS NULL OR o.seq <= "
+            "a.revoked_seq)"
+            ") AS reach GROUP BY seq ORDER BY at, seq LIMIT $3",
+            { std::to_string(after), account, std::to_string(limit) });
+        auto out = readOps(r);
+        for (int i = 0; i < PQntuples(r.get()); ++i)
+            out[static_cast<std::size_t>(i)].at = integer(r, i, 6);
+        return out;
+    }
+
+    void recordAccess(
+        const std::string& caseId, const std::string& account, std::int64_t seq, bool member) override
+    {
+        if (member)
+            run("INSERT INTO case_access(case_id, account, granted_seq) VALUES($1, $2, $3) ON CONFLICT DO "
+                "NOTHING",
+                { caseId, account, std::to_string(seq) });
+        else
+            run("UPDATE case_access SET revoked_seq = $3 WHERE case_id = $1 AND account = $2 AND revoked_seq "
+                "IS NULL",
+                { caseId, account, std::to_string(seq) });
     }
 
     std::optional<CaseFacts> caseFacts(const std::string& caseId) override
@@ -576,7 +608,7 @@ private:
         std::vector<StoredOp> out;
         for (int i = 0; i < PQntuples(r.get()); ++i)
             out.push_back({ integer(r, i, 0), text(r, i, 1), text(r, i, 2), text(r, i, 3), text(r, i, 4),
-                text(r, i, 5) });
+                text(r, i, 5), 0 });
         return out;
     }
 

@@ -22,7 +22,7 @@ namespace fplan::sync {
 
 namespace {
 
-constexpr int SchemaVersion = 1;
+constexpr int SchemaVersion = 2;
 
 constexpr const char* Schema = R"(
 CREATE TABLE IF NOT EXISTS accounts(name TEXT PRIMARY KEY, password_hash TEXT NOT NULL,
@@ -40,6 +40,9 @@ CREATE TABLE IF NOT EXISTS case_members(case_id TEXT NOT NULL, account TEXT NOT 
 CREATE INDEX IF NOT EXISTS case_members_account ON case_members(account);
 CREATE TABLE IF NOT EXISTS case_persons(case_id TEXT NOT NULL, cpr TEXT NOT NULL,
   PRIMARY KEY(case_id, cpr));
+CREATE TABLE IF NOT EXISTS case_access(case_id TEXT NOT NULL, account TEXT NOT NULL,
+  granted_seq INTEGER NOT NULL, revoked_seq INTEGER, PRIMARY KEY(case_id, account, granted_seq));
+CREATE INDEX IF NOT EXISTS case_access_account ON case_access(account);
 CREATE TABLE IF NOT EXISTS templates(hash TEXT PRIMARY KEY, text TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS template_cases(hash TEXT NOT NULL, case_id TEXT NOT NULL,
   seq INTEGER NOT NULL, PRIMARY KEY(hash, case_id));
@@ -50,6 +53,12 @@ CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+)";
+
+// A server made before access was recorded per op: its members read their cases from the start.
+constexpr const char* AccessBackfill = R"(
+INSERT INTO case_access(case_id, account, granted_seq, revoked_seq)
+  SELECT case_id, account, 0, NULL FROM case_members WHERE NOT EXISTS (SELECT 1 FROM case_access);
 )";
 
 // 64 hex digits from $FPLAN_SERVER_KEY, else from DIR/db.key, made (0600) on first start.
@@ -123,6 +132,7 @@ public:
                     + "); update the program");
         transaction([&] {
             sql::exec(db(), Schema);
+            sql::exec(db(), AccessBackfill);
             sql::exec(db(), "PRAGMA user_version = " + std::to_string(SchemaVersion));
         });
     }
@@ -293,12 +303,36 @@ public:
     std::vector<StoredOp> opsForAccount(const std::string& account, std::int64_t after, int limit) override
     {
         std::lock_guard lock(m_mutex);
+        // Two parts, so that the usual pull (no new team) reads only ops after the cursor; an op
+        // two spans of membership reach comes once, at its first place.
         sql::Statement s(db(),
-            "SELECT seq, op_id, case_id, doc_id, account, json FROM ops WHERE seq > ? AND "
-            "case_id IN (SELECT case_id FROM case_members WHERE account = ?) "
-            "ORDER BY seq LIMIT ?");
+            "SELECT seq, op_id, case_id, doc_id, account, json, min(at) AS at FROM ("
+            "SELECT o.*, o.seq AS at FROM case_access a JOIN ops o ON o.case_id = a.case_id AND o.seq > ?1 "
+            "WHERE a.account = ?2 AND a.granted_seq <= ?1 AND (a.revoked_seq IS NULL OR o.seq <= "
+            "a.revoked_seq) "
+            "UNION ALL "
+            "SELECT o.*, max(o.seq, a.granted_seq) AS at FROM case_access a JOIN ops o ON o.case_id = "
+            "a.case_id "
+            "WHERE a.account = ?2 AND a.granted_seq > ?1 AND (a.revoked_seq IS NULL OR o.seq <= "
+            "a.revoked_seq)"
+            ") GROUP BY seq ORDER BY at, seq LIMIT ?3");
         s.bind(1, after).bind(2, account).bind(3, std::int64_t { limit });
-        return readOps(s);
+        std::vector<StoredOp> out;
+        while (s.step())
+            out.push_back(
+                { s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.integer(6) });
+        return out;
+    }
+
+    void recordAccess(
+        const std::string& caseId, const std::string& account, std::int64_t seq, bool member) override
+    {
+        std::lock_guard lock(m_mutex);
+        sql::Statement s(db(),
+            member ? "INSERT OR IGNORE INTO case_access(case_id, account, granted_seq) VALUES(?1, ?2, ?3)"
+                   : "UPDATE case_access SET revoked_seq = ?3 WHERE case_id = ?1 AND account = ?2 "
+                     "AND revoked_seq IS NULL");
+        s.bind(1, caseId).bind(2, account).bind(3, seq).run();
     }
 
     std::optional<CaseFacts> caseFacts(const std::string& caseId) override
@@ -471,7 +505,7 @@ private:
     {
         std::vector<StoredOp> out;
         while (s.step())
-            out.push_back({ s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5) });
+            out.push_back({ s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), 0 });
         return out;
     }
 
