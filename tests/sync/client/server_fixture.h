@@ -4,9 +4,11 @@
 // The real fplan-server as a child process, and a TCP proxy that cuts connections on request.
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <sys/types.h>
 #include <thread>
@@ -77,6 +79,27 @@ private:
     std::atomic<bool> m_stopping { false };
     std::thread m_acceptor;
     std::vector<std::thread> m_pumps;
+};
+
+// A program running in the background with its standard output on a pipe, read line by line;
+// killed (SIGKILL) at destruction if it still runs. `env` entries ("K=V") add to the test's.
+class ChildProcess {
+public:
+    explicit ChildProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
+    ~ChildProcess();
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+
+    // The next line it writes (without the newline), or nothing when none comes within `timeout`
+    // or it closed its output.
+    std::optional<std::string> readLine(std::chrono::milliseconds timeout);
+    void signal(int signal);
+    int wait(); // its exit status, or 128 + the signal that ended it
+
+private:
+    pid_t m_pid = -1;
+    int m_stdout = -1;
+    std::string m_buffer;
 };
 
 std::filesystem::path serverBinary();
