@@ -24,33 +24,8 @@ constexpr const char* WriteLock = "SELECT pg_advisory_xact_lock(7468001)";
 constexpr const char* Channel = "fplan_ops";
 constexpr std::size_t MaxConnections = 8;
 
-constexpr const char* Schema = R"(
-CREATE TABLE IF NOT EXISTS accounts(name TEXT PRIMARY KEY, password_hash TEXT NOT NULL,
-  role TEXT NOT NULL, disabled BOOLEAN NOT NULL DEFAULT false, failed_logins INTEGER NOT NULL DEFAULT 0,
-  locked_until_ms BIGINT NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS sessions(token_hash TEXT PRIMARY KEY, account TEXT NOT NULL,
-  created_ms BIGINT NOT NULL, last_used_ms BIGINT NOT NULL, revoked BOOLEAN NOT NULL DEFAULT false);
-CREATE TABLE IF NOT EXISTS ops(seq BIGINT PRIMARY KEY, op_id TEXT NOT NULL UNIQUE,
-  case_id TEXT NOT NULL, doc_id TEXT NOT NULL, account TEXT NOT NULL, json TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS ops_doc ON ops(doc_id, seq);
-CREATE INDEX IF NOT EXISTS ops_case ON ops(case_id, seq);
-CREATE TABLE IF NOT EXISTS cases(case_id TEXT PRIMARY KEY, case_doc_id TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS case_members(case_id TEXT NOT NULL, account TEXT NOT NULL,
-  PRIMARY KEY(case_id, account));
-CREATE INDEX IF NOT EXISTS case_members_account ON case_members(account);
-CREATE TABLE IF NOT EXISTS case_persons(case_id TEXT NOT NULL, cpr TEXT NOT NULL, PRIMARY KEY(case_id, cpr));
-CREATE TABLE IF NOT EXISTS case_access(case_id TEXT NOT NULL, account TEXT NOT NULL, granted_seq BIGINT NOT NULL,
-  revoked_seq BIGINT, PRIMARY KEY(case_id, account, granted_seq));
-CREATE INDEX IF NOT EXISTS case_access_account ON case_access(account);
--- A database made before access was recorded per op: its members read their cases from the start.
-INSERT INTO case_access(case_id, account, granted_seq, revoked_seq)
-  SELECT case_id, account, 0, NULL FROM case_members WHERE NOT EXISTS (SELECT 1 FROM case_access);
-CREATE TABLE IF NOT EXISTS templates(hash TEXT PRIMARY KEY, text TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS template_cases(hash TEXT NOT NULL, case_id TEXT NOT NULL, seq BIGINT NOT NULL,
-  PRIMARY KEY(hash, case_id));
-CREATE TABLE IF NOT EXISTS audit(seq BIGINT PRIMARY KEY, time TEXT NOT NULL, account TEXT NOT NULL,
-  action TEXT NOT NULL, case_id TEXT NOT NULL, cprs TEXT NOT NULL, outcome TEXT NOT NULL,
-  detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+// The audit table refuses changes.
+constexpr const char* AuditGuard = R"(
 CREATE OR REPLACE FUNCTION fplan_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS
   $$ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
 CREATE OR REPLACE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
@@ -140,7 +115,8 @@ public:
         // Two processes starting at once must not both create the schema.
         exec(c.get(), "SELECT pg_advisory_lock(7468002)");
         try {
-            exec(c.get(), Schema);
+            exec(c.get(), tableSchema({ "BIGINT", "BOOLEAN", "false" }).c_str());
+            exec(c.get(), AuditGuard);
         } catch (...) {
             exec(c.get(), "SELECT pg_advisory_unlock(7468002)");
             throw;

@@ -24,41 +24,12 @@ namespace {
 
 constexpr int SchemaVersion = 2;
 
-constexpr const char* Schema = R"(
-CREATE TABLE IF NOT EXISTS accounts(name TEXT PRIMARY KEY, password_hash TEXT NOT NULL,
-  role TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0, failed_logins INTEGER NOT NULL DEFAULT 0,
-  locked_until_ms INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS sessions(token_hash TEXT PRIMARY KEY, account TEXT NOT NULL,
-  created_ms INTEGER NOT NULL, last_used_ms INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS ops(seq INTEGER PRIMARY KEY, op_id TEXT NOT NULL UNIQUE,
-  case_id TEXT NOT NULL, doc_id TEXT NOT NULL, account TEXT NOT NULL, json TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS ops_doc ON ops(doc_id, seq);
-CREATE INDEX IF NOT EXISTS ops_case ON ops(case_id, seq);
-CREATE TABLE IF NOT EXISTS cases(case_id TEXT PRIMARY KEY, case_doc_id TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS case_members(case_id TEXT NOT NULL, account TEXT NOT NULL,
-  PRIMARY KEY(case_id, account));
-CREATE INDEX IF NOT EXISTS case_members_account ON case_members(account);
-CREATE TABLE IF NOT EXISTS case_persons(case_id TEXT NOT NULL, cpr TEXT NOT NULL,
-  PRIMARY KEY(case_id, cpr));
-CREATE TABLE IF NOT EXISTS case_access(case_id TEXT NOT NULL, account TEXT NOT NULL,
-  granted_seq INTEGER NOT NULL, revoked_seq INTEGER, PRIMARY KEY(case_id, account, granted_seq));
-CREATE INDEX IF NOT EXISTS case_access_account ON case_access(account);
-CREATE TABLE IF NOT EXISTS templates(hash TEXT PRIMARY KEY, text TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS template_cases(hash TEXT NOT NULL, case_id TEXT NOT NULL,
-  seq INTEGER NOT NULL, PRIMARY KEY(hash, case_id));
-CREATE TABLE IF NOT EXISTS audit(seq INTEGER PRIMARY KEY, time TEXT NOT NULL, account TEXT NOT NULL,
-  action TEXT NOT NULL, case_id TEXT NOT NULL, cprs TEXT NOT NULL, outcome TEXT NOT NULL,
-  detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+// The audit table refuses changes.
+constexpr const char* AuditGuard = R"(
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
-)";
-
-// A server made before access was recorded per op: its members read their cases from the start.
-constexpr const char* AccessBackfill = R"(
-INSERT INTO case_access(case_id, account, granted_seq, revoked_seq)
-  SELECT case_id, account, 0, NULL FROM case_members WHERE NOT EXISTS (SELECT 1 FROM case_access);
 )";
 
 // 64 hex digits from $FPLAN_SERVER_KEY, else from DIR/db.key, made (0600) on first start.
@@ -131,8 +102,8 @@ public:
                 m_path.string() + ": made by a newer fplan-server (schema " + std::to_string(version)
                     + "); update the program");
         transaction([&] {
-            sql::exec(db(), Schema);
-            sql::exec(db(), AccessBackfill);
+            sql::exec(db(), tableSchema({ "INTEGER", "INTEGER", "0" }));
+            sql::exec(db(), AuditGuard);
             sql::exec(db(), "PRAGMA user_version = " + std::to_string(SchemaVersion));
         });
     }

@@ -168,6 +168,15 @@ private:
     bool m_committing = false;
 };
 
+// The tables and indexes both storages hold, in the dialect's types (each adds its own guard on
+// the audit table), and the one data step a server made by an older version needs.
+struct SqlDialect {
+    const char* int64; // INTEGER (SQLite) or BIGINT
+    const char* boolean; // INTEGER (SQLite) or BOOLEAN
+    const char* falseValue; // 0 or false
+};
+std::string tableSchema(const SqlDialect& dialect);
+
 // The entry's hash over the previous hash and its own fields (the chain's one rule).
 std::string auditHash(const AuditEntry& entry);
 
