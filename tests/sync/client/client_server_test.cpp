@@ -11,7 +11,8 @@
 #include "sync/client/client_state.h"
 #include "sync/client/sync_client.h"
 #include "tests/support/test_support.h"
-#include "tests/sync/client/server_fixture.h"
+#include "tests/sync/client/fault_proxy.h"
+#include "tests/sync/server_process.h"
 
 #include <gtest/gtest.h>
 
@@ -53,10 +54,9 @@ class SyncClientServer : public ::testing::Test {
 protected:
     void SetUp() override
     {
-        server = std::make_unique<test::ServerProcess>(dir / "server");
         for (const auto& a : Accounts)
-            server->addUser(a, passwordOf(a));
-        server->start();
+            test::addServerUser(dir / "server", a, passwordOf(a));
+        server = std::make_unique<test::ServerProcess>(dir / "server");
     }
 
     Client makeClient(const std::string& name, const std::string& account)
@@ -366,9 +366,8 @@ TEST_F(SyncClientServer, AChangedServerCertificateIsRefusedNamingBothFingerprint
 
     // Another server (its own certificate) on the same address.
     server->stop();
-    test::ServerProcess impostor(dir / "impostor");
-    impostor.addUser("jr", passwordOf("jr"));
-    impostor.start("127.0.0.1:" + std::to_string(port));
+    test::addServerUser(dir / "impostor", "jr", passwordOf("jr"));
+    test::ServerProcess impostor(dir / "impostor", {}, "127.0.0.1:" + std::to_string(port));
     const std::string other = impostor.fingerprint();
     ASSERT_NE(pinned, other);
     std::size_t queued = 0;
