@@ -246,6 +246,13 @@ std::string normalizeSha256Fingerprint(const std::string& text, const std::strin
 
 namespace {
 
+HttpsRequest withNormalizedPin(HttpsRequest request)
+{
+    if (!request.pinnedSha256.empty())
+        request.pinnedSha256 = normalizeSha256Fingerprint(request.pinnedSha256, "pinned certificate");
+    return request;
+}
+
 // The network's error codes end here; above this line there is only fplan::Error.
 void throwFailure(const HttpsRequest& request, const HttpsReply& reply, bool pinMismatch,
     const std::string& failedStep, const beast::error_code& ec)
@@ -268,9 +275,7 @@ HttpsReply sendHttps(const HttpsRequest& given)
 {
     if (given.method != "GET" && given.method != "POST")
         throw Error(ErrorCode::Internal, "HTTPS method '" + given.method + "' is not supported");
-    HttpsRequest request = given;
-    if (!request.pinnedSha256.empty())
-        request.pinnedSha256 = normalizeSha256Fingerprint(request.pinnedSha256, "pinned certificate");
+    const HttpsRequest request = withNormalizedPin(given);
     const Url url = parseUrl(request.url);
     ssl::context ctx = makeContext(request);
     asio::io_context ioc;
@@ -319,9 +324,7 @@ int WebSocketClient::run(const HttpsRequest& given, const std::function<void()>&
     const std::function<void(const std::string&)>& onText, std::chrono::milliseconds idle,
     std::size_t maxFrameBytes)
 {
-    HttpsRequest request = given;
-    if (!request.pinnedSha256.empty())
-        request.pinnedSha256 = normalizeSha256Fingerprint(request.pinnedSha256, "pinned certificate");
+    const HttpsRequest request = withNormalizedPin(given);
     const Url url = parseUrl(request.url);
     ssl::context ctx = makeContext(request);
     asio::io_context ioc;
