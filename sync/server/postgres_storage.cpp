@@ -468,10 +468,12 @@ private:
         exec(t_current.conn, "SAVEPOINT job");
         m_savedAudit = { t_current.auditSeq, t_current.auditHash };
     }
-    void releaseSavepoint() override { exec(t_current.conn, "RELEASE SAVEPOINT job"); }
+    // Not released, to save a round trip: the next job's savepoint of the same name shadows it,
+    // and the commit releases them all.
+    void releaseSavepoint() override { }
     void rollbackToSavepoint() override
     {
-        exec(t_current.conn, "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job");
+        exec(t_current.conn, "ROLLBACK TO SAVEPOINT job"); // the newest of that name: this job's
         std::tie(t_current.auditSeq, t_current.auditHash) = m_savedAudit;
     }
 
