@@ -27,7 +27,6 @@ constexpr int SlowAfterFailures = 3; // from the 3rd failure in a row: wait 2^(n
 constexpr int LockAfterFailures = 10; // from the 10th: locked for LockMs
 constexpr std::int64_t LockMs = 15 * 60 * 1000;
 constexpr std::int64_t TouchEveryMs = 10 * 1000; // idle time is tracked to this precision
-constexpr int MaxHistoryOps = 1'000'000; // a case's history given at once to a new team member
 
 // A case's case document is the one its create op names with the case template.
 bool createsCaseDocument(const Op& op)
