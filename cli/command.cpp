@@ -59,6 +59,7 @@ std::string optionHelp(const std::string& name)
         { "server", "the case store server, https://HOST:PORT" },
         { "user", "the account on the case store server" },
         { "ca", "trust the server certificate signed by this CA (PEM) instead of pinning it" },
+        { "watch", "keep syncing: pull whenever the server says a case has new ops, until SIGINT/SIGTERM" },
         { "case", "only this case's ops" },
         { "out", "the file to write (refused if it exists, unless --force)" },
         { "force", "replace an existing output file" },

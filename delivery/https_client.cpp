@@ -13,9 +13,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 #include <cctype>
 #include <fstream>
+#include <mutex>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
@@ -27,6 +30,7 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace websocket = beast::websocket;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
@@ -121,8 +125,11 @@ std::string peerFingerprint(SSL* ssl)
     return ok == 1 ? lowerHex(digest, length) : std::string();
 }
 
-// The whole exchange; the first failing step leaves its name in `failedStep` and its code in `ec`.
-asio::awaitable<void> exchange(ssl::context& ctx, const Url& url, const HttpsRequest& request,
+using Stream = beast::ssl_stream<beast::tcp_stream>;
+
+// Resolves, connects and shakes hands, and checks the server (by CA, or by its fingerprint before
+// anything is sent); the first failing step leaves its name in `failedStep` and its code in `ec`.
+asio::awaitable<void> connectChecked(Stream& stream, const Url& url, const HttpsRequest& request,
     Clock::time_point deadline, HttpsReply& reply, bool& pinMismatch, std::string& failedStep,
     beast::error_code& ec)
 {
@@ -136,7 +143,6 @@ asio::awaitable<void> exchange(ssl::context& ctx, const Url& url, const HttpsReq
         failedStep = "cannot find " + url.host;
         co_return;
     }
-    beast::ssl_stream<beast::tcp_stream> stream(executor, ctx);
     auto& tcpStream = beast::get_lowest_layer(stream);
     tcpStream.expires_at(deadline);
     co_await tcpStream.async_connect(endpoints, token);
@@ -163,10 +169,23 @@ asio::awaitable<void> exchange(ssl::context& ctx, const Url& url, const HttpsReq
     reply.serverSha256 = peerFingerprint(stream.native_handle());
     if (request.ca.empty()
         && (reply.serverSha256.empty()
-            || (!request.pinnedSha256.empty() && reply.serverSha256 != request.pinnedSha256))) {
-        pinMismatch = true;
-        co_return; // not a byte sent to a server we do not know
-    }
+            || (!request.pinnedSha256.empty() && reply.serverSha256 != request.pinnedSha256)))
+        pinMismatch = true; // not a byte is sent to a server we do not know
+}
+
+// The whole exchange; the first failing step leaves its name in `failedStep` and its code in `ec`.
+asio::awaitable<void> exchange(ssl::context& ctx, const Url& url, const HttpsRequest& request,
+    Clock::time_point deadline, HttpsReply& reply, bool& pinMismatch, std::string& failedStep,
+    beast::error_code& ec)
+{
+    auto executor = co_await asio::this_coro::executor;
+    auto token = asio::redirect_error(asio::use_awaitable, ec);
+    const std::string where = url.host + ":" + url.port;
+    Stream stream(executor, ctx);
+    auto& tcpStream = beast::get_lowest_layer(stream);
+    co_await connectChecked(stream, url, request, deadline, reply, pinMismatch, failedStep, ec);
+    if (ec || pinMismatch || !failedStep.empty())
+        co_return;
 
     http::request<http::string_body> req { request.method == "GET" ? http::verb::get : http::verb::post,
         url.target, 11 };
@@ -225,13 +244,38 @@ std::string normalizeSha256Fingerprint(const std::string& text, const std::strin
     return hex;
 }
 
+namespace {
+
+HttpsRequest withNormalizedPin(HttpsRequest request)
+{
+    if (!request.pinnedSha256.empty())
+        request.pinnedSha256 = normalizeSha256Fingerprint(request.pinnedSha256, "pinned certificate");
+    return request;
+}
+
+// The network's error codes end here; above this line there is only fplan::Error.
+void throwFailure(const HttpsRequest& request, const HttpsReply& reply, bool pinMismatch,
+    const std::string& failedStep, const beast::error_code& ec)
+{
+    if (pinMismatch)
+        throw Error(ErrorCode::Conflict,
+            request.url + ": the server's certificate has changed: pinned SHA-256 " + request.pinnedSha256
+                + ", the server presents " + (reply.serverSha256.empty() ? "none" : reply.serverSha256)
+                + "; refused, nothing was sent");
+    if (ec == beast::error::timeout)
+        throw Error(ErrorCode::Network,
+            failedStep + ": no answer within " + std::to_string(request.timeout.count()) + " ms");
+    if (ec || !failedStep.empty())
+        throw Error(ErrorCode::Network, failedStep + ": " + ec.message());
+}
+
+} // namespace
+
 HttpsReply sendHttps(const HttpsRequest& given)
 {
     if (given.method != "GET" && given.method != "POST")
         throw Error(ErrorCode::Internal, "HTTPS method '" + given.method + "' is not supported");
-    HttpsRequest request = given;
-    if (!request.pinnedSha256.empty())
-        request.pinnedSha256 = normalizeSha256Fingerprint(request.pinnedSha256, "pinned certificate");
+    const HttpsRequest request = withNormalizedPin(given);
     const Url url = parseUrl(request.url);
     ssl::context ctx = makeContext(request);
     asio::io_context ioc;
@@ -244,7 +288,6 @@ HttpsReply sendHttps(const HttpsRequest& given)
     asio::co_spawn(ioc, exchange(ctx, url, request, deadline, reply, pinMismatch, failedStep, ec),
         [&](std::exception_ptr e) { thrown = e; });
     ioc.run();
-    // The network's error codes end here; above this line there is only fplan::Error.
     if (thrown) {
         try {
             std::rethrow_exception(thrown);
@@ -252,17 +295,111 @@ HttpsReply sendHttps(const HttpsRequest& given)
             throw Error(ErrorCode::Network, request.url + ": " + e.what());
         }
     }
-    if (pinMismatch)
-        throw Error(ErrorCode::Conflict,
-            request.url + ": the server's certificate has changed: pinned SHA-256 " + request.pinnedSha256
-                + ", the server presents " + (reply.serverSha256.empty() ? "none" : reply.serverSha256)
-                + "; refused, nothing was sent");
-    if (ec == beast::error::timeout)
-        throw Error(ErrorCode::Network,
-            failedStep + ": no answer within " + std::to_string(request.timeout.count()) + " ms");
-    if (ec || !failedStep.empty())
-        throw Error(ErrorCode::Network, failedStep + ": " + ec.message());
+    throwFailure(request, reply, pinMismatch, failedStep, ec);
     return reply;
+}
+
+struct WebSocketClient::Impl {
+    std::mutex mutex;
+    asio::io_context* running = nullptr; // the io_context of the run() in progress
+    bool stopped = false;
+};
+
+WebSocketClient::WebSocketClient()
+    : m_impl(std::make_unique<Impl>())
+{
+}
+
+WebSocketClient::~WebSocketClient() = default;
+
+void WebSocketClient::stop()
+{
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->stopped = true;
+    if (m_impl->running)
+        m_impl->running->stop();
+}
+
+int WebSocketClient::run(const HttpsRequest& given, const std::function<void()>& onOpen,
+    const std::function<void(const std::string&)>& onText, std::chrono::milliseconds idle,
+    std::size_t maxFrameBytes)
+{
+    const HttpsRequest request = withNormalizedPin(given);
+    const Url url = parseUrl(request.url);
+    ssl::context ctx = makeContext(request);
+    asio::io_context ioc;
+    {
+        std::lock_guard lock(m_impl->mutex);
+        if (m_impl->stopped)
+            return 0;
+        m_impl->running = &ioc;
+    }
+    HttpsReply reply;
+    std::string failedStep;
+    beast::error_code ec;
+    bool pinMismatch = false;
+    int refused = 0;
+    std::exception_ptr thrown;
+    const auto deadline = Clock::now() + request.timeout;
+    auto channel = [&]() -> asio::awaitable<void> {
+        auto executor = co_await asio::this_coro::executor;
+        auto token = asio::redirect_error(asio::use_awaitable, ec);
+        websocket::stream<Stream> ws(executor, ctx);
+        co_await connectChecked(ws.next_layer(), url, request, deadline, reply, pinMismatch, failedStep, ec);
+        if (ec || pinMismatch || !failedStep.empty())
+            co_return;
+        beast::get_lowest_layer(ws).expires_never(); // the websocket's own timeouts from here on
+        websocket::stream_base::timeout timeouts {};
+        timeouts.handshake_timeout = request.timeout;
+        timeouts.idle_timeout = idle;
+        timeouts.keep_alive_pings = true;
+        ws.set_option(timeouts);
+        ws.read_message_max(maxFrameBytes);
+        ws.set_option(websocket::stream_base::decorator([&request](websocket::request_type& req) {
+            req.set(http::field::user_agent, "Familieplan");
+            for (const auto& [name, value] : request.headers)
+                req.set(name, value);
+        }));
+        websocket::response_type response;
+        co_await ws.async_handshake(response, url.host + ":" + url.port, url.target, token);
+        if (ec) {
+            if (ec == websocket::error::upgrade_declined && response.result_int() != 101) {
+                refused = static_cast<int>(response.result_int());
+                ec = {};
+            } else
+                failedStep = "the WebSocket upgrade at " + request.url + " failed";
+            co_return;
+        }
+        onOpen();
+        for (;;) {
+            beast::flat_buffer buffer;
+            co_await ws.async_read(buffer, token);
+            if (ec == websocket::error::closed) {
+                ec = {};
+                co_return;
+            }
+            if (ec) {
+                failedStep = "the WebSocket " + request.url + " was lost";
+                co_return;
+            }
+            if (ws.got_text())
+                onText(beast::buffers_to_string(buffer.data()));
+        }
+    };
+    asio::co_spawn(ioc, channel(), [&](std::exception_ptr e) { thrown = e; });
+    ioc.run();
+    bool stopped = false;
+    {
+        std::lock_guard lock(m_impl->mutex);
+        m_impl->running = nullptr;
+        stopped = m_impl->stopped;
+    }
+    if (thrown)
+        std::rethrow_exception(thrown); // a callback's own exception
+    if (stopped)
+        return 0;
+    throwFailure(request, reply, pinMismatch, failedStep, ec);
+    return refused;
 }
 
 } // namespace fplan::delivery

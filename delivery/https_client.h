@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cstddef>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,6 +44,35 @@ struct HttpsReply {
 // naming the step; a certificate other than the pinned one is Error(Conflict) naming both
 // fingerprints; a bad URL or an unreadable certificate file is Error(BadInput).
 HttpsReply sendHttps(const HttpsRequest& request);
+
+// A WebSocket over TLS (wss://) on the same checks as sendHttps: the server is checked by `ca`
+// or by the pinned fingerprint before the upgrade request is sent. `upgrade.url` is the
+// https:// address of the WebSocket; `upgrade.headers` go with the upgrade request (e.g.
+// Authorization); `upgrade.timeout` bounds connecting and the upgrade.
+class WebSocketClient {
+public:
+    WebSocketClient();
+    ~WebSocketClient();
+    WebSocketClient(const WebSocketClient&) = delete;
+    WebSocketClient& operator=(const WebSocketClient&) = delete;
+
+    // Connects, upgrades, calls `onOpen` once the channel is up and `onText` for every text frame
+    // (at most `maxFrameBytes`), on the calling thread. It pings the server when the channel has
+    // been quiet for half of `idle` and gives up when nothing arrives for `idle`. Returns 0 when
+    // the server closes the channel or stop() is called, or the HTTP status of a refused upgrade
+    // (e.g. 401). Error(Network) when the connection fails or is lost, Error(Conflict) for a
+    // certificate other than the pinned one, Error(BadInput) for a bad URL or file; an exception
+    // from a callback ends the channel and is passed on.
+    int run(const HttpsRequest& upgrade, const std::function<void()>& onOpen,
+        const std::function<void(const std::string&)>& onText,
+        std::chrono::milliseconds idle = std::chrono::seconds(30), std::size_t maxFrameBytes = 65536);
+    // Ends a running run() (or the next one) from any thread.
+    void stop();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
 
 // 64 lowercase hex digits for any spelling of a SHA-256 fingerprint (any case, colons or not);
 // Error(BadInput) naming `what` if it is not 32 bytes of hex.

@@ -74,18 +74,26 @@ PulledPage validatePage(const Json& body, std::int64_t cursor, const Store& stor
         throw Error(ErrorCode::BadInput, what + ": the answer has no \"ops\" array and \"last\" number");
     PulledPage page;
     page.last = body["last"].get<std::int64_t>();
-    std::int64_t previous = cursor;
+    // Entries come ordered by place ("at", else "seq") and then seq; every place is after the
+    // cursor and at most "last".
+    std::int64_t previousAt = cursor;
+    std::int64_t previousSeq = 0;
     Json ops = Json::array();
     for (const Json& entry : body["ops"]) {
         if (!entry.is_object() || !entry.contains("seq") || !entry["seq"].is_number_integer()
-            || !entry.contains("op"))
+            || !entry.contains("op") || (entry.contains("at") && !entry["at"].is_number_integer()))
             throw Error(ErrorCode::BadInput, what + ": an entry without \"seq\" and \"op\"");
         const auto seq = entry["seq"].get<std::int64_t>();
-        if (seq <= previous || seq > page.last)
+        const auto at = entry.contains("at") ? entry["at"].get<std::int64_t>() : seq;
+        const bool first = ops.empty();
+        if (at < seq || at <= cursor || at > page.last || at < previousAt
+            || (!first && at == previousAt && seq <= previousSeq))
             throw Error(ErrorCode::BadInput,
-                what + ": sequence number " + std::to_string(seq) + " out of order (after "
-                    + std::to_string(previous) + ", last " + std::to_string(page.last) + ")");
-        previous = seq;
+                what + ": sequence number " + std::to_string(seq) + " (place " + std::to_string(at)
+                    + ") out of order (after " + std::to_string(previousAt) + ", last "
+                    + std::to_string(page.last) + ")");
+        previousAt = at;
+        previousSeq = seq;
         ops.push_back(entry["op"]);
     }
     OpReceiver receiver;

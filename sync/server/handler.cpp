@@ -350,6 +350,12 @@ Response Handler::push(const Caller& caller, const Request& request)
                 const bool touchesCaseDoc = std::any_of(
                     list.begin(), list.end(), [&](std::size_t i) { return ops[i].docId == caseDoc; });
                 std::optional<CaseFacts> newFacts;
+                struct AccessChange {
+                    std::size_t k; // the op's place in `list`
+                    std::string account;
+                    bool member;
+                };
+                std::vector<AccessChange> accessChanges;
                 if (!touchesCaseDoc) {
                     if (!existed || !isMember(facts->members, caller.account))
                         throw ForbiddenPush { caseId };
@@ -358,12 +364,23 @@ Response Handler::push(const Caller& caller, const Request& request)
                     for (const auto& stored : m_storage.docOps(caseDoc, 0))
                         base.push_back(opFromJson(json::parse(stored.json)));
                     auto state = DocumentState::fold(base);
-                    for (const auto i : list) {
-                        // A team change counts from the op that makes it.
-                        if (existed && !isMember(factsFrom(caseId, caseDoc, state).members, caller.account))
+                    std::vector<std::string> members = existed ? facts->members : std::vector<std::string> {};
+                    for (std::size_t k = 0; k < list.size(); ++k) {
+                        const auto i = list[k];
+                        // A team change counts from the op that makes it, for writes and reads.
+                        if (existed && !isMember(members, caller.account))
                             throw ForbiddenPush { caseId };
-                        if (ops[i].docId == caseDoc)
-                            state.apply(ops[i]);
+                        if (ops[i].docId != caseDoc)
+                            continue;
+                        state.apply(ops[i]);
+                        auto after = factsFrom(caseId, caseDoc, state).members;
+                        for (const auto& a : after)
+                            if (!isMember(members, a))
+                                accessChanges.push_back({ k, a, true });
+                        for (const auto& a : members)
+                            if (!isMember(after, a))
+                                accessChanges.push_back({ k, a, false });
+                        members = std::move(after);
                     }
                     newFacts = factsFrom(caseId, caseDoc, state);
                     if (!existed && !isMember(newFacts->members, caller.account))
@@ -378,6 +395,8 @@ Response Handler::push(const Caller& caller, const Request& request)
                     seqs[list[k]] = stored[k];
                     last = std::max(last, stored[k]);
                 }
+                for (const auto& change : accessChanges)
+                    m_storage.recordAccess(caseId, change.account, stored[change.k], change.member);
                 if (newFacts)
                     m_storage.setCaseFacts(*newFacts);
                 for (const auto& [hash, text] : pushed.templates)
@@ -435,21 +454,38 @@ Response Handler::pull(const Caller& caller, const std::string& query)
     }
     auto rows = m_storage.opsForAccount(caller.account, r.after, r.limit + 1);
     const bool more = rows.size() > static_cast<std::size_t>(r.limit);
-    if (more)
+    if (more) {
+        // The cursor is a place: ops sharing one (a case's history, given to a new team member
+        // at the op that added them) go in one page. Cut before such a group, or, when it
+        // starts the page, give all of it.
+        const auto cut = rows.back().at;
         rows.pop_back();
+        if (rows.back().at == cut) {
+            while (!rows.empty() && rows.back().at == cut)
+                rows.pop_back();
+            if (rows.empty()) {
+                rows = m_storage.opsForAccount(caller.account, r.after, MaxHistoryOps);
+                while (!rows.empty() && rows.back().at != cut)
+                    rows.pop_back();
+            }
+        }
+    }
     std::vector<std::string> cases;
     std::map<std::string, std::size_t> perCase;
     for (const auto& row : rows)
         if (perCase[row.caseId]++ == 0)
             cases.push_back(row.caseId);
     const auto templates = m_storage.templatesFor(cases, r.after);
-    const auto lastReturned = rows.empty() ? r.after : rows.back().seq;
+    const auto lastReturned = rows.empty() ? r.after : rows.back().at;
 
     std::string body = R"({"ops":[)";
     for (std::size_t i = 0; i < rows.size(); ++i) {
         if (i)
             body += ',';
-        body += R"({"seq":)" + std::to_string(rows[i].seq) + R"(,"op":)" + rows[i].json + "}";
+        body += R"({"seq":)" + std::to_string(rows[i].seq);
+        if (rows[i].at != rows[i].seq)
+            body += R"(,"at":)" + std::to_string(rows[i].at);
+        body += R"(,"op":)" + rows[i].json + "}";
     }
     body += R"(],"templates":)" + json(templates).dump() + R"(,"last":)" + std::to_string(lastReturned)
         + R"(,"more":)" + (more ? "true" : "false") + "}";

@@ -24,27 +24,8 @@ constexpr const char* WriteLock = "SELECT pg_advisory_xact_lock(7468001)";
 constexpr const char* Channel = "fplan_ops";
 constexpr std::size_t MaxConnections = 8;
 
-constexpr const char* Schema = R"(
-CREATE TABLE IF NOT EXISTS accounts(name TEXT PRIMARY KEY, password_hash TEXT NOT NULL,
-  role TEXT NOT NULL, disabled BOOLEAN NOT NULL DEFAULT false, failed_logins INTEGER NOT NULL DEFAULT 0,
-  locked_until_ms BIGINT NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS sessions(token_hash TEXT PRIMARY KEY, account TEXT NOT NULL,
-  created_ms BIGINT NOT NULL, last_used_ms BIGINT NOT NULL, revoked BOOLEAN NOT NULL DEFAULT false);
-CREATE TABLE IF NOT EXISTS ops(seq BIGINT PRIMARY KEY, op_id TEXT NOT NULL UNIQUE,
-  case_id TEXT NOT NULL, doc_id TEXT NOT NULL, account TEXT NOT NULL, json TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS ops_doc ON ops(doc_id, seq);
-CREATE INDEX IF NOT EXISTS ops_case ON ops(case_id, seq);
-CREATE TABLE IF NOT EXISTS cases(case_id TEXT PRIMARY KEY, case_doc_id TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS case_members(case_id TEXT NOT NULL, account TEXT NOT NULL,
-  PRIMARY KEY(case_id, account));
-CREATE INDEX IF NOT EXISTS case_members_account ON case_members(account);
-CREATE TABLE IF NOT EXISTS case_persons(case_id TEXT NOT NULL, cpr TEXT NOT NULL, PRIMARY KEY(case_id, cpr));
-CREATE TABLE IF NOT EXISTS templates(hash TEXT PRIMARY KEY, text TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS template_cases(hash TEXT NOT NULL, case_id TEXT NOT NULL, seq BIGINT NOT NULL,
-  PRIMARY KEY(hash, case_id));
-CREATE TABLE IF NOT EXISTS audit(seq BIGINT PRIMARY KEY, time TEXT NOT NULL, account TEXT NOT NULL,
-  action TEXT NOT NULL, case_id TEXT NOT NULL, cprs TEXT NOT NULL, outcome TEXT NOT NULL,
-  detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+// The audit table refuses changes.
+constexpr const char* AuditGuard = R"(
 CREATE OR REPLACE FUNCTION fplan_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS
   $$ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
 CREATE OR REPLACE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit
@@ -134,7 +115,8 @@ public:
         // Two processes starting at once must not both create the schema.
         exec(c.get(), "SELECT pg_advisory_lock(7468002)");
         try {
-            exec(c.get(), Schema);
+            exec(c.get(), tableSchema({ "BIGINT", "BOOLEAN", "false" }).c_str());
+            exec(c.get(), AuditGuard);
         } catch (...) {
             exec(c.get(), "SELECT pg_advisory_unlock(7468002)");
             throw;
@@ -296,10 +278,36 @@ public:
 
     std::vector<StoredOp> opsForAccount(const std::string& account, std::int64_t after, int limit) override
     {
-        return readOps(
-            run("SELECT seq, op_id, case_id, doc_id, account, json FROM ops WHERE seq > $1 AND "
-                "case_id IN (SELECT case_id FROM case_members WHERE account = $2) ORDER BY seq LIMIT $3",
-                { std::to_string(after), account, std::to_string(limit) }));
+        // As on SQLite: two parts, and an op that two spans of membership reach once.
+        const auto r = run(
+            "SELECT seq, min(op_id), min(case_id), min(doc_id), min(account), min(json), min(at) AS at FROM ("
+            "SELECT o.*, o.seq AS at FROM case_access a JOIN ops o ON o.case_id = a.case_id AND o.seq > $1 "
+            "WHERE a.account = $2 AND a.granted_seq <= $1 AND (a.revoked_seq IS NULL OR o.seq <= "
+            "a.revoked_seq) "
+            "UNION ALL "
+            "SELECT o.*, greatest(o.seq, a.granted_seq) AS at FROM case_access a JOIN ops o "
+            "ON o.case_id = a.case_id "
+            "WHERE a.account = $2 AND a.granted_seq > $1 AND (a.revoked_seq IS NULL OR o.seq <= "
+            "a.revoked_seq)"
+            ") AS reach GROUP BY seq ORDER BY at, seq LIMIT $3",
+            { std::to_string(after), account, std::to_string(limit) });
+        auto out = readOps(r);
+        for (int i = 0; i < PQntuples(r.get()); ++i)
+            out[static_cast<std::size_t>(i)].at = integer(r, i, 6);
+        return out;
+    }
+
+    void recordAccess(
+        const std::string& caseId, const std::string& account, std::int64_t seq, bool member) override
+    {
+        if (member)
+            run("INSERT INTO case_access(case_id, account, granted_seq) VALUES($1, $2, $3) ON CONFLICT DO "
+                "NOTHING",
+                { caseId, account, std::to_string(seq) });
+        else
+            run("UPDATE case_access SET revoked_seq = $3 WHERE case_id = $1 AND account = $2 AND revoked_seq "
+                "IS NULL",
+                { caseId, account, std::to_string(seq) });
     }
 
     std::optional<CaseFacts> caseFacts(const std::string& caseId) override
@@ -460,10 +468,12 @@ private:
         exec(t_current.conn, "SAVEPOINT job");
         m_savedAudit = { t_current.auditSeq, t_current.auditHash };
     }
-    void releaseSavepoint() override { exec(t_current.conn, "RELEASE SAVEPOINT job"); }
+    // Not released, to save a round trip: the next job's savepoint of the same name shadows it,
+    // and the commit releases them all.
+    void releaseSavepoint() override { }
     void rollbackToSavepoint() override
     {
-        exec(t_current.conn, "ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job");
+        exec(t_current.conn, "ROLLBACK TO SAVEPOINT job"); // the newest of that name: this job's
         std::tie(t_current.auditSeq, t_current.auditHash) = m_savedAudit;
     }
 
@@ -576,7 +586,7 @@ private:
         std::vector<StoredOp> out;
         for (int i = 0; i < PQntuples(r.get()); ++i)
             out.push_back({ integer(r, i, 0), text(r, i, 1), text(r, i, 2), text(r, i, 3), text(r, i, 4),
-                text(r, i, 5) });
+                text(r, i, 5), 0 });
         return out;
     }
 

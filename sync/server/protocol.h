@@ -18,6 +18,8 @@ inline constexpr std::size_t MaxBodyBytes = 8 * 1024 * 1024;
 inline constexpr std::size_t MaxOpsPerPush = 5000;
 inline constexpr int DefaultPullLimit = 1000;
 inline constexpr int MaxPullLimit = 5000;
+// A case's history, given to a new team member in one page whatever the limit, is cut here.
+inline constexpr int MaxHistoryOps = 1'000'000;
 inline constexpr int MaxJsonDepth = 64;
 
 // A request the protocol refuses: the HTTP status, the stable error code and a message for people.

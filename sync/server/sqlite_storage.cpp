@@ -22,30 +22,10 @@ namespace fplan::sync {
 
 namespace {
 
-constexpr int SchemaVersion = 1;
+constexpr int SchemaVersion = 2;
 
-constexpr const char* Schema = R"(
-CREATE TABLE IF NOT EXISTS accounts(name TEXT PRIMARY KEY, password_hash TEXT NOT NULL,
-  role TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0, failed_logins INTEGER NOT NULL DEFAULT 0,
-  locked_until_ms INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS sessions(token_hash TEXT PRIMARY KEY, account TEXT NOT NULL,
-  created_ms INTEGER NOT NULL, last_used_ms INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS ops(seq INTEGER PRIMARY KEY, op_id TEXT NOT NULL UNIQUE,
-  case_id TEXT NOT NULL, doc_id TEXT NOT NULL, account TEXT NOT NULL, json TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS ops_doc ON ops(doc_id, seq);
-CREATE INDEX IF NOT EXISTS ops_case ON ops(case_id, seq);
-CREATE TABLE IF NOT EXISTS cases(case_id TEXT PRIMARY KEY, case_doc_id TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS case_members(case_id TEXT NOT NULL, account TEXT NOT NULL,
-  PRIMARY KEY(case_id, account));
-CREATE INDEX IF NOT EXISTS case_members_account ON case_members(account);
-CREATE TABLE IF NOT EXISTS case_persons(case_id TEXT NOT NULL, cpr TEXT NOT NULL,
-  PRIMARY KEY(case_id, cpr));
-CREATE TABLE IF NOT EXISTS templates(hash TEXT PRIMARY KEY, text TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS template_cases(hash TEXT NOT NULL, case_id TEXT NOT NULL,
-  seq INTEGER NOT NULL, PRIMARY KEY(hash, case_id));
-CREATE TABLE IF NOT EXISTS audit(seq INTEGER PRIMARY KEY, time TEXT NOT NULL, account TEXT NOT NULL,
-  action TEXT NOT NULL, case_id TEXT NOT NULL, cprs TEXT NOT NULL, outcome TEXT NOT NULL,
-  detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+// The audit table refuses changes.
+constexpr const char* AuditGuard = R"(
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
@@ -122,7 +102,8 @@ public:
                 m_path.string() + ": made by a newer fplan-server (schema " + std::to_string(version)
                     + "); update the program");
         transaction([&] {
-            sql::exec(db(), Schema);
+            sql::exec(db(), tableSchema({ "INTEGER", "INTEGER", "0" }));
+            sql::exec(db(), AuditGuard);
             sql::exec(db(), "PRAGMA user_version = " + std::to_string(SchemaVersion));
         });
     }
@@ -293,12 +274,36 @@ public:
     std::vector<StoredOp> opsForAccount(const std::string& account, std::int64_t after, int limit) override
     {
         std::lock_guard lock(m_mutex);
+        // Two parts, so that the usual pull (no new team) reads only ops after the cursor; an op
+        // two spans of membership reach comes once, at its first place.
         sql::Statement s(db(),
-            "SELECT seq, op_id, case_id, doc_id, account, json FROM ops WHERE seq > ? AND "
-            "case_id IN (SELECT case_id FROM case_members WHERE account = ?) "
-            "ORDER BY seq LIMIT ?");
+            "SELECT seq, op_id, case_id, doc_id, account, json, min(at) AS at FROM ("
+            "SELECT o.*, o.seq AS at FROM case_access a JOIN ops o ON o.case_id = a.case_id AND o.seq > ?1 "
+            "WHERE a.account = ?2 AND a.granted_seq <= ?1 AND (a.revoked_seq IS NULL OR o.seq <= "
+            "a.revoked_seq) "
+            "UNION ALL "
+            "SELECT o.*, max(o.seq, a.granted_seq) AS at FROM case_access a JOIN ops o ON o.case_id = "
+            "a.case_id "
+            "WHERE a.account = ?2 AND a.granted_seq > ?1 AND (a.revoked_seq IS NULL OR o.seq <= "
+            "a.revoked_seq)"
+            ") GROUP BY seq ORDER BY at, seq LIMIT ?3");
         s.bind(1, after).bind(2, account).bind(3, std::int64_t { limit });
-        return readOps(s);
+        std::vector<StoredOp> out;
+        while (s.step())
+            out.push_back(
+                { s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.integer(6) });
+        return out;
+    }
+
+    void recordAccess(
+        const std::string& caseId, const std::string& account, std::int64_t seq, bool member) override
+    {
+        std::lock_guard lock(m_mutex);
+        sql::Statement s(db(),
+            member ? "INSERT OR IGNORE INTO case_access(case_id, account, granted_seq) VALUES(?1, ?2, ?3)"
+                   : "UPDATE case_access SET revoked_seq = ?3 WHERE case_id = ?1 AND account = ?2 "
+                     "AND revoked_seq IS NULL");
+        s.bind(1, caseId).bind(2, account).bind(3, seq).run();
     }
 
     std::optional<CaseFacts> caseFacts(const std::string& caseId) override
@@ -471,7 +476,7 @@ private:
     {
         std::vector<StoredOp> out;
         while (s.step())
-            out.push_back({ s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5) });
+            out.push_back({ s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), 0 });
         return out;
     }
 

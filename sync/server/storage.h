@@ -38,6 +38,9 @@ struct StoredOp {
     std::string docId;
     std::string account; // the authenticated account that pushed it
     std::string json; // the op as pushed (core's JSON form)
+    // In a pull: the op's place in the account's order. Its seq, or for an op from before the
+    // account joined the case's team, the seq of the op that added the account.
+    std::int64_t at = 0;
 };
 
 // What the server derives from a case's folded case document.
@@ -95,8 +98,14 @@ public:
     virtual std::vector<StoredOp> docOps(const std::string& docId, std::int64_t afterSeq) = 0;
     virtual std::int64_t lastSeq() = 0;
     virtual std::int64_t caseLastSeq(const std::string& caseId) = 0;
-    // Ops after `after` of the cases `account` is a member of, in sequence order.
+    // The ops `account` may read whose place (StoredOp::at) is after `after`, ordered by place and
+    // seq: the ops of each case from the op that added the account to its team up to the op that
+    // removed it, and, at the place of the op that added it, the case's ops before that.
     virtual std::vector<StoredOp> opsForAccount(const std::string& account, std::int64_t after, int limit)
+        = 0;
+    // The op at `seq` added `account` to the case's team (`member`), or removed it.
+    virtual void recordAccess(
+        const std::string& caseId, const std::string& account, std::int64_t seq, bool member)
         = 0;
 
     virtual std::optional<CaseFacts> caseFacts(const std::string& caseId) = 0;
@@ -158,6 +167,15 @@ private:
     std::vector<Job*> m_waiting;
     bool m_committing = false;
 };
+
+// The tables and indexes both storages hold, in the dialect's types (each adds its own guard on
+// the audit table), and the one data step a server made by an older version needs.
+struct SqlDialect {
+    const char* int64; // INTEGER (SQLite) or BIGINT
+    const char* boolean; // INTEGER (SQLite) or BOOLEAN
+    const char* falseValue; // 0 or false
+};
+std::string tableSchema(const SqlDialect& dialect);
 
 // The entry's hash over the previous hash and its own fields (the chain's one rule).
 std::string auditHash(const AuditEntry& entry);

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include <spawn.h>
 #include <sstream>
 #include <stdexcept>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -177,6 +179,100 @@ std::string expectError(ErrorCode code, std::string_view substring, const std::f
         << "expected an error (code " << static_cast<int>(code) << ", \"" << substring
         << "\"), but nothing was thrown";
     return {};
+}
+
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env)
+{
+    int out[2];
+    if (pipe2(out, O_CLOEXEC))
+        throw std::runtime_error("pipe failed");
+    std::vector<std::string> argStrings = argv;
+    std::vector<std::string> envStrings;
+    for (char** e = environ; *e; ++e)
+        envStrings.emplace_back(*e);
+    envStrings.insert(envStrings.end(), env.begin(), env.end());
+    std::vector<char*> args, envs;
+    for (auto& a : argStrings)
+        args.push_back(a.data());
+    args.push_back(nullptr);
+    for (auto& e : envStrings)
+        envs.push_back(e.data());
+    envs.push_back(nullptr);
+    m_pid = fork();
+    if (m_pid < 0)
+        throw std::runtime_error("fork failed");
+    if (m_pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL); // it goes with the test, also when the test dies
+        dup2(out[1], 1);
+        execve(args[0], args.data(), envs.data());
+        _exit(127);
+    }
+    close(out[1]);
+    m_stdout = out[0];
+}
+
+ChildProcess::~ChildProcess()
+{
+    if (m_pid > 0) {
+        ::kill(m_pid, SIGKILL);
+        wait();
+    }
+    if (m_drain.joinable())
+        m_drain.join();
+    if (m_stdout >= 0)
+        close(m_stdout);
+}
+
+void ChildProcess::discardOutput()
+{
+    if (m_drain.joinable() || m_stdout < 0)
+        return;
+    m_drain = std::thread([fd = m_stdout] {
+        char buffer[4096];
+        while (read(fd, buffer, sizeof buffer) > 0) { }
+    });
+}
+
+std::optional<std::string> ChildProcess::readLine(std::chrono::milliseconds timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        if (const auto newline = m_buffer.find('\n'); newline != std::string::npos) {
+            std::string line = m_buffer.substr(0, newline);
+            m_buffer.erase(0, newline + 1);
+            return line;
+        }
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0 || m_stdout < 0)
+            return std::nullopt;
+        pollfd p { m_stdout, POLLIN, 0 };
+        if (poll(&p, 1, static_cast<int>(left.count())) <= 0)
+            continue;
+        char buffer[4096];
+        const ssize_t n = read(m_stdout, buffer, sizeof buffer);
+        if (n <= 0)
+            return std::nullopt;
+        m_buffer.append(buffer, static_cast<std::size_t>(n));
+    }
+}
+
+void ChildProcess::signal(int signal)
+{
+    if (m_pid > 0)
+        ::kill(m_pid, signal);
+}
+
+int ChildProcess::wait()
+{
+    if (m_pid <= 0)
+        return -1;
+    int status = 0;
+    waitpid(m_pid, &status, 0);
+    m_pid = -1;
+    if (m_drain.joinable())
+        m_drain.join(); // the pipe's writer is gone: the reader ends
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 } // namespace fplan::test

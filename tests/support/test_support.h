@@ -3,11 +3,15 @@
 
 #include "base/error.h"
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <source_location>
 #include <string>
 #include <string_view>
+#include <sys/types.h>
+#include <thread>
 #include <vector>
 
 namespace fplan::test {
@@ -43,6 +47,31 @@ std::string readFile(const std::filesystem::path& path);
 void writeFile(const std::filesystem::path& path, const std::string& content);
 // Reads a file's raw bytes and tells whether `needle` occurs in them.
 bool fileContains(const std::filesystem::path& path, const std::string& needle);
+
+// A program running in the background with its standard output on a pipe, read line by line;
+// killed (SIGKILL) at destruction if it still runs. `env` entries ("K=V") add to the test's.
+class ChildProcess {
+public:
+    explicit ChildProcess(const std::vector<std::string>& argv, const std::vector<std::string>& env = {});
+    ~ChildProcess();
+    ChildProcess(const ChildProcess&) = delete;
+    ChildProcess& operator=(const ChildProcess&) = delete;
+
+    // The next line it writes (without the newline), or nothing when none comes within `timeout`
+    // or it closed its output.
+    std::optional<std::string> readLine(std::chrono::milliseconds timeout);
+    // From now on its output is read and thrown away (a program blocks on a full pipe).
+    void discardOutput();
+    void signal(int signal);
+    int wait(); // its exit status, or 128 + the signal that ended it
+    bool running() const { return m_pid > 0; }
+
+private:
+    pid_t m_pid = -1;
+    int m_stdout = -1;
+    std::string m_buffer;
+    std::thread m_drain;
+};
 
 // Runs `action` and fails the calling test unless it throws fplan::Error with `code` and a
 // message containing `substring`. Returns the message (empty when the expectation failed).

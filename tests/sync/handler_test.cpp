@@ -302,10 +302,79 @@ TEST_P(HandlerTest, TeamChangesCountFromTheOpThatMakesThem)
             makeOp("bo-2", "c1", "d2", OpKind::Set, "a.b", "2", "bo") });
     EXPECT_EQ(r.status, 403);
     EXPECT_EQ(storage->lastSeq(), last);
-    // Without the late write the removal is accepted, and from then on Bo sees nothing.
+    // Without the late write the removal is accepted, and from then on Bo sees nothing new.
     ASSERT_EQ(push(bo, { leave }).status, 200);
+    const auto removal = storage->lastSeq();
     EXPECT_EQ(push(bo, { makeOp("bo-3", "c1", "d2", OpKind::Set, "a.b", "3", "bo") }).status, 403);
-    EXPECT_TRUE(pull(bo)["ops"].empty());
+    ASSERT_EQ(push(anna, { makeOp("anna-after", "c1", "d2", OpKind::Set, "a.b", "4", "anna") }).status, 200);
+    EXPECT_TRUE(pull(bo, removal)["ops"].empty());
+    const auto all = pull(bo);
+    EXPECT_EQ(all["last"], removal); // up to and with the op that removed him
+    EXPECT_EQ(all["ops"].back()["op"]["op_id"], "bo-leaves");
+}
+
+// Reads follow the team as of each op in the server's order: a removed member gets nothing after
+// the op that removed them; a member added later gets the case's whole history (they need it to
+// fold the case), delivered at the place of the op that added them, whatever their cursor.
+TEST_P(HandlerTest, ReadsFollowTheTeamAsOfEachOp)
+{
+    const auto anna = login("anna");
+    const auto carl = login("carl");
+    ASSERT_EQ(push(anna, caseOps("c1", "d1", "anna", { "anna" }, { "0101901234" })).status, 200);
+    ASSERT_EQ(push(anna, { makeOp("a1", "c1", "d2", OpKind::Set, "a.b", "1", "anna") }).status, 200);
+    ASSERT_EQ(push(carl, caseOps("c2", "d3", "carl", { "carl" }, {})).status, 200);
+    const auto carlCursor = pull(carl)["last"].get<std::int64_t>(); // beyond all of c1 so far
+    ASSERT_EQ(carlCursor, storage->lastSeq());
+    const auto c1Ops = carlCursor - 4; // c2's four ops came after all of c1's
+
+    ASSERT_EQ(push(anna,
+                  { makeOp("add-carl", "c1", "d1", OpKind::RowInsert, "team[t9]", { { "pos", "z" } }, "anna"),
+                      makeOp("add-carl-user", "c1", "d1", OpKind::Set, "team[t9].bruger", "carl", "anna") })
+                  .status,
+        200);
+    const auto added = storage->lastSeq();
+    ASSERT_EQ(push(anna, { makeOp("a2", "c1", "d2", OpKind::Set, "a.b", "2", "anna") }).status, 200);
+
+    // A small page still brings the whole history at once: a cursor cannot stop inside it.
+    auto page = pull(carl, carlCursor, 2);
+    ASSERT_EQ(page["ops"].size(), static_cast<std::size_t>(c1Ops + 2)) << page.dump(); // and the two adding
+    EXPECT_EQ(page["last"], added);
+    EXPECT_TRUE(page["more"].get<bool>());
+    for (const auto& entry : page["ops"]) {
+        EXPECT_EQ(entry["op"]["case_id"], "c1");
+        EXPECT_EQ(entry.value("at", entry["seq"].get<std::int64_t>()), added) << entry.dump();
+    }
+    page = pull(carl, added);
+    ASSERT_EQ(page["ops"].size(), 1u);
+    EXPECT_EQ(page["ops"][0]["op"]["op_id"], "a2");
+    EXPECT_FALSE(page["ops"][0].contains("at"));
+
+    // Anna removes Carl; what she writes afterwards never reaches him.
+    auto remove = makeOp("remove-carl", "c1", "d1", OpKind::RowDelete, "team[t9]", nullptr, "anna");
+    remove.parents = { "add-carl", "add-carl-user" };
+    ASSERT_EQ(push(anna, { remove }).status, 200);
+    const auto removed = storage->lastSeq();
+    ASSERT_EQ(push(anna, { makeOp("a3", "c1", "d2", OpKind::Set, "a.b", "3", "anna") }).status, 200);
+    page = pull(carl, added);
+    ASSERT_EQ(page["ops"].size(), 2u);
+    EXPECT_EQ(page["ops"][1]["op"]["op_id"], "remove-carl");
+    EXPECT_EQ(page["last"], removed);
+    EXPECT_TRUE(pull(carl, removed)["ops"].empty());
+    EXPECT_EQ(pull(anna, removed)["ops"].size(), 1u);
+
+    // Added again: the history comes again (the client skips what it has), a3 included.
+    ASSERT_EQ(push(anna,
+                  { makeOp("re-add", "c1", "d1", OpKind::RowInsert, "team[t8]", { { "pos", "y" } }, "anna"),
+                      makeOp("re-add-user", "c1", "d1", OpKind::Set, "team[t8].bruger", "carl", "anna") })
+                  .status,
+        200);
+    page = pull(carl, removed);
+    std::set<std::string> ids;
+    for (const auto& entry : page["ops"])
+        ids.insert(entry["op"]["op_id"].get<std::string>());
+    EXPECT_TRUE(ids.count("a3"));
+    EXPECT_TRUE(ids.count("c1-create"));
+    EXPECT_EQ(ids.size(), page["ops"].size()); // each op once
 }
 
 TEST_P(HandlerTest, TransactionsArrivingDuringACommitShareTheNextAndAFailingOneSpoilsNone)

@@ -2,108 +2,119 @@
 #include "tests/sync/server_process.h"
 
 #include "base/error.h"
-#include "tests/support/test_support.h"
 
-#include <cerrno>
-#include <chrono>
 #include <csignal>
-#include <poll.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-extern char** environ;
+#include <regex>
 
 namespace fplan::test {
 
-std::filesystem::path serverProgram()
+namespace {
+
+void runServerCommand(const std::filesystem::path& data, const std::vector<std::string>& extra,
+    const std::vector<std::string>& command, const std::vector<std::string>& env = {})
+{
+    std::vector<std::string> argv = { serverBinary().string(), "--data", data.string() };
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.insert(argv.end(), command.begin(), command.end());
+    const auto r = run(argv, env);
+    if (r.exitCode != 0)
+        throw Error(ErrorCode::Internal, "fplan-server " + command.front() + " failed: " + r.err);
+}
+
+} // namespace
+
+std::filesystem::path serverBinary()
 {
     return buildDir() / "sync" / "server" / "fplan-server";
+}
+
+std::filesystem::path fplanBinary()
+{
+    return buildDir() / "cli" / "fplan";
 }
 
 void addServerUser(const std::filesystem::path& data, const std::string& name, const std::string& password,
     const std::vector<std::string>& extra)
 {
-    std::vector<std::string> argv = { serverProgram().string(), "--data", data.string() };
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    argv.insert(argv.end(), { "user", "add", name });
-    const auto r = run(argv, { "FPLAN_PASSWORD=" + password });
-    if (r.exitCode != 0)
-        throw Error(ErrorCode::Internal, "user add " + name + " failed: " + r.err);
+    runServerCommand(data, extra, { "user", "add", name }, { "FPLAN_PASSWORD=" + password });
 }
 
-ServerProcess::ServerProcess(const std::filesystem::path& data, const std::vector<std::string>& extra)
+ServerProcess::ServerProcess(
+    std::filesystem::path dataDir, std::vector<std::string> extra, const std::string& listen)
+    : m_dataDir(std::move(dataDir))
+    , m_extra(std::move(extra))
 {
-    std::vector<std::string> args
-        = { serverProgram().string(), "--data", data.string(), "--listen", "127.0.0.1:0" };
-    args.insert(args.end(), extra.begin(), extra.end());
-    std::vector<char*> argv;
-    for (auto& a : args)
-        argv.push_back(a.data());
-    argv.push_back(nullptr);
-    int pipeFds[2];
-    if (::pipe(pipeFds) != 0)
-        throw Error(ErrorCode::Internal, "pipe failed");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, pipeFds[1], 1);
-    posix_spawn_file_actions_addclose(&actions, pipeFds[0]);
-    const int rc = posix_spawn(&m_pid, argv[0], &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(pipeFds[1]);
-    m_out = pipeFds[0];
-    if (rc != 0)
-        throw Error(ErrorCode::Internal, "cannot start " + args[0]);
-    std::string out;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (out.find("listening on https://127.0.0.1:") == std::string::npos || out.back() != '\n') {
-        pollfd pfd { m_out, POLLIN, 0 };
-        if (std::chrono::steady_clock::now() > deadline || ::poll(&pfd, 1, 1000) < 0)
-            throw Error(ErrorCode::Internal, "fplan-server did not start: " + out);
-        if (!(pfd.revents & (POLLIN | POLLHUP)))
-            continue;
-        char buffer[512];
-        const auto n = ::read(m_out, buffer, sizeof buffer);
-        if (n <= 0)
-            throw Error(ErrorCode::Internal, "fplan-server ended before listening: " + out);
-        out.append(buffer, static_cast<std::size_t>(n));
-    }
-    const auto at
-        = out.find("listening on https://127.0.0.1:") + std::string("listening on https://127.0.0.1:").size();
-    m_port = static_cast<std::uint16_t>(std::stoi(out.substr(at)));
-    const std::string label = "fingerprint: ";
-    const auto f = out.find(label);
-    if (f == std::string::npos)
-        throw Error(ErrorCode::Internal, "fplan-server printed no fingerprint: " + out);
-    m_fingerprint = out.substr(f + label.size(), 64);
-}
-
-void ServerProcess::kill(int signal)
-{
-    if (m_pid <= 0)
-        return;
-    ::kill(m_pid, signal);
-    int status = 0;
-    ::waitpid(m_pid, &status, 0);
-    m_pid = -1;
-}
-
-int ServerProcess::stop()
-{
-    if (m_pid <= 0)
-        return -1;
-    ::kill(m_pid, SIGTERM);
-    int status = 0;
-    ::waitpid(m_pid, &status, 0);
-    m_pid = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    start(listen);
 }
 
 ServerProcess::~ServerProcess()
 {
     stop();
-    if (m_out >= 0)
-        ::close(m_out);
+}
+
+void ServerProcess::start(const std::string& listen)
+{
+    if (running())
+        throw Error(ErrorCode::Internal, "fplan-server runs already");
+    std::vector<std::string> argv
+        = { serverBinary().string(), "--data", m_dataDir.string(), "--listen", listen };
+    argv.insert(argv.end(), m_extra.begin(), m_extra.end());
+    m_process = std::make_unique<ChildProcess>(argv);
+    // It prints its certificate's fingerprint, then where it listens once it accepts connections.
+    const std::regex listening("listening on https://[^:\\s]+:(\\d+)");
+    const std::regex printed("fingerprint: ([0-9a-f]{64})");
+    std::string seen;
+    std::smatch m;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    for (;;) {
+        const auto line = m_process->readLine(std::chrono::milliseconds(200));
+        if (!line) {
+            if (std::chrono::steady_clock::now() > deadline || !m_process->running())
+                throw Error(ErrorCode::Internal, "fplan-server did not start: " + seen);
+            continue;
+        }
+        seen += *line + "\n";
+        if (std::regex_search(*line, m, printed))
+            m_fingerprint = m[1].str();
+        if (std::regex_search(*line, m, listening)) {
+            m_port = static_cast<std::uint16_t>(std::stoi(m[1].str()));
+            break;
+        }
+    }
+    if (m_fingerprint.empty())
+        throw Error(ErrorCode::Internal, "fplan-server printed no fingerprint: " + seen);
+    m_process->discardOutput();
+}
+
+int ServerProcess::stop()
+{
+    if (!running())
+        return -1;
+    m_process->signal(SIGTERM);
+    return m_process->wait();
+}
+
+void ServerProcess::kill(int signal)
+{
+    if (!running())
+        return;
+    m_process->signal(signal);
+    m_process->wait();
+}
+
+std::string ServerProcess::url() const
+{
+    return "https://127.0.0.1:" + std::to_string(m_port);
+}
+
+void ServerProcess::addUser(const std::string& name, const std::string& password) const
+{
+    addServerUser(m_dataDir, name, password, m_extra);
+}
+
+void ServerProcess::disableUser(const std::string& name) const
+{
+    runServerCommand(m_dataDir, m_extra, { "user", "disable", name });
 }
 
 } // namespace fplan::test

@@ -1,37 +1,52 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
+#include "tests/support/test_support.h"
+
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 namespace fplan::test {
 
-// A running fplan-server on 127.0.0.1 with a free port; stopped (SIGTERM) at destruction.
+// The real fplan-server as a child process on 127.0.0.1, for every suite that talks to it; stopped
+// (SIGTERM) at destruction. `extra` are further arguments for every run (e.g. --postgres URL).
 class ServerProcess {
 public:
-    // `extra` are further arguments (e.g. --postgres URL). Waits until it listens.
-    ServerProcess(const std::filesystem::path& data, const std::vector<std::string>& extra = {});
+    // Starts it on `listen` ("127.0.0.1:0": a free port) and waits until it listens.
+    ServerProcess(std::filesystem::path dataDir, std::vector<std::string> extra = {},
+        const std::string& listen = "127.0.0.1:0");
     ~ServerProcess();
     ServerProcess(const ServerProcess&) = delete;
     ServerProcess& operator=(const ServerProcess&) = delete;
 
+    void start(const std::string& listen = "127.0.0.1:0"); // again, after stop() or kill()
+    int stop(); // SIGTERM, then waits; its exit status (-1 when it was not running)
+    void kill(int signal); // and waits
+    bool running() const { return m_process && m_process->running(); }
+
     std::uint16_t port() const { return m_port; }
-    const std::string& fingerprint() const { return m_fingerprint; }
-    void kill(int signal); // and wait for it to end
-    int stop(); // SIGTERM; the exit status
+    std::string url() const; // https://127.0.0.1:PORT
+    const std::string& fingerprint() const { return m_fingerprint; } // as it printed it at start
+    const std::filesystem::path& dataDir() const { return m_dataDir; }
+
+    void addUser(const std::string& name, const std::string& password) const;
+    void disableUser(const std::string& name) const;
 
 private:
-    pid_t m_pid = -1;
-    int m_out = -1;
+    std::filesystem::path m_dataDir;
+    std::vector<std::string> m_extra;
+    std::unique_ptr<ChildProcess> m_process;
     std::uint16_t m_port = 0;
     std::string m_fingerprint;
 };
 
-std::filesystem::path serverProgram();
-// `fplan-server --data DIR [extra] user add NAME` with the password in $FPLAN_PASSWORD.
+std::filesystem::path serverBinary();
+std::filesystem::path fplanBinary();
+// `fplan-server --data DIR [extra] user add NAME` with the password in $FPLAN_PASSWORD; the
+// server need not run.
 void addServerUser(const std::filesystem::path& data, const std::string& name, const std::string& password,
     const std::vector<std::string>& extra = {});
 

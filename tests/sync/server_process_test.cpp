@@ -51,7 +51,7 @@ protected:
 TEST_P(ServerProcessTest, PushPullAndLiveOverRealTls)
 {
     ServerProcess server(dir.path(), extra);
-    const auto printed = run({ serverProgram().string(), "--data", dir.path().string(), "fingerprint" });
+    const auto printed = run({ serverBinary().string(), "--data", dir.path().string(), "fingerprint" });
     ASSERT_EQ(printed.exitCode, 0) << printed.err;
     EXPECT_EQ(printed.out, server.fingerprint() + "\n");
     struct stat st { };
@@ -176,7 +176,7 @@ TEST_P(ServerProcessTest, SigkillDuringPushesLosesNothingAcknowledged)
 TEST_P(ServerProcessTest, CommandsForAccountsAndTheAuditLog)
 {
     const std::vector<std::string> base = [&] {
-        std::vector<std::string> v = { serverProgram().string(), "--data", dir.path().string() };
+        std::vector<std::string> v = { serverBinary().string(), "--data", dir.path().string() };
         v.insert(v.end(), extra.begin(), extra.end());
         return v;
     }();
@@ -246,7 +246,7 @@ TEST_P(ServerProcessTest, CheckConfigNamesTheProblem)
 {
     auto check = [&](std::vector<std::string> more) {
         std::vector<std::string> argv
-            = { serverProgram().string(), "--data", dir.path().string(), "--check-config" };
+            = { serverBinary().string(), "--data", dir.path().string(), "--check-config" };
         argv.insert(argv.end(), extra.begin(), extra.end());
         argv.insert(argv.end(), more.begin(), more.end());
         return run(argv);

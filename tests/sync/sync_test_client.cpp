@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: EUPL-1.2
-// The sync tests' and benchmark's one Boost.Beast translation unit.
+// The sync tests' and benchmark's one Boost.Beast translation unit (a keep-alive HTTPS client and
+// raw bytes; the live channel is the project's own WebSocket client).
 #include "tests/sync/sync_test_client.h"
 
 #include "base/error.h"
 #include "crypto/hash.h"
+#include "delivery/https_client.h"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -11,8 +13,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-#include <boost/beast/websocket.hpp>
-#include <boost/beast/websocket/ssl.hpp>
 
 #include <atomic>
 #include <condition_variable>
@@ -28,7 +28,6 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
-namespace websocket = beast::websocket;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using Stream = beast::ssl_stream<tcp::socket>;
@@ -148,14 +147,14 @@ std::string SyncTestClient::raw(const std::string& bytes, std::size_t max)
 }
 
 struct LiveTestClient::Impl {
-    asio::io_context ioc;
-    ssl::context ctx = makeContext();
-    std::unique_ptr<websocket::stream<Stream>> ws;
+    delivery::WebSocketClient socket;
     std::thread reader;
     std::mutex mutex;
     std::condition_variable arrived;
     std::deque<std::string> frames;
+    bool open = false;
     std::atomic<bool> closed { false };
+    std::string failure;
 };
 
 LiveTestClient::LiveTestClient(
@@ -163,39 +162,52 @@ LiveTestClient::LiveTestClient(
     : m_impl(std::make_unique<Impl>())
 {
     auto& m = *m_impl;
-    auto stream = connectTls(m.ioc, m.ctx, host, port, fingerprint);
-    m.ws = std::make_unique<websocket::stream<Stream>>(std::move(*stream));
-    m.ws->set_option(websocket::stream_base::decorator(
-        [token](websocket::request_type& req) { req.set(http::field::authorization, "Bearer " + token); }));
-    websocket::response_type res;
-    beast::error_code ec;
-    m.ws->handshake(res, host, "/v1/live", ec);
-    if (ec)
-        throw Error(ErrorCode::Network, "live upgrade refused: " + ec.message());
-    m.reader = std::thread([&m] {
-        for (;;) {
-            beast::flat_buffer buffer;
-            beast::error_code readError;
-            m.ws->read(buffer, readError);
-            std::lock_guard lock(m.mutex);
-            if (readError) {
-                m.closed = true;
-                m.arrived.notify_all();
-                return;
-            }
-            m.frames.push_back(beast::buffers_to_string(buffer.data()));
-            m.arrived.notify_all();
+    delivery::HttpsRequest upgrade;
+    upgrade.method = "GET";
+    upgrade.url = "https://" + host + ":" + std::to_string(port) + "/v1/live";
+    upgrade.pinnedSha256 = fingerprint;
+    upgrade.headers.emplace_back("Authorization", "Bearer " + token);
+    upgrade.timeout = std::chrono::seconds(10);
+    m.reader = std::thread([&m, upgrade] {
+        std::string failure;
+        try {
+            const int refused = m.socket.run(
+                upgrade,
+                [&m] {
+                    std::lock_guard lock(m.mutex);
+                    m.open = true;
+                    m.arrived.notify_all();
+                },
+                [&m](const std::string& frame) {
+                    std::lock_guard lock(m.mutex);
+                    m.frames.push_back(frame);
+                    m.arrived.notify_all();
+                });
+            if (refused)
+                failure = "live upgrade declined: HTTP " + std::to_string(refused);
+        } catch (const std::exception& e) {
+            failure = e.what();
         }
+        std::lock_guard lock(m.mutex);
+        m.failure = failure;
+        m.closed = true;
+        m.arrived.notify_all();
     });
+    std::unique_lock lock(m.mutex);
+    m.arrived.wait(lock, [&m] { return m.open || m.closed; });
+    if (!m.open) {
+        const std::string failure = m.failure;
+        lock.unlock();
+        m.reader.join();
+        throw Error(ErrorCode::Network, failure.empty() ? "live channel closed at once" : failure);
+    }
 }
 
 LiveTestClient::~LiveTestClient()
 {
-    auto& m = *m_impl;
-    beast::error_code ec;
-    m.ws->next_layer().next_layer().shutdown(tcp::socket::shutdown_both, ec);
-    if (m.reader.joinable())
-        m.reader.join();
+    m_impl->socket.stop();
+    if (m_impl->reader.joinable())
+        m_impl->reader.join();
 }
 
 std::optional<std::string> LiveTestClient::next(std::chrono::milliseconds timeout)

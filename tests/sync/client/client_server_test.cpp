@@ -11,11 +11,14 @@
 #include "sync/client/client_state.h"
 #include "sync/client/sync_client.h"
 #include "tests/support/test_support.h"
-#include "tests/sync/client/server_fixture.h"
+#include "tests/sync/client/fault_proxy.h"
+#include "tests/sync/server_process.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
+#include <csignal>
 #include <numeric>
 #include <random>
 
@@ -51,10 +54,9 @@ class SyncClientServer : public ::testing::Test {
 protected:
     void SetUp() override
     {
-        server = std::make_unique<test::ServerProcess>(dir / "server");
         for (const auto& a : Accounts)
-            server->addUser(a, passwordOf(a));
-        server->start();
+            test::addServerUser(dir / "server", a, passwordOf(a));
+        server = std::make_unique<test::ServerProcess>(dir / "server");
     }
 
     Client makeClient(const std::string& name, const std::string& account)
@@ -246,6 +248,68 @@ TEST_F(SyncClientServer, TheCliSignsInPinsPushesAndPulls)
     EXPECT_EQ(caseShown(jr, caseId), caseShown(mm, caseId));
 }
 
+TEST_F(SyncClientServer, WatchPullsWithinASecondOfAnotherClientsPushAndStopsOnSigterm)
+{
+    using namespace std::chrono_literals;
+    using Clock = std::chrono::steady_clock;
+    const Client jr = makeClient("jr", "jr");
+    const Client mm = makeClient("mm", "mm");
+    sync(jr, server->url()); // signs in: from now on jr writes as the account
+    const std::string caseId = importCase(jr);
+    sync(jr, server->url());
+    test::ChildProcess watch({ test::fplanBinary().string(), "sync", "--watch", "--json", "--server",
+                                 server->url(), "--user", "mm", "--store", mm.path.string() },
+        { std::string("FPLAN_PASSPHRASE=") + Passphrase, "FPLAN_PASSWORD=" + passwordOf("mm") });
+    auto report = [&](std::chrono::milliseconds timeout) -> Json {
+        const auto line = watch.readLine(timeout);
+        return line ? Json::parse(*line) : Json();
+    };
+    // The first sync brings the case; when the live channel opens, a second one catches up.
+    const Json first = report(30s);
+    ASSERT_TRUE(first.is_object());
+    EXPECT_EQ(Json::array({ caseId }), first["cases_new"]);
+    ASSERT_TRUE(report(30s).is_object()) << "no sync after the live channel opened";
+
+    std::mt19937 rng(12);
+    for (int round = 0; round < 3; ++round) {
+        {
+            Store store = Store::open(jr.path, Passphrase);
+            randomEdit(store, caseId, rng);
+        }
+        sync(jr, server->url());
+        const auto pushed = Clock::now();
+        const Json r = report(10s);
+        const auto seen = Clock::now() - pushed;
+        ASSERT_TRUE(r.is_object()) << "round " << round << ": the watch did not sync";
+        EXPECT_GE(r["pulled"].get<int>(), 1) << r.dump();
+        EXPECT_LT(seen, 1s) << "round " << round << ": "
+                            << std::chrono::duration_cast<std::chrono::milliseconds>(seen).count() << " ms";
+    }
+
+    // The server goes away and comes back on the same port: the watch reconnects and catches up.
+    const auto port = server->port();
+    server->stop();
+    {
+        Store store = Store::open(jr.path, Passphrase);
+        randomEdit(store, caseId, rng);
+    }
+    server->start("127.0.0.1:" + std::to_string(port));
+    sync(jr, server->url());
+    Json caughtUp;
+    for (auto until = Clock::now() + 60s; Clock::now() < until;) {
+        caughtUp = report(5s);
+        if (caughtUp.is_object() && caughtUp["pulled"].get<int>() >= 1)
+            break;
+    }
+    ASSERT_TRUE(caughtUp.is_object() && caughtUp["pulled"].get<int>() >= 1)
+        << "no catch-up after the restart";
+    EXPECT_EQ(opIds(jr, caseId), opIds(mm, caseId));
+
+    watch.signal(SIGTERM);
+    EXPECT_EQ(0, watch.wait());
+    EXPECT_EQ(caseShown(jr, caseId), caseShown(mm, caseId));
+}
+
 TEST_F(SyncClientServer, AWrongPasswordOrAnotherServerIsRefusedWithAClearMessage)
 {
     const Client jr = makeClient("jr", "jr");
@@ -302,9 +366,8 @@ TEST_F(SyncClientServer, AChangedServerCertificateIsRefusedNamingBothFingerprint
 
     // Another server (its own certificate) on the same address.
     server->stop();
-    test::ServerProcess impostor(dir / "impostor");
-    impostor.addUser("jr", passwordOf("jr"));
-    impostor.start("127.0.0.1:" + std::to_string(port));
+    test::addServerUser(dir / "impostor", "jr", passwordOf("jr"));
+    test::ServerProcess impostor(dir / "impostor", {}, "127.0.0.1:" + std::to_string(port));
     const std::string other = impostor.fingerprint();
     ASSERT_NE(pinned, other);
     std::size_t queued = 0;

@@ -1,168 +1,17 @@
 // SPDX-License-Identifier: EUPL-1.2
-#include "tests/sync/client/server_fixture.h"
+#include "tests/sync/client/fault_proxy.h"
 
-#include "tests/support/test_support.h"
-
+#include <algorithm>
 #include <arpa/inet.h>
 #include <array>
-#include <chrono>
 #include <cstring>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <regex>
-#include <signal.h>
 #include <stdexcept>
-#include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 namespace fplan::test {
-
-namespace {
-
-std::string check(const RunResult& r, const std::string& what)
-{
-    if (r.exitCode != 0)
-        throw std::runtime_error(what + " failed (" + std::to_string(r.exitCode) + "): " + r.err);
-    return r.out;
-}
-
-} // namespace
-
-std::filesystem::path serverBinary()
-{
-    return FPLAN_SERVER_BINARY;
-}
-
-std::filesystem::path fplanBinary()
-{
-    return FPLAN_CLI_BINARY;
-}
-
-ServerProcess::ServerProcess(std::filesystem::path dataDir)
-    : m_dataDir(std::move(dataDir))
-{
-}
-
-ServerProcess::~ServerProcess()
-{
-    try {
-        stop();
-    } catch (...) {
-    }
-}
-
-std::string ServerProcess::url() const
-{
-    return "https://127.0.0.1:" + std::to_string(m_port);
-}
-
-void ServerProcess::start(const std::string& listen)
-{
-    if (m_pid > 0)
-        throw std::runtime_error("the server runs already");
-    int out[2];
-    if (pipe2(out, O_CLOEXEC))
-        throw std::runtime_error("pipe failed");
-    std::vector<std::string> argv
-        = { serverBinary().string(), "--data", m_dataDir.string(), "--listen", listen };
-    std::vector<char*> args;
-    for (auto& a : argv)
-        args.push_back(a.data());
-    args.push_back(nullptr);
-    m_pid = fork();
-    if (m_pid < 0)
-        throw std::runtime_error("fork failed");
-    if (m_pid == 0) {
-        // The server goes with the test, also when the test dies.
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        dup2(out[1], 1);
-        execv(args[0], args.data());
-        _exit(127);
-    }
-    close(out[1]);
-    m_stdout = out[0];
-    // Read until "listening on https://ADDR:PORT".
-    std::string seen;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    const std::regex listening("listening on https://[^:\\s]+:(\\d+)");
-    std::smatch m;
-    while (!std::regex_search(seen, m, listening)) {
-        if (std::chrono::steady_clock::now() > deadline)
-            throw std::runtime_error("fplan-server did not start: " + seen);
-        pollfd p { m_stdout, POLLIN, 0 };
-        if (poll(&p, 1, 200) <= 0)
-            continue;
-        char buffer[4096];
-        const ssize_t n = read(m_stdout, buffer, sizeof buffer);
-        if (n <= 0) {
-            waitForExit();
-            throw std::runtime_error("fplan-server stopped at start: " + seen);
-        }
-        seen.append(buffer, static_cast<std::size_t>(n));
-    }
-    m_port = static_cast<unsigned short>(std::stoi(m[1].str()));
-    const int fd = m_stdout;
-    m_drain = std::thread([fd] {
-        char buffer[4096];
-        while (read(fd, buffer, sizeof buffer) > 0) { }
-    });
-}
-
-void ServerProcess::waitForExit()
-{
-    if (m_pid > 0) {
-        int status = 0;
-        waitpid(m_pid, &status, 0);
-        m_pid = -1;
-    }
-    if (m_drain.joinable())
-        m_drain.join();
-    if (m_stdout >= 0) {
-        close(m_stdout);
-        m_stdout = -1;
-    }
-}
-
-void ServerProcess::stop()
-{
-    if (m_pid > 0)
-        ::kill(m_pid, SIGTERM);
-    waitForExit();
-}
-
-void ServerProcess::kill9()
-{
-    if (m_pid > 0)
-        ::kill(m_pid, SIGKILL);
-    waitForExit();
-}
-
-void ServerProcess::addUser(const std::string& name, const std::string& password) const
-{
-    check(run({ serverBinary().string(), "--data", m_dataDir.string(), "user", "add", name },
-              { "FPLAN_PASSWORD=" + password }),
-        "user add " + name);
-}
-
-void ServerProcess::disableUser(const std::string& name) const
-{
-    check(run({ serverBinary().string(), "--data", m_dataDir.string(), "user", "disable", name }),
-        "user disable");
-}
-
-std::string ServerProcess::fingerprint() const
-{
-    std::string out
-        = check(run({ serverBinary().string(), "--data", m_dataDir.string(), "fingerprint" }), "fingerprint");
-    const std::regex hex("[0-9a-fA-F:]{64,95}");
-    std::smatch m;
-    if (!std::regex_search(out, m, hex))
-        throw std::runtime_error("no fingerprint in: " + out);
-    return m.str();
-}
 
 FaultProxy::FaultProxy(unsigned short target)
     : m_target(target)

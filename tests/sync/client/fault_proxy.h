@@ -1,47 +1,15 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
-// The real fplan-server as a child process, and a TCP proxy that cuts connections on request.
+// A TCP proxy that cuts connections on request, between the sync client and the real server.
 
 #include <atomic>
 #include <cstdint>
-#include <filesystem>
-#include <memory>
 #include <string>
-#include <sys/types.h>
 #include <thread>
 #include <vector>
 
 namespace fplan::test {
-
-class ServerProcess {
-public:
-    explicit ServerProcess(std::filesystem::path dataDir);
-    ~ServerProcess(); // stops it
-
-    // Starts fplan-server on `listen` ("127.0.0.1:0" picks a free port) and waits until it
-    // prints where it listens.
-    void start(const std::string& listen = "127.0.0.1:0");
-    void stop(); // SIGTERM, then waits
-    void kill9(); // SIGKILL, then waits
-    bool running() const { return m_pid > 0; }
-    unsigned short port() const { return m_port; }
-    std::string url() const;
-
-    void addUser(const std::string& name, const std::string& password) const;
-    void disableUser(const std::string& name) const;
-    std::string fingerprint() const; // as the server prints it
-    const std::filesystem::path& dataDir() const { return m_dataDir; }
-
-private:
-    void waitForExit();
-
-    std::filesystem::path m_dataDir;
-    pid_t m_pid = -1;
-    int m_stdout = -1;
-    unsigned short m_port = 0;
-    std::thread m_drain;
-};
 
 // Forwards 127.0.0.1:port() to 127.0.0.1:target. Faults apply to the next `connections`
 // connections: CutRequest closes both sides once `bytes` client-to-server bytes have passed
@@ -78,8 +46,5 @@ private:
     std::thread m_acceptor;
     std::vector<std::thread> m_pumps;
 };
-
-std::filesystem::path serverBinary();
-std::filesystem::path fplanBinary();
 
 } // namespace fplan::test
