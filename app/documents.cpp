@@ -560,6 +560,7 @@ Printable DocumentService::printable(const std::string& docId, int version) cons
         const Version& found = findVersion(state, docId, version);
         values = found.values;
         context.version = found.number;
+        context.versionId = found.opId;
         context.date = formatHlcUtc(found.hlc).substr(0, 10);
     } else {
         values = state.values(); // the live draft

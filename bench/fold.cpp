@@ -41,6 +41,9 @@ void fillDocument(Store& store, const std::string& caseId, const std::string& do
     DocumentState state = store.documentState(docId);
     std::mt19937 rng(7);
     std::vector<Op> batch;
+    // The live rows (id, position) in order, kept here: asking the state each time would make
+    // filling the document, which is not what is measured, quadratic.
+    std::vector<std::pair<std::string, std::string>> rows;
     int made = 0;
     auto add = [&](Op op) {
         state.apply(op);
@@ -57,19 +60,23 @@ void fillDocument(Store& store, const std::string& caseId, const std::string& do
             add(factory.set(state, caseId, docId, "bemaerkninger.tekst",
                 "Familien fortæller om ugen, og aftalerne følges op. " + std::to_string(made), true));
         } else if (what < 85) {
-            const auto rows = state.rows("indsatser");
             if (rows.size() < 40) {
-                add(factory.insertRow(state, caseId, docId, "indsatser", "r" + std::to_string(made),
-                    factory.positionBetween(rows.empty() ? "" : rows.back().position, "")));
+                const std::string id = "r" + std::to_string(made);
+                const std::string position
+                    = factory.positionBetween(rows.empty() ? "" : rows.back().second, "");
+                add(factory.insertRow(state, caseId, docId, "indsatser", id, position));
+                rows.emplace_back(id, position);
             } else {
-                const Row& row = rows[rng() % rows.size()];
-                add(factory.set(state, caseId, docId, cellPath("indsatser", row.id, "status"),
+                const auto& row = rows[rng() % rows.size()];
+                add(factory.set(state, caseId, docId, cellPath("indsatser", row.first, "status"),
                     "i_gang " + std::to_string(made)));
             }
         } else if (what < 95) {
-            const auto rows = state.rows("indsatser");
-            if (rows.size() > 30)
-                add(factory.deleteRow(state, caseId, docId, "indsatser", rows[rng() % rows.size()].id));
+            if (rows.size() > 30) {
+                const auto gone = rows.begin() + static_cast<std::ptrdiff_t>(rng() % rows.size());
+                add(factory.deleteRow(state, caseId, docId, "indsatser", gone->first));
+                rows.erase(gone);
+            }
         } else if (what < 96 && state.conflicts().empty()) {
             add(factory.finalize(state, caseId, docId));
         }

@@ -139,15 +139,16 @@ int runOutboxList(const Args& args, std::ostream& out)
     if (args.flag("json")) {
         Json list = Json::array();
         for (const auto& e : entries)
-            list.push_back(
-                { { "message_uuid", e.messageUuid }, { "doc_id", e.docId }, { "version", e.version },
-                    { "recipient", e.recipient }, { "status", delivery::toString(e.status) },
-                    { "attempts", e.attempts }, { "last_error", e.lastError } });
+            list.push_back({ { "message_uuid", e.messageUuid }, { "doc_id", e.docId },
+                { "version", e.version }, { "version_id", e.versionId }, { "recipient", e.recipient },
+                { "status", delivery::toString(e.status) }, { "attempts", e.attempts },
+                { "last_error", e.lastError } });
         out << list.dump(2) << "\n";
         return 0;
     }
     for (const auto& e : entries) {
-        out << e.messageUuid << "  " << e.docId << " v" << e.version << "  " << e.recipient << "  "
+        out << e.messageUuid << "  " << e.docId << " v" << e.version << " ("
+            << (e.versionId.empty() ? "id unknown" : "id " + e.versionId) << ")  " << e.recipient << "  "
             << delivery::toString(e.status) << "  attempts " << e.attempts;
         if (!e.lastError.empty())
             out << "  " << e.lastError;

@@ -427,6 +427,16 @@ std::vector<std::string> DocumentState::allHeads() const
     return ids;
 }
 
+std::vector<std::string> DocumentState::headsUnder(const std::string& prefix) const
+{
+    std::vector<std::string> ids;
+    for (auto it = m_registers.lower_bound(prefix); it != m_registers.end() && it->first.starts_with(prefix);
+         ++it)
+        for (const Op* op : it->second.heads)
+            ids.push_back(op->id);
+    return ids;
+}
+
 std::vector<std::string> DocumentState::frontier() const
 {
     std::vector<std::string> versionParents;
@@ -793,16 +803,10 @@ Op OpFactory::deleteRow(const DocumentState& state, const std::string& caseId, c
 {
     Op op = make(caseId, docId, OpKind::RowDelete, rowPath(table, rowId));
     op.parents = state.heads(op.path);
-    // Naming the cells it has seen lets a concurrent, unseen cell edit bring the row back.
-    const std::string prefix = op.path + ".";
-    for (const Row& row : state.rows(table)) {
-        if (row.id != rowId)
-            continue;
-        for (const auto& [column, v] : row.cells) {
-            const auto cellHeads = state.heads(prefix + column);
-            op.parents.insert(op.parents.end(), cellHeads.begin(), cellHeads.end());
-        }
-    }
+    // Naming the cells it has seen (emptied ones too) lets a concurrent, unseen cell edit bring
+    // the row back.
+    for (auto& head : state.headsUnder(op.path + "."))
+        op.parents.push_back(std::move(head));
     return op;
 }
 
@@ -908,6 +912,7 @@ std::vector<Op> opsForValues(const DocumentState& state, const Json& values, con
         // Rows that keep their place: the longest run of listed rows already in increasing
         // position order. Only the others get a new position (a move op); nothing is renumbered.
         std::vector<std::size_t> keptSlots; // indices into desired, of existing rows
+        keptSlots.reserve(desired.size());
         for (std::size_t i = 0; i < desired.size(); ++i)
             if (currentIndex.count(desired[i].id))
                 keptSlots.push_back(i);

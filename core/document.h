@@ -76,6 +76,8 @@ public:
     std::vector<std::string> heads(const std::string& path) const;
     // Every head op of the document.
     std::vector<std::string> allHeads() const;
+    // The heads of every path that starts with `prefix` (a row's cells: "table[row].").
+    std::vector<std::string> headsUnder(const std::string& prefix) const;
     // The ops whose causal past is everything applied: every version and head that is not in
     // the past of a version. A Finalize op names them as parents; naming every head instead
     // would make each finalise as large as the document's history.

@@ -420,6 +420,7 @@ MemoMessage buildMemoMessage(const MemoInput& in, const MemoSchema& schema)
     MemoMessage message;
     message.uuid = memoMessageUuid(in.docId, in.versionId, *normalised);
     message.recipient = *normalised;
+    message.versionId = in.versionId;
 
     xml::installSafeXmlDefaults();
     xmlDocPtr raw = xmlNewDoc(X("1.0"));

@@ -41,6 +41,7 @@ struct MemoMessage {
     std::string uuid; // messageUUID
     std::string recipient; // normalised CPR
     std::string xml; // the whole message, UTF-8, schema-valid
+    std::string versionId; // the version sent: its finalize op id (MemoInput::versionId)
 };
 
 // The compiled MeMo 1.2 schema; loading it reads only the schema folder (see memoSchemaFolder).

@@ -38,13 +38,16 @@ const std::vector<const char*>& migrations()
         "  handed_over_on TEXT NOT NULL,"
         "  recorded_by TEXT NOT NULL,"
         "  recorded_at INTEGER NOT NULL)",
+        // The version's id (its finalize op id), which never changes; the number may be shared
+        // by two concurrent versions. Empty for entries queued before it was recorded.
+        "ALTER TABLE delivery_outbox ADD COLUMN version_id TEXT NOT NULL DEFAULT ''",
     };
     return list;
 }
 
 constexpr const char* EntryColumns
     = "message_uuid, doc_id, version, recipient, status, attempts, next_attempt_at, last_error,"
-      " created_at, sent_at";
+      " created_at, sent_at, version_id";
 
 OutboxStatus statusFrom(const std::string& s)
 {
@@ -73,6 +76,7 @@ OutboxEntry readEntry(const sql::Statement& st)
     e.createdAt = st.integer(8);
     if (!st.isNull(9))
         e.sentAt = st.integer(9);
+    e.versionId = st.text(10);
     return e;
 }
 
@@ -130,21 +134,25 @@ bool Outbox::enqueue(const MemoMessage& message, const std::string& docId, int v
 {
     bool added = false;
     m_store.transaction([&] {
-        sql::Statement exists(m_store.handle(), "SELECT 1 FROM delivery_outbox WHERE message_uuid = ?");
-        exists.bind(1, message.uuid);
+        // Already queued: this message, or this version (by its id) to this recipient.
+        sql::Statement exists(m_store.handle(),
+            "SELECT 1 FROM delivery_outbox WHERE message_uuid = ?"
+            " OR (version_id <> '' AND version_id = ? AND doc_id = ? AND recipient = ?)");
+        exists.bind(1, message.uuid).bind(2, message.versionId).bind(3, docId).bind(4, message.recipient);
         if (exists.step())
             return;
         sql::Statement insert(m_store.handle(),
             "INSERT INTO delivery_outbox (message_uuid, doc_id, version, recipient,"
-            " status, attempts, next_attempt_at, created_at, message)"
-            " VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?)");
+            " status, attempts, next_attempt_at, created_at, message, version_id)"
+            " VALUES (?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?)");
         insert.bind(1, message.uuid)
             .bind(2, docId)
             .bind(3, std::int64_t { version })
             .bind(4, message.recipient)
             .bind(5, now)
             .bind(6, now)
-            .bind(7, message.xml);
+            .bind(7, message.xml)
+            .bind(8, message.versionId);
         insert.run();
         added = true;
     });

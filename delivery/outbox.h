@@ -22,6 +22,7 @@ struct OutboxEntry {
     std::string messageUuid;
     std::string docId;
     int version = 0;
+    std::string versionId; // the version's finalize op id; empty for entries from before it was kept
     std::string recipient; // CPR
     OutboxStatus status = OutboxStatus::Queued;
     int attempts = 0;
@@ -57,7 +58,8 @@ class Outbox {
 public:
     explicit Outbox(Store& store); // applies the delivery module's migrations
 
-    // Queues a message; a UUID already in the outbox is left as it is (returns false).
+    // Queues a message; one already in the outbox (by UUID, or the same version id to the same
+    // recipient) is left as it is (returns false).
     bool enqueue(const MemoMessage& message, const std::string& docId, int version, std::int64_t now);
     // Several messages in one transaction: all are queued or none.
     int enqueueAll(

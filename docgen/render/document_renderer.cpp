@@ -378,6 +378,7 @@ RenderDocument buildRenderDocument(const Template& tmpl, const Json& values, con
     doc.title.versionText
         = context.version > 0 ? formatVersion(context.version, date) : "Udkast af " + formatDate(date);
     doc.title.journalNumber = kase.journalNumber;
+    doc.title.versionId = context.version > 0 ? context.versionId : "";
     if (const TeamMember* coordinator = kase.teamMember(kase.coordinator))
         doc.author = coordinator->name;
     doc.subject = tmpl.title + ", " + doc.title.versionText;

@@ -14,6 +14,7 @@ namespace fplan::docgen {
 struct RenderContext {
     std::string municipality; // for the title block; falls back to the case's
     int version = 0; // the finalised version printed; 0 = the draft
+    std::string versionId; // its id (the finalize op id); empty for the draft
     std::string date; // ISO date of that version (or of printing); "" = today
 };
 

@@ -718,7 +718,11 @@ private:
         add(t.versionText);
         if (!trim(t.journalNumber).empty())
             add("Journalnr.\u00A0" + t.journalNumber);
-        put(metaLine, meta, 6, StructTag::P);
+        // The version's id on a line of its own, so that it is never broken.
+        const bool withId = !trim(t.versionId).empty();
+        put(metaLine, meta, withId ? 2 : 6, StructTag::P);
+        if (withId)
+            put("Versionens id:\u00A0" + t.versionId, meta, 6, StructTag::P);
         hrule(left(), right(), m_y, 1.2, Accent);
         m_y += 14;
     }

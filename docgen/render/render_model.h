@@ -16,6 +16,7 @@ struct TitleBlock {
     std::string date; // "12.03.2026"
     std::string versionText; // "Version 2 af 12.03.2026"
     std::string journalNumber; // optional
+    std::string versionId; // the finalised version's id, to match a printed copy to the store
 };
 
 // How a value may break across lines; the document renderer chooses it by field type.

@@ -201,3 +201,14 @@ TEST(Position, BetweenSortsStrictlyBetween)
     test::expectError(
         ErrorCode::Internal, "positionBetween: 'b' is not before 'a'", [] { positionBetween("b", "a"); });
 }
+
+TEST(Document, DeletingARowWithAnEmptiedCellDeletesIt)
+{
+    // The emptied cell's edit is seen by the person deleting the row: it must not bring it back.
+    Desk a("a");
+    a.apply(a.factory.insertRow(a.state(), "c", "d", "maal", "r1", positionBetween("", "")));
+    a.set(cellPath("maal", "r1", "tekst"), "skole");
+    a.set(cellPath("maal", "r1", "tekst"), nullptr);
+    a.apply(a.factory.deleteRow(a.state(), "c", "d", "maal", "r1"));
+    EXPECT_TRUE(a.state().rows("maal").empty());
+}

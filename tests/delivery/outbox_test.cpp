@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "base/error.h"
+#include "core/sql.h"
 #include "core/store.h"
 #include "delivery/memo.h"
 #include "delivery/outbox.h"
@@ -16,7 +17,8 @@ namespace {
 MemoMessage fakeMessage(const std::string& cpr, int version = 1)
 {
     MemoMessage m;
-    m.uuid = memoMessageUuid("doc-1", "version-" + std::to_string(version), cpr);
+    m.versionId = "version-" + std::to_string(version);
+    m.uuid = memoMessageUuid("doc-1", m.versionId, cpr);
     m.recipient = cpr;
     m.xml = "<memo:Message>" + m.uuid + "</memo:Message>";
     return m;
@@ -56,6 +58,24 @@ TEST(Outbox, QueueIsIdempotentByMessageUuid)
     EXPECT_EQ(0, e.attempts);
     EXPECT_EQ(1000, e.createdAt);
     EXPECT_EQ(m.xml, outbox.messageXml(m.uuid));
+}
+
+TEST(Outbox, EntriesKeepTheVersionIdAndAVersionIsQueuedOncePerRecipient)
+{
+    FreshStore fs;
+    Outbox outbox(*fs.store);
+    const auto m = fakeMessage("0101901234", 2);
+    EXPECT_TRUE(outbox.enqueue(m, "doc-1", 2, 1000));
+    ASSERT_EQ(1u, outbox.list().size());
+    EXPECT_EQ("version-2", outbox.list().front().versionId);
+    // The same version to the same person under another message UUID is already queued.
+    MemoMessage again = m;
+    again.uuid = "00000000-0000-4000-8000-000000000000";
+    EXPECT_FALSE(outbox.enqueue(again, "doc-1", 2, 2000));
+    // Another version (concurrent, with the same number) is not.
+    const auto other = fakeMessage("0101901234", 3);
+    EXPECT_TRUE(outbox.enqueue(other, "doc-1", 2, 3000));
+    EXPECT_EQ(2u, outbox.list().size());
 }
 
 TEST(Outbox, StateMachineSurvivesReopeningTheStore)
@@ -189,4 +209,29 @@ TEST(Outbox, RecordsAPrintedCopyHandedOver)
     EXPECT_EQ("jr", all[0].recordedBy);
     EXPECT_TRUE(outbox.paperDeliveries("other").empty());
     EXPECT_EQ(1u, outbox.paperDeliveries().size());
+}
+
+TEST(Outbox, EntriesQueuedBeforeTheVersionIdWasKeptStillList)
+{
+    FreshStore fs;
+    // The outbox as the previous program made it: its first three migrations and one entry.
+    fs.store->migrateModule("delivery",
+        { "CREATE TABLE delivery_outbox (message_uuid TEXT PRIMARY KEY, doc_id TEXT NOT NULL,"
+          " version INTEGER NOT NULL, recipient TEXT NOT NULL, status TEXT NOT NULL CHECK (status IN"
+          " ('queued','sending','sent','failed')), attempts INTEGER NOT NULL DEFAULT 0,"
+          " next_attempt_at INTEGER NOT NULL, last_error TEXT NOT NULL DEFAULT '',"
+          " created_at INTEGER NOT NULL, sent_at INTEGER, message TEXT NOT NULL)",
+            "CREATE INDEX delivery_outbox_due ON delivery_outbox(status, next_attempt_at)",
+            "CREATE TABLE delivery_paper (id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, version INTEGER NOT "
+            "NULL,"
+            " recipient TEXT NOT NULL, handed_over_on TEXT NOT NULL, recorded_by TEXT NOT NULL,"
+            " recorded_at INTEGER NOT NULL)" });
+    sql::exec(fs.store->handle(),
+        "INSERT INTO delivery_outbox (message_uuid, doc_id, version, recipient, status, next_attempt_at,"
+        " created_at, message) VALUES ('u1', 'doc-1', 1, '0101901234', 'sent', 0, 5, '<m/>')");
+    Outbox outbox(*fs.store);
+    ASSERT_EQ(1u, outbox.list().size());
+    EXPECT_EQ("u1", outbox.list().front().messageUuid);
+    EXPECT_EQ("", outbox.list().front().versionId);
+    EXPECT_TRUE(outbox.enqueue(fakeMessage("0101901234"), "doc-1", 1, 1000));
 }

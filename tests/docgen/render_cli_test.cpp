@@ -110,7 +110,7 @@ TEST(RenderCli, DocRenderPrintsAFinalisedVersionOrTheDraft)
     const auto imported = fplanCli({ "case", "import", data("bundle.json") }, env);
     ASSERT_EQ(0, imported.exitCode) << imported.err;
     const std::string caseId = imported.out.substr(0, imported.out.find('\n'));
-    std::string docId;
+    std::string docId, versionId;
     {
         Store s = Store::open(store, "rigtig-adgangskode");
         const docgen::TemplateRegistry registry(fplan::test::sourceDir() / "templates");
@@ -120,6 +120,7 @@ TEST(RenderCli, DocRenderPrintsAFinalisedVersionOrTheDraft)
         values.erase("om_planen.version"); // the program numbers versions itself
         documents.fill(docId, values);
         ASSERT_EQ(1, documents.finalize(docId).version);
+        versionId = s.documentState(docId).versions().front().opId;
         documents.fill(docId, Json { { "familiens_bemaerkninger.bemaerkninger", "Ændret efter mødet." } });
     }
     const auto v1 = dir / "v1.pdf";
@@ -127,6 +128,8 @@ TEST(RenderCli, DocRenderPrintsAFinalisedVersionOrTheDraft)
     ASSERT_EQ(0, r.exitCode) << r.err;
     const std::string text = pdfText(v1);
     EXPECT_NE(std::string::npos, text.find("Version 1 af")) << text.substr(0, 400);
+    // The version's id is printed, so a paper copy can be matched to the stored version.
+    EXPECT_NE(std::string::npos, text.find("Versionens id: " + versionId)) << text.substr(0, 600);
     EXPECT_NE(std::string::npos, text.find("Дмитрий Соколов"));
     EXPECT_EQ(std::string::npos, text.find("Ændret efter mødet."));
 

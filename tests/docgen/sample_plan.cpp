@@ -18,7 +18,7 @@ RenderDocument samplePlan(int interventions)
 {
     RenderDocument doc;
     doc.title = TitleBlock { "Ringkøbing-Skjern Kommune", "Familieplan", "Familien Nørgaard", "12.03.2026",
-        "Version 2 af 12.03.2026", "27.24.00-G01-1-26" };
+        "Version 2 af 12.03.2026", "27.24.00-G01-1-26", "" };
     doc.author = "Jens Ravn";
     doc.subject = "Helhedsorienteret familieplan, version 2";
 
