@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
+#include "crypto/kdf.h"
+
 #include <cstdint>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -34,5 +37,14 @@ std::filesystem::path serverProgram();
 // `fplan-server --data DIR [extra] user add NAME` with the password in $FPLAN_PASSWORD.
 void addServerUser(const std::filesystem::path& data, const std::string& name, const std::string& password,
     const std::vector<std::string>& extra = {});
+
+class SyncTestClient;
+
+// Logs in as `user` with the password "password-USER"; the token.
+std::string login(SyncTestClient& client, const std::string& user);
+// Every op id the account may pull, page by page; also checks that none comes twice.
+std::multiset<std::string> pullAllOpIds(SyncTestClient& client, const std::string& token);
+// The key of the SQLCipher storage in `data` (its db.key).
+crypto::SecretKey serverDbKey(const std::filesystem::path& data);
 
 } // namespace fplan::test
