@@ -9,6 +9,7 @@
 #include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
+#include <functional>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -135,7 +136,11 @@ std::size_t removeWriteLeftovers(const fs::path& folder)
     return removed;
 }
 
-void writeFileDurably(const fs::path& target, std::string_view content, const WriteOptions& options)
+namespace {
+
+// The durable writer's one procedure; `fill` writes the content to the new file's descriptor
+// and returns false (with errno set) when writing failed, or throws for a failure of its own.
+void writeDurably(const fs::path& target, const std::function<bool(int)>& fill, const WriteOptions& options)
 {
     checkTarget(target, options);
     const fs::path folder = folderOf(target);
@@ -161,15 +166,15 @@ void writeFileDurably(const fs::path& target, std::string_view content, const Wr
     };
     if (::fchmod(fd.get(), S_IRUSR | S_IWUSR) != 0)
         throw fail("cannot make the file private");
-    std::size_t written = 0;
-    while (written < content.size()) {
-        const ssize_t n = ::write(fd.get(), content.data() + written, content.size() - written);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            throw fail("cannot write (is the disk full?)");
-        written += static_cast<std::size_t>(n);
+    bool filled = false;
+    try {
+        filled = fill(fd.get());
+    } catch (...) {
+        ::unlink(temp.c_str());
+        throw;
     }
+    if (!filled)
+        throw fail("cannot write (is the disk full?)");
     if (::fsync(fd.get()) != 0)
         throw fail("cannot flush to disk");
     if (::close(fd.release()) != 0)
@@ -184,6 +189,59 @@ void writeFileDurably(const fs::path& target, std::string_view content, const Wr
     if (::rename(temp.c_str(), target.c_str()) != 0)
         throw fail("cannot rename into place");
     syncFolder(folder);
+}
+
+bool writeAll(int fd, std::string_view content)
+{
+    std::size_t written = 0;
+    while (written < content.size()) {
+        const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = ENOSPC;
+            return false;
+        }
+        written += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
+} // namespace
+
+void writeFileDurably(const fs::path& target, std::string_view content, const WriteOptions& options)
+{
+    writeDurably(
+        target, [&](int fd) { return writeAll(fd, content); }, options);
+}
+
+void copyFileDurably(const fs::path& target, const fs::path& source, const WriteOptions& options)
+{
+    Fd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    struct stat st { };
+    if (in.get() < 0 || ::fstat(in.get(), &st) != 0)
+        throw Error(ErrorCode::NotFound, source.string() + ": cannot read the file: " + errnoText());
+    if (!S_ISREG(st.st_mode))
+        throw Error(ErrorCode::BadInput, source.string() + ": is not a regular file");
+    writeDurably(
+        target,
+        [&](int fd) {
+            std::string buffer(1 << 16, '\0');
+            while (true) {
+                const ssize_t n = ::read(in.get(), buffer.data(), buffer.size());
+                if (n < 0 && errno == EINTR)
+                    continue;
+                if (n < 0)
+                    throw Error(
+                        ErrorCode::Storage, source.string() + ": cannot read the file: " + errnoText());
+                if (n == 0)
+                    return true;
+                if (!writeAll(fd, std::string_view(buffer.data(), static_cast<std::size_t>(n))))
+                    return false;
+            }
+        },
+        options);
 }
 
 std::string readFileBounded(const fs::path& path, std::size_t limit, std::string_view what)

@@ -26,6 +26,11 @@ struct WriteOptions {
 void writeFileDurably(
     const std::filesystem::path& target, std::string_view content, const WriteOptions& options = {});
 
+// The same for a file's content read from `source` as it is written (no size limit, nothing held
+// in memory): for large copies such as a server database backup.
+void copyFileDurably(const std::filesystem::path& target, const std::filesystem::path& source,
+    const WriteOptions& options = {});
+
 // Removes the temporary files that writers killed before their rename left in `folder`
 // (those of processes that are still running are kept). Returns how many were removed.
 std::size_t removeWriteLeftovers(const std::filesystem::path& folder);

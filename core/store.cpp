@@ -264,7 +264,32 @@ Store Store::open(const fs::path& path, std::string_view passphrase, StoreAccess
     return store;
 }
 
+namespace {
+
+// A read-only open of a store whose schema is older than this program's.
+class NeedsUpgrade : public Error {
+public:
+    using Error::Error;
+};
+
+} // namespace
+
 Store Store::openWithKey(const fs::path& path, const crypto::SecretKey& key, StoreAccess access)
+{
+    try {
+        return openOnce(path, key, access);
+    } catch (const NeedsUpgrade&) {
+        // A store made by an older version, opened by a command that only reads (doc show after an
+        // upgrade): where the file can be written, one writable open migrates it, then it is read.
+        const std::string folder = path.has_parent_path() ? path.parent_path().string() : ".";
+        if (::access(path.c_str(), W_OK) != 0 || ::access(folder.c_str(), W_OK) != 0)
+            throw;
+        openOnce(path, key, StoreAccess::ReadWrite);
+        return openOnce(path, key, access);
+    }
+}
+
+Store Store::openOnce(const fs::path& path, const crypto::SecretKey& key, StoreAccess access)
 {
     SystemConfig machine = SystemConfig::load(); // a broken configuration stops before the store
     const bool readOnly = access == StoreAccess::ReadOnly;
@@ -363,7 +388,7 @@ void Store::migrateModule(const std::string& module, const std::vector<const cha
     if (current == static_cast<int>(migrations.size()))
         return;
     if (readOnly())
-        throw Error(ErrorCode::Conflict,
+        throw NeedsUpgrade(ErrorCode::Conflict,
             m_path.string() + ": needs an upgrade (" + module
                 + " schema); open it once where it can be written");
     transaction([&] {

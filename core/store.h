@@ -63,6 +63,8 @@ public:
     // An open that fails writes nothing to the file.
     static Store open(const std::filesystem::path& path, std::string_view passphrase,
         StoreAccess access = StoreAccess::ReadWrite);
+    // A ReadOnly open of a store made by an older version migrates it first where the file
+    // can be written (otherwise Error(Conflict): it needs an upgrade).
     static Store openWithKey(const std::filesystem::path& path, const crypto::SecretKey& key,
         StoreAccess access = StoreAccess::ReadWrite);
     // The key a passphrase gives for this store (reads PATH.kdf).
@@ -153,6 +155,8 @@ public:
     sqlite3* handle() const { return m_db.get(); }
 
 private:
+    static Store openOnce(
+        const std::filesystem::path& path, const crypto::SecretKey& key, StoreAccess access);
     Store(std::filesystem::path path, crypto::DbHandle db);
     bool readOnly() const { return m_access == StoreAccess::ReadOnly; }
     void migrate();

@@ -5,8 +5,6 @@
 #include "core/store.h"
 #include "crypto/encrypted_db.h"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -107,27 +105,7 @@ std::string makeStoreBackup(const fs::path& path, const crypto::SecretKey& key)
     removeCopy();
     std::string database;
     try {
-        {
-            auto target = crypto::openEncryptedDatabase(copy, key, crypto::OpenMode::CreateNew);
-            sqlite3_backup* backup = sqlite3_backup_init(target.get(), "main", store.handle(), "main");
-            if (!backup)
-                throw Error(ErrorCode::Storage,
-                    path.string() + ": cannot start the backup: " + sqlite3_errmsg(target.get()));
-            // One step over all pages: one read transaction on the store, so the copy is one
-            // moment's state; writers in WAL mode are not blocked meanwhile.
-            int rc = SQLITE_BUSY;
-            for (int attempt = 0; attempt < 200 && (rc == SQLITE_BUSY || rc == SQLITE_LOCKED); ++attempt) {
-                rc = sqlite3_backup_step(backup, -1);
-                if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
-                    sqlite3_sleep(25);
-            }
-            sqlite3_backup_finish(backup);
-            if (rc != SQLITE_DONE)
-                throw Error(ErrorCode::Storage, path.string() + ": the backup failed: " + sqlite3_errstr(rc));
-            // Everything into the main file, so the one file is the whole database.
-            sqlite3_exec(target.get(), "PRAGMA wal_checkpoint(TRUNCATE); PRAGMA journal_mode = DELETE;",
-                nullptr, nullptr, nullptr);
-        }
+        crypto::backupEncryptedDatabase(store.handle(), path.string(), copy, key);
         if (fs::file_size(copy) > MaxBackupBytes)
             throw Error(ErrorCode::Storage, path.string() + ": larger than the 1 GiB a backup holds");
         database = readWholeFile(copy);

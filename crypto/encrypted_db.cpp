@@ -193,4 +193,33 @@ void exportEncryptedCopy(sqlite3* db, const std::filesystem::path& target, const
     }
 }
 
+void backupEncryptedDatabase(
+    sqlite3* source, const std::string& origin, const std::filesystem::path& target, const SecretKey& key)
+{
+    auto copy = openEncryptedDatabase(target, key, OpenMode::CreateNew);
+    sqlite3_backup* backup = sqlite3_backup_init(copy.get(), "main", source, "main");
+    if (!backup)
+        throw Error(ErrorCode::Storage, origin + ": cannot start the backup: " + sqlite3_errmsg(copy.get()));
+    // One step over all pages: one read transaction on the source, so the copy is one moment's
+    // state; writers in WAL mode are not blocked meanwhile.
+    int rc = SQLITE_BUSY;
+    for (int attempt = 0; attempt < 200 && (rc == SQLITE_BUSY || rc == SQLITE_LOCKED); ++attempt) {
+        rc = sqlite3_backup_step(backup, -1);
+        if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+            sqlite3_sleep(25);
+    }
+    sqlite3_backup_finish(backup);
+    if (rc != SQLITE_DONE)
+        throw Error(ErrorCode::Storage, origin + ": the backup failed: " + sqlite3_errstr(rc));
+    // Everything into the main file, so the one file is the whole database.
+    exec(copy.get(), "PRAGMA wal_checkpoint(TRUNCATE);");
+    if (singleText(copy.get(), "PRAGMA journal_mode = DELETE;") != "delete")
+        throw Error(ErrorCode::Storage, target.string() + ": could not leave write-ahead logging");
+    const std::string check = singleText(copy.get(), "PRAGMA integrity_check;");
+    if (check != "ok")
+        throw Error(ErrorCode::Storage,
+            target.string() + ": the copy of " + origin + " fails the integrity check (" + check
+                + "); the backup is not usable");
+}
+
 } // namespace fplan::crypto

@@ -36,4 +36,13 @@ void rekeyInPlace(sqlite3* db, const SecretKey& newKey);
 // Writes a re-encrypted copy of `db` to `target` (which must not exist) under `newKey`.
 void exportEncryptedCopy(sqlite3* db, const std::filesystem::path& target, const SecretKey& newKey);
 
+// Writes a consistent copy of `source` (named `origin` in messages) to the new file `target`
+// under the same `key`, with SQLite's online backup in one read transaction: other connections,
+// also in other processes, keep writing meanwhile, and the copy holds exactly what was
+// committed when it started. The copy is one file (no write-ahead log beside it) and passes
+// PRAGMA integrity_check, or Error(Storage) is thrown and `target` may be left for the caller
+// to remove.
+void backupEncryptedDatabase(
+    sqlite3* source, const std::string& origin, const std::filesystem::path& target, const SecretKey& key);
+
 } // namespace fplan::crypto

@@ -2,6 +2,7 @@
 // fplan-server: the case store server and its administration commands (docs/sync.md).
 #include "base/error.h"
 #include "sync/server/admin.h"
+#include "sync/server/backup.h"
 #include "sync/server/handler.h"
 #include "sync/server/listener.h"
 #include "sync/server/storage.h"
@@ -36,6 +37,10 @@ constexpr const char* Usage = R"(usage: fplan-server --data DIR [--postgres URL]
   user list [--json]
   audit export --cpr CPR [--json]
   audit verify
+  backup --out FILE [--force]  a consistent, still-encrypted copy of DIR/server.db (also while
+                               the server runs); the key (DIR/db.key) is not in it
+  restore FILE                 put a backup back (the server must be stopped); the old database
+                               is kept as DIR/server.db.before-restore-TIME
 )";
 
 struct Options {
@@ -46,22 +51,26 @@ struct Options {
     std::string key;
     std::string role = "member";
     std::string cpr;
+    std::string out;
     int threads = 4;
     bool json = false;
     bool checkConfig = false;
+    bool force = false;
     std::vector<std::string> words;
 };
 
 Options parse(int argc, char** argv)
 {
     Options o;
-    const std::map<std::string, std::string*> valued
-        = { { "--data", &o.data }, { "--postgres", &o.postgres }, { "--listen", &o.listen },
-              { "--cert", &o.cert }, { "--key", &o.key }, { "--role", &o.role }, { "--cpr", &o.cpr } };
+    const std::map<std::string, std::string*> valued = { { "--data", &o.data }, { "--postgres", &o.postgres },
+        { "--listen", &o.listen }, { "--cert", &o.cert }, { "--key", &o.key }, { "--role", &o.role },
+        { "--cpr", &o.cpr }, { "--out", &o.out } };
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--json")
             o.json = true;
+        else if (arg == "--force")
+            o.force = true;
         else if (arg == "--check-config")
             o.checkConfig = true;
         else if (arg == "--help" || arg == "-h") {
@@ -146,6 +155,7 @@ sync::TlsFiles tlsFiles(const Options& o, bool make)
 int userCommand(const Options& o)
 {
     sync::prepareDataDir(o.data);
+    const sync::DataDirLock lock(o.data, sync::DataDirLock::Kind::Shared);
     const auto storage = openStorage(o);
     sync::Handler handler(*storage);
     const auto& w = o.words;
@@ -177,6 +187,7 @@ int userCommand(const Options& o)
 int auditCommand(const Options& o)
 {
     sync::prepareDataDir(o.data);
+    const sync::DataDirLock lock(o.data, sync::DataDirLock::Kind::Shared);
     const auto storage = openStorage(o);
     const auto entries = storage->auditEntries();
     if (o.words.size() == 2 && o.words[1] == "verify") {
@@ -213,6 +224,7 @@ int checkConfig(const Options& o)
         if (!std::filesystem::exists(o.data, ec))
             throw Error(ErrorCode::BadInput, o.data + ": the data folder does not exist");
         sync::prepareDataDir(o.data);
+        const sync::DataDirLock lock(o.data, sync::DataDirLock::Kind::Shared);
         const auto files = tlsFiles(o, false);
         if (!o.cert.empty() || std::filesystem::exists(files.certificate, ec))
             sync::checkTlsFiles(files);
@@ -230,10 +242,53 @@ int checkConfig(const Options& o)
     }
 }
 
+// PostgreSQL has its own tools for a consistent copy of a running database.
+void refuseOnPostgres(const Options& o, const std::string& command)
+{
+    if (!o.postgres.empty())
+        throw Error(ErrorCode::Usage,
+            command
+                + " is for the SQLCipher storage in --data DIR; the server's data is in PostgreSQL: back it "
+                  "up with pg_dump (pg_dump --format=custom --file FILE DBNAME) and restore it with "
+                  "pg_restore "
+                  "(see docs/drift.md)");
+}
+
+int backupCommand(const Options& o)
+{
+    refuseOnPostgres(o, "backup");
+    if (o.words.size() != 1 || o.out.empty())
+        throw Error(ErrorCode::Usage, "backup --out FILE [--force]");
+    sync::prepareDataDir(o.data);
+    const sync::DataDirLock lock(o.data, sync::DataDirLock::Kind::Shared);
+    const auto s = sync::backupServerData(o.data, o.out, o.force);
+    std::cout << "backed up " << s.ops << " ops (last seq " << s.lastSeq << ", schema " << s.schema << ") to "
+              << o.out << "\n"
+              << "it is encrypted with the server's key, which is not in it: keep DIR/db.key safe apart from "
+                 "the backups\n";
+    return 0;
+}
+
+int restoreCommand(const Options& o)
+{
+    refuseOnPostgres(o, "restore");
+    if (o.words.size() != 2)
+        throw Error(ErrorCode::Usage, "restore FILE");
+    sync::prepareDataDir(o.data);
+    const auto r = sync::restoreServerData(o.data, o.words[1]);
+    std::cout << "restored " << r.restored.ops << " ops (last seq " << r.restored.lastSeq << ", schema "
+              << r.restored.schema << ") from " << o.words[1] << " into " << o.data << "\n";
+    if (!r.previous.empty())
+        std::cout << "the previous database is kept as " << r.previous.string()
+                  << " (remove it when the restored server works)\n";
+    return 0;
+}
+
 int serve(const Options& o)
 {
     const auto [address, port] = splitListen(o.listen);
     sync::prepareDataDir(o.data);
+    const sync::DataDirLock lock(o.data, sync::DataDirLock::Kind::Shared);
     const auto storage = openStorage(o);
     const auto files = tlsFiles(o, true);
     sync::checkTlsFiles(files);
@@ -275,6 +330,10 @@ int main(int argc, char** argv)
             return userCommand(o);
         if (o.words[0] == "audit")
             return auditCommand(o);
+        if (o.words[0] == "backup")
+            return backupCommand(o);
+        if (o.words[0] == "restore")
+            return restoreCommand(o);
         if (o.words.size() == 1 && o.words[0] == "fingerprint") {
             const auto files = tlsFiles(o, false);
             std::cout << sync::certificateFingerprint(files.certificate) << "\n";

@@ -32,7 +32,8 @@ CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
   BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 )";
 
-// 64 hex digits from $FPLAN_SERVER_KEY, else from DIR/db.key, made (0600) on first start.
+} // namespace
+
 crypto::SecretKey serverKey(const std::filesystem::path& dataDir)
 {
     crypto::SecretKey key;
@@ -74,6 +75,8 @@ crypto::SecretKey serverKey(const std::filesystem::path& dataDir)
             ErrorCode::BadInput, path.string() + ": must hold 64 hex digits (the server's database key)");
     return key;
 }
+
+namespace {
 
 std::vector<std::string> jsonStrings(const std::string& text)
 {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
+#include "crypto/kdf.h"
+
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
@@ -180,6 +182,9 @@ std::string tableSchema(const SqlDialect& dialect);
 // The entry's hash over the previous hash and its own fields (the chain's one rule).
 std::string auditHash(const AuditEntry& entry);
 
+// The SQLCipher storage's key: 64 hex digits from $FPLAN_SERVER_KEY, else from DIR/db.key, made
+// (0600) on first start.
+crypto::SecretKey serverKey(const std::filesystem::path& dataDir);
 // DIR/server.db with the key from $FPLAN_SERVER_KEY or DIR/db.key (made on first use).
 std::unique_ptr<Storage> openSqlStorage(const std::filesystem::path& dataDir);
 // A libpq connection string; the schema is created on first use.

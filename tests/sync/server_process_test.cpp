@@ -3,9 +3,9 @@
 // the middle of pushes; two processes sharing one PostgreSQL.
 #include "core/sql.h"
 #include "crypto/encrypted_db.h"
-#include "crypto/hash.h"
 #include "tests/support/test_support.h"
 #include "tests/sync/server_process.h"
+#include "tests/sync/server_requests.h"
 #include "tests/sync/sync_fixtures.h"
 #include "tests/sync/sync_test_client.h"
 
@@ -20,14 +20,6 @@
 
 namespace fplan::test {
 namespace {
-
-std::string login(SyncTestClient& client, const std::string& user)
-{
-    const auto r = client.request(
-        "POST", "/v1/login", Json { { "user", user }, { "password", "password-" + user } }.dump());
-    EXPECT_EQ(r.status, 200) << r.body;
-    return Json::parse(r.body).value("token", "");
-}
 
 class ServerProcessTest : public ::testing::TestWithParam<Backend> {
 protected:
@@ -149,24 +141,9 @@ TEST_P(ServerProcessTest, SigkillDuringPushesLosesNothingAcknowledged)
     server = std::make_unique<ServerProcess>(dir.path(), extra);
     SyncTestClient reader("127.0.0.1", server->port(), server->fingerprint());
     const auto readToken = login(reader, "anna");
-    std::set<std::string> held;
-    std::set<std::int64_t> seqs;
-    std::size_t count = 0;
-    std::int64_t cursor = 0;
-    for (bool more = true; more;) {
-        const auto page = Json::parse(
-            reader.request("GET", "/v1/pull?after=" + std::to_string(cursor) + "&limit=5000", {}, readToken)
-                .body);
-        for (const auto& item : page["ops"]) {
-            held.insert(item["op"]["op_id"].get<std::string>());
-            seqs.insert(item["seq"].get<std::int64_t>());
-            ++count;
-        }
-        cursor = page["last"].get<std::int64_t>();
-        more = page["more"].get<bool>();
-    }
-    EXPECT_EQ(held.size(), count) << "an op was stored twice";
-    EXPECT_EQ(seqs.size(), count);
+    const auto pulled = pullAllOpIds(reader, readToken);
+    const std::set<std::string> held(pulled.begin(), pulled.end());
+    EXPECT_EQ(held.size(), pulled.size()) << "an op was stored twice";
     EXPECT_GE(acknowledged.size(), 200u);
     EXPECT_TRUE(refusals.empty()) << refusals.size() << " refused, the first: " << refusals.front();
     for (const auto& id : acknowledged)
@@ -224,12 +201,9 @@ TEST_P(ServerProcessTest, CommandsForAccountsAndTheAuditLog)
 
     if (GetParam() == Backend::SqlCipher) {
         // The log refuses changes; a change made around that (trigger dropped) breaks the chain.
-        crypto::SecretKey key;
-        const auto hex = readFile(dir.path() / "db.key");
-        ASSERT_TRUE(crypto::fromHex(hex.substr(0, 64), key.data(), key.Size));
         {
             auto db = crypto::openEncryptedDatabase(
-                dir.path() / "server.db", key, crypto::OpenMode::ExistingOnly);
+                dir.path() / "server.db", serverDbKey(dir.path()), crypto::OpenMode::ExistingOnly);
             expectError(ErrorCode::Storage, "append-only",
                 [&] { sql::exec(db.get(), "UPDATE audit SET detail = 'x'"); });
             sql::exec(db.get(), "DROP TRIGGER audit_no_update");
