@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "docgen/forms/template.h"
 
+#include "base/durable_file.h"
 #include "base/error.h"
+#include "base/limits.h"
 #include "base/paths.h"
 #include "crypto/hash.h"
 #include "xml/safe_xml.h"
@@ -38,7 +40,7 @@ namespace fs = std::filesystem;
 constexpr int MaxSectionDepth = 3;
 constexpr std::size_t DefaultTextMax = 500;
 constexpr std::size_t DefaultLongTextMax = 20000;
-constexpr std::size_t MaxTemplateBytes = 1024 * 1024;
+constexpr std::size_t MaxTemplateBytes = limits::TemplateBytes;
 
 struct TypeName {
     FieldType type;
@@ -801,11 +803,25 @@ Template parseTemplate(std::string_view bytes, const std::string& origin, const 
     return readChecked(parseXmlSafely(bytes, origin, MaxTemplateBytes), schema);
 }
 
+namespace {
+
+// A template keeps the exact bytes it was read from, and their hash (stores keep templates by it).
+Template withText(Template t, std::string text)
+{
+    t.text = std::move(text);
+    t.hash = crypto::sha256Hex(t.text);
+    return t;
+}
+
+} // namespace
+
 Template loadTemplateFile(const fs::path& file, const fs::path& schemaPath)
 {
-    // The file is read (and its size checked) before the schema: a hostile file is refused fast.
-    XmlDocument doc = parseXmlFileSafely(file, MaxTemplateBytes);
-    return readValidated(readWhole(file), doc, schemaPath);
+    // Read once, bounded, before the schema (a hostile file is refused fast); the bytes parsed
+    // are the bytes kept and hashed.
+    std::string bytes = readFileBounded(file, MaxTemplateBytes, "template");
+    Template t = parseTemplate(bytes, file.string(), schemaPath);
+    return withText(std::move(t), std::move(bytes));
 }
 
 std::vector<fs::path> templateSearchPath(const std::optional<fs::path>& explicitDir)
@@ -860,18 +876,12 @@ Template TemplateRegistry::loadFile(const fs::path& file) const
         throw Error(ErrorCode::BadInput,
             t.file + ":1: the template's id '" + t.id + "' differs from its file name '"
                 + file.filename().string() + "'");
-    std::ifstream in(file, std::ios::binary);
-    t.text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    t.hash = crypto::sha256Hex(t.text);
     return t;
 }
 
 Template TemplateRegistry::loadText(const std::string& text, const std::string& origin) const
 {
-    Template t = parseTemplate(text, origin, schemaPath());
-    t.text = text;
-    t.hash = crypto::sha256Hex(text);
-    return t;
+    return withText(parseTemplate(text, origin, schemaPath()), text);
 }
 
 void TemplateRegistry::checkSeeds(const Template& tmpl) const
