@@ -34,6 +34,14 @@ std::optional<std::string> Args::option(const std::string& name) const
     return it->second;
 }
 
+std::optional<VersionRef> Args::versionOption() const
+{
+    const auto word = option("version");
+    if (!word)
+        return std::nullopt;
+    return VersionRef::parse(*word, "--version");
+}
+
 void Args::expectWords(std::size_t count, const char* usage) const
 {
     if (m_words.size() != count)
@@ -62,7 +70,7 @@ std::string optionHelp(const std::string& name)
         { "case", "only this case's ops" },
         { "out", "the file to write (refused if it exists, unless --force)" },
         { "force", "replace an existing output file" },
-        { "version", "a finalised version number (1, 2, ...)" },
+        { "version", "a finalised version: its number (1, 2, ...) or its id (doc show --json lists them)" },
         { "to", "parents, or CPR numbers of people in the case, comma-separated" },
         { "to-outside-case", "CPR numbers outside the case (a legal exception; logged)" },
         { "pdf", "send this PDF instead of rendering the version" },
