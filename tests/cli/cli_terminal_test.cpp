@@ -14,6 +14,8 @@
 #include <fstream>
 #include <poll.h>
 #include <pty.h>
+#include <regex>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <type_traits>
 #include <unistd.h>
@@ -233,6 +235,12 @@ TEST_F(CliTerminal, PassphrasesAreNotEchoedAndLiveInLockedMemory)
         Terminal t({ FPLAN_CLI, "case", "list" }, env(/*withPassphrase=*/false));
         ASSERT_TRUE(t.waitFor("Adgangskode: ")) << t.received();
         EXPECT_EQ(0, procStatusKb(t.pid(), "VmLck")); // nothing read yet, nothing locked
+        // Process hygiene, seen from outside while it waits: no core file could hold what it
+        // reads (RLIMIT_CORE 0), and what it creates is private (umask 077).
+        const std::string limits = test::readFile("/proc/" + std::to_string(t.pid()) + "/limits");
+        EXPECT_TRUE(std::regex_search(limits, std::regex("Max core file size +0 +0 "))) << limits;
+        const std::string status = test::readFile("/proc/" + std::to_string(t.pid()) + "/status");
+        EXPECT_NE(std::string::npos, status.find("Umask:\t0077")) << status;
         t.type(std::string(Passphrase) + "\n");
         ASSERT_EQ(0, t.finish()) << t.received();
         EXPECT_EQ(std::string::npos, t.received().find(Passphrase)) << t.received();
@@ -267,4 +275,23 @@ TEST_F(CliTerminal, PassphrasesAreNotEchoedAndLiveInLockedMemory)
     const auto r = test::run({ FPLAN_CLI, "case", "list" },
         { "FPLAN_STORE=" + store.string(), "FPLAN_PASSPHRASE=" + std::string(Passphrase) + "x" });
     EXPECT_EQ(0, r.exitCode) << r.err;
+}
+
+// No other process of the same user can read fplan's memory or make it dump core while it holds
+// a passphrase: the kernel gives /proc/PID of a process that is not dumpable (PR_SET_DUMPABLE 0)
+// to root. Seen on fplan started as another user (needs root to do that).
+TEST_F(CliTerminal, FplanIsNotDumpableWhileItAsksForThePassphrase)
+{
+    if (::geteuid() != 0)
+        GTEST_SKIP() << "needs root to start fplan as another user";
+    Terminal t(
+        { "/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", FPLAN_CLI, "case", "list" },
+        env(/*withPassphrase=*/false));
+    ASSERT_TRUE(t.waitFor("Adgangskode: ")) << t.received();
+    const std::string proc = "/proc/" + std::to_string(t.pid());
+    EXPECT_NE(std::string::npos, test::readFile(proc + "/status").find("Uid:\t65534"))
+        << "not the other user";
+    struct stat st { };
+    ASSERT_EQ(0, ::stat((proc + "/status").c_str(), &st));
+    EXPECT_EQ(0u, st.st_uid) << "/proc/PID of a dumpable process belongs to its own user";
 }
