@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "docgen/forms/template.h"
 
-#include "base/durable_file.h"
 #include "base/error.h"
 #include "base/limits.h"
 #include "base/paths.h"
@@ -819,7 +818,7 @@ Template loadTemplateFile(const fs::path& file, const fs::path& schemaPath)
 {
     // Read once, bounded, before the schema (a hostile file is refused fast); the bytes parsed
     // are the bytes kept and hashed.
-    std::string bytes = readFileBounded(file, MaxTemplateBytes, "template");
+    std::string bytes = xml::readXmlFileSafely(file, MaxTemplateBytes);
     Template t = parseTemplate(bytes, file.string(), schemaPath);
     return withText(std::move(t), std::move(bytes));
 }
