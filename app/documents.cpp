@@ -363,24 +363,28 @@ FinalizeResult DocumentService::finalize(const OpenDocument& doc, DocumentState&
 
 namespace {
 
-Json versionValues(const DocumentState& state, const std::string& docId, int version)
+bool isDraft(const VersionRef& version)
 {
-    if (version == DraftVersion)
+    return version.id.empty() && version.number == DraftVersion;
+}
+
+Json versionValues(const DocumentState& state, const std::string& docId, const VersionRef& version)
+{
+    if (isDraft(version))
         return state.values();
-    if (version < 1)
-        throw Error(ErrorCode::NotFound, "document " + docId + " has no version " + std::to_string(version));
     return findVersion(state, docId, version).values;
 }
 
 } // namespace
 
-Json DocumentService::values(const std::string& docId, int version) const
+Json DocumentService::values(const std::string& docId, const VersionRef& version) const
 {
     info(docId);
     return versionValues(m_store.documentState(docId), docId, version);
 }
 
-std::vector<FieldChange> DocumentService::diff(const std::string& docId, int from, int to) const
+std::vector<FieldChange> DocumentService::diff(
+    const std::string& docId, const VersionRef& from, const VersionRef& to) const
 {
     const DocumentInfo doc = info(docId);
     // Without its template (removed from this installation) the diff still works, without labels.
@@ -548,7 +552,7 @@ ReviseResult DocumentService::revise(const std::string& docId)
     return { next, ops.size() };
 }
 
-Printable DocumentService::printable(const std::string& docId, int version) const
+Printable DocumentService::printable(const std::string& docId, const VersionRef& version) const
 {
     const OpenDocument doc = open(docId);
     const DocumentState state = m_store.documentState(docId);
@@ -556,7 +560,7 @@ Printable DocumentService::printable(const std::string& docId, int version) cons
     context.municipality = m_store.setting("municipality.name").value_or(doc.kase.municipality);
     Printable out;
     Json values;
-    if (version > 0) {
+    if (!version.isLatest() && !isDraft(version)) {
         const Version& found = findVersion(state, docId, version);
         values = found.values;
         context.version = found.number;
@@ -579,7 +583,7 @@ RenderedPdf renderPdf(const RenderDocument& doc)
     return docgen::renderPdf(doc, fonts);
 }
 
-RenderedPdf DocumentService::renderVersion(const std::string& docId, int version) const
+RenderedPdf DocumentService::renderVersion(const std::string& docId, const VersionRef& version) const
 {
     auto printed = printable(docId, version);
     auto pdf = renderPdf(printed.document);
@@ -593,7 +597,8 @@ PreparedSend DocumentService::prepareSend(const SendOrder& order) const
     PreparedSend out;
     delivery::SendRequest& r = out.request;
     r.docId = order.docId;
-    r.version = delivery::resolveVersion(m_store, order.docId, order.version);
+    // From here on the version is named by its id: two concurrent versions may share a number.
+    r.version = VersionRef::byId(delivery::resolveVersion(m_store, order.docId, order.version).opId);
     r.documentTitle = title(info(order.docId));
     r.recipients = order.recipients;
     r.notification = order.notification;

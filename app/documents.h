@@ -83,7 +83,7 @@ struct Printable {
 // "Send til familien" for one finalised version.
 struct SendOrder {
     std::string docId;
-    int version = 0; // 0: the latest finalised version
+    VersionRef version; // a number, an id, or (number 0) the latest finalised version
     std::vector<delivery::Recipient> recipients;
     std::string notification;
     std::string fileName;
@@ -143,20 +143,23 @@ public:
     FinalizeResult finalize(const std::string& docId);
     FinalizeResult finalize(const OpenDocument& doc, DocumentState& state);
 
-    // The values of version `version` (1, 2, ...) or of the draft (DraftVersion), as `doc fill`
-    // takes them; fields the template no longer has are included. Error(NotFound) for no such version.
-    Json values(const std::string& docId, int version) const;
-    std::vector<FieldChange> diff(const std::string& docId, int from, int to) const;
+    // The values of a version (by number or id; findVersion's rules) or of the draft
+    // (DraftVersion), as `doc fill` takes them; fields the template no longer has are included.
+    // Error(NotFound) for no such version.
+    Json values(const std::string& docId, const VersionRef& version) const;
+    std::vector<FieldChange> diff(
+        const std::string& docId, const VersionRef& from, const VersionRef& to) const;
     std::vector<FieldChange> diff(const docgen::Template& tmpl, const Json& before, const Json& after) const;
 
     // Starts the next version's draft from the latest finalised version, with the changes agreed
     // at the follow-up meetings since then written back.
     ReviseResult revise(const std::string& docId);
 
-    // The draft (version 0) or one finalised version, ready for layout; reads the store.
-    Printable printable(const std::string& docId, int version) const;
+    // The draft (version number 0, or DraftVersion) or one finalised version (by number or id),
+    // ready for layout; reads the store.
+    Printable printable(const std::string& docId, const VersionRef& version) const;
     // The PDF/A bytes of a finalised version, as the family receives it.
-    docgen::RenderedPdf renderVersion(const std::string& docId, int version) const;
+    docgen::RenderedPdf renderVersion(const std::string& docId, const VersionRef& version) const;
 
     // The request the outbox gets for an order (rendering the version unless a PDF is given).
     PreparedSend prepareSend(const SendOrder& order) const;

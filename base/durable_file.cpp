@@ -246,6 +246,18 @@ void copyFileDurably(const fs::path& target, const fs::path& source, const Write
 
 std::string readFileBounded(const fs::path& path, std::size_t limit, std::string_view what)
 {
+    std::string data;
+    readFileBounded(path, limit, what, [&](std::string_view piece) {
+        if (data.empty())
+            data.reserve(piece.size());
+        data.append(piece);
+    });
+    return data;
+}
+
+void readFileBounded(const fs::path& path, std::size_t limit, std::string_view what,
+    const std::function<void(std::string_view)>& sink)
+{
     const std::string name = path.string();
     Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
     if (fd.get() < 0) {
@@ -263,22 +275,24 @@ std::string readFileBounded(const fs::path& path, std::size_t limit, std::string
     };
     if (S_ISREG(st.st_mode) && static_cast<std::size_t>(st.st_size) > limit)
         throw tooBig();
-    std::string data;
-    data.reserve(S_ISREG(st.st_mode) ? static_cast<std::size_t>(st.st_size) : 4096);
-    char buffer[65536];
+    struct Buffer {
+        char bytes[65536];
+        ~Buffer() { ::explicit_bzero(bytes, sizeof bytes); }
+    } buffer;
+    std::size_t total = 0;
     while (true) {
-        const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+        const ssize_t n = ::read(fd.get(), buffer.bytes, sizeof buffer.bytes);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
             throw Error(ErrorCode::Storage, name + ": cannot read: " + errnoText());
         if (n == 0)
             break;
-        data.append(buffer, static_cast<std::size_t>(n));
-        if (data.size() > limit)
+        total += static_cast<std::size_t>(n);
+        if (total > limit)
             throw tooBig();
+        sink({ buffer.bytes, static_cast<std::size_t>(n) });
     }
-    return data;
 }
 
 } // namespace fplan

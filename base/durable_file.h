@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,10 @@ std::size_t removeWriteLeftovers(const std::filesystem::path& folder);
 // with Error(BadInput) naming the file, `what` it is and the limit, after reading limit + 1 bytes.
 // A missing file is Error(NotFound); a directory is Error(BadInput).
 std::string readFileBounded(const std::filesystem::path& path, std::size_t limit, std::string_view what);
+// The same, handing the bytes to `sink` piece by piece instead of collecting them, so a secret
+// can go straight into locked memory; the read buffer is wiped afterwards.
+void readFileBounded(const std::filesystem::path& path, std::size_t limit, std::string_view what,
+    const std::function<void(std::string_view)>& sink);
 
 // fsync of a folder, so that a rename or a new file in it survives a power cut.
 void syncFolder(const std::filesystem::path& folder);

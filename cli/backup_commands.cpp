@@ -23,17 +23,7 @@ int runStoreBackup(const Args& args, std::ostream& out)
     if (!target)
         throw Error(ErrorCode::Usage, "store backup needs --out FILE");
     const auto path = storePath(args);
-    std::string secret = passphrase(args);
-    const auto key = [&] {
-        try {
-            auto k = Store::deriveStoreKey(path, secret);
-            crypto::wipe(secret.data(), secret.size());
-            return k;
-        } catch (...) {
-            crypto::wipe(secret.data(), secret.size());
-            throw;
-        }
-    }();
+    const auto key = Store::deriveStoreKey(path, passphrase(args).view()); // the passphrase is wiped here
     const std::string archive = makeStoreBackup(path, key);
     writeFileAtomically(*target, archive);
     out << "backed up " << path.string() << " and " << Store::kdfPathFor(path).string() << " to " << *target

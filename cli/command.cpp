@@ -34,6 +34,14 @@ std::optional<std::string> Args::option(const std::string& name) const
     return it->second;
 }
 
+std::optional<VersionRef> Args::versionOption() const
+{
+    const auto word = option("version");
+    if (!word)
+        return std::nullopt;
+    return VersionRef::parse(*word, "--version");
+}
+
 void Args::expectWords(std::size_t count, const char* usage) const
 {
     if (m_words.size() != count)
@@ -63,7 +71,7 @@ std::string optionHelp(const std::string& name)
         { "case", "only this case's ops" },
         { "out", "the file to write (refused if it exists, unless --force)" },
         { "force", "replace an existing output file" },
-        { "version", "a finalised version number (1, 2, ...)" },
+        { "version", "a finalised version: its number (1, 2, ...) or its id (doc show --json lists them)" },
         { "to", "parents, or CPR numbers of people in the case, comma-separated" },
         { "to-outside-case", "CPR numbers outside the case (a legal exception; logged)" },
         { "pdf", "send this PDF instead of rendering the version" },
@@ -155,7 +163,7 @@ std::filesystem::path storePath(const Args& args)
     return defaultStorePath(); // the desktop's store too
 }
 
-std::string askHidden(const char* prompt)
+crypto::SecretString askHidden(const char* prompt)
 {
     const int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
     if (fd < 0)
@@ -170,48 +178,52 @@ std::string askHidden(const char* prompt)
     if (::write(fd, prompt, std::strlen(prompt)) < 0) {
         // the prompt is a courtesy; reading still works
     }
-    std::string line;
+    crypto::SecretString line;
     char c = 0;
-    while (::read(fd, &c, 1) == 1 && c != '\n')
-        line += c;
+    while (line.size() < limits::PassphraseFileBytes && ::read(fd, &c, 1) == 1 && c != '\n')
+        line.push_back(c);
+    c = 0;
     tcsetattr(fd, TCSAFLUSH, &old);
     if (::write(fd, "\n", 1) < 0) { }
     ::close(fd);
     return line;
 }
 
-namespace {
-std::string firstLine(std::string text)
+crypto::SecretString readPassphraseFile(const std::filesystem::path& path)
 {
-    const auto nl = text.find('\n');
-    if (nl != std::string::npos)
-        text.erase(nl);
-    if (!text.empty() && text.back() == '\r')
-        text.pop_back();
+    crypto::SecretString text;
+    readFileBounded(path, limits::PassphraseFileBytes, "passphrase file",
+        [&](std::string_view piece) { text.append(piece); });
+    const auto end = text.view().find_first_of("\r\n");
+    if (end != std::string_view::npos)
+        text.truncate(end);
     return text;
 }
-} // namespace
 
-std::string passphrase(const Args& args, const char* prompt)
+std::optional<crypto::SecretString> takeSecretFromEnvironment(const char* name)
+{
+    char* value = std::getenv(name);
+    if (!value)
+        return std::nullopt;
+    crypto::SecretString secret(value);
+    crypto::wipe(value, std::strlen(value));
+    ::unsetenv(name);
+    return secret;
+}
+
+crypto::SecretString passphrase(const Args& args, const char* prompt)
 {
     if (auto file = args.option("passphrase-file"))
-        return firstLine(readFile(*file, limits::PassphraseFileBytes, "passphrase file"));
-    if (const char* env = std::getenv("FPLAN_PASSPHRASE"))
-        return env;
+        return readPassphraseFile(*file);
+    if (auto env = takeSecretFromEnvironment("FPLAN_PASSPHRASE"))
+        return std::move(*env);
     return askHidden(prompt);
 }
 
 Store openStore(const Args& args)
 {
-    std::string secret = passphrase(args);
-    try {
-        Store store = Store::open(storePath(args), secret, args.storeAccess());
-        crypto::wipe(secret.data(), secret.size());
-        return store;
-    } catch (...) {
-        crypto::wipe(secret.data(), secret.size());
-        throw;
-    }
+    const crypto::SecretString secret = passphrase(args); // wiped when it goes out of scope
+    return Store::open(storePath(args), secret.view(), args.storeAccess());
 }
 
 std::string readFile(const std::filesystem::path& path, std::size_t limit, std::string_view what)

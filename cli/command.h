@@ -3,7 +3,9 @@
 
 #include "base/durable_file.h"
 #include "base/limits.h"
+#include "core/document.h"
 #include "core/store.h"
+#include "crypto/secret_string.h"
 
 #include <functional>
 #include <iosfwd>
@@ -40,6 +42,9 @@ public:
     // The n-th word; throws Error(Usage) naming `what` if it is missing.
     const std::string& word(std::size_t n, const char* what) const;
     std::optional<std::string> option(const std::string& name) const;
+    // --version N or --version ID (a version's stable id, as doc show --json lists it), read by
+    // the one parser (VersionRef::parse); nullopt when not given.
+    std::optional<VersionRef> versionOption() const;
     bool flag(const std::string& name) const { return m_flags.count(name) > 0; }
     void expectWords(std::size_t count, const char* usage) const;
     // How openStore opens the store for this command (set from the command's declaration).
@@ -105,8 +110,16 @@ void registerBackupCommands(CommandTable& table);
 
 // Shared helpers for commands that use the store.
 std::filesystem::path storePath(const Args& args);
-std::string passphrase(const Args& args, const char* prompt = "Adgangskode: ");
-std::string askHidden(const char* prompt);
+// Passphrases live in locked, wiped memory (crypto::SecretString) from the moment they are read
+// until the key is derived: from --passphrase-file (its first line), $FPLAN_PASSPHRASE (taken
+// out of the environment) or the terminal, without echo.
+crypto::SecretString passphrase(const Args& args, const char* prompt = "Adgangskode: ");
+crypto::SecretString askHidden(const char* prompt);
+// The first line of a passphrase file, read straight into locked memory.
+crypto::SecretString readPassphraseFile(const std::filesystem::path& path);
+// The value of environment variable `name` in locked memory, or nullopt; the environment's own
+// copy is wiped and the variable removed, so the process holds the secret only once.
+std::optional<crypto::SecretString> takeSecretFromEnvironment(const char* name);
 Store openStore(const Args& args);
 // Reads an input file, never more than `limit` bytes (base/limits.h); Error(NotFound) naming
 // the file, Error(BadInput) naming it, `what` it is and the limit when it is larger.

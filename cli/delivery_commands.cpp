@@ -11,27 +11,12 @@ namespace fplan::cli {
 
 namespace {
 
-int versionOption(const Args& args)
-{
-    const auto v = args.option("version");
-    if (!v)
-        return 0;
-    try {
-        std::size_t used = 0;
-        const int n = std::stoi(*v, &used);
-        if (used == v->size() && n >= 1)
-            return n;
-    } catch (const std::exception&) {
-    }
-    throw Error(ErrorCode::Usage, "--version must be a version number (1, 2, ...), not '" + *v + "'");
-}
-
 // The order as the command line gives it: --version, --notification, --file-name, --pdf.
 app::SendOrder sendOrder(const Args& args, const std::string& docId)
 {
     app::SendOrder order;
     order.docId = docId;
-    order.version = versionOption(args);
+    order.version = args.versionOption().value_or(VersionRef {}); // the latest without it
     order.notification = args.option("notification").value_or("");
     order.fileName = args.option("file-name").value_or("");
     if (auto file = args.option("pdf"))
@@ -92,10 +77,10 @@ int runMemoValidate(const Args& args, std::ostream& out)
 
 int runSend(const Args& args, std::ostream& out)
 {
-    args.expectWords(1, "send DOC_ID [--version N] --to parents|CPR[,CPR]");
+    args.expectWords(1, "send DOC_ID [--version N|ID] --to parents|CPR[,CPR]");
     const auto to = args.option("to");
     if (!to)
-        throw Error(ErrorCode::Usage, "usage: fplan send DOC_ID [--version N] --to parents|CPR[,CPR]");
+        throw Error(ErrorCode::Usage, "usage: fplan send DOC_ID [--version N|ID] --to parents|CPR[,CPR]");
     Store store = openStore(args);
     const std::string docId = args.word(0, "DOC_ID");
     const auto registry = templateRegistry(args);
@@ -189,7 +174,7 @@ int runOutboxRetry(const Args& args, std::ostream& out)
 
 void registerDeliveryCommands(CommandTable& table)
 {
-    table.add({ "memo build", "memo build DOC_ID --recipient CPR --out FILE.xml [--version N] [--pdf F]",
+    table.add({ "memo build", "memo build DOC_ID --recipient CPR --out FILE.xml [--version N|ID] [--pdf F]",
         "write the MeMo message one recipient would get (validated, not queued)", { "force" }, runMemoBuild,
         withOptions(StoreAndTemplateOptions,
             { "recipient", "out", "version", "pdf", "notification", "file-name" }) });
@@ -197,7 +182,7 @@ void registerDeliveryCommands(CommandTable& table)
         "check a MeMo message against the MeMo 1.2 schema; exit 2 with FILE:LINE: reason", {},
         runMemoValidate });
     table.add({ "send",
-        "send DOC_ID [--version N] --to parents|CPR[,CPR] [--pdf F] [--notification T] [--file-name N] "
+        "send DOC_ID [--version N|ID] --to parents|CPR[,CPR] [--pdf F] [--notification T] [--file-name N] "
         "[--no-flush]",
         "put MeMo messages in the outbox, then try to deliver them once", { "no-flush" }, runSend,
         withOptions(StoreAndTemplateOptions,

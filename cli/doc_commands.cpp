@@ -12,16 +12,12 @@ namespace {
 
 using app::DocumentService;
 
-int versionNumber(const std::string& word, const char* what)
+// A version (number or id, VersionRef::parse) or the live draft ('draft' or 'kladde').
+VersionRef versionOrDraft(const std::string& word, const char* what)
 {
     if (word == "draft" || word == "kladde")
         return app::DraftVersion;
-    char* end = nullptr;
-    const long n = std::strtol(word.c_str(), &end, 10);
-    if (word.empty() || *end || n < 1 || n > 1'000'000)
-        throw Error(ErrorCode::Usage,
-            std::string(what) + " must be a version number (1, 2, ...) or 'draft', not '" + word + "'");
-    return static_cast<int>(n);
+    return VersionRef::parse(word, what);
 }
 
 std::string shortValue(const Json& v)
@@ -65,17 +61,19 @@ int runDocFill(const Args& args, std::ostream&)
 
 int runDocShow(const Args& args, std::ostream& out)
 {
-    args.expectWords(1, "doc show DOC_ID [--json] [--version N]");
+    args.expectWords(1, "doc show DOC_ID [--json] [--version N|ID|draft]");
     const auto templates = templateRegistry(args);
     Store store = openStore(args);
     DocumentService docs(store, templates, app::defaultAuthor(store));
     Json shown = docs.show(args.word(0, "DOC_ID"));
     if (const auto version = args.option("version")) {
         // A finalised version's values instead of the draft's.
-        const int n = versionNumber(*version, "--version");
-        shown["values"] = docs.values(args.word(0, "DOC_ID"), n);
-        if (n != app::DraftVersion)
-            shown["version"] = n;
+        const VersionRef ref = versionOrDraft(*version, "--version");
+        shown["values"] = docs.values(args.word(0, "DOC_ID"), ref);
+        if (!ref.id.empty())
+            shown["version_id"] = ref.id;
+        else if (ref.number != app::DraftVersion)
+            shown["version"] = ref.number;
     }
     if (args.flag("json")) {
         out << shown.dump(2) << "\n";
@@ -104,9 +102,9 @@ int runDocFinalize(const Args& args, std::ostream& out)
 
 int runDocDiff(const Args& args, std::ostream& out)
 {
-    args.expectWords(3, "doc diff DOC_ID N M [--json]");
-    const int from = versionNumber(args.word(1, "N"), "N");
-    const int to = versionNumber(args.word(2, "M"), "M");
+    args.expectWords(3, "doc diff DOC_ID FROM TO [--json]");
+    const VersionRef from = versionOrDraft(args.word(1, "FROM"), "FROM");
+    const VersionRef to = versionOrDraft(args.word(2, "TO"), "TO");
     const auto templates = templateRegistry(args);
     Store store = openStore(args);
     DocumentService docs(store, templates, app::defaultAuthor(store));
@@ -163,14 +161,14 @@ void registerDocCommands(CommandTable& table)
         runDocNew, StoreAndTemplateOptions });
     table.add({ "doc fill", "doc fill DOC_ID VALUES.json", "values keyed by field path; all or nothing", {},
         runDocFill, StoreAndTemplateOptions });
-    table.add({ "doc show", "doc show DOC_ID [--json] [--version N]",
+    table.add({ "doc show", "doc show DOC_ID [--json] [--version N|ID|draft]",
         "values (of the draft or version N), conflicts, versions", { "json" }, runDocShow,
         withOptions(StoreAndTemplateOptions, { "version" }), StoreAccess::ReadOnly });
     table.add({ "doc finalize", "doc finalize DOC_ID", "freezes the draft as version n, prints n", {},
         runDocFinalize, StoreAndTemplateOptions });
-    table.add({ "doc diff", "doc diff DOC_ID N M [--json]",
-        "field-by-field changes from version N to M ('draft' for the draft)", { "json" }, runDocDiff,
-        StoreAndTemplateOptions, StoreAccess::ReadOnly });
+    table.add({ "doc diff", "doc diff DOC_ID FROM TO [--json]",
+        "field-by-field changes from one version to another (each a number, a version id, or 'draft')",
+        { "json" }, runDocDiff, StoreAndTemplateOptions, StoreAccess::ReadOnly });
     table.add({ "doc revise", "doc revise PLAN_DOC_ID",
         "starts the next plan version from the latest one and the agreed follow-up changes; prints its "
         "number",

@@ -82,31 +82,19 @@ int runRender(const Args& args, std::ostream& out)
     return writeRendered(doc, warnings, outFile, out);
 }
 
-constexpr const char* DocRenderUsage = "doc render DOC_ID --out FILE.pdf [--version N]";
+constexpr const char* DocRenderUsage = "doc render DOC_ID --out FILE.pdf [--version N|ID]";
 
 int runDocRender(const Args& args, std::ostream& out)
 {
     args.expectWords(1, DocRenderUsage);
     const std::string docId = args.word(0, "DOC_ID");
     const std::string outFile = requiredOption(args, "out", DocRenderUsage);
-    // A version by its number or, when two concurrent versions share one, its id.
-    const std::optional<std::string> wanted = args.option("version");
+    // A version by its number or, when two concurrent versions share one, its id; the draft without.
+    const auto wanted = args.versionOption();
     Store store = openStore(args);
     const auto registry = templateRegistry(args);
     const app::DocumentService documents(store, registry, app::defaultAuthor(store));
-    int number = 0;
-    if (wanted) {
-        std::size_t used = 0;
-        try {
-            number = std::stoi(*wanted, &used);
-        } catch (const std::logic_error&) {
-            used = 0;
-        }
-        if (used != wanted->size() || number < 1)
-            throw Error(
-                ErrorCode::Usage, "--version wants a version number (1, 2, ...), not '" + *wanted + "'");
-    }
-    const auto printed = documents.printable(docId, number);
+    const auto printed = documents.printable(docId, wanted.value_or(VersionRef(app::DraftVersion)));
     return writeRendered(printed.document, printed.warnings, outFile, out);
 }
 

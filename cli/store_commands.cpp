@@ -12,17 +12,15 @@ namespace fplan::cli {
 namespace {
 
 // A new passphrase: from a file or the environment for automation, else asked twice.
-std::string newPassphrase(const Args& args, const char* envName)
+crypto::SecretString newPassphrase(const Args& args, const char* envName)
 {
-    if (auto file = args.option("new-passphrase-file")) {
-        std::string text = readFile(*file, limits::PassphraseFileBytes, "passphrase file");
-        return text.substr(0, text.find_first_of("\r\n"));
-    }
-    if (const char* env = std::getenv(envName))
-        return env;
-    std::string first = askHidden("Ny adgangskode: ");
-    std::string second = askHidden("Gentag adgangskoden: ");
-    if (first != second)
+    if (auto file = args.option("new-passphrase-file"))
+        return readPassphraseFile(*file);
+    if (auto env = takeSecretFromEnvironment(envName))
+        return std::move(*env);
+    crypto::SecretString first = askHidden("Ny adgangskode: ");
+    const crypto::SecretString second = askHidden("Gentag adgangskoden: ");
+    if (!(first == second))
         throw Error(ErrorCode::BadInput, "the two passphrases differ; nothing changed");
     return first;
 }
@@ -31,13 +29,11 @@ int runInit(const Args& args, std::ostream& out)
 {
     args.expectWords(0, "init [--store PATH]");
     const auto path = storePath(args);
-    std::string secret;
-    if (args.option("passphrase-file") || std::getenv("FPLAN_PASSPHRASE"))
-        secret = passphrase(args);
-    else
-        secret = newPassphrase(args, "FPLAN_PASSPHRASE");
-    crypto::requireStrongPassphrase(secret);
-    Store::create(path, secret);
+    const crypto::SecretString secret = args.option("passphrase-file") || std::getenv("FPLAN_PASSPHRASE")
+        ? passphrase(args)
+        : newPassphrase(args, "FPLAN_PASSPHRASE");
+    crypto::requireStrongPassphrase(secret.view());
+    Store::create(path, secret.view());
     out << "created " << path.string() << " (keep the passphrase safe: it cannot be recovered)\n";
     return 0;
 }
@@ -46,10 +42,10 @@ int runPassphraseChange(const Args& args, std::ostream& out)
 {
     args.expectWords(0, "passphrase change");
     const auto path = storePath(args);
-    const std::string current = passphrase(args, "Nuværende adgangskode: ");
-    const std::string next = newPassphrase(args, "FPLAN_NEW_PASSPHRASE");
-    crypto::requireStrongPassphrase(next);
-    Store::changePassphrase(path, current, next);
+    const crypto::SecretString current = passphrase(args, "Nuværende adgangskode: ");
+    const crypto::SecretString next = newPassphrase(args, "FPLAN_NEW_PASSPHRASE");
+    crypto::requireStrongPassphrase(next.view());
+    Store::changePassphrase(path, current.view(), next.view());
     out << "passphrase changed for " << path.string() << "\n";
     return 0;
 }

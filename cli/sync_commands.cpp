@@ -28,7 +28,8 @@ std::string serverPassword()
 {
     if (const char* env = std::getenv("FPLAN_PASSWORD"))
         return env;
-    return askHidden("Adgangskode til serveren: ");
+    // The sync client takes the password as a string (it goes into a request body), wiped after the sync.
+    return std::string(askHidden("Adgangskode til serveren: ").view());
 }
 
 std::string required(const Args& args, const char* name)

@@ -967,16 +967,42 @@ std::vector<Op> opsForValues(const DocumentState& state, const Json& values, con
     return ops;
 }
 
-const Version& findVersion(const DocumentState& state, const std::string& docId, int number)
+VersionRef VersionRef::byId(std::string versionId)
 {
-    if (number == 0) {
+    VersionRef ref;
+    ref.id = std::move(versionId);
+    return ref;
+}
+
+VersionRef VersionRef::parse(std::string_view word, std::string_view what)
+{
+    const bool digits
+        = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (digits && word.size() <= 6 && word.find_first_not_of('0') != std::string_view::npos)
+        return VersionRef(std::stoi(std::string(word)));
+    if (!digits && isValidId(word))
+        return byId(std::string(word));
+    throw Error(ErrorCode::Usage,
+        std::string(what)
+            + " must be a version number (1, 2, ...) or a version id (doc show --json lists them), not '"
+            + std::string(word.substr(0, 80)) + "'");
+}
+
+std::string VersionRef::text() const
+{
+    return id.empty() ? std::to_string(number) : id;
+}
+
+const Version& findVersion(const DocumentState& state, const std::string& docId, const VersionRef& ref)
+{
+    if (ref.isLatest()) {
         if (!state.latestVersion())
             throw Error(ErrorCode::Conflict,
                 "document " + docId + " has no finalised version yet (fplan doc finalize)");
         return *state.latestVersion();
     }
     try {
-        return state.resolveVersion(std::to_string(number));
+        return state.resolveVersion(ref.text());
     } catch (const Error& e) {
         throw Error(e.code(), "document " + docId + ": " + e.what());
     }

@@ -148,10 +148,32 @@ private:
     std::string_view unparsedValue(const Op& op) const;
 };
 
-// Version `number` (1, 2, ...) of document `docId`, or its latest with number 0: the one lookup
-// every use-case shares. Error(NotFound) "document ID has no version N (...)"; Error(Conflict)
-// when the latest is asked for and none is finalised yet.
-const Version& findVersion(const DocumentState& state, const std::string& docId, int number);
+// A finalised version as a person names it: by its number (1, 2, ...; 0 for the latest) or by
+// its stable id, the id of the op that finalised it (`doc show --json` lists it), which tells
+// apart two concurrent versions that share a number.
+struct VersionRef {
+    int number = 0; // used when id is empty
+    std::string id;
+
+    VersionRef() = default;
+    VersionRef(int versionNumber) // NOLINT(google-explicit-constructor): a number names a version
+        : number(versionNumber)
+    {
+    }
+    static VersionRef byId(std::string versionId);
+    // The one reading of "a number or an id" for every command that names a version: digits are
+    // a number (1..999999), anything else shaped like an op id is an id. Error(Usage) naming
+    // `what` (e.g. "--version") for anything else.
+    static VersionRef parse(std::string_view word, std::string_view what);
+    bool isLatest() const { return id.empty() && number == 0; }
+    std::string text() const; // "2" or the id
+};
+
+// Version `ref` of document `docId` (a number, an id, or the latest with number 0): the one
+// lookup every use-case shares. Error(NotFound) "document ID: no version 'X' (the latest is N)";
+// Error(Conflict) when the latest is asked for and none is finalised yet, or when a number is
+// shared by two concurrent versions.
+const Version& findVersion(const DocumentState& state, const std::string& docId, const VersionRef& ref);
 
 // Makes ops for one author on one device; stamps ids, clock and parents from the current state.
 class OpFactory {

@@ -2,8 +2,10 @@
 #include "crypto/passphrase_policy.h"
 
 #include "base/error.h"
+#include "crypto/secret_string.h"
 
 #include <algorithm>
+#include <functional>
 #include <set>
 
 namespace fplan::crypto {
@@ -13,18 +15,30 @@ extern const char* const CommonPasswordsText;
 
 namespace {
 
+char lowerAscii(char c)
+{
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
 std::string lower(std::string_view text)
 {
     std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-        [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+    std::transform(out.begin(), out.end(), out.begin(), lowerAscii);
     return out;
 }
 
-const std::set<std::string>& commonPasswords()
+// The passphrase in lower case, in locked memory like the passphrase itself.
+SecretString lowerSecret(std::string_view text)
 {
-    static const std::set<std::string> list = [] {
-        std::set<std::string> words;
+    SecretString out(text);
+    std::transform(out.data(), out.data() + out.size(), out.data(), lowerAscii);
+    return out;
+}
+
+const std::set<std::string, std::less<>>& commonPasswords()
+{
+    static const std::set<std::string, std::less<>> list = [] {
+        std::set<std::string, std::less<>> words;
         std::string_view text = CommonPasswordsText;
         while (!text.empty()) {
             const auto nl = text.find('\n');
@@ -62,7 +76,7 @@ PassphraseProblem checkNewPassphrase(std::string_view passphrase)
         same = passphrase.substr(i, firstLen) == first;
     if (same)
         return PassphraseProblem::OneCharacter;
-    if (commonPasswords().count(lower(passphrase)))
+    if (commonPasswords().count(lowerSecret(passphrase).view()))
         return PassphraseProblem::Common;
     return PassphraseProblem::None;
 }

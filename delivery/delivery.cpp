@@ -91,19 +91,19 @@ Recipients collectRecipients(
 
 // The version a request means, or why there is none.
 std::optional<DeliveryProblem> versionProblem(
-    const Store& store, const std::string& docId, int requested, int& version)
+    const Store& store, const std::string& docId, const VersionRef& requested, Version& version)
 {
     if (!store.document(docId))
         return DeliveryProblem { { "document" }, DeliveryProblemCode::NoDocument, docId };
     try {
-        version = findVersion(store.documentState(docId), docId, requested).number;
+        version = findVersion(store.documentState(docId), docId, requested);
         return std::nullopt;
     } catch (const Error& e) {
         if (e.code() == ErrorCode::Conflict)
             return DeliveryProblem { { "document", "version" }, DeliveryProblemCode::NotFinalised, docId };
         if (e.code() == ErrorCode::NotFound)
             return DeliveryProblem { { "document", "version" }, DeliveryProblemCode::NoSuchVersion,
-                std::to_string(requested) };
+                requested.text() };
         throw;
     }
 }
@@ -174,9 +174,9 @@ std::vector<Recipient> resolveRecipients(
     return std::move(found.recipients);
 }
 
-int resolveVersion(const Store& store, const std::string& docId, int requested)
+Version resolveVersion(const Store& store, const std::string& docId, const VersionRef& requested)
 {
-    int version = 0;
+    Version version;
     if (const auto problem = versionProblem(store, docId, requested, version)) {
         if (problem->code == DeliveryProblemCode::NoDocument)
             throw Error(ErrorCode::NotFound, describe(*problem));
@@ -187,13 +187,14 @@ int resolveVersion(const Store& store, const std::string& docId, int requested)
 
 MemoMessage buildMessageFor(const Store& store, const SendRequest& request, const Recipient& recipient)
 {
-    const int version = resolveVersion(store, request.docId, request.version);
+    const Version found = resolveVersion(store, request.docId, request.version);
+    const int version = found.number;
     const Case c = loadCaseOfDocument(store, request.docId);
     const std::string title = request.documentTitle.empty() ? "Dokument" : request.documentTitle;
     MemoInput in;
     in.docId = request.docId;
     in.version = version;
-    in.versionId = store.documentState(request.docId).resolveVersion(std::to_string(version)).opId;
+    in.versionId = found.opId;
     in.senderCvr = store.setting("municipality.cvr").value_or("");
     in.senderName = store.setting("municipality.name").value_or("");
     in.recipientCpr = recipient.cpr;
@@ -211,9 +212,10 @@ QueueResult queueForDelivery(Store& store, const SendRequest& request)
     if (request.recipients.empty())
         throw Error(ErrorCode::BadInput, "no recipients to send " + request.docId + " to");
     QueueResult result;
-    result.version = resolveVersion(store, request.docId, request.version);
+    const Version found = resolveVersion(store, request.docId, request.version);
+    result.version = found.number;
     SendRequest fixed = request;
-    fixed.version = result.version;
+    fixed.version = VersionRef::byId(found.opId);
     // Every message is built and validated before anything is written.
     std::vector<MemoMessage> messages;
     for (const auto& r : request.recipients)
@@ -256,12 +258,15 @@ std::unique_ptr<Transport> transportFromSettings(const Store& store)
     return makeTransport(store.settings());
 }
 
-DeliveryPreview previewDelivery(Store& store, const std::string& docId, int version, const std::string& to,
-    const std::string& documentTitle)
+DeliveryPreview previewDelivery(Store& store, const std::string& docId, const VersionRef& version,
+    const std::string& to, const std::string& documentTitle)
 {
     DeliveryPreview p;
-    if (auto problem = versionProblem(store, docId, version, p.version))
+    Version chosen;
+    if (auto problem = versionProblem(store, docId, version, chosen))
         p.problems.push_back(std::move(*problem));
+    p.version = chosen.number;
+    p.versionId = chosen.opId;
     if (store.document(docId)) {
         auto found = collectRecipients(store, docId, to, {});
         p.recipients = std::move(found.recipients);

@@ -4,6 +4,7 @@
 // What "Send til familien" needs: who gets the letter, build and queue the messages, hand them
 // on, and record a printed copy.
 
+#include "core/document.h"
 #include "delivery/memo.h"
 #include "delivery/outbox.h"
 #include "delivery/transport.h"
@@ -31,7 +32,7 @@ std::vector<Recipient> resolveRecipients(
 
 struct SendRequest {
     std::string docId;
-    int version = 0; // 0: the latest finalised version
+    VersionRef version; // a number, an id, or (number 0) the latest finalised version
     std::vector<Recipient> recipients;
     std::string pdf; // the rendered version's bytes
     std::string documentTitle; // "Familieplan"; the label becomes "Familieplan – version 2"
@@ -40,9 +41,9 @@ struct SendRequest {
                           // default documentFileName(documentTitle, version)
 };
 
-// The version a request means (0 -> latest); Error(NotFound) / Error(Conflict) when the
-// document has no such version or none is finalised.
-int resolveVersion(const Store& store, const std::string& docId, int requested);
+// The version a request means (findVersion's rules); Error(NotFound) for no such document or
+// version, Error(Conflict) when none is finalised.
+Version resolveVersion(const Store& store, const std::string& docId, const VersionRef& requested);
 
 // One message for one recipient, from the store's settings and the case (no queueing).
 MemoMessage buildMessageFor(const Store& store, const SendRequest& request, const Recipient& recipient);
@@ -98,6 +99,7 @@ std::string describe(const DeliveryProblem& problem); // English
 // refused (each a sentence for a person; empty when sending can go ahead).
 struct DeliveryPreview {
     int version = 0;
+    std::string versionId; // the version's stable id (send it by this, not by its number)
     std::string label;
     std::string fileName;
     std::vector<Recipient> recipients;
@@ -106,8 +108,8 @@ struct DeliveryPreview {
     std::vector<PaperDelivery> paper; // printed copies recorded as handed over
     bool transportConfigured = false; // false: messages wait in the outbox
 };
-DeliveryPreview previewDelivery(Store& store, const std::string& docId, int version, const std::string& to,
-    const std::string& documentTitle);
+DeliveryPreview previewDelivery(Store& store, const std::string& docId, const VersionRef& version,
+    const std::string& to, const std::string& documentTitle);
 
 // The file name a document gets in the citizen's mailbox: "Familieplan version 2.pdf".
 std::string documentFileName(const std::string& documentTitle, int version);

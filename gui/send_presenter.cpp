@@ -183,7 +183,7 @@ delivery::QueueResult SendPresenter::send(const std::string& pdf)
         throw Error(ErrorCode::BadInput, reasons.front());
     app::SendOrder order;
     order.docId = m_docId;
-    order.version = m_preview.version;
+    order.version = VersionRef::byId(m_preview.versionId); // the version shown, even if its number is shared
     order.recipients = m_preview.recipients;
     order.notification = m_notification;
     order.pdf = pdf;

@@ -351,8 +351,7 @@ XmlDocument parseXmlSafely(std::string_view bytes, const std::string& origin, st
     return doc;
 }
 
-XmlDocument parseXmlFileSafely(
-    const std::filesystem::path& path, std::size_t maxBytes, std::string* bytesRead)
+std::string readXmlFileSafely(const std::filesystem::path& path, std::size_t maxBytes)
 {
     std::error_code ec;
     if (!fs::exists(path, ec))
@@ -361,10 +360,12 @@ XmlDocument parseXmlFileSafely(
     auto bytes = readCapped(path, maxBytes, why);
     if (!bytes)
         fail(path.string(), 1, why);
-    XmlDocument doc = parseXmlSafely(*bytes, path.string(), maxBytes);
-    if (bytesRead)
-        *bytesRead = std::move(*bytes);
-    return doc;
+    return std::move(*bytes);
+}
+
+XmlDocument parseXmlFileSafely(const std::filesystem::path& path, std::size_t maxBytes)
+{
+    return parseXmlSafely(readXmlFileSafely(path, maxBytes), path.string(), maxBytes);
 }
 
 XmlSchema loadSchemaSafely(const std::filesystem::path& path, std::size_t maxBytes)

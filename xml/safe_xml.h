@@ -66,10 +66,10 @@ private:
 XmlDocument parseXmlSafely(
     std::string_view bytes, const std::string& origin, std::size_t maxBytes = DefaultMaxXmlBytes);
 // The same for a file; the size is checked before a byte is read. A missing file is NotFound.
-// `bytesRead`, if given, receives the bytes parsed (so a caller that hashes or keeps them does
-// not read the file a second time).
-XmlDocument parseXmlFileSafely(const std::filesystem::path& path, std::size_t maxBytes = DefaultMaxXmlBytes,
-    std::string* bytesRead = nullptr);
+XmlDocument parseXmlFileSafely(const std::filesystem::path& path, std::size_t maxBytes = DefaultMaxXmlBytes);
+// The bytes parseXmlFileSafely would parse, read by the same rules, for a caller that keeps them
+// (a template keeps and hashes its exact text): no second read of the file.
+std::string readXmlFileSafely(const std::filesystem::path& path, std::size_t maxBytes = DefaultMaxXmlBytes);
 
 // Loads an XSD with the safe parser. xs:import / xs:include / xs:redefine are served only from
 // the schema's own folder (and below it), each parsed by the same rules; nothing else is read.

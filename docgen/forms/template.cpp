@@ -2,6 +2,7 @@
 #include "docgen/forms/template.h"
 
 #include "base/error.h"
+#include "base/limits.h"
 #include "base/paths.h"
 #include "crypto/hash.h"
 #include "xml/safe_xml.h"
@@ -37,7 +38,7 @@ namespace fs = std::filesystem;
 constexpr int MaxSectionDepth = 3;
 constexpr std::size_t DefaultTextMax = 500;
 constexpr std::size_t DefaultLongTextMax = 20000;
-constexpr std::size_t MaxTemplateBytes = 1024 * 1024;
+constexpr std::size_t MaxTemplateBytes = limits::TemplateBytes;
 
 struct TypeName {
     FieldType type;
@@ -784,16 +785,25 @@ Template parseTemplate(std::string_view bytes, const std::string& origin, const 
     return readChecked(parseXmlSafely(bytes, origin, MaxTemplateBytes), schema);
 }
 
-Template loadTemplateFile(const fs::path& file, const fs::path& schemaPath)
+namespace {
+
+// A template keeps the exact bytes it was read from, and their hash (stores keep templates by it).
+Template withText(Template t, std::string text)
 {
-    // The file is read once (and its size checked) before the schema: a hostile file is
-    // refused fast, and the bytes hashed are the bytes parsed.
-    std::string bytes;
-    XmlDocument doc = parseXmlFileSafely(file, MaxTemplateBytes, &bytes);
-    Template t = readValidated(bytes, doc, schemaPath);
-    t.text = std::move(bytes);
+    t.text = std::move(text);
     t.hash = crypto::sha256Hex(t.text);
     return t;
+}
+
+} // namespace
+
+Template loadTemplateFile(const fs::path& file, const fs::path& schemaPath)
+{
+    // Read once, bounded, before the schema (a hostile file is refused fast); the bytes parsed
+    // are the bytes kept and hashed.
+    std::string bytes = xml::readXmlFileSafely(file, MaxTemplateBytes);
+    Template t = parseTemplate(bytes, file.string(), schemaPath);
+    return withText(std::move(t), std::move(bytes));
 }
 
 std::vector<fs::path> templateSearchPath(const std::optional<fs::path>& explicitDir)
@@ -853,10 +863,7 @@ Template TemplateRegistry::loadFile(const fs::path& file) const
 
 Template TemplateRegistry::loadText(const std::string& text, const std::string& origin) const
 {
-    Template t = parseTemplate(text, origin, schemaPath());
-    t.text = text;
-    t.hash = crypto::sha256Hex(text);
-    return t;
+    return withText(parseTemplate(text, origin, schemaPath()), text);
 }
 
 void TemplateRegistry::checkSeeds(const Template& tmpl) const

@@ -155,6 +155,32 @@ TEST_F(StoreTest, FailedTransactionLeavesNothing)
     EXPECT_TRUE(store.listCases().empty());
 }
 
+// A full disk (here: a store not allowed to grow) is named with the store's path and what to do,
+// never as SQL, and the write that did not fit leaves nothing behind.
+TEST_F(StoreTest, AFullDiskNamesTheStoreAndSavesNothing)
+{
+    Store store = Store::open(path(), Passphrase);
+    importExample(store);
+    sql::Statement pages(store.handle(), "PRAGMA page_count");
+    ASSERT_TRUE(pages.step());
+    sql::exec(store.handle(), "PRAGMA max_page_count = " + std::to_string(pages.integer(0) + 4));
+    std::size_t ops = store.opCount();
+    std::string message;
+    for (int i = 0; i < 500 && message.empty(); ++i) {
+        try {
+            importExample(store);
+            ops = store.opCount();
+        } catch (const Error& e) {
+            EXPECT_EQ(ErrorCode::Storage, e.code());
+            message = e.what();
+        }
+    }
+    ASSERT_FALSE(message.empty()) << "the store never filled up";
+    EXPECT_EQ(0u, message.rfind(path().string() + ": the disk is full; nothing was saved", 0)) << message;
+    EXPECT_EQ(std::string::npos, message.find("INSERT")) << "no raw SQL: " << message;
+    EXPECT_EQ(ops, store.opCount());
+}
+
 TEST_F(StoreTest, SettingsPersist)
 {
     {

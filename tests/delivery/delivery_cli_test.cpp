@@ -145,3 +145,72 @@ TEST(DeliveryCli, OutboxFlushExitsOneWhenALetterWasNotDelivered)
     EXPECT_EQ(0, r.exitCode) << r.out << r.err;
     EXPECT_NE(std::string::npos, r.out.find("0 sent, 0 to retry, 0 failed")) << r.out;
 }
+
+// Every command that names a version reads it the same way (a number or the stable id that doc
+// show --json lists) and answers a missing one with the same message. Two people finalised the
+// same draft at once (two devices, one number): the number is ambiguous, the id names one.
+TEST(DeliveryCli, EveryCommandNamesAVersionByNumberOrIdAlike)
+{
+    test::CaseStore cs;
+    test::makeCaseStore(cs);
+    const auto state = cs.store->documentState(cs.docId);
+    const std::string first = state.latestVersion()->opId;
+    OpFactory jens("Jens Ravn", "desk-jens", cs.store->clock());
+    OpFactory mette("Mette Lund", "desk-mette", cs.store->clock());
+    cs.store->appendOps(
+        { jens.finalize(state, cs.caseId, cs.docId), mette.finalize(state, cs.caseId, cs.docId) });
+    const auto versions = cs.store->documentState(cs.docId).versions();
+    ASSERT_EQ(3u, versions.size());
+    ASSERT_EQ(2, versions[1].number);
+    ASSERT_EQ(2, versions[2].number);
+    const std::string byJens = versions[1].author == "Jens Ravn" ? versions[1].opId : versions[2].opId;
+    const std::string byMette = versions[1].author == "Jens Ravn" ? versions[2].opId : versions[1].opId;
+    cs.store.reset();
+    test::writeFile(cs.dir / "plan.pdf", test::minimalPdf());
+    const std::string pdf = (cs.dir / "plan.pdf").string();
+
+    // Each command, with the version given as `v`.
+    const auto commands = [&](const std::string& v) -> std::vector<std::vector<std::string>> {
+        return { { "doc", "show", cs.docId, "--json", "--version", v },
+            { "doc", "diff", cs.docId, first, v, "--json" },
+            { "doc", "render", cs.docId, "--version", v, "--force", "--out", (cs.dir / "v.pdf").string() },
+            { "memo", "build", cs.docId, "--recipient", test::MotherCpr, "--pdf", pdf, "--version", v,
+                "--force", "--out", (cs.dir / "memo.xml").string() },
+            { "send", cs.docId, "--version", v, "--to", test::MotherCpr, "--pdf", pdf, "--no-flush" } };
+    };
+    for (const auto& args : commands(byMette)) {
+        const auto r = fplanCli(cs, args);
+        EXPECT_EQ(0, r.exitCode) << args[0] << " " << args[1] << ": " << r.err;
+    }
+    const auto shown = nlohmann::json::parse(fplanCli(cs, commands(byJens)[0]).out);
+    EXPECT_EQ(byJens, shown.at("version_id"));
+    // The message is the one of the version named, keyed on its id.
+    auto r = fplanCli(cs, commands(byJens)[3]);
+    ASSERT_EQ(0, r.exitCode) << r.err;
+    EXPECT_EQ(delivery::memoMessageUuid(cs.docId, byJens, test::MotherCpr) + "\n", r.out);
+    r = fplanCli(cs, commands(byJens)[4]);
+    ASSERT_EQ(0, r.exitCode) << r.err;
+    EXPECT_EQ(0u, r.out.find(delivery::memoMessageUuid(cs.docId, byJens, test::MotherCpr) + " ")) << r.out;
+    EXPECT_NE(std::string::npos, r.out.find(" version 2\n")) << r.out;
+
+    for (const auto& args : commands("2")) { // shared by two versions
+        r = fplanCli(cs, args);
+        EXPECT_EQ(1, r.exitCode) << args[1];
+        EXPECT_NE(std::string::npos, r.err.find("version 2 was finalised twice at once")) << r.err;
+        EXPECT_NE(std::string::npos, r.err.find(byJens)) << r.err;
+    }
+    const std::string missing = "document " + cs.docId + ": no version 'v-gone' (the latest is 2)";
+    for (const auto& args : commands("v-gone")) {
+        r = fplanCli(cs, args);
+        EXPECT_EQ(2, r.exitCode) << args[1];
+        EXPECT_NE(std::string::npos, r.err.find(missing)) << args[0] << " " << args[1] << ": " << r.err;
+    }
+    for (const auto& args : commands("1.5")) {
+        r = fplanCli(cs, args);
+        EXPECT_EQ(2, r.exitCode) << args[1];
+        EXPECT_NE(std::string::npos,
+            r.err.find("must be a version number (1, 2, ...) or a version id (doc show --json lists them), "
+                       "not '1.5'"))
+            << args[0] << " " << args[1] << ": " << r.err;
+    }
+}

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "base/error.h"
+#include "crypto/hash.h"
 #include "docgen/forms/template.h"
 #include "tests/support/test_support.h"
 
@@ -332,4 +333,18 @@ TEST(HostileTemplatesRuntime, NonAsciiIdRefused)
         "<field id=\"målet\" type=\"text\" label=\"X\"/>\n"
         "</section>\n</template>\n");
     EXPECT_EQ(0u, loadError(dir / "t.xml").rfind((dir / "t.xml").string() + ":3: ", 0));
+}
+
+// A template keeps the bytes it was parsed from, read once, and their hash: stores keep the
+// template a document was made with by that hash.
+TEST(Templates, KeepsAndHashesTheBytesItParsed)
+{
+    const auto file = TemplatesDir / "familieplan.xml";
+    const std::string bytes = fplan::test::readFile(file);
+    const Template direct = loadTemplateFile(file, Schema);
+    EXPECT_EQ(bytes, direct.text);
+    EXPECT_EQ(fplan::crypto::sha256Hex(bytes), direct.hash);
+    const Template viaFolder = TemplateRegistry(TemplatesDir).loadFile(file);
+    EXPECT_EQ(bytes, viaFolder.text);
+    EXPECT_EQ(direct.hash, viaFolder.hash);
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "base/error.h"
+#include "base/limits.h"
 #include "docgen/forms/values.h"
 #include "tests/docgen/docgen_fixture.h"
 #include "tests/support/test_support.h"
@@ -180,4 +181,24 @@ TEST_F(Values, MissingRequiredNamesEachField)
     EXPECT_NE(std::find(paths.begin(), paths.end(), "faelles_maal.maal[0].maal"), paths.end());
     EXPECT_NE(std::find(paths.begin(), paths.end(), "godkendelse.lavet_sammen_dato"), paths.end());
     EXPECT_EQ(std::find(paths.begin(), paths.end(), "faelles_maal.maal"), paths.end());
+}
+
+// A table whose template names no max-rows still has a limit (limits::TableRows): 100,000 rows
+// in a values file once made a 1 GB store.
+TEST_F(Values, ATableWithoutMaxRowsHasTheDefaultLimit)
+{
+    const Template plan = m_templates.load("familieplan");
+    const Field* table = nullptr;
+    for (const Field* f : plan.fields())
+        if (f->type == FieldType::Table && f->maxRows == 0)
+            table = f;
+    ASSERT_NE(nullptr, table) << "familieplan has no table without max-rows any more";
+    Json rows = Json::array();
+    for (std::size_t i = 0; i < limits::TableRows; ++i)
+        rows.push_back({ { "@id", "r" + std::to_string(i) } });
+    EXPECT_EQ("", problem("familieplan", { { table->path, rows } }));
+    rows.push_back({ { "@id", "one-more" } });
+    EXPECT_EQ(table->path + ": has " + std::to_string(limits::TableRows + 1) + " rows; at most "
+            + std::to_string(limits::TableRows) + " are allowed",
+        problem("familieplan", { { table->path, rows } }));
 }
