@@ -36,7 +36,7 @@ protected:
 
     RunResult server(std::vector<std::string> args, const fs::path& dataDir)
     {
-        std::vector<std::string> argv = { serverProgram().string(), "--data", dataDir.string() };
+        std::vector<std::string> argv = { serverBinary().string(), "--data", dataDir.string() };
         argv.insert(argv.end(), args.begin(), args.end());
         return run(argv);
     }
