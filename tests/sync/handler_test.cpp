@@ -382,8 +382,10 @@ TEST_P(HandlerTest, TransactionsArrivingDuringACommitShareTheNextAndAFailingOneS
     // The first transaction holds the commit while six more arrive; they form one group, run on
     // one thread (not all their callers'), and the one that throws loses only its own writes.
     std::atomic<int> arrived { 0 };
+    std::atomic<bool> holding { false };
     std::thread first([&] {
         storage->transaction([&] {
+            holding = true;
             storage->addAccount({ "first", "x", "member", false, 0, 0 });
             while (arrived < 6)
                 std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -397,6 +399,8 @@ TEST_P(HandlerTest, TransactionsArrivingDuringACommitShareTheNextAndAFailingOneS
     for (int i = 0; i < 6; ++i)
         others.emplace_back([&, i] {
             callers[i] = std::this_thread::get_id();
+            while (!holding) // the first must hold the commit before the six arrive
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
             ++arrived;
             try {
                 storage->transaction([&] {
