@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 // fplan-server: the case store server and its administration commands (docs/sync.md).
 #include "base/error.h"
+#include "base/process.h"
 #include "sync/server/admin.h"
 #include "sync/server/backup.h"
 #include "sync/server/handler.h"
@@ -15,8 +16,6 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -306,21 +305,13 @@ int serve(const Options& o)
     return 0;
 }
 
-// Private files and no core dumps: the process holds keys, tokens and case data.
-void harden()
-{
-    ::umask(077);
-    const rlimit none { 0, 0 };
-    ::setrlimit(RLIMIT_CORE, &none);
-    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-}
-
 } // namespace
 
 int main(int argc, char** argv)
 {
-    harden();
     try {
+        // Private files and no core dumps: the process holds keys, tokens and case data.
+        fplan::hardenProcess();
         const Options o = parse(argc, argv);
         if (o.checkConfig)
             return checkConfig(o);

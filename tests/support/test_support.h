@@ -65,6 +65,7 @@ public:
     void signal(int signal);
     int wait(); // its exit status, or 128 + the signal that ended it
     bool running() const { return m_pid > 0; }
+    pid_t pid() const { return m_pid; }
 
 private:
     pid_t m_pid = -1;

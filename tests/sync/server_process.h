@@ -26,6 +26,7 @@ public:
     int stop(); // SIGTERM, then waits; its exit status (-1 when it was not running)
     void kill(int signal); // and waits
     bool running() const { return m_process && m_process->running(); }
+    pid_t pid() const { return m_process ? m_process->pid() : -1; }
 
     std::uint16_t port() const { return m_port; }
     std::string url() const; // https://127.0.0.1:PORT

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <csignal>
 #include <mutex>
+#include <regex>
 #include <set>
 #include <sys/stat.h>
 #include <thread>
@@ -89,6 +90,18 @@ TEST_P(ServerProcessTest, PushPullAndLiveOverRealTls)
 }
 
 // Pushes run while the server is SIGKILLed: every op it acknowledged is there after a restart, once.
+TEST_P(ServerProcessTest, RunsWithoutCoreDumpsAndWritesPrivately)
+{
+    // It holds the storage key, session tokens and case data: a crash must not write them to a
+    // core file, and what it creates is for its own user only.
+    ServerProcess server(dir.path(), extra);
+    const std::string proc = "/proc/" + std::to_string(server.pid());
+    const std::string limits = readFile(proc + "/limits");
+    EXPECT_TRUE(std::regex_search(limits, std::regex("Max core file size +0 +0 "))) << limits;
+    const std::string status = readFile(proc + "/status");
+    EXPECT_TRUE(std::regex_search(status, std::regex("Umask:\\s+0077\\b"))) << status;
+}
+
 TEST_P(ServerProcessTest, SigkillDuringPushesLosesNothingAcknowledged)
 {
     auto server = std::make_unique<ServerProcess>(dir.path(), extra);
