@@ -5,6 +5,7 @@
 #   new-case     the "Ny sag" dialog, opened with the list's "Ny sag …" button
 #   preview      the preview window, opened with the editor's "Forhåndsvis" button
 #   unlock       the dialog that creates a new Familieplan-fil (the program starts with it)
+import os
 import subprocess
 import sys
 import time
@@ -12,41 +13,8 @@ import time
 import pyatspi
 
 
-def fail(message):
-    print("FAIL: " + message, file=sys.stderr)
-    sys.exit(1)
-
-
-def wait_for(what, probe, timeout=40.0):
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            found = probe()
-        except Exception:  # the tree changes while windows are built
-            found = None
-        if found:
-            return found
-        time.sleep(0.3)
-    fail("timed out waiting for " + what)
-
-
-def find(node, predicate, depth=0):
-    if node is None or depth > 40:
-        return None
-    try:
-        if predicate(node):
-            return node
-        count = node.childCount
-    except Exception:
-        return None
-    for i in range(count):
-        try:
-            hit = find(node.getChildAtIndex(i), predicate, depth + 1)
-        except Exception:
-            continue
-        if hit is not None:
-            return hit
-    return None
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "gui"))
+from atspi_tree import fail, find, wait_for  # noqa: E402
 
 
 def application():
@@ -71,7 +39,7 @@ def main_window(app):
 
 def push(app, label):
     button = wait_for("the button '%s'" % label,
-                      lambda: find(app, lambda n: n.getRoleName() == "push button" and n.name == label))
+                      lambda: find(app, lambda n: n.getRoleName() == "push button" and n.name == label), 40)
     button.queryAction().doAction(0)
 
 

@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: EUPL-1.2
+# Finding controls in fplan-desktop's AT-SPI tree, shared by the Xvfb smoke test and
+# scripts/desktop-screenshots.py. Debian's /usr/bin/python3 (pyatspi).
+import sys
+import time
+
+
+def fail(message):
+    print("FAIL: " + message, file=sys.stderr)
+    sys.exit(1)
+
+
+def wait_for(what, probe, timeout=30.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            found = probe()
+        except Exception:  # the tree changes under us while windows are built
+            found = None
+        if found:
+            return found
+        time.sleep(0.3)
+    fail("timed out waiting for " + what)
+
+
+def find(node, predicate, depth=0):
+    if node is None or depth > 40:
+        return None
+    try:
+        if predicate(node):
+            return node
+        count = node.childCount
+    except Exception:
+        return None
+    for i in range(count):
+        try:
+            child = node.getChildAtIndex(i)
+        except Exception:
+            continue
+        hit = find(child, predicate, depth + 1)
+        if hit is not None:
+            return hit
+    return None
