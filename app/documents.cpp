@@ -228,18 +228,43 @@ FillResult DocumentService::fill(const std::string& docId, const Json& values)
 {
     const OpenDocument doc = open(docId);
     DocumentState state = m_store.documentState(docId);
-    return fill(doc, state, values, FillMode::AllOrNothing);
+    return fill(doc, state, values, FillMode::AllOrNothing, UnlistedRows::Keep);
 }
 
+namespace {
+
+// The rows of each table in `values` that the table does not list (by "@id").
+std::vector<KeptRows> unlistedRows(const DocumentState& state, const Json& values, const FieldKinds& kinds)
+{
+    std::vector<KeptRows> result;
+    for (const auto& [path, value] : values.items()) {
+        if (!kinds.tables.count(path) || !value.is_array())
+            continue;
+        std::set<std::string> listed;
+        for (const Json& row : value)
+            if (row.is_object() && row.contains("@id") && row.at("@id").is_string())
+                listed.insert(row.at("@id").get<std::string>());
+        KeptRows kept { path, {} };
+        for (const Row& r : state.rows(path))
+            if (!listed.count(r.id))
+                kept.rowIds.push_back(r.id);
+        if (!kept.rowIds.empty())
+            result.push_back(std::move(kept));
+    }
+    return result;
+}
+
+} // namespace
+
 FillResult DocumentService::fill(
-    const OpenDocument& doc, DocumentState& state, const Json& input, FillMode mode)
+    const OpenDocument& doc, DocumentState& state, const Json& input, FillMode mode, UnlistedRows unlisted)
 {
     if (!input.is_object())
         throw Error(ErrorCode::BadInput, "values must be a JSON object keyed by field path");
     FillResult result;
     // With "@seen" (from `doc show --json`) the values are compared with what that person saw:
     // a row left out of a table is deleted only if they saw it, so rows added since stay.
-    // Without it, the store's current state counts as seen (a table given replaces its rows).
+    // Without it, `unlisted` says whether `state` is what they saw.
     Json values = input;
     std::optional<std::vector<std::string>> seen;
     if (values.contains("@seen")) {
@@ -265,17 +290,24 @@ FillResult DocumentService::fill(
     if (!problems.empty() && mode == FillMode::AllOrNothing)
         refuseValues(problems);
     refuse(std::move(problems));
+    if (seen)
+        unlisted = UnlistedRows::Delete;
+    const FieldKinds kinds = doc.tmpl.fieldKinds();
+    if (unlisted == UnlistedRows::Keep)
+        result.kept = unlistedRows(base, values, kinds);
     // A reference written now must name a row that exists once this fill is applied.
     Json merged = state.values();
     for (const auto& [path, v] : values.items())
         merged[path] = v;
+    for (const auto& kept : result.kept)
+        for (const auto& id : kept.rowIds)
+            merged[kept.table].push_back({ { "@id", id } });
     auto dangling = findDanglingReferences(doc.tmpl, merged, &values);
     if (!dangling.empty() && mode == FillMode::AllOrNothing)
         throw Error(ErrorCode::BadInput, describe(dangling.front()));
     refuse(std::move(dangling));
     OpFactory factory(m_author, m_store.deviceId(), m_store.clock());
-    const auto ops = opsForValues(
-        base, values, doc.tmpl.fieldKinds(), factory, doc.info.caseId, doc.info.id, UnlistedRows::Delete);
+    const auto ops = opsForValues(base, values, kinds, factory, doc.info.caseId, doc.info.id, unlisted);
     if (ops.empty())
         return result;
     m_store.transaction([&] { m_store.appendOps(ops); });

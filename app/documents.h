@@ -55,10 +55,18 @@ struct NewDocumentResult {
     std::size_t opsStored = 0; // default rows, seeded rows and automatic values
 };
 
+// Rows a table in a fill left out and that stayed, because the fill did not say what the
+// person saw (no "@seen"): they may have been added since the values were written.
+struct KeptRows {
+    std::string table;
+    std::vector<std::string> rowIds;
+};
+
 struct FillResult {
     std::size_t opsStored = 0;
     // Values refused (nothing of their field stored); empty when everything was stored.
     std::vector<docgen::ValueProblem> refused;
+    std::vector<KeptRows> kept;
 };
 
 // What a fill does with values that do not fit: refuse the whole fill (the command line's
@@ -124,11 +132,15 @@ public:
 
     // Values keyed by field path, checked against the template and the case (value checks,
     // references to rows), with the discipline's author filled in. All or nothing: a bad value
-    // throws Error(BadInput, "PATH: reason") and stores nothing.
+    // throws Error(BadInput, "PATH: reason") and stores nothing. The values may be older than
+    // the store: a table deletes the rows it leaves out only when "@seen" says the person saw
+    // them (or a row says "@delete"); other rows it leaves out stay and are listed in `kept`.
     FillResult fill(const std::string& docId, const Json& values);
     // The same for a caller that keeps the document's state (the editor): the stored ops are
-    // applied to `state`, so it never re-reads the op log.
-    FillResult fill(const OpenDocument& doc, DocumentState& state, const Json& values, FillMode mode);
+    // applied to `state`, so it never re-reads the op log. `state` is what the person saw, so
+    // without "@seen" a row a table leaves out is one they removed (`unlisted`).
+    FillResult fill(const OpenDocument& doc, DocumentState& state, const Json& values, FillMode mode,
+        UnlistedRows unlisted = UnlistedRows::Delete);
 
     // `doc show --json`: id, case_id, template, template_version, values, conflicts, versions.
     Json show(const std::string& docId) const;

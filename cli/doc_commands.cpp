@@ -4,6 +4,7 @@
 #include "base/json_input.h"
 #include "cli/command.h"
 
+#include <iostream>
 #include <ostream>
 
 namespace fplan::cli {
@@ -49,12 +50,25 @@ int runDocFill(const Args& args, std::ostream&)
     const auto templates = templateRegistry(args);
     Store store = openStore(args);
     DocumentService docs(store, templates, app::defaultAuthor(store));
+    app::FillResult result;
     try {
-        docs.fill(args.word(0, "DOC_ID"), values);
+        result = docs.fill(args.word(0, "DOC_ID"), values);
     } catch (const Error& e) {
         if (e.code() != ErrorCode::BadInput)
             throw;
         throw Error(e.code(), file + ": " + e.what());
+    }
+    // Rows the file leaves out stay (the file may be older than the store): say which.
+    for (const auto& kept : result.kept) {
+        std::string ids;
+        for (const auto& id : kept.rowIds)
+            ids += (ids.empty() ? "" : ", ") + id;
+        std::cerr << "fplan: note: "
+                  << terminalSafe(file + ": " + kept.table + ": " + std::to_string(kept.rowIds.size())
+                         + " row(s) not in the file stay (" + ids
+                         + "); delete one with {\"@id\": ID, \"@delete\": true}, "
+                           "or copy \"seen\" from doc show --json as \"@seen\"")
+                  << "\n";
     }
     return 0;
 }

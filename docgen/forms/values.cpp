@@ -205,6 +205,11 @@ public:
                         problem(cellPath, ProblemCode::DuplicateRowId, cell.get<std::string>());
                     continue;
                 }
+                if (column == "@delete") { // the row is to be deleted (core's table edits)
+                    if (!cell.is_boolean())
+                        problem(cellPath, ProblemCode::NotBool, shown(cell));
+                    continue;
+                }
                 const Field* c = f.column(column);
                 if (!c) {
                     problem(cellPath, ProblemCode::UnknownColumn, f.path);
@@ -414,7 +419,8 @@ std::vector<ValueProblem> findDanglingReferences(const Template& tmpl, const Jso
         std::set<std::string> ids;
         if (document.contains(table) && document.at(table).is_array())
             for (const auto& row : document.at(table))
-                if (row.is_object() && row.contains("@id") && row.at("@id").is_string())
+                if (row.is_object() && row.contains("@id") && row.at("@id").is_string()
+                    && row.value("@delete", Json(false)) != Json(true))
                     ids.insert(row.at("@id").get<std::string>());
         return ids;
     };

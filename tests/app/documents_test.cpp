@@ -186,7 +186,7 @@ TEST_F(DocumentsTest, InterventionGoalReferenceMustNameAGoalRow)
     goals.push_back({ { "@id", "g9" }, { "maal", "Дмитрий cykler selv til skole" } });
     d.fill(id, { { "indsatser.indsats", interventions }, { "faelles_maal.maal", goals } });
     // Removing the goal later leaves the reference dangling: allowed in the draft, not when finalising.
-    goals.erase(goals.size() - 1);
+    goals.back()["@delete"] = true;
     d.fill(id, { { "faelles_maal.maal", goals } });
     const auto refused
         = test::expectError(ErrorCode::Conflict, "cannot finalise " + id, [&] { d.finalize(id); });
@@ -254,6 +254,33 @@ TEST_F(DocumentsTest, DiffComparesFieldByFieldAndRowByRow)
     test::expectError(ErrorCode::NotFound, "no version '3'", [&] { d.diff(id, 1, 3); });
 }
 
+TEST_F(DocumentsTest, TableWithoutSeenKeepsRowsItLeavesOut)
+{
+    // A values file written from an older view: it knows goals g1 and g2, and Åse added g3 since.
+    const std::string id = finalisedPlan();
+    docs("ao").fill(id,
+        { { "faelles_maal.maal",
+              Json::array({ { { "@id", "g1" } }, { { "@id", "g2" } },
+                  { { "@id", "g3" }, { "maal", "Дмитрий sover i egen seng" } } }) },
+            { "@seen", docs().show(id).at("seen") } });
+    const Json old = Json::array({ { { "@id", "g1" }, { "maal", "Vi vil spise morgenmad sammen hver dag" } },
+        { { "@id", "g2" }, { "maal", "Ελένη går i skole hver dag" } } });
+    const FillResult filled = docs().fill(id, { { "faelles_maal.maal", old } });
+    EXPECT_EQ(1u, filled.opsStored); // g1's text; nothing deleted
+    ASSERT_EQ(1u, filled.kept.size());
+    EXPECT_EQ("faelles_maal.maal", filled.kept[0].table);
+    EXPECT_EQ(std::vector<std::string> { "g3" }, filled.kept[0].rowIds);
+    Json goals = docs().show(id).at("values").at("faelles_maal.maal");
+    ASSERT_EQ(3u, goals.size());
+    EXPECT_EQ("Vi vil spise morgenmad sammen hver dag", goals[0].at("maal"));
+    EXPECT_EQ("g3", goals[2].at("@id"));
+    // Deleting needs the row named, or "@seen" covering it.
+    Json withDelete = old;
+    withDelete.push_back({ { "@id", "g3" }, { "@delete", true } });
+    EXPECT_TRUE(docs().fill(id, { { "faelles_maal.maal", withDelete } }).kept.empty());
+    EXPECT_EQ(2u, docs().show(id).at("values").at("faelles_maal.maal").size());
+}
+
 TEST_F(DocumentsTest, FollowUpAgendaIsSeededFromLatestFinalisedPlan)
 {
     auto d = docs();
@@ -278,7 +305,10 @@ TEST_F(DocumentsTest, FollowUpAgendaIsSeededFromLatestFinalisedPlan)
     EXPECT_EQ("Næste møde", points[6].at("punkt"));
     EXPECT_EQ("t1", values.at("moedet.moedeleder"));
     // A plan draft that is not finalised does not seed: the agenda follows the agreed plan.
-    d.fill(plan, { { "faelles_maal.maal", Json::array() } });
+    Json removed = Json::array();
+    for (const Json& row : d.show(plan).at("values").at("faelles_maal.maal"))
+        removed.push_back({ { "@id", row.at("@id") }, { "@delete", true } });
+    d.fill(plan, { { "faelles_maal.maal", removed } });
     EXPECT_EQ(2u,
         d.show(d.create(m.caseId, "opfoelgningsmoede").docId)
             .at("values")

@@ -225,7 +225,10 @@ TEST_F(CliDoc, EveryFieldOfEveryTemplateRoundTrips)
         for (const auto& f : description.at("fields"))
             values[f.at("path").get<std::string>()] = valueFor(f, 0);
         const std::string docId = newDoc(caseId, templateId);
-        const auto r = fill(docId, values);
+        // The tables replace the new draft's default and seeded rows, which the filler saw.
+        Json withSeen = values;
+        withSeen["@seen"] = show(docId).at("seen");
+        const auto r = fill(docId, withSeen);
         ASSERT_EQ(0, r.exitCode) << templateId << ": " << r.err;
         const Json shown = show(docId);
         EXPECT_EQ(values, shown.at("values")) << templateId;
@@ -258,6 +261,26 @@ TEST_F(CliDoc, BadValuesExitTwoNamingFileAndPathAndStoreNothing)
     const auto broken = fplan({ "doc", "fill", docId, (dir / "broken.json").string() });
     EXPECT_EQ(2, broken.exitCode);
     EXPECT_NE(std::string::npos, broken.err.find("broken.json: not valid JSON")) << broken.err;
+}
+
+TEST_F(CliDoc, FillWithoutSeenKeepsRowsTheFileLeavesOutAndSaysSo)
+{
+    const std::string docId = newDoc(importCase(), "familieplan");
+    ASSERT_EQ(0,
+        fill(docId,
+            { { "faelles_maal.maal",
+                Json::array({ { { "@id", "g1" }, { "maal", "Ro om morgenen" } },
+                    { { "@id", "g2" }, { "maal", "Skolegang" } } }) } })
+            .exitCode);
+    const auto r = fill(
+        docId, { { "faelles_maal.maal", Json::array({ { { "@id", "g1" }, { "maal", "Mere ro" } } }) } });
+    EXPECT_EQ(0, r.exitCode) << r.err;
+    EXPECT_NE(std::string::npos, r.err.find("faelles_maal.maal: 1 row(s) not in the file stay (g2)"))
+        << r.err;
+    const Json goals = show(docId).at("values").at("faelles_maal.maal");
+    ASSERT_EQ(2u, goals.size());
+    EXPECT_EQ("Mere ro", goals[0].at("maal"));
+    EXPECT_EQ("g2", goals[1].at("@id"));
 }
 
 TEST_F(CliDoc, FinalizeRefusesIncompleteDraftNamingFields)
