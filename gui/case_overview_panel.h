@@ -23,6 +23,8 @@ public:
     void reload();
     // Creates a document of the template (seeded by docgen) and opens it.
     void newDocument(const std::string& templateId);
+    // "Start næste version" of the selected document, which then opens.
+    void startNextVersion();
 
     std::function<void(const std::string& docId)> onOpenDocument;
 

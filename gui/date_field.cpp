@@ -5,9 +5,16 @@
 #include "gui/wx_util.h"
 
 #include <wx/calctrl.h>
+#include <wx/scrolwin.h>
 #include <wx/textctrl.h>
 
 namespace fplan::gui {
+
+namespace {
+const wxEventTypeTag<wxScrollWinEvent> ScrollEvents[] = { wxEVT_SCROLLWIN_TOP, wxEVT_SCROLLWIN_BOTTOM,
+    wxEVT_SCROLLWIN_LINEUP, wxEVT_SCROLLWIN_LINEDOWN, wxEVT_SCROLLWIN_PAGEUP, wxEVT_SCROLLWIN_PAGEDOWN,
+    wxEVT_SCROLLWIN_THUMBTRACK, wxEVT_SCROLLWIN_THUMBRELEASE };
+} // namespace
 
 class CalendarPopup : public wxCalendarCtrl, public wxComboPopup {
 public:
@@ -24,16 +31,39 @@ public:
             return false;
         Bind(wxEVT_CALENDAR_SEL_CHANGED, [this](wxCalendarEvent&) { m_chosen = true; });
         Bind(wxEVT_CALENDAR_DOUBLECLICKED, [this](wxCalendarEvent&) { Dismiss(); });
-        Bind(wxEVT_KEY_DOWN, [this](wxKeyEvent& e) {
-            if (e.GetKeyCode() == WXK_RETURN || e.GetKeyCode() == WXK_NUMPAD_ENTER) {
+        // The keyboard works the calendar the same way everywhere: arrows move a day or a week,
+        // Page Up/Down a month, Return picks the day, Esc closes without picking.
+        Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
+            switch (e.GetKeyCode()) {
+            case WXK_RETURN:
+            case WXK_NUMPAD_ENTER:
+            case WXK_SPACE:
                 m_chosen = true;
                 Dismiss();
-            } else {
+                return;
+            case WXK_ESCAPE:
+                m_chosen = false;
+                Dismiss();
+                return;
+            case WXK_LEFT:
+                return move(wxDateSpan::Days(-1));
+            case WXK_RIGHT:
+                return move(wxDateSpan::Days(1));
+            case WXK_UP:
+                return move(wxDateSpan::Weeks(-1));
+            case WXK_DOWN:
+                return move(wxDateSpan::Weeks(1));
+            case WXK_PAGEUP:
+                return move(wxDateSpan::Months(-1));
+            case WXK_PAGEDOWN:
+                return move(wxDateSpan::Months(1));
+            default:
                 e.Skip();
             }
         });
         return true;
     }
+    void OnPopup() override { SetFocus(); }
     wxWindow* GetControl() override { return this; }
     void SetStringValue(const wxString& text) override
     {
@@ -62,6 +92,8 @@ public:
     }
 
 private:
+    void move(const wxDateSpan& span) { SetDate(GetDate().Add(span)); }
+
     DateField* m_field;
     bool m_chosen = false;
 };
@@ -80,6 +112,28 @@ DateField::DateField(wxWindow* parent)
             typed(true);
             e.Skip();
         });
+    // The calendar is a window of its own: when the page under it scrolls, it closes rather than
+    // float over other fields.
+    for (wxWindow* w = parent; w && !w->IsTopLevel() && !m_scrolled; w = w->GetParent())
+        if (dynamic_cast<wxScrollHelperBase*>(w))
+            m_scrolled = w;
+    if (m_scrolled)
+        for (const auto type : ScrollEvents)
+            m_scrolled->Bind(type, &DateField::pageScrolled, this);
+}
+
+DateField::~DateField()
+{
+    if (m_scrolled) // it outlives this field (children go first), so the handlers must go now
+        for (const auto type : ScrollEvents)
+            m_scrolled->Unbind(type, &DateField::pageScrolled, this);
+}
+
+void DateField::pageScrolled(wxScrollWinEvent& e)
+{
+    if (IsPopupShown())
+        Dismiss();
+    e.Skip();
 }
 
 void DateField::showValue(const Json& value)

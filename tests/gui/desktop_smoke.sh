@@ -75,6 +75,13 @@ if kill -0 "$app" 2>/dev/null; then
   exit 1
 fi
 app=""
+# The PDFs made for the editor went with it (gui/private_pdf.h).
+if compgen -G "$XDG_RUNTIME_DIR/familieplan-pdf/*.pdf" > /dev/null; then
+  echo "FAIL: PDFs left in the private folder after the program ended:" >&2
+  ls -l "$XDG_RUNTIME_DIR/familieplan-pdf" >&2
+  exit 1
+fi
+echo "no PDF left in the private folder"
 if ! "$make_store" --dump "$work/sager.fplan" | grep -q "Rådhuset, mødelokale 2 (stue)"; then
   echo "FAIL: the text typed into 'Sted' is not in the store" >&2
   "$make_store" --dump "$work/sager.fplan" | grep opfoelgningsmoede >&2 || true
