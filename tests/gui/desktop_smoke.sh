@@ -48,7 +48,14 @@ mkdir -m 700 "$XDG_RUNTIME_DIR"
 bus=$!
 sleep 1
 
-FPLAN_TIMING=1 "$desktop" --store "$work/sager.fplan" --lang da > "$work/app.log" 2>&1 &
+# A desktop without a PDF viewer: the shared data folders the program needs, but no programs
+# (applications/) that could open a file, so "Åbn PDF" must say so (and offer to save the file).
+mkdir -p "$work/share" "$work/home-share"
+for d in glib-2.0 icons mime themes fonts; do
+  [[ -e "/usr/share/$d" ]] && ln -s "/usr/share/$d" "$work/share/$d"
+done
+XDG_DATA_DIRS="$work/share" XDG_DATA_HOME="$work/home-share" \
+  FPLAN_TIMING=1 "$desktop" --store "$work/sager.fplan" --lang da > "$work/app.log" 2>&1 &
 app=$!
 
 if ! /usr/bin/python3 "$here/desktop_smoke.py" "$work" "${shots}"; then
