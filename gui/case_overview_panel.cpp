@@ -154,7 +154,7 @@ CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const s
     m_documents->AppendTextColumn(_("Status"), wxDATAVIEW_CELL_INERT, FromDIP(200));
     m_documents->AppendTextColumn(_("Versioner"), wxDATAVIEW_CELL_INERT, FromDIP(90));
     m_documents->AppendTextColumn(_("Senest ændret"), wxDATAVIEW_CELL_INERT, FromDIP(160));
-    m_documents->AppendTextColumn(_("Sendt til familien"), wxDATAVIEW_CELL_INERT, FromDIP(180));
+    m_documents->AppendTextColumn(_("Sendt til familien"), wxDATAVIEW_CELL_INERT, FromDIP(140));
     setAccessibleName(m_documents, _("Dokumenter"));
     docs->Add(m_documents, 1, wxEXPAND | wxALL, FromDIP(4));
 
@@ -191,7 +191,8 @@ CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const s
             });
         });
     });
-    nextVersion->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { startNextVersion(); });
+    // After the click returns: a message box inside it would block AT-SPI's action.
+    nextVersion->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { CallAfter([this] { startNextVersion(); }); });
     m_documents->Bind(wxEVT_DATAVIEW_ITEM_ACTIVATED, [this](wxDataViewEvent&) { openSelected(); });
 
     m_presenter = std::make_unique<CaseOverviewPresenter>(

@@ -7,6 +7,7 @@
 #include <wx/calctrl.h>
 #include <wx/scrolwin.h>
 #include <wx/textctrl.h>
+#include <wx/utils.h>
 
 namespace fplan::gui {
 
@@ -29,7 +30,10 @@ public:
         if (!wxCalendarCtrl::Create(parent, wxID_ANY, wxDefaultDateTime, wxDefaultPosition, wxDefaultSize,
                 wxCAL_MONDAY_FIRST | wxCAL_SHOW_WEEK_NUMBERS | wxBORDER_SIMPLE))
             return false;
-        Bind(wxEVT_CALENDAR_SEL_CHANGED, [this](wxCalendarEvent&) { m_chosen = true; });
+        // A click on a day picks it; a day reached with the keys is picked only by Return.
+        // (GTK reports a day moved to as selected too, at its own time: the mouse button tells.)
+        Bind(wxEVT_CALENDAR_SEL_CHANGED,
+            [this](wxCalendarEvent&) { m_chosen = m_chosen || wxGetMouseState().LeftIsDown(); });
         Bind(wxEVT_CALENDAR_DOUBLECLICKED, [this](wxCalendarEvent&) { Dismiss(); });
         // The keyboard works the calendar the same way everywhere: arrows move a day or a week,
         // Page Up/Down a month, Return picks the day, Esc closes without picking.
@@ -68,6 +72,7 @@ public:
     void SetStringValue(const wxString& text) override
     {
         m_chosen = false;
+        m_shown = text;
         wxDateTime d;
         const auto iso = parseDateText(fromWx(text));
         if (iso && d.ParseISODate(toWx(*iso)))
@@ -75,9 +80,11 @@ public:
         else
             SetDate(wxDateTime::Today());
     }
+    // wxComboCtrl writes this into the field whenever the calendar closes: the day picked, or
+    // (Esc, a click elsewhere, a scroll) what the field showed before.
     wxString GetStringValue() const override
     {
-        return toWx(dateText(Json(fromWx(GetDate().FormatISODate())), false));
+        return m_chosen ? toWx(dateText(Json(fromWx(GetDate().FormatISODate())), false)) : m_shown;
     }
     wxSize GetAdjustedSize(int minWidth, int, int) override
     {
@@ -96,6 +103,7 @@ private:
 
     DateField* m_field;
     bool m_chosen = false;
+    wxString m_shown; // the field's text when the calendar opened
 };
 
 DateField::DateField(wxWindow* parent)

@@ -16,6 +16,7 @@
 #include <wx/button.h>
 #include <wx/checklst.h>
 #include <wx/choice.h>
+#include <wx/combobox.h>
 #include <wx/dataview.h>
 #include <wx/filedlg.h>
 #include <wx/grid.h>
@@ -68,6 +69,24 @@ std::string numberText(const Json& v)
     }
     return v.is_number() ? v.dump() : v.is_string() ? v.get<std::string>() : "";
 }
+
+// A choice cell that can be typed into: the key that starts editing is the first letter typed
+// (wx's choice editor drops it), so "Mormor" stays "Mormor" and is then marked as no choice.
+class TypedChoiceEditor : public wxGridCellChoiceEditor {
+public:
+    using wxGridCellChoiceEditor::wxGridCellChoiceEditor;
+    wxGridCellEditor* Clone() const override { return new TypedChoiceEditor(*this); }
+    void StartingKey(wxKeyEvent& event) override
+    {
+        const wxChar typed = event.GetUnicodeKey();
+        if (typed == WXK_NONE || typed < ' ') {
+            event.Skip();
+            return;
+        }
+        Combo()->SetValue(wxString(typed));
+        Combo()->SetInsertionPointEnd();
+    }
+};
 
 wxString labelText(const docgen::Field& f)
 {
@@ -404,7 +423,7 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const docgen::Field
                     for (const auto& ch : choicesOf(column))
                         labels.Add(toWx(ch.label));
                     // Typing is allowed: a value that is no choice stays, marked, until it is fixed.
-                    grid->SetCellEditor(r, static_cast<int>(c), new wxGridCellChoiceEditor(labels, true));
+                    grid->SetCellEditor(r, static_cast<int>(c), new TypedChoiceEditor(labels, true));
                 } else if (column.type == docgen::FieldType::LongText) {
                     grid->SetCellEditor(r, static_cast<int>(c), new wxGridCellAutoWrapStringEditor());
                     grid->SetCellRenderer(r, static_cast<int>(c), new wxGridCellAutoWrapStringRenderer());

@@ -18,17 +18,18 @@ bool has(const std::vector<delivery::DeliveryProblem>& problems, delivery::Deliv
         problems.begin(), problems.end(), [&](const delivery::DeliveryProblem& p) { return p.code == code; });
 }
 
-const char* statusText(delivery::OutboxStatus status)
+// The words of the case overview's counts (sendt, venter, fejlet), one term per state.
+std::string statusText(delivery::OutboxStatus status)
 {
     switch (status) {
     case delivery::OutboxStatus::Queued:
-        return "I kø";
+        return tr("Venter");
     case delivery::OutboxStatus::Sending:
-        return "Sendes";
+        return tr("Sendes");
     case delivery::OutboxStatus::Sent:
-        return "Sendt";
+        return tr("Sendt");
     case delivery::OutboxStatus::Failed:
-        return "Fejlet";
+        return tr("Fejlet");
     }
     return "";
 }
@@ -225,7 +226,7 @@ std::vector<DeliveryLine> SendPresenter::deliveries() const
         const auto name = nameFor(e.recipient);
         lines.push_back({ e.messageUuid, e.version,
             (name.empty() ? std::string() : name + " ") + "(" + displayCpr(e.recipient) + ")",
-            tr(statusText(e.status)), e.attempts, e.lastError, e.status == delivery::OutboxStatus::Failed });
+            statusText(e.status), e.attempts, e.lastError, e.status == delivery::OutboxStatus::Failed });
     }
     return lines;
 }

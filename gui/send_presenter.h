@@ -26,7 +26,7 @@ struct DeliveryLine {
     std::string messageUuid;
     int version = 0;
     std::string recipient; // "Søs Nørgaard (010190-1234)"
-    std::string status; // "I kø", "Sendes", "Sendt", "Fejlet"
+    std::string status; // "Venter", "Sendes", "Sendt", "Fejlet"
     int attempts = 0;
     std::string lastError;
     bool canRetry = false; // only failed messages: a person decides to try again

@@ -155,6 +155,24 @@ focus(place, "'Sted'")
 wait_for("the date written out as 05.04.2026", lambda: when.queryText().getText(0, -1) == "05.04.2026", 5)
 print("date field: typed 5.4.2026, shows " + when.queryText().getText(0, -1))
 
+# The calendar (F4 opens it) takes the keys: Right moves a day, Return picks, Esc closes without
+# picking. X keycodes: 70 F4, 113 Left, 114 Right, 36 Return, 9 Escape.
+def calendar(*keys):
+    focus(when, "'Dato for næste møde'")
+    for code in (70,) + keys:
+        pyatspi.Registry.generateKeyboardEvent(code, None, pyatspi.KEY_PRESSRELEASE)
+        time.sleep(0.6)
+    return when.queryText().getText(0, -1)
+
+if calendar(114, 36) != "06.04.2026":
+    fail("F4, Right, Return in the calendar left %r (expected 06.04.2026)" % when.queryText().getText(0, -1))
+if calendar(113, 36) != "05.04.2026":
+    fail("F4, Left, Return in the calendar left %r (expected 05.04.2026)" % when.queryText().getText(0, -1))
+if calendar(114, 9) != "05.04.2026":
+    fail("Esc in the calendar picked a day: %r" % when.queryText().getText(0, -1))
+focus(place, "'Sted'")
+print("calendar: arrows move, Return picks, Esc closes without picking")
+
 status = wait_for("the editor's save status", lambda: named(app, "Gemt-status"))
 wait_for("the autosave", lambda: "gemt" in status.queryText().getText(0, -1) if status.queryText() else False, 10)
 print("typed into 'Sted'; status: " + status.queryText().getText(0, -1))

@@ -220,7 +220,7 @@ TEST(SendPresenter, ShowsStatusPerRecipientAndRetriesFailedOnes)
     auto lines = p.deliveries();
     ASSERT_EQ(2u, lines.size());
     for (const auto& l : lines) {
-        EXPECT_EQ("I kø", l.status);
+        EXPECT_EQ("Venter", l.status);
         EXPECT_EQ(0, l.attempts);
         EXPECT_FALSE(l.canRetry);
     }
