@@ -237,8 +237,8 @@ void CaseOverviewPanel::startNextVersion()
         return;
     }
     // The new draft opens at once, as after "Ny familieplan".
-    if (onOpenDocument)
-        onOpenDocument(doc.id);
+    if (onNewDraft)
+        onNewDraft(doc.id);
 }
 
 void CaseOverviewPanel::newDocument(const std::string& templateId)

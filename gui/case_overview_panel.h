@@ -27,6 +27,8 @@ public:
     void startNextVersion();
 
     std::function<void(const std::string& docId)> onOpenDocument;
+    // After "Start næste version": the document's new draft is to be shown (an open editor anew).
+    std::function<void(const std::string& docId)> onNewDraft;
 
 private:
     void openSelected();

@@ -520,6 +520,16 @@ void MainFrame::openCase(const std::string& caseId)
     try {
         auto* panel = new CaseOverviewPanel(m_tabs, *m_session, caseId);
         panel->onOpenDocument = [this](const std::string& docId) { openDocument(docId); };
+        panel->onNewDraft = [this](const std::string& docId) {
+            // An editor already open on it shows the old draft: it saves and opens anew.
+            for (size_t i = 0; i < m_tabs->GetPageCount(); ++i)
+                if (auto* e = dynamic_cast<EditorPanel*>(m_tabs->GetPage(i)); e && e->docId() == docId) {
+                    e->saveNow();
+                    m_tabs->DeletePage(i);
+                    break;
+                }
+            openDocument(docId);
+        };
         m_tabs->AddPage(panel, toWx(m_session->documents().openCase(caseId).title), true);
     } catch (const Error& e) {
         showError(this, e.what());
