@@ -16,6 +16,7 @@ const std::vector<std::string>& knownSettings()
         "municipality.name",
         "municipality.cvr",
         "user.name",
+        "desktop.lock_minutes",
         "delivery.transport",
         "delivery.folder",
         "delivery.endpoint",
@@ -34,7 +35,7 @@ void checkSetting(const std::string& key, const std::string& value)
         throw Error(ErrorCode::BadInput,
             "unknown setting '" + key + "'" + (close.empty() ? "" : " (did you mean '" + close + "'?)")
                 + "; known settings: municipality.name, municipality.cvr, user.name, "
-                  "delivery.*");
+                  "desktop.lock_minutes, delivery.*");
     }
     auto bad = [&](const std::string& why) {
         return Error(ErrorCode::BadInput, key + " '" + value + "': " + why);
@@ -59,6 +60,11 @@ void checkSetting(const std::string& key, const std::string& value)
             && std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
         if (!digits || std::stol(value) < 100 || std::stol(value) > 600000)
             throw bad("a timeout in milliseconds, 100 to 600000");
+    } else if (key == "desktop.lock_minutes") {
+        const bool digits = !value.empty() && value.size() <= 3
+            && std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (!digits || std::stoi(value) > 480)
+            throw bad("minutes without use before the desktop locks, 0 (never) to 480");
     } else if (value.find_first_not_of(' ') == std::string::npos) {
         throw bad("must not be empty");
     }

@@ -149,6 +149,44 @@ crypto::KdfParams readKdf(const fs::path& kdfPath)
 
 } // namespace
 
+namespace {
+
+// What each letter of U+00C0..U+00FF and U+0100..U+017F becomes in a search key; '.' keeps the
+// letter (lower-cased), '1' is "aa", '3' "oe", '4' "ij", '5' "ss", '6' "th".
+// Danish letters: å is "aa" (Aagaard and Ågård are one name), æ and ø stay themselves (they are
+// on every Danish keyboard); every other accented letter loses its accent (Şahin, Łukasz, Öztürk).
+// Text folded twice is folded once, so text stored by an older version (only lower-cased) can be
+// folded again when it is read.
+constexpr std::string_view Latin1Fold = "aaaaa1.ceeeeiiiidnooooo..uuuuy65aaaaa1.ceeeeiiiidnooooo..uuuuy6y";
+constexpr std::string_view LatinExtendedAFold
+    = "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii44jjkkkllllllllll"
+      "nnnnnnnnnoooooo33rrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+
+void appendFolded(std::string& out, char folded)
+{
+    switch (folded) {
+    case '1':
+        out += "aa";
+        break;
+    case '3':
+        out += "oe";
+        break;
+    case '4':
+        out += "ij";
+        break;
+    case '5':
+        out += "ss";
+        break;
+    case '6':
+        out += "th";
+        break;
+    default:
+        out += folded;
+    }
+}
+
+} // namespace
+
 std::string searchKey(std::string_view text)
 {
     std::string out;
@@ -157,17 +195,24 @@ std::string searchKey(std::string_view text)
         const auto c = static_cast<unsigned char>(text[i]);
         if (c < 0x80) {
             out += static_cast<char>(std::tolower(c));
-        } else if (c == 0xC3 && i + 1 < text.size()) {
-            // U+00C0..U+00DE (except U+00D7 ×) are the capitals of U+00E0..U+00FE.
-            auto next = static_cast<unsigned char>(text[i + 1]);
-            if (next >= 0x80 && next <= 0x9E && next != 0x97)
-                next = static_cast<unsigned char>(next + 0x20);
-            out += static_cast<char>(c);
-            out += static_cast<char>(next);
-            ++i;
-        } else {
-            out += static_cast<char>(c);
+            continue;
         }
+        // Two-byte UTF-8 sequences C3 80 .. C5 BF are U+00C0..U+017F.
+        const auto next = i + 1 < text.size() ? static_cast<unsigned char>(text[i + 1]) : 0;
+        if (c >= 0xC3 && c <= 0xC5 && next >= 0x80 && next <= 0xBF) {
+            const unsigned codePoint = ((c & 0x1Fu) << 6) | (next & 0x3Fu);
+            const char folded
+                = codePoint < 0x100 ? Latin1Fold[codePoint - 0xC0] : LatinExtendedAFold[codePoint - 0x100];
+            if (folded == '.') { // æ, ø, × and ÷: lower case only (Æ and Ø are 0x20 below æ and ø)
+                out += static_cast<char>(c);
+                out += static_cast<char>(codePoint == 0xC6 || codePoint == 0xD8 ? next + 0x20 : next);
+            } else {
+                appendFolded(out, folded);
+            }
+            ++i;
+            continue;
+        }
+        out += static_cast<char>(c);
     }
     return out;
 }

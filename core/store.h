@@ -181,7 +181,7 @@ private:
     std::unique_ptr<Checkpointer> m_checkpointer; // destroyed before m_db: it closes first
 };
 
-// Lower-case form used for case search (ASCII and Latin-1 letters such as Æ, Ø, Å).
+// The one form case search compares: lower case, accents dropped, å as "aa" (see store.cpp).
 std::string searchKey(std::string_view text);
 
 // The migrations, in order: migrations()[i] moves a store from version i to version i + 1.

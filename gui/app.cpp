@@ -4,6 +4,7 @@
 #include "base/process.h"
 #include "gui/main_frame.h"
 #include "gui/main_thread.h"
+#include "gui/private_pdf.h"
 #include "gui/session.h"
 #include "gui/unlock_dialog.h"
 #include "gui/wx_util.h"
@@ -105,6 +106,7 @@ class App : public wxApp {
 public:
     bool OnInit() override;
     int OnExit() override;
+    int FilterEvent(wxEvent& event) override;
     void OnInitCmdLine(wxCmdLineParser& parser) override;
     bool OnCmdLineParsed(wxCmdLineParser& parser) override;
 
@@ -159,6 +161,12 @@ bool App::OnInit()
     } catch (const Error& e) {
         std::fprintf(stderr, "fplan-desktop: %s\n", e.what());
         return false;
+    }
+    // PDFs an earlier run made for viewing or printing (a crash, a power cut) go now.
+    try {
+        clearPrivatePdfs();
+    } catch (const Error&) {
+        // A folder that is not ours is never written in either; nothing to clear.
     }
     wxUILocale::UseDefault();
     if (!wxApp::OnInit())
@@ -224,6 +232,17 @@ bool App::OnInit()
         });
     }
     return true;
+}
+
+int App::FilterEvent(wxEvent& event)
+{
+    // Any key or click counts as use for the idle lock.
+    const auto type = event.GetEventType();
+    if (type == wxEVT_KEY_DOWN || type == wxEVT_LEFT_DOWN || type == wxEVT_RIGHT_DOWN
+        || type == wxEVT_MOUSEWHEEL)
+        if (auto* frame = dynamic_cast<MainFrame*>(GetTopWindow()))
+            frame->used();
+    return Event_Skip;
 }
 
 int App::OnExit()

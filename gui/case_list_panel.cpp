@@ -10,6 +10,10 @@
 #include <wx/srchctrl.h>
 #include <wx/stattext.h>
 
+#ifdef __WXGTK__
+#include <gtk/gtk.h>
+#endif
+
 namespace fplan::gui {
 
 // Asks the presenter for each visible row; nothing is copied per case.
@@ -54,6 +58,19 @@ CaseListPanel::CaseListPanel(wxWindow* parent)
             static_cast<unsigned>(c), wxDATAVIEW_CELL_INERT, FromDIP(widths[c]), wxALIGN_NOT,
             wxDATAVIEW_COL_RESIZABLE | wxDATAVIEW_COL_SORTABLE);
     setAccessibleName(m_list, _("Sager"));
+#ifdef __WXGTK__
+    // GTK's own type-ahead (started by typing or Ctrl+F in the list) searches only the first
+    // column and hides the real search field; the search field does it better.
+    if (auto* tree = m_list->GtkGetTreeView())
+        gtk_tree_view_set_enable_search(GTK_TREE_VIEW(tree), FALSE);
+#endif
+    // Ctrl+F anywhere in the list goes to the search field, before GTK's key bindings see it.
+    Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
+        if (e.GetModifiers() == wxMOD_CONTROL && (e.GetKeyCode() == 'F' || e.GetKeyCode() == 'f'))
+            focusSearch();
+        else
+            e.Skip();
+    });
     sizer->Add(m_list, 1, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(6));
 
     auto* bottom = new wxBoxSizer(wxHORIZONTAL);

@@ -23,9 +23,32 @@ std::string withoutHyphens(std::string word)
 
 } // namespace
 
+std::string lowerCaseText(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x80) {
+            out += static_cast<char>(std::tolower(c));
+        } else if (c == 0xC3 && i + 1 < text.size()) {
+            // U+00C0..U+00DE (except U+00D7 ×) are the capitals of U+00E0..U+00FE.
+            auto next = static_cast<unsigned char>(text[i + 1]);
+            if (next >= 0x80 && next <= 0x9E && next != 0x97)
+                next = static_cast<unsigned char>(next + 0x20);
+            out += static_cast<char>(c);
+            out += static_cast<char>(next);
+            ++i;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
 std::string danishSortKey(const std::string& text)
 {
-    std::string key = searchKey(text);
+    std::string key = lowerCaseText(text);
     // UTF-8 å (C3 A5) sorts before æ (C3 A6) and ø (C3 B8) by bytes; Danish puts it after both.
     for (std::size_t i = 0; i + 1 < key.size(); ++i)
         if (static_cast<unsigned char>(key[i]) == 0xC3 && static_cast<unsigned char>(key[i + 1]) == 0xA5)
@@ -82,6 +105,9 @@ bool caseMatches(const CaseSummary& summary, const std::string& query)
 void CaseListPresenter::setCases(std::vector<CaseSummary> cases)
 {
     m_cases = std::move(cases);
+    // Folded again: a store written by an older version kept its search text only lower-cased.
+    for (auto& c : m_cases)
+        c.searchText = searchKey(c.searchText);
     refresh();
 }
 

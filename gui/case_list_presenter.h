@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fplan::gui {
@@ -42,9 +43,12 @@ private:
     bool m_ascending = true;
 };
 
-// Whether a case's search text matches every word of a query. A CPR number matches with or
+// Whether a case's search text (a searchKey) matches every word of a query, both folded by
+// searchKey: "Sahin" finds "Şahin", "Aagaard" finds "Ågård". A CPR number matches with or
 // without its hyphen.
 bool caseMatches(const CaseSummary& summary, const std::string& query);
+// Lower case (ASCII and Latin-1 letters such as Æ, Ø, Å), nothing else changed.
+std::string lowerCaseText(std::string_view text);
 // A key that sorts Danish text in Danish order (lower case, æ ø å last).
 std::string danishSortKey(const std::string& text);
 // Compares sort keys with runs of digits by their value, so "G01-9-26" comes before "G01-10-26".

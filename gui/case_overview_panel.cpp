@@ -154,6 +154,7 @@ CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const s
     m_documents->AppendTextColumn(_("Status"), wxDATAVIEW_CELL_INERT, FromDIP(200));
     m_documents->AppendTextColumn(_("Versioner"), wxDATAVIEW_CELL_INERT, FromDIP(90));
     m_documents->AppendTextColumn(_("Senest ændret"), wxDATAVIEW_CELL_INERT, FromDIP(160));
+    m_documents->AppendTextColumn(_("Sendt til familien"), wxDATAVIEW_CELL_INERT, FromDIP(140));
     setAccessibleName(m_documents, _("Dokumenter"));
     docs->Add(m_documents, 1, wxEXPAND | wxALL, FromDIP(4));
 
@@ -164,7 +165,8 @@ CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const s
     auto* agenda = new wxButton(docs->GetStaticBox(), wxID_ANY, _("Ny &dagsorden"));
     auto* send = new wxButton(docs->GetStaticBox(), wxID_ANY, _("&Send til familien …"));
     setAccessibleName(send, _("Send til familien"));
-    for (auto* b : { open, investigation, plan, agenda, send })
+    auto* nextVersion = new wxButton(docs->GetStaticBox(), wxID_ANY, _("Start &næste version"));
+    for (auto* b : { open, investigation, plan, agenda, send, nextVersion })
         buttons->Add(b, 0, wxRIGHT | wxBOTTOM, FromDIP(6));
     docs->Add(buttons, 0, wxALL, FromDIP(4));
     sizer->Add(docs, 1, wxEXPAND | wxALL, FromDIP(8));
@@ -189,6 +191,8 @@ CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const s
             });
         });
     });
+    // After the click returns: a message box inside it would block AT-SPI's action.
+    nextVersion->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { CallAfter([this] { startNextVersion(); }); });
     m_documents->Bind(wxEVT_DATAVIEW_ITEM_ACTIVATED, [this](wxDataViewEvent&) { openSelected(); });
 
     m_presenter = std::make_unique<CaseOverviewPresenter>(
@@ -211,9 +215,30 @@ void CaseOverviewPanel::reload()
         row.push_back(toWx(d.status));
         row.push_back(toWx(d.versions));
         row.push_back(toWx(d.lastChanged));
+        row.push_back(toWx(d.delivery));
         m_documents->AppendItem(row);
     }
     Layout();
+}
+
+void CaseOverviewPanel::startNextVersion()
+{
+    const int row = m_documents->GetSelectedRow();
+    if (row == wxNOT_FOUND || static_cast<std::size_t>(row) >= m_presenter->documents().size()) {
+        showError(this, tr("Vælg først det dokument, hvis næste version skal startes."));
+        return;
+    }
+    const auto doc = m_presenter->documents()[static_cast<std::size_t>(row)];
+    try {
+        m_presenter->startNextVersion(doc.id);
+        reload();
+    } catch (const Error& e) {
+        showError(this, e.what());
+        return;
+    }
+    // The new draft opens at once, as after "Ny familieplan".
+    if (onNewDraft)
+        onNewDraft(doc.id);
 }
 
 void CaseOverviewPanel::newDocument(const std::string& templateId)

@@ -23,8 +23,12 @@ public:
     void reload();
     // Creates a document of the template (seeded by docgen) and opens it.
     void newDocument(const std::string& templateId);
+    // "Start næste version" of the selected document, which then opens.
+    void startNextVersion();
 
     std::function<void(const std::string& docId)> onOpenDocument;
+    // After "Start næste version": the document's new draft is to be shown (an open editor anew).
+    std::function<void(const std::string& docId)> onNewDraft;
 
 private:
     void openSelected();

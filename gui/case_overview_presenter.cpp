@@ -3,8 +3,10 @@
 
 #include "base/error.h"
 #include "crypto/random.h"
+#include "delivery/outbox.h"
 #include "docgen/forms/format.h"
 #include "gui/date_input.h"
+#include "gui/editor_presenter.h"
 #include "gui/i18n.h"
 
 namespace fplan::gui {
@@ -25,6 +27,7 @@ void CaseOverviewPresenter::reload()
         throw Error(ErrorCode::NotFound, format(tr("Sagen {0} findes ikke."), { m_caseId }));
     m_case = m_documents.openCase(m_caseId);
     m_lines.clear();
+    const delivery::Outbox outbox(m_store);
     for (const auto& info : m_store.documents(m_caseId)) {
         const DocumentState state = m_store.documentState(info.id);
         DocumentLine line;
@@ -45,8 +48,44 @@ void CaseOverviewPresenter::reload()
             line.status += format(trn(", {0} konflikt", ", {0} konflikter", line.conflicts),
                 { std::to_string(line.conflicts) });
         line.lastChanged = state.maxHlc() ? hlcText(state.maxHlc()) : "";
+        line.delivery = deliveryText(outbox.list(info.id));
         m_lines.push_back(std::move(line));
     }
+}
+
+int CaseOverviewPresenter::startNextVersion(const std::string& docId)
+{
+    const int next = gui::startNextVersion(m_documents, docId);
+    reload();
+    return next;
+}
+
+std::string deliveryText(const std::vector<delivery::OutboxEntry>& entries)
+{
+    std::size_t sent = 0, waiting = 0, failed = 0;
+    for (const auto& e : entries) {
+        switch (e.status) {
+        case delivery::OutboxStatus::Sent:
+            ++sent;
+            break;
+        case delivery::OutboxStatus::Queued:
+        case delivery::OutboxStatus::Sending:
+            ++waiting;
+            break;
+        case delivery::OutboxStatus::Failed:
+            ++failed;
+            break;
+        }
+    }
+    std::string out;
+    auto add = [&out](std::size_t n, const std::string& pattern) {
+        if (n > 0)
+            out += (out.empty() ? "" : ", ") + format(pattern, { std::to_string(n) });
+    };
+    add(sent, tr("{0} sendt"));
+    add(waiting, tr("{0} venter"));
+    add(failed, tr("{0} fejlet"));
+    return out;
 }
 
 std::string CaseOverviewPresenter::heading() const

@@ -4,6 +4,7 @@
 #include "app/documents.h"
 #include "core/case.h"
 #include "core/store.h"
+#include "delivery/outbox.h"
 #include "gui/new_case_presenter.h"
 
 #include <functional>
@@ -20,6 +21,7 @@ struct DocumentLine {
     std::string status; // "Kladde", "Færdig (version 2)", "Version 2 + ændringer"
     std::string versions; // "v1, v2"
     std::string lastChanged; // local time, Danish form ("12.03.2026 kl. 10:30")
+    std::string delivery; // from the outbox, all versions: "2 sendt, 1 venter, 1 fejlet"; "" if none
     std::size_t conflicts = 0;
 };
 
@@ -54,6 +56,9 @@ public:
     // The tovholder, and anyone the tovholder history names, stays: the history must keep its names.
     void removeTeamMember(std::size_t index, const std::string& author);
 
+    // "Start næste version" of a document (startNextVersion); returns the new draft's number.
+    int startNextVersion(const std::string& docId);
+
     // Makes a new document of a template in this case through the document service (default
     // rows, seeded tables, automatic values); returns its id.
     std::string newDocument(const std::string& templateId);
@@ -68,6 +73,9 @@ private:
     Case m_case;
     std::vector<DocumentLine> m_lines;
 };
+
+// A document's letters in the outbox, counted by state: "2 sendt, 1 venter, 1 fejlet" ("" if none).
+std::string deliveryText(const std::vector<delivery::OutboxEntry>& entries);
 
 // Template ids of the three documents (templates/*.xml, docs/templates.md).
 inline constexpr const char* InvestigationTemplate = "familiefaglig-undersoegelse";

@@ -5,9 +5,17 @@
 #include "gui/wx_util.h"
 
 #include <wx/calctrl.h>
+#include <wx/scrolwin.h>
 #include <wx/textctrl.h>
+#include <wx/utils.h>
 
 namespace fplan::gui {
+
+namespace {
+const wxEventTypeTag<wxScrollWinEvent> ScrollEvents[] = { wxEVT_SCROLLWIN_TOP, wxEVT_SCROLLWIN_BOTTOM,
+    wxEVT_SCROLLWIN_LINEUP, wxEVT_SCROLLWIN_LINEDOWN, wxEVT_SCROLLWIN_PAGEUP, wxEVT_SCROLLWIN_PAGEDOWN,
+    wxEVT_SCROLLWIN_THUMBTRACK, wxEVT_SCROLLWIN_THUMBRELEASE };
+} // namespace
 
 class CalendarPopup : public wxCalendarCtrl, public wxComboPopup {
 public:
@@ -22,22 +30,49 @@ public:
         if (!wxCalendarCtrl::Create(parent, wxID_ANY, wxDefaultDateTime, wxDefaultPosition, wxDefaultSize,
                 wxCAL_MONDAY_FIRST | wxCAL_SHOW_WEEK_NUMBERS | wxBORDER_SIMPLE))
             return false;
-        Bind(wxEVT_CALENDAR_SEL_CHANGED, [this](wxCalendarEvent&) { m_chosen = true; });
+        // A click on a day picks it; a day reached with the keys is picked only by Return.
+        // (GTK reports a day moved to as selected too, at its own time: the mouse button tells.)
+        Bind(wxEVT_CALENDAR_SEL_CHANGED,
+            [this](wxCalendarEvent&) { m_chosen = m_chosen || wxGetMouseState().LeftIsDown(); });
         Bind(wxEVT_CALENDAR_DOUBLECLICKED, [this](wxCalendarEvent&) { Dismiss(); });
-        Bind(wxEVT_KEY_DOWN, [this](wxKeyEvent& e) {
-            if (e.GetKeyCode() == WXK_RETURN || e.GetKeyCode() == WXK_NUMPAD_ENTER) {
+        // The keyboard works the calendar the same way everywhere: arrows move a day or a week,
+        // Page Up/Down a month, Return picks the day, Esc closes without picking.
+        Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
+            switch (e.GetKeyCode()) {
+            case WXK_RETURN:
+            case WXK_NUMPAD_ENTER:
+            case WXK_SPACE:
                 m_chosen = true;
                 Dismiss();
-            } else {
+                return;
+            case WXK_ESCAPE:
+                m_chosen = false;
+                Dismiss();
+                return;
+            case WXK_LEFT:
+                return move(wxDateSpan::Days(-1));
+            case WXK_RIGHT:
+                return move(wxDateSpan::Days(1));
+            case WXK_UP:
+                return move(wxDateSpan::Weeks(-1));
+            case WXK_DOWN:
+                return move(wxDateSpan::Weeks(1));
+            case WXK_PAGEUP:
+                return move(wxDateSpan::Months(-1));
+            case WXK_PAGEDOWN:
+                return move(wxDateSpan::Months(1));
+            default:
                 e.Skip();
             }
         });
         return true;
     }
+    void OnPopup() override { SetFocus(); }
     wxWindow* GetControl() override { return this; }
     void SetStringValue(const wxString& text) override
     {
         m_chosen = false;
+        m_shown = text;
         wxDateTime d;
         const auto iso = parseDateText(fromWx(text));
         if (iso && d.ParseISODate(toWx(*iso)))
@@ -45,9 +80,11 @@ public:
         else
             SetDate(wxDateTime::Today());
     }
+    // wxComboCtrl writes this into the field whenever the calendar closes: the day picked, or
+    // (Esc, a click elsewhere, a scroll) what the field showed before.
     wxString GetStringValue() const override
     {
-        return toWx(dateText(Json(fromWx(GetDate().FormatISODate())), false));
+        return m_chosen ? toWx(dateText(Json(fromWx(GetDate().FormatISODate())), false)) : m_shown;
     }
     wxSize GetAdjustedSize(int minWidth, int, int) override
     {
@@ -62,8 +99,11 @@ public:
     }
 
 private:
+    void move(const wxDateSpan& span) { SetDate(GetDate().Add(span)); }
+
     DateField* m_field;
     bool m_chosen = false;
+    wxString m_shown; // the field's text when the calendar opened
 };
 
 DateField::DateField(wxWindow* parent)
@@ -80,6 +120,28 @@ DateField::DateField(wxWindow* parent)
             typed(true);
             e.Skip();
         });
+    // The calendar is a window of its own: when the page under it scrolls, it closes rather than
+    // float over other fields.
+    for (wxWindow* w = parent; w && !w->IsTopLevel() && !m_scrolled; w = w->GetParent())
+        if (dynamic_cast<wxScrollHelperBase*>(w))
+            m_scrolled = w;
+    if (m_scrolled)
+        for (const auto type : ScrollEvents)
+            m_scrolled->Bind(type, &DateField::pageScrolled, this);
+}
+
+DateField::~DateField()
+{
+    if (m_scrolled) // it outlives this field (children go first), so the handlers must go now
+        for (const auto type : ScrollEvents)
+            m_scrolled->Unbind(type, &DateField::pageScrolled, this);
+}
+
+void DateField::pageScrolled(wxScrollWinEvent& e)
+{
+    if (IsPopupShown())
+        Dismiss();
+    e.Skip();
 }
 
 void DateField::showValue(const Json& value)

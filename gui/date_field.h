@@ -15,6 +15,7 @@ namespace fplan::gui {
 class DateField : public wxComboCtrl {
 public:
     explicit DateField(wxWindow* parent);
+    ~DateField() override;
 
     // Shows a stored value (ISO date, or text that is no date) without reporting an edit.
     void showValue(const Json& value);
@@ -25,7 +26,9 @@ private:
     friend class CalendarPopup;
     void picked(const wxString& text);
     void typed(bool leaving);
+    void pageScrolled(wxScrollWinEvent& e);
 
+    wxWindow* m_scrolled = nullptr; // the scrolled page the field sits on, if any
     wxString m_committed; // the text last reported, so focus changes do not repeat an edit
 };
 

@@ -9,21 +9,22 @@
 #include "gui/main_thread.h"
 #include "gui/preview_window.h"
 #include "gui/print_pdf.h"
+#include "gui/private_pdf.h"
 #include "gui/spellcheck.h"
 #include "gui/wx_util.h"
 
 #include <wx/button.h>
 #include <wx/checklst.h>
 #include <wx/choice.h>
+#include <wx/combobox.h>
 #include <wx/dataview.h>
-#include <wx/dateevt.h>
+#include <wx/filedlg.h>
 #include <wx/grid.h>
 #include <wx/msgdlg.h>
 #include <wx/scrolwin.h>
 #include <wx/sizer.h>
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
-#include <wx/timectrl.h>
 #include <wx/utils.h>
 
 #include <cstdlib>
@@ -69,6 +70,24 @@ std::string numberText(const Json& v)
     return v.is_number() ? v.dump() : v.is_string() ? v.get<std::string>() : "";
 }
 
+// A choice cell that can be typed into: the key that starts editing is the first letter typed
+// (wx's choice editor drops it), so "Mormor" stays "Mormor" and is then marked as no choice.
+class TypedChoiceEditor : public wxGridCellChoiceEditor {
+public:
+    using wxGridCellChoiceEditor::wxGridCellChoiceEditor;
+    wxGridCellEditor* Clone() const override { return new TypedChoiceEditor(*this); }
+    void StartingKey(wxKeyEvent& event) override
+    {
+        const wxChar typed = event.GetUnicodeKey();
+        if (typed == WXK_NONE || typed < ' ') {
+            event.Skip();
+            return;
+        }
+        Combo()->SetValue(wxString(typed));
+        Combo()->SetInsertionPointEnd();
+    }
+};
+
 wxString labelText(const docgen::Field& f)
 {
     return toWx(f.label) + (f.required ? " *" : "");
@@ -95,6 +114,7 @@ EditorPanel::EditorPanel(wxWindow* parent, Session& session, const std::string& 
 EditorPanel::~EditorPanel()
 {
     m_autosave.Stop();
+    removePrivatePdfs({ m_pdfFiles.begin(), m_pdfFiles.end() }); // the document closes: its PDFs go
     try {
         m_presenter->flush();
     } catch (const std::exception&) {
@@ -217,36 +237,46 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const docgen::Field
         auto* row = new wxBoxSizer(wxHORIZONTAL);
         auto* date = new DateField(parent);
         row->Add(date, 0);
-        wxTimePickerCtrl* time = nullptr;
+        // A plain text box for the time: a time picker shows seconds and the current clock when
+        // the time is empty; this one keeps exactly what was typed ("14:00", or nothing).
+        wxTextCtrl* time = nullptr;
         if (field.type == docgen::FieldType::DateTime) {
-            time = new wxTimePickerCtrl(parent, wxID_ANY);
+            time = new wxTextCtrl(
+                parent, wxID_ANY, {}, wxDefaultPosition, wxSize(FromDIP(70), -1), wxTE_PROCESS_ENTER);
+            time->SetHint(_("TT:MM"));
             setAccessibleName(time, toWx(field.label) + " " + _("klokkeslæt"));
             row->Add(time, 0, wxLEFT, FromDIP(6));
         }
         view.refresh = [this, date, time, path] {
             const Json v = m_presenter->value(path);
-            const std::string s = v.is_string() ? v.get<std::string>() : std::string();
-            date->showValue(time && isIsoDateTime(s) ? Json(s.substr(0, 10)) : v);
-            if (time && isIsoDateTime(s)) {
-                wxDateTime t = wxDateTime::Now();
-                t.SetHour(static_cast<wxDateTime::wxDateTime_t>(std::atoi(s.substr(11, 2).c_str())));
-                t.SetMinute(static_cast<wxDateTime::wxDateTime_t>(std::atoi(s.substr(14, 2).c_str())));
-                time->SetValue(t);
+            if (!time) {
+                date->showValue(v);
+                return;
             }
+            const auto [day, clock] = dateTimeTexts(v);
+            date->showValue(Json(day));
+            if (!time->HasFocus() && time->GetValue() != toWx(clock))
+                time->ChangeValue(toWx(clock));
         };
-        auto changed = [this, time, path](const Json& day) {
-            if (time && day.is_string() && isIsoDate(day.get<std::string>()))
-                m_presenter->setValue(
-                    path, day.get<std::string>() + fromWx(time->GetValue().Format("T%H:%M")));
-            else
-                m_presenter->setValue(path, day);
+        auto changed = [this, date, time, path](const Json& day) {
+            m_presenter->setValue(
+                path, time ? dateTimeValueFromText(fromWx(date->GetValue()), fromWx(time->GetValue())) : day);
             edited(path);
         };
         date->onEdited = changed;
-        if (time)
-            time->Bind(wxEVT_TIME_CHANGED, [date, changed](wxDateEvent&) {
-                changed(dateValueFromText(fromWx(date->GetValue()), false));
+        if (time) {
+            // While typing only a whole time (or an emptied box) is stored; leaving stores what is there.
+            time->Bind(wxEVT_TEXT, [time, changed](wxCommandEvent&) {
+                const wxString t = time->GetValue().Strip(wxString::both);
+                if (t.empty() || (t.length() == 5 && parseTimeText(fromWx(t))))
+                    changed(Json());
             });
+            time->Bind(wxEVT_TEXT_ENTER, [changed](wxCommandEvent&) { changed(Json()); });
+            time->Bind(wxEVT_KILL_FOCUS, [changed](wxFocusEvent& e) {
+                changed(Json());
+                e.Skip();
+            });
+        }
         control = date;
         setAccessibleName(date, toWx(field.label));
         sizer->Add(row, 0);
@@ -256,11 +286,7 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const docgen::Field
     case docgen::FieldType::Choice:
     case docgen::FieldType::Person:
     case docgen::FieldType::TeamMember: {
-        std::vector<docgen::Choice> choices;
-        if (field.type == docgen::FieldType::Bool)
-            choices = { { "true", tr("Ja") }, { "false", tr("Nej") } };
-        else
-            choices = m_presenter->choicesFor(field);
+        const std::vector<docgen::Choice> choices = m_presenter->choicesFor(field);
         auto* choice = new wxChoice(parent, wxID_ANY);
         choice->Append(_("(ikke valgt)"));
         for (const auto& c : choices)
@@ -374,11 +400,7 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const docgen::Field
     }
     setAccessibleName(grid, toWx(field.label));
 
-    auto choicesOf = [this](const docgen::Field& column) {
-        if (column.type == docgen::FieldType::Bool)
-            return std::vector<docgen::Choice> { { "true", tr("Ja") }, { "false", tr("Nej") } };
-        return m_presenter->choicesFor(column);
-    };
+    auto choicesOf = [this](const docgen::Field& column) { return m_presenter->choicesFor(column); };
     auto isChoice = [](const docgen::Field& column) {
         return column.type == docgen::FieldType::Bool || column.type == docgen::FieldType::Choice
             || column.type == docgen::FieldType::Person || column.type == docgen::FieldType::TeamMember;
@@ -400,7 +422,8 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const docgen::Field
                     labels.Add(wxString());
                     for (const auto& ch : choicesOf(column))
                         labels.Add(toWx(ch.label));
-                    grid->SetCellEditor(r, static_cast<int>(c), new wxGridCellChoiceEditor(labels));
+                    // Typing is allowed: a value that is no choice stays, marked, until it is fixed.
+                    grid->SetCellEditor(r, static_cast<int>(c), new TypedChoiceEditor(labels, true));
                 } else if (column.type == docgen::FieldType::LongText) {
                     grid->SetCellEditor(r, static_cast<int>(c), new wxGridCellAutoWrapStringEditor());
                     grid->SetCellRenderer(r, static_cast<int>(c), new wxGridCellAutoWrapStringRenderer());
@@ -424,15 +447,13 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const docgen::Field
         m_form->FitInside();
         m_form->Layout();
     };
-    grid->Bind(wxEVT_GRID_CELL_CHANGED, [this, grid, path, columns, choicesOf, isChoice](wxGridEvent& e) {
+    grid->Bind(wxEVT_GRID_CELL_CHANGED, [this, grid, path, columns, isChoice](wxGridEvent& e) {
         const int r = e.GetRow();
         const auto& column = columns[static_cast<std::size_t>(e.GetCol())];
         const std::string typed = fromWx(grid->GetCellValue(r, e.GetCol()));
         Json v;
         if (isChoice(column)) {
-            for (const auto& ch : choicesOf(column))
-                if (ch.label == typed)
-                    v = column.type == docgen::FieldType::Bool ? Json(ch.id == "true") : Json(ch.id);
+            v = m_presenter->choiceFromText(column, typed);
         } else if (column.type == docgen::FieldType::Number) {
             v = numberFromText(typed);
         } else if (column.type == docgen::FieldType::Date || column.type == docgen::FieldType::DateTime) {
@@ -629,6 +650,27 @@ void EditorPanel::finalize()
         onSaved();
 }
 
+void EditorPanel::startNextVersion()
+{
+    saveNow();
+    try {
+        const int next = m_presenter->startNextVersion();
+        for (auto& [path, view] : m_fields) {
+            view.refresh();
+            showMessage(path);
+        }
+        showConflicts();
+        updateStatus();
+        m_status->SetLabel(
+            toWx(format(tr("Version {0} er startet som kladde, med status fra opfølgningsmøderne."),
+                { std::to_string(next) })));
+    } catch (const Error& e) {
+        showError(this, e.what());
+    }
+    if (onSaved)
+        onSaved();
+}
+
 void EditorPanel::showChanges()
 {
     saveNow();
@@ -698,6 +740,13 @@ void EditorPanel::showChanges()
 
 namespace fplan::gui {
 
+namespace {
+struct Written {
+    std::string path;
+    std::string error;
+};
+} // namespace
+
 void EditorPanel::withPdf(std::function<void(const std::string& file)> then)
 {
     saveNow();
@@ -706,10 +755,8 @@ void EditorPanel::withPdf(std::function<void(const std::string& file)> then)
     try {
         const int version = m_presenter->unchangedVersion();
         doc = m_session.printable(m_docId, version);
-        file = (privatePdfFolder()
-            / (m_presenter->tmpl().id + "-" + m_docId.substr(0, 8)
-                + (version > 0 ? "-v" + std::to_string(version) : "-kladde") + ".pdf"))
-                   .string();
+        file = m_presenter->tmpl().id + "-" + m_docId.substr(0, 8)
+            + (version > 0 ? "-v" + std::to_string(version) : "-kladde") + ".pdf";
     } catch (const std::exception& e) {
         showError(this, e.what());
         return;
@@ -720,27 +767,45 @@ void EditorPanel::withPdf(std::function<void(const std::string& file)> then)
         [doc = std::move(doc), file] {
             try {
                 const auto pdf = app::renderPdf(doc);
-                // The preview PDF is replaced each time: private, whole or not at all.
-                writeFileDurably(file, pdf.bytes, { .force = true, .protectedFiles = {} });
-                return std::string();
+                // Replaced each time: private, whole or not at all (gui/private_pdf.h).
+                return Written { writePrivatePdf(file, pdf.bytes).string(), {} };
             } catch (const std::exception& e) {
-                return std::string(e.what());
+                return Written { {}, e.what() };
             }
         },
-        [this, file, then](const std::string& error) {
+        [this, then](const Written& written) {
             updateStatus();
-            if (!error.empty())
-                showError(this, error);
-            else
-                then(file);
+            if (!written.error.empty())
+                return showError(this, written.error);
+            m_pdfFiles.insert(written.path); // removed when this document closes
+            then(written.path);
         });
 }
 
 void EditorPanel::openPdf()
 {
     withPdf([this](const std::string& file) {
-        if (!wxLaunchDefaultApplication(toWx(file)))
-            showError(this, format(tr("Intet program kan vise PDF-filen {0}."), { file }));
+        if (openPdfViewer(file))
+            return;
+        // No viewer (or it would not start): say so, and offer to keep the PDF somewhere else.
+        wxMessageDialog ask(this,
+            _("Der er intet program til at vise PDF-filer på denne computer. Vil du gemme PDF-filen, så du "
+              "kan åbne den et andet sted?"),
+            _("Åbn PDF"), wxYES_NO | wxYES_DEFAULT | wxICON_INFORMATION);
+        ask.SetYesNoLabels(_("&Gem PDF-filen …"), _("&Annuller"));
+        if (ask.ShowModal() != wxID_YES)
+            return;
+        wxFileDialog save(this, _("Gem PDF-filen"), wxString(),
+            toWx(std::filesystem::path(file).filename().string()), _("PDF-filer (*.pdf)|*.pdf"),
+            wxFD_SAVE | wxFD_OVERWRITE_PROMPT);
+        if (save.ShowModal() != wxID_OK)
+            return;
+        try {
+            copyFileDurably(fromWx(save.GetPath()), file, { .force = true, .protectedFiles = {} });
+            m_status->SetLabel(toWx(format(tr("PDF-filen er gemt som {0}."), { fromWx(save.GetPath()) })));
+        } catch (const std::exception& e) {
+            showError(this, e.what());
+        }
     });
 }
 

@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 class wxGrid;
@@ -32,6 +33,8 @@ public:
     void undo();
     void redo();
     void finalize();
+    // "Start næste version": the plan's next draft, as `fplan doc revise`.
+    void startNextVersion();
     void showChanges();
     void saveNow();
     void openPdf();
@@ -65,6 +68,7 @@ private:
     wxScrolledWindow* m_form = nullptr;
     wxStaticText* m_status = nullptr;
     wxTimer m_autosave;
+    std::set<std::string> m_pdfFiles; // the private PDFs made for this document
 };
 
 } // namespace fplan::gui

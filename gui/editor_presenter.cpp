@@ -109,6 +109,22 @@ std::string problemText(const ValueProblem& p)
     return {};
 }
 
+int startNextVersion(app::DocumentService& documents, const std::string& docId)
+{
+    const DocumentState state = documents.store().documentState(docId);
+    const Version* latest = state.latestVersion();
+    if (!latest)
+        throw Error(ErrorCode::BadInput,
+            tr("Dokumentet har ingen færdig version endnu: færdiggør det, før næste version startes."));
+    if (state.changedSince(*latest))
+        throw Error(ErrorCode::BadInput,
+            format(
+                tr("Næste version er allerede startet: kladden er ændret siden version {0}. Skriv videre i "
+                   "den, eller færdiggør den."),
+                { std::to_string(latest->number) }));
+    return documents.revise(docId).version;
+}
+
 EditorPresenter::EditorPresenter(app::DocumentService& documents, const std::string& docId)
     : m_documents(documents)
     , m_doc(documents.open(docId))
@@ -245,6 +261,8 @@ std::size_t EditorPresenter::moveRow(const std::string& tablePath, std::size_t r
 std::vector<docgen::Choice> EditorPresenter::choicesFor(const Field& field) const
 {
     std::vector<docgen::Choice> out;
+    if (field.type == FieldType::Bool)
+        return { { "true", tr("Ja") }, { "false", tr("Nej") } };
     if (field.type == FieldType::Person) {
         for (const auto& p : kase().people)
             out.push_back({ p.id, p.relation.empty() ? p.name : p.name + " (" + p.relation + ")" });
@@ -273,10 +291,11 @@ std::string EditorPresenter::message(const std::string& path) const
     const ValueProblem& p = problems.front();
     if (p.path.row && !p.path.column.empty()) {
         const Field* c = f->column(p.path.column);
+        const std::string why = c ? explain(*c, cell(path, *p.path.row, p.path.column), p) : problemText(p);
         return format(tr("Række {0}, {1}: {2}"),
-            { std::to_string(*p.path.row + 1), c ? c->label : p.path.column, problemText(p) });
+            { std::to_string(*p.path.row + 1), c ? c->label : p.path.column, why });
     }
-    return problemText(p);
+    return explain(*f, v, p);
 }
 
 std::string EditorPresenter::cellMessage(
@@ -287,7 +306,63 @@ std::string EditorPresenter::cellMessage(
         return {};
     const Json values = { { tablePath, Json::array({ Json { { column, v } } }) } };
     const auto problems = docgen::findValueProblems(m_doc.tmpl, values, &kase());
-    return problems.empty() ? "" : problemText(problems.front());
+    if (problems.empty())
+        return {};
+    const Field* table = m_doc.tmpl.field(tablePath);
+    const Field* c = table ? table->column(column) : nullptr;
+    return c ? explain(*c, v, problems.front()) : problemText(problems.front());
+}
+
+std::string EditorPresenter::explain(const Field& field, const Json& v, const ValueProblem& p) const
+{
+    switch (p.code) {
+    case ProblemCode::NotAChoice:
+    case ProblemCode::NotBool:
+    case ProblemCode::NotAPersonId:
+    case ProblemCode::UnknownPerson:
+    case ProblemCode::NotATeamMemberId:
+    case ProblemCode::UnknownTeamMember: {
+        // Typed text that names no choice: say what the choices are (the text stays until fixed).
+        if (!v.is_string())
+            break;
+        std::string names;
+        for (const auto& c : choicesFor(field))
+            names += (names.empty() ? "" : ", ") + c.label;
+        if (names.empty())
+            return format(
+                tr("»{0}« kan ikke vælges: der er ingen muligheder endnu."), { v.get<std::string>() });
+        return format(
+            tr("»{0}« er ikke en af mulighederne. Vælg en af: {1}."), { v.get<std::string>(), names });
+    }
+    case ProblemCode::NotDate:
+    case ProblemCode::NotDateTime:
+        // "31.02.2026" is a date that does not exist, not a date in the wrong form.
+        if (v.is_string())
+            if (auto why = dateTextProblem(v.get<std::string>(), p.code == ProblemCode::NotDateTime);
+                !why.empty())
+                return why;
+        break;
+    default:
+        break;
+    }
+    return problemText(p);
+}
+
+Json EditorPresenter::choiceFromText(const Field& field, const std::string& typed) const
+{
+    const std::string key = searchKey(typed);
+    if (key.find_first_not_of(" \t\n") == std::string::npos)
+        return Json();
+    // The label as shown (or the stored id), without regard to case, accents or spaces around it.
+    auto trimmedKey = [](std::string k) {
+        k.erase(0, k.find_first_not_of(' '));
+        k.erase(k.find_last_not_of(' ') + 1);
+        return k;
+    };
+    for (const auto& c : choicesFor(field))
+        if (trimmedKey(searchKey(c.label)) == trimmedKey(key) || c.id == typed)
+            return field.type == FieldType::Bool ? Json(c.id == "true") : Json(c.id);
+    return typed; // kept as typed, and marked by message()/cellMessage() until it is fixed
 }
 
 std::string EditorPresenter::labelOf(const std::string& path) const
@@ -455,6 +530,22 @@ int EditorPresenter::finalize()
         throw Error(ErrorCode::BadInput, text);
     }
     return m_documents.finalize(m_doc, m_state).version;
+}
+
+int EditorPresenter::startNextVersion()
+{
+    flush();
+    if (dirty())
+        throw Error(ErrorCode::BadInput, tr("Ret først de markerede felter; de er ikke gemt."));
+    const int next = gui::startNextVersion(m_documents, docId());
+    // The service wrote the new draft as ops: read it back, as a newly opened editor would.
+    m_state = m_documents.store().documentState(docId());
+    m_values = m_state.values();
+    if (!m_values.is_object())
+        m_values = Json::object();
+    m_undo.clear();
+    m_redo.clear();
+    return next;
 }
 
 int EditorPresenter::unchangedVersion() const

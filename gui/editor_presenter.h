@@ -24,6 +24,12 @@ struct DiffLine {
 // about is named by the caller).
 std::string problemText(const docgen::ValueProblem& problem);
 
+// "Start næste version": the document service's revise, as `fplan doc revise` (the plan's next
+// draft from its latest version, with the follow-up meetings' statuses written back and "Udgave"
+// filled in). Refused in Danish (BadInput) when there is no finalised version yet or the draft
+// already differs from it. Returns the number the new draft will get.
+int startNextVersion(app::DocumentService& documents, const std::string& docId);
+
 // One section of the template as the editor lays it out: sections flattened in document order.
 struct EditorSection {
     const docgen::Section* section;
@@ -55,8 +61,13 @@ public:
     // Moves a row up (delta -1) or down (+1); returns its new index.
     std::size_t moveRow(const std::string& table, std::size_t row, int delta);
 
-    // Choices of a field; person and team-member fields choose among the case's people and team.
+    // Choices of a field; person and team-member fields choose among the case's people and team,
+    // yes/no fields between "Ja" and "Nej".
     std::vector<docgen::Choice> choicesFor(const docgen::Field& field) const;
+    // What text typed into a choice (table cell) stores: the choice it names (its label, without
+    // regard to case or accents), null when empty, else the text itself, kept as typed so that
+    // the cell's message can name the choices until it is fixed; never silently emptied.
+    Json choiceFromText(const docgen::Field& field, const std::string& typed) const;
     // Why the field's value (or a cell of the table) is refused, in Danish; "" when it fits.
     std::string message(const std::string& path) const;
     // The same for one cell of a table ("" when it fits), for tinting the cell.
@@ -91,6 +102,8 @@ public:
     // number; Error(BadInput) lists the problems if there are any.
     int finalize();
     const std::vector<Version>& versions() const { return m_state.versions(); }
+    // startNextVersion() for this document after saving; the editor then shows the new draft.
+    int startNextVersion();
     // The latest version's number while the draft is still exactly that version; else 0.
     int unchangedVersion() const;
     // 0 is the empty document; -1 is the current draft.
@@ -114,6 +127,9 @@ private:
     std::string sectionOf(const std::string& path) const; // the label of the field's section
     std::string placeOf(const std::string& path) const; // "Section › Label"
     std::string problemLine(const docgen::ValueProblem& problem) const;
+    // problemText(), naming the choices when typed text is not one of them.
+    std::string explain(
+        const docgen::Field& field, const Json& value, const docgen::ValueProblem& problem) const;
 
     app::DocumentService& m_documents;
     app::OpenDocument m_doc;

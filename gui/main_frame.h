@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
+#include "gui/idle_lock.h"
 #include "gui/session.h"
 
 #include <wx/frame.h>
+#include <wx/timer.h>
 
 #include <memory>
 #include <string>
@@ -24,6 +26,10 @@ public:
 
     void openCase(const std::string& caseId);
     void openDocument(const std::string& docId);
+    // A key press or a click anywhere in the program (the app's event filter): not idle.
+    void used();
+    // Saves every open document, closes them and the store, and asks for the passphrase again.
+    void lock();
 
 private:
     void buildMenus();
@@ -32,10 +38,25 @@ private:
     void editSettings();
     EditorPanel* currentEditor() const;
     CaseOverviewPanel* overview() const;
+    void startNextVersion();
+    void changePassphrase();
+    void showUserGuide();
+    // Closes every document (each saves first) and the store; returns the session's templates.
+    docgen::TemplateRegistry closeSession();
+    void openSession(std::shared_ptr<Store> store, docgen::TemplateRegistry templates);
+    void askPassphraseAgain(docgen::TemplateRegistry templates);
+    // Every minute: lock when idle; send what waits in the outbox (network on a worker thread).
+    void tick();
+    void sendWaitingLetters();
+    void showOutboxStatus();
 
     std::unique_ptr<Session> m_session;
     CaseListPanel* m_cases = nullptr;
     wxNotebook* m_tabs = nullptr;
+    std::filesystem::path m_storePath;
+    IdleLock m_idle;
+    wxTimer m_tick;
+    bool m_sending = false; // an outbox attempt is on its way (one at a time)
 };
 
 } // namespace fplan::gui

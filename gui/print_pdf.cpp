@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "gui/print_pdf.h"
 
+#include "gui/private_pdf.h"
+
 #include <wx/toplevel.h>
 #include <wx/window.h>
-
-#include <cstdlib>
 
 #ifdef __WXGTK__
 #include <gtk/gtk.h>
@@ -15,9 +15,11 @@ namespace fplan::gui {
 
 #ifdef __WXGTK__
 namespace {
-void jobDone(GtkPrintJob* job, gpointer, const GError*)
+void jobDone(GtkPrintJob* job, gpointer file, const GError*)
 {
     g_object_unref(job); // the last reference; a failure shows in the system's print queue
+    removePrivatePdfs({ static_cast<const char*>(file) }); // printed: the copy is not kept
+    g_free(file);
 }
 } // namespace
 #endif
@@ -31,6 +33,7 @@ bool printPdfFile(wxWindow* parent, const std::string& file, const std::string& 
     gtk_print_unix_dialog_set_manual_capabilities(GTK_PRINT_UNIX_DIALOG(dialog),
         static_cast<GtkPrintCapabilities>(GTK_PRINT_CAPABILITY_COPIES | GTK_PRINT_CAPABILITY_COLLATE));
     bool sent = false;
+    bool printing = false;
     if (gtk_dialog_run(GTK_DIALOG(dialog)) == GTK_RESPONSE_OK) {
         auto* chooser = GTK_PRINT_UNIX_DIALOG(dialog);
         GtkPrinter* printer = gtk_print_unix_dialog_get_selected_printer(chooser);
@@ -41,8 +44,9 @@ bool printPdfFile(wxWindow* parent, const std::string& file, const std::string& 
             g_object_unref(settings);
             GError* error = nullptr;
             if (gtk_print_job_set_source_file(job, file.c_str(), &error)) {
-                gtk_print_job_send(job, jobDone, nullptr, nullptr);
+                gtk_print_job_send(job, jobDone, g_strdup(file.c_str()), nullptr);
                 sent = true;
+                printing = true;
             } else {
                 g_clear_error(&error);
                 g_object_unref(job);
@@ -52,6 +56,8 @@ bool printPdfFile(wxWindow* parent, const std::string& file, const std::string& 
         sent = true; // cancelled by the person: nothing to fall back to
     }
     gtk_widget_destroy(dialog);
+    if (!printing)
+        removePrivatePdfs({ file });
     return sent;
 #else
     (void)parent;
@@ -61,16 +67,39 @@ bool printPdfFile(wxWindow* parent, const std::string& file, const std::string& 
 #endif
 }
 
-std::filesystem::path privatePdfFolder()
+bool havePdfViewer()
 {
-    const char* runtime = std::getenv("XDG_RUNTIME_DIR");
-    const std::filesystem::path base
-        = runtime && *runtime ? std::filesystem::path(runtime) : std::filesystem::temp_directory_path();
-    const auto folder = base / "familieplan-pdf";
-    std::filesystem::create_directories(folder);
-    std::filesystem::permissions(
-        folder, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace);
-    return folder;
+#ifdef __WXGTK__
+    GAppInfo* app = g_app_info_get_default_for_type("application/pdf", FALSE);
+    if (!app)
+        return false;
+    g_object_unref(app);
+    return true;
+#else
+    return false;
+#endif
+}
+
+bool openWithDefaultProgram(const std::string& file)
+{
+#ifdef __WXGTK__
+    gchar* uri = g_filename_to_uri(file.c_str(), nullptr, nullptr);
+    if (!uri)
+        return false;
+    GError* error = nullptr;
+    const bool started = g_app_info_launch_default_for_uri(uri, nullptr, &error);
+    g_clear_error(&error);
+    g_free(uri);
+    return started;
+#else
+    (void)file;
+    return false;
+#endif
+}
+
+bool openPdfViewer(const std::string& file)
+{
+    return havePdfViewer() && openWithDefaultProgram(file);
 }
 
 } // namespace fplan::gui

@@ -6,6 +6,7 @@
 #include "gui/accessibility.h"
 #include "gui/main_thread.h"
 #include "gui/print_pdf.h"
+#include "gui/private_pdf.h"
 #include "gui/wx_util.h"
 
 #include <wx/button.h>
@@ -143,8 +144,11 @@ void SendDialog::refresh()
             : tr("Dokumentet har ingen færdiggjort version.")));
     m_counter->SetLabel(toWx(m_presenter->notificationCounter()));
     std::string problems;
+    // Everything that stops or delays sending, before anyone presses "Send".
     for (const auto& p : m_presenter->problems())
         problems += (problems.empty() ? "" : "\n") + ("• " + p);
+    for (const auto& n : m_presenter->notices())
+        problems += (problems.empty() ? "" : "\n") + ("• " + n);
     m_problems->SetLabel(toWx(problems));
     m_problems->Wrap(FromDIP(560));
     m_send->Enable(!m_busy && m_presenter->canSend());
@@ -249,7 +253,7 @@ void SendDialog::flushInBackground()
         transport = delivery::transportFromSettings(m_session.store());
     } catch (const Error&) {
         m_status->SetLabel(
-            _("Ingen forsendelsesvej er sat op: brevene venter i udbakken (fplan outbox flush)."));
+            _("Brevene venter i udbakken, til en forsendelsesvej til Digital Post er sat op."));
         return;
     }
     // The store stays on this thread: claim here, only the transport's I/O runs on the worker,
@@ -267,13 +271,7 @@ void SendDialog::flushInBackground()
     m_status->SetLabel(_("Sender …"));
     refresh();
     runInBackground(
-        this,
-        [transport, attempts] {
-            std::vector<delivery::SendOutcome> outcomes;
-            for (const auto& a : attempts)
-                outcomes.push_back(transport->send(a.messageUuid, a.memoXml));
-            return outcomes;
-        },
+        this, [transport, attempts] { return sendAttempts(*transport, attempts); },
         [this, attempts](const std::vector<delivery::SendOutcome>& outcomes) {
             m_busy = false;
             try {
@@ -311,8 +309,7 @@ void SendDialog::printForHandover()
     withPdf([this](const std::string& pdf) {
         std::string file;
         try {
-            file = (privatePdfFolder() / m_presenter->fileName()).string();
-            writeFileDurably(file, pdf, { .force = true, .protectedFiles = {} });
+            file = writePrivatePdf(m_presenter->fileName(), pdf).string();
         } catch (const std::exception& e) {
             showError(this, e.what());
             return;

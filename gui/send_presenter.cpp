@@ -18,17 +18,18 @@ bool has(const std::vector<delivery::DeliveryProblem>& problems, delivery::Deliv
         problems.begin(), problems.end(), [&](const delivery::DeliveryProblem& p) { return p.code == code; });
 }
 
-const char* statusText(delivery::OutboxStatus status)
+// The words of the case overview's counts (sendt, venter, fejlet), one term per state.
+std::string statusText(delivery::OutboxStatus status)
 {
     switch (status) {
     case delivery::OutboxStatus::Queued:
-        return "I kø";
+        return tr("Venter");
     case delivery::OutboxStatus::Sending:
-        return "Sendes";
+        return tr("Sendes");
     case delivery::OutboxStatus::Sent:
-        return "Sendt";
+        return tr("Sendt");
     case delivery::OutboxStatus::Failed:
-        return "Fejlet";
+        return tr("Fejlet");
     }
     return "";
 }
@@ -167,13 +168,26 @@ std::vector<std::string> SendPresenter::problems() const
     return out;
 }
 
+std::vector<std::string> SendPresenter::notices() const
+{
+    if (m_preview.transportConfigured)
+        return {};
+    return { tr("Der er ingen forsendelsesvej til Digital Post sat op på denne computer. Brevene lægges i "
+                "udbakken og sendes, når it-afdelingen har sat forsendelsen op; indtil da står de som "
+                "»venter«.") };
+}
+
 std::string SendPresenter::confirmationText() const
 {
     std::string who;
     for (const auto& line : recipientLines())
         who += "\n  • " + line;
+    std::string notes;
+    for (const auto& n : notices())
+        notes += "\n\n" + n;
     return format(tr("Send »{0}« som {1} til:{2}\n\nBrevet kan ikke kaldes tilbage, når det er sendt."),
-        { m_preview.label, m_preview.fileName, who });
+               { m_preview.label, m_preview.fileName, who })
+        + notes;
 }
 
 delivery::QueueResult SendPresenter::send(const std::string& pdf)
@@ -194,35 +208,13 @@ delivery::QueueResult SendPresenter::send(const std::string& pdf)
 
 std::vector<PendingAttempt> SendPresenter::claimDue(std::int64_t now)
 {
-    delivery::Outbox outbox(m_store);
-    std::vector<PendingAttempt> claimed;
-    for (const auto& entry : outbox.due(now)) {
-        try {
-            outbox.markSending(entry.messageUuid, now);
-        } catch (const Error& e) {
-            if (e.code() != ErrorCode::Conflict)
-                throw;
-            continue; // the CLI's flush took it meanwhile
-        }
-        claimed.push_back({ entry.messageUuid, outbox.messageXml(entry.messageUuid) });
-    }
-    return claimed;
+    return claimDueLetters(m_store, now);
 }
 
 int SendPresenter::finishAttempts(const std::vector<PendingAttempt>& attempts,
     const std::vector<delivery::SendOutcome>& outcomes, std::int64_t now)
 {
-    delivery::Outbox outbox(m_store);
-    int sent = 0;
-    for (std::size_t i = 0; i < attempts.size() && i < outcomes.size(); ++i) {
-        if (outcomes[i].kind == delivery::SendOutcome::Kind::Delivered) {
-            outbox.markSent(attempts[i].messageUuid, now);
-            ++sent;
-        } else {
-            outbox.markAttemptFailed(attempts[i].messageUuid, outcomes[i].error,
-                outcomes[i].kind == delivery::SendOutcome::Kind::Permanent, now, {});
-        }
-    }
+    const int sent = recordAttempts(m_store, attempts, outcomes, now);
     reload();
     return sent;
 }
@@ -234,7 +226,7 @@ std::vector<DeliveryLine> SendPresenter::deliveries() const
         const auto name = nameFor(e.recipient);
         lines.push_back({ e.messageUuid, e.version,
             (name.empty() ? std::string() : name + " ") + "(" + displayCpr(e.recipient) + ")",
-            tr(statusText(e.status)), e.attempts, e.lastError, e.status == delivery::OutboxStatus::Failed });
+            statusText(e.status), e.attempts, e.lastError, e.status == delivery::OutboxStatus::Failed });
     }
     return lines;
 }

@@ -4,6 +4,7 @@
 #include "app/documents.h"
 #include "core/store.h"
 #include "delivery/delivery.h"
+#include "gui/outbox_worker.h"
 
 #include <cstdint>
 #include <string>
@@ -25,16 +26,10 @@ struct DeliveryLine {
     std::string messageUuid;
     int version = 0;
     std::string recipient; // "Søs Nørgaard (010190-1234)"
-    std::string status; // "I kø", "Sendes", "Sendt", "Fejlet"
+    std::string status; // "Venter", "Sendes", "Sendt", "Fejlet"
     int attempts = 0;
     std::string lastError;
     bool canRetry = false; // only failed messages: a person decides to try again
-};
-
-// One message claimed for an attempt: the worker thread needs only these two strings.
-struct PendingAttempt {
-    std::string messageUuid;
-    std::string memoXml;
 };
 
 // "Send til familien" for one finalised version: who, what, problems, confirmation, queueing,
@@ -65,6 +60,10 @@ public:
     // Every reason sending is refused now, one sentence each; empty: it may go ahead.
     std::vector<std::string> problems() const;
     bool canSend() const { return problems().empty(); }
+    // What the person must know before confirming, though it does not stop sending: no delivery
+    // route is set up on this computer, so the letters wait in the outbox. Shown beside
+    // problems() in the dialog and repeated in the confirmation, never only afterwards.
+    std::vector<std::string> notices() const;
     std::string confirmationText() const;
 
     // Queues one message per chosen recipient through app::DocumentService::send (the same

@@ -29,6 +29,8 @@ SettingsDialog::SettingsDialog(wxWindow* parent, Store& store)
     m_user = addText(_("Dit &navn: *"), _("Dit navn"), m_presenter.userName);
     m_municipality = addText(_("&Kommune:"), _("Kommune"), m_presenter.municipalityName);
     m_cvr = addText(_("Kommunens &CVR-nummer:"), _("Kommunens CVR-nummer"), m_presenter.municipalityCvr);
+    m_lock = addText(_("&Lås efter (minutter uden brug, 0 = aldrig):"), _("Lås efter minutter uden brug"),
+        m_presenter.lockMinutes);
     sizer->Add(form, 0, wxEXPAND | wxALL, FromDIP(12));
     m_problems = newProblemsLabel(this);
     sizer->Add(m_problems, 0, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(12));
@@ -43,6 +45,7 @@ void SettingsDialog::onOk()
     m_presenter.userName = fromWx(m_user->GetValue());
     m_presenter.municipalityName = fromWx(m_municipality->GetValue());
     m_presenter.municipalityCvr = fromWx(m_cvr->GetValue());
+    m_presenter.lockMinutes = fromWx(m_lock->GetValue());
     const auto problems = m_presenter.problems();
     if (!problems.empty()) {
         wxString text;

@@ -23,6 +23,7 @@ private:
     wxTextCtrl* m_user = nullptr;
     wxTextCtrl* m_municipality = nullptr;
     wxTextCtrl* m_cvr = nullptr;
+    wxTextCtrl* m_lock = nullptr;
     wxStaticText* m_problems = nullptr;
 };
 

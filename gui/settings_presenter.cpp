@@ -3,6 +3,7 @@
 
 #include "base/error.h"
 #include "gui/i18n.h"
+#include "gui/idle_lock.h"
 
 namespace fplan::gui {
 
@@ -20,6 +21,7 @@ SettingsPresenter::SettingsPresenter(Store& store)
     userName = store.setting("user.name").value_or("");
     municipalityName = store.setting("municipality.name").value_or("");
     municipalityCvr = store.setting("municipality.cvr").value_or("");
+    lockMinutes = std::to_string(gui::lockMinutes(store));
 }
 
 std::vector<std::string> SettingsPresenter::problems() const
@@ -30,6 +32,9 @@ std::vector<std::string> SettingsPresenter::problems() const
     const std::string cvr = trimmed(municipalityCvr);
     if (!cvr.empty() && (cvr.size() != 8 || cvr.find_first_not_of("0123456789") != std::string::npos))
         out.push_back(format(tr("CVR-nummeret {0} skal være 8 cifre."), { cvr }));
+    if (!parseLockMinutes(lockMinutes))
+        out.push_back(format(tr("Lås efter skal være et helt antal minutter fra 0 (aldrig) til {0}."),
+            { std::to_string(IdleLock::MaximumMinutes) }));
     return out;
 }
 
@@ -46,6 +51,7 @@ void SettingsPresenter::save()
         m_store.setSetting("user.name", trimmed(userName));
         m_store.setSetting("municipality.name", trimmed(municipalityName));
         m_store.setSetting("municipality.cvr", trimmed(municipalityCvr));
+        m_store.setSetting("desktop.lock_minutes", std::to_string(*parseLockMinutes(lockMinutes)));
     });
 }
 

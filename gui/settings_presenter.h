@@ -8,8 +8,9 @@
 
 namespace fplan::gui {
 
-// The "Indstillinger" dialog: who is writing (the author of every edit) and the municipality
-// (the PDF's title block and the MeMo sender). Kept in the store as `fplan config` keeps them.
+// The "Indstillinger" dialog: who is writing (the author of every edit), the municipality
+// (the PDF's title block and the MeMo sender) and when the program locks by itself. Kept in the store as
+// `fplan config` keeps them.
 class SettingsPresenter {
 public:
     explicit SettingsPresenter(Store& store);
@@ -17,6 +18,7 @@ public:
     std::string userName;
     std::string municipalityName;
     std::string municipalityCvr;
+    std::string lockMinutes; // minutes without use before the program locks; "0": never
 
     std::vector<std::string> problems() const;
     // Stores the settings in one transaction; Error(BadInput) lists the problems.

@@ -22,17 +22,27 @@ class UnlockDialog : public wxDialog {
 public:
     // A non-empty `passphrase` (from $FPLAN_PASSPHRASE) is tried at once, as if typed.
     UnlockDialog(wxWindow* parent, UnlockPresenter presenter, const std::string& passphrase);
+    // "Skift adgangskode": the current passphrase and the new one twice; OK once the current one
+    // opens the store (the caller then closes its own and changes it: current(), chosen()).
+    struct ChangePassphrase { };
+    UnlockDialog(wxWindow* parent, UnlockPresenter presenter, ChangePassphrase);
     std::shared_ptr<Store> store() const { return m_store; }
+    std::string current() const;
+    std::string chosen() const;
     // How long the worker took (key derivation and opening), for the start-up timing.
     long long unlockMilliseconds() const { return m_unlockMs; }
 
 private:
+    void build(const wxString& explanation, const std::string& passphrase);
     void onOk();
+    void showMessage(const wxString& text, bool error);
     void start(const std::string& passphrase);
     void finished(const UnlockOutcome& outcome);
     void setBusy(bool busy);
 
     UnlockPresenter m_presenter;
+    bool m_change = false;
+    wxTextCtrl* m_current = nullptr; // only when changing the passphrase
     wxTextCtrl* m_passphrase = nullptr;
     wxTextCtrl* m_repeat = nullptr;
     wxStaticText* m_message = nullptr;

@@ -45,6 +45,11 @@ std::string UnlockPresenter::check(const std::string& passphrase, const std::str
         return tr("Skriv adgangskoden.");
     if (mode() == UnlockMode::Open)
         return {};
+    return checkNew(passphrase, repeat);
+}
+
+std::string UnlockPresenter::checkNew(const std::string& passphrase, const std::string& repeat) const
+{
     switch (crypto::checkNewPassphrase(passphrase)) {
     case crypto::PassphraseProblem::TooShort:
         return format(tr("Adgangskoden skal have mindst {0} tegn. Flere ord i træk er lette at huske og "
@@ -63,6 +68,34 @@ std::string UnlockPresenter::check(const std::string& passphrase, const std::str
     return {};
 }
 
+std::string UnlockPresenter::checkChange(
+    const std::string& current, const std::string& passphrase, const std::string& repeat) const
+{
+    if (current.empty())
+        return tr("Skriv den nuværende adgangskode.");
+    if (passphrase.empty())
+        return tr("Skriv den nye adgangskode.");
+    if (passphrase == current)
+        return tr("Den nye adgangskode er den samme som den nuværende.");
+    return checkNew(passphrase, repeat);
+}
+
+std::string UnlockPresenter::changePassphrase(const std::string& current, const std::string& passphrase) const
+{
+    try {
+        Store::changePassphrase(m_path, current, passphrase, m_params());
+        return {};
+    } catch (const Error& e) {
+        if (e.code() == ErrorCode::WrongPassphrase)
+            return tr("Den nuværende adgangskode er forkert.");
+        if (e.code() == ErrorCode::Conflict)
+            return tr("Familieplan-filen er åben i et andet program (fx fplan). Luk det, og prøv igen.");
+        return e.what();
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+}
+
 UnlockOutcome UnlockPresenter::unlock(const std::string& passphrase) const
 {
     UnlockOutcome outcome;
@@ -72,8 +105,9 @@ UnlockOutcome UnlockPresenter::unlock(const std::string& passphrase) const
         outcome.store = std::make_shared<Store>(Store::open(m_path, passphrase));
     } catch (const Error& e) {
         outcome.wrongPassphrase = e.code() == ErrorCode::WrongPassphrase;
-        outcome.error = outcome.wrongPassphrase ? tr("Forkert adgangskode eller ikke en Familieplan-fil")
-                                                : std::string(e.what());
+        outcome.error = outcome.wrongPassphrase
+            ? tr("Forkert adgangskode, eller filen er ikke en Familieplan-fil.")
+            : std::string(e.what());
     } catch (const std::exception& e) {
         outcome.error = e.what();
     }

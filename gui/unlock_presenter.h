@@ -40,7 +40,18 @@ public:
     std::string check(const std::string& passphrase, const std::string& repeat) const;
     UnlockOutcome unlock(const std::string& passphrase) const;
 
+    // "Skift adgangskode": the current passphrase, and the new one twice, under the rules for a
+    // new store. Checked on the main thread; "" means go ahead.
+    std::string checkChange(
+        const std::string& current, const std::string& passphrase, const std::string& repeat) const;
+    // The slow part, for a worker thread: re-encrypts the store under the new passphrase (Store::
+    // changePassphrase, as `fplan store passphrase`). The store must be closed in this program
+    // first (the change needs it to itself). Returns "" or the reason in Danish; nothing changes then.
+    std::string changePassphrase(const std::string& current, const std::string& passphrase) const;
+
 private:
+    std::string checkNew(const std::string& passphrase, const std::string& repeat) const;
+
     std::filesystem::path m_path;
     ParamsFactory m_params;
 };

@@ -40,6 +40,46 @@ TEST(DateInput, ReadsDateAndTime)
     EXPECT_FALSE(parseDateTimeText("12.03.2026"));
 }
 
+TEST(DateInput, ReadsClockTimesWithoutSeconds)
+{
+    EXPECT_EQ("14:00", parseTimeText("14:00"));
+    EXPECT_EQ("09:05", parseTimeText(" 9.05 "));
+    EXPECT_EQ("09:05", parseTimeText("kl. 9:05"));
+    EXPECT_FALSE(parseTimeText(""));
+    EXPECT_FALSE(parseTimeText("14"));
+    EXPECT_FALSE(parseTimeText("14:00:04"));
+    EXPECT_FALSE(parseTimeText("24:00"));
+    EXPECT_FALSE(parseTimeText("12:60"));
+}
+
+TEST(DateInput, DateAndTimeBoxesStoreWhatWasTyped)
+{
+    EXPECT_EQ(Json("2026-03-12T14:00"), dateTimeValueFromText("12.03.2026", "14:00"));
+    EXPECT_TRUE(dateTimeValueFromText("", " ").is_null());
+    // An empty time box stays empty: no clock is filled in, and the field asks for the time.
+    const Json noTime = dateTimeValueFromText("12.03.2026", "");
+    EXPECT_EQ(Json("12.03.2026 "), noTime);
+    EXPECT_EQ("Skriv også klokkeslættet (TT:MM).", dateTextProblem(noTime.get<std::string>(), true));
+    const auto [day, time] = dateTimeTexts(noTime);
+    EXPECT_EQ("12.03.2026", day);
+    EXPECT_EQ("", time);
+    // A stored meeting time shows as typed, to the minute.
+    EXPECT_EQ(std::make_pair(std::string("12.03.2026"), std::string("14:00")),
+        dateTimeTexts(Json("2026-03-12T14:00")));
+    EXPECT_EQ(std::make_pair(std::string(), std::string()), dateTimeTexts(Json()));
+    EXPECT_EQ("»14« er ikke et klokkeslæt; skriv det som TT:MM.", dateTextProblem("12.03.2026 14", true));
+}
+
+TEST(DateInput, ANonexistentDateIsToldApartFromAWrongForm)
+{
+    EXPECT_EQ("Datoen 31.02.2026 findes ikke.", dateTextProblem("31.02.2026", false));
+    EXPECT_EQ("Datoen 29.02.2025 findes ikke.", dateTextProblem("29.02.2025", false));
+    EXPECT_EQ("Datoen 31.04.2026 findes ikke.", dateTextProblem("31.04.2026 10:00", true));
+    EXPECT_EQ("Skriv datoen som DD.MM.ÅÅÅÅ.", dateTextProblem("12.03", false));
+    EXPECT_EQ("Skriv datoen som DD.MM.ÅÅÅÅ.", dateTextProblem("i morgen", false));
+    EXPECT_EQ("", dateTextProblem("28.02.2026", false));
+}
+
 TEST(DateInput, StoresIsoAndShowsDanish)
 {
     EXPECT_EQ(Json("2026-03-12"), dateValueFromText("12.03.2026", false));

@@ -140,6 +140,13 @@ if place.queryText().getText(0, -1) != "Rådhuset, mødelokale 2 og 3":
 ctrl(52)
 print("undo and redo with Ctrl+Z / Ctrl+Y work")
 
+# Ctrl+F in the case list goes to the search field (not GTK's own type-ahead); 41 is f.
+focus(cases, "the case list")
+ctrl(41)
+wait_for("Ctrl+F to move the focus to the search field",
+         lambda: search.getState().contains(pyatspi.STATE_FOCUSED), 5)
+print("Ctrl+F in the case list focuses the search field")
+
 # Dates are typed and shown the Danish way, whatever the system's locale (Xvfb runs in C).
 when = wait_for("the date field 'Dato for næste møde'", lambda: named(app, "Dato for næste møde", ("text", "entry")))
 focus(when, "'Dato for næste møde'")
@@ -147,6 +154,24 @@ when.queryEditableText().setTextContents("5.4.2026")
 focus(place, "'Sted'")
 wait_for("the date written out as 05.04.2026", lambda: when.queryText().getText(0, -1) == "05.04.2026", 5)
 print("date field: typed 5.4.2026, shows " + when.queryText().getText(0, -1))
+
+# The calendar (F4 opens it) takes the keys: Right moves a day, Return picks, Esc closes without
+# picking. X keycodes: 70 F4, 113 Left, 114 Right, 36 Return, 9 Escape.
+def calendar(*keys):
+    focus(when, "'Dato for næste møde'")
+    for code in (70,) + keys:
+        pyatspi.Registry.generateKeyboardEvent(code, None, pyatspi.KEY_PRESSRELEASE)
+        time.sleep(0.6)
+    return when.queryText().getText(0, -1)
+
+if calendar(114, 36) != "06.04.2026":
+    fail("F4, Right, Return in the calendar left %r (expected 06.04.2026)" % when.queryText().getText(0, -1))
+if calendar(113, 36) != "05.04.2026":
+    fail("F4, Left, Return in the calendar left %r (expected 05.04.2026)" % when.queryText().getText(0, -1))
+if calendar(114, 9) != "05.04.2026":
+    fail("Esc in the calendar picked a day: %r" % when.queryText().getText(0, -1))
+focus(place, "'Sted'")
+print("calendar: arrows move, Return picks, Esc closes without picking")
 
 status = wait_for("the editor's save status", lambda: named(app, "Gemt-status"))
 wait_for("the autosave", lambda: "gemt" in status.queryText().getText(0, -1) if status.queryText() else False, 10)
@@ -161,6 +186,16 @@ with open(os.path.join(pdf_folder, pdf[0]), "rb") as f:
     if f.read(5) != b"%PDF-":
         fail(pdf[0] + " is not a PDF")
 print("Åbn PDF wrote " + pdf[0])
+# No PDF viewer here (Xvfb, no desktop): the program says so and offers to save the file.
+viewer = wait_for("the message that there is no PDF viewer",
+                  lambda: find(app, lambda n: "intet program til at vise PDF-filer" in (n.name or "")), 10)
+if len(sys.argv) > 2 and sys.argv[2]:
+    os.system("import -window root " + os.path.join(sys.argv[2], "smoke-no-pdf-viewer.png"))
+if named(app, "Gem PDF-filen …", ("push button",)) is None:
+    fail("the message offers no 'Gem PDF-filen …'")
+named(app, "Annuller", ("push button",)).queryAction().doAction(0)
+wait_for("the message to close", lambda: find(app, lambda n: "intet program til at vise PDF-filer" in (n.name or "")) is None, 10)
+print("Åbn PDF without a viewer: said so, offered to save")
 named(app, "Forhåndsvis", ("push button",)).queryAction().doAction(0)
 wait_for("the preview window", lambda: named(app, "Forhåndsvisning"), 30)
 print("Forhåndsvis opened the preview")

@@ -48,7 +48,14 @@ mkdir -m 700 "$XDG_RUNTIME_DIR"
 bus=$!
 sleep 1
 
-FPLAN_TIMING=1 "$desktop" --store "$work/sager.fplan" --lang da > "$work/app.log" 2>&1 &
+# A desktop without a PDF viewer: the shared data folders the program needs, but no programs
+# (applications/) that could open a file, so "Åbn PDF" must say so (and offer to save the file).
+mkdir -p "$work/share" "$work/home-share"
+for d in glib-2.0 icons mime themes fonts; do
+  [[ -e "/usr/share/$d" ]] && ln -s "/usr/share/$d" "$work/share/$d"
+done
+XDG_DATA_DIRS="$work/share" XDG_DATA_HOME="$work/home-share" \
+  FPLAN_TIMING=1 "$desktop" --store "$work/sager.fplan" --lang da > "$work/app.log" 2>&1 &
 app=$!
 
 if ! /usr/bin/python3 "$here/desktop_smoke.py" "$work" "${shots}"; then
@@ -75,6 +82,13 @@ if kill -0 "$app" 2>/dev/null; then
   exit 1
 fi
 app=""
+# The PDFs made for the editor went with it (gui/private_pdf.h).
+if compgen -G "$XDG_RUNTIME_DIR/familieplan-pdf/*.pdf" > /dev/null; then
+  echo "FAIL: PDFs left in the private folder after the program ended:" >&2
+  ls -l "$XDG_RUNTIME_DIR/familieplan-pdf" >&2
+  exit 1
+fi
+echo "no PDF left in the private folder"
 if ! "$make_store" --dump "$work/sager.fplan" | grep -q "Rådhuset, mødelokale 2 (stue)"; then
   echo "FAIL: the text typed into 'Sted' is not in the store" >&2
   "$make_store" --dump "$work/sager.fplan" | grep opfoelgningsmoede >&2 || true

@@ -54,6 +54,19 @@ protected:
     std::string m_docId;
 };
 
+// Everything the plan needs to be finalised (its first goal row must exist).
+void fillForFinalize(EditorPresenter& e)
+{
+    e.setValue("om_planen.dato", "2026-03-12");
+    e.setValue("om_planen.periode_fra", "2026-03-12");
+    e.setCell("faelles_maal.maal", 0, "maal", "Alma kommer i skole");
+    const auto member = e.addRow("om_planen.familieteam");
+    e.setCell("om_planen.familieteam", member, "fagperson", "t1");
+    e.setValue("opfoelgning.interval", "uger_8");
+    e.setValue("opfoelgning.naeste_moede", "2026-05-07");
+    e.setValue("godkendelse.lavet_sammen_dato", "2026-03-12");
+}
+
 bool mentions(const std::vector<std::string>& problems, const std::string& text)
 {
     return std::any_of(problems.begin(), problems.end(),
@@ -89,13 +102,18 @@ TEST_F(EditorTest, ValidationMessagesNameTheProblem)
 {
     auto e = editor();
     e->setValue("om_planen.dato", "2026-02-30");
+    EXPECT_EQ("Datoen 2026-02-30 findes ikke.", e->message("om_planen.dato"));
+    e->setValue("om_planen.dato", "31.02.2026"); // as typed: no such date, not a wrong form
+    EXPECT_EQ("Datoen 31.02.2026 findes ikke.", e->message("om_planen.dato"));
+    e->setValue("om_planen.dato", "12.03");
     EXPECT_EQ("Skriv datoen som DD.MM.ÅÅÅÅ.", e->message("om_planen.dato"));
     e->setValue("om_planen.dato", "2026-02-28");
     EXPECT_EQ("", e->message("om_planen.dato"));
     e->setValue("opfoelgning.interval_andet", std::string(198, 'a') + "æøå");
     EXPECT_EQ("Højst 200 tegn (der står 201).", e->message("opfoelgning.interval_andet"));
     e->setValue("om_planen.tovholder", "t9");
-    EXPECT_EQ("Vælg en af mulighederne.", e->message("om_planen.tovholder"));
+    EXPECT_EQ("»t9« er ikke en af mulighederne. Vælg en af: Jens Ravn (Børn og Familie).",
+        e->message("om_planen.tovholder"));
     e->setValue("om_planen.tovholder", "t1");
     EXPECT_EQ("", e->message("om_planen.tovholder"));
     e->setValue("om_planen.version", "fire");
@@ -109,6 +127,36 @@ TEST_F(EditorTest, PersonAndTeamFieldsChooseAmongTheCasesPeople)
     ASSERT_EQ(1u, choices.size());
     EXPECT_EQ("t1", choices[0].id);
     EXPECT_EQ("Jens Ravn (Børn og Familie)", choices[0].label);
+}
+
+TEST_F(EditorTest, TypedTextInAChoiceCellIsKeptAndNamesTheChoices)
+{
+    auto e = editor(newDocument("familiefaglig-undersoegelse"));
+    const std::string table = "familien.medlem";
+    const docgen::Field& relation = *e->tmpl().field(table)->column("relation");
+    const auto row = e->addRow(table);
+    // A label typed the way a person writes it finds its choice.
+    EXPECT_EQ(Json("mor"), e->choiceFromText(relation, "mor"));
+    EXPECT_EQ(Json("plejeforaelder"), e->choiceFromText(relation, " PLEJEFORÆLDER "));
+    EXPECT_TRUE(e->choiceFromText(relation, "  ").is_null());
+    // Text that names no choice is kept as typed, never emptied, and the cell says what to pick.
+    const Json typed = e->choiceFromText(relation, "Mormor");
+    EXPECT_EQ(Json("Mormor"), typed);
+    e->setCell(table, row, "relation", typed);
+    EXPECT_EQ(Json("Mormor"), e->cell(table, row, "relation"));
+    EXPECT_EQ("Mormor", e->displayText(relation, e->cell(table, row, "relation")));
+    const std::string why
+        = "»Mormor« er ikke en af mulighederne. Vælg en af: Mor, Far, Barn, Plejeforælder, Andet.";
+    EXPECT_EQ(why, e->cellMessage(table, row, "relation"));
+    EXPECT_EQ("Række 1, Relation / rolle: " + why, e->message(table));
+    // Yes/no cells read "ja" and "nej".
+    docgen::Field yes;
+    yes.type = docgen::FieldType::Bool;
+    EXPECT_EQ(Json(true), e->choiceFromText(yes, "ja"));
+    EXPECT_EQ(Json(false), e->choiceFromText(yes, "Nej"));
+    // Fixed: the cell stores the choice and the message goes.
+    e->setCell(table, row, "relation", e->choiceFromText(relation, "Andet"));
+    EXPECT_EQ("", e->cellMessage(table, row, "relation"));
 }
 
 TEST_F(EditorTest, UndoTakesBackAWordAtATimeAndRedoRestoresIt)
@@ -167,14 +215,7 @@ TEST_F(EditorTest, FinaliseListsWhatIsMissingFirst)
         ErrorCode::BadInput, "Om planen › Planens dato: skal udfyldes.", [&] { e->finalize(); });
     EXPECT_TRUE(m_store->documentState(m_docId).versions().empty());
 
-    e->setValue("om_planen.dato", "2026-03-12");
-    e->setValue("om_planen.periode_fra", "2026-03-12");
-    e->setCell("faelles_maal.maal", 0, "maal", "Alma kommer i skole");
-    const auto member = e->addRow("om_planen.familieteam");
-    e->setCell("om_planen.familieteam", member, "fagperson", "t1");
-    e->setValue("opfoelgning.interval", "uger_8");
-    e->setValue("opfoelgning.naeste_moede", "2026-05-07");
-    e->setValue("godkendelse.lavet_sammen_dato", "2026-03-12");
+    fillForFinalize(*e);
     for (const auto& m : e->missingForFinalize())
         ADD_FAILURE() << m;
     EXPECT_EQ(0, e->unchangedVersion());
@@ -194,6 +235,30 @@ TEST_F(EditorTest, FinaliseListsWhatIsMissingFirst)
     EXPECT_EQ("01.05.2026", lines[1].after);
     EXPECT_EQ(2, e->finalize());
     EXPECT_EQ(2u, e->versions().size());
+}
+
+TEST_F(EditorTest, TheNextVersionIsStartedFromTheEditorAndTheOverview)
+{
+    auto e = editor();
+    test::expectError(ErrorCode::BadInput, "ingen færdig version endnu", [&] { e->startNextVersion(); });
+    e->addRow("faelles_maal.maal");
+    fillForFinalize(*e);
+    ASSERT_EQ(1, e->finalize());
+    EXPECT_EQ(Json(1), e->value("om_planen.version"));
+    // The document service's revise, as `fplan doc revise`: "Udgave" is filled in.
+    EXPECT_EQ(2, e->startNextVersion());
+    EXPECT_EQ(Json(2), e->value("om_planen.version"));
+    EXPECT_EQ(Json(2), *stored("om_planen.version"));
+    EXPECT_FALSE(e->dirty());
+    // Started already: said in Danish, from the overview too, and nothing changes.
+    CaseOverviewPresenter overview(*m_documents, m_caseId, {});
+    test::expectError(ErrorCode::BadInput,
+        "Næste version er allerede startet: kladden er ændret siden version 1",
+        [&] { overview.startNextVersion(m_docId); });
+    EXPECT_EQ(2, e->finalize());
+    EXPECT_EQ(3, overview.startNextVersion(m_docId));
+    EXPECT_EQ(Json(3), *stored("om_planen.version"));
+    EXPECT_EQ("Version 2 + ændringer", overview.documents()[0].status);
 }
 
 TEST_F(EditorTest, AConflictShowsBothValuesUntilSomeonePicks)

@@ -3,6 +3,7 @@
 #include "base/error.h"
 #include "core/bundle.h"
 #include "delivery/outbox.h"
+#include "gui/case_overview_presenter.h"
 #include "gui/send_presenter.h"
 #include "tests/delivery/delivery_fixtures.h"
 
@@ -39,10 +40,7 @@ public:
 int flush(SendPresenter& p, delivery::Transport& transport, std::int64_t now = delivery::unixNow())
 {
     const auto attempts = p.claimDue(now);
-    std::vector<delivery::SendOutcome> outcomes;
-    for (const auto& a : attempts)
-        outcomes.push_back(transport.send(a.messageUuid, a.memoXml));
-    return p.finishAttempts(attempts, outcomes, now);
+    return p.finishAttempts(attempts, sendAttempts(transport, attempts), now);
 }
 
 const std::string MotherLine = "Søs Nørgaard (010190-1234)";
@@ -68,6 +66,29 @@ TEST(SendPresenter, ShowsTheParentsWithCustodyByNameAndCpr)
     p.setChosen(1, false);
     p.setChosen(2, true);
     EXPECT_EQ((std::vector<std::string> { MotherLine, "Alma Nørgaard (120515-4321)" }), p.recipientLines());
+}
+
+TEST(SendPresenter, AMissingDeliveryRouteIsToldBeforeTheConfirmation)
+{
+    test::CaseStore cs;
+    test::makeCaseStore(cs);
+    app::DocumentService documents(*cs.store, sourceTemplates(), "Jens Ravn");
+    SendPresenter p(documents, cs.docId, 0);
+    EXPECT_FALSE(p.transportConfigured());
+    // Not a reason to refuse (the outbox keeps the letters), but said first, in Danish, and in
+    // the confirmation itself; never as a command to type.
+    EXPECT_TRUE(p.canSend());
+    ASSERT_EQ(1u, p.notices().size());
+    EXPECT_NE(std::string::npos, p.notices()[0].find("ingen forsendelsesvej til Digital Post"));
+    EXPECT_NE(std::string::npos, p.confirmationText().find(p.notices()[0]));
+    EXPECT_EQ(std::string::npos, p.confirmationText().find("fplan"));
+    // With a route set up there is nothing to add.
+    cs.store->setSetting("delivery.transport", "folder");
+    cs.store->setSetting("delivery.folder", (cs.dir / "ud").string());
+    p.reload();
+    EXPECT_TRUE(p.transportConfigured());
+    EXPECT_TRUE(p.notices().empty());
+    EXPECT_EQ(std::string::npos, p.confirmationText().find("forsendelsesvej"));
 }
 
 TEST(SendPresenter, NotificationIsCountedInCharacters)
@@ -199,7 +220,7 @@ TEST(SendPresenter, ShowsStatusPerRecipientAndRetriesFailedOnes)
     auto lines = p.deliveries();
     ASSERT_EQ(2u, lines.size());
     for (const auto& l : lines) {
-        EXPECT_EQ("I kø", l.status);
+        EXPECT_EQ("Venter", l.status);
         EXPECT_EQ(0, l.attempts);
         EXPECT_FALSE(l.canRetry);
     }
@@ -311,4 +332,32 @@ TEST(SendPresenter, SendsThroughTheDocumentServiceAsTheCommandLineDoes)
     EXPECT_EQ(withoutClock(cli.xml), withoutClock(desktop));
     EXPECT_NE(std::string::npos, desktop.find("Familieplan – version 1"));
     EXPECT_EQ(std::string::npos, desktop.find("for barnet"));
+}
+
+TEST(OutboxWorker, SendsWhatWaitsAndSaysHowManyWait)
+{
+    test::CaseStore cs;
+    test::makeCaseStore(cs);
+    app::DocumentService documents(*cs.store, sourceTemplates(), "Jens Ravn");
+    SendPresenter p(documents, cs.docId, 0);
+    EXPECT_EQ("", outboxStatusText(*cs.store));
+    p.send(test::minimalPdf()); // no route yet: both letters wait
+    EXPECT_EQ("2 breve venter på at blive sendt", outboxStatusText(*cs.store));
+    // The case overview's column, per document.
+    EXPECT_EQ("2 venter", deliveryText(delivery::Outbox(*cs.store).list(cs.docId)));
+
+    // What the main window's timer does once a route is set up: claim, send elsewhere, record.
+    std::filesystem::create_directories(cs.dir / "ud");
+    const auto now = delivery::unixNow();
+    const auto attempts = claimDueLetters(*cs.store, now);
+    ASSERT_EQ(2u, attempts.size());
+    EXPECT_TRUE(claimDueLetters(*cs.store, now).empty()); // claimed: a second flush leaves them alone
+    delivery::FolderTransport folder(cs.dir / "ud");
+    auto outcomes = sendAttempts(folder, attempts);
+    EXPECT_EQ(2, std::distance(std::filesystem::directory_iterator(cs.dir / "ud"), {}));
+    // Say Digital Post refused the second one for good: it is counted as failed.
+    outcomes[1] = { delivery::SendOutcome::Kind::Permanent, "refused by Digital Post" };
+    EXPECT_EQ(1, recordAttempts(*cs.store, attempts, outcomes, now));
+    EXPECT_EQ("1 brev kunne ikke sendes", outboxStatusText(*cs.store));
+    EXPECT_EQ("1 sendt, 1 fejlet", deliveryText(delivery::Outbox(*cs.store).list(cs.docId)));
 }

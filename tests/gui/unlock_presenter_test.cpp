@@ -57,7 +57,7 @@ TEST(UnlockPresenter, CreatesThenOpensAndRefusesAWrongPassphrase)
     const auto wrong = open.unlock("forkert sætning");
     EXPECT_FALSE(wrong.store);
     EXPECT_TRUE(wrong.wrongPassphrase);
-    EXPECT_EQ("Forkert adgangskode eller ikke en Familieplan-fil", wrong.error);
+    EXPECT_EQ("Forkert adgangskode, eller filen er ikke en Familieplan-fil.", wrong.error);
 
     const auto right = open.unlock("hemmelig sætning");
     ASSERT_TRUE(right.store) << right.error;
@@ -73,5 +73,35 @@ TEST(UnlockPresenter, AFileThatIsNotAStoreIsReportedLikeAWrongPassphrase)
     UnlockPresenter p(path, crypto::KdfParams::freshCheap);
     const auto outcome = p.unlock("hvad som helst");
     EXPECT_FALSE(outcome.store);
-    EXPECT_EQ("Forkert adgangskode eller ikke en Familieplan-fil", outcome.error);
+    EXPECT_EQ("Forkert adgangskode, eller filen er ikke en Familieplan-fil.", outcome.error);
+}
+
+TEST(UnlockPresenter, ChangesThePassphraseUnderTheRulesForANewOne)
+{
+    test::TempDir dir;
+    const auto path = dir / "sager.fplan";
+    UnlockPresenter p(path, crypto::KdfParams::freshCheap);
+    ASSERT_EQ("", p.unlock("hemmelig sætning").error); // creates it; the store closes again here
+    EXPECT_EQ(
+        "Skriv den nuværende adgangskode.", p.checkChange("", "en helt ny sætning", "en helt ny sætning"));
+    EXPECT_EQ("Den nye adgangskode er den samme som den nuværende.",
+        p.checkChange("hemmelig sætning", "hemmelig sætning", "hemmelig sætning"));
+    EXPECT_EQ(0u,
+        p.checkChange("hemmelig sætning", "kort", "kort").rfind("Adgangskoden skal have mindst 12 tegn.", 0));
+    EXPECT_EQ("De to adgangskoder er ikke ens.",
+        p.checkChange("hemmelig sætning", "en helt ny sætning", "en helt ny sætnign"));
+    EXPECT_EQ("", p.checkChange("hemmelig sætning", "en helt ny sætning", "en helt ny sætning"));
+
+    EXPECT_EQ(
+        "Den nuværende adgangskode er forkert.", p.changePassphrase("forkert sætning", "en helt ny sætning"));
+    {
+        // Open elsewhere (here: in this test): refused, nothing changed.
+        auto open = p.unlock("hemmelig sætning");
+        ASSERT_TRUE(open.store);
+        EXPECT_NE(
+            std::string::npos, p.changePassphrase("hemmelig sætning", "en helt ny sætning").find("åben"));
+    }
+    EXPECT_EQ("", p.changePassphrase("hemmelig sætning", "en helt ny sætning"));
+    EXPECT_TRUE(p.unlock("hemmelig sætning").wrongPassphrase);
+    EXPECT_TRUE(p.unlock("en helt ny sætning").store);
 }
