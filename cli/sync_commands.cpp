@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "base/error.h"
 #include "cli/command.h"
-#include "crypto/random.h"
 #include "sync/client/client_state.h"
 #include "sync/client/live_client.h"
 #include "sync/client/sync_client.h"
@@ -11,10 +10,10 @@
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
-#include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <ostream>
 
 namespace fplan::cli {
@@ -23,14 +22,25 @@ namespace {
 
 constexpr const char* SyncUsage = "sync --server URL --user NAME [--ca CERT.pem] [--json] [--watch]";
 
-// The account's password: $FPLAN_PASSWORD for automation, else asked on the terminal.
-std::string serverPassword()
-{
-    if (const char* env = std::getenv("FPLAN_PASSWORD"))
-        return env;
-    // The sync client takes the password as a string (it goes into a request body), wiped after the sync.
-    return std::string(askHidden("Adgangskode til serveren: ").view());
-}
+// The account's password, in locked memory: $FPLAN_PASSWORD for automation (taken out of the
+// environment and wiped there at once), else asked on the terminal when a sign-in needs it.
+class ServerPassword {
+public:
+    ServerPassword()
+        : m_password(takeSecretFromEnvironment("FPLAN_PASSWORD"))
+    {
+    }
+    // A copy in locked memory for the sync client, which wipes it once the sign-in is sent.
+    crypto::SecretString operator()()
+    {
+        if (!m_password)
+            m_password = askHidden("Adgangskode til serveren: ");
+        return crypto::SecretString(m_password->view());
+    }
+
+private:
+    std::optional<crypto::SecretString> m_password;
+};
 
 std::string required(const Args& args, const char* name)
 {
@@ -186,26 +196,13 @@ int runSync(const Args& args, std::ostream& out)
     options.account = required(args, "user");
     if (auto ca = args.option("ca"))
         options.ca = *ca;
-    std::string password;
-    options.password = [&password] {
-        if (password.empty())
-            password = serverPassword();
-        return password;
-    };
+    ServerPassword password; // wiped when it goes out of scope
+    options.password = [&password] { return password(); };
     Store store = openStore(args);
     const bool json = args.flag("json");
-    try {
-        if (args.flag("watch")) {
-            const int status = watch(store, options, json, out);
-            crypto::wipe(password.data(), password.size());
-            return status;
-        }
-        printResult(sync::syncWithServer(store, options), json, out);
-    } catch (...) {
-        crypto::wipe(password.data(), password.size());
-        throw;
-    }
-    crypto::wipe(password.data(), password.size());
+    if (args.flag("watch"))
+        return watch(store, options, json, out);
+    printResult(sync::syncWithServer(store, options), json, out);
     return 0;
 }
 

@@ -18,10 +18,12 @@
 
 #include <cctype>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <poll.h>
 
 namespace fplan::delivery {
 
@@ -71,7 +73,7 @@ void requireReadable(const std::filesystem::path& file, const char* what)
         throw Error(ErrorCode::BadInput, std::string("cannot read the ") + what + " " + file.string());
 }
 
-// Built per request: certificates may be replaced between attempts.
+// Built per connection: certificates may be replaced between connections.
 ssl::context makeContext(const HttpsRequest& request)
 {
     ssl::context ctx(ssl::context::tls_client);
@@ -150,6 +152,10 @@ asio::awaitable<void> connectChecked(Stream& stream, const Url& url, const Https
         failedStep = "cannot connect to " + where;
         co_return;
     }
+    // A request's header and body go out as separate TLS records: without this, Nagle's algorithm
+    // holds the body back until the server acknowledges the header (up to 40 ms per request).
+    tcpStream.socket().set_option(tcp::no_delay(true), ec);
+    ec = {};
     // SNI (for names only, as RFC 6066 says), and the certificate must name the host we asked for.
     beast::error_code notAnAddress;
     asio::ip::make_address(url.host, notAnAddress);
@@ -173,36 +179,98 @@ asio::awaitable<void> connectChecked(Stream& stream, const Url& url, const Https
         pinMismatch = true; // not a byte is sent to a server we do not know
 }
 
-// The whole exchange; the first failing step leaves its name in `failedStep` and its code in `ec`.
-asio::awaitable<void> exchange(ssl::context& ctx, const Url& url, const HttpsRequest& request,
-    Clock::time_point deadline, HttpsReply& reply, bool& pinMismatch, std::string& failedStep,
-    beast::error_code& ec)
+// An open connection to one server, kept for the next request while the server keeps it open.
+struct Connection {
+    std::unique_ptr<ssl::context> ctx; // outlives the stream
+    std::unique_ptr<Stream> stream;
+    std::string serverSha256; // checked when it was opened
+    Clock::time_point lastUsed;
+};
+
+// What a connection may be reused for: the same server, checked the same way, with the same
+// client certificate (the pin is compared again on every request).
+std::string connectionKey(const Url& url, const HttpsRequest& request)
+{
+    return url.host + '\n' + url.port + '\n' + request.ca.string() + '\n' + request.clientCert.string();
+}
+
+// A polite TLS close, bounded; its outcome changes nothing.
+asio::awaitable<void> shutdown(Stream& stream)
+{
+    beast::error_code ignored;
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+    co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ignored));
+}
+
+// Whether a kept connection may carry the next request: idle for less than `idleLimit` (well
+// below a server's idle timeout) and not closed by the server meanwhile (an idle connection
+// with something to read has been closed or broken by the server: nothing else comes unasked).
+bool stillOpen(Connection& connection, std::chrono::milliseconds idleLimit)
+{
+    if (Clock::now() - connection.lastUsed > idleLimit)
+        return false;
+    pollfd fd { beast::get_lowest_layer(*connection.stream).socket().native_handle(), POLLIN | POLLRDHUP, 0 };
+    return ::poll(&fd, 1, 0) == 0;
+}
+
+// What one request ended with; the first failing step leaves its name in `failedStep` and its code
+// in `ec`.
+struct Outcome {
+    HttpsReply reply;
+    bool pinMismatch = false;
+    bool keepAlive = false;
+    std::string failedStep;
+    beast::error_code ec;
+    bool failed() const { return ec || pinMismatch || !failedStep.empty(); }
+};
+
+// One request on `connection` (opened first when it has no stream).
+asio::awaitable<void> exchange(Connection& connection, const Url& url, const HttpsRequest& request,
+    Clock::time_point deadline, Outcome& outcome)
 {
     auto executor = co_await asio::this_coro::executor;
+    auto& ec = outcome.ec;
     auto token = asio::redirect_error(asio::use_awaitable, ec);
     const std::string where = url.host + ":" + url.port;
-    Stream stream(executor, ctx);
+    if (!connection.stream) {
+        connection.stream = std::make_unique<Stream>(executor, *connection.ctx);
+        co_await connectChecked(*connection.stream, url, request, deadline, outcome.reply,
+            outcome.pinMismatch, outcome.failedStep, ec);
+        if (outcome.failed())
+            co_return;
+        connection.serverSha256 = outcome.reply.serverSha256;
+    } else {
+        outcome.reply.serverSha256 = connection.serverSha256;
+        if (request.ca.empty() && !request.pinnedSha256.empty()
+            && connection.serverSha256 != request.pinnedSha256) {
+            outcome.pinMismatch = true;
+            co_return;
+        }
+    }
+    auto& stream = *connection.stream;
     auto& tcpStream = beast::get_lowest_layer(stream);
-    co_await connectChecked(stream, url, request, deadline, reply, pinMismatch, failedStep, ec);
-    if (ec || pinMismatch || !failedStep.empty())
-        co_return;
 
-    http::request<http::string_body> req { request.method == "GET" ? http::verb::get : http::verb::post,
-        url.target, 11 };
+    // The body goes out from the caller's memory (no copy: it may be a secret).
+    const std::string_view body
+        = request.secretBody.empty() ? std::string_view(request.body) : request.secretBody;
+    http::request<http::span_body<const char>> req {
+        request.method == "GET" ? http::verb::get : http::verb::post, url.target, 11
+    };
     req.set(http::field::host, url.host);
     req.set(http::field::user_agent, "Familieplan");
     if (!request.contentType.empty())
         req.set(http::field::content_type, request.contentType);
     for (const auto& [name, value] : request.headers)
         req.set(name, value);
-    if (request.method != "GET" || !request.body.empty()) {
-        req.body() = request.body;
+    if (request.method != "GET" || !body.empty()) {
+        req.body() = beast::span<const char>(body.data(), body.size());
         req.prepare_payload();
     }
+    req.keep_alive(true);
     tcpStream.expires_at(deadline);
     co_await http::async_write(stream, req, token);
     if (ec) {
-        failedStep = "cannot send the request to " + where;
+        outcome.failedStep = "cannot send the request to " + where;
         co_return;
     }
     beast::flat_buffer buffer;
@@ -211,18 +279,18 @@ asio::awaitable<void> exchange(ssl::context& ctx, const Url& url, const HttpsReq
     tcpStream.expires_at(deadline);
     co_await http::async_read(stream, buffer, parser, token);
     if (ec) {
-        failedStep = "no complete answer from " + where;
+        outcome.failedStep = "no complete answer from " + where;
         co_return;
     }
-    reply.status = static_cast<int>(parser.get().result_int());
-    reply.body = parser.get().body();
+    outcome.reply.status = static_cast<int>(parser.get().result_int());
+    outcome.reply.body = std::move(parser.get().body());
     if (const auto it = parser.get().find(http::field::retry_after); it != parser.get().end())
-        reply.retryAfter = std::string(it->value());
-
-    // A polite close, bounded; its outcome changes nothing about the answer we have.
-    beast::error_code ignored;
-    tcpStream.expires_after(std::chrono::seconds(2));
-    co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ignored));
+        outcome.reply.retryAfter = std::string(it->value());
+    outcome.keepAlive = parser.get().keep_alive() && buffer.size() == 0;
+    if (!outcome.keepAlive)
+        co_await shutdown(stream);
+    else
+        tcpStream.expires_never();
 }
 
 } // namespace
@@ -271,31 +339,103 @@ void throwFailure(const HttpsRequest& request, const HttpsReply& reply, bool pin
 
 } // namespace
 
-HttpsReply sendHttps(const HttpsRequest& given)
+struct HttpsClient::Impl {
+    std::chrono::milliseconds idleLimit;
+    asio::io_context ioc;
+    std::map<std::string, Connection> connections;
+    std::size_t opened = 0;
+
+    // Runs `work` on the io_context until it is done; an exception from it is Error(Network).
+    void run(asio::awaitable<void> work, const std::string& url)
+    {
+        std::exception_ptr thrown;
+        ioc.restart();
+        asio::co_spawn(ioc, std::move(work), [&](std::exception_ptr e) { thrown = e; });
+        ioc.run();
+        if (thrown) {
+            try {
+                std::rethrow_exception(thrown);
+            } catch (const Error&) {
+                throw;
+            } catch (const std::exception& e) {
+                throw Error(ErrorCode::Network, url + ": " + e.what());
+            }
+        }
+    }
+};
+
+HttpsClient::HttpsClient(std::chrono::milliseconds idleLimit)
+    : m_impl(std::make_unique<Impl>())
+{
+    m_impl->idleLimit = idleLimit;
+}
+
+HttpsClient::~HttpsClient()
+{
+    try {
+        close();
+    } catch (...) {
+        // closing is a courtesy to the server
+    }
+}
+
+void HttpsClient::close()
+{
+    auto& m = *m_impl;
+    auto connections = std::move(m.connections);
+    m.connections.clear();
+    m.run(
+        [&]() -> asio::awaitable<void> {
+            for (auto& [key, connection] : connections)
+                if (connection.stream)
+                    co_await shutdown(*connection.stream);
+        }(),
+        "closing connections");
+}
+
+std::size_t HttpsClient::connectionsOpened() const
+{
+    return m_impl->opened;
+}
+
+HttpsReply HttpsClient::send(const HttpsRequest& given)
 {
     if (given.method != "GET" && given.method != "POST")
         throw Error(ErrorCode::Internal, "HTTPS method '" + given.method + "' is not supported");
+    auto& m = *m_impl;
     const HttpsRequest request = withNormalizedPin(given);
     const Url url = parseUrl(request.url);
-    ssl::context ctx = makeContext(request);
-    asio::io_context ioc;
-    HttpsReply reply;
-    std::string failedStep;
-    beast::error_code ec;
-    bool pinMismatch = false;
-    std::exception_ptr thrown;
+    const std::string key = connectionKey(url, request);
     const auto deadline = Clock::now() + request.timeout;
-    asio::co_spawn(ioc, exchange(ctx, url, request, deadline, reply, pinMismatch, failedStep, ec),
-        [&](std::exception_ptr e) { thrown = e; });
-    ioc.run();
-    if (thrown) {
-        try {
-            std::rethrow_exception(thrown);
-        } catch (const std::exception& e) {
-            throw Error(ErrorCode::Network, request.url + ": " + e.what());
-        }
+    if (auto it = m.connections.find(key); it != m.connections.end() && !stillOpen(it->second, m.idleLimit))
+        m.connections.erase(it);
+    auto it = m.connections.find(key);
+    if (it == m.connections.end()) {
+        Connection fresh;
+        fresh.ctx = std::make_unique<ssl::context>(makeContext(request)); // may throw: nothing kept
+        it = m.connections.emplace(key, std::move(fresh)).first;
+        ++m.opened;
     }
-    throwFailure(request, reply, pinMismatch, failedStep, ec);
+    Outcome outcome;
+    try {
+        m.run(exchange(it->second, url, request, deadline, outcome), request.url);
+    } catch (...) {
+        m.connections.erase(it);
+        throw;
+    }
+    if (outcome.failed() || !outcome.keepAlive)
+        m.connections.erase(it);
+    else
+        it->second.lastUsed = Clock::now();
+    throwFailure(request, outcome.reply, outcome.pinMismatch, outcome.failedStep, outcome.ec);
+    return std::move(outcome.reply);
+}
+
+HttpsReply sendHttps(const HttpsRequest& request)
+{
+    HttpsClient client;
+    auto reply = client.send(request);
+    client.close();
     return reply;
 }
 

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -21,6 +22,9 @@ struct HttpsRequest {
     std::string url; // https://host[:port]/path[?query]
     std::string contentType; // sent when not empty
     std::string body;
+    // Sent instead of `body` when not empty, straight from the caller's memory (a
+    // crypto::SecretString's view, e.g. a sign-in with a password): the client makes no copy.
+    std::string_view secretBody;
     std::vector<std::pair<std::string, std::string>> headers;
     std::filesystem::path clientCert; // PEM: certificate chain and private key; empty: none
     // How the server is checked: by `ca` (verify_peer and the host name), or, when `ca` is empty,
@@ -35,14 +39,43 @@ struct HttpsRequest {
 struct HttpsReply {
     int status = 0;
     std::string body;
+    // Sent instead of `body` when not empty, straight from the caller's memory (a
+    // crypto::SecretString's view, e.g. a sign-in with a password): the client makes no copy.
+    std::string_view secretBody;
     std::string serverSha256; // SHA-256 of the server certificate's DER bytes, 64 lowercase hex
     std::string retryAfter; // the Retry-After header, if any
 };
 
-// One request, one reply, on its own connection. Nothing is sent before the server has been
-// checked. Any failure to get a reply (resolve, connect, handshake, timeout) is Error(Network)
-// naming the step; a certificate other than the pinned one is Error(Conflict) naming both
-// fingerprints; a bad URL or an unreadable certificate file is Error(BadInput).
+// An HTTPS client that keeps its connections open (HTTP/1.1 keep-alive): one connection per
+// server (host, port, CA and client certificate), reused by the next request to it while the
+// server keeps it open and it has been idle for less than `idleLimit`; closed after any failure,
+// when the server says "Connection: close", and by close() or the destructor. A kept connection
+// the server has closed meanwhile is noticed before it is used, and a new one is opened. Not
+// thread-safe: one client per thread.
+class HttpsClient {
+public:
+    explicit HttpsClient(std::chrono::milliseconds idleLimit = std::chrono::seconds(20));
+    ~HttpsClient();
+    HttpsClient(const HttpsClient&) = delete;
+    HttpsClient& operator=(const HttpsClient&) = delete;
+
+    // One request, one reply. Nothing is sent before the server has been checked (on a reused
+    // connection: its certificate, checked when it was opened, is checked against this request's
+    // pin again). Any failure to get a reply (resolve, connect, handshake, timeout) is
+    // Error(Network) naming the step; a certificate other than the pinned one is Error(Conflict)
+    // naming both fingerprints; a bad URL or an unreadable certificate file is Error(BadInput).
+    HttpsReply send(const HttpsRequest& request);
+    // Closes every open connection (a TLS close, bounded to two seconds each).
+    void close();
+    // Connections opened so far (a reused one is not counted again).
+    std::size_t connectionsOpened() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+// One request, one reply, on its own connection (closed afterwards); as HttpsClient::send.
 HttpsReply sendHttps(const HttpsRequest& request);
 
 // A WebSocket over TLS (wss://) on the same checks as sendHttps: the server is checked by `ca`

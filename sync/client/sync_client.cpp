@@ -3,6 +3,7 @@
 
 #include "base/error.h"
 #include "core/op_validation.h"
+#include "crypto/secret_string.h"
 #include "delivery/https_client.h"
 #include "sync/client/client_state.h"
 
@@ -146,6 +147,31 @@ Json templatesFor(const Store& store, const std::vector<Op>& ops)
     return templates;
 }
 
+// {"user": ..., "password": ...} in locked memory: the password is never in an ordinary string.
+crypto::SecretString loginBody(const std::string& account, const crypto::SecretString& password)
+{
+    crypto::SecretString body;
+    body.append(R"({"user":)");
+    body.append(Json(account).dump());
+    body.append(R"(,"password":")");
+    static constexpr char Hex[] = "0123456789abcdef";
+    for (const char c : password.view()) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\') {
+            body.push_back('\\');
+            body.push_back(c);
+        } else if (byte < 0x20) {
+            body.append("\\u00");
+            body.push_back(Hex[byte >> 4]);
+            body.push_back(Hex[byte & 0xF]);
+        } else {
+            body.push_back(c); // UTF-8 as it is
+        }
+    }
+    body.append(R"("})");
+    return body;
+}
+
 class Session {
 public:
     Session(Store& store, const SyncOptions& options, SyncReport& report)
@@ -181,15 +207,17 @@ public:
     }
 
 private:
-    delivery::HttpsReply send(
-        const std::string& method, const std::string& target, const std::string& body, bool authorised)
+    // `secretBody` (a sign-in's) is sent from locked memory, never copied.
+    delivery::HttpsReply send(const std::string& method, const std::string& target, const std::string& body,
+        bool authorised, std::string_view secretBody = {})
     {
         delivery::HttpsRequest request;
         request.method = method;
         request.url = m_url + target;
-        if (!body.empty())
+        if (!body.empty() || !secretBody.empty())
             request.contentType = "application/json";
         request.body = body;
+        request.secretBody = secretBody;
         request.ca = m_options.ca;
         if (m_options.ca.empty() && m_binding)
             request.pinnedSha256 = m_binding->fingerprint;
@@ -197,7 +225,8 @@ private:
             request.headers.emplace_back("Authorization", "Bearer " + m_binding->token);
         request.timeout = m_options.timeout;
         request.maxReplyBytes = MaxReplyBytes;
-        auto reply = delivery::sendHttps(request);
+        auto reply = m_https.send(request);
+        m_report.connections = m_https.connectionsOpened();
         // A certificate the CA vouches for becomes the new pin.
         if (m_binding && !m_options.ca.empty() && reply.serverSha256 != m_binding->fingerprint) {
             m_state.setFingerprint(reply.serverSha256);
@@ -227,9 +256,9 @@ private:
     {
         if (!m_options.password)
             throw Error(ErrorCode::Usage, "a password is needed to sign in to " + m_url);
-        const Json body = { { "user", m_options.account }, { "password", m_options.password() } };
+        const auto reply
+            = send("POST", "/v1/login", {}, false, loginBody(m_options.account, m_options.password()).view());
         const std::string what = m_url + "/v1/login";
-        const auto reply = send("POST", "/v1/login", body.dump(), false);
         const std::string code = errorCodeOf(reply);
         if (reply.status == 401)
             throw Error(
@@ -371,6 +400,7 @@ private:
     SyncReport& m_report;
     std::string m_url;
     std::optional<ServerBinding> m_binding;
+    delivery::HttpsClient m_https; // one kept-alive connection for the whole sync
 };
 
 } // namespace

@@ -3,6 +3,7 @@
 
 #include "core/op.h"
 #include "core/store.h"
+#include "crypto/secret_string.h"
 
 #include <chrono>
 #include <cstdint>
@@ -17,8 +18,9 @@ struct SyncOptions {
     std::string server; // https://host:port
     std::string account; // the account on the case store server
     std::filesystem::path ca; // trust this CA (PEM) instead of the pinned certificate fingerprint
-    // Asked only when a sign-in is needed (first sync, or the session has expired).
-    std::function<std::string()> password;
+    // Asked only when a sign-in is needed (first sync, or the session has expired); it stays in
+    // locked memory until it is sent.
+    std::function<crypto::SecretString()> password;
     std::size_t pushBatch = 1000; // ops per push (the server takes at most 5000)
     std::size_t pushBatchBytes = 4 << 20; // and about this much JSON (the server takes 8 MiB)
     std::size_t pullLimit = 1000;
@@ -37,6 +39,7 @@ struct SyncReport {
     std::set<std::string> casesUpdated;
     std::size_t queued = 0; // ops still waiting for the server
     std::int64_t cursor = 0; // the server sequence number pulled up to
+    std::size_t connections = 0; // TLS connections this sync opened (one while the server keeps it)
 };
 
 Json toJson(const SyncReport& report);

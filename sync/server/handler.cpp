@@ -260,13 +260,13 @@ Handler::Caller Handler::authenticate(const Request& request, const std::string&
         throw unauthorized("the token is not 64 hex digits");
     }
     const std::string hash = crypto::sha256Hex(token);
-    const auto session = m_storage.session(hash);
-    if (!session) {
+    const auto found = m_storage.sessionWithAccount(hash);
+    if (!found) {
         audit("", action, "", {}, "denied", "unknown token");
         throw unauthorized("unknown token; log in again");
     }
-    const auto account = m_storage.account(session->account);
-    if (const auto problem = sessionProblem(*session, account); !problem.empty()) {
+    const Session* session = &found->session;
+    if (const auto problem = sessionProblem(*session, found->account); !problem.empty()) {
         audit(session->account, action, "", {}, "denied", problem);
         if (problem == "account disabled")
             throw ProtocolError(
@@ -520,8 +520,8 @@ std::variant<LiveIdentity, Response> Handler::acceptLive(const Request& request)
 
 bool Handler::sessionValid(const LiveIdentity& who)
 {
-    const auto session = m_storage.session(who.tokenHash);
-    return session && sessionProblem(*session, m_storage.account(session->account)).empty();
+    const auto found = m_storage.sessionWithAccount(who.tokenHash);
+    return found && sessionProblem(found->session, found->account).empty();
 }
 
 std::vector<std::string> Handler::caseMembers(const std::string& caseId)

@@ -200,6 +200,23 @@ public:
             text(r, 0, 4) == "t" };
     }
 
+    std::optional<SessionAndAccount> sessionWithAccount(const std::string& tokenHash) override
+    {
+        const auto r
+            = run("SELECT s.token_hash, s.account, s.created_ms, s.last_used_ms, s.revoked, a.name, "
+                  "a.password_hash, a.role, a.disabled, a.failed_logins, a.locked_until_ms "
+                  "FROM sessions s LEFT JOIN accounts a ON a.name = s.account WHERE s.token_hash = $1",
+                { tokenHash });
+        if (PQntuples(r.get()) == 0)
+            return std::nullopt;
+        SessionAndAccount found { { text(r, 0, 0), text(r, 0, 1), integer(r, 0, 2), integer(r, 0, 3),
+                                      text(r, 0, 4) == "t" },
+            std::nullopt };
+        if (!PQgetisnull(r.get(), 0, 5))
+            found.account = readAccount(r, 0, 5);
+        return found;
+    }
+
     void touchSession(const std::string& tokenHash, std::int64_t nowMs) override
     {
         run("UPDATE sessions SET last_used_ms = $1 WHERE token_hash = $2",
@@ -575,10 +592,12 @@ private:
         return out + "}";
     }
 
-    static Account readAccount(const Result& r, int i)
+    // The account in columns `first`.. of row `i`.
+    static Account readAccount(const Result& r, int i, int first = 0)
     {
-        return { text(r, i, 0), text(r, i, 1), text(r, i, 2), text(r, i, 3) == "t",
-            static_cast<int>(integer(r, i, 4)), integer(r, i, 5) };
+        return { text(r, i, first), text(r, i, first + 1), text(r, i, first + 2),
+            text(r, i, first + 3) == "t", static_cast<int>(integer(r, i, first + 4)),
+            integer(r, i, first + 5) };
     }
 
     static std::vector<StoredOp> readOps(const Result& r)

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
-// The default storage: one SQLCipher file in the data folder, one connection behind a mutex.
+// The default storage: one SQLCipher file in the data folder. Writes go through one connection
+// behind a mutex (grouped into one transaction each, see GroupCommit); reads outside the write
+// transaction use read-only connections of their own, so that they do not wait for a commit.
 #include "base/error.h"
 #include "core/sql.h"
 #include "crypto/encrypted_db.h"
@@ -11,12 +13,16 @@
 #include <nlohmann/json.hpp>
 #include <sqlite3.h>
 
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <mutex>
+#include <thread>
 #include <unistd.h>
+#include <vector>
 
 namespace fplan::sync {
 
@@ -92,11 +98,11 @@ public:
         : m_path(dataDir / "server.db")
         , m_group(*this)
     {
-        const auto key = serverKey(dataDir);
+        m_key = serverKey(dataDir);
         std::error_code ec;
         const auto mode = std::filesystem::exists(m_path, ec) ? crypto::OpenMode::ExistingOnly
                                                               : crypto::OpenMode::CreateNew;
-        m_db = crypto::openEncryptedDatabase(m_path, key, mode);
+        m_db = crypto::openEncryptedDatabase(m_path, m_key, mode);
         sql::Statement v(db(), "PRAGMA user_version");
         v.step();
         const auto version = v.integer(0);
@@ -125,8 +131,8 @@ public:
 
     std::optional<Account> account(const std::string& name) override
     {
-        std::lock_guard lock(m_mutex);
-        sql::Statement s(db(),
+        const Reader reader(*this);
+        sql::Statement s(reader.db(),
             "SELECT name, password_hash, role, disabled, failed_logins, locked_until_ms "
             "FROM accounts WHERE name = ?");
         s.bind(1, name);
@@ -137,8 +143,8 @@ public:
 
     std::vector<Account> accounts() override
     {
-        std::lock_guard lock(m_mutex);
-        sql::Statement s(db(),
+        const Reader reader(*this);
+        sql::Statement s(reader.db(),
             "SELECT name, password_hash, role, disabled, failed_logins, locked_until_ms "
             "FROM accounts ORDER BY name");
         std::vector<Account> out;
@@ -179,14 +185,32 @@ public:
 
     std::optional<Session> session(const std::string& tokenHash) override
     {
-        std::lock_guard lock(m_mutex);
-        sql::Statement s(db(),
+        const Reader reader(*this);
+        sql::Statement s(reader.db(),
             "SELECT token_hash, account, created_ms, last_used_ms, revoked FROM sessions "
             "WHERE token_hash = ?");
         s.bind(1, tokenHash);
         if (!s.step())
             return std::nullopt;
         return Session { s.text(0), s.text(1), s.integer(2), s.integer(3), s.integer(4) != 0 };
+    }
+
+    std::optional<SessionAndAccount> sessionWithAccount(const std::string& tokenHash) override
+    {
+        const Reader reader(*this);
+        sql::Statement s(reader.db(),
+            "SELECT s.token_hash, s.account, s.created_ms, s.last_used_ms, s.revoked, a.name, "
+            "a.password_hash, "
+            "a.role, a.disabled, a.failed_logins, a.locked_until_ms "
+            "FROM sessions s LEFT JOIN accounts a ON a.name = s.account WHERE s.token_hash = ?");
+        s.bind(1, tokenHash);
+        if (!s.step())
+            return std::nullopt;
+        SessionAndAccount found { { s.text(0), s.text(1), s.integer(2), s.integer(3), s.integer(4) != 0 },
+            std::nullopt };
+        if (!s.isNull(5))
+            found.account = readAccount(s, 5);
+        return found;
     }
 
     void touchSession(const std::string& tokenHash, std::int64_t nowMs) override
@@ -205,9 +229,9 @@ public:
 
     std::map<std::string, std::int64_t> heldOps(const std::vector<std::string>& opIds) override
     {
-        std::lock_guard lock(m_mutex);
+        const Reader reader(*this);
         std::map<std::string, std::int64_t> out;
-        sql::Statement s(db(), "SELECT seq FROM ops WHERE op_id = ?");
+        sql::Statement s(reader.db(), "SELECT seq FROM ops WHERE op_id = ?");
         for (const auto& id : opIds) {
             s.reset();
             s.bind(1, id);
@@ -239,8 +263,8 @@ public:
 
     std::optional<std::string> caseOfDocument(const std::string& docId) override
     {
-        std::lock_guard lock(m_mutex);
-        sql::Statement s(db(), "SELECT case_id FROM ops WHERE doc_id = ? ORDER BY seq LIMIT 1");
+        const Reader reader(*this);
+        sql::Statement s(reader.db(), "SELECT case_id FROM ops WHERE doc_id = ? ORDER BY seq LIMIT 1");
         s.bind(1, docId);
         if (!s.step())
             return std::nullopt;
@@ -249,8 +273,8 @@ public:
 
     std::vector<StoredOp> docOps(const std::string& docId, std::int64_t afterSeq) override
     {
-        std::lock_guard lock(m_mutex);
-        sql::Statement s(db(),
+        const Reader reader(*this);
+        sql::Statement s(reader.db(),
             "SELECT seq, op_id, case_id, doc_id, account, json FROM ops "
             "WHERE doc_id = ? AND seq > ? ORDER BY seq");
         s.bind(1, docId).bind(2, afterSeq);
@@ -259,16 +283,16 @@ public:
 
     std::int64_t lastSeq() override
     {
-        std::lock_guard lock(m_mutex);
-        sql::Statement s(db(), "SELECT coalesce(max(seq), 0) FROM ops");
+        const Reader reader(*this);
+        sql::Statement s(reader.db(), "SELECT coalesce(max(seq), 0) FROM ops");
         s.step();
         return s.integer(0);
     }
 
     std::int64_t caseLastSeq(const std::string& caseId) override
     {
-        std::lock_guard lock(m_mutex);
-        sql::Statement s(db(), "SELECT coalesce(max(seq), 0) FROM ops WHERE case_id = ?");
+        const Reader reader(*this);
+        sql::Statement s(reader.db(), "SELECT coalesce(max(seq), 0) FROM ops WHERE case_id = ?");
         s.bind(1, caseId);
         s.step();
         return s.integer(0);
@@ -276,10 +300,10 @@ public:
 
     std::vector<StoredOp> opsForAccount(const std::string& account, std::int64_t after, int limit) override
     {
-        std::lock_guard lock(m_mutex);
+        const Reader reader(*this);
         // Two parts, so that the usual pull (no new team) reads only ops after the cursor; an op
         // two spans of membership reach comes once, at its first place.
-        sql::Statement s(db(),
+        sql::Statement s(reader.db(),
             "SELECT seq, op_id, case_id, doc_id, account, json, min(at) AS at FROM ("
             "SELECT o.*, o.seq AS at FROM case_access a JOIN ops o ON o.case_id = a.case_id AND o.seq > ?1 "
             "WHERE a.account = ?2 AND a.granted_seq <= ?1 AND (a.revoked_seq IS NULL OR o.seq <= "
@@ -311,17 +335,17 @@ public:
 
     std::optional<CaseFacts> caseFacts(const std::string& caseId) override
     {
-        std::lock_guard lock(m_mutex);
-        sql::Statement s(db(), "SELECT case_doc_id FROM cases WHERE case_id = ?");
+        const Reader reader(*this);
+        sql::Statement s(reader.db(), "SELECT case_doc_id FROM cases WHERE case_id = ?");
         s.bind(1, caseId);
         if (!s.step())
             return std::nullopt;
         CaseFacts f { caseId, s.text(0), {}, {} };
-        sql::Statement m(db(), "SELECT account FROM case_members WHERE case_id = ? ORDER BY account");
+        sql::Statement m(reader.db(), "SELECT account FROM case_members WHERE case_id = ? ORDER BY account");
         m.bind(1, caseId);
         while (m.step())
             f.members.push_back(m.text(0));
-        sql::Statement p(db(), "SELECT cpr FROM case_persons WHERE case_id = ? ORDER BY cpr");
+        sql::Statement p(reader.db(), "SELECT cpr FROM case_persons WHERE case_id = ? ORDER BY cpr");
         p.bind(1, caseId);
         while (p.step())
             f.cprs.push_back(p.text(0));
@@ -352,8 +376,8 @@ public:
 
     std::vector<std::string> casesOf(const std::string& account) override
     {
-        std::lock_guard lock(m_mutex);
-        sql::Statement s(db(), "SELECT case_id FROM case_members WHERE account = ? ORDER BY case_id");
+        const Reader reader(*this);
+        sql::Statement s(reader.db(), "SELECT case_id FROM case_members WHERE account = ? ORDER BY case_id");
         s.bind(1, account);
         std::vector<std::string> out;
         while (s.step())
@@ -376,9 +400,9 @@ public:
     std::map<std::string, std::string> templatesFor(
         const std::vector<std::string>& caseIds, std::int64_t after) override
     {
-        std::lock_guard lock(m_mutex);
+        const Reader reader(*this);
         std::map<std::string, std::string> out;
-        sql::Statement s(db(),
+        sql::Statement s(reader.db(),
             "SELECT t.hash, t.text FROM template_cases l JOIN templates t ON t.hash = l.hash "
             "WHERE l.case_id = ? AND l.seq > ?");
         for (const auto& id : caseIds) {
@@ -428,8 +452,8 @@ public:
 
     std::vector<AuditEntry> auditEntries() override
     {
-        std::lock_guard lock(m_mutex);
-        sql::Statement s(db(),
+        const Reader reader(*this);
+        sql::Statement s(reader.db(),
             "SELECT seq, time, account, action, case_id, cprs, outcome, detail, prev_hash, "
             "hash FROM audit ORDER BY seq");
         std::vector<AuditEntry> out;
@@ -444,6 +468,64 @@ public:
 private:
     sqlite3* db() const { return m_db.get(); }
 
+    // The connection a read uses. The thread running the write transaction reads through it (its
+    // own uncommitted writes included); every other read takes an idle read-only connection (WAL:
+    // it sees the last commit and waits for no commit's fsync), opened on demand, at most
+    // MaxReaders of them.
+    class Reader {
+    public:
+        explicit Reader(SqlStorage& storage)
+            : m_storage(storage)
+        {
+            if (storage.m_writer.load() == std::this_thread::get_id()) {
+                storage.m_mutex.lock();
+                m_db = storage.db();
+            } else {
+                m_db = storage.takeReader();
+                m_pooled = true;
+            }
+        }
+        ~Reader()
+        {
+            if (m_pooled)
+                m_storage.giveBackReader(m_db);
+            else
+                m_storage.m_mutex.unlock();
+        }
+        Reader(const Reader&) = delete;
+        Reader& operator=(const Reader&) = delete;
+        sqlite3* db() const { return m_db; }
+
+    private:
+        SqlStorage& m_storage;
+        sqlite3* m_db = nullptr;
+        bool m_pooled = false;
+    };
+
+    static constexpr std::size_t MaxReaders = 8;
+
+    sqlite3* takeReader()
+    {
+        std::unique_lock lock(m_readersMutex);
+        m_readerFree.wait(lock, [&] { return !m_idleReaders.empty() || m_readers.size() < MaxReaders; });
+        if (!m_idleReaders.empty()) {
+            sqlite3* db = m_idleReaders.back();
+            m_idleReaders.pop_back();
+            return db;
+        }
+        m_readers.push_back(crypto::openEncryptedDatabase(m_path, m_key, crypto::OpenMode::ReadOnly));
+        return m_readers.back().get();
+    }
+
+    void giveBackReader(sqlite3* db)
+    {
+        {
+            std::lock_guard lock(m_readersMutex);
+            m_idleReaders.push_back(db);
+        }
+        m_readerFree.notify_one();
+    }
+
     // The group's transaction holds the connection from begin() to commit() or rollback().
     void begin() override
     {
@@ -454,25 +536,29 @@ private:
             m_mutex.unlock();
             throw;
         }
+        m_writer = std::this_thread::get_id();
     }
     void commit() override
     {
         sql::exec(db(), "COMMIT"); // on failure the group calls rollback(), which unlocks
+        m_writer = std::thread::id();
         m_mutex.unlock();
     }
     void rollback() noexcept override
     {
         sqlite3_exec(db(), "ROLLBACK", nullptr, nullptr, nullptr);
+        m_writer = std::thread::id();
         m_mutex.unlock();
     }
     void savepoint() override { sql::exec(db(), "SAVEPOINT job"); }
     void releaseSavepoint() override { sql::exec(db(), "RELEASE job"); }
     void rollbackToSavepoint() override { sql::exec(db(), "ROLLBACK TO job; RELEASE job"); }
 
-    static Account readAccount(sql::Statement& s)
+    // The account in columns `first`.. of the statement's row.
+    static Account readAccount(sql::Statement& s, int first = 0)
     {
-        return { s.text(0), s.text(1), s.text(2), s.integer(3) != 0, static_cast<int>(s.integer(4)),
-            s.integer(5) };
+        return { s.text(first), s.text(first + 1), s.text(first + 2), s.integer(first + 3) != 0,
+            static_cast<int>(s.integer(first + 4)), s.integer(first + 5) };
     }
 
     static std::vector<StoredOp> readOps(sql::Statement& s)
@@ -484,8 +570,14 @@ private:
     }
 
     std::filesystem::path m_path;
+    crypto::SecretKey m_key; // for the read connections
     crypto::DbHandle m_db;
     std::recursive_mutex m_mutex;
+    std::atomic<std::thread::id> m_writer; // the thread in the write transaction, if any
+    std::mutex m_readersMutex;
+    std::condition_variable m_readerFree;
+    std::vector<crypto::DbHandle> m_readers;
+    std::vector<sqlite3*> m_idleReaders;
     GroupCommit m_group;
 };
 

@@ -88,6 +88,20 @@ public:
 
     virtual void addSession(const Session& session) = 0;
     virtual std::optional<Session> session(const std::string& tokenHash) = 0;
+    struct SessionAndAccount {
+        Session session;
+        std::optional<Account> account; // none when the account is gone
+    };
+    // The session and its account, as session() and account() give them (one query where the
+    // storage can: every request asks for both).
+    virtual std::optional<SessionAndAccount> sessionWithAccount(const std::string& tokenHash)
+    {
+        auto s = session(tokenHash);
+        if (!s)
+            return std::nullopt;
+        auto a = account(s->account);
+        return SessionAndAccount { std::move(*s), std::move(a) };
+    }
     virtual void touchSession(const std::string& tokenHash, std::int64_t nowMs) = 0;
     virtual void revokeSession(const std::string& tokenHash) = 0;
 

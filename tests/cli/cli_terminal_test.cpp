@@ -9,12 +9,15 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
 #include <chrono>
 #include <csignal>
 #include <fstream>
+#include <netinet/in.h>
 #include <poll.h>
 #include <pty.h>
 #include <regex>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <type_traits>
@@ -275,6 +278,35 @@ TEST_F(CliTerminal, PassphrasesAreNotEchoedAndLiveInLockedMemory)
     const auto r = test::run({ FPLAN_CLI, "case", "list" },
         { "FPLAN_STORE=" + store.string(), "FPLAN_PASSPHRASE=" + std::string(Passphrase) + "x" });
     EXPECT_EQ(0, r.exitCode) << r.err;
+}
+
+// The server password `fplan sync` takes from $FPLAN_PASSWORD leaves the environment at once (as
+// the passphrase does), before the sync even reaches the server: seen while fplan waits for a
+// server that takes the connection and never answers.
+TEST_F(CliTerminal, TheSyncPasswordLeavesTheEnvironmentAtOnce)
+{
+    const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(listener, 0);
+    sockaddr_in address {};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    ASSERT_EQ(0, ::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address));
+    ASSERT_EQ(0, ::listen(listener, 4));
+    ASSERT_EQ(0, ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length));
+    const std::string password = "serverens hemmelige kodeord";
+    auto environment = env();
+    environment.push_back("FPLAN_PASSWORD=" + password);
+    Terminal t({ FPLAN_CLI, "sync", "--server",
+                   "https://127.0.0.1:" + std::to_string(ntohs(address.sin_port)), "--user", "jr" },
+        environment);
+    pollfd waiting { listener, POLLIN, 0 };
+    ASSERT_EQ(1, ::poll(&waiting, 1, 30000)) << "fplan sync never connected";
+    const int connection = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+    EXPECT_EQ(std::string::npos, procEnvironment(t.pid()).find(password));
+    EXPECT_EQ(std::string::npos, procEnvironment(t.pid()).find(Passphrase));
+    ::close(connection);
+    ::close(listener);
 }
 
 // No other process of the same user can read fplan's memory or make it dump core while it holds

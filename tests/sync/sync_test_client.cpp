@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
-// The sync tests' and benchmark's one Boost.Beast translation unit (a keep-alive HTTPS client and
-// raw bytes; the live channel is the project's own WebSocket client).
+// The sync tests' and benchmark's client: requests go through the product's HTTPS client
+// (delivery::HttpsClient, kept alive) and the live channel through its WebSocket client; only
+// raw() (bytes that are not a well-formed request) has a TLS connection of its own.
 #include "tests/sync/sync_test_client.h"
 
 #include "base/error.h"
@@ -10,9 +11,7 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
+#include <boost/asio/write.hpp>
 
 #include <atomic>
 #include <condition_variable>
@@ -26,11 +25,9 @@ namespace fplan::test {
 namespace {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
-using Stream = beast::ssl_stream<tcp::socket>;
+using Stream = ssl::stream<tcp::socket>;
 
 ssl::context makeContext()
 {
@@ -59,7 +56,7 @@ std::unique_ptr<Stream> connectTls(asio::io_context& ioc, ssl::context& ctx, con
     std::uint16_t port, const std::string& fingerprint)
 {
     auto stream = std::make_unique<Stream>(ioc, ctx);
-    beast::error_code ec;
+    boost::system::error_code ec;
     tcp::resolver resolver(ioc);
     const auto endpoints = resolver.resolve(host, std::to_string(port), ec);
     if (!ec)
@@ -80,10 +77,9 @@ struct SyncTestClient::Impl {
     std::string host;
     std::uint16_t port;
     std::string fingerprint;
-    asio::io_context ioc;
+    delivery::HttpsClient https; // the product's client: one kept-alive connection
+    asio::io_context ioc; // raw() only
     ssl::context ctx = makeContext();
-    std::unique_ptr<Stream> stream;
-    beast::flat_buffer buffer;
 };
 
 SyncTestClient::SyncTestClient(const std::string& host, std::uint16_t port, const std::string& fingerprint)
@@ -100,42 +96,31 @@ HttpReply SyncTestClient::request(
     const std::string& method, const std::string& target, const std::string& body, const std::string& token)
 {
     auto& m = *m_impl;
-    if (!m.stream) {
-        m.stream = connectTls(m.ioc, m.ctx, m.host, m.port, m.fingerprint);
-        m.buffer.clear();
-    }
-    http::request<http::string_body> req { http::string_to_verb(method), target, 11 };
-    req.set(http::field::host, m.host);
-    if (!token.empty())
-        req.set(http::field::authorization, "Bearer " + token);
+    delivery::HttpsRequest request;
+    request.method = method;
+    request.url = "https://" + m.host + ":" + std::to_string(m.port) + target;
     if (!body.empty())
-        req.set(http::field::content_type, "application/json");
-    req.body() = body;
-    req.prepare_payload();
-    req.keep_alive(true);
-    beast::error_code ec;
-    http::write(*m.stream, req, ec);
-    http::response_parser<http::string_body> parser;
-    parser.body_limit(64 * 1024 * 1024);
-    if (!ec)
-        http::read(*m.stream, m.buffer, parser, ec);
-    if (ec) {
-        m.stream.reset();
-        throw Error(ErrorCode::Network, method + " " + target + ": " + ec.message());
-    }
-    const auto& res = parser.get();
-    HttpReply reply { static_cast<int>(res.result_int()), res.body(),
-        std::string(res[http::field::retry_after]) };
-    if (!res.keep_alive())
-        m.stream.reset();
-    return reply;
+        request.contentType = "application/json";
+    request.body = body;
+    if (!token.empty())
+        request.headers.emplace_back("Authorization", "Bearer " + token);
+    request.pinnedSha256 = m.fingerprint;
+    request.timeout = std::chrono::seconds(120);
+    request.maxReplyBytes = 64 * 1024 * 1024;
+    auto reply = m.https.send(request);
+    return { reply.status, std::move(reply.body), std::move(reply.retryAfter) };
+}
+
+std::size_t SyncTestClient::connectionsOpened() const
+{
+    return m_impl->https.connectionsOpened();
 }
 
 std::string SyncTestClient::raw(const std::string& bytes, std::size_t max)
 {
     auto& m = *m_impl;
     auto stream = connectTls(m.ioc, m.ctx, m.host, m.port, m.fingerprint);
-    beast::error_code ec;
+    boost::system::error_code ec;
     asio::write(*stream, asio::buffer(bytes), ec);
     std::string answer;
     char chunk[4096];

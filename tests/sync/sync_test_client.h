@@ -15,8 +15,9 @@ struct HttpReply {
     std::string retryAfter;
 };
 
-// A blocking HTTPS/1.1 client on one keep-alive connection, for tests and benchmarks of the sync
-// server. It accepts only a server whose certificate has the given SHA-256 fingerprint.
+// A blocking HTTPS/1.1 client on one keep-alive connection (the product's delivery::HttpsClient),
+// for tests and benchmarks of the sync server. It accepts only a server whose certificate has the
+// given SHA-256 fingerprint.
 class SyncTestClient {
 public:
     SyncTestClient(const std::string& host, std::uint16_t port, const std::string& fingerprint);
@@ -24,9 +25,11 @@ public:
     SyncTestClient(const SyncTestClient&) = delete;
     SyncTestClient& operator=(const SyncTestClient&) = delete;
 
-    // Throws Error(Network) when the connection fails; reconnects on the next call.
+    // Throws Error(Network) when the connection fails (Error(Conflict) for another certificate);
+    // reconnects on the next call.
     HttpReply request(const std::string& method, const std::string& target, const std::string& body = {},
         const std::string& token = {});
+    std::size_t connectionsOpened() const;
     // Sends raw bytes and returns the raw answer (up to the server closing or `max` bytes).
     std::string raw(const std::string& bytes, std::size_t max = 65536);
 

@@ -8,6 +8,7 @@
 #include "core/sql.h"
 #include "core/store.h"
 #include "crypto/random.h"
+#include "delivery/https_client.h"
 #include "sync/client/client_state.h"
 #include "sync/client/sync_client.h"
 #include "tests/support/test_support.h"
@@ -31,9 +32,10 @@ namespace {
 const char* Passphrase = "korrekt hest batteri";
 const std::vector<std::string> Accounts = { "jr", "mm", "ab", "kl" };
 
+// With what the sign-in body must escape (quote, backslash, a control character) and UTF-8.
 std::string passwordOf(const std::string& account)
 {
-    return "hemmeligt-" + account;
+    return "hemmeligt\t\"æ\\-" + account;
 }
 
 // Every account is on the team, so every client may read and write the case.
@@ -73,7 +75,7 @@ protected:
         options.server = url;
         options.account = c.account;
         options.ca = ca;
-        options.password = [account = c.account] { return passwordOf(account); };
+        options.password = [account = c.account] { return crypto::SecretString(passwordOf(account)); };
         options.timeout = std::chrono::milliseconds(10000);
         return syncWithServer(store, options);
     }
@@ -308,6 +310,36 @@ TEST_F(SyncClientServer, WatchPullsWithinASecondOfAnotherClientsPushAndStopsOnSi
     watch.signal(SIGTERM);
     EXPECT_EQ(0, watch.wait());
     EXPECT_EQ(caseShown(jr, caseId), caseShown(mm, caseId));
+}
+
+TEST_F(SyncClientServer, ASyncUsesOneConnectionAndAConnectionTheServerClosedIsReplaced)
+{
+    const Client jr = makeClient("jr", "jr");
+    const SyncReport first = sync(jr, server->url()); // sign-in, push, pull
+    EXPECT_TRUE(first.signedIn);
+    EXPECT_EQ(1u, first.connections);
+    importCase(jr);
+    const SyncReport second = sync(jr, server->url());
+    EXPECT_GT(second.pushed, 0u);
+    EXPECT_EQ(1u, second.connections);
+
+    delivery::HttpsClient https;
+    delivery::HttpsRequest request;
+    request.method = "GET";
+    request.url = server->url() + "/v1/pull?after=0";
+    request.pinnedSha256 = server->fingerprint();
+    EXPECT_EQ(401, https.send(request).status);
+    EXPECT_EQ(401, https.send(request).status);
+    EXPECT_EQ(1u, https.connectionsOpened());
+    // The server goes away and comes back: the kept connection is seen closed and replaced.
+    const auto port = server->port();
+    server->stop();
+    server->start("127.0.0.1:" + std::to_string(port));
+    EXPECT_EQ(401, https.send(request).status);
+    EXPECT_EQ(2u, https.connectionsOpened());
+    // A pin the kept connection's certificate does not match: refused, nothing sent.
+    request.pinnedSha256 = std::string(64, '0');
+    test::expectError(ErrorCode::Conflict, "certificate has changed", [&] { https.send(request); });
 }
 
 TEST_F(SyncClientServer, AWrongPasswordOrAnotherServerIsRefusedWithAClearMessage)
