@@ -7,6 +7,8 @@
 #include "gui/date_input.h"
 #include "gui/i18n.h"
 
+#include <algorithm>
+
 namespace fplan::gui {
 
 CaseOverviewPresenter::CaseOverviewPresenter(
@@ -94,6 +96,19 @@ std::vector<std::string> CaseOverviewPresenter::consentLines() const
 
 std::string CaseOverviewPresenter::fileDocument(const std::string& docId)
 {
+    // What a caseworker can put right is said in Danish here; the service checks it all again.
+    const auto line
+        = std::find_if(m_lines.begin(), m_lines.end(), [&](const auto& l) { return l.id == docId; });
+    if (line != m_lines.end() && line->versions.empty())
+        throw Error(ErrorCode::BadInput,
+            tr("Kun en færdig version kan journaliseres. Gør dokumentet færdigt først."));
+    if (m_case.journalNumber.empty())
+        throw Error(ErrorCode::BadInput,
+            tr("Sagen har intet journalnummer, og ESDH journaliserer efter journalnummer."));
+    if (!m_store.setting("filing.folder"))
+        throw Error(ErrorCode::BadInput,
+            tr("Der er ikke sat en mappe op til journalisering i ESDH (filing.folder). Kontakt "
+               "IT-afdelingen."));
     const auto filed = m_documents.file(docId, VersionRef {});
     std::string message = format(filed.alreadyFiled ? tr("Dokumentet var allerede journaliseret:\n{0}\n{1}")
                                                     : tr("Dokumentet er lagt til journalisering:\n{0}\n{1}"),

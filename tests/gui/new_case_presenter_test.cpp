@@ -213,9 +213,10 @@ TEST_F(CasePeopleTest, EditsTheTeamButKeepsTheTovholderAndTheHistory)
 
 TEST_F(CasePeopleTest, TheOverviewShowsTheConsentAndWarnsOfAProfessionalOutsideIt)
 {
-    ASSERT_EQ(1u, m_overview->consentLines().size());
-    EXPECT_EQ("Ingen færdig samtykkeerklæring. Fagpersonerne må ikke udveksle oplysninger endnu.",
-        m_overview->consentLines()[0]);
+    EXPECT_EQ((std::vector<std::string> {
+                  "Ingen færdig samtykkeerklæring. Fagpersonerne må ikke udveksle oplysninger endnu.",
+                  "• Søs Nørgaard har forældremyndighed og har ikke givet samtykke" }),
+        m_overview->consentLines());
 
     const std::string docId = m_overview->newDocument(ConsentTemplate);
     m_documents->fill(docId,
@@ -242,4 +243,15 @@ TEST_F(CasePeopleTest, TheOverviewShowsTheConsentAndWarnsOfAProfessionalOutsideI
     ASSERT_EQ(2u, lines.size());
     EXPECT_EQ("Samtykket dækker ikke hele familieteamet:", lines[0]);
     EXPECT_EQ("• Bo Lind (Beskæftigelse): fagområdet eller fagpersonen er ikke med i samtykket", lines[1]);
+
+    // Journalisér i ESDH: what the caseworker can put right is said in Danish first.
+    const std::string draft = m_overview->newDocument(PlanTemplate);
+    test::expectError(ErrorCode::BadInput, "Kun en færdig version", [&] { m_overview->fileDocument(draft); });
+    test::expectError(ErrorCode::BadInput, "filing.folder", [&] { m_overview->fileDocument(docId); });
+    m_store->setSetting("filing.folder", m_dir.path().string());
+    const std::string filed = m_overview->fileDocument(docId);
+    EXPECT_NE(std::string::npos, filed.find("Dokumentet er lagt til journalisering:")) << filed;
+    EXPECT_NE(std::string::npos, filed.find((m_dir / ("samtykke-" + docId + "-v1.pdf")).string())) << filed;
+    EXPECT_NE(std::string::npos, filed.find("Bemærk: samtykket dækker ikke hele familieteamet")) << filed;
+    EXPECT_NE(std::string::npos, m_overview->fileDocument(docId).find("allerede journaliseret"));
 }
