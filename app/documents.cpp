@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "app/documents.h"
 
+#include "base/durable_file.h"
 #include "base/error.h"
+#include "base/text_rules.h"
+#include "crypto/hash.h"
 #include "crypto/random.h"
 #include "docgen/render/fonts.h"
 
@@ -649,6 +652,161 @@ SendResult DocumentService::send(const SendOrder& order) const
 {
     PreparedSend prepared = prepareSend(order);
     return { delivery::queueForDelivery(m_store, prepared.request), std::move(prepared.warnings) };
+}
+
+ConsentStatus DocumentService::consent(const std::string& caseId, const std::string& date) const
+{
+    const Case kase = openCase(caseId);
+    return consent(kase, kase.team, date);
+}
+
+ConsentStatus DocumentService::consent(
+    const Case& kase, const std::vector<TeamMember>& team, const std::string& date) const
+{
+    std::vector<ConsentRecord> records;
+    for (const auto& info : m_store.documents(kase.id)) {
+        if (info.templateId != ConsentTemplateId)
+            continue;
+        const DocumentState state = m_store.documentState(info.id);
+        const Version* latest = state.latestVersion();
+        if (!latest)
+            continue; // a draft grants nothing
+        const Template tmpl = templateOf(info);
+        const Field* disciplines = tmpl.field("udveksling.fagomraader");
+        const auto label = [&](const std::string& id) {
+            const Choice* c = disciplines ? disciplines->choice(id) : nullptr;
+            return c ? c->label : id;
+        };
+        records.push_back(consentRecord(info.id, latest->number, latest->values, state.values(), label));
+    }
+    return evaluateConsent(records, kase, team, date.empty() ? localDateToday() : date);
+}
+
+void DocumentService::storeCaseTable(
+    const Case& before, const Case& changed, CaseTable table, const std::string& author)
+{
+    const auto caseDoc = m_store.caseDocumentId(before.id);
+    if (!caseDoc)
+        throw Error(ErrorCode::NotFound, "no case with id '" + before.id + "' in this store");
+    const DocumentState state = m_store.documentState(*caseDoc);
+    OpFactory factory(author, m_store.deviceId(), m_store.clock());
+    const auto ops = opsForValues(
+        state, caseTableValues(before, changed, table), caseFieldKinds(), factory, before.id, *caseDoc);
+    if (!ops.empty())
+        m_store.transaction([&] { m_store.appendOps(ops); });
+}
+
+TeamChange DocumentService::saveTeamMember(const std::string& caseId, TeamMember member)
+{
+    const auto blank = [](const std::string& s) { return s.find_first_not_of(" \t") == std::string::npos; };
+    for (const auto& [what, value] : { std::pair<const char*, const std::string&> { "name", member.name },
+             { "fagomraade", member.fagomraade }, { "role", member.role }, { "email", member.email },
+             { "phone", member.phone } })
+        if (const auto why = textProblem(value, false); !why.empty())
+            throw Error(ErrorCode::BadInput, std::string("team member ") + what + ": " + why);
+    if (blank(member.name))
+        throw Error(ErrorCode::BadInput, "a team member needs a name");
+    if (blank(member.fagomraade))
+        throw Error(ErrorCode::BadInput, "team member " + member.name + " needs a discipline (fagomraade)");
+    const Case before = openCase(caseId);
+    Case changed = before;
+    if (member.id.empty()) {
+        member.id = crypto::newUuid();
+        if (member.from.empty())
+            member.from = localDateToday();
+        changed.team.push_back(member);
+    } else {
+        const auto it = std::find_if(
+            changed.team.begin(), changed.team.end(), [&](const TeamMember& t) { return t.id == member.id; });
+        if (it == changed.team.end())
+            throw Error(ErrorCode::NotFound, "no team member with id '" + member.id + "' in case " + caseId);
+        *it = member;
+    }
+    storeCaseTable(before, changed, CaseTable::Team, m_author);
+    TeamChange out;
+    out.teamMemberId = member.id;
+    out.consent = consent(changed, changed.team, {});
+    return out;
+}
+
+FiledDocument DocumentService::file(const std::string& docId, const VersionRef& version) const
+{
+    const auto folderSetting = m_store.setting("filing.folder");
+    if (!folderSetting || folderSetting->empty())
+        throw Error(ErrorCode::BadInput,
+            "setting filing.folder is missing (the folder the ESDH/eDoc import reads): fplan config set "
+            "filing.folder /PATH");
+    const std::filesystem::path folder = *folderSetting;
+    std::error_code ec;
+    if (!std::filesystem::is_directory(folder, ec))
+        throw Error(ErrorCode::Storage, "the filing folder " + folder.string() + " is not there");
+    if (version.number == DraftVersion && version.id.empty())
+        throw Error(ErrorCode::BadInput, "only a finalised version can be filed, not the draft");
+    const OpenDocument doc = open(docId);
+    const DocumentState state = m_store.documentState(docId);
+    if (state.versions().empty())
+        throw Error(ErrorCode::BadInput, "document " + docId + " has no finalised version to file");
+    const Version& v = version.isLatest() ? *state.latestVersion() : findVersion(state, docId, version);
+    if (doc.kase.journalNumber.empty())
+        throw Error(ErrorCode::BadInput,
+            "case " + doc.kase.id + " has no journal number; ESDH/eDoc files by journal number");
+
+    FiledDocument out;
+    auto pdf = renderVersion(docId, VersionRef::byId(v.opId));
+    out.warnings = std::move(pdf.warnings);
+    if (doc.kase.kle.empty())
+        out.warnings.push_back("case " + doc.kase.id + " has no KLE number; the metadata leaves it empty");
+    out.consent = consent(doc.kase, doc.kase.team, {});
+    for (const auto& gap : out.consent.gaps)
+        out.warnings.push_back("consent: " + describe(gap));
+    for (const auto& missing : out.consent.missing)
+        out.warnings.push_back("consent: " + describe(missing));
+
+    const std::string base = doc.info.templateId + "-" + docId + "-v" + std::to_string(v.number);
+    out.pdf = folder / (base + ".pdf");
+    out.metadata = folder / (base + ".json");
+    out.metadataJson = { { "format", "familieplan-esdh/1" }, { "journal_number", doc.kase.journalNumber },
+        { "kle", doc.kase.kle }, { "title", doc.tmpl.title + " – version " + std::to_string(v.number) },
+        { "date", formatHlcUtc(v.hlc).substr(0, 10) }, { "document_type", doc.info.templateId },
+        { "document_type_label", doc.tmpl.title }, { "case_title", doc.kase.title }, { "document_id", docId },
+        { "version", v.number }, { "version_id", v.opId }, { "file", out.pdf.filename().string() },
+        { "sha256", crypto::sha256Hex(pdf.bytes) }, { "bytes", pdf.bytes.size() } };
+    const std::string metadata = out.metadataJson.dump(2) + "\n";
+
+    // Filed before when the metadata (written last) names this very version and its PDF is there:
+    // a PDF is rendered anew each time, so its bytes are not what is compared.
+    std::error_code statError;
+    const auto status = std::filesystem::symlink_status(out.metadata, statError);
+    if (std::filesystem::exists(status)) {
+        Json there;
+        if (std::filesystem::is_regular_file(status)) {
+            try {
+                there = Json::parse(readFileBounded(out.metadata, 64 * 1024, "filing metadata"));
+            } catch (const std::exception&) {
+                there = Json();
+            }
+        }
+        const auto says = [&](const char* key, const std::string& want) {
+            const auto it = there.find(key);
+            return it != there.end() && it->is_string() && it->get<std::string>() == want;
+        };
+        if (!there.is_object() || !says("document_id", docId) || !says("version_id", v.opId))
+            throw Error(ErrorCode::Conflict,
+                out.metadata.string() + " is already there with other content; not filed");
+        if (std::filesystem::is_regular_file(std::filesystem::symlink_status(out.pdf, statError))) {
+            out.alreadyFiled = true;
+            out.metadataJson = there;
+            return out;
+        }
+        throw Error(ErrorCode::Conflict,
+            out.metadata.string()
+                + " is there without its PDF (taken by the import?); remove it to file again");
+    }
+    // The PDF first and the metadata last: an import that waits for the .json finds both whole.
+    // A PDF without its metadata is what a killed filing left: it is replaced.
+    writeFileDurably(out.pdf, pdf.bytes, WriteOptions { .force = true, .protectedFiles = {} });
+    writeFileDurably(out.metadata, metadata);
+    return out;
 }
 
 PreparedDocument prepareDocument(

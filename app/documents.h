@@ -5,6 +5,7 @@
 // presenters and the command line alike. Each use-case checks first and writes in one
 // transaction, or not at all, and returns what it did as a result struct.
 
+#include "app/consent.h"
 #include "core/bundle.h"
 #include "core/case.h"
 #include "core/store.h"
@@ -15,6 +16,7 @@
 #include "docgen/render/pdf_writer.h"
 
 #include <cstddef>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -108,6 +110,24 @@ struct SendResult {
     std::vector<std::string> warnings;
 };
 
+// A team member added or changed, and the consent gate for the team after the change.
+struct TeamChange {
+    std::string teamMemberId;
+    ConsentStatus consent;
+    const ConsentGap* gap() const { return consent.gapOf(teamMemberId); } // the change's own gap
+};
+
+// A finalised version written for the municipality's ESDH/eDoc (docs/filing.md): the PDF and
+// its metadata file, side by side in the folder the setting filing.folder names.
+struct FiledDocument {
+    std::filesystem::path pdf;
+    std::filesystem::path metadata;
+    Json metadataJson;
+    bool alreadyFiled = false; // both files were there with this very content
+    std::vector<std::string> warnings; // from rendering, and the consent gate (English)
+    ConsentStatus consent;
+};
+
 class DocumentService {
 public:
     DocumentService(Store& store, const docgen::TemplateRegistry& templates, std::string author);
@@ -177,6 +197,27 @@ public:
     PreparedSend prepareSend(const SendOrder& order) const;
     // Queues one message per recipient; Error(BadInput) when refused, nothing queued then.
     SendResult send(const SendOrder& order) const;
+
+    // The consent gate for the case's team (or `team`, a team about to be stored) on `date`
+    // (YYYY-MM-DD; today when empty): app/consent.h.
+    ConsentStatus consent(const std::string& caseId, const std::string& date = {}) const;
+    ConsentStatus consent(
+        const Case& kase, const std::vector<TeamMember>& team, const std::string& date) const;
+
+    // Stores `changed`'s version of one table of the case document over `before` (only that
+    // table: a concurrent edit of the rest of the case merges as usual).
+    void storeCaseTable(const Case& before, const Case& changed, CaseTable table, const std::string& author);
+    // Adds a team member (an empty id gets a new one, `from` today when empty) or changes the
+    // one with that id; Error(BadInput) for an empty name or discipline. Stored whatever the
+    // consent says; the result says whether the consent covers the team now.
+    TeamChange saveTeamMember(const std::string& caseId, TeamMember member);
+
+    // Writes a finalised version's PDF and metadata into the folder `filing.folder` names
+    // (durably, 0600; a second filing of the same version finds the same files and writes
+    // nothing). Error(BadInput) for a missing setting, a draft or a case without a journal
+    // number; Error(Storage) when the folder is not there; Error(Conflict) when a file of that
+    // name is there with other content. docs/filing.md describes the files.
+    FiledDocument file(const std::string& docId, const VersionRef& version) const;
 
 private:
     void fillDisciplineAuthors(

@@ -3,6 +3,7 @@
 #include "base/error.h"
 #include "cli/command.h"
 #include "core/bundle.h"
+#include "docgen/forms/values.h"
 
 #include <iostream>
 
@@ -61,6 +62,52 @@ int runCaseList(const Args& args, std::ostream& out)
     return 0;
 }
 
+int runCaseConsent(const Args& args, std::ostream& out)
+{
+    args.expectWords(1, "case consent CASE_ID [--date YYYY-MM-DD] [--json]");
+    const std::string date = args.option("date").value_or("");
+    if (!date.empty() && !docgen::isRealDate(date))
+        throw Error(ErrorCode::Usage, "--date '" + date + "' is not a date (YYYY-MM-DD)");
+    const auto templates = templateRegistry(args);
+    Store store = openStore(args);
+    const app::DocumentService docs(store, templates, app::defaultAuthor(store));
+    const auto status = docs.consent(args.word(0, "CASE_ID"), date);
+    if (args.flag("json")) {
+        out << app::toJson(status).dump(2) << "\n";
+        return 0;
+    }
+    if (status.covered())
+        out << "the consent covers the team on " << status.date << " (until " << status.validUntil << ")\n";
+    else
+        out << "the consent does not cover the team on " << status.date << ":\n";
+    for (const auto& gap : status.gaps)
+        out << "  " << terminalSafe(app::describe(gap)) << "\n";
+    for (const auto& missing : status.missing)
+        out << "  " << terminalSafe(app::describe(missing)) << "\n";
+    return 0;
+}
+
+int runCaseTeamAdd(const Args& args, std::ostream& out)
+{
+    args.expectWords(
+        1, "case team add CASE_ID --name NAME --fagomraade DISCIPLINE [--role R] [--email E] [--phone P]");
+    TeamMember member;
+    member.name = args.option("name").value_or("");
+    member.fagomraade = args.option("fagomraade").value_or("");
+    member.role = args.option("role").value_or("");
+    member.email = args.option("email").value_or("");
+    member.phone = args.option("phone").value_or("");
+    const auto templates = templateRegistry(args);
+    Store store = openStore(args);
+    app::DocumentService docs(store, templates, app::defaultAuthor(store));
+    const auto change = docs.saveTeamMember(args.word(0, "CASE_ID"), member);
+    if (const auto* gap = change.gap())
+        std::cerr << "fplan: warning: consent: " << terminalSafe(app::describe(*gap))
+                  << "; nothing may be shared with them until the family consents\n";
+    out << change.teamMemberId << "\n";
+    return 0;
+}
+
 } // namespace
 
 void registerCaseCommands(CommandTable& table)
@@ -72,6 +119,14 @@ void registerCaseCommands(CommandTable& table)
         withOptions(StoreOptions, { "out" }), StoreAccess::ReadOnly });
     table.add({ "case list", "case list [--json]", "list the cases in the store", { "json" }, runCaseList,
         StoreOptions, StoreAccess::ReadOnly });
+    table.add({ "case consent", "case consent CASE_ID [--date YYYY-MM-DD] [--json]",
+        "whether the family's consent covers the team on the date, and the gaps", { "json" }, runCaseConsent,
+        withOptions(StoreAndTemplateOptions, { "date" }), StoreAccess::ReadOnly });
+    table.add({ "case team add",
+        "case team add CASE_ID --name NAME --fagomraade DISCIPLINE [--role R] [--email E] [--phone P]",
+        "adds a professional to the team; prints the id and warns when the consent does not cover them", {},
+        runCaseTeamAdd,
+        withOptions(StoreAndTemplateOptions, { "name", "fagomraade", "role", "email", "phone" }) });
 }
 
 } // namespace fplan::cli

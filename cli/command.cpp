@@ -82,6 +82,12 @@ std::string optionHelp(const std::string& name)
         { "bundle", "the case bundle (JSON)" },
         { "template", "the template id" },
         { "values", "the values file (JSON keyed by field path)" },
+        { "date", "the day to judge, YYYY-MM-DD (default: today)" },
+        { "name", "the team member's name" },
+        { "fagomraade", "the team member's discipline, as the consent names it (e.g. Beskæftigelse)" },
+        { "role", "the team member's role (e.g. jobkonsulent)" },
+        { "email", "the team member's e-mail address" },
+        { "phone", "the team member's phone number" },
     };
     const auto it = help.find(name);
     return it == help.end() ? std::string() : it->second;

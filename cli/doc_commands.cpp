@@ -167,6 +167,28 @@ int runDocList(const Args& args, std::ostream& out)
     return 0;
 }
 
+int runDocFile(const Args& args, std::ostream& out)
+{
+    args.expectWords(1, "doc file DOC_ID [--version N|ID] [--json]");
+    const auto templates = templateRegistry(args);
+    Store store = openStore(args);
+    const DocumentService docs(store, templates, app::defaultAuthor(store));
+    const auto filed = docs.file(args.word(0, "DOC_ID"), args.versionOption().value_or(VersionRef {}));
+    for (const auto& w : filed.warnings)
+        std::cerr << "fplan: warning: " << terminalSafe(w) << "\n";
+    if (args.flag("json")) {
+        out << Json { { "pdf", filed.pdf.string() }, { "metadata", filed.metadata.string() },
+            { "already_filed", filed.alreadyFiled }, { "metadata_content", filed.metadataJson } }
+                   .dump(2)
+            << "\n";
+        return 0;
+    }
+    out << filed.pdf.string() << "\n" << filed.metadata.string() << "\n";
+    if (filed.alreadyFiled)
+        out << "already filed: both files were there with this content\n";
+    return 0;
+}
+
 } // namespace
 
 void registerDocCommands(CommandTable& table)
@@ -187,6 +209,9 @@ void registerDocCommands(CommandTable& table)
         "starts the next plan version from the latest one and the agreed follow-up changes; prints its "
         "number",
         {}, runDocRevise, StoreAndTemplateOptions });
+    table.add({ "doc file", "doc file DOC_ID [--version N|ID] [--json]",
+        "writes a finalised version's PDF and metadata into the ESDH/eDoc folder (setting filing.folder)",
+        { "json" }, runDocFile, withOptions(StoreAndTemplateOptions, { "version" }), StoreAccess::ReadOnly });
     table.add({ "doc list", "doc list CASE_ID [--json]", "the case's documents", { "json" }, runDocList,
         StoreOptions, StoreAccess::ReadOnly });
 }

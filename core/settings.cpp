@@ -23,6 +23,7 @@ const std::vector<std::string>& knownSettings()
         "delivery.client_cert",
         "delivery.ca",
         "delivery.timeout_ms",
+        "filing.folder",
     };
     return keys;
 }
@@ -35,7 +36,7 @@ void checkSetting(const std::string& key, const std::string& value)
         throw Error(ErrorCode::BadInput,
             "unknown setting '" + key + "'" + (close.empty() ? "" : " (did you mean '" + close + "'?)")
                 + "; known settings: municipality.name, municipality.cvr, user.name, "
-                  "desktop.lock_minutes, delivery.*");
+                  "desktop.lock_minutes, delivery.*, filing.folder");
     }
     auto bad = [&](const std::string& why) {
         return Error(ErrorCode::BadInput, key + " '" + value + "': " + why);
@@ -49,7 +50,8 @@ void checkSetting(const std::string& key, const std::string& value)
     } else if (key == "delivery.transport") {
         if (value != "folder" && value != "sf1601")
             throw bad("the transport is folder or sf1601");
-    } else if (key == "delivery.folder" || key == "delivery.client_cert" || key == "delivery.ca") {
+    } else if (key == "delivery.folder" || key == "delivery.client_cert" || key == "delivery.ca"
+        || key == "filing.folder") {
         if (!std::filesystem::path(value).is_absolute())
             throw bad("give an absolute path (starting with /)");
     } else if (key == "delivery.endpoint") {

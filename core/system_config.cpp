@@ -32,7 +32,8 @@ std::string trim(const std::string& text)
 bool itOwnedSetting(const std::string& key)
 {
     const auto& known = knownSettings();
-    const bool machineArea = key.rfind("municipality.", 0) == 0 || key.rfind("delivery.", 0) == 0;
+    const bool machineArea = key.rfind("municipality.", 0) == 0 || key.rfind("delivery.", 0) == 0
+        || key.rfind("filing.", 0) == 0;
     return machineArea && std::find(known.begin(), known.end(), key) != known.end();
 }
 
@@ -88,7 +89,7 @@ SystemConfig SystemConfig::parse(const std::string& text, const fs::path& origin
             throw Error(ErrorCode::BadInput,
                 where + ": unknown key '" + key
                     + "' (a machine sets municipality.name, "
-                      "municipality.cvr and delivery.*; each caseworker sets the rest)");
+                      "municipality.cvr, delivery.* and filing.folder; each caseworker sets the rest)");
         if (const auto seen = lineOf.find(key); seen != lineOf.end())
             throw Error(ErrorCode::BadInput,
                 where + ": key '" + key + "' is already set on line " + std::to_string(seen->second));

@@ -29,7 +29,7 @@ private:
     std::map<std::string, std::string> m_values;
 };
 
-// The known settings (core/settings.h) about the municipality and delivery: the ones a machine's
+// The known settings (core/settings.h) about the municipality, delivery and filing: the ones a machine's
 // configuration may set; the rest (user.name) belong to each caseworker.
 bool itOwnedSetting(const std::string& key);
 

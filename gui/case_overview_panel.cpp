@@ -146,6 +146,10 @@ CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const s
     middle->Add(handover, 0, wxALIGN_CENTER_VERTICAL | wxALL, FromDIP(4));
     sizer->Add(middle, 0, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(4));
     handover->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { CallAfter([this] { changeCoordinator(); }); });
+    // The consent gate (app/consent.h) for today's team: covered, or who is not and why.
+    auto* consent = new wxBoxSizer(wxHORIZONTAL);
+    m_consent = addList(this, consent, _("Samtykke"), 60);
+    sizer->Add(consent, 0, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(4));
 
     auto* docs = new wxStaticBoxSizer(wxVERTICAL, this, _("Dokumenter"));
     m_documents = new wxDataViewListCtrl(
@@ -163,10 +167,12 @@ CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const s
     auto* investigation = new wxButton(docs->GetStaticBox(), wxID_ANY, _("Ny familiefaglig &undersøgelse"));
     auto* plan = new wxButton(docs->GetStaticBox(), wxID_ANY, _("Ny &familieplan"));
     auto* agenda = new wxButton(docs->GetStaticBox(), wxID_ANY, _("Ny &dagsorden"));
+    auto* consentDoc = new wxButton(docs->GetStaticBox(), wxID_ANY, _("Ny sa&mtykkeerklæring"));
     auto* send = new wxButton(docs->GetStaticBox(), wxID_ANY, _("&Send til familien …"));
     setAccessibleName(send, _("Send til familien"));
     auto* nextVersion = new wxButton(docs->GetStaticBox(), wxID_ANY, _("Start &næste version"));
-    for (auto* b : { open, investigation, plan, agenda, send, nextVersion })
+    auto* fileButton = new wxButton(docs->GetStaticBox(), wxID_ANY, _("&Journalisér i ESDH"));
+    for (auto* b : { open, investigation, plan, agenda, consentDoc, send, nextVersion, fileButton })
         buttons->Add(b, 0, wxRIGHT | wxBOTTOM, FromDIP(6));
     docs->Add(buttons, 0, wxALL, FromDIP(4));
     sizer->Add(docs, 1, wxEXPAND | wxALL, FromDIP(8));
@@ -176,6 +182,21 @@ CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const s
     investigation->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { newDocument(InvestigationTemplate); });
     plan->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { newDocument(PlanTemplate); });
     agenda->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { newDocument(FollowUpTemplate); });
+    consentDoc->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { newDocument(ConsentTemplate); });
+    fileButton->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
+        const int row = m_documents->GetSelectedRow();
+        if (row == wxNOT_FOUND || static_cast<std::size_t>(row) >= m_presenter->documents().size()) {
+            showError(this, tr("Vælg først det dokument, der skal journaliseres."));
+            return;
+        }
+        const std::string docId = m_presenter->documents()[static_cast<std::size_t>(row)].id;
+        CallAfter([this, docId] {
+            runShowingErrors(this, [&] {
+                const std::string message = m_presenter->fileDocument(docId);
+                wxMessageBox(toWx(message), _("Journalisér i ESDH"), wxOK | wxICON_INFORMATION, this);
+            });
+        });
+    });
     send->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
         const int row = m_documents->GetSelectedRow();
         if (row == wxNOT_FOUND || static_cast<std::size_t>(row) >= m_presenter->documents().size()) {
@@ -208,6 +229,7 @@ void CaseOverviewPanel::reload()
     fill(m_family, m_presenter->familyLines());
     fill(m_team, m_presenter->teamLines());
     fill(m_history, m_presenter->coordinatorHistoryLines());
+    fill(m_consent, m_presenter->consentLines());
     m_documents->DeleteAllItems();
     for (const auto& d : m_presenter->documents()) {
         wxVector<wxVariant> row;
@@ -369,11 +391,15 @@ void CaseOverviewPanel::editTeamMember(int index)
         typed.role = fromWx(role->GetValue());
         typed.email = fromWx(email->GetValue());
         typed.phone = fromWx(phone->GetValue());
-        return runShowingErrors(&dialog, [&] {
-            m_presenter->saveTeamMember(
-                adding ? std::nullopt : std::optional<std::size_t>(static_cast<std::size_t>(index)), typed,
-                m_session.author());
+        std::string warning;
+        const bool saved = runShowingErrors(&dialog, [&] {
+            warning = m_presenter->saveTeamMember(
+                adding ? std::nullopt : std::optional<std::size_t>(static_cast<std::size_t>(index)), typed);
         });
+        if (saved && !warning.empty())
+            wxMessageBox(
+                toWx(warning), _("Samtykket dækker ikke fagpersonen"), wxOK | wxICON_WARNING, &dialog);
+        return saved;
     });
     reload();
 }

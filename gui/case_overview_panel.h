@@ -15,7 +15,8 @@ class wxStaticText;
 
 namespace fplan::gui {
 
-// Shows CaseOverviewPresenter: family, team with tovholder history, documents with their status.
+// Shows CaseOverviewPresenter: family, team with tovholder history, the consent gate, documents
+// with their status.
 class CaseOverviewPanel : public wxPanel {
 public:
     CaseOverviewPanel(wxWindow* parent, Session& session, const std::string& caseId);
@@ -46,6 +47,7 @@ private:
     wxListBox* m_family = nullptr;
     wxListBox* m_team = nullptr;
     wxListBox* m_history = nullptr;
+    wxListBox* m_consent = nullptr;
     wxDataViewListCtrl* m_documents = nullptr;
 };
 

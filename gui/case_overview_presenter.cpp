@@ -9,6 +9,8 @@
 #include "gui/editor_presenter.h"
 #include "gui/i18n.h"
 
+#include <algorithm>
+
 namespace fplan::gui {
 
 CaseOverviewPresenter::CaseOverviewPresenter(
@@ -51,6 +53,73 @@ void CaseOverviewPresenter::reload()
         line.delivery = deliveryText(outbox.list(info.id));
         m_lines.push_back(std::move(line));
     }
+    m_consent = m_documents.consent(m_case, m_case.team, localDateToday());
+}
+
+std::string CaseOverviewPresenter::consentGapText(const app::ConsentGap& gap)
+{
+    const std::string who = gap.name + " (" + gap.fagomraade + "): ";
+    switch (gap.kind) {
+    case app::ConsentGapKind::Withdrawn:
+        return who
+            + format(
+                tr("samtykket for fagområdet blev trukket tilbage {0}"), { docgen::formatDate(gap.date) });
+    case app::ConsentGapKind::Expired:
+        return who + format(tr("samtykket udløb {0}"), { docgen::formatDate(gap.date) });
+    case app::ConsentGapKind::NotYetValid:
+        return who + format(tr("samtykket gælder først fra {0}"), { docgen::formatDate(gap.date) });
+    case app::ConsentGapKind::NotNamed:
+        return who + tr("fagområdet eller fagpersonen er ikke med i samtykket");
+    case app::ConsentGapKind::NoConsent:
+        break;
+    }
+    return who + tr("der er ingen færdig samtykkeerklæring i sagen");
+}
+
+std::vector<std::string> CaseOverviewPresenter::consentLines() const
+{
+    std::vector<std::string> out;
+    if (m_consent.documents.empty())
+        out.push_back(
+            tr("Ingen færdig samtykkeerklæring. Fagpersonerne må ikke udveksle oplysninger endnu."));
+    else if (m_consent.covered())
+        out.push_back(format(tr("Samtykket dækker hele familieteamet (til {0})."),
+            { docgen::formatDate(m_consent.validUntil) }));
+    else
+        out.push_back(tr("Samtykket dækker ikke hele familieteamet:"));
+    if (!m_consent.documents.empty())
+        for (const auto& gap : m_consent.gaps)
+            out.push_back("• " + consentGapText(gap));
+    for (const auto& m : m_consent.missing)
+        out.push_back("• "
+            + format(m.custody ? tr("{0} har forældremyndighed og har ikke givet samtykke")
+                               : tr("{0} er fyldt 15 år og har ikke selv givet samtykke"),
+                { m.name }));
+    return out;
+}
+
+std::string CaseOverviewPresenter::fileDocument(const std::string& docId)
+{
+    // What a caseworker can put right is said in Danish here; the service checks it all again.
+    const auto line
+        = std::find_if(m_lines.begin(), m_lines.end(), [&](const auto& l) { return l.id == docId; });
+    if (line != m_lines.end() && line->versions.empty())
+        throw Error(ErrorCode::BadInput,
+            tr("Kun en færdig version kan journaliseres. Gør dokumentet færdigt først."));
+    if (m_case.journalNumber.empty())
+        throw Error(ErrorCode::BadInput,
+            tr("Sagen har intet journalnummer, og ESDH journaliserer efter journalnummer."));
+    if (!m_store.setting("filing.folder"))
+        throw Error(ErrorCode::BadInput,
+            tr("Der er ikke sat en mappe op til journalisering i ESDH (filing.folder). Kontakt "
+               "IT-afdelingen."));
+    const auto filed = m_documents.file(docId, VersionRef {});
+    std::string message = format(filed.alreadyFiled ? tr("Dokumentet var allerede journaliseret:\n{0}\n{1}")
+                                                    : tr("Dokumentet er lagt til journalisering:\n{0}\n{1}"),
+        { filed.pdf.string(), filed.metadata.string() });
+    if (!filed.consent.gaps.empty() || !filed.consent.missing.empty())
+        message += "\n\n" + tr("Bemærk: samtykket dækker ikke hele familieteamet, som kan se sagen i ESDH.");
+    return message;
 }
 
 int CaseOverviewPresenter::startNextVersion(const std::string& docId)
@@ -208,25 +277,24 @@ TeamMemberDraft CaseOverviewPresenter::teamMemberDraft(std::size_t index) const
     return { t.name, t.fagomraade, t.role, t.email, t.phone };
 }
 
-void CaseOverviewPresenter::saveTeamMember(
-    std::optional<std::size_t> index, const TeamMemberDraft& draft, const std::string& author)
+std::string CaseOverviewPresenter::saveTeamMember(
+    std::optional<std::size_t> index, const TeamMemberDraft& draft)
 {
     if (index && *index >= m_case.team.size())
         throw Error(ErrorCode::BadInput, tr("Fagpersonen findes ikke længere."));
     const auto problems = teamMemberProblems(draft, index ? *index + 1 : m_case.team.size() + 1);
     if (!problems.empty())
         refuse(problems);
-    Case changed = m_case;
-    if (index) {
-        applyDraft(changed.team[*index], draft);
-    } else {
-        TeamMember m;
-        m.id = crypto::newUuid();
-        applyDraft(m, draft);
-        m.from = localDateToday();
-        changed.team.push_back(std::move(m));
-    }
-    storeTable(CaseTable::Team, changed, author);
+    TeamMember member = index ? m_case.team[*index] : TeamMember {}; // no id: the service adds one
+    applyDraft(member, draft);
+    const auto change = m_documents.saveTeamMember(m_caseId, member);
+    reload();
+    const app::ConsentGap* gap = change.gap();
+    if (!gap)
+        return {};
+    return format(tr("{0} er gemt, men familiens samtykke dækker ikke fagpersonen: {1}. Der må ikke "
+                     "udveksles oplysninger med fagpersonen, før familien har givet samtykke."),
+        { member.name, consentGapText(*gap) });
 }
 
 void CaseOverviewPresenter::removeTeamMember(std::size_t index, const std::string& author)
@@ -247,16 +315,9 @@ void CaseOverviewPresenter::removeTeamMember(std::size_t index, const std::strin
 
 void CaseOverviewPresenter::storeTable(CaseTable table, const Case& changed, const std::string& author)
 {
-    const auto caseDoc = m_store.caseDocumentId(m_caseId);
-    if (!caseDoc)
+    if (!m_store.caseDocumentId(m_caseId))
         throw Error(ErrorCode::NotFound, tr("Sagen findes ikke længere."));
-    const DocumentState state = m_store.documentState(*caseDoc);
-    OpFactory factory(author, m_store.deviceId(), m_store.clock());
-    // Only the one table: a concurrent edit of the rest of the case merges as usual.
-    const auto ops = opsForValues(
-        state, caseTableValues(m_case, changed, table), caseFieldKinds(), factory, m_caseId, *caseDoc);
-    if (!ops.empty())
-        m_store.transaction([&] { m_store.appendOps(ops); });
+    m_documents.storeCaseTable(m_case, changed, table, author);
     reload();
 }
 

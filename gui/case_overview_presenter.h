@@ -51,13 +51,23 @@ public:
     void savePerson(std::optional<std::size_t> index, const PersonDraft& draft, const std::string& author);
     void removePerson(std::size_t index, const std::string& author);
     TeamMemberDraft teamMemberDraft(std::size_t index) const;
-    void saveTeamMember(
-        std::optional<std::size_t> index, const TeamMemberDraft& draft, const std::string& author);
+    // Stored through the document service (its author writes) whatever the consent says; returns
+    // the warning to show when the family's consent does not cover this professional ("" if it does).
+    std::string saveTeamMember(std::optional<std::size_t> index, const TeamMemberDraft& draft);
     // The tovholder, and anyone the tovholder history names, stays: the history must keep its names.
     void removeTeamMember(std::size_t index, const std::string& author);
 
     // "Start næste version" of a document (startNextVersion); returns the new draft's number.
     int startNextVersion(const std::string& docId);
+
+    // The consent gate for today's team (app/consent.h): a headline and one line per gap.
+    const app::ConsentStatus& consent() const { return m_consent; }
+    std::vector<std::string> consentLines() const;
+    static std::string consentGapText(const app::ConsentGap& gap);
+
+    // Writes a finalised document's latest version for ESDH/eDoc (setting filing.folder); returns
+    // what to tell the user: where it went, and the warnings.
+    std::string fileDocument(const std::string& docId);
 
     // Makes a new document of a template in this case through the document service (default
     // rows, seeded tables, automatic values); returns its id.
@@ -72,14 +82,16 @@ private:
     TitleFor m_titleFor;
     Case m_case;
     std::vector<DocumentLine> m_lines;
+    app::ConsentStatus m_consent;
 };
 
 // A document's letters in the outbox, counted by state: "2 sendt, 1 venter, 1 fejlet" ("" if none).
 std::string deliveryText(const std::vector<delivery::OutboxEntry>& entries);
 
-// Template ids of the three documents (templates/*.xml, docs/templates.md).
+// Template ids of the documents (templates/*.xml, docs/templates.md).
 inline constexpr const char* InvestigationTemplate = "familiefaglig-undersoegelse";
 inline constexpr const char* PlanTemplate = "familieplan";
 inline constexpr const char* FollowUpTemplate = "opfoelgningsmoede";
+inline constexpr const char* ConsentTemplate = app::ConsentTemplateId;
 
 } // namespace fplan::gui

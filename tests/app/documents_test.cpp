@@ -50,7 +50,7 @@ protected:
 
 } // namespace
 
-class EveryTemplate : public DocumentsTest, public testing::WithParamInterface<const char*> { };
+class EveryTemplate : public DocumentsTest, public testing::WithParamInterface<std::string> { };
 
 TEST_P(EveryTemplate, EveryFieldRoundTripsThroughFillAndShow)
 {
@@ -63,7 +63,7 @@ TEST_P(EveryTemplate, EveryFieldRoundTripsThroughFillAndShow)
     EXPECT_EQ(values, shown.at("values")) << shown.at("values").dump(1);
     EXPECT_EQ(GetParam(), shown.at("template"));
     EXPECT_EQ(m.caseId, shown.at("case_id"));
-    EXPECT_EQ("1", shown.at("template_version"));
+    EXPECT_EQ(tmpl.version, shown.at("template_version"));
     EXPECT_TRUE(shown.at("conflicts").empty());
     // Filling what is shown changes nothing.
     EXPECT_EQ(0u, d.fill(id, shown.at("values")).opsStored);
@@ -76,8 +76,8 @@ TEST_P(EveryTemplate, EveryFieldRoundTripsThroughFillAndShow)
 TEST_P(EveryTemplate, FixtureFileFillsEveryFieldAndColumnAndRoundTrips)
 {
     const Template tmpl = m.templates.load(GetParam());
-    const Json values = Json::parse(
-        fplan::test::readFile(fplan::test::dataFile("values/" + std::string(GetParam()) + ".json")));
+    const Json values
+        = Json::parse(fplan::test::readFile(fplan::test::dataFile("values/" + GetParam() + ".json")));
     for (const Field* f : tmpl.fields()) {
         ASSERT_TRUE(values.contains(f->path)) << f->path << " is missing from the fixture";
         if (f->type != FieldType::Table)
@@ -93,13 +93,41 @@ TEST_P(EveryTemplate, FixtureFileFillsEveryFieldAndColumnAndRoundTrips)
     EXPECT_EQ(1, d.finalize(id).version);
 }
 
-INSTANTIATE_TEST_SUITE_P(Templates, EveryTemplate,
-    testing::Values("familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede"),
-    [](const testing::TestParamInfo<const char*>& p) {
+INSTANTIATE_TEST_SUITE_P(Templates, EveryTemplate, testing::ValuesIn(fplan::test::shippedTemplateIds()),
+    [](const testing::TestParamInfo<std::string>& p) {
         std::string name = p.param;
         std::erase(name, '-');
         return name;
     });
+
+// The sector plans came with familieplan version 2. A plan made with version 1 keeps the template
+// text it was made with (by its hash): no sector plans there, while a new plan has them.
+TEST_F(DocumentsTest, APlanMadeBeforeTheSectorPlansKeepsItsTemplate)
+{
+    test::TempDir old;
+    for (const auto& entry : std::filesystem::directory_iterator(test::sourceDir() / "templates"))
+        std::filesystem::copy_file(entry.path(), old / entry.path().filename().string());
+    std::string text = test::readFile(old / "familieplan.xml");
+    const auto from = text.find("  <section id=\"sektorplaner\"");
+    const auto to = text.find("</section>", from) + std::string("</section>\n").size();
+    ASSERT_NE(std::string::npos, from);
+    text.erase(from, to - from);
+    text.replace(text.find("version=\"2\""), 11, "version=\"1\"");
+    test::writeFile(old / "familieplan.xml", text);
+    const TemplateRegistry before(old.path());
+    const std::string oldPlan = DocumentService(*m.store, before, "jr").create(m.caseId, "familieplan").docId;
+
+    auto d = docs(); // this installation's templates: version 2
+    const Json sectorPlans
+        = { { "sektorplaner.plan", Json::array({ { { "art", "jobplan" }, { "ejer", "Jobcenteret" } } }) } };
+    EXPECT_EQ("1", d.show(oldPlan).at("template_version"));
+    const OpenDocument opened = d.open(oldPlan);
+    EXPECT_EQ(nullptr, opened.tmpl.field("sektorplaner.plan"));
+    test::expectError(ErrorCode::BadInput, "sektorplaner.plan", [&] { d.fill(oldPlan, sectorPlans); });
+    const std::string newPlan = d.create(m.caseId, "familieplan").docId;
+    EXPECT_EQ("2", d.show(newPlan).at("template_version"));
+    EXPECT_GT(d.fill(newPlan, sectorPlans).opsStored, 0u);
+}
 
 TEST_F(DocumentsTest, NewPlanFillsCoordinatorAndVersion)
 {
@@ -481,7 +509,7 @@ TEST_F(DocumentsTest, BundleDocumentsAreCheckedAgainstTheirTemplate)
     const Case kase = docs().openCase(m.caseId);
     const auto prepared = prepareDocument(
         m.templates, { "familieplan", { { "om_planen.dato", "2026-03-12" } }, "$.documents[0]" }, kase);
-    EXPECT_EQ("1", prepared.templateVersion);
+    EXPECT_EQ("2", prepared.templateVersion); // 2: the sector plans
     EXPECT_TRUE(prepared.kinds.tables.count("indsatser.indsats"));
     test::expectError(ErrorCode::BadInput, "om_planen.dato: ", [&] {
         prepareDocument(m.templates, { "familieplan", { { "om_planen.dato", "i dag" } }, "" }, kase);

@@ -126,14 +126,14 @@ TEST_F(CliDoc, TemplateListShowAndValidate)
     std::vector<std::string> ids;
     for (const auto& t : Json::parse(list.out))
         ids.push_back(t.at("id"));
-    EXPECT_EQ(
-        (std::vector<std::string> { "familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede" }),
-        ids);
+    EXPECT_EQ(test::shippedTemplateIds(), ids);
+    for (const char* id : { "familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede", "samtykke" })
+        EXPECT_NE(std::find(ids.begin(), ids.end(), id), ids.end()) << id;
     const auto shown = Json::parse(fplan({ "template", "show", "familieplan", "--json" }).out);
     EXPECT_EQ("familieplan", shown.at("id"));
-    EXPECT_EQ("1", shown.at("version"));
+    EXPECT_EQ("2", shown.at("version")); // 2: the sector plans
     EXPECT_FALSE(shown.at("fields").empty());
-    for (const char* id : { "familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede" }) {
+    for (const std::string& id : test::shippedTemplateIds()) {
         const auto r = fplan({ "template", "validate",
             (test::sourceDir() / "templates" / (std::string(id) + ".xml")).string() });
         EXPECT_EQ(0, r.exitCode) << r.err;
@@ -219,7 +219,7 @@ TEST_F(CliDoc, TemplatesFolderCanBeChangedWithoutRecompiling)
 TEST_F(CliDoc, EveryFieldOfEveryTemplateRoundTrips)
 {
     const std::string caseId = importCase();
-    for (const char* templateId : { "familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede" }) {
+    for (const std::string& templateId : test::shippedTemplateIds()) {
         const auto description = Json::parse(fplan({ "template", "show", templateId, "--json" }).out);
         Json values = Json::object();
         for (const auto& f : description.at("fields"))
@@ -366,4 +366,115 @@ TEST_F(CliDoc, BundleDocumentWithBadValueIsRefusedWithItsPath)
             "$.documents[0].values.indsatser.indsats[0].status: \"faerdig\" is not one of the choices"))
         << r.err;
     EXPECT_TRUE(Json::parse(fplan({ "case", "list", "--json" }).out).empty());
+}
+
+TEST_F(CliDoc, TeamChangeAndWithdrawalThroughTheConsentGate)
+{
+    const std::string caseId = importCase();
+    const auto none = Json::parse(fplan({ "case", "consent", caseId, "--date", "2026-04-01", "--json" }).out);
+    EXPECT_FALSE(none.at("covered"));
+    EXPECT_EQ(5u, none.at("gaps").size());
+    EXPECT_EQ("no_consent", none.at("gaps")[0].at("reason"));
+
+    const std::string docId = newDoc(caseId, "samtykke");
+    ASSERT_EQ(0,
+        fill(docId,
+            { { "hvem.giver",
+                  Json::array({ { { "person", "p1" }, { "grundlag", "foraeldremyndighed" },
+                                    { "dato", "2026-03-01" }, { "form", "papir" } },
+                      { { "person", "p2" }, { "grundlag", "foraeldremyndighed" }, { "dato", "2026-03-01" },
+                          { "form", "papir" } } }) },
+                { "udveksling.formaal", "Familiens plan" },
+                { "udveksling.fagomraader",
+                    Json::array({ "boern_og_familie", "dagtilbud_og_undervisning", "handicap_og_psykiatri",
+                        "beskaeftigelse", "sundhed_og_omsorg" }) },
+                { "udveksling.oplysninger", "Skolegang" }, { "gyldighed.fra", "2026-01-01" },
+                { "gyldighed.til", "2099-12-31" }, { "modtaget.dato", "2026-03-01" } })
+            .exitCode);
+    ASSERT_EQ(0, fplan({ "doc", "finalize", docId }).exitCode);
+    auto r = fplan({ "case", "consent", caseId });
+    EXPECT_EQ(0, r.exitCode) << r.err;
+    EXPECT_EQ(0u, r.out.find("the consent covers the team on ")) << r.out;
+
+    // A professional from a discipline the consent does not name: stored, with a warning naming the gap.
+    r = fplan({ "case", "team", "add", caseId, "--name", "Bo Lind", "--fagomraade", "Socialpsykiatri",
+        "--role", "bostøtte" });
+    ASSERT_EQ(0, r.exitCode) << r.err;
+    EXPECT_NE(std::string::npos,
+        r.err.find(
+            "fplan: warning: consent: Bo Lind (Socialpsykiatri): the consent does not name this discipline"))
+        << r.err;
+    const std::string boId = firstLine(r.out);
+    r = fplan({ "case", "team", "add", caseId, "--name", "Ida Berg", "--fagomraade", "Beskæftigelse" });
+    ASSERT_EQ(0, r.exitCode) << r.err;
+    EXPECT_TRUE(r.err.empty()) << r.err; // covered: no warning
+    auto status = Json::parse(fplan({ "case", "consent", caseId, "--json" }).out);
+    ASSERT_EQ(1u, status.at("gaps").size());
+    EXPECT_EQ(boId, status.at("gaps")[0].at("team_member"));
+    EXPECT_EQ("not_named", status.at("gaps")[0].at("reason"));
+
+    // A withdrawal for Beskæftigelse, dated ahead (the team members added today count from today):
+    // the day before it, only Bo is outside; from it, Mette Skov (t4) and Ida are too.
+    ASSERT_EQ(0,
+        fill(docId,
+            { { "tilbagekaldelse.tilbagekald",
+                Json::array({ { { "dato", "2099-06-01" }, { "hvem", "p2" }, { "omfang", "fagomraader" },
+                    { "fagomraader", Json::array({ "beskaeftigelse" }) } } }) } })
+            .exitCode);
+    status = Json::parse(fplan({ "case", "consent", caseId, "--date", "2099-05-31", "--json" }).out);
+    EXPECT_EQ(1u, status.at("gaps").size());
+    status = Json::parse(fplan({ "case", "consent", caseId, "--date", "2099-06-01", "--json" }).out);
+    ASSERT_EQ(3u, status.at("gaps").size());
+    for (const auto& g : status.at("gaps"))
+        if (g.at("fagomraade") == "Beskæftigelse") {
+            EXPECT_EQ("withdrawn", g.at("reason"));
+            EXPECT_EQ("2099-06-01", g.at("date"));
+        }
+
+    EXPECT_EQ(2, fplan({ "case", "consent", caseId, "--date", "1. juni" }).exitCode);
+    r = fplan({ "case", "team", "add", caseId, "--name", "Uden fagområde" });
+    EXPECT_EQ(2, r.exitCode);
+    EXPECT_NE(std::string::npos, r.err.find("needs a discipline")) << r.err;
+    EXPECT_EQ(2, fplan({ "case", "team", "add", caseId, "--name", "X", "--fagomrade", "Y" }).exitCode);
+}
+
+TEST_F(CliDoc, DocFileWritesPdfAndMetadataIntoTheFilingFolder)
+{
+    const std::string caseId = importCase();
+    const std::string docId = newDoc(caseId, "samtykke");
+    const auto description = Json::parse(fplan({ "template", "show", "samtykke", "--json" }).out);
+    Json values = Json::object();
+    for (const auto& f : description.at("fields"))
+        values[f.at("path").get<std::string>()] = valueFor(f, 0);
+    ASSERT_EQ(0, fill(docId, values).exitCode);
+
+    auto r = fplan({ "doc", "file", docId });
+    EXPECT_EQ(2, r.exitCode);
+    EXPECT_NE(std::string::npos, r.err.find("setting filing.folder is missing")) << r.err;
+    const auto folder = dir / "esdh";
+    ASSERT_EQ(0, fplan({ "config", "set", "filing.folder", folder.string() }).exitCode);
+    r = fplan({ "doc", "file", docId });
+    EXPECT_EQ(1, r.exitCode); // the folder is not there
+    EXPECT_NE(std::string::npos, r.err.find(folder.string() + " is not there")) << r.err;
+    std::filesystem::create_directory(folder);
+    r = fplan({ "doc", "file", docId });
+    EXPECT_EQ(2, r.exitCode); // a draft
+    EXPECT_NE(std::string::npos, r.err.find("no finalised version")) << r.err;
+    ASSERT_EQ(0, fplan({ "doc", "finalize", docId }).exitCode);
+
+    r = fplan({ "doc", "file", docId, "--json" });
+    ASSERT_EQ(0, r.exitCode) << r.err;
+    EXPECT_NE(std::string::npos, r.err.find("fplan: warning: consent: "))
+        << r.err; // the fixture's consent is narrow
+    const Json filed = Json::parse(r.out);
+    EXPECT_FALSE(filed.at("already_filed"));
+    EXPECT_EQ((folder / ("samtykke-" + docId + "-v1.pdf")).string(), filed.at("pdf"));
+    const Json meta = Json::parse(test::readFile(filed.at("metadata").get<std::string>()));
+    EXPECT_EQ(filed.at("metadata_content"), meta);
+    EXPECT_EQ("27.24.00-G01-2-26", meta.at("journal_number"));
+    EXPECT_EQ("samtykke", meta.at("document_type"));
+    r = fplan({ "doc", "file", docId, "--version", "1" });
+    ASSERT_EQ(0, r.exitCode) << r.err;
+    EXPECT_NE(std::string::npos, r.out.find("already filed")) << r.out;
+    EXPECT_EQ(2, fplan({ "doc", "file", docId, "--version", "2" }).exitCode);
 }

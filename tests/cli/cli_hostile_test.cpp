@@ -292,6 +292,7 @@ TEST_F(Hostile, ConfigSetChecksEachKeyAndValue)
         { "municipality.cvr", "1234567" },
         { "delivery.transport", "bogus" },
         { "delivery.folder", "relative/dir" },
+        { "filing.folder", "relative/dir" },
         { "municipality.nmae", "X" },
         { "delivery.endpoint", "http://x" },
         { "delivery.timeout_ms", "soon" },

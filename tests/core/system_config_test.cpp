@@ -17,6 +17,11 @@ TEST(SystemConfig, ReadsKeysCommentsAndBlankLines)
     EXPECT_EQ("Eksempel Kommune", config.value("municipality.name").value_or(""));
     EXPECT_EQ("folder", config.value("delivery.transport").value_or(""));
     EXPECT_FALSE(config.value("municipality.cvr"));
+    // The ESDH filing folder is the machine's too, checked as delivery.folder is.
+    EXPECT_EQ("/srv/esdh",
+        SystemConfig::parse("filing.folder = /srv/esdh\n", "f").value("filing.folder").value_or(""));
+    test::expectError(ErrorCode::BadInput, "fplan.conf:1: filing.folder 'esdh': give an absolute path",
+        [] { SystemConfig::parse("filing.folder = esdh\n", "fplan.conf"); });
 }
 
 TEST(SystemConfig, ErrorsNameFileLineAndKey)

@@ -170,7 +170,9 @@ Json realisticValues(const Template& tmpl, const Case& kase, int rows)
             continue;
         }
         Json table = Json::array();
-        for (int r = 0; r < rows; ++r) {
+        // As many rows as asked, but never more than the table takes (max-rows).
+        const int count = f->maxRows ? std::min(rows, static_cast<int>(f->maxRows)) : rows;
+        for (int r = 0; r < count; ++r) {
             Json row = Json::object();
             row["@id"] = "r" + std::to_string(r + 1);
             for (const auto& c : f->columns) {

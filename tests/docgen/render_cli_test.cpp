@@ -44,7 +44,7 @@ std::string pdfText(const std::filesystem::path& file)
 TEST(RenderCli, RendersEachTemplateWithoutAStore)
 {
     TempDir dir;
-    for (const std::string id : { "familieplan", "familiefaglig-undersoegelse", "opfoelgningsmoede" }) {
+    for (const std::string& id : fplan::test::shippedTemplateIds()) {
         const auto out = dir / (id + ".pdf");
         const auto r = fplanCli({ "render", "--bundle", data("bundle.json"), "--template", id, "--values",
             data(id + ".json"), "--out", out.string() });
@@ -162,7 +162,7 @@ TEST(RenderCli, TheSharedEveryFieldFixturesRender)
 {
     TempDir dir;
     const auto bundle = fplan::test::dataFile("bundles/multilingual.json").string();
-    for (const std::string id : { "familieplan", "familiefaglig-undersoegelse", "opfoelgningsmoede" }) {
+    for (const std::string& id : fplan::test::shippedTemplateIds()) {
         const auto out = dir / (id + ".pdf");
         const auto r = fplanCli({ "render", "--bundle", bundle, "--template", id, "--values",
             fplan::test::dataFile("values/" + id + ".json").string(), "--out", out.string() });

@@ -136,7 +136,7 @@ TEST_F(Values, TextLengthTypeAndShape)
     EXPECT_EQ("", problem("familieplan", { { "opfoelgning.interval_andet", greek } }));
     EXPECT_NE("", problem("familieplan", { { "opfoelgning.interval_andet", "to\nlinjer" } }));
     EXPECT_NE("", problem("familieplan", { { "opfoelgning.interval_andet", 8 } }));
-    EXPECT_EQ("nope.felt: no such field in template familieplan (version 1)",
+    EXPECT_EQ("nope.felt: no such field in template familieplan (version 2)",
         problem("familieplan", { { "nope.felt", "x" } }));
     EXPECT_NE("", problem("familieplan", { { "faelles_maal.maal", "ikke en tabel" } }));
     EXPECT_NE(std::string::npos,

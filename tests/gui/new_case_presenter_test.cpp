@@ -187,10 +187,9 @@ TEST_F(CasePeopleTest, ChangesAndRemovesAFamilyMember)
 TEST_F(CasePeopleTest, EditsTheTeamButKeepsTheTovholderAndTheHistory)
 {
     test::expectError(ErrorCode::BadInput, "Ida Berg", [&] {
-        m_overview->saveTeamMember(std::nullopt, { "Ida Berg", "", "", "ida", "" }, "jr");
+        m_overview->saveTeamMember(std::nullopt, { "Ida Berg", "", "", "ida", "" });
     });
-    m_overview->saveTeamMember(
-        std::nullopt, { "Ida Berg", "Dagtilbud og Undervisning", "lærer", "", "" }, "jr");
+    m_overview->saveTeamMember(std::nullopt, { "Ida Berg", "Dagtilbud og Undervisning", "lærer", "", "" });
     ASSERT_EQ(3u, m_overview->kase().team.size());
     EXPECT_EQ("Ida Berg · Dagtilbud og Undervisning · lærer", m_overview->teamLines()[2]);
     EXPECT_FALSE(m_overview->kase().team[2].from.empty());
@@ -198,7 +197,7 @@ TEST_F(CasePeopleTest, EditsTheTeamButKeepsTheTovholderAndTheHistory)
     TeamMemberDraft jens = m_overview->teamMemberDraft(0);
     jens.email = "";
     jens.phone = "87654321";
-    m_overview->saveTeamMember(0, jens, "jr");
+    m_overview->saveTeamMember(0, jens);
     EXPECT_EQ("", m_overview->kase().team[0].email);
     EXPECT_EQ("87654321", m_overview->kase().team[0].phone);
     EXPECT_EQ("t1", m_overview->kase().coordinator);
@@ -210,4 +209,49 @@ TEST_F(CasePeopleTest, EditsTheTeamButKeepsTheTovholderAndTheHistory)
         [&] { m_overview->removeTeamMember(0, "jr"); }); // named in the history
     m_overview->removeTeamMember(2, "jr");
     EXPECT_EQ(2u, m_overview->kase().team.size());
+}
+
+TEST_F(CasePeopleTest, TheOverviewShowsTheConsentAndWarnsOfAProfessionalOutsideIt)
+{
+    EXPECT_EQ((std::vector<std::string> {
+                  "Ingen færdig samtykkeerklæring. Fagpersonerne må ikke udveksle oplysninger endnu.",
+                  "• Søs Nørgaard har forældremyndighed og har ikke givet samtykke" }),
+        m_overview->consentLines());
+
+    const std::string docId = m_overview->newDocument(ConsentTemplate);
+    m_documents->fill(docId,
+        { { "hvem.giver",
+              Json::array({ { { "person", m_overview->kase().people[0].id },
+                  { "grundlag", "foraeldremyndighed" }, { "dato", "2026-01-05" }, { "form", "papir" } } }) },
+            { "udveksling.formaal", "Planen" },
+            { "udveksling.fagomraader", Json::array({ "boern_og_familie", "sundhed_og_omsorg" }) },
+            { "udveksling.oplysninger", "Trivsel" }, { "gyldighed.fra", "2026-01-05" },
+            { "gyldighed.til", "2099-12-31" }, { "modtaget.dato", "2026-01-05" } });
+    m_documents->finalize(docId);
+    m_overview->reload();
+    EXPECT_EQ((std::vector<std::string> { "Samtykket dækker hele familieteamet (til 31.12.2099)." }),
+        m_overview->consentLines());
+
+    EXPECT_EQ("", m_overview->saveTeamMember(std::nullopt, { "Ida Berg", "Sundhed og Omsorg", "", "", "" }));
+    const std::string warning
+        = m_overview->saveTeamMember(std::nullopt, { "Bo Lind", "Beskæftigelse", "jobkonsulent", "", "" });
+    EXPECT_NE(std::string::npos,
+        warning.find("Bo Lind (Beskæftigelse): fagområdet eller fagpersonen er ikke med i samtykket"))
+        << warning;
+    ASSERT_EQ(4u, m_overview->kase().team.size()); // stored all the same
+    const auto lines = m_overview->consentLines();
+    ASSERT_EQ(2u, lines.size());
+    EXPECT_EQ("Samtykket dækker ikke hele familieteamet:", lines[0]);
+    EXPECT_EQ("• Bo Lind (Beskæftigelse): fagområdet eller fagpersonen er ikke med i samtykket", lines[1]);
+
+    // Journalisér i ESDH: what the caseworker can put right is said in Danish first.
+    const std::string draft = m_overview->newDocument(PlanTemplate);
+    test::expectError(ErrorCode::BadInput, "Kun en færdig version", [&] { m_overview->fileDocument(draft); });
+    test::expectError(ErrorCode::BadInput, "filing.folder", [&] { m_overview->fileDocument(docId); });
+    m_store->setSetting("filing.folder", m_dir.path().string());
+    const std::string filed = m_overview->fileDocument(docId);
+    EXPECT_NE(std::string::npos, filed.find("Dokumentet er lagt til journalisering:")) << filed;
+    EXPECT_NE(std::string::npos, filed.find((m_dir / ("samtykke-" + docId + "-v1.pdf")).string())) << filed;
+    EXPECT_NE(std::string::npos, filed.find("Bemærk: samtykket dækker ikke hele familieteamet")) << filed;
+    EXPECT_NE(std::string::npos, m_overview->fileDocument(docId).find("allerede journaliseret"));
 }

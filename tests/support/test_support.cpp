@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <csignal>
 #include <cstdlib>
@@ -127,6 +128,16 @@ std::filesystem::path buildDir()
 std::filesystem::path dataFile(const std::string& relative)
 {
     return sourceDir() / "tests" / "data" / relative;
+}
+
+std::vector<std::string> shippedTemplateIds()
+{
+    std::vector<std::string> ids;
+    for (const auto& entry : std::filesystem::directory_iterator(sourceDir() / "templates"))
+        if (entry.path().extension() == ".xml")
+            ids.push_back(entry.path().stem().string());
+    std::sort(ids.begin(), ids.end());
+    return ids;
 }
 
 std::string readFile(const std::filesystem::path& path)

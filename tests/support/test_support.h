@@ -43,6 +43,9 @@ RunResult run(const std::vector<std::string>& argv, const std::vector<std::strin
 std::filesystem::path sourceDir();
 std::filesystem::path buildDir();
 std::filesystem::path dataFile(const std::string& relative); // tests/data/...
+// The ids of the templates shipped in templates/ (each *.xml there), sorted. The tests every
+// template must pass iterate over these, so a template is tested from the moment it is added.
+std::vector<std::string> shippedTemplateIds();
 std::string readFile(const std::filesystem::path& path);
 void writeFile(const std::filesystem::path& path, const std::string& content);
 // Reads a file's raw bytes and tells whether `needle` occurs in them.
