@@ -11,20 +11,11 @@ import time
 
 import pyatspi
 
-from atspi_tree import fail, find, wait_for  # noqa: E402 (next to this file)
+from atspi_tree import desktop_app, fail, find, wait_for  # noqa: E402 (next to this file)
 
 SCREEN_W, SCREEN_H = 1024, 600
 TAB, SHIFT, CTRL, RETURN, ESCAPE = 23, 50, 37, 36, 9
 shots = sys.argv[1] if len(sys.argv) > 1 else ""
-
-
-def desktop_app():
-    desktop = pyatspi.Registry.getDesktop(0)
-    for i in range(desktop.childCount):
-        app = desktop.getChildAtIndex(i)
-        if app is not None and find(app, lambda n: n.name == "Sager") is not None:
-            return app
-    return None
 
 
 def showing(node):
