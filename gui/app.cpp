@@ -2,6 +2,7 @@
 #include "base/error.h"
 #include "base/paths.h"
 #include "base/process.h"
+#include "gui/accessibility.h"
 #include "gui/main_frame.h"
 #include "gui/main_thread.h"
 #include "gui/private_pdf.h"
@@ -183,6 +184,7 @@ bool App::OnInit()
     // there would corrupt values silently.
     std::setlocale(LC_NUMERIC, "C");
     SetAppDisplayName(_("Familieplan"));
+    installAccessibleDialogs();
 
     std::optional<docgen::TemplateRegistry> templates;
     try {

@@ -32,8 +32,9 @@ namespace {
 wxListBox* addList(wxWindow* parent, wxSizer* sizer, const wxString& title, int height)
 {
     auto* box = new wxStaticBoxSizer(wxVERTICAL, parent, title);
+    // Narrow at first: lists side by side share the width equally instead of by their longest line.
     auto* list = new wxListBox(
-        box->GetStaticBox(), wxID_ANY, wxDefaultPosition, parent->FromDIP(wxSize(-1, height)));
+        box->GetStaticBox(), wxID_ANY, wxDefaultPosition, parent->FromDIP(wxSize(120, height)));
     setAccessibleName(list, title);
     box->Add(list, 1, wxEXPAND | wxALL, parent->FromDIP(4));
     sizer->Add(box, 1, wxEXPAND | wxALL, parent->FromDIP(4));
@@ -131,8 +132,8 @@ CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const s
     sizer->Add(m_heading, 0, wxALL, FromDIP(8));
 
     auto* top = new wxBoxSizer(wxHORIZONTAL);
-    m_family = addList(this, top, _("Familien"), 110);
-    m_team = addList(this, top, _("Familieteam"), 110);
+    m_family = addList(this, top, _("Familien"), 90);
+    m_team = addList(this, top, _("Familieteam"), 90);
     sizer->Add(top, 0, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(4));
     addEditButtons(
         this, m_family, _("familiemedlem"), [this](int) { editPerson(-1); }, [this](int i) { editPerson(i); },

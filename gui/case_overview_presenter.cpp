@@ -180,11 +180,13 @@ std::vector<std::string> CaseOverviewPresenter::teamLines() const
 {
     std::vector<std::string> out;
     for (const auto& t : m_case.team) {
-        std::string line = t.name + " · " + t.fagomraade;
+        // The tovholder mark right after the name: a narrow list cuts the end of the line.
+        std::string line = t.name;
+        if (t.id == m_case.coordinator)
+            line += " (" + tr("tovholder") + ")";
+        line += " · " + t.fagomraade;
         if (!t.role.empty())
             line += " · " + t.role;
-        if (t.id == m_case.coordinator)
-            line += " · " + tr("tovholder");
         out.push_back(line);
     }
     return out;

@@ -11,6 +11,7 @@
 #include "gui/print_pdf.h"
 #include "gui/private_pdf.h"
 #include "gui/spellcheck.h"
+#include "gui/word_diff.h"
 #include "gui/wx_util.h"
 
 #include <wx/button.h>
@@ -18,6 +19,7 @@
 #include <wx/choice.h>
 #include <wx/combobox.h>
 #include <wx/dataview.h>
+#include <wx/dateevt.h>
 #include <wx/filedlg.h>
 #include <wx/grid.h>
 #include <wx/msgdlg.h>
@@ -26,6 +28,7 @@
 #include <wx/stattext.h>
 #include <wx/textctrl.h>
 #include <wx/utils.h>
+#include <wx/wrapsizer.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -93,6 +96,36 @@ wxString labelText(const docgen::Field& f)
     return toWx(f.label) + (f.required ? " *" : "");
 }
 
+// A long-text cell: Return makes a line break, Ctrl+Return (or Tab, or leaving the cell) ends
+// the editing and keeps the text; Esc throws the editing away.
+class LongTextEditor : public wxGridCellAutoWrapStringEditor {
+public:
+    explicit LongTextEditor(wxGrid* grid)
+        : m_grid(grid)
+    {
+    }
+    void Create(wxWindow* parent, wxWindowID id, wxEvtHandler* handler) override
+    {
+        wxGridCellAutoWrapStringEditor::Create(parent, id, handler);
+        GetControl()->Bind(wxEVT_CHAR_HOOK, [grid = m_grid, text = Text()](wxKeyEvent& e) {
+            if (e.GetKeyCode() != WXK_RETURN && e.GetKeyCode() != WXK_NUMPAD_ENTER) {
+                e.Skip();
+                return;
+            }
+            if (e.GetModifiers() == wxMOD_CONTROL)
+                grid->DisableCellEditControl();
+            else if (e.GetModifiers() == wxMOD_NONE)
+                text->WriteText("\n");
+            else
+                e.Skip();
+        });
+    }
+    wxGridCellEditor* Clone() const override { return new LongTextEditor(m_grid); }
+
+private:
+    wxGrid* m_grid;
+};
+
 } // namespace
 
 EditorPanel::EditorPanel(wxWindow* parent, Session& session, const std::string& docId)
@@ -122,19 +155,19 @@ EditorPanel::~EditorPanel()
     }
 }
 
-wxString EditorPanel::tabTitle() const
+std::string EditorPanel::tabTitle(bool withCase) const
 {
-    return toWx(m_presenter->tmpl().title + " – " + m_presenter->kase().title);
+    return withCase ? m_presenter->tmpl().title + " – " + m_presenter->kase().title
+                    : m_presenter->tmpl().title;
 }
 
 void EditorPanel::build()
 {
     auto* outer = new wxBoxSizer(wxVERTICAL);
-    auto* top = new wxBoxSizer(wxHORIZONTAL);
     auto* title = new wxStaticText(this, wxID_ANY, toWx(m_presenter->tmpl().title));
     setHeadingFont(title, 1.3f);
-    top->Add(title, 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(16));
-    top->AddStretchSpacer();
+    // The commands wrap onto a second line in a narrow window rather than being cut (1024×600).
+    auto* top = new wxWrapSizer(wxHORIZONTAL);
     m_status = new wxStaticText(this, wxID_ANY, {});
     m_status->SetForegroundColour(wxColour(0x55, 0x55, 0x55));
     setAccessibleName(m_status, _("Gemt-status"));
@@ -142,13 +175,11 @@ void EditorPanel::build()
     auto* finalizeButton = new wxButton(this, wxID_ANY, _("&Færdiggør …"));
     auto* previewButton = new wxButton(this, wxID_ANY, _("Forhånds&vis"));
     auto* pdf = new wxButton(this, wxID_ANY, _("Åbn &PDF"));
-    top->Add(previewButton, 0, wxRIGHT, FromDIP(6));
     auto* print = new wxButton(this, wxID_ANY, _("&Udskriv …"));
-    top->Add(pdf, 0, wxRIGHT, FromDIP(6));
-    top->Add(print, 0, wxRIGHT, FromDIP(6));
-    top->Add(changes, 0, wxRIGHT, FromDIP(6));
-    top->Add(finalizeButton, 0);
-    outer->Add(top, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, FromDIP(8));
+    for (auto* button : { previewButton, pdf, print, changes, finalizeButton })
+        top->Add(button, 0, wxRIGHT | wxTOP, FromDIP(4));
+    outer->Add(title, 0, wxLEFT | wxRIGHT | wxTOP, FromDIP(8));
+    outer->Add(top, 0, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(8));
     outer->Add(m_status, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(8));
 
     m_form
@@ -174,6 +205,14 @@ void EditorPanel::build()
             addField(m_form, form, field);
     }
     m_form->SetSizer(form);
+    // The focused control is scrolled wholly into view (wx scrolls only when none of it shows).
+    m_form->Bind(wxEVT_CHILD_FOCUS, [this](wxChildFocusEvent& e) {
+        e.Skip();
+        CallAfter([this] {
+            if (wxWindow* focus = wxWindow::FindFocus(); focus && m_form->IsDescendant(focus))
+                showInForm(focus->GetScreenRect());
+        });
+    });
     outer->Add(m_form, 1, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(8));
     SetSizer(outer);
     for (auto& [path, view] : m_fields)
@@ -347,10 +386,20 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const docgen::Field
     }
     if (control
         && field.autoValue == docgen::AutoValue::PlanVersion) { // the service sets it when a version is made
-        if (auto* text = dynamic_cast<wxTextCtrl*>(control))
+        control->SetToolTip(_("Udfyldes af programmet."));
+        if (auto* text = dynamic_cast<wxTextCtrl*>(control)) {
             text->SetEditable(false);
-        else
+            text->SetBackgroundColour(GetBackgroundColour()); // seen as not editable, too
+        } else
             control->Disable();
+    }
+    if (control) {
+        if (field.required)
+            markRequired(control);
+        if (!field.help.empty())
+            setAccessibleDescription(control, toWx(field.help));
+        if (dynamic_cast<wxChoice*>(control))
+            reportFocusWithin(control, [this, control] { showInForm(control->GetScreenRect()); });
     }
     if (control && field.type != docgen::FieldType::Date && field.type != docgen::FieldType::DateTime) {
         setAccessibleName(control, toWx(field.label));
@@ -388,17 +437,34 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const docgen::Field
     }
     const std::string path = field.path;
     const std::vector<docgen::Field> columns = field.columns;
-    auto* grid = new wxGrid(parent, wxID_ANY);
+    auto* frame = newFocusFrame(parent);
+    auto* grid = new wxGrid(frame, wxID_ANY);
+    frame->GetSizer()->Add(grid, 1, wxEXPAND | wxALL, FromDIP(2));
     grid->CreateGrid(0, static_cast<int>(columns.size()));
     grid->SetRowLabelSize(FromDIP(32));
-    grid->SetTabBehaviour(wxGrid::Tab_Leave);
     for (std::size_t c = 0; c < columns.size(); ++c) {
         grid->SetColLabelValue(
             static_cast<int>(c), toWx(columns[c].label) + (columns[c].required ? " *" : ""));
         grid->SetColSize(
             static_cast<int>(c), FromDIP(columns[c].type == docgen::FieldType::LongText ? 260 : 150));
     }
-    setAccessibleName(grid, toWx(field.label));
+    // A wide table keeps its first column in view while it scrolls sideways.
+    if (columns.size() > 1)
+        grid->FreezeTo(0, 1);
+    setUpGridKeyboard(grid);
+    exposeAsTable(grid, toWx(field.label));
+
+    // The table is as tall as its rows (up to a limit), so an edited row grows to its text.
+    auto fitHeight = [this, grid] {
+        int height = grid->GetColLabelSize() + FromDIP(4);
+        for (int r = 0; r < grid->GetNumberRows(); ++r)
+            height += grid->GetRowSize(r);
+        height = std::max(height, grid->GetColLabelSize() + grid->GetDefaultRowSize() + FromDIP(4));
+        grid->SetMinSize(wxSize(-1, std::min(height, FromDIP(420))));
+        grid->GetParent()->InvalidateBestSize();
+        m_form->FitInside();
+        m_form->Layout();
+    };
 
     auto choicesOf = [this](const docgen::Field& column) { return m_presenter->choicesFor(column); };
     auto isChoice = [](const docgen::Field& column) {
@@ -407,7 +473,7 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const docgen::Field
     };
 
     FieldView view;
-    view.refresh = [this, grid, path, columns, choicesOf, isChoice] {
+    view.refresh = [this, grid, path, columns, choicesOf, isChoice, fitHeight] {
         const int rows = static_cast<int>(m_presenter->rowCount(path));
         if (grid->GetNumberRows() > rows)
             grid->DeleteRows(rows, grid->GetNumberRows() - rows);
@@ -425,7 +491,7 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const docgen::Field
                     // Typing is allowed: a value that is no choice stays, marked, until it is fixed.
                     grid->SetCellEditor(r, static_cast<int>(c), new TypedChoiceEditor(labels, true));
                 } else if (column.type == docgen::FieldType::LongText) {
-                    grid->SetCellEditor(r, static_cast<int>(c), new wxGridCellAutoWrapStringEditor());
+                    grid->SetCellEditor(r, static_cast<int>(c), new LongTextEditor(grid));
                     grid->SetCellRenderer(r, static_cast<int>(c), new wxGridCellAutoWrapStringRenderer());
                 }
                 const std::string shown = column.type == docgen::FieldType::Number
@@ -439,15 +505,9 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const docgen::Field
                     wrong ? wxColour(0xFF, 0xDD, 0xDD) : grid->GetDefaultCellBackgroundColour());
             }
         grid->AutoSizeRows(false);
-        int height = grid->GetColLabelSize() + FromDIP(4);
-        for (int r = 0; r < rows; ++r)
-            height += grid->GetRowSize(r);
-        height = std::max(height, grid->GetColLabelSize() + grid->GetDefaultRowSize() + FromDIP(4));
-        grid->SetMinSize(wxSize(-1, std::min(height, FromDIP(420))));
-        m_form->FitInside();
-        m_form->Layout();
+        fitHeight();
     };
-    grid->Bind(wxEVT_GRID_CELL_CHANGED, [this, grid, path, columns, isChoice](wxGridEvent& e) {
+    grid->Bind(wxEVT_GRID_CELL_CHANGED, [this, grid, path, columns, isChoice, fitHeight](wxGridEvent& e) {
         const int r = e.GetRow();
         const auto& column = columns[static_cast<std::size_t>(e.GetCol())];
         const std::string typed = fromWx(grid->GetCellValue(r, e.GetCol()));
@@ -466,6 +526,8 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const docgen::Field
         const bool wrong = !m_presenter->cellMessage(path, static_cast<std::size_t>(r), column.path).empty();
         grid->SetCellBackgroundColour(
             r, e.GetCol(), wrong ? wxColour(0xFF, 0xDD, 0xDD) : grid->GetDefaultCellBackgroundColour());
+        grid->AutoSizeRow(r, false);
+        fitHeight();
         edited(path);
     });
 
@@ -485,11 +547,13 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const docgen::Field
         return grid->GetGridCursorRow();
     };
     add->Bind(wxEVT_BUTTON, [this, grid, path](wxCommandEvent&) {
-        const auto row = m_presenter->addRow(path);
+        const int row = static_cast<int>(m_presenter->addRow(path));
         m_fields[path].refresh();
-        grid->SetGridCursor(static_cast<int>(row), 0);
+        grid->SetGridCursor(row, 0);
+        grid->MakeCellVisible(row, 0);
         grid->SetFocus();
         edited(path);
+        CallAfter([this, grid, row] { showRow(grid, row); }); // after the form has been laid out
     });
     remove->Bind(wxEVT_BUTTON, [this, path, selectedRow](wxCommandEvent&) {
         const int row = selectedRow();
@@ -512,13 +576,39 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const docgen::Field
     up->Bind(wxEVT_BUTTON, [move](wxCommandEvent&) { move(-1); });
     down->Bind(wxEVT_BUTTON, [move](wxCommandEvent&) { move(+1); });
 
-    sizer->Add(grid, 0, wxEXPAND | wxTOP, FromDIP(2));
+    sizer->Add(frame, 0, wxEXPAND | wxTOP, FromDIP(2));
     sizer->Add(buttons, 0, wxTOP, FromDIP(4));
     view.message = new wxStaticText(parent, wxID_ANY, {});
     view.message->SetForegroundColour(wxColour(0xB0, 0x00, 0x20));
     sizer->Add(view.message, 0, wxTOP, FromDIP(2));
     m_fields[path] = std::move(view);
     m_fields[path].refresh();
+}
+
+void EditorPanel::showRow(wxGrid* grid, int row)
+{
+    if (row < 0 || row >= grid->GetNumberRows())
+        return;
+    const wxRect cell = grid->CellToRect(row, 0);
+    const wxPoint top = grid->GetGridWindow()->ClientToScreen(grid->CalcScrolledPosition(cell.GetTopLeft()));
+    // With the row buttons under the table.
+    showInForm(wxRect(top, wxSize(cell.width, cell.height + FromDIP(40))));
+}
+
+void EditorPanel::showInForm(const wxRect& onScreen)
+{
+    const wxPoint top = m_form->ScreenToClient(onScreen.GetTopLeft());
+    const int bottom = top.y + onScreen.height;
+    int unitX = 0, unitY = 0, startX = 0, startY = 0;
+    m_form->GetScrollPixelsPerUnit(&unitX, &unitY);
+    m_form->GetViewStart(&startX, &startY);
+    if (unitY <= 0)
+        return;
+    // Down far enough for the bottom, but never so far that the top goes out of view.
+    if (top.y < 0)
+        m_form->Scroll(-1, startY + (top.y - unitY + 1) / unitY);
+    else if (bottom > m_form->GetClientSize().y)
+        m_form->Scroll(-1, startY + std::min(bottom - m_form->GetClientSize().y + unitY - 1, top.y) / unitY);
 }
 
 void EditorPanel::edited(const std::string& path)
@@ -698,12 +788,15 @@ void EditorPanel::showChanges()
     setAccessibleName(to, _("Sammenlign til"));
     pick->Add(to, 0);
     sizer->Add(pick, 0, wxALL, FromDIP(8));
-    auto* list = new wxDataViewListCtrl(&dialog, wxID_ANY);
-    list->AppendTextColumn(_("Felt"), wxDATAVIEW_CELL_INERT, FromDIP(240));
-    list->AppendTextColumn(_("Før"), wxDATAVIEW_CELL_INERT, FromDIP(240));
-    list->AppendTextColumn(_("Nu"), wxDATAVIEW_CELL_INERT, FromDIP(240));
+    // Each changed field: its name, then the text with the words that went struck through and
+    // the words that came underlined, wrapped to the window.
+    auto* list = new wxTextCtrl(&dialog, wxID_ANY, {}, wxDefaultPosition, wxDefaultSize,
+        wxTE_MULTILINE | wxTE_READONLY | wxTE_RICH2 | wxTE_WORDWRAP);
     setAccessibleName(list, _("Ændringer"));
     sizer->Add(list, 1, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(8));
+    auto* legend = new wxStaticText(&dialog, wxID_ANY, _("Gennemstreget: fjernet. Understreget: tilføjet."));
+    legend->SetForegroundColour(wxColour(0x55, 0x55, 0x55));
+    sizer->Add(legend, 0, wxLEFT | wxRIGHT | wxTOP, FromDIP(8));
     auto* none = new wxStaticText(&dialog, wxID_ANY, _("Ingen ændringer."));
     sizer->Add(none, 0, wxALL, FromDIP(8));
     auto* buttons = new wxStdDialogButtonSizer();
@@ -714,16 +807,30 @@ void EditorPanel::showChanges()
     dialog.SetEscapeId(wxID_CLOSE);
 
     auto fill = [this, &points, from, to, list, none, &dialog] {
-        list->DeleteAllItems();
+        list->Clear();
         const auto lines = m_presenter->diff(points[static_cast<std::size_t>(from->GetSelection())].first,
             points[static_cast<std::size_t>(to->GetSelection())].first);
+        const wxTextAttr plain(list->GetForegroundColour());
+        wxTextAttr heading(plain);
+        heading.SetFontWeight(wxFONTWEIGHT_BOLD);
+        wxTextAttr removed(wxColour(0xB0, 0x00, 0x20));
+        removed.SetFontStrikethrough(true);
+        wxTextAttr added(wxColour(0x00, 0x6B, 0x2E));
+        added.SetFontUnderlined(true);
         for (const auto& l : lines) {
-            wxVector<wxVariant> row;
-            row.push_back(toWx(l.label));
-            row.push_back(toWx(l.before));
-            row.push_back(toWx(l.after));
-            list->AppendItem(row);
+            list->SetDefaultStyle(heading);
+            list->AppendText(toWx(l.label) + "\n");
+            for (const auto& run : wordDiff(l.before, l.after)) {
+                list->SetDefaultStyle(run.kind == DiffRun::Kind::Removed ? removed
+                        : run.kind == DiffRun::Kind::Added               ? added
+                                                                         : plain);
+                list->AppendText(toWx(run.text));
+            }
+            list->SetDefaultStyle(plain);
+            list->AppendText("\n\n");
         }
+        list->SetInsertionPoint(0);
+        list->ShowPosition(0);
         none->Show(lines.empty());
         dialog.Layout();
     };
@@ -820,7 +927,7 @@ void EditorPanel::preview()
         return;
     }
     m_status->SetLabel(_("Laver forhåndsvisning …"));
-    const wxString title = toWx(m_presenter->tmpl().title + " – " + m_presenter->kase().title);
+    const wxString title = toWx(tabTitle(true));
     runInBackground(
         this, [doc = std::move(doc)] { return makePreview(doc); },
         [this, title](const Preview& pages) {

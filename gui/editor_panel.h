@@ -14,6 +14,7 @@
 #include <string>
 
 class wxGrid;
+class wxRect;
 class wxScrolledWindow;
 class wxSizer;
 class wxStaticText;
@@ -29,7 +30,8 @@ public:
 
     const std::string& docId() const { return m_docId; }
     const std::string& caseId() const { return m_presenter->caseId(); }
-    wxString tabTitle() const;
+    // The document's kind, and with `withCase` the case's title after it.
+    std::string tabTitle(bool withCase) const;
     void undo();
     void redo();
     void finalize();
@@ -53,6 +55,10 @@ private:
     void build();
     void addField(wxWindow* parent, wxSizer* sizer, const docgen::Field& field);
     void addTable(wxWindow* parent, wxSizer* sizer, const docgen::Field& field);
+    // Scrolls the form so that the table's row (and the buttons under it) can be seen.
+    void showRow(wxGrid* grid, int row);
+    // Scrolls the form so that the screen rectangle (a control, a row) can be seen.
+    void showInForm(const wxRect& onScreen);
     void edited(const std::string& path);
     void showMessage(const std::string& path);
     void showConflict(const std::string& path);

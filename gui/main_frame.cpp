@@ -12,10 +12,12 @@
 #include "gui/outbox_worker.h"
 #include "gui/print_pdf.h"
 #include "gui/settings_dialog.h"
+#include "gui/tab_title.h"
 #include "gui/unlock_dialog.h"
 #include "gui/wx_util.h"
 
 #include <wx/aboutdlg.h>
+#include <wx/display.h>
 #include <wx/menu.h>
 #include <wx/msgdlg.h>
 #include <wx/notebook.h>
@@ -30,6 +32,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
+
+#ifdef __WXGTK__
+#include <gtk/gtk.h>
+#endif
 
 namespace fplan::gui {
 
@@ -79,6 +85,12 @@ MainFrame::MainFrame(std::unique_ptr<Session> session)
     , m_tick(this)
 {
     SetTitle(_("Familieplan") + " – " + toWx(m_session->store().path().filename().string()));
+    // Within the screen's free area, also on a 1024×600 laptop.
+    const int display = wxDisplay::GetFromWindow(this);
+    const wxRect area
+        = wxDisplay(display == wxNOT_FOUND ? 0u : static_cast<unsigned>(display)).GetClientArea();
+    SetSize(wxSize(std::min(FromDIP(1240), area.width), std::min(FromDIP(780), area.height)));
+    SetMinClientSize(FromDIP(wxSize(640, 400)));
     auto* splitter = new wxSplitterWindow(
         this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxSP_LIVE_UPDATE | wxSP_3DSASH);
     m_cases = new CaseListPanel(splitter);
@@ -91,7 +103,7 @@ MainFrame::MainFrame(std::unique_ptr<Session> session)
         0, wxALL, FromDIP(24));
     welcome->SetSizer(welcomeSizer);
     m_tabs->AddPage(welcome, _("Start"));
-    splitter->SplitVertically(m_cases, m_tabs, FromDIP(460));
+    splitter->SplitVertically(m_cases, m_tabs, std::min(FromDIP(460), GetClientSize().x * 2 / 5));
     splitter->SetMinimumPaneSize(FromDIP(200));
     CreateStatusBar(2);
     buildMenus();
@@ -102,6 +114,17 @@ MainFrame::MainFrame(std::unique_ptr<Session> session)
             if (auto* editor = dynamic_cast<EditorPanel*>(m_tabs->GetPage(i)))
                 editor->saveNow();
         e.Skip();
+    });
+    // Ctrl+Tab and Ctrl+PgDn/PgUp switch tabs from anywhere, also from inside a table or a text.
+    Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
+        const int key = e.GetKeyCode();
+        if (!e.ControlDown() || e.AltDown() || (key != WXK_TAB && key != WXK_PAGEDOWN && key != WXK_PAGEUP)
+            || m_tabs->GetPageCount() < 2) {
+            e.Skip();
+            return;
+        }
+        m_tabs->AdvanceSelection(key == WXK_PAGEDOWN || (key == WXK_TAB && !e.ShiftDown()));
+        m_tabs->SetFocus();
     });
     m_cases->onOpen = [this](const std::string& caseId) { openCase(caseId); };
     // Later, not inside the click: a modal loop inside an AT-SPI "click" would block the caller.
@@ -487,6 +510,16 @@ void MainFrame::newCase()
     openCase(dialog.caseId());
 }
 
+void MainFrame::addTab(wxWindow* page, const std::string& text, const std::string& tooltip)
+{
+    m_tabs->AddPage(page, toWx(shortTabTitle(text)), true);
+#ifdef __WXGTK__
+    // Short titles keep four tabs and "Start" in view; the whole title is the tab's tooltip.
+    if (GtkWidget* label = gtk_notebook_get_tab_label(GTK_NOTEBOOK(m_tabs->GetHandle()), page->GetHandle()))
+        gtk_widget_set_tooltip_text(label, tooltip.c_str());
+#endif
+}
+
 CaseOverviewPanel* MainFrame::overview() const
 {
     for (size_t i = 0; i < m_tabs->GetPageCount(); ++i)
@@ -510,8 +543,20 @@ void MainFrame::openCase(const std::string& caseId)
         m_tabs->SetSelection(static_cast<size_t>(m_tabs->FindPage(o)));
         return;
     }
+    // One case at a time: its overview and its documents replace the previous case's tabs, but
+    // open documents are closed only when the person says so.
+    bool documentsOpen = false;
+    for (size_t i = 1; i < m_tabs->GetPageCount(); ++i)
+        documentsOpen = documentsOpen || dynamic_cast<EditorPanel*>(m_tabs->GetPage(i)) != nullptr;
+    if (documentsOpen) {
+        wxMessageDialog ask(this,
+            _("Der er dokumenter åbne fra en anden sag. De er gemt, og de lukkes, når sagen skiftes."),
+            _("Skift sag"), wxYES_NO | wxICON_QUESTION);
+        ask.SetYesNoLabels(_("&Luk dokumenterne, og skift sag"), _("&Behold dokumenterne åbne"));
+        if (ask.ShowModal() != wxID_YES)
+            return;
+    }
     wxWindowUpdateLocker noFlicker(m_tabs);
-    // One case at a time: its overview and its documents replace the previous case's tabs.
     while (m_tabs->GetPageCount() > 1) {
         if (auto* editor = dynamic_cast<EditorPanel*>(m_tabs->GetPage(1)))
             editor->saveNow();
@@ -530,7 +575,8 @@ void MainFrame::openCase(const std::string& caseId)
                 }
             openDocument(docId);
         };
-        m_tabs->AddPage(panel, toWx(m_session->documents().openCase(caseId).title), true);
+        const std::string title = m_session->documents().openCase(caseId).title;
+        addTab(panel, title, title);
     } catch (const Error& e) {
         showError(this, e.what());
     }
@@ -553,7 +599,7 @@ void MainFrame::openDocument(const std::string& docId)
             if (auto* o = overview())
                 o->reload();
         };
-        m_tabs->AddPage(editor, editor->tabTitle(), true);
+        addTab(editor, editor->tabTitle(false), editor->tabTitle(true));
         if (std::getenv("FPLAN_TIMING"))
             std::fprintf(stderr, "fplan-desktop: editor for %s built in %lld ms\n", docId.c_str(),
                 static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(

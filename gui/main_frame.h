@@ -36,6 +36,8 @@ private:
     void reloadCases();
     void newCase();
     void editSettings();
+    // Adds and shows a tab titled `text` (cut short where long), with `tooltip` as its tooltip.
+    void addTab(wxWindow* page, const std::string& text, const std::string& tooltip);
     EditorPanel* currentEditor() const;
     CaseOverviewPanel* overview() const;
     void startNextVersion();

@@ -7,7 +7,9 @@
 
 #include <wx/button.h>
 #include <wx/choice.h>
+#include <wx/display.h>
 #include <wx/grid.h>
+#include <wx/scrolwin.h>
 #include <wx/sizer.h>
 #include <wx/statbox.h>
 #include <wx/stattext.h>
@@ -33,14 +35,16 @@ wxGrid* makeGrid(wxWindow* parent, const std::vector<std::pair<wxString, int>>& 
     int width = 24; // room for the vertical scroll bar
     for (const auto& c : columns)
         width += c.second;
-    auto* grid = new wxGrid(parent, wxID_ANY, wxDefaultPosition, parent->FromDIP(wxSize(width, 150)));
+    auto* frame = newFocusFrame(parent);
+    auto* grid = new wxGrid(frame, wxID_ANY, wxDefaultPosition, parent->FromDIP(wxSize(width, 150)));
+    frame->GetSizer()->Add(grid, 1, wxEXPAND | wxALL, parent->FromDIP(2));
     grid->CreateGrid(rows, static_cast<int>(columns.size()));
     grid->HideRowLabels();
     for (std::size_t c = 0; c < columns.size(); ++c) {
         grid->SetColLabelValue(static_cast<int>(c), columns[c].first);
         grid->SetColSize(static_cast<int>(c), parent->FromDIP(columns[c].second));
     }
-    grid->SetTabBehaviour(wxGrid::Tab_Leave);
+    setUpGridKeyboard(grid);
     return grid;
 }
 
@@ -65,12 +69,17 @@ NewCaseDialog::NewCaseDialog(wxWindow* parent, Store& store, std::string author)
     , m_store(store)
     , m_author(std::move(author))
 {
+    // The fields scroll inside the dialog; what is wrong and the buttons stay in view under them.
     auto* sizer = new wxBoxSizer(wxVERTICAL);
+    auto* body
+        = new wxScrolledWindow(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxVSCROLL | wxTAB_TRAVERSAL);
+    body->SetScrollRate(0, FromDIP(16));
+    auto* content = new wxBoxSizer(wxVERTICAL);
     auto* form = new wxFlexGridSizer(2, FromDIP(6), FromDIP(8));
     form->AddGrowableCol(1);
     auto addText = [&](const wxString& label, const wxString& name, const wxString& hint) {
-        form->Add(new wxStaticText(this, wxID_ANY, label), 0, wxALIGN_CENTER_VERTICAL);
-        auto* text = new wxTextCtrl(this, wxID_ANY);
+        form->Add(new wxStaticText(body, wxID_ANY, label), 0, wxALIGN_CENTER_VERTICAL);
+        auto* text = new wxTextCtrl(body, wxID_ANY);
         text->SetHint(hint);
         setAccessibleName(text, name);
         form->Add(text, 1, wxEXPAND);
@@ -79,9 +88,10 @@ NewCaseDialog::NewCaseDialog(wxWindow* parent, Store& store, std::string author)
     m_title = addText(_("Sagens &navn: *"), _("Sagens navn"), _("Familien Nørgaard"));
     m_journal = addText(_("&Journalnummer:"), _("Journalnummer"), "27.24.00-G01-1-26");
     m_kle = addText(_("&KLE-nummer:"), _("KLE-nummer"), "27.24.00");
-    sizer->Add(form, 0, wxEXPAND | wxALL, FromDIP(12));
+    markRequired(m_title);
+    content->Add(form, 0, wxEXPAND | wxALL, FromDIP(12));
 
-    auto* people = new wxStaticBoxSizer(wxVERTICAL, this, _("Familien"));
+    auto* people = new wxStaticBoxSizer(wxVERTICAL, body, _("Familien"));
     m_people = makeGrid(people->GetStaticBox(),
         { { _("Navn"), 200 }, { _("CPR-nummer"), 120 }, { _("Relation"), 130 },
             { _("Forældremyndighed"), 140 } },
@@ -93,13 +103,13 @@ NewCaseDialog::NewCaseDialog(wxWindow* parent, Store& store, std::string author)
         m_people->SetCellEditor(r, PersonCustody, new wxGridCellBoolEditor());
         m_people->SetCellRenderer(r, PersonCustody, new wxGridCellBoolRenderer());
     }
-    setAccessibleName(m_people, _("Familiemedlemmer"));
-    people->Add(m_people, 1, wxEXPAND | wxALL, FromDIP(4));
+    exposeAsTable(m_people, _("Familiemedlemmer"));
+    people->Add(m_people->GetParent(), 1, wxEXPAND | wxALL, FromDIP(4));
     auto* addPerson = new wxButton(people->GetStaticBox(), wxID_ANY, _("Tilføj &familiemedlem"));
     people->Add(addPerson, 0, wxALL, FromDIP(4));
-    sizer->Add(people, 1, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(12));
+    content->Add(people, 1, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(12));
 
-    auto* team = new wxStaticBoxSizer(wxVERTICAL, this, _("Familieteam"));
+    auto* team = new wxStaticBoxSizer(wxVERTICAL, body, _("Familieteam"));
     m_team = makeGrid(team->GetStaticBox(),
         { { _("Navn"), 170 }, { _("Fagområde"), 190 }, { _("Rolle"), 130 }, { _("E-mail"), 130 },
             { _("Telefon"), 90 } },
@@ -107,8 +117,8 @@ NewCaseDialog::NewCaseDialog(wxWindow* parent, Store& store, std::string author)
     for (int r = 0; r < m_team->GetNumberRows(); ++r)
         m_team->SetCellEditor(
             r, TeamFagomraade, new wxGridCellChoiceEditor(toArray(NewCasePresenter::fagomraader())));
-    setAccessibleName(m_team, _("Fagpersoner"));
-    team->Add(m_team, 1, wxEXPAND | wxALL, FromDIP(4));
+    exposeAsTable(m_team, _("Fagpersoner"));
+    team->Add(m_team->GetParent(), 1, wxEXPAND | wxALL, FromDIP(4));
     auto* addMember = new wxButton(team->GetStaticBox(), wxID_ANY, _("Tilføj fag&person"));
     team->Add(addMember, 0, wxALL, FromDIP(4));
     auto* coordinatorRow = new wxBoxSizer(wxHORIZONTAL);
@@ -116,15 +126,27 @@ NewCaseDialog::NewCaseDialog(wxWindow* parent, Store& store, std::string author)
         wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(8));
     m_coordinator = new wxChoice(team->GetStaticBox(), wxID_ANY);
     setAccessibleName(m_coordinator, _("Tovholder"));
+    markRequired(m_coordinator);
+    reportFocusWithin(m_coordinator);
     coordinatorRow->Add(m_coordinator, 1);
     team->Add(coordinatorRow, 0, wxEXPAND | wxALL, FromDIP(4));
-    sizer->Add(team, 1, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, FromDIP(12));
+    content->Add(team, 1, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, FromDIP(12));
+    body->SetSizer(content);
+    sizer->Add(body, 1, wxEXPAND);
 
     m_problems = newProblemsLabel(this);
-    sizer->Add(m_problems, 0, wxEXPAND | wxALL, FromDIP(12));
+    sizer->Add(m_problems, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, FromDIP(12));
 
     auto* ok = addOkCancelButtons(this, sizer, _("&Opret sag"));
-    SetSizerAndFit(sizer);
+    SetSizer(sizer);
+    // As tall as the fields need, but never taller than the screen (1024×600): then they scroll.
+    const wxSize wanted = content->GetMinSize() + wxSize(0, ok->GetBestSize().y + FromDIP(60));
+    const int display = wxDisplay::GetFromWindow(parent ? parent : this);
+    const wxRect area
+        = wxDisplay(display == wxNOT_FOUND ? 0u : static_cast<unsigned>(display)).GetClientArea();
+    SetSize(
+        wxSize(std::min(wanted.x + FromDIP(24), area.width), std::min(wanted.y, area.height - FromDIP(40))));
+    body->FitInside();
     CentreOnParent();
     m_title->SetFocus();
 
@@ -144,6 +166,21 @@ NewCaseDialog::NewCaseDialog(wxWindow* parent, Store& store, std::string author)
     });
     m_team->Bind(wxEVT_GRID_CELL_CHANGED, [this](wxGridEvent& e) {
         refreshCoordinators();
+        showProblems();
+        e.Skip();
+    });
+    // Once the problems have been shown, they follow every change, so a fixed one goes away.
+    m_people->Bind(wxEVT_GRID_CELL_CHANGED, [this](wxGridEvent& e) {
+        showProblems();
+        e.Skip();
+    });
+    for (auto* text : { m_title, m_journal, m_kle })
+        text->Bind(wxEVT_TEXT, [this](wxCommandEvent& e) {
+            showProblems();
+            e.Skip();
+        });
+    m_coordinator->Bind(wxEVT_CHOICE, [this](wxCommandEvent& e) {
+        showProblems();
         e.Skip();
     });
     ok->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { onOk(); });
@@ -193,19 +230,28 @@ void NewCaseDialog::refreshCoordinators()
         m_coordinator->SetSelection(0);
 }
 
+void NewCaseDialog::showProblems()
+{
+    if (!m_problemsShown)
+        return;
+    collect();
+    wxString text;
+    for (const auto& p : m_presenter.problems())
+        text += "• " + toWx(p) + "\n";
+    text.Trim();
+    if (text == m_problems->GetLabel())
+        return;
+    m_problems->SetLabel(text);
+    m_problems->Wrap(GetClientSize().x - FromDIP(24));
+    Layout(); // the fields above give up the room; the dialog keeps its size
+}
+
 void NewCaseDialog::onOk()
 {
-    collect();
-    const auto problems = m_presenter.problems();
-    if (!problems.empty()) {
-        wxString text;
-        for (const auto& p : problems)
-            text += "• " + toWx(p) + "\n";
-        m_problems->SetLabel(text.Trim());
-        Layout();
-        Fit();
+    m_problemsShown = true;
+    showProblems(); // collects what was typed
+    if (!m_presenter.problems().empty())
         return;
-    }
     try {
         m_caseId = m_presenter.create(m_store, m_author, localDateToday());
         EndModal(wxID_OK);

@@ -22,6 +22,8 @@ private:
     void collect();
     void refreshCoordinators();
     void onOk();
+    // After the first "Opret sag": lists what is still wrong, anew after every change.
+    void showProblems();
 
     Store& m_store;
     std::string m_author;
@@ -33,6 +35,7 @@ private:
     wxGrid* m_team = nullptr;
     wxChoice* m_coordinator = nullptr;
     wxStaticText* m_problems = nullptr;
+    bool m_problemsShown = false;
     std::string m_caseId;
 };
 

@@ -129,6 +129,7 @@ PreviewWindow::PreviewWindow(wxWindow* parent, const wxString& title, Preview pr
     auto* sizer = new wxBoxSizer(wxVERTICAL);
     sizer->Add(canvas, 1, wxEXPAND);
     SetSizer(sizer);
+    closeOnEscape(this);
 }
 
 } // namespace fplan::gui

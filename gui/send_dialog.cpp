@@ -120,6 +120,7 @@ SendDialog::SendDialog(wxWindow* parent, Session& session, const std::string& do
     buttons->Add(close, 0);
     sizer->Add(buttons, 0, wxEXPAND | wxALL, gap);
     SetSizerAndFit(sizer);
+    closeOnEscape(this); // also from the recipient list and the delivery list, which keep Esc
 
     m_recipients->Bind(wxEVT_CHECKLISTBOX, [this](wxCommandEvent& e) {
         const auto i = static_cast<std::size_t>(e.GetInt());

@@ -9,6 +9,8 @@
 #include <string>
 
 class wxButton;
+class wxGrid;
+class wxPanel;
 class wxSizer;
 class wxStaticText;
 class wxWindow;
@@ -53,6 +55,18 @@ template <class Work> bool runShowingErrors(wxWindow* parent, Work&& work)
 // A dialog's default button and "Annuller" in the platform's order, added to `sizer`.
 // wx's stock labels would be English, hence the explicit Danish ones. Returns the default button.
 wxButton* addOkCancelButtons(wxWindow* dialog, wxSizer* sizer, const wxString& okLabel);
+
+// A panel for one control (its sizer is ready for it) that draws a frame in the focus colour
+// while keyboard focus is inside it, so focus can be seen even on an empty table.
+wxPanel* newFocusFrame(wxWindow* parent);
+
+// The keyboard rules of every table: Tab and Shift+Tab leave it (also an empty one; the arrow
+// keys move between cells), Esc ends editing a cell, and the current cell has a thick frame.
+// A grid inside newFocusFrame also lights up its frame while it has focus.
+void setUpGridKeyboard(wxGrid* grid);
+
+// Esc closes `window` (a modal dialog ends with wxID_CANCEL), whatever control has focus.
+void closeOnEscape(wxWindow* window);
 
 // The red line where a dialog lists what must be fixed before it can be accepted.
 wxStaticText* newProblemsLabel(wxWindow* parent);

@@ -4,13 +4,14 @@
 # the user guide's pictures (docs/brugervejledning.md) and the desktop notes' (docs/desktop.md).
 # Dialogs are opened through AT-SPI, as a screen reader would (scripts/desktop-screenshots.py).
 # Usage: scripts/desktop-screenshots.sh BUILD_DIR OUT_DIR
+# FPLAN_SHOTS_SCREEN=1024x600 takes them on a small laptop's screen instead of 1280x800.
 set -euo pipefail
 build=$(realpath "$1")
 out=$(realpath "$2")
 here=$(cd "$(dirname "$0")" && pwd)
 if [[ -z "${FPLAN_SHOTS_INNER:-}" ]]; then
   export FPLAN_SHOTS_INNER=1
-  exec dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" "$0" "$@"
+  exec dbus-run-session -- xvfb-run -a -s "-screen 0 ${FPLAN_SHOTS_SCREEN:-1280x800}x24" "$0" "$@"
 fi
 work=$(mktemp -d -t familieplan.XXXXXX)
 app=""

@@ -4,6 +4,8 @@
 import sys
 import time
 
+import pyatspi
+
 
 def fail(message):
     print("FAIL: " + message, file=sys.stderr)
@@ -40,4 +42,14 @@ def find(node, predicate, depth=0):
         hit = find(child, predicate, depth + 1)
         if hit is not None:
             return hit
+    return None
+
+
+def desktop_app():
+    """fplan-desktop's application on the AT-SPI bus: the one with the case list "Sager"."""
+    desktop = pyatspi.Registry.getDesktop(0)
+    for i in range(desktop.childCount):
+        app = desktop.getChildAtIndex(i)
+        if app is not None and find(app, lambda n: n.name == "Sager") is not None:
+            return app
     return None

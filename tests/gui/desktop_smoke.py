@@ -7,16 +7,7 @@ import time
 
 import pyatspi
 
-from atspi_tree import fail, find, wait_for  # noqa: E402 (next to this file)
-
-
-def desktop_app():
-    desktop = pyatspi.Registry.getDesktop(0)
-    for i in range(desktop.childCount):
-        app = desktop.getChildAtIndex(i)
-        if app is not None and find(app, lambda n: n.name == "Sager") is not None:
-            return app
-    return None
+from atspi_tree import desktop_app, fail, find, wait_for  # noqa: E402 (next to this file)
 
 
 def named(app, name, roles=None):

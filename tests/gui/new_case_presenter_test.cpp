@@ -90,7 +90,7 @@ TEST(NewCasePresenter, CreatesACaseThatTheListAndOverviewShow)
     EXPECT_EQ("Familien Nørgaard · 27.24.00-G01-1-26", overview.heading());
     ASSERT_EQ(2u, overview.familyLines().size());
     EXPECT_EQ("Søs Nørgaard (mor) · CPR 010190-1234 · forældremyndighed", overview.familyLines()[0]);
-    EXPECT_EQ("Jens Ravn · Børn og Familie · myndighedsrådgiver · tovholder", overview.teamLines()[0]);
+    EXPECT_EQ("Jens Ravn (tovholder) · Børn og Familie · myndighedsrådgiver", overview.teamLines()[0]);
     ASSERT_EQ(1u, overview.coordinatorHistoryLines().size());
     EXPECT_EQ("12.03.2026: Jens Ravn – Valgt da sagen blev oprettet", overview.coordinatorHistoryLines()[0]);
     EXPECT_TRUE(overview.documents().empty());
@@ -107,7 +107,7 @@ TEST(NewCasePresenter, CreatesACaseThatTheListAndOverviewShow)
     ASSERT_EQ(2u, overview.coordinatorHistoryLines().size());
     EXPECT_EQ(
         "01.05.2026: Pia Holm – Familien ønskede sundhedsplejersken", overview.coordinatorHistoryLines()[1]);
-    EXPECT_EQ("Pia Holm · Sundhed og Omsorg · sundhedsplejerske · tovholder", overview.teamLines()[1]);
+    EXPECT_EQ("Pia Holm (tovholder) · Sundhed og Omsorg · sundhedsplejerske", overview.teamLines()[1]);
 
     const auto docId = overview.newDocument(FollowUpTemplate);
     ASSERT_EQ(1u, overview.documents().size());

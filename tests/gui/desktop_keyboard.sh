@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: EUPL-1.2
+# fplan-desktop on a 1024×600 screen, as a keyboard and screen reader user meets it: every
+# editor's buttons on screen and wide enough, Tab through every editor and back to the start
+# without getting stuck, tables read cell by cell with their column headers, dialogs exposed as
+# dialogs (tests/gui/desktop_keyboard.py).
+# Usage: desktop_keyboard.sh FPLAN_DESKTOP MAKE_DEMO_STORE [SCREENSHOT_DIR]
+set -euo pipefail
+
+desktop=$(realpath "$1")
+make_store=$(realpath "$2")
+shots=${3:-}
+here=$(cd "$(dirname "$0")" && pwd)
+
+# Without the display and accessibility tools the test cannot run: skipped (ctest code 77).
+for tool in xvfb-run dbus-run-session import /usr/libexec/at-spi-bus-launcher; do
+  if ! command -v "$tool" > /dev/null; then
+    echo "SKIP: $tool is missing (scripts/install-deps installs it)"
+    exit 77
+  fi
+done
+if ! /usr/bin/python3 -c "import pyatspi" 2> /dev/null; then
+  echo "SKIP: python3-pyatspi is missing (scripts/install-deps installs it)"
+  exit 77
+fi
+
+if [[ -z "${FPLAN_KEYBOARD_INNER:-}" ]]; then
+  export FPLAN_KEYBOARD_INNER=1
+  exec dbus-run-session -- xvfb-run -a -s "-screen 0 1024x600x24" "$0" "$@"
+fi
+
+work=$(mktemp -d)
+app=""
+bus=""
+cleanup() {
+  [[ -n "$app" ]] && kill "$app" 2>/dev/null || true
+  [[ -n "$bus" ]] && kill "$bus" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+export FPLAN_PASSPHRASE="tastatur-test-adgangskode"
+export NO_AT_BRIDGE=0 GTK_A11Y=atk
+export XDG_RUNTIME_DIR="$work/runtime"
+mkdir -m 700 "$XDG_RUNTIME_DIR"
+mapfile -t ids < <("$make_store" "$work/sager.fplan" 3)
+
+/usr/libexec/at-spi-bus-launcher --launch-immediately &
+bus=$!
+sleep 1
+
+"$desktop" --store "$work/sager.fplan" --lang da --case "${ids[0]}" > "$work/app.log" 2>&1 &
+app=$!
+
+if ! /usr/bin/python3 "$here/desktop_keyboard.py" "$shots"; then
+  echo "--- fplan-desktop output" >&2
+  cat "$work/app.log" >&2
+  exit 1
+fi
+echo "desktop keyboard test passed"
