@@ -10,6 +10,7 @@
 #include "gui/preview_window.h"
 #include "gui/print_pdf.h"
 #include "gui/spellcheck.h"
+#include "gui/sync_presenter.h"
 #include "gui/wx_util.h"
 
 #include <wx/button.h>
@@ -130,6 +131,11 @@ void EditorPanel::build()
     top->Add(finalizeButton, 0);
     outer->Add(top, 0, wxEXPAND | wxLEFT | wxRIGHT | wxTOP, FromDIP(8));
     outer->Add(m_status, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(8));
+    m_presence = new wxStaticText(this, wxID_ANY, {});
+    m_presence->SetForegroundColour(wxColour(0x1A, 0x5F, 0x9E));
+    setAccessibleName(m_presence, _("Andre i dokumentet"));
+    m_presence->Hide();
+    outer->Add(m_presence, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(8));
 
     m_form
         = new wxScrolledWindow(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxVSCROLL | wxTAB_TRAVERSAL);
@@ -500,8 +506,19 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const docgen::Field
     m_fields[path].refresh();
 }
 
+void EditorPanel::showPresence(const std::string& text)
+{
+    if (fromWx(m_presence->GetLabel()) == text && m_presence->IsShown() == !text.empty())
+        return;
+    m_presence->SetLabel(toWx(text));
+    m_presence->Show(!text.empty());
+    Layout();
+}
+
 void EditorPanel::edited(const std::string& path)
 {
+    if (onWriting)
+        onWriting(sectionOf(path));
     showMessage(path);
     m_autosave.StartOnce(AutosaveDelayMs);
     updateStatus();

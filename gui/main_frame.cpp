@@ -8,6 +8,7 @@
 #include "gui/editor_panel.h"
 #include "gui/new_case_dialog.h"
 #include "gui/settings_dialog.h"
+#include "gui/sync_control.h"
 #include "gui/wx_util.h"
 
 #include <wx/aboutdlg.h>
@@ -22,6 +23,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 
 namespace fplan::gui {
 
@@ -38,7 +40,12 @@ enum MenuId {
     IdCloseTab,
     IdOpenPdf,
     IdPrint,
+    IdSignIn,
+    IdSyncNow,
 };
+
+// The status bar: messages on the left, the case store server's sync status on the right.
+constexpr int StatusFieldSync = 1;
 } // namespace
 
 MainFrame::MainFrame(std::unique_ptr<Session> session)
@@ -60,8 +67,21 @@ MainFrame::MainFrame(std::unique_ptr<Session> session)
     m_tabs->AddPage(welcome, _("Start"));
     splitter->SplitVertically(m_cases, m_tabs, FromDIP(460));
     splitter->SetMinimumPaneSize(FromDIP(200));
-    CreateStatusBar();
+    CreateStatusBar(2);
+    const int widths[] = { -3, -2 };
+    SetStatusWidths(2, widths);
     buildMenus();
+    m_sync = std::make_unique<SyncControl>(this, *m_session, StatusFieldSync);
+    m_sync->onPulled = [this](const sync::SyncReport&) {
+        reloadCases();
+        if (auto* o = overview())
+            o->reload();
+    };
+    m_sync->onPresence = [this] { showPresence(); };
+    m_tabs->Bind(wxEVT_NOTEBOOK_PAGE_CHANGED, [this](wxBookCtrlEvent& e) {
+        e.Skip();
+        updatePresence();
+    });
 
     // Save while the window can still say what went wrong; the editors' destructors only retry.
     Bind(wxEVT_CLOSE_WINDOW, [this](wxCloseEvent& e) {
@@ -82,7 +102,9 @@ MainFrame::MainFrame(std::unique_ptr<Session> session)
 
 MainFrame::~MainFrame()
 {
-    // Editors save in their destructors; close them while the session still exists.
+    // Editors save in their destructors; close them while the session still exists. The sync
+    // stops first: its last save is in the store and goes at the next start.
+    m_sync->stop();
     m_tabs->DeleteAllPages();
 }
 
@@ -111,12 +133,16 @@ void MainFrame::buildMenus()
     document->AppendSeparator();
     document->Append(IdOpenPdf, _("Åbn &PDF\tCtrl+Shift+P"));
     document->Append(IdPrint, _("&Udskriv …\tCtrl+P"));
+    auto* syncMenu = new wxMenu;
+    syncMenu->Append(IdSignIn, _("&Log ind …"));
+    syncMenu->Append(IdSyncNow, _("&Synkroniser nu"));
     auto* help = new wxMenu;
     help->Append(wxID_ABOUT, _("&Om Familieplan"));
     auto* bar = new wxMenuBar;
     bar->Append(file, _("&Filer"));
     bar->Append(edit, _("&Rediger"));
     bar->Append(document, _("&Dokument"));
+    bar->Append(syncMenu, _("&Synkronisering"));
     bar->Append(help, _("&Hjælp"));
     SetMenuBar(bar);
 
@@ -128,6 +154,10 @@ void MainFrame::buildMenus()
         wxEVT_MENU, [this](wxCommandEvent&) { CallAfter([this] { editSettings(); }); }, wxID_PREFERENCES);
     Bind(
         wxEVT_MENU, [this](wxCommandEvent&) { m_cases->focusSearch(); }, IdFind);
+    Bind(
+        wxEVT_MENU, [this](wxCommandEvent&) { CallAfter([this] { m_sync->signIn(); }); }, IdSignIn);
+    Bind(
+        wxEVT_MENU, [this](wxCommandEvent&) { m_sync->request(); }, IdSyncNow);
     Bind(
         wxEVT_MENU,
         [this](wxCommandEvent&) {
@@ -186,6 +216,7 @@ void MainFrame::buildMenus()
             if (auto* editor = dynamic_cast<EditorPanel*>(m_tabs->GetPage(static_cast<size_t>(page))))
                 editor->saveNow();
             m_tabs->DeletePage(static_cast<size_t>(page));
+            updatePresence();
         },
         IdCloseTab);
     auto newDocument = [this](const char* templateId) {
@@ -295,8 +326,11 @@ void MainFrame::openDocument(const std::string& docId)
         editor->onSaved = [this] {
             if (auto* o = overview())
                 o->reload();
+            m_sync->request();
         };
+        editor->onWriting = [this](const std::string& section) { updatePresence(section); };
         m_tabs->AddPage(editor, editor->tabTitle(), true);
+        showPresence();
         if (std::getenv("FPLAN_TIMING"))
             std::fprintf(stderr, "fplan-desktop: editor for %s built in %lld ms\n", docId.c_str(),
                 static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -304,6 +338,37 @@ void MainFrame::openDocument(const std::string& docId)
                                            .count()));
     } catch (const Error& e) {
         showError(this, e.what());
+    }
+}
+
+void MainFrame::updatePresence(const std::string& section)
+{
+    if (const auto* editor = currentEditor())
+        m_sync->setPresence(sync::Presence { editor->caseId(), editor->docId(), section });
+    else
+        m_sync->setPresence(std::nullopt);
+}
+
+void MainFrame::showPresence()
+{
+    for (size_t i = 0; i < m_tabs->GetPageCount(); ++i) {
+        auto* editor = dynamic_cast<EditorPanel*>(m_tabs->GetPage(i));
+        if (!editor)
+            continue;
+        // Accounts by the name the case's team gives them.
+        std::map<std::string, std::string> names;
+        try {
+            for (const auto& member : m_session->documents().openCase(editor->caseId()).team)
+                if (!member.user.empty())
+                    names[member.user] = member.name;
+        } catch (const Error&) {
+            // The account name will do.
+        }
+        editor->showPresence(
+            m_sync->presence().textFor(editor->docId(), editor->tmpl(), [&names](const std::string& account) {
+                const auto it = names.find(account);
+                return it == names.end() ? account : it->second;
+            }));
     }
 }
 

@@ -15,6 +15,7 @@ namespace fplan::gui {
 class CaseListPanel;
 class CaseOverviewPanel;
 class EditorPanel;
+class SyncControl;
 
 // The main window: the cases on the left; the open case and its documents as tabs on the right.
 class MainFrame : public wxFrame {
@@ -31,9 +32,13 @@ private:
     void newCase();
     void editSettings();
     EditorPanel* currentEditor() const;
+    // Tells the others where this desktop is, and shows in each editor where they are.
+    void updatePresence(const std::string& section = {});
+    void showPresence();
     CaseOverviewPanel* overview() const;
 
     std::unique_ptr<Session> m_session;
+    std::unique_ptr<SyncControl> m_sync; // after m_session: it stops first
     CaseListPanel* m_cases = nullptr;
     wxNotebook* m_tabs = nullptr;
 };

@@ -99,6 +99,7 @@ void UnlockDialog::onOk()
 void UnlockDialog::start(const std::string& passphrase)
 {
     setBusy(true);
+    m_secret = crypto::SecretString(passphrase);
     m_started = std::chrono::steady_clock::now();
     m_message->SetLabel(m_presenter.needsRepeat() ? _("Opretter filen …") : _("Låser op …"));
     runInBackground(
@@ -114,9 +115,11 @@ void UnlockDialog::finished(const UnlockOutcome& outcome)
               .count();
     if (outcome.store) {
         m_store = outcome.store;
+        m_connections = std::make_shared<StoreConnections>(m_presenter.path(), std::move(m_secret));
         EndModal(wxID_OK);
         return;
     }
+    m_secret.clear();
     m_message->SetLabel(toWx(outcome.error));
     Layout();
     m_passphrase->SetFocus();
@@ -125,17 +128,8 @@ void UnlockDialog::finished(const UnlockOutcome& outcome)
 
 void UnlockDialog::setBusy(bool busy)
 {
-    m_busy->Show(busy);
-    if (busy)
-        m_busy->Start();
-    else
-        m_busy->Stop();
     m_working = busy;
-    m_ok->Enable(!busy);
-    m_cancel->Enable(!busy);
-    m_passphrase->Enable(!busy);
-    if (m_repeat)
-        m_repeat->Enable(!busy);
+    showWorking(m_busy, busy, { m_ok, m_cancel, m_passphrase, m_repeat });
     Layout();
 }
 

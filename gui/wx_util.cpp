@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "gui/wx_util.h"
 
+#include <wx/activityindicator.h>
 #include <wx/button.h>
 #include <wx/msgdlg.h>
 #include <wx/sizer.h>
@@ -35,6 +36,18 @@ wxButton* addOkCancelButtons(wxWindow* dialog, wxSizer* sizer, const wxString& o
     buttons->Realize();
     sizer->Add(buttons, 0, wxEXPAND | wxALL, dialog->FromDIP(12));
     return ok;
+}
+
+void showWorking(wxActivityIndicator* spinner, bool working, std::initializer_list<wxWindow*> controls)
+{
+    spinner->Show(working);
+    if (working)
+        spinner->Start();
+    else
+        spinner->Stop();
+    for (auto* control : controls)
+        if (control)
+            control->Enable(!working);
 }
 
 wxStaticText* newProblemsLabel(wxWindow* parent)

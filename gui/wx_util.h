@@ -6,8 +6,10 @@
 
 #include <wx/string.h>
 
+#include <initializer_list>
 #include <string>
 
+class wxActivityIndicator;
 class wxButton;
 class wxSizer;
 class wxStaticText;
@@ -53,6 +55,10 @@ template <class Work> bool runShowingErrors(wxWindow* parent, Work&& work)
 // A dialog's default button and "Annuller" in the platform's order, added to `sizer`.
 // wx's stock labels would be English, hence the explicit Danish ones. Returns the default button.
 wxButton* addOkCancelButtons(wxWindow* dialog, wxSizer* sizer, const wxString& okLabel);
+
+// A dialog's slow part on a worker: the spinner turns and the controls (nullptr: skipped) are
+// off while `working`.
+void showWorking(wxActivityIndicator* spinner, bool working, std::initializer_list<wxWindow*> controls);
 
 // The red line where a dialog lists what must be fixed before it can be accepted.
 wxStaticText* newProblemsLabel(wxWindow* parent);
