@@ -80,7 +80,7 @@ url="https://127.0.0.1:$port"
 team="$work/team.fplan"
 python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); b.pop("documents", None); json.dump(b, open(sys.argv[2], "w"), ensure_ascii=False)' \
   "$here/../tests/data/bundles/multilingual.json" "$work/team-bundle.json"
-fplan() { "$build/cli/fplan" --store "$team" "$@"; }
+fplan() { FPLAN_STORE="$team" "$build/cli/fplan" "$@"; }
 fplan init >/dev/null
 fplan config set user.name "Jens Ravn"
 team_case=$(fplan case import "$work/team-bundle.json")

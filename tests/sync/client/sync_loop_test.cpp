@@ -22,6 +22,7 @@
 #include <future>
 #include <mutex>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <thread>
 #include <unistd.h>
@@ -200,8 +201,11 @@ TEST_F(SyncLoopServer, AStuckServerHoldsUpNoWriteAndTheLoopRetriesUntilItIsBack)
 
     StatusLog log;
     auto loop = loopFor(mine, "jr", log);
-    ASSERT_TRUE(
-        log.waitFor(0, [](const SyncLoopStatus& s) { return s.phase == SyncLoopStatus::Phase::Syncing; }));
+    // The loop's connection arrives: from here on it waits for an answer that does not come.
+    pollfd incoming { stuck, POLLIN, 0 };
+    ASSERT_EQ(1, ::poll(&incoming, 1, 10000)) << "the loop did not connect";
+    const int held = ::accept(stuck, nullptr, nullptr);
+    ASSERT_GE(held, 0);
     // The loop now waits for an answer that does not come; writing goes on meanwhile.
     const auto started = std::chrono::steady_clock::now();
     for (int i = 0; i < 5; ++i)
@@ -210,6 +214,7 @@ TEST_F(SyncLoopServer, AStuckServerHoldsUpNoWriteAndTheLoopRetriesUntilItIsBack)
     const std::size_t written = ClientState(mine).pendingCount();
     EXPECT_GT(written, 5u);
     EXPECT_EQ(1u, log.size()) << "the sync was not stuck while the writes went on";
+    EXPECT_EQ(SyncLoopStatus::Phase::Syncing, log.at(0).phase);
     EXPECT_LT(took, 1500ms) << "writes waited for the stuck sync";
     const auto failed
         = log.waitFor(0, [](const SyncLoopStatus& s) { return s.phase == SyncLoopStatus::Phase::Failed; });
@@ -222,6 +227,7 @@ TEST_F(SyncLoopServer, AStuckServerHoldsUpNoWriteAndTheLoopRetriesUntilItIsBack)
     ASSERT_TRUE(offline.lastSynced == std::nullopt);
 
     // The server comes back on its port: a retry (not a request) pushes everything.
+    ::close(held);
     ::close(stuck);
     server->start("127.0.0.1:" + std::to_string(port));
     const auto back = log.waitFor(
