@@ -66,12 +66,12 @@ port=0
 start_server() {
   "$build/sync/server/fplan-server" --data "$server_data" --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
   server=$!
-  for _ in $(seq 100); do grep -q "^listening on" "$work/server.log" && break; sleep 0.1; done
+  for _ in $(seq 100); do grep -qs "^listening on" "$work/server.log" && break; sleep 0.1; done
   port=$(sed -n 's/^listening on https:\/\/[^:]*:\([0-9]*\).*/\1/p' "$work/server.log")
   [[ -n "$port" ]] || { cat "$work/server.log" >&2; exit 1; }
 }
 stop_server() {
-  kill "$server"
+  kill "$server" 2>/dev/null || true # (the driver may have stopped it already)
   wait "$server" 2>/dev/null || true
 }
 trap 'stop_server 2>/dev/null; cleanup' EXIT
