@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "base/error.h"
 #include "cli/command.h"
+#include "core/store_connections.h"
 #include "sync/client/client_state.h"
-#include "sync/client/live_client.h"
 #include "sync/client/sync_client.h"
+#include "sync/client/sync_loop.h"
 
 #include <algorithm>
 #include <atomic>
@@ -11,7 +12,6 @@
 #include <condition_variable>
 #include <csignal>
 #include <iostream>
-#include <memory>
 #include <mutex>
 #include <optional>
 #include <ostream>
@@ -105,86 +105,45 @@ private:
     struct sigaction m_term { };
 };
 
-// Syncs, then keeps the live channel open and syncs again whenever the server says a case has
-// new ops (and whenever the channel comes up, for what was missed while it was down). A sync
-// that cannot reach the server is retried with growing waits; one the server refuses ends the
-// watch with its error.
-int watch(Store& store, const sync::SyncOptions& options, bool json, std::ostream& out)
+// Syncs, then keeps syncing through a SyncLoop: whenever the live channel says a case has new
+// ops or comes up again, and with growing waits while the server cannot be reached. A sync the
+// server refuses ends the watch with its error.
+int watch(StoreConnections& connections, const sync::SyncOptions& options, bool json, std::ostream& out)
 {
     using namespace std::chrono_literals;
     WatchSignals signals;
     std::mutex mutex;
     std::condition_variable wake;
-    bool syncNeeded = true;
-    std::string token;
-    auto retry = std::chrono::milliseconds(1000);
-    std::unique_ptr<sync::LiveClient> live; // after what its callbacks touch: it goes first
-    auto waitFor = [&](std::chrono::milliseconds longest) {
-        // Polled, so that a signal (which only sets a flag) ends the wait soon.
-        const auto until = std::chrono::steady_clock::now() + longest;
-        std::unique_lock lock(mutex);
-        while (!syncNeeded && !signals.stopped() && std::chrono::steady_clock::now() < until)
-            wake.wait_for(lock, 100ms);
-    };
-    while (!signals.stopped()) {
-        waitFor(std::chrono::hours(24));
-        if (signals.stopped())
-            break;
-        {
-            std::lock_guard lock(mutex);
-            syncNeeded = false;
-        }
-        try {
-            printResult(sync::syncWithServer(store, options), json, out, true);
+    std::optional<sync::SyncLoopStatus> refused;
+    sync::SyncLoopOptions o;
+    o.sync = options;
+    // The loop's own connection: the same file, opened again with the same key.
+    o.openStore = [&connections] { return connections.open(); };
+    o.onStatus = [&](const sync::SyncLoopStatus& status) {
+        if (status.phase == sync::SyncLoopStatus::Phase::Synced) {
+            printResult(*status.report, json, out, true);
             out << std::flush;
-            retry = 1000ms;
-        } catch (const Error& e) {
-            if (e.code() != ErrorCode::Network)
-                throw;
-            std::cerr << "fplan sync: " << e.what() << "; trying again in " << retry.count() / 1000 << " s"
-                      << std::endl;
-            {
-                std::lock_guard lock(mutex);
-                syncNeeded = false;
-            }
-            waitFor(retry);
+        } else if (status.phase == sync::SyncLoopStatus::Phase::Failed && status.retryIn) {
+            std::cerr << "fplan sync: " << status.message << "; trying again in "
+                      << status.retryIn->count() / 1000 << " s" << std::endl;
+        } else if (status.phase == sync::SyncLoopStatus::Phase::Failed) {
             std::lock_guard lock(mutex);
-            syncNeeded = true;
-            retry = std::min<std::chrono::milliseconds>(retry * 2, 60s);
-            continue;
+            refused = status;
+            wake.notify_all();
         }
-        const auto binding = sync::ClientState(store).binding();
-        {
-            std::lock_guard lock(mutex);
-            token = binding ? binding->token : std::string();
-        }
-        if (!live && binding) {
-            sync::LiveOptions o;
-            o.server = options.server;
-            o.ca = options.ca;
-            o.fingerprint = binding->fingerprint;
-            o.token = [&] {
-                std::lock_guard lock(mutex);
-                return token;
-            };
-            o.onNotice = [&](const sync::LiveNotice&) {
-                std::lock_guard lock(mutex);
-                syncNeeded = true;
-                wake.notify_all();
-            };
-            o.onConnection = [&](bool up, const std::string& why, int status) {
-                std::cerr << "fplan sync: live channel " << (up ? "open" : "lost: " + why) << std::endl;
-                // Up: catch up on what was missed. 401: the session expired; a sync signs in again.
-                if (up || status == 401) {
-                    std::lock_guard lock(mutex);
-                    syncNeeded = true;
-                    wake.notify_all();
-                }
-            };
-            live = std::make_unique<sync::LiveClient>(std::move(o));
-        }
+    };
+    o.onLive
+        = [](bool up) { std::cerr << "fplan sync: live channel " << (up ? "open" : "lost") << std::endl; };
+    sync::SyncLoop loop(std::move(o));
+    {
+        // Polled, so that a signal (which only sets a flag) ends the wait soon.
+        std::unique_lock lock(mutex);
+        while (!refused && !signals.stopped())
+            wake.wait_for(lock, 100ms);
     }
-    live.reset();
+    loop.stop();
+    if (refused)
+        std::rethrow_exception(refused->error);
     return 0;
 }
 
@@ -198,10 +157,16 @@ int runSync(const Args& args, std::ostream& out)
         options.ca = *ca;
     ServerPassword password; // wiped when it goes out of scope
     options.password = [&password] { return password(); };
-    Store store = openStore(args);
     const bool json = args.flag("json");
-    if (args.flag("watch"))
-        return watch(store, options, json, out);
+    if (args.flag("watch")) {
+        // Opened once here, which checks the passphrase (and finishes a cut-short change of it);
+        // the loop then syncs on a connection of its own.
+        crypto::SecretString secret = passphrase(args);
+        Store::open(storePath(args), secret.view());
+        StoreConnections connections(storePath(args), std::move(secret));
+        return watch(connections, options, json, out);
+    }
+    Store store = openStore(args);
     printResult(sync::syncWithServer(store, options), json, out);
     return 0;
 }

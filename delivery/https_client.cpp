@@ -5,10 +5,12 @@
 #include "base/error.h"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -17,6 +19,7 @@
 #include <boost/beast/websocket/ssl.hpp>
 
 #include <cctype>
+#include <deque>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -24,6 +27,7 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <poll.h>
+#include <tuple>
 
 namespace fplan::delivery {
 
@@ -443,6 +447,8 @@ struct WebSocketClient::Impl {
     std::mutex mutex;
     asio::io_context* running = nullptr; // the io_context of the run() in progress
     bool stopped = false;
+    std::deque<std::string> outbox; // frames for the channel that is up
+    std::shared_ptr<asio::steady_timer> wake; // the writer's, while a channel is up
 };
 
 WebSocketClient::WebSocketClient()
@@ -458,6 +464,15 @@ void WebSocketClient::stop()
     m_impl->stopped = true;
     if (m_impl->running)
         m_impl->running->stop();
+}
+
+void WebSocketClient::send(std::string text)
+{
+    std::lock_guard lock(m_impl->mutex);
+    if (!m_impl->wake)
+        return;
+    m_impl->outbox.push_back(std::move(text));
+    asio::post(*m_impl->running, [wake = m_impl->wake] { wake->cancel(); }); // keeps it alive
 }
 
 int WebSocketClient::run(const HttpsRequest& given, const std::function<void()>& onOpen,
@@ -484,7 +499,10 @@ int WebSocketClient::run(const HttpsRequest& given, const std::function<void()>&
     auto channel = [&]() -> asio::awaitable<void> {
         auto executor = co_await asio::this_coro::executor;
         auto token = asio::redirect_error(asio::use_awaitable, ec);
-        websocket::stream<Stream> ws(executor, ctx);
+        // Shared with the writer, which may still be busy when the reading ends.
+        auto channelState = std::make_shared<std::pair<websocket::stream<Stream>, asio::steady_timer>>(
+            std::piecewise_construct, std::forward_as_tuple(executor, ctx), std::forward_as_tuple(executor));
+        auto& ws = channelState->first;
         co_await connectChecked(ws.next_layer(), url, request, deadline, reply, pinMismatch, failedStep, ec);
         if (ec || pinMismatch || !failedStep.empty())
             co_return;
@@ -510,6 +528,53 @@ int WebSocketClient::run(const HttpsRequest& given, const std::function<void()>&
                 failedStep = "the WebSocket upgrade at " + request.url + " failed";
             co_return;
         }
+        {
+            std::lock_guard lock(m_impl->mutex);
+            m_impl->outbox.clear();
+            m_impl->wake = std::shared_ptr<asio::steady_timer>(channelState, &channelState->second);
+        }
+        // Frames from send(), one write at a time; it ends when the reading below ends.
+        auto writer = [](Impl* impl, auto state) -> asio::awaitable<void> {
+            beast::error_code wec;
+            auto wt = asio::redirect_error(asio::use_awaitable, wec);
+            for (;;) {
+                std::string next;
+                bool more = false;
+                {
+                    std::lock_guard lock(impl->mutex);
+                    if (impl->wake.get() != &state->second)
+                        co_return;
+                    more = !impl->outbox.empty();
+                    if (more) {
+                        next = std::move(impl->outbox.front());
+                        impl->outbox.pop_front();
+                    }
+                }
+                if (!more) {
+                    state->second.expires_at(asio::steady_timer::time_point::max());
+                    co_await state->second.async_wait(wt);
+                    continue;
+                }
+                state->first.text(true);
+                co_await state->first.async_write(asio::buffer(next), wt);
+                if (wec)
+                    co_return;
+            }
+        };
+        asio::co_spawn(executor, writer(m_impl.get(), channelState), asio::detached);
+        struct EndWriter {
+            Impl& impl;
+            asio::steady_timer& wake;
+            ~EndWriter()
+            {
+                std::lock_guard lock(impl.mutex);
+                if (impl.wake.get() != &wake)
+                    return; // run() has ended already (stop()): the io_context is going away
+                impl.wake.reset();
+                impl.outbox.clear();
+                wake.cancel();
+            }
+        } endWriter { *m_impl, channelState->second };
         onOpen();
         for (;;) {
             beast::flat_buffer buffer;
@@ -532,6 +597,7 @@ int WebSocketClient::run(const HttpsRequest& given, const std::function<void()>&
     {
         std::lock_guard lock(m_impl->mutex);
         m_impl->running = nullptr;
+        m_impl->wake.reset();
         stopped = m_impl->stopped;
     }
     if (thrown)

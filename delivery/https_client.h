@@ -101,6 +101,9 @@ public:
         std::chrono::milliseconds idle = std::chrono::seconds(30), std::size_t maxFrameBytes = 65536);
     // Ends a running run() (or the next one) from any thread.
     void stop();
+    // Sends a text frame on the channel that is up, from any thread (in order); dropped when no
+    // channel is up. (The client says what it needs to again from `onOpen`.)
+    void send(std::string text);
 
 private:
     struct Impl;

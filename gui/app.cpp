@@ -203,7 +203,8 @@ bool App::OnInit()
     const auto unlocked = Clock::now();
 
     auto store = unlock.store();
-    auto session = std::make_unique<Session>(store, std::move(*templates), app::defaultAuthor(*store));
+    auto session = std::make_unique<Session>(
+        store, std::move(*templates), app::defaultAuthor(*store), unlock.connections());
     std::string openCase = m_openCase;
     if (!m_openDocument.empty() && openCase.empty())
         if (const auto doc = store->document(m_openDocument))

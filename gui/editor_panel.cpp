@@ -11,6 +11,7 @@
 #include "gui/print_pdf.h"
 #include "gui/private_pdf.h"
 #include "gui/spellcheck.h"
+#include "gui/sync_presenter.h"
 #include "gui/word_diff.h"
 #include "gui/wx_util.h"
 
@@ -181,6 +182,11 @@ void EditorPanel::build()
     outer->Add(title, 0, wxLEFT | wxRIGHT | wxTOP, FromDIP(8));
     outer->Add(top, 0, wxEXPAND | wxLEFT | wxRIGHT, FromDIP(8));
     outer->Add(m_status, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(8));
+    m_presence = new wxStaticText(this, wxID_ANY, {});
+    m_presence->SetForegroundColour(wxColour(0x1A, 0x5F, 0x9E));
+    setAccessibleName(m_presence, _("Andre i dokumentet"));
+    m_presence->Hide();
+    outer->Add(m_presence, 0, wxEXPAND | wxLEFT | wxRIGHT | wxBOTTOM, FromDIP(8));
 
     m_form
         = new wxScrolledWindow(this, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxVSCROLL | wxTAB_TRAVERSAL);
@@ -611,8 +617,19 @@ void EditorPanel::showInForm(const wxRect& onScreen)
         m_form->Scroll(-1, startY + std::min(bottom - m_form->GetClientSize().y + unitY - 1, top.y) / unitY);
 }
 
+void EditorPanel::showPresence(const std::string& text)
+{
+    if (fromWx(m_presence->GetLabel()) == text && m_presence->IsShown() == !text.empty())
+        return;
+    m_presence->SetLabel(toWx(text));
+    m_presence->Show(!text.empty());
+    Layout();
+}
+
 void EditorPanel::edited(const std::string& path)
 {
+    if (onWriting)
+        onWriting(sectionOf(path));
     showMessage(path);
     m_autosave.StartOnce(AutosaveDelayMs);
     updateStatus();

@@ -45,6 +45,11 @@ public:
 
     // After a save or a new version, so the case overview can show the new status.
     std::function<void()> onSaved;
+    // The person typed in this top-level section (for the others' presence line).
+    std::function<void(const std::string& section)> onWriting;
+    // Who else has the document open and where ("Mette Mø skriver i Familiens mål"); empty hides it.
+    void showPresence(const std::string& text);
+    const docgen::Template& tmpl() const { return m_presenter->tmpl(); }
 
 private:
     struct FieldView {
@@ -73,6 +78,7 @@ private:
     std::map<std::string, FieldView> m_fields;
     wxScrolledWindow* m_form = nullptr;
     wxStaticText* m_status = nullptr;
+    wxStaticText* m_presence = nullptr;
     wxTimer m_autosave;
     std::set<std::string> m_pdfFiles; // the private PDFs made for this document
 };

@@ -12,6 +12,7 @@
 #include "gui/outbox_worker.h"
 #include "gui/print_pdf.h"
 #include "gui/settings_dialog.h"
+#include "gui/sync_control.h"
 #include "gui/tab_title.h"
 #include "gui/unlock_dialog.h"
 #include "gui/wx_util.h"
@@ -31,6 +32,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <optional>
 
 #ifdef __WXGTK__
@@ -56,6 +58,8 @@ enum MenuId {
     IdLock,
     IdChangePassphrase,
     IdGuide,
+    IdSignIn,
+    IdSyncNow,
 };
 
 // The user guide: installed beside the program (share/doc/fplan-desktop), or in the source tree
@@ -74,7 +78,9 @@ std::optional<std::filesystem::path> userGuidePath()
 }
 
 constexpr int TickMs = 60 * 1000; // idle check and outbox retry, once a minute
-constexpr int OutboxField = 1; // the status bar's field for letters waiting to be sent
+// The status bar: messages, letters waiting to be sent, the case store server's sync status.
+constexpr int OutboxField = 1;
+constexpr int StatusFieldSync = 2;
 } // namespace
 
 MainFrame::MainFrame(std::unique_ptr<Session> session)
@@ -105,8 +111,15 @@ MainFrame::MainFrame(std::unique_ptr<Session> session)
     m_tabs->AddPage(welcome, _("Start"));
     splitter->SplitVertically(m_cases, m_tabs, std::min(FromDIP(460), GetClientSize().x * 2 / 5));
     splitter->SetMinimumPaneSize(FromDIP(200));
-    CreateStatusBar(2);
+    CreateStatusBar(3);
+    const int widths[] = { -3, -1, -2 };
+    SetStatusWidths(3, widths);
     buildMenus();
+    startSync();
+    m_tabs->Bind(wxEVT_NOTEBOOK_PAGE_CHANGED, [this](wxBookCtrlEvent& e) {
+        e.Skip();
+        updatePresence();
+    });
 
     // Save while the window can still say what went wrong; the editors' destructors only retry.
     Bind(wxEVT_CLOSE_WINDOW, [this](wxCloseEvent& e) {
@@ -141,8 +154,22 @@ MainFrame::MainFrame(std::unique_ptr<Session> session)
 
 MainFrame::~MainFrame()
 {
-    // Editors save in their destructors; close them while the session still exists.
+    // Editors save in their destructors; close them while the session still exists. The sync
+    // stops first: its last save is in the store and goes at the next start.
+    if (m_sync)
+        m_sync->stop();
     m_tabs->DeleteAllPages();
+}
+
+void MainFrame::startSync()
+{
+    m_sync = std::make_unique<SyncControl>(this, *m_session, StatusFieldSync);
+    m_sync->onPulled = [this](const sync::SyncReport&) {
+        reloadCases();
+        if (auto* o = overview())
+            o->reload();
+    };
+    m_sync->onPresence = [this] { showPresence(); };
 }
 
 void MainFrame::buildMenus()
@@ -173,6 +200,9 @@ void MainFrame::buildMenus()
     document->AppendSeparator();
     document->Append(IdOpenPdf, _("Åbn &PDF\tCtrl+Shift+P"));
     document->Append(IdPrint, _("&Udskriv …\tCtrl+P"));
+    auto* syncMenu = new wxMenu;
+    syncMenu->Append(IdSignIn, _("&Log ind …"));
+    syncMenu->Append(IdSyncNow, _("&Synkroniser nu"));
     auto* help = new wxMenu;
     help->Append(IdGuide, _("&Brugervejledning\tF1"));
     help->Append(wxID_ABOUT, _("&Om Familieplan"));
@@ -180,6 +210,7 @@ void MainFrame::buildMenus()
     bar->Append(file, _("&Filer"));
     bar->Append(edit, _("&Rediger"));
     bar->Append(document, _("&Dokument"));
+    bar->Append(syncMenu, _("&Synkronisering"));
     bar->Append(help, _("&Hjælp"));
     SetMenuBar(bar);
 
@@ -200,6 +231,22 @@ void MainFrame::buildMenus()
         IdChangePassphrase);
     Bind(
         wxEVT_MENU, [this](wxCommandEvent&) { showUserGuide(); }, IdGuide);
+    Bind(
+        wxEVT_MENU,
+        [this](wxCommandEvent&) {
+            CallAfter([this] {
+                if (m_sync)
+                    m_sync->signIn();
+            });
+        },
+        IdSignIn);
+    Bind(
+        wxEVT_MENU,
+        [this](wxCommandEvent&) {
+            if (m_sync)
+                m_sync->request();
+        },
+        IdSyncNow);
     Bind(
         wxEVT_MENU,
         [this](wxCommandEvent&) {
@@ -258,6 +305,7 @@ void MainFrame::buildMenus()
             if (auto* editor = dynamic_cast<EditorPanel*>(m_tabs->GetPage(static_cast<size_t>(page))))
                 editor->saveNow();
             m_tabs->DeletePage(static_cast<size_t>(page));
+            updatePresence();
         },
         IdCloseTab);
     auto newDocument = [this](const char* templateId) {
@@ -326,16 +374,20 @@ docgen::TemplateRegistry MainFrame::closeSession()
     }
     m_cases->setCases({});
     docgen::TemplateRegistry templates = m_session->templates();
+    m_sync.reset(); // its connection closes before the store's last one
     m_session.reset(); // the store closes: its key leaves memory
     SetStatusText({}, 0);
     SetStatusText({}, OutboxField);
+    SetStatusText({}, StatusFieldSync);
     return templates;
 }
 
-void MainFrame::openSession(std::shared_ptr<Store> store, docgen::TemplateRegistry templates)
+void MainFrame::openSession(std::shared_ptr<Store> store, docgen::TemplateRegistry templates,
+    std::shared_ptr<StoreConnections> connections)
 {
     const std::string author = app::defaultAuthor(*store);
-    m_session = std::make_unique<Session>(std::move(store), std::move(templates), author);
+    m_session = std::make_unique<Session>(std::move(store), std::move(templates), author, std::move(connections));
+    startSync();
     m_idle.setMinutes(lockMinutes(m_session->store()), IdleLock::Clock::now());
     reloadCases();
     m_cases->focusSearch();
@@ -369,7 +421,7 @@ void MainFrame::askPassphraseAgain(docgen::TemplateRegistry templates)
         Close(true); // no passphrase, no program: everything is saved already
         return;
     }
-    openSession(unlock.store(), std::move(templates));
+    openSession(unlock.store(), std::move(templates), unlock.connections());
     Show();
     Raise();
 }
@@ -401,7 +453,7 @@ void MainFrame::changePassphrase()
             c.reopened = presenter.unlock(c.error.empty() ? chosen : current);
             return c;
         },
-        [this, templates](const Changed& c) {
+        [this, templates, current, chosen](const Changed& c) {
             Enable();
             SetStatusText({});
             if (!c.reopened.store) {
@@ -410,7 +462,9 @@ void MainFrame::changePassphrase()
                 askPassphraseAgain(templates);
                 return;
             }
-            openSession(c.reopened.store, templates);
+            const std::string& now = c.error.empty() ? chosen : current;
+            openSession(c.reopened.store, templates,
+                std::make_shared<StoreConnections>(m_storePath, crypto::SecretString(now)));
             if (!c.error.empty())
                 showError(this, c.error);
             else
@@ -598,8 +652,12 @@ void MainFrame::openDocument(const std::string& docId)
         editor->onSaved = [this] {
             if (auto* o = overview())
                 o->reload();
+            if (m_sync)
+                m_sync->request();
         };
+        editor->onWriting = [this](const std::string& section) { updatePresence(section); };
         addTab(editor, editor->tabTitle(false), editor->tabTitle(true));
+        showPresence();
         if (std::getenv("FPLAN_TIMING"))
             std::fprintf(stderr, "fplan-desktop: editor for %s built in %lld ms\n", docId.c_str(),
                 static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -607,6 +665,41 @@ void MainFrame::openDocument(const std::string& docId)
                                            .count()));
     } catch (const Error& e) {
         showError(this, e.what());
+    }
+}
+
+void MainFrame::updatePresence(const std::string& section)
+{
+    if (!m_sync)
+        return;
+    if (const auto* editor = currentEditor())
+        m_sync->setPresence(sync::Presence { editor->caseId(), editor->docId(), section });
+    else
+        m_sync->setPresence(std::nullopt);
+}
+
+void MainFrame::showPresence()
+{
+    if (!m_sync)
+        return;
+    for (size_t i = 0; i < m_tabs->GetPageCount(); ++i) {
+        auto* editor = dynamic_cast<EditorPanel*>(m_tabs->GetPage(i));
+        if (!editor)
+            continue;
+        // Accounts by the name the case's team gives them.
+        std::map<std::string, std::string> names;
+        try {
+            for (const auto& member : m_session->documents().openCase(editor->caseId()).team)
+                if (!member.user.empty())
+                    names[member.user] = member.name;
+        } catch (const Error&) {
+            // The account name will do.
+        }
+        editor->showPresence(
+            m_sync->presence().textFor(editor->docId(), editor->tmpl(), [&names](const std::string& account) {
+                const auto it = names.find(account);
+                return it == names.end() ? account : it->second;
+            }));
     }
 }
 

@@ -17,6 +17,7 @@ namespace fplan::gui {
 class CaseListPanel;
 class CaseOverviewPanel;
 class EditorPanel;
+class SyncControl;
 
 // The main window: the cases on the left; the open case and its documents as tabs on the right.
 class MainFrame : public wxFrame {
@@ -39,13 +40,19 @@ private:
     // Adds and shows a tab titled `text` (cut short where long), with `tooltip` as its tooltip.
     void addTab(wxWindow* page, const std::string& text, const std::string& tooltip);
     EditorPanel* currentEditor() const;
+    // Tells the others where this desktop is, and shows in each editor where they are.
+    void updatePresence(const std::string& section = {});
+    void showPresence();
     CaseOverviewPanel* overview() const;
     void startNextVersion();
     void changePassphrase();
     void showUserGuide();
     // Closes every document (each saves first) and the store; returns the session's templates.
     docgen::TemplateRegistry closeSession();
-    void openSession(std::shared_ptr<Store> store, docgen::TemplateRegistry templates);
+    void openSession(std::shared_ptr<Store> store, docgen::TemplateRegistry templates,
+        std::shared_ptr<StoreConnections> connections);
+    // The background sync for the session (SyncControl), its status and presence wired here.
+    void startSync();
     void askPassphraseAgain(docgen::TemplateRegistry templates);
     // Every minute: lock when idle; send what waits in the outbox (network on a worker thread).
     void tick();
@@ -53,6 +60,7 @@ private:
     void showOutboxStatus();
 
     std::unique_ptr<Session> m_session;
+    std::unique_ptr<SyncControl> m_sync; // after m_session: it stops first
     CaseListPanel* m_cases = nullptr;
     wxNotebook* m_tabs = nullptr;
     std::filesystem::path m_storePath;

@@ -6,12 +6,21 @@
 
 namespace fplan::gui {
 
-Session::Session(std::shared_ptr<Store> store, docgen::TemplateRegistry templates, std::string author)
+Session::Session(std::shared_ptr<Store> store, docgen::TemplateRegistry templates, std::string author,
+    std::shared_ptr<StoreConnections> connections)
     : m_store(std::move(store))
+    , m_connections(std::move(connections))
     , m_templates(std::move(templates))
     , m_author(std::move(author))
     , m_documents(std::make_unique<app::DocumentService>(*m_store, m_templates, m_author))
 {
+}
+
+Store Session::openConnection()
+{
+    if (!m_connections)
+        throw Error(ErrorCode::Internal, "this session cannot open further store connections");
+    return m_connections->open();
 }
 
 void Session::setAuthor(std::string author)

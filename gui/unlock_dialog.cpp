@@ -148,6 +148,7 @@ void UnlockDialog::showMessage(const wxString& text, bool error)
 void UnlockDialog::start(const std::string& passphrase)
 {
     setBusy(true);
+    m_secret = crypto::SecretString(passphrase);
     m_started = std::chrono::steady_clock::now();
     showMessage(m_change                ? _("Kontrollerer adgangskoden …")
             : m_presenter.needsRepeat() ? _("Opretter filen …")
@@ -166,9 +167,11 @@ void UnlockDialog::finished(const UnlockOutcome& outcome)
               .count();
     if (outcome.store) {
         m_store = outcome.store;
+        m_connections = std::make_shared<StoreConnections>(m_presenter.path(), std::move(m_secret));
         EndModal(wxID_OK);
         return;
     }
+    m_secret.clear();
     showMessage(toWx(m_change && outcome.wrongPassphrase ? tr("Den nuværende adgangskode er forkert.")
                                                          : outcome.error),
         true);
@@ -179,19 +182,8 @@ void UnlockDialog::finished(const UnlockOutcome& outcome)
 
 void UnlockDialog::setBusy(bool busy)
 {
-    m_busy->Show(busy);
-    if (busy)
-        m_busy->Start();
-    else
-        m_busy->Stop();
     m_working = busy;
-    m_ok->Enable(!busy);
-    m_cancel->Enable(!busy);
-    m_passphrase->Enable(!busy);
-    if (m_current)
-        m_current->Enable(!busy);
-    if (m_repeat)
-        m_repeat->Enable(!busy);
+    showWorking(m_busy, busy, { m_ok, m_cancel, m_passphrase, m_current, m_repeat });
     Layout();
 }
 

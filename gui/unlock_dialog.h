@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
+#include "core/store_connections.h"
+#include "crypto/secret_string.h"
 #include "gui/unlock_presenter.h"
 
 #include <wx/dialog.h>
@@ -29,6 +31,8 @@ public:
     std::shared_ptr<Store> store() const { return m_store; }
     std::string current() const;
     std::string chosen() const;
+    // Further connections to the unlocked store, for worker threads (the background sync).
+    std::shared_ptr<StoreConnections> connections() const { return m_connections; }
     // How long the worker took (key derivation and opening), for the start-up timing.
     long long unlockMilliseconds() const { return m_unlockMs; }
 
@@ -51,6 +55,8 @@ private:
     wxButton* m_cancel = nullptr;
     bool m_working = false;
     std::shared_ptr<Store> m_store;
+    std::shared_ptr<StoreConnections> m_connections;
+    crypto::SecretString m_secret; // while unlocking; then the connections' until they derive the key
     std::chrono::steady_clock::time_point m_started;
     long long m_unlockMs = 0;
 };

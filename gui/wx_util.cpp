@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "gui/wx_util.h"
 
+#include <wx/activityindicator.h>
 #include <wx/button.h>
 #include <wx/dialog.h>
 #include <wx/grid.h>
@@ -111,6 +112,16 @@ void closeOnEscape(wxWindow* window)
         else
             window->Close();
     });
+void showWorking(wxActivityIndicator* spinner, bool working, std::initializer_list<wxWindow*> controls)
+{
+    spinner->Show(working);
+    if (working)
+        spinner->Start();
+    else
+        spinner->Stop();
+    for (auto* control : controls)
+        if (control)
+            control->Enable(!working);
 }
 
 wxStaticText* newProblemsLabel(wxWindow* parent)

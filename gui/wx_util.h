@@ -6,8 +6,10 @@
 
 #include <wx/string.h>
 
+#include <initializer_list>
 #include <string>
 
+class wxActivityIndicator;
 class wxButton;
 class wxGrid;
 class wxPanel;
@@ -67,6 +69,9 @@ void setUpGridKeyboard(wxGrid* grid);
 
 // Esc closes `window` (a modal dialog ends with wxID_CANCEL), whatever control has focus.
 void closeOnEscape(wxWindow* window);
+// A dialog's slow part on a worker: the spinner turns and the controls (nullptr: skipped) are
+// off while `working`.
+void showWorking(wxActivityIndicator* spinner, bool working, std::initializer_list<wxWindow*> controls);
 
 // The red line where a dialog lists what must be fixed before it can be accepted.
 wxStaticText* newProblemsLabel(wxWindow* parent);

@@ -5,7 +5,14 @@
 #   new-case     the "Ny sag" dialog, opened with the list's "Ny sag …" button
 #   preview      the preview window, opened with the editor's "Forhåndsvis" button
 #   unlock       the dialog that creates a new Familieplan-fil (the program starts with it)
+#   sign-in      Synkronisering › Log ind …, filled in with $FPLAN_SHOTS_SERVER, jr and
+#                $FPLAN_SHOTS_PASSWORD
+#   sign-in-pinned  the same, after "Log ind": signed in, the certificate shown
+#   sync-status  the main window once the first sync has ended (the status bar's right field)
+#   sync-status-unreachable  the main window synced, then $FPLAN_SHOTS_SERVER_PID stopped and
+#                Synkronisering › Synkroniser nu chosen
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -43,6 +50,28 @@ def push(app, label):
     button.queryAction().doAction(0)
 
 
+def choose(app, label):
+    item = wait_for("the menu item '%s'" % label,
+                    lambda: find(app, lambda n: n.getRoleName() == "menu item" and n.name == label))
+    item.queryAction().doAction(0)
+
+
+def type_into(window, name, text):
+    field = wait_for("the field '%s'" % name,
+                     lambda: find(window, lambda n: n.name == name and n.getRoleName() in ("text", "password text")))
+    field.queryEditableText().setTextContents(text)
+
+
+def sign_in_dialog(app):
+    wait_for("the main window", lambda: main_window(app))
+    choose(app, "Log ind …")
+    dialog = wait_for("the dialog 'Log ind på serveren'", lambda: top_window(app, "Log ind"))
+    type_into(dialog, "Server", os.environ["FPLAN_SHOTS_SERVER"])
+    type_into(dialog, "Brugernavn", "jr")
+    type_into(dialog, "Adgangskode", os.environ["FPLAN_SHOTS_PASSWORD"])
+    return dialog
+
+
 def save(window, out):
     time.sleep(2)  # let it paint
     x, y, w, h = window.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
@@ -71,6 +100,25 @@ elif mode == "preview":
                       lambda: find(app, lambda n: n.getRoleName() == "frame"
                                    and find(n, lambda m: m.name == "Forhåndsvisning") is not None
                                    and find(n, lambda m: m.name == "Sager") is None, 1), 60)
+    save(window, out)
+elif mode == "sign-in":
+    save(sign_in_dialog(app), out)
+elif mode == "sign-in-pinned":
+    dialog = sign_in_dialog(app)
+    push(dialog, "Log ind")
+    wait_for("the pinned certificate", lambda: find(dialog, lambda n: "SHA-256" in (n.name or "")), 40)
+    save(dialog, out)
+elif mode == "sync-status":
+    window = wait_for("the main window", lambda: main_window(app))
+    time.sleep(6)  # the first sync (or its failure) ends
+    save(window, out)
+elif mode == "sync-status-unreachable":
+    window = wait_for("the main window", lambda: main_window(app))
+    time.sleep(6)
+    os.kill(int(os.environ["FPLAN_SHOTS_SERVER_PID"]), signal.SIGTERM)
+    time.sleep(2)
+    choose(app, "Synkroniser nu")
+    time.sleep(3)
     save(window, out)
 else:
     fail("unknown mode " + mode)

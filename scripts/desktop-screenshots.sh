@@ -55,3 +55,50 @@ shot case-overview window "$work/sager.fplan" --case "$first"
 shot new-case-dialog new-case "$work/sager.fplan"
 shot document-editor window "$work/sager.fplan" --document "$plan"
 shot preview preview "$work/sager.fplan" --document "$plan"
+
+# Signing in and the sync status, against a local fplan-server on a free port. The store holds a
+# family whose team has the server account jr (the test bundle), so its ops are the team's.
+server_data="$work/server"
+mkdir -m 700 "$server_data"
+server_password="skaermbillede-server"
+FPLAN_PASSWORD=$server_password "$build/sync/server/fplan-server" --data "$server_data" user add jr >/dev/null
+server=""
+port=0
+start_server() {
+  "$build/sync/server/fplan-server" --data "$server_data" --listen "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+  server=$!
+  for _ in $(seq 100); do grep -qs "^listening on" "$work/server.log" && break; sleep 0.1; done
+  port=$(sed -n 's/^listening on https:\/\/[^:]*:\([0-9]*\).*/\1/p' "$work/server.log")
+  [[ -n "$port" ]] || { cat "$work/server.log" >&2; exit 1; }
+}
+stop_server() {
+  kill "$server" 2>/dev/null || true # (the driver may have stopped it already)
+  wait "$server" 2>/dev/null || true
+}
+trap 'stop_server 2>/dev/null; cleanup' EXIT
+start_server
+url="https://127.0.0.1:$port"
+team="$work/team.fplan"
+python3 -c 'import json,sys; b=json.load(open(sys.argv[1])); b.pop("documents", None); json.dump(b, open(sys.argv[2], "w"), ensure_ascii=False)' \
+  "$here/../tests/data/bundles/multilingual.json" "$work/team-bundle.json"
+fplan() { FPLAN_STORE="$team" "$build/cli/fplan" "$@"; }
+fplan init >/dev/null
+fplan config set user.name "Jens Ravn"
+team_case=$(fplan case import "$work/team-bundle.json")
+team_plan=$(fplan doc new "$team_case" familieplan)
+fplan doc fill "$team_plan" "$here/../tests/data/values/familieplan.json" >/dev/null
+
+# The sign-in dialog, filled in, then after the first sign-in with the pinned certificate.
+export FPLAN_SHOTS_SERVER="$url" FPLAN_SHOTS_PASSWORD="$server_password"
+shot sign-in sign-in "$team" --case "$team_case"
+shot sign-in-pinned sign-in-pinned "$team" --case "$team_case"
+# (The second picture signed in: the store is now bound, and later starts go on without asking.)
+shot sync-status-synced sync-status "$team" --document "$team_plan"
+# Edits while the server is away: they wait, and the status line counts them.
+stop_server
+echo '{"om_planen.dato": "2026-04-02", "om_planen.periode_fra": "2026-04-06", "om_planen.periode_til": "2026-10-05"}' >"$work/edits.json"
+fplan doc fill "$team_plan" "$work/edits.json" >/dev/null
+shot sync-status-offline sync-status "$team" --document "$team_plan"
+# Synced once in this run, then the server goes away and "Synkroniser nu" is chosen.
+start_server
+FPLAN_SHOTS_SERVER_PID=$server shot sync-status-unreachable sync-status-unreachable "$team" --document "$team_plan"

@@ -12,7 +12,40 @@
 
 namespace fplan::sync {
 
-LiveNotice parseLiveNotice(const std::string& frame)
+namespace {
+
+bool nonEmptyString(const Json& j, const char* name)
+{
+    return j.contains(name) && j[name].is_string() && !j[name].get<std::string>().empty();
+}
+
+PresenceNotice parsePresence(const Json& p, const std::string& frame)
+{
+    const auto bad = [&] {
+        return Error(ErrorCode::BadInput,
+            "live channel: a presence frame other than docs/sync.md says: " + frame.substr(0, 200));
+    };
+    if (!p.is_object() || !p.contains("client") || !p["client"].is_number_unsigned()
+        || !nonEmptyString(p, "account") || !nonEmptyString(p, "case") || !p.contains("doc"))
+        throw bad();
+    PresenceNotice n;
+    n.client = p["client"].get<std::uint64_t>();
+    n.account = p["account"].get<std::string>();
+    n.caseId = p["case"].get<std::string>();
+    if (p["doc"].is_null()) {
+        n.gone = true;
+        return n;
+    }
+    if (!nonEmptyString(p, "doc") || (p.contains("section") && !p["section"].is_string()))
+        throw bad();
+    n.docId = p["doc"].get<std::string>();
+    n.section = p.value("section", "");
+    return n;
+}
+
+} // namespace
+
+std::variant<LiveNotice, PresenceNotice> parseLiveFrame(const std::string& frame)
 {
     Json j;
     try {
@@ -20,12 +53,23 @@ LiveNotice parseLiveNotice(const std::string& frame)
     } catch (const Json::exception&) {
         throw Error(ErrorCode::BadInput, "live channel: a frame that is not JSON");
     }
-    if (!j.is_object() || j.size() != 2 || !j.contains("case") || !j["case"].is_string()
-        || j["case"].get<std::string>().empty() || !j.contains("seq") || !j["seq"].is_number_integer()
-        || j["seq"].get<std::int64_t>() < 1)
+    if (j.is_object() && j.size() == 1 && j.contains("presence"))
+        return parsePresence(j["presence"], frame);
+    if (!j.is_object() || j.size() != 2 || !nonEmptyString(j, "case") || !j.contains("seq")
+        || !j["seq"].is_number_integer() || j["seq"].get<std::int64_t>() < 1)
         throw Error(ErrorCode::BadInput,
             "live channel: a frame other than {\"case\": ID, \"seq\": N}: " + frame.substr(0, 200));
-    return { j["case"].get<std::string>(), j["seq"].get<std::int64_t>() };
+    return LiveNotice { j["case"].get<std::string>(), j["seq"].get<std::int64_t>() };
+}
+
+std::string presenceFrame(const std::optional<Presence>& presence)
+{
+    if (!presence)
+        return Json { { "presence", nullptr } }.dump();
+    return Json {
+        { "presence",
+            { { "case", presence->caseId }, { "doc", presence->docId }, { "section", presence->section } } }
+    }.dump();
 }
 
 struct LiveClient::Impl {
@@ -34,6 +78,7 @@ struct LiveClient::Impl {
     std::mutex mutex;
     std::condition_variable wake;
     bool stopping = false;
+    std::optional<Presence> presence; // said again at every connection
     std::thread thread;
 
     void loop()
@@ -62,13 +107,22 @@ struct LiveClient::Impl {
                         upgrade,
                         [&] {
                             wait = options.firstRetry; // a channel that came up starts the waits afresh
+                            {
+                                std::lock_guard lock(mutex);
+                                if (presence)
+                                    socket.send(presenceFrame(presence));
+                            }
                             if (options.onConnection)
                                 options.onConnection(true, {}, 0);
                         },
                         [&](const std::string& frame) {
-                            const LiveNotice notice = parseLiveNotice(frame);
-                            if (options.onNotice)
-                                options.onNotice(notice);
+                            const auto parsed = parseLiveFrame(frame);
+                            if (const auto* notice = std::get_if<LiveNotice>(&parsed)) {
+                                if (options.onNotice)
+                                    options.onNotice(*notice);
+                            } else if (options.onPresence) {
+                                options.onPresence(std::get<PresenceNotice>(parsed));
+                            }
                         },
                         options.idle);
                     why = status ? "the server refused the live channel (HTTP " + std::to_string(status) + ")"
@@ -104,6 +158,15 @@ LiveClient::LiveClient(LiveOptions options)
 LiveClient::~LiveClient()
 {
     stop();
+}
+
+void LiveClient::setPresence(std::optional<Presence> presence)
+{
+    std::lock_guard lock(m_impl->mutex);
+    if (m_impl->presence == presence)
+        return; // nothing new to say
+    m_impl->presence = std::move(presence);
+    m_impl->socket.send(presenceFrame(m_impl->presence));
 }
 
 void LiveClient::stop()

@@ -185,7 +185,7 @@ public:
             throw Error(ErrorCode::Usage, "the account name (--user) must not be empty");
         m_binding = m_state.binding();
         if (m_binding && (m_binding->url != m_url || m_binding->account != m_options.account))
-            throw Error(ErrorCode::Conflict,
+            throw SyncError(ErrorCode::Conflict, SyncProblem::BoundElsewhere,
                 store.path().string() + ": this store syncs with " + m_binding->url + " as "
                     + m_binding->account + ", not with " + m_url + " as " + m_options.account);
         m_report.server = m_url;
@@ -225,7 +225,15 @@ private:
             request.headers.emplace_back("Authorization", "Bearer " + m_binding->token);
         request.timeout = m_options.timeout;
         request.maxReplyBytes = MaxReplyBytes;
-        auto reply = m_https.send(request);
+        delivery::HttpsReply reply;
+        try {
+            reply = m_https.send(request);
+        } catch (const Error& e) {
+            // The transport says Conflict only for a pinned certificate the server no longer has.
+            if (e.code() == ErrorCode::Conflict && !request.pinnedSha256.empty())
+                throw SyncError(e.code(), SyncProblem::CertificateChanged, e.what());
+            throw;
+        }
         m_report.connections = m_https.connectionsOpened();
         // A certificate the CA vouches for becomes the new pin.
         if (m_binding && !m_options.ca.empty() && reply.serverSha256 != m_binding->fingerprint) {
@@ -247,29 +255,32 @@ private:
             throw Error(
                 ErrorCode::Conflict, m_url + target + ": the server refuses the new session (HTTP 401)");
         if (reply.status == 403 && errorCodeOf(reply) == "account_disabled")
-            throw Error(
-                ErrorCode::Conflict, m_url + target + ": the account " + m_options.account + " is disabled");
+            throw SyncError(ErrorCode::Conflict, SyncProblem::AccountDisabled,
+                m_url + target + ": the account " + m_options.account + " is disabled");
         return reply;
     }
 
     void signIn()
     {
         if (!m_options.password)
-            throw Error(ErrorCode::Usage, "a password is needed to sign in to " + m_url);
+            throw SyncError(
+                ErrorCode::Usage, SyncProblem::SignInNeeded, "a password is needed to sign in to " + m_url);
         const auto reply
             = send("POST", "/v1/login", {}, false, loginBody(m_options.account, m_options.password()).view());
         const std::string what = m_url + "/v1/login";
         const std::string code = errorCodeOf(reply);
         if (reply.status == 401)
-            throw Error(
-                ErrorCode::WrongPassphrase, what + ": wrong user name or password for " + m_options.account);
+            throw SyncError(ErrorCode::WrongPassphrase, SyncProblem::WrongPassword,
+                what + ": wrong user name or password for " + m_options.account);
         if (reply.status == 403)
-            throw Error(ErrorCode::Conflict, what + ": the account " + m_options.account + " is disabled");
+            throw SyncError(ErrorCode::Conflict, SyncProblem::AccountDisabled,
+                what + ": the account " + m_options.account + " is disabled");
         if (reply.status == 429)
-            throw Error(ErrorCode::Conflict,
+            throw SyncError(ErrorCode::Conflict, SyncProblem::AccountLocked,
                 what + ": the account " + m_options.account + " is locked after failed sign-ins"
                     + (reply.retryAfter.empty() ? std::string()
-                                                : "; try again in " + reply.retryAfter + " s"));
+                                                : "; try again in " + reply.retryAfter + " s"),
+                reply.retryAfter);
         if (reply.status != 200)
             throw unexpected(reply, what);
         const Json answer = replyJson(reply, what);
@@ -412,6 +423,15 @@ Json toJson(const SyncReport& report)
         { "first_sign_in", report.firstSignIn }, { "pushed", report.pushed }, { "pulled", report.pulled },
         { "cases_new", report.casesNew }, { "cases_updated", report.casesUpdated },
         { "queued", report.queued }, { "cursor", report.cursor } };
+}
+
+SyncProblem problemOf(const std::exception& e)
+{
+    if (const auto* s = dynamic_cast<const SyncError*>(&e))
+        return s->problem();
+    if (const auto* err = dynamic_cast<const Error*>(&e); err && err->code() == ErrorCode::Network)
+        return SyncProblem::Unreachable;
+    return SyncProblem::Other;
 }
 
 SyncReport syncWithServer(Store& store, const SyncOptions& options)

@@ -27,6 +27,7 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -62,6 +63,14 @@ struct LiveClient : std::enable_shared_from_this<LiveClient> {
     std::deque<std::string> queue;
     std::map<std::string, std::int64_t> sent; // case -> highest seq told
     bool closed = false;
+    std::uint64_t number = 0; // tells this channel's presence from another of the same account
+};
+
+// What a live client last said it is doing, with the members of that case when it said so (who
+// is told, and who is told when it ends). Guarded by the listener's liveMutex.
+struct PresenceState {
+    PresenceMessage what;
+    std::set<std::string> members;
 };
 
 // The service's answer, computed on a worker thread: the service blocks (on its storage), and
@@ -74,6 +83,25 @@ asio::awaitable<Response> handleOn(Service& service, Request request)
 asio::awaitable<std::variant<LiveIdentity, Response>> acceptLiveOn(Service& service, Request request)
 {
     co_return service.acceptLive(request);
+}
+
+asio::awaitable<std::vector<std::string>> caseMembersOn(Service& service, std::string caseId)
+{
+    co_return service.caseMembers(caseId);
+}
+
+// {"presence": {"client", "account", "case", "doc", "section"}}; doc null: it has left.
+std::string presenceFrame(const LiveClient& from, const PresenceMessage& what, bool gone)
+{
+    nlohmann::json p
+        = { { "client", from.number }, { "account", from.who.account }, { "case", what.caseId } };
+    if (gone) {
+        p["doc"] = nullptr;
+    } else {
+        p["doc"] = what.doc;
+        p["section"] = what.section;
+    }
+    return nlohmann::json { { "presence", p } }.dump();
 }
 
 } // namespace
@@ -215,19 +243,93 @@ struct Listener::Impl {
             co_return;
         {
             std::lock_guard lock(liveMutex);
+            client->number = ++liveNumbers;
             liveClients.insert(client);
+            // Who else is where, as far as this account may know.
+            for (const auto& [other, state] : presences)
+                if (state.members.count(client->who.account))
+                    enqueue(client, presenceFrame(*other, state.what, false));
         }
         asio::co_spawn(client->ws.get_executor(), writer(client), asio::detached);
-        // The client sends nothing but pings (answered inside Beast); any message ends the channel.
-        beast::flat_buffer buffer;
-        co_await client->ws.async_read(buffer, t);
-        if (!ec) {
-            co_await client->ws.async_close(websocket::close_reason(websocket::close_code::policy_error), t);
+        // The client sends pings (answered inside Beast) and presence frames; anything else ends
+        // the channel.
+        for (;;) {
+            beast::flat_buffer buffer;
+            co_await client->ws.async_read(buffer, t);
+            if (ec)
+                break;
+            std::optional<PresenceMessage> said;
+            try {
+                if (client->ws.got_text())
+                    said = decodePresence(beast::buffers_to_string(buffer.data()));
+            } catch (const std::exception&) {
+                // not a presence frame: the channel ends below
+            }
+            if (!said) {
+                co_await client->ws.async_close(
+                    websocket::close_reason(websocket::close_code::policy_error), t);
+                break;
+            }
+            std::set<std::string> members;
+            if (!said->caseId.empty()) {
+                const auto fresh = co_await asio::co_spawn(
+                    workers, caseMembersOn(handler, said->caseId), asio::use_awaitable);
+                members.insert(fresh.begin(), fresh.end());
+            }
+            // Only a member of the case is seen in it; anyone else's word is dropped (and ends
+            // what it said before).
+            if (said->caseId.empty() || !members.count(client->who.account))
+                leave(client);
+            else
+                announce(client, PresenceState { std::move(*said), std::move(members) });
         }
+        leave(client);
         client->closed = true;
         client->wake.cancel();
         std::lock_guard lock(liveMutex);
         liveClients.erase(client);
+    }
+
+    // Queues a frame for one client, on its strand (any thread).
+    static void enqueue(const std::shared_ptr<LiveClient>& client, std::string frame)
+    {
+        asio::post(client->ws.get_executor(), [client, frame = std::move(frame)]() mutable {
+            if (client->closed)
+                return;
+            client->queue.push_back(std::move(frame));
+            client->wake.cancel();
+        });
+    }
+
+    // Tells the other channels of the case's members where `client` is now.
+    void announce(const std::shared_ptr<LiveClient>& client, PresenceState state)
+    {
+        std::lock_guard lock(liveMutex);
+        if (auto old = presences.find(client.get());
+            old != presences.end() && old->second.what.caseId != state.what.caseId)
+            tellOthers(client, old->second, true);
+        tellOthers(client, state, false);
+        presences[client.get()] = std::move(state);
+    }
+
+    // Ends what `client` said (the document closed, the channel gone).
+    void leave(const std::shared_ptr<LiveClient>& client)
+    {
+        std::lock_guard lock(liveMutex);
+        auto old = presences.find(client.get());
+        if (old == presences.end())
+            return;
+        tellOthers(client, old->second, true);
+        presences.erase(old);
+    }
+
+    // With liveMutex held.
+    void tellOthers(const std::shared_ptr<LiveClient>& from, const PresenceState& state, bool gone)
+    {
+        const std::string frame = presenceFrame(*from, state.what, gone);
+        for (const auto& other : liveClients)
+            if (other != from && state.members.count(other->who.account))
+                enqueue(other, frame);
     }
 
     asio::awaitable<void> writer(std::shared_ptr<LiveClient> client)
@@ -298,6 +400,8 @@ struct Listener::Impl {
     asio::signal_set signals;
     std::mutex liveMutex;
     std::set<std::shared_ptr<LiveClient>> liveClients;
+    std::map<const LiveClient*, PresenceState> presences;
+    std::uint64_t liveNumbers = 0;
     asio::thread_pool workers;
 };
 

@@ -90,6 +90,33 @@ LoginRequest decodeLogin(std::string_view body)
     return r;
 }
 
+PresenceMessage decodePresence(std::string_view frame)
+{
+    const auto json = parseJsonBody(frame);
+    onlyMembers(json, { "presence" }, "presence");
+    if (!json.contains("presence"))
+        throw badRequest("presence: the frame has no 'presence'");
+    const auto& p = json["presence"];
+    if (p.is_null())
+        return {};
+    if (!p.is_object())
+        throw badRequest("presence: 'presence' must be an object or null");
+    onlyMembers(p, { "case", "doc", "section" }, "presence");
+    PresenceMessage m;
+    for (const auto& [name, target] : { std::pair<const char*, std::string*> { "case", &m.caseId },
+             { "doc", &m.doc }, { "section", &m.section } }) {
+        const bool optional = std::string_view(name) == "section";
+        if (!p.contains(name) ? !optional : !p[name].is_string())
+            throw badRequest(std::string("presence: '") + name + "' must be a string");
+        if (p.contains(name))
+            *target = p[name].get<std::string>();
+        if (target->size() > MaxPresenceIdBytes || (!optional && target->empty()))
+            throw badRequest(std::string("presence: '") + name + "' must be 1-"
+                + std::to_string(MaxPresenceIdBytes) + " bytes");
+    }
+    return m;
+}
+
 PushRequest decodePush(std::string_view body)
 {
     auto json = parseJsonBody(body);

@@ -52,6 +52,19 @@ struct PullRequest {
     int limit = DefaultPullLimit;
 };
 
+// What a live client says it is doing: document `doc` of case `caseId` open, writing in
+// `section` (empty: only reading). An empty caseId: it has no document open any more.
+struct PresenceMessage {
+    std::string caseId;
+    std::string doc;
+    std::string section;
+};
+inline constexpr std::size_t MaxPresenceIdBytes = 200;
+
+// A live channel's text frame from the client: {"presence": {"case", "doc", "section"}} or
+// {"presence": null}; ProtocolError 400 naming what is wrong otherwise.
+PresenceMessage decodePresence(std::string_view frame);
+
 // Each throws ProtocolError (400 bad_request, 413 too_large, 400 bad_template).
 LoginRequest decodeLogin(std::string_view body);
 PushRequest decodePush(std::string_view body);

@@ -69,6 +69,25 @@ TEST(Protocol, LoginNeedsExactlyUserAndPassword)
     EXPECT_EQ(statusOf([] { decodeLogin(R"({"user":"a","password":"p","otp":1})"); }), 400);
 }
 
+TEST(Protocol, PresenceFramesAreExactAndBounded)
+{
+    const auto here = decodePresence(R"({"presence":{"case":"c1","doc":"d1","section":"familiens_maal"}})");
+    EXPECT_EQ(here.caseId, "c1");
+    EXPECT_EQ(here.doc, "d1");
+    EXPECT_EQ(here.section, "familiens_maal");
+    EXPECT_EQ(decodePresence(R"({"presence":{"case":"c1","doc":"d1"}})").section, "");
+    EXPECT_EQ(decodePresence(R"({"presence":null})").caseId, "");
+    EXPECT_EQ(statusOf([] { decodePresence(R"({"presence":{"case":"c1"}})"); }), 400);
+    EXPECT_EQ(statusOf([] { decodePresence(R"({"presence":{"case":"","doc":"d"}})"); }), 400);
+    EXPECT_EQ(statusOf([] { decodePresence(R"({"presence":{"case":"c","doc":"d","who":"x"}})"); }), 400);
+    EXPECT_EQ(statusOf([] { decodePresence(R"({"presence":{"case":"c","doc":"d"},"x":1})"); }), 400);
+    EXPECT_EQ(statusOf([] { decodePresence(R"({"presence":1})"); }), 400);
+    EXPECT_EQ(statusOf([] { decodePresence("[]"); }), 400);
+    const std::string longId(MaxPresenceIdBytes + 1, 'x');
+    EXPECT_EQ(
+        statusOf([&] { decodePresence(R"({"presence":{"case":")" + longId + R"(","doc":"d"}})"); }), 400);
+}
+
 TEST(Protocol, PullQuery)
 {
     EXPECT_EQ(decodePullQuery("").after, 0);
