@@ -378,7 +378,11 @@ std::vector<StandingValue> EditorPresenter::conflictVersions(const std::string& 
 
 std::string EditorPresenter::authorLine(const StandingValue& standing) const
 {
-    const std::string who = standing.author.empty() ? tr("ukendt") : standing.author;
+    std::string who = standing.author.empty() ? tr("ukendt") : standing.author;
+    for (const auto& member : kase().team)
+        if (!member.user.empty() && member.user == standing.author)
+            who = member.name; // ops synced through the server carry the account's name
+
     if (standing.hlc == 0)
         return who;
     const std::time_t seconds = static_cast<std::time_t>((standing.hlc >> 16) / 1000);

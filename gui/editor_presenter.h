@@ -89,7 +89,8 @@ public:
 
     // The same standing values with their authors and times, in the same order.
     std::vector<StandingValue> conflictVersions(const std::string& path) const;
-    // "Mette Hansen, 02.12.2026 kl. 14.32": who wrote a standing value and when (local time).
+    // "Mette Hansen, 02.12.2026 kl. 14.32": who wrote a standing value and when (local time);
+    // an account name is shown as the name of the team member with that account.
     std::string authorLine(const StandingValue& standing) const;
 
     // Rows of a table deleted by one person while another edited them.

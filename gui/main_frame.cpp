@@ -26,6 +26,10 @@
 namespace fplan::gui {
 
 namespace {
+// How often the window looks for ops other connections stored: a co-author's edit shows within
+// a second of reaching this store; a look that finds nothing is one indexed query.
+constexpr int FollowStoreMs = 250;
+
 enum MenuId {
     IdNewCase = wxID_HIGHEST + 1,
     IdFind,
@@ -38,12 +42,15 @@ enum MenuId {
     IdCloseTab,
     IdOpenPdf,
     IdPrint,
+    IdFollowStore, // the timer
 };
 } // namespace
 
 MainFrame::MainFrame(std::unique_ptr<Session> session)
     : wxFrame(nullptr, wxID_ANY, _("Familieplan"), wxDefaultPosition, wxSize(1240, 780))
     , m_session(std::move(session))
+    , m_watch(m_session->store())
+    , m_follow(this, IdFollowStore)
 {
     SetTitle(_("Familieplan") + " – " + toWx(m_session->store().path().filename().string()));
     auto* splitter = new wxSplitterWindow(
@@ -75,6 +82,9 @@ MainFrame::MainFrame(std::unique_ptr<Session> session)
     m_cases->onNewCase = [this] { CallAfter([this] { newCase(); }); };
     reloadCases();
     m_cases->focusSearch();
+    Bind(
+        wxEVT_TIMER, [this](wxTimerEvent&) { followStore(); }, IdFollowStore);
+    m_follow.Start(FollowStoreMs);
     // The first time: who is writing, so that every edit carries a name.
     if (!m_session->store().setting("user.name"))
         CallAfter([this] { editSettings(); });
@@ -82,6 +92,7 @@ MainFrame::MainFrame(std::unique_ptr<Session> session)
 
 MainFrame::~MainFrame()
 {
+    m_follow.Stop();
     // Editors save in their destructors; close them while the session still exists.
     m_tabs->DeleteAllPages();
 }
@@ -231,6 +242,30 @@ void MainFrame::reloadCases()
         m_cases->setCases(m_session->store().listCases());
     } catch (const Error& e) {
         showError(this, e.what());
+    }
+}
+
+void MainFrame::followStore()
+{
+    StoreChanges changes;
+    try {
+        changes = m_watch.poll();
+    } catch (const Error& e) {
+        SetStatusText(toWx(e.what())); // the next look tries again
+        return;
+    }
+    if (changes.empty())
+        return;
+    if (changes.caseListChanged)
+        reloadCases();
+    for (size_t i = 0; i < m_tabs->GetPageCount(); ++i) {
+        wxWindow* page = m_tabs->GetPage(i);
+        if (auto* editor = dynamic_cast<EditorPanel*>(page)) {
+            if (auto ops = changes.opsOf(editor->docId()); !ops.empty())
+                editor->followStore(ops);
+        } else if (auto* o = dynamic_cast<CaseOverviewPanel*>(page); o && changes.cases.count(o->caseId())) {
+            o->reload();
+        }
     }
 }
 

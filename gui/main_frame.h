@@ -2,8 +2,10 @@
 #pragma once
 
 #include "gui/session.h"
+#include "gui/store_watch.h"
 
 #include <wx/frame.h>
+#include <wx/timer.h>
 
 #include <memory>
 #include <string>
@@ -32,10 +34,14 @@ private:
     void editSettings();
     EditorPanel* currentEditor() const;
     CaseOverviewPanel* overview() const;
+    // Hands what other connections stored (sync, other programs) to every open view.
+    void followStore();
 
     std::unique_ptr<Session> m_session;
     CaseListPanel* m_cases = nullptr;
     wxNotebook* m_tabs = nullptr;
+    StoreWatch m_watch;
+    wxTimer m_follow;
 };
 
 } // namespace fplan::gui
