@@ -105,7 +105,7 @@ sleep 2
 start "$work/desktop-b.log" "$desktop" --store "$store_b" --lang da
 desktop_b=${pids[-1]}
 
-if ! /usr/bin/python3 "$here/two_desktops.py" "$desktop_a" "$desktop_b" "$shots"; then
+if ! /usr/bin/python3 "$here/two_desktops.py" "$desktop_a" "$desktop_b" "$shots" "$work/watch-b.log,$work/push-ao.log"; then
   for log in desktop-a desktop-b watch-a watch-b server; do
     echo "--- $log" >&2
     tail -n 30 "$work/$log.log" >&2
