@@ -320,6 +320,22 @@ FillResult DocumentService::fill(
     return result;
 }
 
+void DocumentService::settleResurrectedRow(const OpenDocument& doc, DocumentState& state,
+    const std::string& table, const std::string& rowId, bool keep)
+{
+    const auto rows = state.rows(table);
+    const auto row = std::find_if(
+        rows.begin(), rows.end(), [&](const Row& r) { return r.id == rowId && r.resurrected; });
+    if (row == rows.end())
+        throw Error(ErrorCode::NotFound,
+            "document " + doc.info.id + ": no resurrected row " + rowId + " in " + table);
+    OpFactory factory(m_author, m_store.deviceId(), m_store.clock());
+    const Op op = keep ? factory.insertRow(state, doc.info.caseId, doc.info.id, table, rowId, row->position)
+                       : factory.deleteRow(state, doc.info.caseId, doc.info.id, table, rowId);
+    m_store.transaction([&] { m_store.appendOps({ op }); });
+    state.apply(op);
+}
+
 Json DocumentService::show(const std::string& docId) const
 {
     const DocumentInfo doc = info(docId);

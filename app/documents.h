@@ -162,6 +162,13 @@ public:
     FillResult fill(const OpenDocument& doc, DocumentState& state, const Json& values, FillMode mode,
         UnlistedRows unlisted = UnlistedRows::Delete);
 
+    // A resurrected row (deleted by one person while another edited it) settled by a person:
+    // kept (an insert naming the standing deletes) or removed (a delete naming the edits it
+    // had not seen). The op is stored and applied to `state`. Error(NotFound) when the table
+    // has no such resurrected row.
+    void settleResurrectedRow(const OpenDocument& doc, DocumentState& state, const std::string& table,
+        const std::string& rowId, bool keep);
+
     // `doc show --json`: id, case_id, template, template_version, values, conflicts, versions.
     Json show(const std::string& docId) const;
 

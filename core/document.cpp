@@ -571,18 +571,22 @@ Json DocumentState::values() const
         if (!v.is_null())
             out[path] = std::move(v);
     }
-    for (const auto& [table, ids] : m_tableRows) {
-        Json rowsJson = Json::array();
-        for (const Row& row : rows(table)) {
-            Json r = Json::object();
-            r["@id"] = row.id;
-            for (const auto& [column, v] : row.cells)
-                r[column] = v;
-            rowsJson.push_back(std::move(r));
-        }
-        out[table] = std::move(rowsJson);
-    }
+    for (const auto& entry : m_tableRows)
+        out[entry.first] = tableValue(entry.first);
     return out;
+}
+
+Json DocumentState::tableValue(const std::string& table) const
+{
+    Json rowsJson = Json::array();
+    for (const Row& row : rows(table)) {
+        Json r = Json::object();
+        r["@id"] = row.id;
+        for (const auto& [column, v] : row.cells)
+            r[column] = v;
+        rowsJson.push_back(std::move(r));
+    }
+    return rowsJson;
 }
 
 std::string DocumentState::snapshot() const

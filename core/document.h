@@ -85,6 +85,10 @@ public:
     // The live rows of a table, ordered by position then id.
     std::vector<Row> rows(const std::string& table) const;
     std::vector<std::string> tables() const;
+    // A table's live rows in the values format: [{"@id": row, column: value, ...}, ...].
+    Json tableValue(const std::string& table) const;
+    // An op of this state by id, or nullptr: who wrote a standing value, and when.
+    const Op* find(const std::string& opId) const;
     std::vector<Conflict> conflicts() const;
     // Ordered by number, then (for concurrent versions of one number) hlc and op id.
     const std::vector<Version>& versions() const { return m_versions; }
@@ -130,7 +134,6 @@ private:
     static DocumentState restoreUnchecked(std::shared_ptr<const std::string> bytes);
     void numberLegacyVersions();
     void addVersion(const Op* op);
-    const Op* find(const std::string& opId) const;
     // An op's value; a restored superseded op's value is parsed only when asked for.
     Json valueOf(const Op* op) const;
 

@@ -892,6 +892,25 @@ std::size_t Store::opCount() const
     return static_cast<std::size_t>(s.integer(0));
 }
 
+std::int64_t Store::lastSeq() const
+{
+    sql::Statement s(handle(), "SELECT coalesce(max(seq), 0) FROM ops");
+    s.step();
+    return s.integer(0);
+}
+
+std::vector<Op> Store::opsAfter(std::int64_t seq, std::size_t limit, std::int64_t& upto) const
+{
+    std::vector<Op> result;
+    sql::Statement s(handle(), std::string(OpColumns) + " WHERE seq > ? ORDER BY seq LIMIT ?");
+    s.bind(1, seq).bind(2, static_cast<std::int64_t>(limit));
+    while (s.step()) {
+        result.push_back(opFromRow(s));
+        upto = s.integer(12);
+    }
+    return result;
+}
+
 std::string Store::queryText(const std::string& sqlText) const
 {
     sql::Statement s(handle(), sqlText);

@@ -130,6 +130,13 @@ public:
     std::vector<Op> allOps(const std::optional<std::string>& caseId = std::nullopt) const;
     DocumentState documentState(const std::string& docId) const;
     std::size_t opCount() const;
+    // Every op stored gets a higher sequence number than all before it, whichever connection
+    // stores it (the desktop's own, its background sync, `fplan sync`, another process): an
+    // open view remembers the last one it has and asks for what came after.
+    std::int64_t lastSeq() const;
+    // Ops stored after `seq`, in store order, at most `limit`; `upto` becomes the last seq read
+    // (unchanged when there is none).
+    std::vector<Op> opsAfter(std::int64_t seq, std::size_t limit, std::int64_t& upto) const;
 
     // The upload queue: ops written on this device that no case store server holds yet, in
     // local order (at most `limit`). The sync client sends them and then marks them uploaded.

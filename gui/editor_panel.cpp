@@ -41,6 +41,8 @@ namespace {
 
 constexpr int AutosaveDelayMs = 800;
 constexpr int HelpWrap = 720;
+constexpr int ConflictWrap = 340;
+const wxColour ConflictColour(0xFF, 0xF4, 0xCC); // conflicts and resurrected rows
 
 // Text typed in a number field: a number when it reads as one (comma or point), else the text,
 // so the presenter can say what is wrong.
@@ -91,6 +93,39 @@ public:
         Combo()->SetInsertionPointEnd();
     }
 };
+
+// Shows `now` in a text control the person may be typing in: the caret and the selection stay
+// on the same characters (a change before them moves them by its length), and nothing happens
+// when the text is already there.
+void setTextKeepingCaret(wxTextCtrl* text, const wxString& now)
+{
+    const wxString old = text->GetValue();
+    if (old == now)
+        return;
+    long from = 0;
+    long to = 0;
+    text->GetSelection(&from, &to);
+    const long caret = text->GetInsertionPoint();
+    std::size_t prefix = 0;
+    while (prefix < old.length() && prefix < now.length() && old[prefix] == now[prefix])
+        ++prefix;
+    std::size_t suffix = 0;
+    while (suffix < old.length() - prefix && suffix < now.length() - prefix
+        && old[old.length() - 1 - suffix] == now[now.length() - 1 - suffix])
+        ++suffix;
+    const auto map = [&](long p) {
+        if (p <= static_cast<long>(prefix))
+            return p; // before the change
+        if (p >= static_cast<long>(old.length() - suffix)) // after it: moved by its length
+            return p + static_cast<long>(now.length()) - static_cast<long>(old.length());
+        return static_cast<long>(now.length() - suffix); // inside it: at its end
+    };
+    text->ChangeValue(now);
+    if (from != to)
+        text->SetSelection(map(from), map(to));
+    else
+        text->SetInsertionPoint(map(caret));
+}
 
 wxString labelText(const docgen::Field& f)
 {
@@ -261,7 +296,8 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const docgen::Field
             enableDanishSpellChecking(text);
         const bool number = field.type == docgen::FieldType::Number;
         view.refresh = [this, text, path, number] {
-            text->ChangeValue(toWx(number ? numberText(m_presenter->value(path)) : m_presenter->text(path)));
+            setTextKeepingCaret(
+                text, toWx(number ? numberText(m_presenter->value(path)) : m_presenter->text(path)));
         };
         text->Bind(wxEVT_TEXT, [this, text, path, number](wxCommandEvent&) {
             const std::string typed = fromWx(text->GetValue());
@@ -323,6 +359,7 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const docgen::Field
             });
         }
         control = date;
+        view.control = date;
         setAccessibleName(date, toWx(field.label));
         sizer->Add(row, 0);
         break;
@@ -408,6 +445,7 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const docgen::Field
             reportFocusWithin(control, [this, control] { showInForm(control->GetScreenRect()); });
     }
     if (control && field.type != docgen::FieldType::Date && field.type != docgen::FieldType::DateTime) {
+        view.control = control;
         setAccessibleName(control, toWx(field.label));
         const bool grow = field.type == docgen::FieldType::Text || field.type == docgen::FieldType::LongText;
         sizer->Add(control, 0, grow ? wxEXPAND : 0);
@@ -422,8 +460,8 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const docgen::Field
     view.message->SetForegroundColour(wxColour(0xB0, 0x00, 0x20));
     sizer->Add(view.message, 0, wxTOP, FromDIP(2));
     view.conflict = new wxPanel(parent);
-    view.conflict->SetBackgroundColour(wxColour(0xFF, 0xF4, 0xCC));
-    view.conflict->SetSizer(new wxBoxSizer(wxHORIZONTAL));
+    view.conflict->SetBackgroundColour(ConflictColour);
+    view.conflict->SetSizer(new wxBoxSizer(wxVERTICAL));
     view.conflict->Hide();
     sizer->Add(view.conflict, 0, wxEXPAND | wxTOP, FromDIP(2));
     view.refresh();
@@ -485,6 +523,8 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const docgen::Field
             grid->DeleteRows(rows, grid->GetNumberRows() - rows);
         else if (grid->GetNumberRows() < rows)
             grid->AppendRows(rows - grid->GetNumberRows());
+        for (int r = 0; r < rows; ++r) // a resurrected row's mark is set again below
+            grid->SetRowLabelValue(r, wxString::Format("%d", r + 1));
         for (int r = 0; r < rows; ++r)
             for (std::size_t c = 0; c < columns.size(); ++c) {
                 const docgen::Field& column = columns[c];
@@ -511,8 +551,10 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const docgen::Field
                     wrong ? wxColour(0xFF, 0xDD, 0xDD) : grid->GetDefaultCellBackgroundColour());
             }
         grid->AutoSizeRows(false);
+        showResurrected(path);
         fitHeight();
     };
+    view.control = grid;
     grid->Bind(wxEVT_GRID_CELL_CHANGED, [this, grid, path, columns, isChoice, fitHeight](wxGridEvent& e) {
         const int r = e.GetRow();
         const auto& column = columns[static_cast<std::size_t>(e.GetCol())];
@@ -587,6 +629,11 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const docgen::Field
     view.message = new wxStaticText(parent, wxID_ANY, {});
     view.message->SetForegroundColour(wxColour(0xB0, 0x00, 0x20));
     sizer->Add(view.message, 0, wxTOP, FromDIP(2));
+    view.resurrected = new wxPanel(parent);
+    view.resurrected->SetBackgroundColour(ConflictColour);
+    view.resurrected->SetSizer(new wxBoxSizer(wxVERTICAL));
+    view.resurrected->Hide();
+    sizer->Add(view.resurrected, 0, wxEXPAND | wxTOP, FromDIP(2));
     m_fields[path] = std::move(view);
     m_fields[path].refresh();
 }
@@ -658,18 +705,31 @@ void EditorPanel::showConflict(const std::string& path)
         return;
     wxPanel* box = it->second.conflict;
     const docgen::Field* field = m_presenter->tmpl().field(path);
-    const auto values = m_presenter->conflictValues(path);
-    if (values.empty() && !box->IsShown())
+    const auto versions = m_presenter->conflictVersions(path);
+    if (versions.empty() && !box->IsShown())
         return;
     box->GetSizer()->Clear(true);
-    if (!values.empty() && field) {
-        box->GetSizer()->Add(
-            new wxStaticText(box, wxID_ANY, _("To personer har skrevet forskelligt samtidig. Behold:")), 0,
-            wxALIGN_CENTER_VERTICAL | wxALL, FromDIP(4));
-        for (const auto& v : values) {
-            auto* keep = new wxButton(box, wxID_ANY, toWx(m_presenter->displayText(*field, v)).Left(60));
-            setAccessibleName(keep, _("Behold") + " " + toWx(m_presenter->displayText(*field, v)));
-            keep->Bind(wxEVT_BUTTON, [this, path, v](wxCommandEvent&) {
+    if (!versions.empty() && field) {
+        box->GetSizer()->Add(new wxStaticText(box, wxID_ANY,
+                                 _("To personer har skrevet forskelligt samtidig. Vælg den version, "
+                                   "der skal gælde, eller skriv en samlet tekst.")),
+            0, wxALL, FromDIP(4));
+        // Side by side: who wrote each version, when, and what.
+        auto* columns = new wxBoxSizer(wxHORIZONTAL);
+        for (const auto& standing : versions) {
+            auto* column = new wxBoxSizer(wxVERTICAL);
+            auto* who = new wxStaticText(box, wxID_ANY, toWx(m_presenter->authorLine(standing)));
+            setHeadingFont(who, 1.0f);
+            column->Add(who, 0, wxBOTTOM, FromDIP(2));
+            const wxString shown = toWx(m_presenter->displayText(*field, standing.value));
+            auto* text = new wxStaticText(box, wxID_ANY, shown.Left(600) + (shown.length() > 600 ? "…" : ""));
+            text->Wrap(FromDIP(ConflictWrap));
+            column->Add(text, 0, wxBOTTOM, FromDIP(4));
+            auto* take = new wxButton(box, wxID_ANY, _("Brug denne version"));
+            setAccessibleName(
+                take, toWx(format(tr("Brug versionen fra {0}"), { m_presenter->authorLine(standing) })));
+            const Json v = standing.value;
+            take->Bind(wxEVT_BUTTON, [this, path, v](wxCommandEvent&) {
                 // After the click: this button is destroyed when the conflict box is rebuilt.
                 CallAfter([this, path, v] {
                     m_presenter->resolve(path, v);
@@ -678,12 +738,129 @@ void EditorPanel::showConflict(const std::string& path)
                     saveNow();
                 });
             });
-            box->GetSizer()->Add(keep, 0, wxALL, FromDIP(4));
+            column->Add(take, 0);
+            columns->Add(column, 0, wxALL, FromDIP(4));
+        }
+        box->GetSizer()->Add(columns, 0);
+        if (field->type == docgen::FieldType::Text || field->type == docgen::FieldType::LongText) {
+            auto* join = new wxButton(box, wxID_ANY, _("Skriv en samlet tekst i feltet"));
+            join->Bind(wxEVT_BUTTON, [this, path, versions](wxCommandEvent&) {
+                CallAfter([this, path, versions] {
+                    // Both texts in the field, to be edited into one; saved as the choice.
+                    std::string joined;
+                    for (const auto& standing : versions)
+                        if (standing.value.is_string())
+                            joined += (joined.empty() ? "" : "\n\n") + standing.value.get<std::string>();
+                    m_presenter->resolve(path, joined);
+                    if (auto found = m_fields.find(path); found != m_fields.end()) {
+                        found->second.refresh();
+                        if (found->second.control)
+                            found->second.control->SetFocus();
+                    }
+                    edited(path);
+                    showConflict(path);
+                });
+            });
+            box->GetSizer()->Add(join, 0, wxALL, FromDIP(4));
         }
     }
-    box->Show(!values.empty());
+    box->Show(!versions.empty());
     m_form->Layout();
     m_form->FitInside();
+}
+
+void EditorPanel::showResurrected(const std::string& table)
+{
+    auto it = m_fields.find(table);
+    if (it == m_fields.end() || !it->second.resurrected)
+        return;
+    wxPanel* box = it->second.resurrected;
+    auto* grid = dynamic_cast<wxGrid*>(it->second.control);
+    const auto rows = m_presenter->resurrectedRows(table);
+    if (rows.empty() && !box->IsShown())
+        return;
+    box->GetSizer()->Clear(true);
+    for (const auto& row : rows) {
+        const std::string number = std::to_string(row.index + 1);
+        if (grid && static_cast<int>(row.index) < grid->GetNumberRows()) {
+            grid->SetRowLabelValue(static_cast<int>(row.index), toWx("↺ " + number));
+            for (int c = 0; c < grid->GetNumberCols(); ++c)
+                grid->SetCellBackgroundColour(static_cast<int>(row.index), c, ConflictColour);
+        }
+        auto* line = new wxBoxSizer(wxHORIZONTAL);
+        const std::string text = row.deletedBy.empty()
+            ? format(tr("Række {0} blev slettet, mens en anden rettede i den."), { number })
+            : format(
+                tr("Række {0} blev slettet af {1}, mens en anden rettede i den."), { number, row.deletedBy });
+        line->Add(
+            new wxStaticText(box, wxID_ANY, toWx(text)), 0, wxALIGN_CENTER_VERTICAL | wxRIGHT, FromDIP(8));
+        auto* keep = new wxButton(box, wxID_ANY, _("Behold"));
+        auto* drop = new wxButton(box, wxID_ANY, _("Fjern"));
+        setAccessibleName(keep, toWx(format(tr("Behold række {0}"), { number })));
+        setAccessibleName(drop, toWx(format(tr("Fjern række {0}"), { number })));
+        for (auto* button : { keep, drop }) {
+            const bool keeping = button == keep;
+            button->Bind(wxEVT_BUTTON, [this, table, id = row.rowId, keeping](wxCommandEvent&) {
+                CallAfter([this, table, id, keeping] { // the button goes when the box is rebuilt
+                    try {
+                        if (keeping)
+                            m_presenter->keepRow(table, id);
+                        else
+                            m_presenter->removeResurrectedRow(table, id);
+                    } catch (const Error& e) {
+                        showError(this, e.what());
+                    }
+                    if (auto found = m_fields.find(table); found != m_fields.end())
+                        found->second.refresh();
+                    updateStatus();
+                    if (onSaved)
+                        onSaved();
+                });
+            });
+            line->Add(button, 0, wxRIGHT, FromDIP(4));
+        }
+        box->GetSizer()->Add(line, 0, wxALL, FromDIP(4));
+    }
+    box->Show(!rows.empty());
+}
+
+std::string EditorPanel::heldPath() const
+{
+    const wxWindow* focus = wxWindow::FindFocus();
+    for (const auto& [path, view] : m_fields) {
+        if (auto* grid = dynamic_cast<wxGrid*>(view.control)) {
+            if (grid->IsCellEditControlEnabled())
+                return path;
+            continue;
+        }
+        for (const wxWindow* w = focus; w && view.control; w = w->GetParent())
+            if (w == view.control)
+                return path;
+    }
+    return {};
+}
+
+void EditorPanel::followStore(const std::vector<Op>& ops)
+{
+    std::vector<std::string> changed;
+    try {
+        changed = m_presenter->applyIncoming(ops, heldPath());
+    } catch (const Error& e) {
+        showError(this, e.what());
+        return;
+    }
+    for (const auto& path : changed)
+        if (auto it = m_fields.find(path); it != m_fields.end()) {
+            it->second.refresh();
+            showMessage(path);
+        }
+    showConflicts();
+    updateStatus();
+}
+
+void EditorPanel::catchUp()
+{
+    followStore({});
 }
 
 void EditorPanel::showConflicts()
@@ -708,6 +885,7 @@ void EditorPanel::saveNow()
     }
     updateStatus();
     showConflicts();
+    catchUp();
     if (onSaved)
         onSaved();
 }

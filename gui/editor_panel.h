@@ -12,6 +12,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 class wxGrid;
 class wxRect;
@@ -43,6 +44,10 @@ public:
     void preview();
     void printPdf();
 
+    // Ops of this document that reached the store (MainFrame's store watch): shown at once,
+    // without touching the field the person is typing in.
+    void followStore(const std::vector<Op>& ops);
+
     // After a save or a new version, so the case overview can show the new status.
     std::function<void()> onSaved;
     // The person typed in this top-level section (for the others' presence line).
@@ -56,6 +61,8 @@ private:
         std::function<void()> refresh; // shows the presenter's value in the control
         wxStaticText* message = nullptr;
         wxPanel* conflict = nullptr; // shown while concurrent edits leave two values standing
+        wxWindow* control = nullptr; // the field's control, to know where the person is
+        wxPanel* resurrected = nullptr; // a table's rows deleted by one while another edited them
     };
     void build();
     void addField(wxWindow* parent, wxSizer* sizer, const docgen::Field& field);
@@ -68,6 +75,11 @@ private:
     void showMessage(const std::string& path);
     void showConflict(const std::string& path);
     void showConflicts();
+    void showResurrected(const std::string& table);
+    // The field the person is in (a table while one of its cells is being edited); "" if none.
+    std::string heldPath() const;
+    // Shows values that changed in the store while they could not be shown (a table in edit).
+    void catchUp();
     void updateStatus();
     // Renders on a worker thread into a private file, then calls `then` with its path.
     void withPdf(std::function<void(const std::string& file)> then);

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ctime>
 
 namespace fplan::gui {
 
@@ -434,6 +435,144 @@ std::vector<Json> EditorPresenter::conflictValues(const std::string& path) const
         if (c.path == path)
             return c.values;
     return {};
+}
+
+std::vector<StandingValue> EditorPresenter::conflictVersions(const std::string& path) const
+{
+    if (m_dirty.count(path))
+        return {};
+    std::vector<StandingValue> out;
+    for (const auto& c : m_state.conflicts())
+        if (c.path == path)
+            for (std::size_t i = 0; i < c.values.size() && i < c.opIds.size(); ++i) {
+                const Op* op = m_state.find(c.opIds[i]);
+                out.push_back({ c.values[i], op ? op->author : "", op ? op->hlc : 0, c.opIds[i] });
+            }
+    return out;
+}
+
+std::string EditorPresenter::authorLine(const StandingValue& standing) const
+{
+    std::string who = standing.author.empty() ? tr("ukendt") : standing.author;
+    for (const auto& member : kase().team)
+        if (!member.user.empty() && member.user == standing.author)
+            who = member.name; // ops synced through the server carry the account's name
+
+    if (standing.hlc == 0)
+        return who;
+    const std::time_t seconds = static_cast<std::time_t>((standing.hlc >> 16) / 1000);
+    std::tm local {};
+    localtime_r(&seconds, &local);
+    char day[16];
+    char time[8];
+    std::strftime(day, sizeof day, "%Y-%m-%d", &local);
+    std::strftime(time, sizeof time, "%H.%M", &local);
+    return format(tr("{0}, {1} kl. {2}"), { who, docgen::formatDate(day), time });
+}
+
+std::vector<ResurrectedRow> EditorPresenter::resurrectedRows(const std::string& tablePath) const
+{
+    std::vector<ResurrectedRow> out;
+    const Json shown = value(tablePath);
+    for (const auto& row : m_state.rows(tablePath)) {
+        if (!row.resurrected)
+            continue;
+        ResurrectedRow r;
+        r.rowId = row.id;
+        bool shownHere = false;
+        for (std::size_t i = 0; shown.is_array() && i < shown.size() && !shownHere; ++i)
+            if (shown[i].value("@id", "") == row.id) {
+                r.index = i;
+                shownHere = true;
+            }
+        if (!shownHere)
+            continue; // removed here, not yet saved: the next save settles it
+        for (const auto& id : m_state.heads(rowPath(tablePath, row.id)))
+            if (const Op* op = m_state.find(id); op && op->kind == OpKind::RowDelete)
+                r.deletedBy += (r.deletedBy.empty() ? "" : ", ") + op->author;
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+void EditorPresenter::keepRow(const std::string& tablePath, const std::string& rowId)
+{
+    flush();
+    m_documents.settleResurrectedRow(m_doc, m_state, tablePath, rowId, true);
+    takeStored(tablePath);
+}
+
+void EditorPresenter::removeResurrectedRow(const std::string& tablePath, const std::string& rowId)
+{
+    flush();
+    m_documents.settleResurrectedRow(m_doc, m_state, tablePath, rowId, false);
+    takeStored(tablePath);
+}
+
+Json EditorPresenter::storedValue(const std::string& path) const
+{
+    const Field* f = m_doc.tmpl.field(path);
+    if (f && f->type == FieldType::Table)
+        return m_state.tableValue(path);
+    return m_state.value(path).value_or(Json());
+}
+
+bool EditorPresenter::takeStored(const std::string& path)
+{
+    const Json stored = storedValue(path);
+    const Json before = value(path);
+    if (before == stored || (docgen::isEmptyValue(before) && docgen::isEmptyValue(stored)))
+        return false;
+    const Field* f = m_doc.tmpl.field(path);
+    if (docgen::isEmptyValue(stored) && !(f && f->type == FieldType::Table))
+        m_values.erase(path);
+    else
+        m_values[path] = stored;
+    return true;
+}
+
+std::vector<std::string> EditorPresenter::applyIncoming(const std::vector<Op>& ops, const std::string& held)
+{
+    std::vector<const Op*> fresh;
+    for (const auto& op : ops)
+        if (op.docId == docId() && !m_state.find(op.id))
+            fresh.push_back(&op);
+    if (!fresh.empty()) {
+        // What was typed here was typed on what the person saw: store it as that, before the
+        // state moves on, so that the fold can merge it with what arrived or show both.
+        flush();
+        for (const Op* op : fresh) {
+            m_state.apply(*op);
+            if (op->path.empty())
+                continue; // creation or a finalised version: no field changes
+            try {
+                const FieldPath fp = FieldPath::parse(op->path);
+                m_stale.insert(fp.table.empty() ? fp.field : fp.table);
+            } catch (const Error&) {
+                // a path the fold skipped: nothing to show
+            }
+        }
+    }
+    std::vector<std::string> changed;
+    if (m_stale.empty())
+        return changed;
+    std::set<std::string> conflicted;
+    for (const auto& c : m_state.conflicts())
+        conflicted.insert(c.path);
+    for (auto it = m_stale.begin(); it != m_stale.end();) {
+        const std::string& path = *it;
+        const Field* f = m_doc.tmpl.field(path);
+        const bool isTable = f && f->type == FieldType::Table;
+        if (m_dirty.count(path) || (path == held && isTable)) {
+            ++it; // what the person is typing stays; the store's value is taken later
+            continue;
+        }
+        // The field the person is in keeps what they wrote while both versions stand.
+        if (!(path == held && conflicted.count(path)) && takeStored(path))
+            changed.push_back(path);
+        it = m_stale.erase(it);
+    }
+    return changed;
 }
 
 void EditorPresenter::resolve(const std::string& path, Json v)

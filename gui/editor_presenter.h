@@ -7,6 +7,7 @@
 #include "docgen/forms/template.h"
 #include "docgen/forms/values.h"
 
+#include <cstdint>
 #include <functional>
 #include <set>
 #include <string>
@@ -34,6 +35,22 @@ int startNextVersion(app::DocumentService& documents, const std::string& docId);
 struct EditorSection {
     const docgen::Section* section;
     int depth; // 0 for a top-level section
+};
+
+// One of the values concurrent edits left standing on a field, with who wrote it and when.
+struct StandingValue {
+    Json value;
+    std::string author;
+    std::uint64_t hlc = 0;
+    std::string opId;
+};
+
+// A table row one person deleted while another edited it: shown again, until someone keeps or
+// removes it.
+struct ResurrectedRow {
+    std::size_t index = 0; // in the table as shown
+    std::string rowId;
+    std::string deletedBy; // the authors of the standing deletes, ", "-joined
 };
 
 // The document editor's logic. Edits land in a working copy at once (the window shows them)
@@ -81,6 +98,30 @@ public:
     // ends the conflict even when the pick equals the value shown.
     void resolve(const std::string& path, Json value);
 
+    // The same standing values with their authors and times, in the same order.
+    std::vector<StandingValue> conflictVersions(const std::string& path) const;
+    // "Mette Hansen, 02.12.2026 kl. 14.32": who wrote a standing value and when (local time);
+    // an account name is shown as the name of the team member with that account.
+    std::string authorLine(const StandingValue& standing) const;
+
+    // Rows of a table deleted by one person while another edited them.
+    std::vector<ResurrectedRow> resurrectedRows(const std::string& table) const;
+    // Keeps the row (an insert op naming the standing deletes) or removes it (a delete op
+    // naming the edits it had not seen); both are stored at once, after pending edits.
+    void keepRow(const std::string& table, const std::string& rowId);
+    void removeResurrectedRow(const std::string& table, const std::string& rowId);
+
+    // Ops that reached the store while the editor is open (from the store watch: a co-author's
+    // edits through sync, another program, or this desk's own saves, which are skipped). Pending
+    // edits are stored first, against what the person saw, so that an edit and a concurrent
+    // incoming one meet in the fold: merged when they are texts that merge, else a conflict.
+    // Then the ops are applied one by one to the state (no fold of the log again). Returns the
+    // paths (fields, tables) whose value in the working copy changed. `held` is the field the
+    // person is in: while it has a conflict it keeps what they wrote; a table whose cell is
+    // being edited is not replaced until a later call without it. Paths whose edits the fill
+    // refused stay as typed here.
+    std::vector<std::string> applyIncoming(const std::vector<Op>& ops, const std::string& held = "");
+
     bool dirty() const { return !m_dirty.empty(); }
     // Writes the pending edits through the service's checked fill and applies the stored ops to
     // the editor's state (the op log is not read again). A value that does not fit stays here,
@@ -123,6 +164,9 @@ private:
     void apply(const std::string& path, const Json& value);
     Json& table(const std::string& path);
     Json valuesOf(int version) const;
+    Json storedValue(const std::string& path) const; // the state's value, as the working copy holds it
+    // Replaces the working copy of `path` with the stored value; true when that changed it.
+    bool takeStored(const std::string& path);
     std::string labelOf(const std::string& path) const;
     std::string sectionOf(const std::string& path) const; // the label of the field's section
     std::string placeOf(const std::string& path) const; // "Section › Label"
@@ -137,6 +181,7 @@ private:
     DocumentState m_state;
     Json m_values;
     std::set<std::string> m_dirty;
+    std::set<std::string> m_stale; // changed in the store, not yet in the working copy
     std::vector<UndoStep> m_undo;
     std::vector<UndoStep> m_redo;
     bool m_breakGroup = true;

@@ -42,6 +42,10 @@
 namespace fplan::gui {
 
 namespace {
+// How often the window looks for ops other connections stored: a co-author's edit shows within
+// a second of reaching this store; a look that finds nothing is one indexed query.
+constexpr int FollowStoreMs = 250;
+
 enum MenuId {
     IdNewCase = wxID_HIGHEST + 1,
     IdFind,
@@ -60,6 +64,8 @@ enum MenuId {
     IdGuide,
     IdSignIn,
     IdSyncNow,
+    IdFollowStore, // the timers
+    IdTick,
 };
 
 // The user guide: installed beside the program (share/doc/fplan-desktop), or in the source tree
@@ -88,7 +94,8 @@ MainFrame::MainFrame(std::unique_ptr<Session> session)
     , m_session(std::move(session))
     , m_storePath(m_session->store().path())
     , m_idle(lockMinutes(m_session->store()))
-    , m_tick(this)
+    , m_tick(this, IdTick)
+    , m_follow(this, IdFollowStore)
 {
     SetTitle(_("Familieplan") + " – " + toWx(m_session->store().path().filename().string()));
     // Within the screen's free area, also on a 1024×600 laptop.
@@ -115,7 +122,7 @@ MainFrame::MainFrame(std::unique_ptr<Session> session)
     const int widths[] = { -3, -1, -2 };
     SetStatusWidths(3, widths);
     buildMenus();
-    startSync();
+    startBackground();
     m_tabs->Bind(wxEVT_NOTEBOOK_PAGE_CHANGED, [this](wxBookCtrlEvent& e) {
         e.Skip();
         updatePresence();
@@ -144,9 +151,13 @@ MainFrame::MainFrame(std::unique_ptr<Session> session)
     m_cases->onNewCase = [this] { CallAfter([this] { newCase(); }); };
     reloadCases();
     m_cases->focusSearch();
-    Bind(wxEVT_TIMER, [this](wxTimerEvent&) { tick(); });
+    Bind(
+        wxEVT_TIMER, [this](wxTimerEvent&) { tick(); }, IdTick);
     m_tick.Start(TickMs);
     CallAfter([this] { sendWaitingLetters(); }); // what an earlier run left waiting
+    Bind(
+        wxEVT_TIMER, [this](wxTimerEvent&) { followStore(); }, IdFollowStore);
+    m_follow.Start(FollowStoreMs);
     // The first time: who is writing, so that every edit carries a name.
     if (!m_session->store().setting("user.name"))
         CallAfter([this] { editSettings(); });
@@ -154,6 +165,7 @@ MainFrame::MainFrame(std::unique_ptr<Session> session)
 
 MainFrame::~MainFrame()
 {
+    m_follow.Stop();
     // Editors save in their destructors; close them while the session still exists. The sync
     // stops first: its last save is in the store and goes at the next start.
     if (m_sync)
@@ -161,14 +173,11 @@ MainFrame::~MainFrame()
     m_tabs->DeleteAllPages();
 }
 
-void MainFrame::startSync()
+void MainFrame::startBackground()
 {
+    m_watch.emplace(m_session->store());
+    // What the sync pulls reaches the views through the store watch, as any other writer's ops.
     m_sync = std::make_unique<SyncControl>(this, *m_session, StatusFieldSync);
-    m_sync->onPulled = [this](const sync::SyncReport&) {
-        reloadCases();
-        if (auto* o = overview())
-            o->reload();
-    };
     m_sync->onPresence = [this] { showPresence(); };
 }
 
@@ -375,6 +384,7 @@ docgen::TemplateRegistry MainFrame::closeSession()
     m_cases->setCases({});
     docgen::TemplateRegistry templates = m_session->templates();
     m_sync.reset(); // its connection closes before the store's last one
+    m_watch.reset();
     m_session.reset(); // the store closes: its key leaves memory
     SetStatusText({}, 0);
     SetStatusText({}, OutboxField);
@@ -386,8 +396,9 @@ void MainFrame::openSession(std::shared_ptr<Store> store, docgen::TemplateRegist
     std::shared_ptr<StoreConnections> connections)
 {
     const std::string author = app::defaultAuthor(*store);
-    m_session = std::make_unique<Session>(std::move(store), std::move(templates), author, std::move(connections));
-    startSync();
+    m_session
+        = std::make_unique<Session>(std::move(store), std::move(templates), author, std::move(connections));
+    startBackground();
     m_idle.setMinutes(lockMinutes(m_session->store()), IdleLock::Clock::now());
     reloadCases();
     m_cases->focusSearch();
@@ -549,6 +560,32 @@ void MainFrame::reloadCases()
         m_cases->setCases(m_session->store().listCases());
     } catch (const Error& e) {
         showError(this, e.what());
+    }
+}
+
+void MainFrame::followStore()
+{
+    StoreChanges changes;
+    try {
+        if (!m_watch)
+            return; // locked
+        changes = m_watch->poll();
+    } catch (const Error& e) {
+        SetStatusText(toWx(e.what())); // the next look tries again
+        return;
+    }
+    if (changes.empty())
+        return;
+    if (changes.caseListChanged)
+        reloadCases();
+    for (size_t i = 0; i < m_tabs->GetPageCount(); ++i) {
+        wxWindow* page = m_tabs->GetPage(i);
+        if (auto* editor = dynamic_cast<EditorPanel*>(page)) {
+            if (auto ops = changes.opsOf(editor->docId()); !ops.empty())
+                editor->followStore(ops);
+        } else if (auto* o = dynamic_cast<CaseOverviewPanel*>(page); o && changes.cases.count(o->caseId())) {
+            o->reload();
+        }
     }
 }
 

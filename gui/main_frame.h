@@ -3,11 +3,13 @@
 
 #include "gui/idle_lock.h"
 #include "gui/session.h"
+#include "gui/store_watch.h"
 
 #include <wx/frame.h>
 #include <wx/timer.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 class wxNotebook;
@@ -51,13 +53,16 @@ private:
     docgen::TemplateRegistry closeSession();
     void openSession(std::shared_ptr<Store> store, docgen::TemplateRegistry templates,
         std::shared_ptr<StoreConnections> connections);
-    // The background sync for the session (SyncControl), its status and presence wired here.
-    void startSync();
+    // The session's background work: the store watch the open views follow, and the sync with
+    // the case store server (SyncControl), its status and presence wired here.
+    void startBackground();
     void askPassphraseAgain(docgen::TemplateRegistry templates);
     // Every minute: lock when idle; send what waits in the outbox (network on a worker thread).
     void tick();
     void sendWaitingLetters();
     void showOutboxStatus();
+    // Hands what other connections stored (sync, other programs) to every open view.
+    void followStore();
 
     std::unique_ptr<Session> m_session;
     std::unique_ptr<SyncControl> m_sync; // after m_session: it stops first
@@ -67,6 +72,8 @@ private:
     IdleLock m_idle;
     wxTimer m_tick;
     bool m_sending = false; // an outbox attempt is on its way (one at a time)
+    std::optional<StoreWatch> m_watch; // while a session is open
+    wxTimer m_follow;
 };
 
 } // namespace fplan::gui

@@ -5,12 +5,14 @@
 #include "gui/case_overview_presenter.h"
 #include "gui/editor_presenter.h"
 #include "gui/new_case_presenter.h"
+#include "gui/store_watch.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <memory>
+#include <set>
 
 using namespace fplan;
 using namespace fplan::gui;
@@ -360,4 +362,173 @@ TEST_F(EditorTest, ACorrectedValueIsStoredAtTheNextSave)
     const auto rows = m_store->documentState(m_docId).rows("om_planen.familieteam");
     ASSERT_EQ(1u, rows.size());
     EXPECT_EQ("jr@kommune.dk", rows[0].cells.at("email").get<std::string>());
+}
+
+// Live co-authoring: a co-author writes through a second connection of the same store file (as
+// the background sync and `fplan sync` do); the store watch hands the editor what arrived.
+class LiveEditorTest : public EditorTest {
+protected:
+    void SetUp() override
+    {
+        EditorTest::SetUp();
+        m_other = std::make_unique<Store>(Store::open(m_dir / "s.fplan", "hemmelig sætning"));
+        m_mette = std::make_unique<app::DocumentService>(*m_other, m_templates, "mette");
+    }
+    // Mette's edit, written on her connection from what the store holds now.
+    void metteWrites(const Json& values) { m_mette->fill(m_docId, values); }
+    std::vector<std::string> follow(EditorPresenter& e, StoreWatch& watch, const std::string& held = "")
+    {
+        return e.applyIncoming(watch.poll().opsOf(m_docId), held);
+    }
+
+    std::unique_ptr<Store> m_other;
+    std::unique_ptr<app::DocumentService> m_mette;
+};
+
+const std::string Remarks = "familiens_bemaerkninger.bemaerkninger";
+const std::string Contact = "opfoelgning.kontakt";
+
+TEST_F(LiveEditorTest, IncomingEditsUpdateOtherFieldsAndKeepWhatIsBeingTyped)
+{
+    auto e = editor();
+    StoreWatch watch(*m_store);
+    e->setValue(Remarks, "Vi vil gerne"); // typed here, not saved yet
+    metteWrites({ { Contact, "Ring efter kl. 9." } });
+    const auto changed = follow(*e, watch, Remarks);
+    EXPECT_EQ(std::vector<std::string> { Contact }, changed);
+    EXPECT_EQ("Ring efter kl. 9.", e->text(Contact));
+    EXPECT_EQ("Vi vil gerne", e->text(Remarks)); // the field the person is in is untouched
+    // The pending edit was stored against what the person saw, before the state moved on.
+    EXPECT_FALSE(e->dirty());
+    EXPECT_EQ("Vi vil gerne", stored(Remarks)->get<std::string>());
+    EXPECT_EQ("Ring efter kl. 9.", stored(Contact)->get<std::string>()); // not overwritten by the save
+    // This desk's own ops come back from the watch too: nothing changes, nothing is written.
+    const auto ops = m_store->opCount();
+    EXPECT_TRUE(follow(*e, watch).empty());
+    EXPECT_EQ(ops, m_store->opCount());
+}
+
+TEST_F(LiveEditorTest, EditsOfOneTextThatDoNotOverlapMerge)
+{
+    metteWrites({ { Remarks, "Første linje.\nAnden linje.\nTredje linje." } });
+    auto e = editor();
+    StoreWatch watch(*m_store);
+    e->setValue(Remarks, "Første linje, rettet.\nAnden linje.\nTredje linje.");
+    metteWrites({ { Remarks, "Første linje.\nAnden linje.\nTredje linje, rettet af Mette." } });
+    const auto changed = follow(*e, watch, Remarks);
+    EXPECT_EQ(std::vector<std::string> { Remarks }, changed);
+    EXPECT_EQ("Første linje, rettet.\nAnden linje.\nTredje linje, rettet af Mette.", e->text(Remarks));
+    EXPECT_TRUE(e->conflictVersions(Remarks).empty());
+}
+
+TEST_F(LiveEditorTest, OverlappingEditsInTheFocusedFieldBecomeAConflictWithNames)
+{
+    metteWrites({ { Remarks, "Vi vil gerne have hjælp." } });
+    auto e = editor();
+    StoreWatch watch(*m_store);
+    e->setValue(Remarks, "Vi vil helst have hjælp om morgenen.");
+    metteWrites({ { Remarks, "Vi vil ikke have hjælp." } });
+    follow(*e, watch, Remarks);
+    // The person keeps seeing what they wrote; both versions stand, each with its author.
+    EXPECT_EQ("Vi vil helst have hjælp om morgenen.", e->text(Remarks));
+    const auto versions = e->conflictVersions(Remarks);
+    ASSERT_EQ(2u, versions.size());
+    std::set<std::string> authors;
+    for (const auto& v : versions) {
+        authors.insert(v.author);
+        EXPECT_NE(0u, v.hlc);
+        EXPECT_NE(std::string::npos, e->authorLine(v).find(v.author + ", "));
+        EXPECT_NE(std::string::npos, e->authorLine(v).find(" kl. "));
+    }
+    EXPECT_EQ((std::set<std::string> { "jr", "mette" }), authors);
+
+    // An unfocused field in conflict shows the stored value (the first standing one).
+    auto other = editor();
+    EXPECT_EQ(versions[0].value, other->value(Remarks));
+
+    // Taking Mette's version is an op whose parents are both standing ops.
+    const auto& mettes = versions[0].author == "mette" ? versions[0] : versions[1];
+    e->resolve(Remarks, mettes.value);
+    e->flush();
+    const auto ops = m_store->ops(m_docId);
+    const Op& last = ops.back();
+    EXPECT_EQ(Remarks, last.path);
+    EXPECT_EQ("jr", last.author);
+    EXPECT_EQ((std::set<std::string> { versions[0].opId, versions[1].opId }),
+        std::set<std::string>(last.parents.begin(), last.parents.end()));
+    EXPECT_TRUE(m_store->documentState(m_docId).conflicts().empty());
+    EXPECT_EQ("Vi vil ikke have hjælp.", e->text(Remarks));
+}
+
+TEST_F(LiveEditorTest, AConflictOnAFieldThePersonIsNotInShowsTheStoredValue)
+{
+    auto e = editor();
+    StoreWatch watch(*m_store);
+    e->setValue("om_planen.dato", "2026-03-19");
+    metteWrites({ { "om_planen.dato", "2026-03-26" } });
+    const auto changed = follow(*e, watch); // the person has left the field
+    EXPECT_EQ(2u, e->conflictVersions("om_planen.dato").size());
+    EXPECT_EQ(e->conflictValues("om_planen.dato")[0], e->value("om_planen.dato"));
+    EXPECT_EQ(e->conflictValues("om_planen.dato")[0] != Json("2026-03-19"),
+        std::find(changed.begin(), changed.end(), "om_planen.dato") != changed.end());
+}
+
+TEST_F(LiveEditorTest, ATableWhoseCellIsBeingEditedIsUpdatedAfterwards)
+{
+    const std::string goals = "faelles_maal.maal";
+    auto e = editor();
+    StoreWatch watch(*m_store);
+    metteWrites({ { goals, Json::array({ { { "@id", "r-mette" }, { "maal", "Alma sover hjemme" } } }) } });
+    EXPECT_TRUE(follow(*e, watch, goals).empty()); // a cell editor is open: the rows stay put
+    EXPECT_EQ(0u, e->rowCount(goals));
+    EXPECT_EQ(std::vector<std::string> { goals }, e->applyIncoming({}));
+    ASSERT_EQ(1u, e->rowCount(goals));
+    EXPECT_EQ("Alma sover hjemme", e->cell(goals, 0, "maal").get<std::string>());
+}
+
+class ResurrectedRowTest : public LiveEditorTest, public ::testing::WithParamInterface<bool> { };
+
+TEST_P(ResurrectedRowTest, KeepOrRemoveWritesAnOpAndTheMarkGoes)
+{
+    const bool keep = GetParam();
+    const std::string goals = "faelles_maal.maal";
+    metteWrites({ { goals, Json::array({ { { "@id", "r1" }, { "maal", "Alma kommer i skole" } } }) } });
+    auto e = editor();
+    StoreWatch watch(*m_store);
+    e->setCell(goals, 0, "sigt", "kort"); // edited here ...
+    metteWrites({ { goals, Json::array() } }); // ... while Mette deletes the row
+    follow(*e, watch);
+    const auto marked = e->resurrectedRows(goals);
+    ASSERT_EQ(1u, marked.size());
+    EXPECT_EQ("r1", marked[0].rowId);
+    EXPECT_EQ(0u, marked[0].index);
+    EXPECT_EQ("mette", marked[0].deletedBy);
+    ASSERT_EQ(1u, e->rowCount(goals)); // shown, not silently gone
+
+    const auto ops = m_store->opCount();
+    if (keep)
+        e->keepRow(goals, "r1");
+    else
+        e->removeResurrectedRow(goals, "r1");
+    EXPECT_EQ(ops + 1, m_store->opCount());
+    EXPECT_EQ(keep ? OpKind::RowInsert : OpKind::RowDelete, m_store->ops(m_docId).back().kind);
+    EXPECT_TRUE(e->resurrectedRows(goals).empty());
+    EXPECT_EQ(keep ? 1u : 0u, e->rowCount(goals));
+    const auto rows = m_store->documentState(m_docId).rows(goals);
+    ASSERT_EQ(keep ? 1u : 0u, rows.size());
+    if (keep) {
+        EXPECT_FALSE(rows[0].resurrected);
+    }
+    // Mette's editor sees the choice too.
+    EXPECT_EQ(keep ? 1u : 0u, m_mette->show(m_docId).at("values").at(goals).size());
+}
+
+INSTANTIATE_TEST_SUITE_P(KeepOrRemove, ResurrectedRowTest, ::testing::Values(true, false),
+    [](const auto& param) { return param.param ? std::string("Keep") : std::string("Remove"); });
+
+TEST_F(LiveEditorTest, AKeepOfARowThatIsNotResurrectedIsRefused)
+{
+    auto e = editor();
+    test::expectError(
+        ErrorCode::NotFound, "no resurrected row nope", [&] { e->keepRow("faelles_maal.maal", "nope"); });
 }

@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: EUPL-1.2
+# Sourced by the Xvfb + AT-SPI tests (desktop_smoke.sh, two_desktops.sh).
+
+# gui_test_requires [TOOL...]: skips the test (ctest code 77) when the display and accessibility
+# tools, the given ones, or pyatspi are missing.
+gui_test_requires() {
+  local tool
+  for tool in xvfb-run dbus-run-session /usr/libexec/at-spi-bus-launcher "$@"; do
+    if ! command -v "$tool" > /dev/null; then
+      echo "SKIP: $tool is missing (scripts/install-deps installs it)"
+      exit 77
+    fi
+  done
+  if ! /usr/bin/python3 -c "import pyatspi" 2> /dev/null; then
+    echo "SKIP: python3-pyatspi is missing (scripts/install-deps installs it)"
+    exit 77
+  fi
+}
+
+# gui_test_inside_xvfb SCRIPT ARGS...: runs the script again inside its own D-Bus session and a
+# free Xvfb display (1280x800), once.
+gui_test_inside_xvfb() {
+  if [[ -z "${FPLAN_GUI_TEST_INNER:-}" ]]; then
+    export FPLAN_GUI_TEST_INNER=1
+    exec dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" "$@"
+  fi
+}
