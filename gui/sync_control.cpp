@@ -16,7 +16,7 @@ namespace fplan::gui {
 
 namespace {
 
-constexpr auto SaveDebounce = std::chrono::milliseconds(1500);
+constexpr auto SaveDebounce = std::chrono::milliseconds(150); // co-authors see a save at once
 constexpr auto RequestTimeout = std::chrono::seconds(10); // also bounds how long closing waits
 
 #ifdef __WXGTK__

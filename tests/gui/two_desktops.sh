@@ -71,19 +71,8 @@ FPLAN_STORE=$store_b "$fplan" config set user.name "Åse Øberg"
 FPLAN_STORE=$store_b "$fplan" sync --server "$url" --user ao > /dev/null
 echo "two stores bound to the server; the case $case_id on both"
 
-# Each store syncs beside its desktop: `fplan sync --watch` pulls what the live channel announces,
-# and (until the desktop pushes its own saves with its background sync) a loop of `fplan sync`
-# pushes what the desktop saved. FPLAN_TWO_PUSH=0 leaves the pushing to the desktops.
-start "$work/watch-a.log" env FPLAN_STORE=$store_a "$fplan" sync --server "$url" --user jr --watch
-start "$work/watch-b.log" env FPLAN_STORE=$store_b "$fplan" sync --server "$url" --user ao --watch
-if [[ "${FPLAN_TWO_PUSH:-1}" != 0 ]]; then
-  for pair in "$store_a jr" "$store_b ao"; do
-    read -r store account <<< "$pair"
-    start "$work/push-$account.log" bash -c 'while :; do FPLAN_STORE=$1 "$2" sync --server "$3" --user "$4" || true; sleep 0.2; done' \
-      push "$store" "$fplan" "$url" "$account"
-  done
-fi
-
+# From here each desktop syncs by itself (its background sync continues the session signed in
+# above): pushes after each save, pulls when the server's live channel says the case changed.
 /usr/libexec/at-spi-bus-launcher --launch-immediately &
 pids+=($!)
 sleep 1
@@ -93,8 +82,8 @@ sleep 2
 start "$work/desktop-b.log" "$desktop" --store "$store_b" --lang da
 desktop_b=${pids[-1]}
 
-if ! /usr/bin/python3 "$here/two_desktops.py" "$desktop_a" "$desktop_b" "$shots" "$work/watch-b.log,$work/push-ao.log"; then
-  for log in desktop-a desktop-b watch-a watch-b server; do
+if ! /usr/bin/python3 "$here/two_desktops.py" "$desktop_a" "$desktop_b" "$shots"; then
+  for log in desktop-a desktop-b server; do
     echo "--- $log" >&2
     tail -n 30 "$work/$log.log" >&2
   done
