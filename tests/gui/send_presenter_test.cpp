@@ -4,6 +4,7 @@
 #include "core/bundle.h"
 #include "delivery/outbox.h"
 #include "gui/case_overview_presenter.h"
+#include "gui/outbox_worker.h"
 #include "gui/send_presenter.h"
 #include "tests/delivery/delivery_fixtures.h"
 
@@ -40,7 +41,7 @@ public:
 int flush(SendPresenter& p, delivery::Transport& transport, std::int64_t now = delivery::unixNow())
 {
     const auto attempts = p.claimDue(now);
-    return p.finishAttempts(attempts, sendAttempts(transport, attempts), now);
+    return p.finishAttempts(attempts, delivery::sendClaimed(transport, attempts), now);
 }
 
 const std::string MotherLine = "Søs Nørgaard (010190-1234)";
