@@ -227,30 +227,66 @@ QueueResult queueForDelivery(Store& store, const SendRequest& request)
     return result;
 }
 
-FlushReport flushOutbox(Store& store, Transport& transport, const RetryPolicy& policy, std::int64_t now)
+std::vector<ClaimedMessage> claimDue(Store& store, std::int64_t now)
 {
     Outbox outbox(store);
+    std::vector<ClaimedMessage> claimed;
+    store.transaction([&] {
+        for (const auto& entry : outbox.due(now)) {
+            try {
+                outbox.markSending(entry.messageUuid, now);
+            } catch (const Error& e) {
+                if (e.code() != ErrorCode::Conflict)
+                    throw;
+                continue; // not waiting any more (retried or failed meanwhile)
+            }
+            claimed.push_back({ entry.messageUuid, entry.recipient, outbox.messageXml(entry.messageUuid) });
+        }
+    });
+    return claimed;
+}
+
+std::vector<SendOutcome> sendClaimed(Transport& transport, const std::vector<ClaimedMessage>& claimed)
+{
+    std::vector<SendOutcome> outcomes;
+    outcomes.reserve(claimed.size());
+    for (const auto& m : claimed)
+        outcomes.push_back(transport.send(m.messageUuid, m.memoXml));
+    return outcomes;
+}
+
+FlushReport recordOutcomes(Store& store, const std::vector<ClaimedMessage>& claimed,
+    const std::vector<SendOutcome>& outcomes, const RetryPolicy& policy, std::int64_t now)
+{
+    if (outcomes.size() != claimed.size())
+        throw Error(ErrorCode::Internal,
+            std::to_string(outcomes.size()) + " outcomes for " + std::to_string(claimed.size())
+                + " messages");
+    Outbox outbox(store);
     FlushReport report;
-    for (const auto& entry : outbox.due(now)) {
-        try {
-            outbox.markSending(entry.messageUuid, now);
-        } catch (const Error& e) {
-            if (e.code() != ErrorCode::Conflict)
-                throw;
-            continue; // another flush took it between due() and now
+    store.transaction([&] {
+        report = {};
+        for (std::size_t i = 0; i < claimed.size(); ++i) {
+            const auto& m = claimed[i];
+            const auto& outcome = outcomes[i];
+            if (outcome.kind == SendOutcome::Kind::Delivered) {
+                outbox.markSent(m.messageUuid, now);
+                ++report.sent;
+                continue;
+            }
+            const auto status = outbox.markAttemptFailed(
+                m.messageUuid, outcome.error, outcome.kind == SendOutcome::Kind::Permanent, now, policy);
+            ++(status == OutboxStatus::Failed ? report.failed : report.retrying);
+            report.errors.push_back(m.messageUuid + " (" + m.recipient + "): " + outcome.error);
         }
-        const auto outcome = transport.send(entry.messageUuid, outbox.messageXml(entry.messageUuid));
-        if (outcome.kind == SendOutcome::Kind::Delivered) {
-            outbox.markSent(entry.messageUuid, now);
-            ++report.sent;
-            continue;
-        }
-        const auto status = outbox.markAttemptFailed(
-            entry.messageUuid, outcome.error, outcome.kind == SendOutcome::Kind::Permanent, now, policy);
-        ++(status == OutboxStatus::Failed ? report.failed : report.retrying);
-        report.errors.push_back(entry.messageUuid + " (" + entry.recipient + "): " + outcome.error);
-    }
+    });
     return report;
+}
+
+FlushReport flushOutbox(Store& store, Transport& transport, const RetryPolicy& policy, std::int64_t now)
+{
+    const auto claimed = claimDue(store, now);
+    return recordOutcomes(store, claimed, sendClaimed(transport, claimed), policy, now);
 }
 
 std::unique_ptr<Transport> transportFromSettings(const Store& store)

@@ -65,7 +65,23 @@ struct FlushReport {
     std::vector<std::string> errors; // "UUID (CPR): reason" for each failed attempt
 };
 
-// Tries every message whose turn has come, once, through `transport`.
+// One message claimed for an attempt: all a sender needs, without the store.
+struct ClaimedMessage {
+    std::string messageUuid;
+    std::string recipient; // CPR
+    std::string memoXml;
+};
+
+// A flush in three steps, so the store can stay on one thread while the network runs on
+// another: claim every message whose turn has come (one short transaction; a claim runs out
+// after Outbox::SendingLease, so a flush cut short is retried), send the claimed messages
+// (transport only, no store), record the outcomes (one transaction).
+std::vector<ClaimedMessage> claimDue(Store& store, std::int64_t now = unixNow());
+std::vector<SendOutcome> sendClaimed(Transport& transport, const std::vector<ClaimedMessage>& claimed);
+FlushReport recordOutcomes(Store& store, const std::vector<ClaimedMessage>& claimed,
+    const std::vector<SendOutcome>& outcomes, const RetryPolicy& policy = {}, std::int64_t now = unixNow());
+
+// The three steps at once: tries every message whose turn has come, once, through `transport`.
 FlushReport flushOutbox(
     Store& store, Transport& transport, const RetryPolicy& policy = {}, std::int64_t now = unixNow());
 

@@ -498,11 +498,11 @@ void MainFrame::sendWaitingLetters()
     if (!m_session || m_sending)
         return;
     std::shared_ptr<delivery::Transport> transport;
-    std::vector<PendingAttempt> attempts;
+    std::vector<delivery::ClaimedMessage> attempts;
     try {
         transport = delivery::transportFromSettings(m_session->store());
         // Claimed here, on the main thread with the store; only the network runs on the worker.
-        attempts = claimDueLetters(m_session->store(), delivery::unixNow());
+        attempts = delivery::claimDue(m_session->store(), delivery::unixNow());
     } catch (const Error&) {
         // No route set up (the send dialog says so), or the store is busy: the next minute tries again.
     }
@@ -512,13 +512,13 @@ void MainFrame::sendWaitingLetters()
     m_sending = true;
     SetStatusText(_("Sender breve …"), OutboxField);
     runInBackground(
-        this, [transport, attempts] { return sendAttempts(*transport, attempts); },
+        this, [transport, attempts] { return delivery::sendClaimed(*transport, attempts); },
         [this, attempts](const std::vector<delivery::SendOutcome>& outcomes) {
             m_sending = false;
             if (!m_session)
                 return; // locked meanwhile: the claim runs out, and the letters are tried again
             try {
-                recordAttempts(m_session->store(), attempts, outcomes, delivery::unixNow());
+                delivery::recordOutcomes(m_session->store(), attempts, outcomes, {}, delivery::unixNow());
             } catch (const Error& e) {
                 SetStatusText(toWx(e.what()), OutboxField);
                 return;

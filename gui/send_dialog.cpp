@@ -259,7 +259,7 @@ void SendDialog::flushInBackground()
     }
     // The store stays on this thread: claim here, only the transport's I/O runs on the worker,
     // then record here. A claim left by a closed dialog is retried after the outbox's lease.
-    std::vector<PendingAttempt> attempts;
+    std::vector<delivery::ClaimedMessage> attempts;
     try {
         attempts = m_presenter->claimDue(delivery::unixNow());
     } catch (const Error& e) {
@@ -272,7 +272,7 @@ void SendDialog::flushInBackground()
     m_status->SetLabel(_("Sender …"));
     refresh();
     runInBackground(
-        this, [transport, attempts] { return sendAttempts(*transport, attempts); },
+        this, [transport, attempts] { return delivery::sendClaimed(*transport, attempts); },
         [this, attempts](const std::vector<delivery::SendOutcome>& outcomes) {
             m_busy = false;
             try {

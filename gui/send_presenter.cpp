@@ -206,15 +206,15 @@ delivery::QueueResult SendPresenter::send(const std::string& pdf)
     return result.queued;
 }
 
-std::vector<PendingAttempt> SendPresenter::claimDue(std::int64_t now)
+std::vector<delivery::ClaimedMessage> SendPresenter::claimDue(std::int64_t now)
 {
-    return claimDueLetters(m_store, now);
+    return delivery::claimDue(m_store, now);
 }
 
-int SendPresenter::finishAttempts(const std::vector<PendingAttempt>& attempts,
+int SendPresenter::finishAttempts(const std::vector<delivery::ClaimedMessage>& attempts,
     const std::vector<delivery::SendOutcome>& outcomes, std::int64_t now)
 {
-    const int sent = recordAttempts(m_store, attempts, outcomes, now);
+    const int sent = delivery::recordOutcomes(m_store, attempts, outcomes, {}, now).sent;
     reload();
     return sent;
 }

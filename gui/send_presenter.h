@@ -4,7 +4,6 @@
 #include "app/documents.h"
 #include "core/store.h"
 #include "delivery/delivery.h"
-#include "gui/outbox_worker.h"
 
 #include <cstdint>
 #include <string>
@@ -73,8 +72,8 @@ public:
 
     // The flush, split for the UI: claim the due messages (main thread), send them (any thread,
     // no store), record what happened (main thread). Returns how many were sent.
-    std::vector<PendingAttempt> claimDue(std::int64_t now);
-    int finishAttempts(const std::vector<PendingAttempt>& attempts,
+    std::vector<delivery::ClaimedMessage> claimDue(std::int64_t now);
+    int finishAttempts(const std::vector<delivery::ClaimedMessage>& attempts,
         const std::vector<delivery::SendOutcome>& outcomes, std::int64_t now);
 
     std::vector<DeliveryLine> deliveries() const; // this document's messages, all versions

@@ -166,6 +166,36 @@ TEST(Delivery, FlushSendsDueMessagesOnceAndRetriesWithBackoff)
     (void)queued;
 }
 
+TEST(Delivery, FlushStepsClaimSendElsewhereAndRecord)
+{
+    test::CaseStore cs;
+    test::makeCaseStore(cs);
+    queueForDelivery(*cs.store, requestFor(cs, resolveRecipients(*cs.store, cs.docId, "parents")));
+    const std::int64_t t0 = unixNow();
+    const auto claimed = claimDue(*cs.store, t0);
+    ASSERT_EQ(2u, claimed.size());
+    EXPECT_EQ(Outbox(*cs.store).entry(claimed[0].messageUuid)->recipient, claimed[0].recipient);
+    EXPECT_EQ(Outbox(*cs.store).messageXml(claimed[0].messageUuid), claimed[0].memoXml);
+    EXPECT_TRUE(claimDue(*cs.store, t0).empty()); // claimed: a second flush meanwhile leaves them alone
+    ScriptedTransport idle;
+    EXPECT_EQ(0, flushOutbox(*cs.store, idle, {}, t0).sent);
+    EXPECT_TRUE(idle.sent.empty());
+
+    ScriptedTransport transport;
+    auto outcomes = sendClaimed(transport, claimed);
+    ASSERT_EQ(2u, outcomes.size());
+    EXPECT_EQ(2u, transport.sent.size());
+    test::expectError(ErrorCode::Internal, "1 outcomes for 2 messages",
+        [&] { recordOutcomes(*cs.store, claimed, { outcomes[0] }, {}, t0); });
+    EXPECT_EQ(OutboxStatus::Sending, Outbox(*cs.store).list().front().status); // nothing recorded
+    outcomes[1] = { SendOutcome::Kind::Permanent, "refused" };
+    const auto report = recordOutcomes(*cs.store, claimed, outcomes, {}, t0);
+    EXPECT_EQ(1, report.sent);
+    EXPECT_EQ(1, report.failed);
+    ASSERT_EQ(1u, report.errors.size());
+    EXPECT_EQ(claimed[1].messageUuid + " (" + claimed[1].recipient + "): refused", report.errors[0]);
+}
+
 TEST(Delivery, PermanentFailureIsMarkedForAPerson)
 {
     test::CaseStore cs;

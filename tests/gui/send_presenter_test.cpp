@@ -4,6 +4,7 @@
 #include "core/bundle.h"
 #include "delivery/outbox.h"
 #include "gui/case_overview_presenter.h"
+#include "gui/outbox_worker.h"
 #include "gui/send_presenter.h"
 #include "tests/delivery/delivery_fixtures.h"
 
@@ -40,7 +41,7 @@ public:
 int flush(SendPresenter& p, delivery::Transport& transport, std::int64_t now = delivery::unixNow())
 {
     const auto attempts = p.claimDue(now);
-    return p.finishAttempts(attempts, sendAttempts(transport, attempts), now);
+    return p.finishAttempts(attempts, delivery::sendClaimed(transport, attempts), now);
 }
 
 const std::string MotherLine = "Søs Nørgaard (010190-1234)";
@@ -349,15 +350,15 @@ TEST(OutboxWorker, SendsWhatWaitsAndSaysHowManyWait)
     // What the main window's timer does once a route is set up: claim, send elsewhere, record.
     std::filesystem::create_directories(cs.dir / "ud");
     const auto now = delivery::unixNow();
-    const auto attempts = claimDueLetters(*cs.store, now);
+    const auto attempts = delivery::claimDue(*cs.store, now);
     ASSERT_EQ(2u, attempts.size());
-    EXPECT_TRUE(claimDueLetters(*cs.store, now).empty()); // claimed: a second flush leaves them alone
+    EXPECT_TRUE(delivery::claimDue(*cs.store, now).empty()); // claimed: a second flush leaves them alone
     delivery::FolderTransport folder(cs.dir / "ud");
-    auto outcomes = sendAttempts(folder, attempts);
+    auto outcomes = delivery::sendClaimed(folder, attempts);
     EXPECT_EQ(2, std::distance(std::filesystem::directory_iterator(cs.dir / "ud"), {}));
     // Say Digital Post refused the second one for good: it is counted as failed.
     outcomes[1] = { delivery::SendOutcome::Kind::Permanent, "refused by Digital Post" };
-    EXPECT_EQ(1, recordAttempts(*cs.store, attempts, outcomes, now));
+    EXPECT_EQ(1, delivery::recordOutcomes(*cs.store, attempts, outcomes, {}, now).sent);
     EXPECT_EQ("1 brev kunne ikke sendes", outboxStatusText(*cs.store));
     EXPECT_EQ("1 sendt, 1 fejlet", deliveryText(delivery::Outbox(*cs.store).list(cs.docId)));
 }
