@@ -227,12 +227,15 @@ QueueResult queueForDelivery(Store& store, const SendRequest& request)
     return result;
 }
 
-std::vector<ClaimedMessage> claimDue(Store& store, std::int64_t now)
+std::vector<ClaimedMessage> claimDue(Store& store, std::int64_t now, std::size_t limit)
 {
     Outbox outbox(store);
     std::vector<ClaimedMessage> claimed;
     store.transaction([&] {
+        claimed.clear();
         for (const auto& entry : outbox.due(now)) {
+            if (claimed.size() >= limit)
+                break;
             try {
                 outbox.markSending(entry.messageUuid, now);
             } catch (const Error& e) {
@@ -285,8 +288,15 @@ FlushReport recordOutcomes(Store& store, const std::vector<ClaimedMessage>& clai
 
 FlushReport flushOutbox(Store& store, Transport& transport, const RetryPolicy& policy, std::int64_t now)
 {
-    const auto claimed = claimDue(store, now);
-    return recordOutcomes(store, claimed, sendClaimed(transport, claimed), policy, now);
+    FlushReport total;
+    for (auto claimed = claimDue(store, now); !claimed.empty(); claimed = claimDue(store, now)) {
+        FlushReport batch = recordOutcomes(store, claimed, sendClaimed(transport, claimed), policy, now);
+        total.sent += batch.sent;
+        total.retrying += batch.retrying;
+        total.failed += batch.failed;
+        total.errors.insert(total.errors.end(), batch.errors.begin(), batch.errors.end());
+    }
+    return total;
 }
 
 std::unique_ptr<Transport> transportFromSettings(const Store& store)

@@ -73,15 +73,20 @@ struct ClaimedMessage {
 };
 
 // A flush in three steps, so the store can stay on one thread while the network runs on
-// another: claim every message whose turn has come (one short transaction; a claim runs out
-// after Outbox::SendingLease, so a flush cut short is retried), send the claimed messages
-// (transport only, no store), record the outcomes (one transaction).
-std::vector<ClaimedMessage> claimDue(Store& store, std::int64_t now = unixNow());
+// another: claim up to `limit` messages whose turn has come (one short transaction; a claim runs
+// out after Outbox::SendingLease, so a flush cut short is retried), send the claimed messages
+// (transport only, no store), record the outcomes (one transaction). The limit keeps a batch's
+// sending (a request timeout each at worst) well inside the lease, so no letter is claimed again
+// while it is being sent.
+inline constexpr std::size_t ClaimBatch = 8;
+std::vector<ClaimedMessage> claimDue(
+    Store& store, std::int64_t now = unixNow(), std::size_t limit = ClaimBatch);
 std::vector<SendOutcome> sendClaimed(Transport& transport, const std::vector<ClaimedMessage>& claimed);
 FlushReport recordOutcomes(Store& store, const std::vector<ClaimedMessage>& claimed,
     const std::vector<SendOutcome>& outcomes, const RetryPolicy& policy = {}, std::int64_t now = unixNow());
 
-// The three steps at once: tries every message whose turn has come, once, through `transport`.
+// The three steps, batch after batch: tries every message whose turn has come, once, through
+// `transport`.
 FlushReport flushOutbox(
     Store& store, Transport& transport, const RetryPolicy& policy = {}, std::int64_t now = unixNow());
 

@@ -196,6 +196,28 @@ TEST(Delivery, FlushStepsClaimSendElsewhereAndRecord)
     EXPECT_EQ(claimed[1].messageUuid + " (" + claimed[1].recipient + "): refused", report.errors[0]);
 }
 
+TEST(Delivery, ClaimsAreBoundedAndAFlushGoesBatchAfterBatch)
+{
+    test::CaseStore cs;
+    test::makeCaseStore(cs);
+    auto request = requestFor(cs, resolveRecipients(*cs.store, cs.docId, "parents"));
+    queueForDelivery(*cs.store, request);
+    for (int v = 2; v <= 5; ++v) { // two letters a version: ten in all, more than one batch
+        ASSERT_EQ(v, test::finalizeAgain(cs));
+        request.version = v;
+        queueForDelivery(*cs.store, request);
+    }
+    const std::int64_t t0 = unixNow();
+    const auto one = claimDue(*cs.store, t0, 1);
+    ASSERT_EQ(1u, one.size());
+    ScriptedTransport transport;
+    const auto report = flushOutbox(*cs.store, transport, {}, t0);
+    EXPECT_EQ(9, report.sent); // the claimed one is left to its own attempt
+    EXPECT_EQ(9u, transport.sent.size());
+    EXPECT_GT(9u, ClaimBatch + 0u);
+    EXPECT_EQ(1, recordOutcomes(*cs.store, one, sendClaimed(transport, one), {}, t0).sent);
+}
+
 TEST(Delivery, PermanentFailureIsMarkedForAPerson)
 {
     test::CaseStore cs;
