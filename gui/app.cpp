@@ -12,6 +12,7 @@
 
 #include <wx/app.h>
 #include <wx/cmdline.h>
+#include <wx/dialog.h>
 #include <wx/filename.h>
 #include <wx/intl.h>
 #include <wx/log.h>
@@ -84,6 +85,19 @@ bool setUpTranslations(const wxString& language)
 // wx calls this on the main thread, not inside the signal.
 void closeOnTerminate(int)
 {
+    // A modal dialog runs a loop of its own: closing the main window under it would destroy what
+    // the dialog works on. Cancel every modal dialog first, and close the window once their loops
+    // have returned.
+    bool modal = false;
+    for (wxWindow* w : wxTopLevelWindows)
+        if (auto* dialog = dynamic_cast<wxDialog*>(w); dialog && dialog->IsModal()) {
+            dialog->EndModal(wxID_CANCEL);
+            modal = true;
+        }
+    if (modal) {
+        wxTheApp->CallAfter([] { closeOnTerminate(SIGTERM); });
+        return;
+    }
     if (wxWindow* top = wxTheApp->GetTopWindow())
         top->Close(true);
     else
