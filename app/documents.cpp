@@ -3,6 +3,7 @@
 
 #include "base/error.h"
 #include "crypto/random.h"
+#include "docgen/forms/icalendar.h"
 #include "docgen/render/fonts.h"
 
 #include <algorithm>
@@ -552,6 +553,26 @@ ReviseResult DocumentService::revise(const std::string& docId)
     return { next, ops.size() };
 }
 
+DocumentService::Shown DocumentService::shownValues(const DocumentState& state, const std::string& docId,
+    const VersionRef& version, std::vector<std::string>* warnings) const
+{
+    Shown out;
+    if (!version.isLatest() && !isDraft(version)) {
+        const Version& found = findVersion(state, docId, version);
+        out.values = found.values;
+        out.number = found.number;
+        out.opId = found.opId;
+        out.hlc = found.hlc;
+    } else {
+        out.values = state.values(); // the live draft
+        // A draft may hold an unresolved conflict; the PDF shows one of its values, so say which.
+        for (const auto& c : state.conflicts())
+            warnings->push_back(c.path + ": open conflict between " + std::to_string(c.values.size())
+                + " values; the draft shows " + c.values.front().dump());
+    }
+    return out;
+}
+
 Printable DocumentService::printable(const std::string& docId, const VersionRef& version) const
 {
     const OpenDocument doc = open(docId);
@@ -559,21 +580,30 @@ Printable DocumentService::printable(const std::string& docId, const VersionRef&
     RenderContext context;
     context.municipality = m_store.setting("municipality.name").value_or(doc.kase.municipality);
     Printable out;
-    Json values;
-    if (!version.isLatest() && !isDraft(version)) {
-        const Version& found = findVersion(state, docId, version);
-        values = found.values;
-        context.version = found.number;
-        context.versionId = found.opId;
-        context.date = formatHlcUtc(found.hlc).substr(0, 10);
-    } else {
-        values = state.values(); // the live draft
-        // A draft may hold an unresolved conflict; the PDF shows one of its values, so say which.
-        for (const auto& c : state.conflicts())
-            out.warnings.push_back(c.path + ": open conflict between " + std::to_string(c.values.size())
-                + " values; the draft shows " + c.values.front().dump());
+    const Shown shown = shownValues(state, docId, version, &out.warnings);
+    if (shown.hlc) {
+        context.version = shown.number;
+        context.versionId = shown.opId;
+        context.date = formatHlcUtc(shown.hlc).substr(0, 10);
     }
-    out.document = buildRenderDocument(doc.tmpl, values, doc.kase, context, &out.warnings);
+    out.document = buildRenderDocument(doc.tmpl, shown.values, doc.kase, context, &out.warnings);
+    return out;
+}
+
+CalendarFile DocumentService::calendarFile(const std::string& docId, const VersionRef& version) const
+{
+    const OpenDocument doc = open(docId);
+    const DocumentState state = m_store.documentState(docId);
+    CalendarFile out;
+    const Shown shown = shownValues(state, docId, version, &out.warnings);
+    docgen::CalendarEvent event = docgen::calendarEvent(doc.tmpl, shown.values, doc.kase, &out.warnings);
+    event.uid = docId + "@familieplan";
+    event.sequence = shown.number;
+    // "2026-03-12T09:30:00Z" -> "20260312T093000Z"
+    for (char c : formatHlcUtc(shown.hlc ? shown.hlc : physicalHlcNow()))
+        if (c != '-' && c != ':')
+            event.stamp += c;
+    out.text = docgen::writeICalendar(event);
     return out;
 }
 
@@ -598,7 +628,17 @@ PreparedSend DocumentService::prepareSend(const SendOrder& order) const
     delivery::SendRequest& r = out.request;
     r.docId = order.docId;
     // From here on the version is named by its id: two concurrent versions may share a number.
-    r.version = VersionRef::byId(delivery::resolveVersion(m_store, order.docId, order.version).opId);
+    const Version& version = delivery::resolveVersion(m_store, order.docId, order.version);
+    r.version = VersionRef::byId(version.opId);
+    const Template tmpl = templateOf(info(order.docId));
+    for (const Field* f : tmpl.fields())
+        if (const Choice* c = f->choice(member(version.values, f->path).is_string()
+                    ? version.values.at(f->path).get<std::string>()
+                    : std::string());
+            c && c->audience == Audience::Team)
+            throw Error(ErrorCode::BadInput,
+                "document " + order.docId + " is for the team only (" + f->path + ": " + c->label
+                    + "); it is not sent to the family");
     r.documentTitle = title(info(order.docId));
     r.recipients = order.recipients;
     r.notification = order.notification;

@@ -98,6 +98,27 @@ int runDocRender(const Args& args, std::ostream& out)
     return writeRendered(printed.document, printed.warnings, outFile, out);
 }
 
+constexpr const char* DocIcsUsage = "doc ics DOC_ID --out FILE.ics [--version N|ID]";
+
+// The meeting of an invitation (or any document whose template has calendar fields) as an
+// iCalendar file the team members open in their calendars.
+int runDocIcs(const Args& args, std::ostream& out)
+{
+    args.expectWords(1, DocIcsUsage);
+    const std::string docId = args.word(0, "DOC_ID");
+    const std::string outFile = requiredOption(args, "out", DocIcsUsage);
+    const auto wanted = args.versionOption();
+    Store store = openStore(args);
+    const auto registry = templateRegistry(args);
+    const app::DocumentService documents(store, registry, app::defaultAuthor(store));
+    const auto file = documents.calendarFile(docId, wanted.value_or(VersionRef(app::DraftVersion)));
+    for (const auto& w : file.warnings)
+        std::cerr << "fplan: warning: " << w << "\n";
+    writeFileAtomically(outFile, file.text);
+    out << outFile << "\n";
+    return 0;
+}
+
 } // namespace
 
 void registerRenderCommands(CommandTable& table)
@@ -107,6 +128,10 @@ void registerRenderCommands(CommandTable& table)
         runRender, { "bundle", "template", "values", "out", "templates" } });
     table.add({ "doc render", DocRenderUsage, "render a document's draft, or one finalised version, to PDF/A",
         { "force" }, runDocRender, withOptions(StoreAndTemplateOptions, { "out", "version" }),
+        StoreAccess::ReadOnly });
+    table.add({ "doc ics", DocIcsUsage,
+        "write a meeting document's draft, or one finalised version, as an iCalendar file for the team",
+        { "force" }, runDocIcs, withOptions(StoreAndTemplateOptions, { "out", "version" }),
         StoreAccess::ReadOnly });
 }
 

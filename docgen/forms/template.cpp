@@ -58,6 +58,25 @@ constexpr TypeName TypeNames[] = {
     { FieldType::Table, "table" },
 };
 
+struct CalendarName {
+    CalendarRole role;
+    const char* name;
+    std::vector<FieldType> types; // the field types that can play the role
+};
+const std::vector<CalendarName>& calendarNames()
+{
+    static const std::vector<CalendarName> names = {
+        { CalendarRole::Summary, "summary", { FieldType::Text, FieldType::Choice } },
+        { CalendarRole::Start, "start", { FieldType::DateTime } },
+        { CalendarRole::End, "end", { FieldType::DateTime } },
+        { CalendarRole::Location, "location", { FieldType::Text, FieldType::LongText } },
+        { CalendarRole::Description, "description", { FieldType::Text, FieldType::LongText } },
+        { CalendarRole::Organizer, "organizer", { FieldType::TeamMember } },
+        { CalendarRole::Attendee, "attendee", { FieldType::TeamMember } },
+    };
+    return names;
+}
+
 // A decimal with a point whatever the process locale (the GUI runs in a Danish one); finite only.
 std::optional<double> parseDecimal(const std::string& text)
 {
@@ -260,6 +279,23 @@ public:
             fail(node, "width is a hint for table columns");
         if (f.width > 100)
             fail(node, "width is a share of the table in per cent (1-100)");
+        if (const auto role = attr(node, "calendar")) {
+            const auto& names = calendarNames();
+            const auto known = std::find_if(
+                names.begin(), names.end(), [&](const CalendarName& n) { return *role == n.name; });
+            if (known == names.end())
+                fail(node, "unknown calendar role '" + *role + "'");
+            if (std::find(known->types.begin(), known->types.end(), f.type) == known->types.end())
+                fail(node,
+                    "calendar=\"" + *role + "\" does not fit a " + toString(f.type) + " field (" + f.path
+                        + ")");
+            if ((known->role == CalendarRole::Attendee) != isColumn)
+                fail(node,
+                    known->role == CalendarRole::Attendee
+                        ? "calendar=\"attendee\" belongs on a table column (one attendee per row)"
+                        : "calendar=\"" + *role + "\" belongs on a field, not a column");
+            f.calendar = known->role;
+        }
 
         std::set<std::string> choiceIds;
         for (const xmlNode* c : children(node)) {
@@ -268,6 +304,12 @@ public:
                 f.help = helpText(c);
             } else if (kind == "choice") {
                 Choice choice { required(c, "id"), required(c, "label") };
+                if (const auto audience = attr(c, "audience")) {
+                    if (*audience == "team")
+                        choice.audience = Audience::Team;
+                    else if (*audience != "everyone")
+                        fail(c, "audience=\"" + *audience + "\" must be \"everyone\" or \"team\"");
+                }
                 if (!choiceIds.insert(choice.id).second)
                     fail(c, "duplicate choice id '" + choice.id + "' in " + f.path);
                 f.choices.push_back(std::move(choice));
@@ -305,6 +347,8 @@ public:
                 table.defaultRows.push_back(readDefaultRow(c, table));
             } else if (kind == "seed") {
                 table.seed = readSeed(c, table);
+            } else if (kind == "chart") {
+                table.chart = readChart(c, table);
             } else {
                 fail(c, "unexpected <" + kind + "> in a table");
             }
@@ -360,6 +404,38 @@ public:
             }
         }
         return row;
+    }
+
+    ChartSpec readChart(const xmlNode* node, const Field& table) const
+    {
+        ChartSpec chart { required(node, "x"), required(node, "y"), {} };
+        const auto needColumn = [&](const std::string& id, const char* role) -> const Field& {
+            const Field* column = table.column(id);
+            if (!column)
+                fail(node,
+                    std::string("the chart's ") + role + " column '" + id + "' is not a column of "
+                        + table.path);
+            return *column;
+        };
+        if (needColumn(chart.x, "x").type != FieldType::Date)
+            fail(node, "the chart's x column '" + chart.x + "' must be a date column (the months)");
+        if (needColumn(chart.y, "y").type != FieldType::Number)
+            fail(node, "the chart's y column '" + chart.y + "' must be a number column");
+        std::string series = attr(node, "series").value_or("");
+        for (std::size_t start = 0; start < series.size();) {
+            const std::size_t end = std::min(series.find(' ', start), series.size());
+            if (end > start) {
+                const std::string id = series.substr(start, end - start);
+                const Field& column = needColumn(id, "series");
+                if (column.type == FieldType::LongText || column.type == FieldType::MultiChoice)
+                    fail(node, "the chart's series column '" + id + "' must hold one short value");
+                chart.series.push_back(id);
+            }
+            start = end + 1;
+        }
+        if (!children(node).empty())
+            fail(node, "a <chart> holds nothing");
+        return chart;
     }
 
     Seed readSeed(const xmlNode* node, const Field& table) const
@@ -451,6 +527,12 @@ public:
                     if (!target || target->type != FieldType::Table)
                         failAt(g->line, "refers-to=\"" + g->refersTo + "\" is not a table of this template");
                 }
+        // A calendar entry has one start, one end, one title...; only attendees come in rows.
+        std::set<CalendarRole> roles;
+        for (const Field* f : t.fields())
+            if (f->calendar != CalendarRole::None && !roles.insert(f->calendar).second)
+                failAt(
+                    f->line, std::string("a second field with calendar=\"") + toString(f->calendar) + "\"");
         return t;
     }
 
@@ -506,8 +588,12 @@ Json fieldToJson(const Field& f, bool isColumn)
         j["max"] = *f.max;
     if (!f.choices.empty()) {
         Json choices = Json::array();
-        for (const auto& c : f.choices)
-            choices.push_back({ { "id", c.id }, { "label", c.label } });
+        for (const auto& c : f.choices) {
+            Json choice = { { "id", c.id }, { "label", c.label } };
+            if (c.audience == Audience::Team)
+                choice["audience"] = "team";
+            choices.push_back(std::move(choice));
+        }
         j["choices"] = std::move(choices);
     }
     if (!f.fagomraade.empty() && !isColumn)
@@ -522,6 +608,8 @@ Json fieldToJson(const Field& f, bool isColumn)
         j["lines"] = f.lines;
     if (f.width)
         j["width"] = f.width;
+    if (f.calendar != CalendarRole::None)
+        j["calendar"] = toString(f.calendar);
     if (f.type == FieldType::Table) {
         Json columns = Json::array();
         for (const auto& c : f.columns)
@@ -542,6 +630,8 @@ Json fieldToJson(const Field& f, bool isColumn)
             j["seed"] = { { "template", f.seed->templateId }, { "table", f.seed->table },
                 { "link", f.seed->link }, { "copy", copies }, { "return", returns } };
         }
+        if (f.chart)
+            j["chart"] = { { "x", f.chart->x }, { "y", f.chart->y }, { "series", f.chart->series } };
     }
     return j;
 }
@@ -661,6 +751,14 @@ const char* toString(TextFormat format)
     case TextFormat::Phone:
         return "phone";
     }
+    return "";
+}
+
+const char* toString(CalendarRole role)
+{
+    for (const auto& n : calendarNames())
+        if (n.role == role)
+            return n.name;
     return "";
 }
 

@@ -39,9 +39,27 @@ enum class AutoValue { None, PlanVersion, Coordinator };
 const char* toString(TextFormat format); // "", "cpr", "email", "phone"
 const char* toString(AutoValue value); // "", "plan-version", "coordinator"
 
+// Who a document may go to. A choice with audience="team" (the professionals' pre-meeting)
+// makes a document that selects it one for the team only: it is never sent to the family.
+enum class Audience { Everyone, Team };
+
 struct Choice {
     std::string id;
     std::string label;
+    Audience audience = Audience::Everyone;
+};
+
+// What a field or column is in a calendar entry (`calendar` attribute; RFC 5545 names).
+enum class CalendarRole { None, Summary, Start, End, Location, Description, Organizer, Attendee };
+
+const char* toString(CalendarRole role); // "", "summary", "start", "end", ...
+
+// A table printed as small line charts (`<chart>`): one chart per distinct combination of the
+// `series` columns, `x` along the bottom (a date column: months), `y` up the side (a number).
+struct ChartSpec {
+    std::string x;
+    std::string y;
+    std::vector<std::string> series;
 };
 
 struct ColumnMap {
@@ -78,6 +96,7 @@ struct Field {
     std::string refersTo; // path of a table whose row id this text field holds
     int lines = 0; // editor hint for long text
     int width = 0; // column width hint in per cent
+    CalendarRole calendar = CalendarRole::None;
     long line = 0; // where it is defined, for messages
 
     // Tables only.
@@ -86,6 +105,7 @@ struct Field {
     std::string layout; // PDF: "table", "rows" (one block per row) or "" (the renderer decides)
     std::vector<Json> defaultRows; // rows keyed by column id, typed as values
     std::optional<Seed> seed;
+    std::optional<ChartSpec> chart;
 
     const Field* column(const std::string& id) const;
     const Choice* choice(const std::string& id) const;

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: EUPL-1.2
+#include "tests/docgen/ics_reader.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -126,14 +127,15 @@ TEST_F(CliDoc, TemplateListShowAndValidate)
     std::vector<std::string> ids;
     for (const auto& t : Json::parse(list.out))
         ids.push_back(t.at("id"));
-    EXPECT_EQ(
-        (std::vector<std::string> { "familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede" }),
+    EXPECT_EQ((std::vector<std::string> {
+                  "familiefaglig-undersoegelse", "familieplan", "invitation", "opfoelgningsmoede" }),
         ids);
     const auto shown = Json::parse(fplan({ "template", "show", "familieplan", "--json" }).out);
     EXPECT_EQ("familieplan", shown.at("id"));
     EXPECT_EQ("1", shown.at("version"));
     EXPECT_FALSE(shown.at("fields").empty());
-    for (const char* id : { "familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede" }) {
+    for (const char* id :
+        { "familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede", "invitation" }) {
         const auto r = fplan({ "template", "validate",
             (test::sourceDir() / "templates" / (std::string(id) + ".xml")).string() });
         EXPECT_EQ(0, r.exitCode) << r.err;
@@ -219,7 +221,8 @@ TEST_F(CliDoc, TemplatesFolderCanBeChangedWithoutRecompiling)
 TEST_F(CliDoc, EveryFieldOfEveryTemplateRoundTrips)
 {
     const std::string caseId = importCase();
-    for (const char* templateId : { "familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede" }) {
+    for (const char* templateId :
+        { "familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede", "invitation" }) {
         const auto description = Json::parse(fplan({ "template", "show", templateId, "--json" }).out);
         Json values = Json::object();
         for (const auto& f : description.at("fields"))
@@ -343,4 +346,48 @@ TEST_F(CliDoc, BundleDocumentWithBadValueIsRefusedWithItsPath)
             "$.documents[0].values.indsatser.indsats[0].status: \"faerdig\" is not one of the choices"))
         << r.err;
     EXPECT_TRUE(Json::parse(fplan({ "case", "list", "--json" }).out).empty());
+}
+
+// `doc ics`: the meeting of an invitation as a private file a calendar opens, read back by a
+// strict reader.
+TEST_F(CliDoc, IcsWritesTheInvitationAsACalendarFile)
+{
+    const std::string docId = newDoc(importCase("noergaard.json"), "invitation");
+    ASSERT_EQ(0,
+        fill(docId,
+            { { "moedet.slags", "intromoede" }, { "moedet.start", "2026-10-25T09:00" },
+                { "moedet.slut", "2026-10-25T10:30" }, { "moedet.sted", "Rådhuset; lokale 2, 1. sal" },
+                { "moedet.formaal", "Vi hilser på hinanden.\nOg vi aftaler, hvordan vi arbejder sammen." },
+                { "deltagere.deltager", Json::array({ { { "person", "p1" }, { "fagperson", "t1" } } }) } })
+            .exitCode);
+    const auto out = dir / "moede.ics";
+    auto r = fplan({ "doc", "ics", docId, "--out", out.string() });
+    ASSERT_EQ(0, r.exitCode) << r.err;
+    EXPECT_EQ(0600u, static_cast<unsigned>(std::filesystem::status(out).permissions()) & 0777u);
+    const auto props = test::readIcs(test::readFile(out));
+    EXPECT_EQ(docId + "@familieplan", test::icsOne(props, "VEVENT", "UID").value);
+    EXPECT_EQ("0", test::icsOne(props, "VEVENT", "SEQUENCE").value);
+    const auto start = test::icsOne(props, "VEVENT", "DTSTART");
+    EXPECT_EQ("20261025T090000", start.value);
+    EXPECT_EQ("Europe/Copenhagen", start.params.at("TZID"));
+    EXPECT_EQ("20261025T103000", test::icsOne(props, "VEVENT", "DTEND").value);
+    EXPECT_EQ("Intromøde – Familien Nørgaard", test::icsText(test::icsOne(props, "VEVENT", "SUMMARY").value));
+    EXPECT_EQ("Rådhuset; lokale 2, 1. sal", test::icsText(test::icsOne(props, "VEVENT", "LOCATION").value));
+    EXPECT_EQ("Vi hilser på hinanden.\nOg vi aftaler, hvordan vi arbejder sammen.",
+        test::icsText(test::icsOne(props, "VEVENT", "DESCRIPTION").value));
+    EXPECT_EQ("mailto:jr@kommune.dk", test::icsOne(props, "VEVENT", "ORGANIZER").value);
+    EXPECT_EQ("mailto:jr@kommune.dk", test::icsOne(props, "VEVENT", "ATTENDEE").value);
+    const std::string stamp = test::icsOne(props, "VEVENT", "DTSTAMP").value;
+    EXPECT_EQ(16u, stamp.size()) << stamp;
+    EXPECT_EQ('Z', stamp.back()) << stamp;
+    // Written over only with --force; a plan is no meeting.
+    r = fplan({ "doc", "ics", docId, "--out", out.string() });
+    EXPECT_EQ(2, r.exitCode) << r.err;
+    r = fplan({ "doc", "ics", docId, "--out", out.string(), "--force" });
+    EXPECT_EQ(0, r.exitCode) << r.err;
+    r = fplan({ "doc", "ics", newDoc(importCase("noergaard.json"), "familieplan"), "--out",
+        (dir / "p.ics").string() });
+    EXPECT_EQ(2, r.exitCode);
+    EXPECT_NE(std::string::npos, r.err.find("has no field with calendar=\"start\"")) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir / "p.ics"));
 }

@@ -162,7 +162,8 @@ TEST(RenderCli, TheSharedEveryFieldFixturesRender)
 {
     TempDir dir;
     const auto bundle = fplan::test::dataFile("bundles/multilingual.json").string();
-    for (const std::string id : { "familieplan", "familiefaglig-undersoegelse", "opfoelgningsmoede" }) {
+    for (const std::string id :
+        { "familieplan", "familiefaglig-undersoegelse", "opfoelgningsmoede", "invitation" }) {
         const auto out = dir / (id + ".pdf");
         const auto r = fplanCli({ "render", "--bundle", bundle, "--template", id, "--values",
             fplan::test::dataFile("values/" + id + ".json").string(), "--out", out.string() });
