@@ -7,6 +7,7 @@
 #include "docgen/render/fonts.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <optional>
@@ -61,6 +62,60 @@ Json autoVersionValue(const Field& f, int version)
 Json member(const Json& object, const std::string& key)
 {
     return object.is_object() && object.contains(key) ? object.at(key) : Json();
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's algorithms).
+long daysFromCivil(int y, int m, int d)
+{
+    y -= m <= 2;
+    const int era = (y >= 0 ? y : y - 399) / 400;
+    const int yoe = y - era * 400;
+    const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return static_cast<long>(era) * 146097 + doe - 719468;
+}
+
+std::string civilFromDays(long z)
+{
+    z += 719468;
+    const long era = (z >= 0 ? z : z - 146096) / 146097;
+    const long doe = z - era * 146097;
+    const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const long mp = (5 * doy + 2) / 153;
+    const long d = doy - (153 * mp + 2) / 5 + 1;
+    const long m = mp < 10 ? mp + 3 : mp - 9;
+    const long y = yoe + era * 400 + (m <= 2);
+    char out[64];
+    std::snprintf(out, sizeof out, "%04ld-%02ld-%02ld", y, m, d);
+    return out;
+}
+
+// The rows of a <series>: a date every so many weeks from the source's start date, for the
+// series' months. Empty when the source has no start date or a cadence the series does not list
+// (then the team writes the dates).
+Json seriesRows(const Series& series, const Json& source)
+{
+    Json rows = Json::array();
+    const Json start = member(source, series.start);
+    const Json cadence = member(source, series.cadence);
+    if (!start.is_string() || !cadence.is_string())
+        return rows;
+    int y = 0, m = 0, d = 0;
+    if (std::sscanf(start.get<std::string>().c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3)
+        return rows;
+    const auto every = std::find_if(series.cadences.begin(), series.cadences.end(),
+        [&](const Cadence& c) { return c.choice == cadence.get<std::string>(); });
+    if (every == series.cadences.end())
+        return rows;
+    const int endMonth = m - 1 + series.months;
+    const long end = daysFromCivil(y + endMonth / 12, endMonth % 12 + 1, 1) + d - 1;
+    for (long day = daysFromCivil(y, m, d); day < end; day += 7L * every->weeks) {
+        Json row = series.cells;
+        row[series.date] = civilFromDays(day);
+        rows.push_back(std::move(row));
+    }
+    return rows;
 }
 
 std::string joined(const std::vector<std::string>& parts, const char* separator)
@@ -149,6 +204,13 @@ NewDocumentResult DocumentService::create(const std::string& caseId, const std::
     Json values = Json::object();
     std::vector<std::string> seededFrom;
     for (const Field* f : tmpl.fields()) {
+        if (f->type == FieldType::Table && f->series) {
+            if (const auto source = latestFinalised(m_store, caseId, f->series->templateId)) {
+                seededFrom.push_back(source->version.opId);
+                values[f->path] = seriesRows(*f->series, source->version.values);
+                continue;
+            }
+        }
         if (f->type == FieldType::Table && f->seed) {
             const auto source = latestFinalised(m_store, caseId, f->seed->templateId);
             if (source)

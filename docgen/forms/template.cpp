@@ -349,6 +349,8 @@ public:
                 table.seed = readSeed(c, table);
             } else if (kind == "chart") {
                 table.chart = readChart(c, table);
+            } else if (kind == "series") {
+                table.series = readSeries(c, table);
             } else {
                 fail(c, "unexpected <" + kind + "> in a table");
             }
@@ -370,40 +372,80 @@ public:
         for (const xmlNode* c : children(node)) {
             if (name(c) != "cell")
                 fail(c, "a default row holds <cell>s");
-            const std::string columnId = required(c, "column");
-            const Field* column = table.column(columnId);
-            if (!column)
-                fail(c, "the table " + table.path + " has no column '" + columnId + "'");
-            const std::string value = text(c);
-            switch (column->type) {
-            case FieldType::Text:
-            case FieldType::LongText:
-            case FieldType::Date:
-            case FieldType::DateTime:
-                row[columnId] = value;
-                break;
-            case FieldType::Choice:
-                if (!column->choice(value))
-                    fail(c, "'" + value + "' is not a choice of column " + columnId);
-                row[columnId] = value;
-                break;
-            case FieldType::Bool:
-                if (value != "true" && value != "false")
-                    fail(c, "a yes/no cell is true or false");
-                row[columnId] = value == "true";
-                break;
-            case FieldType::Number: {
-                const auto d = parseDecimal(value);
-                if (!d)
-                    fail(c, "'" + value + "' is not a number");
-                row[columnId] = *d;
-                break;
-            }
-            default:
-                fail(c, "default rows cannot fill " + std::string(toString(column->type)) + " columns");
-            }
+            readCell(c, table, row);
         }
         return row;
+    }
+
+    // One <cell column="...">value</cell>, typed by its column, into `row`.
+    void readCell(const xmlNode* c, const Field& table, Json& row) const
+    {
+        const std::string columnId = required(c, "column");
+        const Field* column = table.column(columnId);
+        if (!column)
+            fail(c, "the table " + table.path + " has no column '" + columnId + "'");
+        const std::string value = text(c);
+        switch (column->type) {
+        case FieldType::Text:
+        case FieldType::LongText:
+        case FieldType::Date:
+        case FieldType::DateTime:
+            row[columnId] = value;
+            break;
+        case FieldType::Choice:
+            if (!column->choice(value))
+                fail(c, "'" + value + "' is not a choice of column " + columnId);
+            row[columnId] = value;
+            break;
+        case FieldType::Bool:
+            if (value != "true" && value != "false")
+                fail(c, "a yes/no cell is true or false");
+            row[columnId] = value == "true";
+            break;
+        case FieldType::Number: {
+            const auto d = parseDecimal(value);
+            if (!d)
+                fail(c, "'" + value + "' is not a number");
+            row[columnId] = *d;
+            break;
+        }
+        default:
+            fail(c, "default rows cannot fill " + std::string(toString(column->type)) + " columns");
+        }
+    }
+
+    Series readSeries(const xmlNode* node, const Field& table) const
+    {
+        Series series;
+        series.line = xmlGetLineNo(node);
+        series.templateId = required(node, "template");
+        series.start = required(node, "start");
+        series.cadence = required(node, "cadence");
+        series.date = required(node, "date");
+        if (const auto months = count(node, "months"); months) {
+            if (months > 36)
+                fail(node, "months=\"" + std::to_string(months) + "\": a series covers at most 36 months");
+            series.months = static_cast<int>(months);
+        }
+        const Field* date = table.column(series.date);
+        if (!date || date->type != FieldType::Date)
+            fail(
+                node, "the series' date column '" + series.date + "' must be a date column of " + table.path);
+        for (const xmlNode* c : children(node)) {
+            if (name(c) == "every") {
+                const std::size_t weeks = count(c, "weeks");
+                if (weeks == 0 || weeks > 52)
+                    fail(c, "<every> needs weeks=\"1\" to weeks=\"52\"");
+                series.cadences.push_back({ required(c, "choice"), static_cast<int>(weeks) });
+            } else if (name(c) == "cell") {
+                readCell(c, table, series.cells);
+            } else {
+                fail(c, "a <series> holds <every> and <cell>");
+            }
+        }
+        if (series.cadences.empty())
+            fail(node, "a <series> needs at least one <every choice=\"...\" weeks=\"N\"/>");
+        return series;
     }
 
     ChartSpec readChart(const xmlNode* node, const Field& table) const
@@ -474,6 +516,7 @@ public:
         s.label = required(node, "label");
         s.fagomraade = attr(node, "fagomraade").value_or(fagomraade);
         s.familyFirst = flag(node, "family-first");
+        s.printHelp = flag(node, "print-help");
         s.columns = static_cast<int>(count(node, "columns"));
         if (s.columns > 4)
             fail(node, "a section has at most 4 columns");
@@ -629,6 +672,14 @@ Json fieldToJson(const Field& f, bool isColumn)
                 returns.push_back({ { "from", m.from }, { "to", m.to } });
             j["seed"] = { { "template", f.seed->templateId }, { "table", f.seed->table },
                 { "link", f.seed->link }, { "copy", copies }, { "return", returns } };
+        }
+        if (f.series) {
+            Json every = Json::array();
+            for (const auto& c : f.series->cadences)
+                every.push_back({ { "choice", c.choice }, { "weeks", c.weeks } });
+            j["series"] = { { "template", f.series->templateId }, { "start", f.series->start },
+                { "cadence", f.series->cadence }, { "date", f.series->date }, { "months", f.series->months },
+                { "every", every }, { "cells", f.series->cells } };
         }
         if (f.chart)
             j["chart"] = { { "x", f.chart->x }, { "y", f.chart->y }, { "series", f.chart->series } };
@@ -966,6 +1017,32 @@ Template TemplateRegistry::loadText(const std::string& text, const std::string& 
 
 void TemplateRegistry::checkSeeds(const Template& tmpl) const
 {
+    for (const Field* table : tmpl.fields()) {
+        if (!table->series)
+            continue;
+        const Series& series = *table->series;
+        const std::string where = tmpl.file + ":" + std::to_string(series.line) + ": ";
+        const fs::path sourceFile = m_dir / (series.templateId + ".xml");
+        std::error_code ec;
+        if (!fs::exists(sourceFile, ec))
+            throw Error(ErrorCode::BadInput,
+                where + "the series names template '" + series.templateId + "', which is not in "
+                    + m_dir.string());
+        const Template source = loadTemplateFile(sourceFile, schemaPath());
+        const Field* start = source.field(series.start);
+        if (!start || start->type != FieldType::Date)
+            throw Error(ErrorCode::BadInput,
+                where + "template '" + series.templateId + "' has no date field '" + series.start + "'");
+        const Field* cadence = source.field(series.cadence);
+        if (!cadence || cadence->type != FieldType::Choice)
+            throw Error(ErrorCode::BadInput,
+                where + "template '" + series.templateId + "' has no choice field '" + series.cadence + "'");
+        for (const auto& every : series.cadences)
+            if (!cadence->choice(every.choice))
+                throw Error(ErrorCode::BadInput,
+                    where + "'" + every.choice + "' is not a choice of " + series.templateId + "'s "
+                        + series.cadence);
+    }
     for (const Field* table : tmpl.fields()) {
         if (!table->seed)
             continue;

@@ -78,6 +78,25 @@ struct Seed {
     long line = 0;
 };
 
+// A table filled with a year of dates when a document is made (the family's årshjul): from the
+// date field `start` of the case's latest finalised `templateId` document, every so many weeks
+// as its choice field `cadence` says, for `months` months. Each row also gets `cells`.
+struct Cadence {
+    std::string choice;
+    int weeks = 0;
+};
+
+struct Series {
+    std::string templateId;
+    std::string start; // path of a date field there
+    std::string cadence; // path of a choice field there
+    std::string date; // this table's date column
+    int months = 12;
+    std::vector<Cadence> cadences;
+    Json cells = Json::object(); // column id -> value, as a default row's
+    long line = 0;
+};
+
 struct Field {
     std::string id;
     std::string path; // "section.field", or the column id for a column
@@ -105,6 +124,7 @@ struct Field {
     std::string layout; // PDF: "table", "rows" (one block per row) or "" (the renderer decides)
     std::vector<Json> defaultRows; // rows keyed by column id, typed as values
     std::optional<Seed> seed;
+    std::optional<Series> series;
     std::optional<ChartSpec> chart;
 
     const Field* column(const std::string& id) const;
@@ -119,6 +139,7 @@ struct Section {
     std::string help;
     std::string fagomraade;
     bool familyFirst = false;
+    bool printHelp = false; // the PDF prints the help text (a letter to the family)
     int columns = 0; // layout hint: fields side by side
     long line = 0;
     std::vector<Field> fields; // fields and tables, in order

@@ -244,6 +244,8 @@ private:
     void section(const Section& s, int level, std::vector<Block>& out)
     {
         std::vector<Block> body;
+        if (s.printHelp && !s.help.empty())
+            body.emplace_back(Paragraph { s.help });
         // Count what has content first: a lone table needs no heading of its own.
         std::size_t items = 0;
         for (const auto& f : s.fields)
@@ -345,7 +347,6 @@ private:
     std::vector<Chart> chartsOf(const Field& f)
     {
         const ChartSpec& spec = *f.chart;
-        const Field* x = f.column(spec.x);
         const Field* y = f.column(spec.y);
         std::vector<Chart> charts;
         std::vector<std::string> keys;
@@ -387,7 +388,7 @@ private:
                     + ": " + p.valueText);
             }
             chart.yMax = niceCeiling(std::max(highest, y->max ? std::min(*y->max, 10.0) : 1.0));
-            chart.text = (x ? x->label : "Måned") + " og " + y->label + ": " + joinNonEmpty(said, ". ") + ".";
+            chart.text = "Tallene: " + joinNonEmpty(said, "; ") + ".";
         }
         return charts;
     }

@@ -94,7 +94,8 @@ TEST_P(EveryTemplate, FixtureFileFillsEveryFieldAndColumnAndRoundTrips)
 }
 
 INSTANTIATE_TEST_SUITE_P(Templates, EveryTemplate,
-    testing::Values("familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede", "invitation"),
+    testing::Values(
+        "familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede", "invitation", "aarshjul"),
     [](const testing::TestParamInfo<const char*>& p) {
         std::string name = p.param;
         std::erase(name, '-');
@@ -581,4 +582,38 @@ TEST_F(DocumentsTest, TeamOnlyInvitationIsNotSentAndEveryInvitationIsACalendarEn
     EXPECT_EQ(v1.text, d.calendarFile(id, VersionRef(1)).text);
     test::expectError(ErrorCode::BadInput, "has no field with calendar=\"start\"",
         [&] { d.calendarFile(finalisedPlan(), VersionRef(1)); });
+}
+
+// The family's årshjul: a year of meetings from the plan's next meeting, at the plan's cadence.
+TEST_F(DocumentsTest, AarshjulHasAYearOfMeetingsAtThePlansCadence)
+{
+    auto d = docs();
+    const auto dates = [&] {
+        std::vector<std::string> out;
+        const Json values = d.show(d.create(m.caseId, "aarshjul").docId).at("values");
+        EXPECT_EQ("t1", values.at("til_familien.tovholder"));
+        if (values.contains("moeder.moede"))
+            for (const auto& row : values.at("moeder.moede")) {
+                out.push_back(row.at("dato"));
+                EXPECT_EQ("opfoelgningsmoede", row.at("hvad"));
+            }
+        return out;
+    };
+    EXPECT_TRUE(dates().empty()); // no plan yet: the team writes the dates
+    const std::string plan = finalisedPlan(); // every 8 weeks from 2026-05-07
+    EXPECT_EQ((std::vector<std::string> { "2026-05-07", "2026-07-02", "2026-08-27", "2026-10-22",
+                  "2026-12-17", "2027-02-11", "2027-04-08" }),
+        dates());
+    // Every 6 weeks across a leap day; a cadence the årshjul does not know gives no dates.
+    d.revise(plan);
+    d.fill(plan, { { "opfoelgning.interval", "uger_6" }, { "opfoelgning.naeste_moede", "2028-01-20" } });
+    d.finalize(plan);
+    const auto sixWeeks = dates();
+    ASSERT_EQ(9u, sixWeeks.size());
+    EXPECT_EQ("2028-03-02", sixWeeks[1]);
+    EXPECT_EQ("2028-12-21", sixWeeks.back()); // day 356 of a leap year
+    d.revise(plan);
+    d.fill(plan, { { "opfoelgning.interval", "andet" }, { "opfoelgning.interval_andet", "Hver 10. uge" } });
+    d.finalize(plan);
+    EXPECT_TRUE(dates().empty());
 }

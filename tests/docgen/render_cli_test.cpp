@@ -163,7 +163,7 @@ TEST(RenderCli, TheSharedEveryFieldFixturesRender)
     TempDir dir;
     const auto bundle = fplan::test::dataFile("bundles/multilingual.json").string();
     for (const std::string id :
-        { "familieplan", "familiefaglig-undersoegelse", "opfoelgningsmoede", "invitation" }) {
+        { "familieplan", "familiefaglig-undersoegelse", "opfoelgningsmoede", "invitation", "aarshjul" }) {
         const auto out = dir / (id + ".pdf");
         const auto r = fplanCli({ "render", "--bundle", bundle, "--template", id, "--values",
             fplan::test::dataFile("values/" + id + ".json").string(), "--out", out.string() });

@@ -451,8 +451,39 @@ TEST(HostileTemplatesRuntime, CalendarAudienceAndChartRulesNameTheLine)
         { "<table id=\"m\" label=\"M\"><column id=\"d\" type=\"date\" label=\"D\"/>"
           "<column id=\"v\" type=\"number\" label=\"V\"/>\n<chart x=\"d\" y=\"v\" series=\"nope\"/></table>",
             "t.xml:4: the chart's series column 'nope' is not a column of a.m" },
+        { "<table id=\"m\" label=\"M\"><column id=\"d\" type=\"text\" label=\"D\"/>\n"
+          "<series template=\"familieplan\" start=\"x\" cadence=\"y\" date=\"d\"><every choice=\"a\" "
+          "weeks=\"8\"/></series></table>",
+            "t.xml:4: the series' date column 'd' must be a date column of a.m" },
+        { "<table id=\"m\" label=\"M\"><column id=\"d\" type=\"date\" label=\"D\"/>\n"
+          "<series template=\"familieplan\" start=\"x\" cadence=\"y\" date=\"d\"/></table>",
+            "t.xml:4: a <series> needs at least one <every" },
     };
     for (const auto& [items, expected] : cases)
         test::expectError(
             ErrorCode::BadInput, expected, [&] { parseTemplate(wrap(items), "t.xml", Schema); });
+}
+
+// A series names the plan's fields; a plan without them stops the årshjul from loading, with
+// the line of its <series>, rather than silently giving no dates.
+TEST(HostileTemplatesRuntime, SeriesIsCheckedAgainstItsSourceTemplate)
+{
+    TempDir dir;
+    for (const char* f : { "template.xsd", "familieplan.xml", "aarshjul.xml" })
+        std::filesystem::copy_file(TemplatesDir / f, dir / f);
+    const TemplateRegistry registry(dir.path());
+    const Template loaded = registry.load("aarshjul");
+    EXPECT_EQ(3u, loaded.field("moeder.moede")->series->cadences.size());
+    const auto replace = [&](const std::string& from, const std::string& to) {
+        std::string text = test::readFile(dir / "aarshjul.xml");
+        text.replace(text.find(from), from.size(), to);
+        test::writeFile(dir / "aarshjul.xml", text);
+    };
+    replace("<every choice=\"uger_6\"", "<every choice=\"uger_5\"");
+    test::expectError(ErrorCode::BadInput, "'uger_5' is not a choice of familieplan's opfoelgning.interval",
+        [&] { registry.load("aarshjul"); });
+    replace("<every choice=\"uger_5\"", "<every choice=\"uger_6\"");
+    replace("start=\"opfoelgning.naeste_moede\"", "start=\"opfoelgning.kontakt\"");
+    test::expectError(ErrorCode::BadInput, "template 'familieplan' has no date field 'opfoelgning.kontakt'",
+        [&] { registry.load("aarshjul"); });
 }
