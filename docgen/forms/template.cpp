@@ -1017,18 +1017,24 @@ Template TemplateRegistry::loadText(const std::string& text, const std::string& 
 
 void TemplateRegistry::checkSeeds(const Template& tmpl) const
 {
+    // The template a seed or series (`what`) reads from, in this folder.
+    const auto sourceOf = [&](const std::string& templateId, const char* what, const std::string& where) {
+        if (templateId == tmpl.id)
+            return tmpl;
+        const fs::path sourceFile = m_dir / (templateId + ".xml");
+        std::error_code ec;
+        if (!fs::exists(sourceFile, ec))
+            throw Error(ErrorCode::BadInput,
+                where + "the " + what + " names template '" + templateId + "', which is not in "
+                    + m_dir.string());
+        return loadTemplateFile(sourceFile, schemaPath());
+    };
     for (const Field* table : tmpl.fields()) {
         if (!table->series)
             continue;
         const Series& series = *table->series;
         const std::string where = tmpl.file + ":" + std::to_string(series.line) + ": ";
-        const fs::path sourceFile = m_dir / (series.templateId + ".xml");
-        std::error_code ec;
-        if (!fs::exists(sourceFile, ec))
-            throw Error(ErrorCode::BadInput,
-                where + "the series names template '" + series.templateId + "', which is not in "
-                    + m_dir.string());
-        const Template source = loadTemplateFile(sourceFile, schemaPath());
+        const Template source = sourceOf(series.templateId, "series", where);
         const Field* start = source.field(series.start);
         if (!start || start->type != FieldType::Date)
             throw Error(ErrorCode::BadInput,
@@ -1048,14 +1054,7 @@ void TemplateRegistry::checkSeeds(const Template& tmpl) const
             continue;
         const Seed& seed = *table->seed;
         const std::string where = tmpl.file + ":" + std::to_string(seed.line) + ": ";
-        const fs::path sourceFile = m_dir / (seed.templateId + ".xml");
-        std::error_code ec;
-        if (!fs::exists(sourceFile, ec))
-            throw Error(ErrorCode::BadInput,
-                where + "the seed names template '" + seed.templateId + "', which is not in "
-                    + m_dir.string());
-        const Template source
-            = seed.templateId == tmpl.id ? tmpl : loadTemplateFile(sourceFile, schemaPath());
+        const Template source = sourceOf(seed.templateId, "seed", where);
         const Field* from = source.field(seed.table);
         if (!from || from->type != FieldType::Table)
             throw Error(ErrorCode::BadInput,
