@@ -1029,10 +1029,8 @@ void TemplateRegistry::checkSeeds(const Template& tmpl) const
                     + m_dir.string());
         return loadTemplateFile(sourceFile, schemaPath());
     };
-    for (const Field* table : tmpl.fields()) {
-        if (!table->series)
-            continue;
-        const Series& series = *table->series;
+    // A series needs the source's start date and cadence choice, and every choice it maps.
+    const auto checkSeries = [&](const Series& series) {
         const std::string where = tmpl.file + ":" + std::to_string(series.line) + ": ";
         const Template source = sourceOf(series.templateId, "series", where);
         const Field* start = source.field(series.start);
@@ -1048,8 +1046,10 @@ void TemplateRegistry::checkSeeds(const Template& tmpl) const
                 throw Error(ErrorCode::BadInput,
                     where + "'" + every.choice + "' is not a choice of " + series.templateId + "'s "
                         + series.cadence);
-    }
+    };
     for (const Field* table : tmpl.fields()) {
+        if (table->series)
+            checkSeries(*table->series);
         if (!table->seed)
             continue;
         const Seed& seed = *table->seed;
