@@ -832,11 +832,12 @@ private:
     static constexpr double ChartPlotHeight = 64;
     static constexpr double ChartAxisRoom = 26; // left of the plot, for the scale
     static constexpr double ChartValueRoom = 11; // above the plot, for the top value's label
-    static constexpr double ChartMonthRoom = 22; // under the plot: month, and year when it changes
+    static constexpr double ChartMonthRoom = 25; // under the plot: month, and year when it changes
     const Style ChartTitleStyle { FontStyle::Bold, 9.5, Role::Label, Ink };
-    const Style ChartTextStyle { FontStyle::Regular, 8.5, Role::Body, Muted };
-    const Style ChartMarkStyle { FontStyle::Regular, 7.5, Role::Body, Ink };
-    const Style ChartScaleStyle { FontStyle::Regular, 7.5, Role::Body, Muted };
+    // 9 pt like table text: the smallest that stays readable on a phone.
+    const Style ChartTextStyle { FontStyle::Regular, TableTypeSize, Role::Body, Muted };
+    const Style ChartMarkStyle { FontStyle::Regular, TableTypeSize, Role::Body, Ink };
+    const Style ChartScaleStyle { FontStyle::Regular, TableTypeSize, Role::Body, Muted };
 
     double chartHeight(const Chart& c)
     {
@@ -891,9 +892,9 @@ private:
                 page().items.emplace_back(LineItem { xOf(m), base, xOf(m), base + 3, 0.6, Ink });
                 if ((m - first) % every != 0)
                     continue;
-                chartLabel(Months[m % 12], ChartScaleStyle, xOf(m), base + 11, false);
+                chartLabel(Months[m % 12], ChartScaleStyle, xOf(m), base + 12, false);
                 if (m == first || m % 12 == 0)
-                    chartLabel(std::to_string(m / 12), ChartScaleStyle, xOf(m), base + 19.5, false);
+                    chartLabel(std::to_string(m / 12), ChartScaleStyle, xOf(m), base + 22, false);
             }
             for (std::size_t i = 0; i + 1 < c.points.size(); ++i) {
                 const auto& a = c.points[i];
