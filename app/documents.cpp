@@ -6,9 +6,11 @@
 #include "base/text_rules.h"
 #include "crypto/hash.h"
 #include "crypto/random.h"
+#include "docgen/forms/icalendar.h"
 #include "docgen/render/fonts.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <optional>
@@ -63,6 +65,60 @@ Json autoVersionValue(const Field& f, int version)
 Json member(const Json& object, const std::string& key)
 {
     return object.is_object() && object.contains(key) ? object.at(key) : Json();
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's algorithms).
+long daysFromCivil(int y, int m, int d)
+{
+    y -= m <= 2;
+    const int era = (y >= 0 ? y : y - 399) / 400;
+    const int yoe = y - era * 400;
+    const int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return static_cast<long>(era) * 146097 + doe - 719468;
+}
+
+std::string civilFromDays(long z)
+{
+    z += 719468;
+    const long era = (z >= 0 ? z : z - 146096) / 146097;
+    const long doe = z - era * 146097;
+    const long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const long mp = (5 * doy + 2) / 153;
+    const long d = doy - (153 * mp + 2) / 5 + 1;
+    const long m = mp < 10 ? mp + 3 : mp - 9;
+    const long y = yoe + era * 400 + (m <= 2);
+    char out[64];
+    std::snprintf(out, sizeof out, "%04ld-%02ld-%02ld", y, m, d);
+    return out;
+}
+
+// The rows of a <series>: a date every so many weeks from the source's start date, for the
+// series' months. Empty when the source has no start date or a cadence the series does not list
+// (then the team writes the dates).
+Json seriesRows(const Series& series, const Json& source)
+{
+    Json rows = Json::array();
+    const Json start = member(source, series.start);
+    const Json cadence = member(source, series.cadence);
+    if (!start.is_string() || !cadence.is_string())
+        return rows;
+    int y = 0, m = 0, d = 0;
+    if (std::sscanf(start.get<std::string>().c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3)
+        return rows;
+    const auto every = std::find_if(series.cadences.begin(), series.cadences.end(),
+        [&](const Cadence& c) { return c.choice == cadence.get<std::string>(); });
+    if (every == series.cadences.end())
+        return rows;
+    const int endMonth = m - 1 + series.months;
+    const long end = daysFromCivil(y + endMonth / 12, endMonth % 12 + 1, 1) + d - 1;
+    for (long day = daysFromCivil(y, m, d); day < end; day += 7L * every->weeks) {
+        Json row = series.cells;
+        row[series.date] = civilFromDays(day);
+        rows.push_back(std::move(row));
+    }
+    return rows;
 }
 
 std::string joined(const std::vector<std::string>& parts, const char* separator)
@@ -151,6 +207,13 @@ NewDocumentResult DocumentService::create(const std::string& caseId, const std::
     Json values = Json::object();
     std::vector<std::string> seededFrom;
     for (const Field* f : tmpl.fields()) {
+        if (f->type == FieldType::Table && f->series) {
+            if (const auto source = latestFinalised(m_store, caseId, f->series->templateId)) {
+                seededFrom.push_back(source->version.opId);
+                values[f->path] = seriesRows(*f->series, source->version.values);
+                continue;
+            }
+        }
         if (f->type == FieldType::Table && f->seed) {
             const auto source = latestFinalised(m_store, caseId, f->seed->templateId);
             if (source)
@@ -603,6 +666,26 @@ ReviseResult DocumentService::revise(const std::string& docId)
     return { next, ops.size() };
 }
 
+DocumentService::Shown DocumentService::shownValues(const DocumentState& state, const std::string& docId,
+    const VersionRef& version, std::vector<std::string>* warnings) const
+{
+    Shown out;
+    if (!version.isLatest() && !isDraft(version)) {
+        const Version& found = findVersion(state, docId, version);
+        out.values = found.values;
+        out.number = found.number;
+        out.opId = found.opId;
+        out.hlc = found.hlc;
+    } else {
+        out.values = state.values(); // the live draft
+        // A draft may hold an unresolved conflict; the PDF shows one of its values, so say which.
+        for (const auto& c : state.conflicts())
+            warnings->push_back(c.path + ": open conflict between " + std::to_string(c.values.size())
+                + " values; the draft shows " + c.values.front().dump());
+    }
+    return out;
+}
+
 Printable DocumentService::printable(const std::string& docId, const VersionRef& version) const
 {
     const OpenDocument doc = open(docId);
@@ -610,21 +693,30 @@ Printable DocumentService::printable(const std::string& docId, const VersionRef&
     RenderContext context;
     context.municipality = m_store.setting("municipality.name").value_or(doc.kase.municipality);
     Printable out;
-    Json values;
-    if (!version.isLatest() && !isDraft(version)) {
-        const Version& found = findVersion(state, docId, version);
-        values = found.values;
-        context.version = found.number;
-        context.versionId = found.opId;
-        context.date = formatHlcUtc(found.hlc).substr(0, 10);
-    } else {
-        values = state.values(); // the live draft
-        // A draft may hold an unresolved conflict; the PDF shows one of its values, so say which.
-        for (const auto& c : state.conflicts())
-            out.warnings.push_back(c.path + ": open conflict between " + std::to_string(c.values.size())
-                + " values; the draft shows " + c.values.front().dump());
+    const Shown shown = shownValues(state, docId, version, &out.warnings);
+    if (shown.hlc) {
+        context.version = shown.number;
+        context.versionId = shown.opId;
+        context.date = formatHlcUtc(shown.hlc).substr(0, 10);
     }
-    out.document = buildRenderDocument(doc.tmpl, values, doc.kase, context, &out.warnings);
+    out.document = buildRenderDocument(doc.tmpl, shown.values, doc.kase, context, &out.warnings);
+    return out;
+}
+
+CalendarFile DocumentService::calendarFile(const std::string& docId, const VersionRef& version) const
+{
+    const OpenDocument doc = open(docId);
+    const DocumentState state = m_store.documentState(docId);
+    CalendarFile out;
+    const Shown shown = shownValues(state, docId, version, &out.warnings);
+    docgen::CalendarEvent event = docgen::calendarEvent(doc.tmpl, shown.values, doc.kase, &out.warnings);
+    event.uid = docId + "@familieplan";
+    event.sequence = shown.number;
+    // "2026-03-12T09:30:00Z" -> "20260312T093000Z"
+    for (char c : formatHlcUtc(shown.hlc ? shown.hlc : physicalHlcNow()))
+        if (c != '-' && c != ':')
+            event.stamp += c;
+    out.text = docgen::writeICalendar(event);
     return out;
 }
 
@@ -649,7 +741,17 @@ PreparedSend DocumentService::prepareSend(const SendOrder& order) const
     delivery::SendRequest& r = out.request;
     r.docId = order.docId;
     // From here on the version is named by its id: two concurrent versions may share a number.
-    r.version = VersionRef::byId(delivery::resolveVersion(m_store, order.docId, order.version).opId);
+    const Version& version = delivery::resolveVersion(m_store, order.docId, order.version);
+    r.version = VersionRef::byId(version.opId);
+    const Template tmpl = templateOf(info(order.docId));
+    for (const Field* f : tmpl.fields())
+        if (const Choice* c = f->choice(member(version.values, f->path).is_string()
+                    ? version.values.at(f->path).get<std::string>()
+                    : std::string());
+            c && c->audience == Audience::Team)
+            throw Error(ErrorCode::BadInput,
+                "document " + order.docId + " is for the team only (" + f->path + ": " + c->label
+                    + "); it is not sent to the family");
     r.documentTitle = title(info(order.docId));
     r.recipients = order.recipients;
     r.notification = order.notification;

@@ -90,6 +90,12 @@ struct Printable {
     std::vector<std::string> warnings;
 };
 
+// A document's meeting as an iCalendar file for the team (`doc ics`).
+struct CalendarFile {
+    std::string text; // RFC 5545, CRLF line ends
+    std::vector<std::string> warnings; // team members left out (no e-mail address), in English
+};
+
 // "Send til familien" for one finalised version.
 struct SendOrder {
     std::string docId;
@@ -197,10 +203,16 @@ public:
     // The draft (version number 0, or DraftVersion) or one finalised version (by number or id),
     // ready for layout; reads the store.
     Printable printable(const std::string& docId, const VersionRef& version) const;
+    // The meeting a document describes (its template's calendar fields), of the draft or one
+    // finalised version, as printable() chooses it. The UID is the document's id, the SEQUENCE
+    // its version number, the DTSTAMP when that version was finalised (the draft: now), so a
+    // calendar updates the entry it has. Error(BadInput) when the document is no meeting.
+    CalendarFile calendarFile(const std::string& docId, const VersionRef& version) const;
     // The PDF/A bytes of a finalised version, as the family receives it.
     docgen::RenderedPdf renderVersion(const std::string& docId, const VersionRef& version) const;
 
     // The request the outbox gets for an order (rendering the version unless a PDF is given).
+    // Error(BadInput) for a document for the team only (a choice with audience="team").
     PreparedSend prepareSend(const SendOrder& order) const;
     // Queues one message per recipient; Error(BadInput) when refused, nothing queued then.
     SendResult send(const SendOrder& order) const;
@@ -227,6 +239,16 @@ public:
     FiledDocument file(const std::string& docId, const VersionRef& version) const;
 
 private:
+    // The values printable() and calendarFile() show, with the version's number, id and time.
+    struct Shown {
+        Json values;
+        int number = 0;
+        std::string opId;
+        std::uint64_t hlc = 0; // 0 for the draft
+    };
+    Shown shownValues(const DocumentState& state, const std::string& docId, const VersionRef& version,
+        std::vector<std::string>* warnings) const;
+
     void fillDisciplineAuthors(
         const docgen::Template& tmpl, const DocumentState& state, const Case& kase, Json& values) const;
 

@@ -82,20 +82,49 @@ int runRender(const Args& args, std::ostream& out)
     return writeRendered(doc, warnings, outFile, out);
 }
 
+// `doc render` and `doc ics`: DOC_ID --out FILE [--version V] on the store's document service.
+struct DocumentCommand {
+    DocumentCommand(const Args& args, const char* usage)
+        : docId((args.expectWords(1, usage), args.word(0, "DOC_ID")))
+        , outFile(requiredOption(args, "out", usage))
+        // A version by its number or, when two concurrent versions share one, its id; the draft without.
+        , version(args.versionOption().value_or(VersionRef(app::DraftVersion)))
+        , store(openStore(args))
+        , registry(templateRegistry(args))
+        , documents(store, registry, app::defaultAuthor(store))
+    {
+    }
+
+    std::string docId;
+    std::string outFile;
+    VersionRef version;
+    Store store;
+    docgen::TemplateRegistry registry;
+    app::DocumentService documents;
+};
+
 constexpr const char* DocRenderUsage = "doc render DOC_ID --out FILE.pdf [--version N|ID]";
 
 int runDocRender(const Args& args, std::ostream& out)
 {
-    args.expectWords(1, DocRenderUsage);
-    const std::string docId = args.word(0, "DOC_ID");
-    const std::string outFile = requiredOption(args, "out", DocRenderUsage);
-    // A version by its number or, when two concurrent versions share one, its id; the draft without.
-    const auto wanted = args.versionOption();
-    Store store = openStore(args);
-    const auto registry = templateRegistry(args);
-    const app::DocumentService documents(store, registry, app::defaultAuthor(store));
-    const auto printed = documents.printable(docId, wanted.value_or(VersionRef(app::DraftVersion)));
-    return writeRendered(printed.document, printed.warnings, outFile, out);
+    const DocumentCommand command(args, DocRenderUsage);
+    const auto printed = command.documents.printable(command.docId, command.version);
+    return writeRendered(printed.document, printed.warnings, command.outFile, out);
+}
+
+constexpr const char* DocIcsUsage = "doc ics DOC_ID --out FILE.ics [--version N|ID]";
+
+// The meeting of an invitation (or any document whose template has calendar fields) as an
+// iCalendar file the team members open in their calendars.
+int runDocIcs(const Args& args, std::ostream& out)
+{
+    const DocumentCommand command(args, DocIcsUsage);
+    const auto file = command.documents.calendarFile(command.docId, command.version);
+    for (const auto& w : file.warnings)
+        std::cerr << "fplan: warning: " << w << "\n";
+    writeFileAtomically(command.outFile, file.text);
+    out << command.outFile << "\n";
+    return 0;
 }
 
 } // namespace
@@ -107,6 +136,10 @@ void registerRenderCommands(CommandTable& table)
         runRender, { "bundle", "template", "values", "out", "templates" } });
     table.add({ "doc render", DocRenderUsage, "render a document's draft, or one finalised version, to PDF/A",
         { "force" }, runDocRender, withOptions(StoreAndTemplateOptions, { "out", "version" }),
+        StoreAccess::ReadOnly });
+    table.add({ "doc ics", DocIcsUsage,
+        "write a meeting document's draft, or one finalised version, as an iCalendar file for the team",
+        { "force" }, runDocIcs, withOptions(StoreAndTemplateOptions, { "out", "version" }),
         StoreAccess::ReadOnly });
 }
 

@@ -58,6 +58,25 @@ constexpr TypeName TypeNames[] = {
     { FieldType::Table, "table" },
 };
 
+struct CalendarName {
+    CalendarRole role;
+    const char* name;
+    std::vector<FieldType> types; // the field types that can play the role
+};
+const std::vector<CalendarName>& calendarNames()
+{
+    static const std::vector<CalendarName> names = {
+        { CalendarRole::Summary, "summary", { FieldType::Text, FieldType::Choice } },
+        { CalendarRole::Start, "start", { FieldType::DateTime } },
+        { CalendarRole::End, "end", { FieldType::DateTime } },
+        { CalendarRole::Location, "location", { FieldType::Text, FieldType::LongText } },
+        { CalendarRole::Description, "description", { FieldType::Text, FieldType::LongText } },
+        { CalendarRole::Organizer, "organizer", { FieldType::TeamMember } },
+        { CalendarRole::Attendee, "attendee", { FieldType::TeamMember } },
+    };
+    return names;
+}
+
 // A decimal with a point whatever the process locale (the GUI runs in a Danish one); finite only.
 std::optional<double> parseDecimal(const std::string& text)
 {
@@ -260,6 +279,23 @@ public:
             fail(node, "width is a hint for table columns");
         if (f.width > 100)
             fail(node, "width is a share of the table in per cent (1-100)");
+        if (const auto role = attr(node, "calendar")) {
+            const auto& names = calendarNames();
+            const auto known = std::find_if(
+                names.begin(), names.end(), [&](const CalendarName& n) { return *role == n.name; });
+            if (known == names.end())
+                fail(node, "unknown calendar role '" + *role + "'");
+            if (std::find(known->types.begin(), known->types.end(), f.type) == known->types.end())
+                fail(node,
+                    "calendar=\"" + *role + "\" does not fit a " + toString(f.type) + " field (" + f.path
+                        + ")");
+            if ((known->role == CalendarRole::Attendee) != isColumn)
+                fail(node,
+                    known->role == CalendarRole::Attendee
+                        ? "calendar=\"attendee\" belongs on a table column (one attendee per row)"
+                        : "calendar=\"" + *role + "\" belongs on a field, not a column");
+            f.calendar = known->role;
+        }
 
         std::set<std::string> choiceIds;
         for (const xmlNode* c : children(node)) {
@@ -268,6 +304,12 @@ public:
                 f.help = helpText(c);
             } else if (kind == "choice") {
                 Choice choice { required(c, "id"), required(c, "label") };
+                if (const auto audience = attr(c, "audience")) {
+                    if (*audience == "team")
+                        choice.audience = Audience::Team;
+                    else if (*audience != "everyone")
+                        fail(c, "audience=\"" + *audience + "\" must be \"everyone\" or \"team\"");
+                }
                 if (!choiceIds.insert(choice.id).second)
                     fail(c, "duplicate choice id '" + choice.id + "' in " + f.path);
                 f.choices.push_back(std::move(choice));
@@ -305,6 +347,10 @@ public:
                 table.defaultRows.push_back(readDefaultRow(c, table));
             } else if (kind == "seed") {
                 table.seed = readSeed(c, table);
+            } else if (kind == "chart") {
+                table.chart = readChart(c, table);
+            } else if (kind == "series") {
+                table.series = readSeries(c, table);
             } else {
                 fail(c, "unexpected <" + kind + "> in a table");
             }
@@ -326,40 +372,112 @@ public:
         for (const xmlNode* c : children(node)) {
             if (name(c) != "cell")
                 fail(c, "a default row holds <cell>s");
-            const std::string columnId = required(c, "column");
-            const Field* column = table.column(columnId);
-            if (!column)
-                fail(c, "the table " + table.path + " has no column '" + columnId + "'");
-            const std::string value = text(c);
-            switch (column->type) {
-            case FieldType::Text:
-            case FieldType::LongText:
-            case FieldType::Date:
-            case FieldType::DateTime:
-                row[columnId] = value;
-                break;
-            case FieldType::Choice:
-                if (!column->choice(value))
-                    fail(c, "'" + value + "' is not a choice of column " + columnId);
-                row[columnId] = value;
-                break;
-            case FieldType::Bool:
-                if (value != "true" && value != "false")
-                    fail(c, "a yes/no cell is true or false");
-                row[columnId] = value == "true";
-                break;
-            case FieldType::Number: {
-                const auto d = parseDecimal(value);
-                if (!d)
-                    fail(c, "'" + value + "' is not a number");
-                row[columnId] = *d;
-                break;
-            }
-            default:
-                fail(c, "default rows cannot fill " + std::string(toString(column->type)) + " columns");
-            }
+            readCell(c, table, row);
         }
         return row;
+    }
+
+    // One <cell column="...">value</cell>, typed by its column, into `row`.
+    void readCell(const xmlNode* c, const Field& table, Json& row) const
+    {
+        const std::string columnId = required(c, "column");
+        const Field* column = table.column(columnId);
+        if (!column)
+            fail(c, "the table " + table.path + " has no column '" + columnId + "'");
+        const std::string value = text(c);
+        switch (column->type) {
+        case FieldType::Text:
+        case FieldType::LongText:
+        case FieldType::Date:
+        case FieldType::DateTime:
+            row[columnId] = value;
+            break;
+        case FieldType::Choice:
+            if (!column->choice(value))
+                fail(c, "'" + value + "' is not a choice of column " + columnId);
+            row[columnId] = value;
+            break;
+        case FieldType::Bool:
+            if (value != "true" && value != "false")
+                fail(c, "a yes/no cell is true or false");
+            row[columnId] = value == "true";
+            break;
+        case FieldType::Number: {
+            const auto d = parseDecimal(value);
+            if (!d)
+                fail(c, "'" + value + "' is not a number");
+            row[columnId] = *d;
+            break;
+        }
+        default:
+            fail(c, "default rows cannot fill " + std::string(toString(column->type)) + " columns");
+        }
+    }
+
+    Series readSeries(const xmlNode* node, const Field& table) const
+    {
+        Series series;
+        series.line = xmlGetLineNo(node);
+        series.templateId = required(node, "template");
+        series.start = required(node, "start");
+        series.cadence = required(node, "cadence");
+        series.date = required(node, "date");
+        if (const auto months = count(node, "months"); months) {
+            if (months > 36)
+                fail(node, "months=\"" + std::to_string(months) + "\": a series covers at most 36 months");
+            series.months = static_cast<int>(months);
+        }
+        const Field* date = table.column(series.date);
+        if (!date || date->type != FieldType::Date)
+            fail(
+                node, "the series' date column '" + series.date + "' must be a date column of " + table.path);
+        for (const xmlNode* c : children(node)) {
+            if (name(c) == "every") {
+                const std::size_t weeks = count(c, "weeks");
+                if (weeks == 0 || weeks > 52)
+                    fail(c, "<every> needs weeks=\"1\" to weeks=\"52\"");
+                series.cadences.push_back({ required(c, "choice"), static_cast<int>(weeks) });
+            } else if (name(c) == "cell") {
+                readCell(c, table, series.cells);
+            } else {
+                fail(c, "a <series> holds <every> and <cell>");
+            }
+        }
+        if (series.cadences.empty())
+            fail(node, "a <series> needs at least one <every choice=\"...\" weeks=\"N\"/>");
+        return series;
+    }
+
+    ChartSpec readChart(const xmlNode* node, const Field& table) const
+    {
+        ChartSpec chart { required(node, "x"), required(node, "y"), {} };
+        const auto needColumn = [&](const std::string& id, const char* role) -> const Field& {
+            const Field* column = table.column(id);
+            if (!column)
+                fail(node,
+                    std::string("the chart's ") + role + " column '" + id + "' is not a column of "
+                        + table.path);
+            return *column;
+        };
+        if (needColumn(chart.x, "x").type != FieldType::Date)
+            fail(node, "the chart's x column '" + chart.x + "' must be a date column (the months)");
+        if (needColumn(chart.y, "y").type != FieldType::Number)
+            fail(node, "the chart's y column '" + chart.y + "' must be a number column");
+        std::string series = attr(node, "series").value_or("");
+        for (std::size_t start = 0; start < series.size();) {
+            const std::size_t end = std::min(series.find(' ', start), series.size());
+            if (end > start) {
+                const std::string id = series.substr(start, end - start);
+                const Field& column = needColumn(id, "series");
+                if (column.type == FieldType::LongText || column.type == FieldType::MultiChoice)
+                    fail(node, "the chart's series column '" + id + "' must hold one short value");
+                chart.series.push_back(id);
+            }
+            start = end + 1;
+        }
+        if (!children(node).empty())
+            fail(node, "a <chart> holds nothing");
+        return chart;
     }
 
     Seed readSeed(const xmlNode* node, const Field& table) const
@@ -398,6 +516,7 @@ public:
         s.label = required(node, "label");
         s.fagomraade = attr(node, "fagomraade").value_or(fagomraade);
         s.familyFirst = flag(node, "family-first");
+        s.printHelp = flag(node, "print-help");
         s.columns = static_cast<int>(count(node, "columns"));
         if (s.columns > 4)
             fail(node, "a section has at most 4 columns");
@@ -451,6 +570,12 @@ public:
                     if (!target || target->type != FieldType::Table)
                         failAt(g->line, "refers-to=\"" + g->refersTo + "\" is not a table of this template");
                 }
+        // A calendar entry has one start, one end, one title...; only attendees come in rows.
+        std::set<CalendarRole> roles;
+        for (const Field* f : t.fields())
+            if (f->calendar != CalendarRole::None && !roles.insert(f->calendar).second)
+                failAt(
+                    f->line, std::string("a second field with calendar=\"") + toString(f->calendar) + "\"");
         return t;
     }
 
@@ -506,8 +631,12 @@ Json fieldToJson(const Field& f, bool isColumn)
         j["max"] = *f.max;
     if (!f.choices.empty()) {
         Json choices = Json::array();
-        for (const auto& c : f.choices)
-            choices.push_back({ { "id", c.id }, { "label", c.label } });
+        for (const auto& c : f.choices) {
+            Json choice = { { "id", c.id }, { "label", c.label } };
+            if (c.audience == Audience::Team)
+                choice["audience"] = "team";
+            choices.push_back(std::move(choice));
+        }
         j["choices"] = std::move(choices);
     }
     if (!f.fagomraade.empty() && !isColumn)
@@ -522,6 +651,8 @@ Json fieldToJson(const Field& f, bool isColumn)
         j["lines"] = f.lines;
     if (f.width)
         j["width"] = f.width;
+    if (f.calendar != CalendarRole::None)
+        j["calendar"] = toString(f.calendar);
     if (f.type == FieldType::Table) {
         Json columns = Json::array();
         for (const auto& c : f.columns)
@@ -542,6 +673,16 @@ Json fieldToJson(const Field& f, bool isColumn)
             j["seed"] = { { "template", f.seed->templateId }, { "table", f.seed->table },
                 { "link", f.seed->link }, { "copy", copies }, { "return", returns } };
         }
+        if (f.series) {
+            Json every = Json::array();
+            for (const auto& c : f.series->cadences)
+                every.push_back({ { "choice", c.choice }, { "weeks", c.weeks } });
+            j["series"] = { { "template", f.series->templateId }, { "start", f.series->start },
+                { "cadence", f.series->cadence }, { "date", f.series->date }, { "months", f.series->months },
+                { "every", every }, { "cells", f.series->cells } };
+        }
+        if (f.chart)
+            j["chart"] = { { "x", f.chart->x }, { "y", f.chart->y }, { "series", f.chart->series } };
     }
     return j;
 }
@@ -661,6 +802,14 @@ const char* toString(TextFormat format)
     case TextFormat::Phone:
         return "phone";
     }
+    return "";
+}
+
+const char* toString(CalendarRole role)
+{
+    for (const auto& n : calendarNames())
+        if (n.role == role)
+            return n.name;
     return "";
 }
 
@@ -868,19 +1017,44 @@ Template TemplateRegistry::loadText(const std::string& text, const std::string& 
 
 void TemplateRegistry::checkSeeds(const Template& tmpl) const
 {
+    // The template a seed or series (`what`) reads from, in this folder.
+    const auto sourceOf = [&](const std::string& templateId, const char* what, const std::string& where) {
+        if (templateId == tmpl.id)
+            return tmpl;
+        const fs::path sourceFile = m_dir / (templateId + ".xml");
+        std::error_code ec;
+        if (!fs::exists(sourceFile, ec))
+            throw Error(ErrorCode::BadInput,
+                where + "the " + what + " names template '" + templateId + "', which is not in "
+                    + m_dir.string());
+        return loadTemplateFile(sourceFile, schemaPath());
+    };
+    // A series needs the source's start date and cadence choice, and every choice it maps.
+    const auto checkSeries = [&](const Series& series) {
+        const std::string where = tmpl.file + ":" + std::to_string(series.line) + ": ";
+        const Template source = sourceOf(series.templateId, "series", where);
+        const Field* start = source.field(series.start);
+        if (!start || start->type != FieldType::Date)
+            throw Error(ErrorCode::BadInput,
+                where + "template '" + series.templateId + "' has no date field '" + series.start + "'");
+        const Field* cadence = source.field(series.cadence);
+        if (!cadence || cadence->type != FieldType::Choice)
+            throw Error(ErrorCode::BadInput,
+                where + "template '" + series.templateId + "' has no choice field '" + series.cadence + "'");
+        for (const auto& every : series.cadences)
+            if (!cadence->choice(every.choice))
+                throw Error(ErrorCode::BadInput,
+                    where + "'" + every.choice + "' is not a choice of " + series.templateId + "'s "
+                        + series.cadence);
+    };
     for (const Field* table : tmpl.fields()) {
+        if (table->series)
+            checkSeries(*table->series);
         if (!table->seed)
             continue;
         const Seed& seed = *table->seed;
         const std::string where = tmpl.file + ":" + std::to_string(seed.line) + ": ";
-        const fs::path sourceFile = m_dir / (seed.templateId + ".xml");
-        std::error_code ec;
-        if (!fs::exists(sourceFile, ec))
-            throw Error(ErrorCode::BadInput,
-                where + "the seed names template '" + seed.templateId + "', which is not in "
-                    + m_dir.string());
-        const Template source
-            = seed.templateId == tmpl.id ? tmpl : loadTemplateFile(sourceFile, schemaPath());
+        const Template source = sourceOf(seed.templateId, "seed", where);
         const Field* from = source.field(seed.table);
         if (!from || from->type != FieldType::Table)
             throw Error(ErrorCode::BadInput,

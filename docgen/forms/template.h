@@ -39,9 +39,27 @@ enum class AutoValue { None, PlanVersion, Coordinator };
 const char* toString(TextFormat format); // "", "cpr", "email", "phone"
 const char* toString(AutoValue value); // "", "plan-version", "coordinator"
 
+// Who a document may go to. A choice with audience="team" (the professionals' pre-meeting)
+// makes a document that selects it one for the team only: it is never sent to the family.
+enum class Audience { Everyone, Team };
+
 struct Choice {
     std::string id;
     std::string label;
+    Audience audience = Audience::Everyone;
+};
+
+// What a field or column is in a calendar entry (`calendar` attribute; RFC 5545 names).
+enum class CalendarRole { None, Summary, Start, End, Location, Description, Organizer, Attendee };
+
+const char* toString(CalendarRole role); // "", "summary", "start", "end", ...
+
+// A table printed as small line charts (`<chart>`): one chart per distinct combination of the
+// `series` columns, `x` along the bottom (a date column: months), `y` up the side (a number).
+struct ChartSpec {
+    std::string x;
+    std::string y;
+    std::vector<std::string> series;
 };
 
 struct ColumnMap {
@@ -57,6 +75,25 @@ struct Seed {
     std::string link; // this table's column that holds the source row id
     std::vector<ColumnMap> copies;
     std::vector<ColumnMap> returns;
+    long line = 0;
+};
+
+// A table filled with a year of dates when a document is made (the family's årshjul): from the
+// date field `start` of the case's latest finalised `templateId` document, every so many weeks
+// as its choice field `cadence` says, for `months` months. Each row also gets `cells`.
+struct Cadence {
+    std::string choice;
+    int weeks = 0;
+};
+
+struct Series {
+    std::string templateId;
+    std::string start; // path of a date field there
+    std::string cadence; // path of a choice field there
+    std::string date; // this table's date column
+    int months = 12;
+    std::vector<Cadence> cadences;
+    Json cells = Json::object(); // column id -> value, as a default row's
     long line = 0;
 };
 
@@ -78,6 +115,7 @@ struct Field {
     std::string refersTo; // path of a table whose row id this text field holds
     int lines = 0; // editor hint for long text
     int width = 0; // column width hint in per cent
+    CalendarRole calendar = CalendarRole::None;
     long line = 0; // where it is defined, for messages
 
     // Tables only.
@@ -86,6 +124,8 @@ struct Field {
     std::string layout; // PDF: "table", "rows" (one block per row) or "" (the renderer decides)
     std::vector<Json> defaultRows; // rows keyed by column id, typed as values
     std::optional<Seed> seed;
+    std::optional<Series> series;
+    std::optional<ChartSpec> chart;
 
     const Field* column(const std::string& id) const;
     const Choice* choice(const std::string& id) const;
@@ -99,6 +139,7 @@ struct Section {
     std::string help;
     std::string fagomraade;
     bool familyFirst = false;
+    bool printHelp = false; // the PDF prints the help text (a letter to the family)
     int columns = 0; // layout hint: fields side by side
     long line = 0;
     std::vector<Field> fields; // fields and tables, in order

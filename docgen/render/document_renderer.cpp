@@ -4,6 +4,7 @@
 #include "docgen/forms/format.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 
 namespace fplan::docgen {
@@ -38,6 +39,32 @@ bool isPeriodPair(const Field& a, const Field& b)
         return false;
     return (a.id == "start" && b.id == "slut") || (a.id == "fra" && b.id == "til")
         || (a.id == "periode_fra" && b.id == "periode_til");
+}
+
+constexpr const char* MonthNames[] = { "januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
+    "september", "oktober", "november", "december" };
+
+// "2026-03-01" -> months since January of year 0; -1 when it is no date.
+int monthIndex(const std::string& isoDate)
+{
+    if (isoDate.size() < 7 || isoDate[4] != '-')
+        return -1;
+    const int year = std::atoi(isoDate.substr(0, 4).c_str());
+    const int month = std::atoi(isoDate.substr(5, 2).c_str());
+    return month >= 1 && month <= 12 ? year * 12 + month - 1 : -1;
+}
+
+// The top of a chart's scale: the smallest of 1, 2, 2.5, 4, 5 times a power of ten that holds
+// the highest value (a 1-10 rating tops at 10, a percentage at 100).
+double niceCeiling(double value)
+{
+    double power = 1;
+    while (power * 10 < value)
+        power *= 10;
+    for (double step : { 1.0, 2.0, 2.5, 4.0, 5.0, 10.0 })
+        if (step * power >= value)
+            return step * power;
+    return power * 10;
 }
 
 // Danish numbers are read in pairs: "12345678" prints as "12 34 56 78".
@@ -217,6 +244,8 @@ private:
     void section(const Section& s, int level, std::vector<Block>& out)
     {
         std::vector<Block> body;
+        if (s.printHelp && !s.help.empty())
+            body.emplace_back(Paragraph { s.help });
         // Count what has content first: a lone table needs no heading of its own.
         std::size_t items = 0;
         for (const auto& f : s.fields)
@@ -232,6 +261,17 @@ private:
         std::size_t sideBySide = s.columns > 1 ? static_cast<std::size_t>(s.columns) : 0;
         Table columns; // fields the template puts side by side become one row of a table
         for (const auto& f : s.fields) {
+            if (f.type == FieldType::Table && f.chart) {
+                flush();
+                auto charts = chartsOf(f);
+                if (charts.empty())
+                    continue;
+                if (items > 1)
+                    body.emplace_back(Heading { f.label, level + 1 });
+                for (auto& c : charts)
+                    body.emplace_back(std::move(c));
+                continue;
+            }
             if (f.type == FieldType::Table) {
                 flush();
                 Table t = table(f);
@@ -300,6 +340,57 @@ private:
         if (v.is_array())
             return v.empty();
         return false;
+    }
+
+    // One chart per distinct combination of the series columns' values, in the order they first
+    // appear; a month registered twice shows its last row.
+    std::vector<Chart> chartsOf(const Field& f)
+    {
+        const ChartSpec& spec = *f.chart;
+        const Field* y = f.column(spec.y);
+        std::vector<Chart> charts;
+        std::vector<std::string> keys;
+        for (const Json* row : tableRows(f)) {
+            const int month = row->contains(spec.x) && row->at(spec.x).is_string()
+                ? monthIndex(row->at(spec.x).get<std::string>())
+                : -1;
+            if (month < 0 || !row->contains(spec.y) || !row->at(spec.y).is_number())
+                continue;
+            std::vector<std::string> parts;
+            for (const auto& id : spec.series)
+                if (const Field* c = f.column(id); c && row->contains(id))
+                    parts.push_back(display(*c, row->at(id), true));
+            const std::string title = joinNonEmpty(parts, " – ");
+            auto at = std::find(keys.begin(), keys.end(), title);
+            if (at == keys.end()) {
+                keys.push_back(title);
+                charts.push_back(Chart { title.empty() ? f.label : title, {}, 0, {} });
+                at = keys.end() - 1;
+            }
+            Chart& chart = charts[static_cast<std::size_t>(at - keys.begin())];
+            const double value = row->at(spec.y).get<double>();
+            ChartPoint point { month, value, display(*y, row->at(spec.y), true) };
+            auto same = std::find_if(chart.points.begin(), chart.points.end(),
+                [&](const ChartPoint& p) { return p.month == month; });
+            if (same != chart.points.end())
+                *same = point;
+            else
+                chart.points.push_back(point);
+        }
+        for (auto& chart : charts) {
+            std::sort(chart.points.begin(), chart.points.end(),
+                [](const ChartPoint& a, const ChartPoint& b) { return a.month < b.month; });
+            double highest = 0;
+            std::vector<std::string> said;
+            for (const auto& p : chart.points) {
+                highest = std::max(highest, p.value);
+                said.push_back(std::string(MonthNames[p.month % 12]) + " " + std::to_string(p.month / 12)
+                    + ": " + p.valueText);
+            }
+            chart.yMax = niceCeiling(std::max(highest, y->max ? std::min(*y->max, 10.0) : 1.0));
+            chart.text = "Tallene: " + joinNonEmpty(said, "; ") + ".";
+        }
+        return charts;
     }
 
     Table table(const Field& f)

@@ -758,6 +758,8 @@ private:
         }
         if (const auto* t = std::get_if<Table>(&block))
             return tableMinHeight(*t);
+        if (const auto* c = std::get_if<Chart>(&block))
+            return chartHeight(*c);
         if (const auto* f = std::get_if<FieldList>(&block)) {
             for (const auto& field : f->fields)
                 if (!trim(field.value).empty())
@@ -822,6 +824,105 @@ private:
     {
         m_level = h.level;
         headingLines(h.text, h.level, next, 0);
+    }
+
+    // A chart: its title, the plot with the values at the points, the months under it, and the
+    // numbers again as text. The graphics are artifacts; the title and the text are what a
+    // screen reader reads. Black lines and square markers: readable in black and white.
+    static constexpr double ChartPlotHeight = 64;
+    static constexpr double ChartAxisRoom = 26; // left of the plot, for the scale
+    static constexpr double ChartValueRoom = 11; // above the plot, for the top value's label
+    static constexpr double ChartMonthRoom = 25; // under the plot: month, and year when it changes
+    const Style ChartTitleStyle { FontStyle::Bold, 9.5, Role::Label, Ink };
+    // 9 pt like table text: the smallest that stays readable on a phone.
+    const Style ChartTextStyle { FontStyle::Regular, TableTypeSize, Role::Body, Muted };
+    const Style ChartMarkStyle { FontStyle::Regular, TableTypeSize, Role::Body, Ink };
+    const Style ChartScaleStyle { FontStyle::Regular, TableTypeSize, Role::Body, Muted };
+
+    double chartHeight(const Chart& c)
+    {
+        return static_cast<double>(wrap(c.title, ChartTitleStyle, textWidth(), TextKind::Name).size())
+            * lineHeight(ChartTitleStyle.size)
+            + ChartValueRoom + ChartPlotHeight + ChartMonthRoom
+            + static_cast<double>(wrap(c.text, ChartTextStyle, textWidth()).size())
+            * lineHeight(ChartTextStyle.size)
+            + 12;
+    }
+
+    // One line of artifact text (no structure element) centred on x, or right-aligned to it.
+    void chartLabel(const std::string& text, const Style& style, double x, double baseline, bool alignRight)
+    {
+        const auto lines = wrap(text, style, 1000, TextKind::Atomic);
+        if (lines.empty())
+            return;
+        const double width = lines.front().width;
+        drawLine(lines.front(), alignRight ? x - width : x - width / 2, baseline, style, -1);
+    }
+
+    void place(const Chart& c, const Block*)
+    {
+        static constexpr const char* Months[]
+            = { "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec" };
+        ensure(chartHeight(c));
+        const int titleElem = element(StructTag::P);
+        for (const auto& line : wrap(c.title, ChartTitleStyle, textWidth(), TextKind::Name)) {
+            drawLine(line, left(), m_y + baselineOffset(ChartTitleStyle.size), ChartTitleStyle, titleElem);
+            m_y += lineHeight(ChartTitleStyle.size);
+        }
+        const double x0 = left() + ChartAxisRoom;
+        const double x1 = right() - 8;
+        const double top = m_y + ChartValueRoom;
+        const double base = top + ChartPlotHeight;
+        const double yMax = c.yMax > 0 ? c.yMax : 1;
+        const auto yOf = [&](double v) { return base - std::clamp(v, 0.0, yMax) / yMax * ChartPlotHeight; };
+        for (double v : { 0.0, yMax / 2, yMax }) {
+            if (v > 0)
+                page().items.emplace_back(LineItem { x0, yOf(v), x1, yOf(v), 0.4, Rule });
+            chartLabel(formatScale(v), ChartScaleStyle, x0 - 4, yOf(v) + 2.5, true);
+        }
+        page().items.emplace_back(LineItem { x0, top, x0, base, 0.8, Ink });
+        page().items.emplace_back(LineItem { x0, base, x1, base, 0.8, Ink });
+        if (!c.points.empty()) {
+            const int first = c.points.front().month;
+            const int count = c.points.back().month - first + 1;
+            const double slot = (x1 - x0) / count;
+            const auto xOf = [&](int month) { return x0 + slot * (month - first + 0.5); };
+            const int every = std::max(1, static_cast<int>(std::ceil(24.0 / slot)));
+            for (int m = first; m < first + count; ++m) {
+                page().items.emplace_back(LineItem { xOf(m), base, xOf(m), base + 3, 0.6, Ink });
+                if ((m - first) % every != 0)
+                    continue;
+                chartLabel(Months[m % 12], ChartScaleStyle, xOf(m), base + 12, false);
+                if (m == first || m % 12 == 0)
+                    chartLabel(std::to_string(m / 12), ChartScaleStyle, xOf(m), base + 22, false);
+            }
+            for (std::size_t i = 0; i + 1 < c.points.size(); ++i) {
+                const auto& a = c.points[i];
+                const auto& b = c.points[i + 1];
+                if (b.month == a.month + 1) // a month without a number stays a gap
+                    page().items.emplace_back(
+                        LineItem { xOf(a.month), yOf(a.value), xOf(b.month), yOf(b.value), 1.3, Ink });
+            }
+            for (const auto& p : c.points) {
+                page().items.emplace_back(RectItem { xOf(p.month) - 2.2, yOf(p.value) - 2.2, 4.4, 4.4, Ink });
+                chartLabel(p.valueText, ChartMarkStyle, xOf(p.month), yOf(p.value) - 4.5, false);
+            }
+        }
+        m_y = base + ChartMonthRoom;
+        const int textElem = element(StructTag::P);
+        for (const auto& line : wrap(c.text, ChartTextStyle, textWidth())) {
+            drawLine(line, left(), m_y + baselineOffset(ChartTextStyle.size), ChartTextStyle, textElem);
+            m_y += lineHeight(ChartTextStyle.size);
+        }
+        m_y += 12;
+    }
+
+    // The scale's numbers: whole where they are whole, else one decimal with a comma.
+    static std::string formatScale(double v)
+    {
+        const long whole = std::lround(v * 10);
+        return whole % 10 == 0 ? std::to_string(whole / 10)
+                               : std::to_string(whole / 10) + "," + std::to_string(whole % 10);
     }
 
     static constexpr double FieldGap = 8; // between fields: more than between a field's paragraphs

@@ -68,7 +68,23 @@ struct Table {
     TableLayout layout = TableLayout::Auto; // Rows: one block per row; Auto: the layout decides
 };
 
-using Block = std::variant<Heading, FieldList, Paragraph, BulletList, Table>;
+// A small line chart of one measure over the months (progression). The layout draws it as
+// graphics and prints `text` beneath it: the same numbers as words, for a screen reader and
+// for anyone who prefers figures to a curve.
+struct ChartPoint {
+    int month = 0; // months since January of year 0: the x position (gaps stay gaps)
+    double value = 0;
+    std::string valueText; // "85" or "7,5", as printed at the point
+};
+
+struct Chart {
+    std::string title; // "Mads – Trivsel (1–10)"
+    std::vector<ChartPoint> points; // by month, at most one per month
+    double yMax = 10; // the top of the scale; the bottom is 0
+    std::string text; // "januar 2026: 85. februar 2026: 90. ..."
+};
+
+using Block = std::variant<Heading, FieldList, Paragraph, BulletList, Table, Chart>;
 
 struct RenderDocument {
     TitleBlock title;

@@ -518,3 +518,159 @@ TEST_F(DocumentsTest, BundleDocumentsAreCheckedAgainstTheirTemplate)
         prepareDocument(m.templates, { "nope", Json::object(), "" }, kase);
     });
 }
+
+// Progression: each agenda carries the registrations of the one before (a seed from its own
+// template), so the chart of the next meeting shows the whole course.
+TEST_F(DocumentsTest, ProgressionIsCarriedFromAgendaToAgenda)
+{
+    auto d = docs();
+    const auto registration = [](const char* month, double value) {
+        return Json { { "person", "p3" }, { "indikator", "trivsel" }, { "maaned", month },
+            { "vaerdi", value } };
+    };
+    const std::string first = d.create(m.caseId, "opfoelgningsmoede").docId;
+    d.fill(first,
+        { { "moedet.tidspunkt", "2026-03-12T09:30" }, { "revision.revideres", false },
+            { "progression.maaling",
+                Json::array({ registration("2026-01-01", 4), registration("2026-02-01", 5) }) } });
+    EXPECT_EQ(1, d.finalize(first).version);
+    const std::string firstRowId = d.show(first).at("values").at("progression.maaling")[0].at("@id");
+
+    const std::string second = d.create(m.caseId, "opfoelgningsmoede").docId;
+    Json rows = d.show(second).at("values").at("progression.maaling");
+    ASSERT_EQ(2u, rows.size());
+    EXPECT_EQ(firstRowId, rows[0].at("tidligere_id"));
+    EXPECT_EQ("2026-01-01", rows[0].at("maaned"));
+    EXPECT_EQ(5, rows[1].at("vaerdi"));
+    rows.push_back(registration("2026-03-01", 7));
+    d.fill(second,
+        { { "moedet.tidspunkt", "2026-05-07T09:30" }, { "revision.revideres", false },
+            { "progression.maaling", rows } });
+    EXPECT_EQ(1, d.finalize(second).version);
+    EXPECT_EQ(3u,
+        d.show(d.create(m.caseId, "opfoelgningsmoede").docId).at("values").at("progression.maaling").size());
+}
+
+// Goal status agreed at a follow-up goes back into the plan when it is revised, by the same
+// <return> as the interventions' status. The shipped family plan has no status column on its
+// goals yet, so this runs on a copy of the templates that adds one.
+TEST_F(DocumentsTest, ReviseWritesGoalStatusBackWhenThePlanHasTheColumn)
+{
+    test::TempDir folder;
+    for (const char* f : { "template.xsd", "familieplan.xml", "opfoelgningsmoede.xml" })
+        std::filesystem::copy_file(test::sourceDir() / "templates" / f, folder / f);
+    std::string plan = test::readFile(folder / "familieplan.xml");
+    const std::string after = "<column id=\"hvem\" type=\"text\" label=\"Hvem arbejder med det?\" "
+                              "max-length=\"300\" width=\"16\"/>";
+    ASSERT_NE(std::string::npos, plan.find(after));
+    plan.replace(plan.find(after), after.size(),
+        after
+            + "<column id=\"status\" type=\"choice\" label=\"Status\"><choice id=\"ikke_startet\" "
+              "label=\"Ikke startet\"/>"
+              "<choice id=\"i_gang\" label=\"I gang\"/><choice id=\"naaet\" label=\"Nået\"/>"
+              "<choice id=\"aendres\" label=\"Målet ændres\"/><choice id=\"opgives\" "
+              "label=\"Opgives\"/></column>");
+    test::writeFile(folder / "familieplan.xml", plan);
+    std::string agendaText = test::readFile(folder / "opfoelgningsmoede.xml");
+    const std::string copy = "<copy from=\"maal\" to=\"maal\"/>";
+    agendaText.replace(agendaText.find(copy), copy.size(), copy + "<return from=\"status\" to=\"status\"/>");
+    test::writeFile(folder / "opfoelgningsmoede.xml", agendaText);
+    const docgen::TemplateRegistry templates(folder.path());
+    DocumentService d(*m.store, templates, "jr");
+
+    const std::string planId = d.create(m.caseId, "familieplan").docId;
+    d.fill(planId,
+        { { "om_planen.dato", "2026-03-12" }, { "om_planen.periode_fra", "2026-03-12" },
+            { "om_planen.familieteam", Json::array({ { { "@id", "ft1" }, { "fagperson", "t1" } } }) },
+            { "faelles_maal.maal",
+                Json::array(
+                    { { { "@id", "g1" }, { "maal", "Vi spiser morgenmad sammen" }, { "status", "i_gang" } },
+                        { { "@id", "g2" }, { "maal", "Ελένη går i skole hver dag" } } }) },
+            { "opfoelgning.interval", "uger_8" }, { "opfoelgning.naeste_moede", "2026-05-07" },
+            { "godkendelse.lavet_sammen_dato", "2026-03-12" } });
+    ASSERT_EQ(1, d.finalize(planId).version);
+    const std::string agenda = d.create(m.caseId, "opfoelgningsmoede").docId;
+    Json goals = d.show(agenda).at("values").at("opfoelgning_maal.maal");
+    ASSERT_EQ(2u, goals.size());
+    goals[0]["status"] = "naaet";
+    goals[1]["status"] = "i_gang";
+    d.fill(agenda,
+        { { "opfoelgning_maal.maal", goals }, { "moedet.tidspunkt", "2026-05-07T14:00" },
+            { "revision.revideres", true } });
+    ASSERT_EQ(1, d.finalize(agenda).version);
+    EXPECT_EQ(2, d.revise(planId).version);
+    const Json revised = d.show(planId).at("values").at("faelles_maal.maal");
+    EXPECT_EQ("naaet", revised[0].at("status"));
+    EXPECT_EQ("i_gang", revised[1].at("status"));
+    EXPECT_EQ("Vi spiser morgenmad sammen", revised[0].at("maal"));
+}
+
+// The professionals' pre-meeting is for the team: its invitation is never sent to the family,
+// and every invitation gives the team a calendar file.
+TEST_F(DocumentsTest, TeamOnlyInvitationIsNotSentAndEveryInvitationIsACalendarEntry)
+{
+    auto d = docs();
+    const std::string id = d.create(m.caseId, "invitation").docId;
+    Json values = Json::parse(test::readFile(test::dataFile("values/invitation.json")));
+    values["moedet.slags"] = "formoede";
+    d.fill(id, values);
+    ASSERT_EQ(1, d.finalize(id).version);
+    SendOrder order;
+    order.docId = id;
+    order.recipients = { { "0101901234", "Søs Nørgaard" } };
+    order.fileName = "invitation.pdf";
+    order.pdf = std::string("%PDF-1.7");
+    test::expectError(ErrorCode::BadInput,
+        "is for the team only (moedet.slags: Fagligt formøde (kun fagpersoner)); it is not sent to the "
+        "family",
+        [&] { d.prepareSend(order); });
+    // The same invitation to a meeting with the family goes.
+    d.fill(id, { { "moedet.slags", "familieplansmoede" } });
+    ASSERT_EQ(2, d.finalize(id).version);
+    EXPECT_EQ(id, d.prepareSend(order).request.docId);
+
+    const auto draft = d.calendarFile(id, VersionRef(DraftVersion));
+    EXPECT_NE(std::string::npos, draft.text.find("UID:" + id + "@familieplan\r\n")) << draft.text;
+    EXPECT_NE(std::string::npos, draft.text.find("SEQUENCE:0\r\n"));
+    const auto v1 = d.calendarFile(id, VersionRef(1));
+    EXPECT_NE(std::string::npos, v1.text.find("SEQUENCE:1\r\n"));
+    EXPECT_NE(std::string::npos, v1.text.find("SUMMARY:Fagligt formøde (kun fagpersoner) – Familien"));
+    // Version 1's DTSTAMP is when it was finalised: the same file every time.
+    EXPECT_EQ(v1.text, d.calendarFile(id, VersionRef(1)).text);
+    test::expectError(ErrorCode::BadInput, "has no field with calendar=\"start\"",
+        [&] { d.calendarFile(finalisedPlan(), VersionRef(1)); });
+}
+
+// The family's årshjul: a year of meetings from the plan's next meeting, at the plan's cadence.
+TEST_F(DocumentsTest, AarshjulHasAYearOfMeetingsAtThePlansCadence)
+{
+    auto d = docs();
+    const auto dates = [&] {
+        std::vector<std::string> out;
+        const Json values = d.show(d.create(m.caseId, "aarshjul").docId).at("values");
+        EXPECT_EQ("t1", values.at("til_familien.tovholder"));
+        if (values.contains("moeder.moede"))
+            for (const auto& row : values.at("moeder.moede")) {
+                out.push_back(row.at("dato"));
+                EXPECT_EQ("opfoelgningsmoede", row.at("hvad"));
+            }
+        return out;
+    };
+    EXPECT_TRUE(dates().empty()); // no plan yet: the team writes the dates
+    const std::string plan = finalisedPlan(); // every 8 weeks from 2026-05-07
+    EXPECT_EQ((std::vector<std::string> { "2026-05-07", "2026-07-02", "2026-08-27", "2026-10-22",
+                  "2026-12-17", "2027-02-11", "2027-04-08" }),
+        dates());
+    // Every 6 weeks across a leap day; a cadence the årshjul does not know gives no dates.
+    d.revise(plan);
+    d.fill(plan, { { "opfoelgning.interval", "uger_6" }, { "opfoelgning.naeste_moede", "2028-01-20" } });
+    d.finalize(plan);
+    const auto sixWeeks = dates();
+    ASSERT_EQ(9u, sixWeeks.size());
+    EXPECT_EQ("2028-03-02", sixWeeks[1]);
+    EXPECT_EQ("2028-12-21", sixWeeks.back()); // day 356 of a leap year
+    d.revise(plan);
+    d.fill(plan, { { "opfoelgning.interval", "andet" }, { "opfoelgning.interval_andet", "Hver 10. uge" } });
+    d.finalize(plan);
+    EXPECT_TRUE(dates().empty());
+}

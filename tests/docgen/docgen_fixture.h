@@ -21,10 +21,10 @@ const char* const FamilyBundle = R"({
     {"id": "p4", "name": "Дмитрий Nørgaard", "cpr": "2002184322", "relation": "barn"}
   ],
   "team": [
-    {"id": "t1", "name": "Jens Ravn", "fagomraade": "Børn og Familie", "role": "myndighedsrådgiver", "user": "jr"},
+    {"id": "t1", "name": "Jens Ravn", "fagomraade": "Børn og Familie", "role": "myndighedsrådgiver", "user": "jr", "email": "jr@kommune.dk"},
     {"id": "t2", "name": "Åse Øberg", "fagomraade": "Dagtilbud og Undervisning", "role": "lærer", "user": "ao"},
     {"id": "t3", "name": "Ольга Петрова", "fagomraade": "Handicap og Psykiatri", "role": "sagsbehandler"},
-    {"id": "t4", "name": "Mette Skov", "fagomraade": "Beskæftigelse", "role": "jobkonsulent"},
+    {"id": "t4", "name": "Mette Skov", "fagomraade": "Beskæftigelse", "role": "jobkonsulent", "email": "ms@jobcenter.dk"},
     {"id": "t5", "name": "Γιώργος Παππάς", "fagomraade": "Sundhed og Omsorg", "role": "sundhedsplejerske"}
   ],
   "coordinator": "t1"

@@ -388,3 +388,52 @@ TEST(Layout, LastFieldOfAListDoesNotGoAloneToTheNextPage)
     }
     EXPECT_GT(split, 0u) << "the page breaks inside the list in some of the layouts";
 }
+
+// A progression chart: a line between neighbouring months, a gap where a month has no number,
+// a square marker and the value at each point, months under the axis, and the numbers again
+// as tagged text (what a screen reader reads); the graphics themselves are artifacts.
+TEST(Layout, ChartDrawsPointsMonthsAndTheNumbersAsText)
+{
+    FixedMetrics fonts;
+    RenderDocument doc;
+    Chart chart;
+    chart.title = "Ελένη – Fremmøde i skolen (%)";
+    chart.yMax = 100;
+    // July, August, September 2025, then November (October has no registration).
+    for (const auto& [month, value] : std::vector<std::pair<int, double>> {
+             { 2025 * 12 + 6, 62 }, { 2025 * 12 + 7, 70 }, { 2025 * 12 + 8, 75 }, { 2025 * 12 + 10, 88 } })
+        chart.points.push_back({ month, value, std::to_string(static_cast<int>(value)) });
+    chart.text = "Tallene: juli 2025: 62; august 2025: 70; september 2025: 75; november 2025: 88.";
+    doc.blocks.push_back(chart);
+    const LayoutResult r = layoutDocument(doc, fonts);
+    ASSERT_EQ(1u, r.pages.size());
+    const Page& page = r.pages[0];
+    std::size_t markers = 0, thickLines = 0;
+    for (const auto& item : page.items) {
+        if (std::holds_alternative<RectItem>(item))
+            ++markers;
+        if (const auto* l = std::get_if<LineItem>(&item); l && l->x1 != l->x2 && l->y1 != l->y2)
+            ++thickLines;
+    }
+    EXPECT_EQ(4u, markers);
+    EXPECT_EQ(2u, thickLines); // the slanted lines: jul–aug, aug–sep; nothing across the empty October
+    std::vector<std::string> artifacts, tagged;
+    for (const auto& item : page.items)
+        if (const auto* t = std::get_if<TextItem>(&item))
+            (t->element < 0 ? artifacts : tagged).push_back(t->text);
+    for (const char* label : { "jul", "aug", "sep", "okt", "nov", "2025", "62", "88", "100", "50" })
+        EXPECT_NE(std::find(artifacts.begin(), artifacts.end(), label), artifacts.end()) << label;
+    std::string said;
+    for (const auto& t : tagged)
+        said += t + " ";
+    EXPECT_NE(std::string::npos, said.find("Fremmøde")) << said;
+    EXPECT_NE(std::string::npos, said.find("november")) << said;
+    EXPECT_NE(std::string::npos, said.find("88.")) << said;
+    // A value's marker sits at its height: 88 % is higher on the page than 62 %.
+    std::vector<double> ys;
+    for (const auto& item : page.items)
+        if (const auto* rect = std::get_if<RectItem>(&item))
+            ys.push_back(rect->y);
+    ASSERT_EQ(4u, ys.size());
+    EXPECT_LT(ys[3], ys[0]);
+}

@@ -312,7 +312,7 @@ Json fullValue(const fplan::docgen::Field& f, const fplan::Case& kase, int n)
     case FieldType::DateTime:
         return "2026-05-07T09:3" + std::to_string(n % 10);
     case FieldType::Number:
-        return f.max && *f.max < 10 ? Json(1) : Json(2.5 + n);
+        return f.max && *f.max < 10 ? Json(1) : Json(std::min(2.5 + n, f.max.value_or(1e9)));
     case FieldType::Bool:
         return n % 2 == 0;
     case FieldType::Choice:
@@ -364,6 +364,9 @@ TEST(Pdf, EveryFieldOfEveryTemplateIsPrinted)
             if (const auto* list = std::get_if<FieldList>(&block)) {
                 for (const auto& field : list->fields)
                     printed.push_back(field.label), printed.push_back(field.value);
+            } else if (const auto* chart = std::get_if<fplan::docgen::Chart>(&block)) {
+                // A charted table prints its values as charts: the title names the series.
+                printed.push_back(chart->title), printed.push_back(chart->text);
             } else if (const auto* table = std::get_if<Table>(&block)) {
                 for (const auto& c : table->columns)
                     printed.push_back(c.header);
@@ -375,7 +378,11 @@ TEST(Pdf, EveryFieldOfEveryTemplateIsPrinted)
             }
         }
         for (const auto* f : tmpl.fields()) {
-            if (f->type == fplan::docgen::FieldType::Table) {
+            if (f->type == fplan::docgen::FieldType::Table && f->chart) {
+                EXPECT_TRUE(std::any_of(doc.blocks.begin(), doc.blocks.end(),
+                    [](const auto& b) { return std::holds_alternative<fplan::docgen::Chart>(b); }))
+                    << id << ": " << f->path << " is charted";
+            } else if (f->type == fplan::docgen::FieldType::Table) {
                 for (const auto& c : f->columns)
                     if (c.width > 0 && c.id != "start" && c.id != "slut") {
                         EXPECT_NE(printed.end(), std::find(printed.begin(), printed.end(), c.label))

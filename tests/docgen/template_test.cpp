@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <set>
 #include <source_location>
 
@@ -36,13 +37,17 @@ std::string bad(const std::string& name)
 
 } // namespace
 
-TEST(Templates, AllThreeLoadAndValidate)
+TEST(Templates, AllLoadAndValidate)
 {
     const TemplateRegistry registry(TemplatesDir);
     const auto ids = registry.ids();
-    for (const char* id : { "familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede", "samtykke" })
+    for (const char* id : { "familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede", "samtykke", "invitation", "aarshjul" })
         EXPECT_NE(std::find(ids.begin(), ids.end(), id), ids.end()) << id;
     EXPECT_EQ(fplan::test::shippedTemplateIds(), ids);
+    // familieplan 2 added the sector plans; the agenda's 2 the family's aim, the parents' view on
+    // the children's participation, progression and the feedback round.
+    EXPECT_EQ("2", registry.load("familieplan").version);
+    EXPECT_EQ("2", registry.load("opfoelgningsmoede").version);
     for (const std::string& id : ids) {
         const Template t = registry.load(id);
         EXPECT_EQ(id, t.id);
@@ -349,4 +354,139 @@ TEST(Templates, KeepsAndHashesTheBytesItParsed)
     const Template viaFolder = TemplateRegistry(TemplatesDir).loadFile(file);
     EXPECT_EQ(bytes, viaFolder.text);
     EXPECT_EQ(direct.hash, viaFolder.hash);
+}
+
+TEST(Templates, InvitationIsACalendarEntryWhosePreMeetingIsForTheTeam)
+{
+    const TemplateRegistry registry(TemplatesDir);
+    const Template t = registry.load("invitation");
+    std::map<CalendarRole, std::string> roles;
+    for (const Field* f : t.fields()) {
+        if (f->calendar != CalendarRole::None)
+            roles[f->calendar] = f->path;
+        for (const auto& c : f->columns)
+            if (c.calendar != CalendarRole::None)
+                roles[c.calendar] = f->path + "." + c.id;
+    }
+    EXPECT_EQ((std::map<CalendarRole, std::string> { { CalendarRole::Summary, "moedet.slags" },
+                  { CalendarRole::Start, "moedet.start" }, { CalendarRole::End, "moedet.slut" },
+                  { CalendarRole::Location, "moedet.sted" }, { CalendarRole::Description, "moedet.formaal" },
+                  { CalendarRole::Organizer, "moedet.tovholder" },
+                  { CalendarRole::Attendee, "deltagere.deltager.fagperson" } }),
+        roles);
+    const Field* kind = t.field("moedet.slags");
+    ASSERT_NE(nullptr, kind);
+    std::vector<std::string> teamOnly, everyone;
+    for (const auto& c : kind->choices)
+        (c.audience == Audience::Team ? teamOnly : everyone).push_back(c.id);
+    EXPECT_EQ((std::vector<std::string> { "formoede" }), teamOnly);
+    EXPECT_EQ(
+        (std::vector<std::string> { "intromoede", "familieplansmoede", "opfoelgningsmoede" }), everyone);
+    // "Hvad vil I gerne have ud af mødet?" opens the invitation.
+    EXPECT_TRUE(t.sections.front().familyFirst);
+    EXPECT_EQ("Hvad vil I gerne have ud af mødet?", t.sections.front().label);
+    // Who comes is seeded from the latest agenda's participants.
+    const Field* who = t.field("deltagere.deltager");
+    ASSERT_TRUE(who && who->seed);
+    EXPECT_EQ("opfoelgningsmoede", who->seed->templateId);
+    EXPECT_EQ("moedet.deltagere", who->seed->table);
+    const Json shown = templateToJson(t);
+    bool sawAudience = false;
+    for (const auto& f : shown.at("fields"))
+        if (f.at("path") == "moedet.slags") {
+            EXPECT_EQ("summary", f.at("calendar"));
+            EXPECT_EQ("team", f.at("choices").at(3).at("audience"));
+            sawAudience = true;
+        }
+    EXPECT_TRUE(sawAudience);
+}
+
+TEST(Templates, FollowUpChartsProgressionCarriedFromTheAgendaBefore)
+{
+    const Template t = TemplateRegistry(TemplatesDir).load("opfoelgningsmoede");
+    const Field* table = t.field("progression.maaling");
+    ASSERT_TRUE(table && table->chart);
+    EXPECT_EQ("maaned", table->chart->x);
+    EXPECT_EQ("vaerdi", table->chart->y);
+    EXPECT_EQ((std::vector<std::string> { "person", "indikator", "maal" }), table->chart->series);
+    ASSERT_TRUE(table->seed);
+    EXPECT_EQ("opfoelgningsmoede", table->seed->templateId);
+    EXPECT_EQ("progression.maaling", table->seed->table);
+    std::vector<std::string> indicators;
+    for (const auto& c : table->column("indikator")->choices)
+        indicators.push_back(c.id);
+    EXPECT_EQ((std::vector<std::string> { "skolefremmoede", "timer_arbejde", "trivsel", "maal_vurdering" }),
+        indicators);
+    for (const char* path :
+        { "familiens_oenske.oenske", "boernenes_deltagelse.foraeldrenes_syn", "feedback.runde" })
+        EXPECT_NE(nullptr, t.field(path)) << path;
+    for (const char* scale : { "hoert", "emner", "maade", "samlet" }) {
+        const Field* c = t.field("feedback.runde")->column(scale);
+        ASSERT_NE(nullptr, c) << scale;
+        EXPECT_EQ(1, *c->min);
+        EXPECT_EQ(10, *c->max);
+    }
+}
+
+// The calendar, audience and chart attributes are checked like every other rule: the file and
+// line, and what is wrong.
+TEST(HostileTemplatesRuntime, CalendarAudienceAndChartRulesNameTheLine)
+{
+    const auto wrap = [](const std::string& items) {
+        return "<template id=\"t\" version=\"1\" title=\"T\">\n<section id=\"a\" label=\"A\">\n" + items
+            + "\n</section>\n</template>\n";
+    };
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        { "<field id=\"x\" type=\"date\" label=\"X\" calendar=\"start\"/>",
+            "t.xml:3: calendar=\"start\" does not fit a date field (a.x)" },
+        { "<field id=\"x\" type=\"team_member\" label=\"X\" calendar=\"attendee\"/>",
+            "t.xml:3: calendar=\"attendee\" belongs on a table column" },
+        { "<field id=\"x\" type=\"datetime\" label=\"X\" calendar=\"start\"/>\n"
+          "<field id=\"y\" type=\"datetime\" label=\"Y\" calendar=\"start\"/>",
+            "t.xml:4: a second field with calendar=\"start\"" },
+        { "<field id=\"x\" type=\"text\" label=\"X\" calendar=\"when\"/>", "t.xml:3: " },
+        { "<field id=\"x\" type=\"choice\" label=\"X\">\n<choice id=\"a\" label=\"A\" "
+          "audience=\"family\"/></field>",
+            "t.xml:4: " },
+        { "<table id=\"m\" label=\"M\"><column id=\"d\" type=\"text\" label=\"D\"/>"
+          "<column id=\"v\" type=\"number\" label=\"V\"/>\n<chart x=\"d\" y=\"v\"/></table>",
+            "t.xml:4: the chart's x column 'd' must be a date column" },
+        { "<table id=\"m\" label=\"M\"><column id=\"d\" type=\"date\" label=\"D\"/>"
+          "<column id=\"v\" type=\"number\" label=\"V\"/>\n<chart x=\"d\" y=\"v\" series=\"nope\"/></table>",
+            "t.xml:4: the chart's series column 'nope' is not a column of a.m" },
+        { "<table id=\"m\" label=\"M\"><column id=\"d\" type=\"text\" label=\"D\"/>\n"
+          "<series template=\"familieplan\" start=\"x\" cadence=\"y\" date=\"d\"><every choice=\"a\" "
+          "weeks=\"8\"/></series></table>",
+            "t.xml:4: the series' date column 'd' must be a date column of a.m" },
+        { "<table id=\"m\" label=\"M\"><column id=\"d\" type=\"date\" label=\"D\"/>\n"
+          "<series template=\"familieplan\" start=\"x\" cadence=\"y\" date=\"d\"/></table>",
+            "t.xml:4: a <series> needs at least one <every" },
+    };
+    for (const auto& [items, expected] : cases)
+        test::expectError(
+            ErrorCode::BadInput, expected, [&] { parseTemplate(wrap(items), "t.xml", Schema); });
+}
+
+// A series names the plan's fields; a plan without them stops the årshjul from loading, with
+// the line of its <series>, rather than silently giving no dates.
+TEST(HostileTemplatesRuntime, SeriesIsCheckedAgainstItsSourceTemplate)
+{
+    TempDir dir;
+    for (const char* f : { "template.xsd", "familieplan.xml", "aarshjul.xml" })
+        std::filesystem::copy_file(TemplatesDir / f, dir / f);
+    const TemplateRegistry registry(dir.path());
+    const Template loaded = registry.load("aarshjul");
+    EXPECT_EQ(3u, loaded.field("moeder.moede")->series->cadences.size());
+    const auto replace = [&](const std::string& from, const std::string& to) {
+        std::string text = test::readFile(dir / "aarshjul.xml");
+        text.replace(text.find(from), from.size(), to);
+        test::writeFile(dir / "aarshjul.xml", text);
+    };
+    replace("<every choice=\"uger_6\"", "<every choice=\"uger_5\"");
+    test::expectError(ErrorCode::BadInput, "'uger_5' is not a choice of familieplan's opfoelgning.interval",
+        [&] { registry.load("aarshjul"); });
+    replace("<every choice=\"uger_5\"", "<every choice=\"uger_6\"");
+    replace("start=\"opfoelgning.naeste_moede\"", "start=\"opfoelgning.kontakt\"");
+    test::expectError(ErrorCode::BadInput, "template 'familieplan' has no date field 'opfoelgning.kontakt'",
+        [&] { registry.load("aarshjul"); });
 }
