@@ -2,6 +2,7 @@
 #include "gui/sync_presenter.h"
 
 #include "base/error.h"
+#include "crypto/secret_string.h"
 #include "gui/i18n.h"
 
 #include <cstdlib>
@@ -191,7 +192,7 @@ SignInOutcome SignInPresenter::signIn(
         sync::SyncOptions options;
         options.server = passwordOnly() ? m_binding->url : server;
         options.account = passwordOnly() ? m_binding->account : account;
-        options.password = [&password] { return password; };
+        options.password = [&password] { return crypto::SecretString(password); };
         options.timeout = std::chrono::seconds(15);
         const auto report = sync::syncWithServer(store, options);
         outcome.ok = true;

@@ -112,23 +112,25 @@ void closeOnEscape(wxWindow* window)
         else
             window->Close();
     });
-    void showWorking(wxActivityIndicator * spinner, bool working, std::initializer_list<wxWindow*> controls)
-    {
-        spinner->Show(working);
-        if (working)
-            spinner->Start();
-        else
-            spinner->Stop();
-        for (auto* control : controls)
-            if (control)
-                control->Enable(!working);
-    }
+}
 
-    wxStaticText* newProblemsLabel(wxWindow * parent)
-    {
-        auto* label = new wxStaticText(parent, wxID_ANY, {});
-        label->SetForegroundColour(wxColour(0xB0, 0x00, 0x20));
-        return label;
-    }
+void showWorking(wxActivityIndicator* spinner, bool working, std::initializer_list<wxWindow*> controls)
+{
+    spinner->Show(working);
+    if (working)
+        spinner->Start();
+    else
+        spinner->Stop();
+    for (auto* control : controls)
+        if (control)
+            control->Enable(!working);
+}
+
+wxStaticText* newProblemsLabel(wxWindow* parent)
+{
+    auto* label = new wxStaticText(parent, wxID_ANY, {});
+    label->SetForegroundColour(wxColour(0xB0, 0x00, 0x20));
+    return label;
+}
 
 } // namespace fplan::gui

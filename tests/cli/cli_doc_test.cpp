@@ -128,7 +128,8 @@ TEST_F(CliDoc, TemplateListShowAndValidate)
     for (const auto& t : Json::parse(list.out))
         ids.push_back(t.at("id"));
     EXPECT_EQ(test::shippedTemplateIds(), ids);
-    for (const char* id : { "familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede", "samtykke", "invitation", "aarshjul" })
+    for (const char* id : { "familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede", "samtykke",
+             "invitation", "aarshjul" })
         EXPECT_NE(std::find(ids.begin(), ids.end(), id), ids.end()) << id;
     const auto shown = Json::parse(fplan({ "template", "show", "familieplan", "--json" }).out);
     EXPECT_EQ("familieplan", shown.at("id"));

@@ -41,7 +41,8 @@ TEST(Templates, AllLoadAndValidate)
 {
     const TemplateRegistry registry(TemplatesDir);
     const auto ids = registry.ids();
-    for (const char* id : { "familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede", "samtykke", "invitation", "aarshjul" })
+    for (const char* id : { "familiefaglig-undersoegelse", "familieplan", "opfoelgningsmoede", "samtykke",
+             "invitation", "aarshjul" })
         EXPECT_NE(std::find(ids.begin(), ids.end(), id), ids.end()) << id;
     EXPECT_EQ(fplan::test::shippedTemplateIds(), ids);
     // familieplan 2 added the sector plans; the agenda's 2 the family's aim, the parents' view on
