@@ -130,7 +130,7 @@ protected:
         o.server = server->url();
         o.account = account;
         if (withPassword)
-            o.password = [account] { return "hemmeligt-" + account; };
+            o.password = [account] { return crypto::SecretString("hemmeligt-" + account); };
         o.timeout = 2000ms;
         return o;
     }
