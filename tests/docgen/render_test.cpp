@@ -108,7 +108,8 @@ TEST(DocumentRenderer, FamilyGoalsComeFirstInThePlan)
     ASSERT_FALSE(top.empty());
     EXPECT_EQ("Familiens fælles mål", top.front());
     EXPECT_EQ((std::vector<std::string> { "Familiens fælles mål", "Om planen", "Familiens behov", "Indsatser",
-                  "Aftaler", "Opfølgning", "Familiens bemærkninger", "Godkendelse" }),
+                  "Planer, som familieplanen samler", "Aftaler", "Opfølgning", "Familiens bemærkninger",
+                  "Godkendelse" }),
         top);
 }
 

@@ -54,7 +54,7 @@ TEST(Templates, AllLoadAndValidate)
         EXPECT_EQ(id, t.id);
         EXPECT_FALSE(t.version.empty());
         EXPECT_FALSE(t.title.empty());
-        EXPECT_GT(t.fields().size(), 5u) << id;
+        EXPECT_GE(t.fields().size(), 3u) << id; // the årshjul has three
         std::set<std::string> paths;
         for (const Field* f : t.fields()) {
             EXPECT_TRUE(paths.insert(f->path).second) << f->path;

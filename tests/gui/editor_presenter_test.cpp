@@ -496,7 +496,8 @@ TEST_P(ResurrectedRowTest, KeepOrRemoveWritesAnOpAndTheMarkGoes)
     auto e = editor();
     StoreWatch watch(*m_store);
     e->setCell(goals, 0, "sigt", "kort"); // edited here ...
-    metteWrites({ { goals, Json::array() } }); // ... while Mette deletes the row
+    metteWrites({ { goals,
+        Json::array({ { { "@id", "r1" }, { "@delete", true } } }) } }); // ... while Mette deletes the row
     follow(*e, watch);
     const auto marked = e->resurrectedRows(goals);
     ASSERT_EQ(1u, marked.size());
