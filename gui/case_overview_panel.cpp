@@ -122,7 +122,7 @@ void fill(wxListBox* list, const std::vector<std::string>& lines)
 } // namespace
 
 CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const std::string& caseId)
-    : wxPanel(parent)
+    : wxScrolledWindow(parent, wxID_ANY, wxDefaultPosition, wxDefaultSize, wxVSCROLL | wxTAB_TRAVERSAL)
     , m_session(session)
     , m_caseId(caseId)
 {
@@ -155,6 +155,7 @@ CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const s
     auto* docs = new wxStaticBoxSizer(wxVERTICAL, this, _("Dokumenter"));
     m_documents = new wxDataViewListCtrl(
         docs->GetStaticBox(), wxID_ANY, wxDefaultPosition, wxDefaultSize, wxDV_SINGLE | wxDV_ROW_LINES);
+    m_documents->SetMinSize(wxSize(-1, FromDIP(150))); // a few documents in view, however low the window
     m_documents->AppendTextColumn(_("Dokument"), wxDATAVIEW_CELL_INERT, FromDIP(250));
     m_documents->AppendTextColumn(_("Status"), wxDATAVIEW_CELL_INERT, FromDIP(200));
     m_documents->AppendTextColumn(_("Versioner"), wxDATAVIEW_CELL_INERT, FromDIP(90));
@@ -178,6 +179,7 @@ CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const s
     docs->Add(buttons, 0, wxALL, FromDIP(4));
     sizer->Add(docs, 1, wxEXPAND | wxALL, FromDIP(8));
     SetSizer(sizer);
+    SetScrollRate(0, FromDIP(12));
 
     open->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { openSelected(); });
     investigation->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { newDocument(InvestigationTemplate); });
@@ -241,6 +243,7 @@ void CaseOverviewPanel::reload()
         row.push_back(toWx(d.delivery));
         m_documents->AppendItem(row);
     }
+    FitInside();
     Layout();
 }
 

@@ -4,7 +4,7 @@
 #include "gui/case_overview_presenter.h"
 #include "gui/session.h"
 
-#include <wx/panel.h>
+#include <wx/scrolwin.h>
 
 #include <functional>
 #include <memory>
@@ -17,7 +17,9 @@ namespace fplan::gui {
 
 // Shows CaseOverviewPresenter: family, team with tovholder history, the consent gate, documents
 // with their status.
-class CaseOverviewPanel : public wxPanel {
+// Scrolls as a whole when the window is too low for it (a 1024×600 screen), so every list and
+// button stays reachable.
+class CaseOverviewPanel : public wxScrolledWindow {
 public:
     CaseOverviewPanel(wxWindow* parent, Session& session, const std::string& caseId);
     const std::string& caseId() const { return m_caseId; }

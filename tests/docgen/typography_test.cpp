@@ -380,7 +380,7 @@ TEST(Typography, NoTextUnderNinePointsOutsideHeaderAndFooter)
             smallest = std::min(smallest, sizes.at(attribute(x.out, at, "font")));
             ++texts;
         }
-        EXPECT_GT(texts, 50u);
+        EXPECT_GT(texts, 20u) << c.id << " " << c.rows; // the one-page invitation and årshjul have few
         EXPECT_GE(smallest, 9.0) << c.id << " " << c.rows;
         const auto minSize = [&] {
             double m = 100;
