@@ -339,7 +339,8 @@ TEST_F(DocumentsTest, FollowUpAgendaIsSeededFromLatestFinalisedPlan)
     EXPECT_EQ("t1", values.at("moedet.moedeleder"));
     // A plan draft that is not finalised does not seed: the agenda follows the agreed plan.
     Json removed = Json::array();
-    for (const Json& row : d.show(plan).at("values").at("faelles_maal.maal"))
+    const Json planShown = d.show(plan);
+    for (const Json& row : planShown.at("values").at("faelles_maal.maal"))
         removed.push_back({ { "@id", row.at("@id") }, { "@delete", true } });
     d.fill(plan, { { "faelles_maal.maal", removed } });
     EXPECT_EQ(2u,
