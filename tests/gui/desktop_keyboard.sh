@@ -12,22 +12,9 @@ make_store=$(realpath "$2")
 shots=${3:-}
 here=$(cd "$(dirname "$0")" && pwd)
 
-# Without the display and accessibility tools the test cannot run: skipped (ctest code 77).
-for tool in xvfb-run dbus-run-session import /usr/libexec/at-spi-bus-launcher; do
-  if ! command -v "$tool" > /dev/null; then
-    echo "SKIP: $tool is missing (scripts/install-deps installs it)"
-    exit 77
-  fi
-done
-if ! /usr/bin/python3 -c "import pyatspi" 2> /dev/null; then
-  echo "SKIP: python3-pyatspi is missing (scripts/install-deps installs it)"
-  exit 77
-fi
-
-if [[ -z "${FPLAN_KEYBOARD_INNER:-}" ]]; then
-  export FPLAN_KEYBOARD_INNER=1
-  exec dbus-run-session -- xvfb-run -a -s "-screen 0 1024x600x24" "$0" "$@"
-fi
+source "$here/xvfb_session.sh"
+gui_test_requires import
+FPLAN_GUI_TEST_SCREEN=1024x600x24 gui_test_inside_xvfb "$0" "$@"
 
 work=$(mktemp -d)
 app=""

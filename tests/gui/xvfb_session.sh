@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: EUPL-1.2
-# Sourced by the Xvfb + AT-SPI tests (desktop_smoke.sh, two_desktops.sh).
+# Sourced by the Xvfb + AT-SPI tests (desktop_smoke.sh, two_desktops.sh, desktop_keyboard.sh).
 
 # gui_test_requires [TOOL...]: skips the test (ctest code 77) when the display and accessibility
 # tools, the given ones, or pyatspi are missing.
@@ -18,10 +18,10 @@ gui_test_requires() {
 }
 
 # gui_test_inside_xvfb SCRIPT ARGS...: runs the script again inside its own D-Bus session and a
-# free Xvfb display (1280x800), once.
+# free Xvfb display, once; the screen is $FPLAN_GUI_TEST_SCREEN (default 1280x800x24).
 gui_test_inside_xvfb() {
   if [[ -z "${FPLAN_GUI_TEST_INNER:-}" ]]; then
     export FPLAN_GUI_TEST_INNER=1
-    exec dbus-run-session -- xvfb-run -a -s "-screen 0 1280x800x24" "$@"
+    exec dbus-run-session -- xvfb-run -a -s "-screen 0 ${FPLAN_GUI_TEST_SCREEN:-1280x800x24}" "$@"
   fi
 }
