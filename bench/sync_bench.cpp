@@ -164,7 +164,7 @@ Measured measureServer(sync::Storage& storage, const std::filesystem::path& dir)
     sync::HandlerService service(handler);
     Running server(service, dir);
     handler.onOpsCommitted([&](const std::string& c, std::int64_t seq) { server.listener->notify(c, seq); });
-    storage.listen([&](const std::string& c, std::int64_t seq) { server.listener->notify(c, seq); });
+    storage.listen({ [&](const std::string& c, std::int64_t seq) { server.listener->notify(c, seq); }, {} });
     std::vector<std::string> tokens;
     test::SyncTestClient setup("127.0.0.1", server.port(), server.fingerprint);
     for (int c = 0; c < Clients; ++c) {

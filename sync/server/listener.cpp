@@ -46,6 +46,9 @@ using Stream = beast::ssl_stream<beast::tcp_stream>;
 constexpr auto HandshakeTimeout = std::chrono::seconds(10);
 constexpr auto IdleTimeout = std::chrono::seconds(60);
 constexpr auto SessionRecheck = std::chrono::seconds(15);
+// Presence shared with other processes is sent again this often; one not heard again in three
+// times that is gone (its process ended without saying so).
+constexpr auto PresenceRefresh = std::chrono::seconds(20);
 constexpr std::uint32_t MaxHeaderBytes = 16 * 1024;
 
 // One connected live channel; all its members are touched only on its strand.
@@ -90,11 +93,20 @@ asio::awaitable<std::vector<std::string>> caseMembersOn(Service& service, std::s
     co_return service.caseMembers(caseId);
 }
 
+// Another process's live client, as far as its presence goes: `number` is this process's number
+// for it (what its frames carry here), `heard` when its process last said where it is.
+struct RemotePresence {
+    std::uint64_t number = 0;
+    std::string account;
+    PresenceState state;
+    std::chrono::steady_clock::time_point heard;
+};
+
 // {"presence": {"client", "account", "case", "doc", "section"}}; doc null: it has left.
-std::string presenceFrame(const LiveClient& from, const PresenceMessage& what, bool gone)
+std::string presenceFrame(
+    std::uint64_t client, const std::string& account, const PresenceMessage& what, bool gone)
 {
-    nlohmann::json p
-        = { { "client", from.number }, { "account", from.who.account }, { "case", what.caseId } };
+    nlohmann::json p = { { "client", client }, { "account", account }, { "case", what.caseId } };
     if (gone) {
         p["doc"] = nullptr;
     } else {
@@ -248,7 +260,10 @@ struct Listener::Impl {
             // Who else is where, as far as this account may know.
             for (const auto& [other, state] : presences)
                 if (state.members.count(client->who.account))
-                    enqueue(client, presenceFrame(*other, state.what, false));
+                    enqueue(client, presenceFrame(other->number, other->who.account, state.what, false));
+            for (const auto& [key, remote] : remotePresences)
+                if (remote.state.members.count(client->who.account))
+                    enqueue(client, presenceFrame(remote.number, remote.account, remote.state.what, false));
         }
         asio::co_spawn(client->ws.get_executor(), writer(client), asio::detached);
         // The client sends pings (answered inside Beast) and presence frames; anything else ends
@@ -323,13 +338,122 @@ struct Listener::Impl {
         presences.erase(old);
     }
 
-    // With liveMutex held.
+    // With liveMutex held: the members' channels here, and the other processes.
     void tellOthers(const std::shared_ptr<LiveClient>& from, const PresenceState& state, bool gone)
     {
-        const std::string frame = presenceFrame(*from, state.what, gone);
+        const std::string frame = presenceFrame(from->number, from->who.account, state.what, gone);
+        tellMembers(frame, state.members, from.get());
+        share(frame);
+    }
+
+    // With liveMutex held: the channels here whose account is one of `members`, except `except`.
+    void tellMembers(const std::string& frame, const std::set<std::string>& members, const LiveClient* except)
+    {
         for (const auto& other : liveClients)
-            if (other != from && state.members.count(other->who.account))
+            if (other.get() != except && members.count(other->who.account))
                 enqueue(other, frame);
+    }
+
+    // Sends a frame to the other processes, in the order they were said, off the network threads
+    // (the storage blocks).
+    void share(std::string frame)
+    {
+        if (!publishPresence)
+            return;
+        asio::post(publishStrand, [this, frame = std::move(frame)] {
+            try {
+                publishPresence(frame);
+            } catch (const std::exception& e) {
+                std::cerr << "presence not shared with the other processes: " << e.what() << std::endl;
+            }
+        });
+    }
+
+    // Another process's client said where it is (a frame as presenceFrame makes). Called from the
+    // storage's thread; looks the case's members up here, as for a client of this process.
+    void remotePresence(const std::string& origin, const std::string& frame)
+    {
+        nlohmann::json p;
+        std::pair<std::string, std::uint64_t> key;
+        PresenceMessage what;
+        std::string account;
+        bool gone = false;
+        try {
+            p = nlohmann::json::parse(frame).at("presence");
+            key = { origin, p.at("client").get<std::uint64_t>() };
+            account = p.at("account").get<std::string>();
+            what.caseId = p.at("case").get<std::string>();
+            gone = p.at("doc").is_null();
+            if (!gone) {
+                what.doc = p.at("doc").get<std::string>();
+                what.section = p.value("section", std::string());
+            }
+        } catch (const std::exception&) {
+            return; // not a frame of ours
+        }
+        std::set<std::string> members;
+        {
+            std::lock_guard lock(liveMutex);
+            const auto known = remotePresences.find(key);
+            if (gone) {
+                if (known != remotePresences.end()) {
+                    tellMembers(presenceFrame(known->second.number, account, known->second.state.what, true),
+                        known->second.state.members, nullptr);
+                    remotePresences.erase(known);
+                }
+                return;
+            }
+            if (known != remotePresences.end() && known->second.state.what.caseId == what.caseId)
+                members = known->second.state.members;
+        }
+        if (members.empty()) {
+            const auto fresh = handler.caseMembers(what.caseId);
+            members.insert(fresh.begin(), fresh.end());
+        }
+        std::lock_guard lock(liveMutex);
+        auto& remote = remotePresences[key];
+        if (remote.number == 0) {
+            remote.number = ++liveNumbers;
+            remote.account = account;
+        } else if (remote.state.what.caseId != what.caseId) {
+            tellMembers(presenceFrame(remote.number, account, remote.state.what, true), remote.state.members,
+                nullptr);
+        }
+        remote.heard = std::chrono::steady_clock::now();
+        const bool moved = remote.state.what.caseId != what.caseId || remote.state.what.doc != what.doc
+            || remote.state.what.section != what.section;
+        remote.state = { std::move(what), std::move(members) };
+        if (moved) // a refresh that says nothing new tells nobody
+            tellMembers(presenceFrame(remote.number, account, remote.state.what, false), remote.state.members,
+                nullptr);
+    }
+
+    // Every PresenceRefresh: says again where this process's clients are, and ends what another
+    // process's clients said when it has not said it again in three times that.
+    asio::awaitable<void> presenceUpkeep()
+    {
+        asio::steady_timer timer(ioc);
+        for (;;) {
+            timer.expires_after(PresenceRefresh);
+            beast::error_code ec;
+            co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+            if (ec)
+                co_return;
+            std::lock_guard lock(liveMutex);
+            for (const auto& [client, state] : presences)
+                share(presenceFrame(client->number, client->who.account, state.what, false));
+            const auto stale = std::chrono::steady_clock::now() - 3 * PresenceRefresh;
+            for (auto it = remotePresences.begin(); it != remotePresences.end();) {
+                if (it->second.heard < stale) {
+                    tellMembers(
+                        presenceFrame(it->second.number, it->second.account, it->second.state.what, true),
+                        it->second.state.members, nullptr);
+                    it = remotePresences.erase(it);
+                } else {
+                    ++it;
+                }
+            }
+        }
     }
 
     asio::awaitable<void> writer(std::shared_ptr<LiveClient> client)
@@ -401,8 +525,11 @@ struct Listener::Impl {
     std::mutex liveMutex;
     std::set<std::shared_ptr<LiveClient>> liveClients;
     std::map<const LiveClient*, PresenceState> presences;
+    std::map<std::pair<std::string, std::uint64_t>, RemotePresence> remotePresences; // (origin, client)
     std::uint64_t liveNumbers = 0;
     asio::thread_pool workers;
+    std::function<void(const std::string&)> publishPresence; // set before run()
+    asio::strand<asio::thread_pool::executor_type> publishStrand { asio::make_strand(workers) };
 };
 
 Listener::Listener(Service& service, const ListenerOptions& options)
@@ -425,6 +552,8 @@ void Listener::run()
             stop();
     });
     asio::co_spawn(impl.ioc, impl.accept(), asio::detached);
+    if (impl.publishPresence)
+        asio::co_spawn(impl.ioc, impl.presenceUpkeep(), asio::detached);
     std::vector<std::thread> threads;
     for (int i = 1; i < std::max(1, impl.options.threads); ++i)
         threads.emplace_back([&impl] { impl.ioc.run(); });
@@ -442,6 +571,16 @@ void Listener::stop()
 void Listener::notify(const std::string& caseId, std::int64_t seq)
 {
     m_impl->notify(caseId, seq);
+}
+
+void Listener::sharePresence(std::function<void(const std::string&)> publish)
+{
+    m_impl->publishPresence = std::move(publish);
+}
+
+void Listener::remotePresence(const std::string& origin, const std::string& frame)
+{
+    m_impl->remotePresence(origin, frame);
 }
 
 } // namespace fplan::sync

@@ -5,6 +5,7 @@
 #include "sync/server/tls_files.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <variant>
@@ -67,6 +68,12 @@ public:
     void stop();
     // Tells the live clients that may see `caseId` that it has ops up to `seq` (any thread).
     void notify(const std::string& caseId, std::int64_t seq);
+    // Presence across processes that share one storage: `publish` sends what this process's live
+    // clients say (presence frames) to the others, and remotePresence() takes theirs, `origin`
+    // telling the processes apart (any thread). Each process says its presences again every 20 s;
+    // another process's presence not heard of for a minute is gone. Call sharePresence before run().
+    void sharePresence(std::function<void(const std::string&)> publish);
+    void remotePresence(const std::string& origin, const std::string& frame);
 
 private:
     struct Impl;

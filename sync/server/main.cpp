@@ -297,7 +297,11 @@ int serve(const Options& o)
     sync::HandlerService service(handler);
     sync::Listener listener(service, { address, port, files, o.threads });
     handler.onOpsCommitted([&](const std::string& c, std::int64_t seq) { listener.notify(c, seq); });
-    storage->listen([&](const std::string& c, std::int64_t seq) { listener.notify(c, seq); });
+    listener.sharePresence([&](const std::string& frame) { storage->announcePresence(frame); });
+    storage->listen({ [&](const std::string& c, std::int64_t seq) { listener.notify(c, seq); },
+        [&](const std::string& origin, const std::string& frame) {
+            listener.remotePresence(origin, frame);
+        } });
     std::cout << "storage: " << storage->describe() << "\n";
     std::cout << "listening on https://" << address << ":" << listener.port() << std::endl;
     listener.run();

@@ -22,6 +22,7 @@ namespace {
 
 constexpr const char* WriteLock = "SELECT pg_advisory_xact_lock(7468001)";
 constexpr const char* Channel = "fplan_ops";
+constexpr const char* PresenceChannel = "fplan_presence";
 constexpr std::size_t MaxConnections = 8;
 
 // The audit table refuses changes.
@@ -432,18 +433,25 @@ public:
         return out;
     }
 
-    void listen(std::function<void(const std::string&, std::int64_t)> onOps) override
+    void listen(RemoteEvents events) override
     {
         auto c = connect(m_url);
-        exec(c.get(), (std::string("LISTEN ") + Channel).c_str());
-        m_listener = std::thread([this, conn = std::move(c), onOps = std::move(onOps)]() mutable {
-            listenLoop(std::move(conn), onOps);
+        listenTo(c.get());
+        m_listener = std::thread([this, conn = std::move(c), events = std::move(events)]() mutable {
+            listenLoop(std::move(conn), events);
         });
     }
 
     void announce(const std::string& caseId, std::int64_t seq) override
     {
         run("SELECT pg_notify($1, $2)", { Channel, m_origin + " " + std::to_string(seq) + " " + caseId });
+    }
+
+    void announcePresence(const std::string& frame) override
+    {
+        // A NOTIFY payload holds at most 8000 bytes; a frame is a few hundred (its ids are bounded).
+        if (m_origin.size() + 1 + frame.size() < 8000)
+            run("SELECT pg_notify($1, $2)", { PresenceChannel, m_origin + " " + frame });
     }
 
     std::string describe() const override { return "PostgreSQL"; }
@@ -494,14 +502,19 @@ private:
         std::tie(t_current.auditSeq, t_current.auditHash) = m_savedAudit;
     }
 
-    void listenLoop(Conn conn, const std::function<void(const std::string&, std::int64_t)>& onOps)
+    static void listenTo(PGconn* conn)
+    {
+        exec(conn, (std::string("LISTEN ") + Channel + "; LISTEN " + PresenceChannel).c_str());
+    }
+
+    void listenLoop(Conn conn, const RemoteEvents& events)
     {
         while (!m_stop) {
             if (PQstatus(conn.get()) != CONNECTION_OK) {
                 std::this_thread::sleep_for(std::chrono::seconds(1));
                 try {
                     conn = connect(m_url);
-                    exec(conn.get(), (std::string("LISTEN ") + Channel).c_str());
+                    listenTo(conn.get());
                 } catch (const Error&) {
                 }
                 continue;
@@ -512,14 +525,23 @@ private:
             if (!PQconsumeInput(conn.get()))
                 continue;
             while (PGnotify* n = PQnotifies(conn.get())) {
+                const std::string channel = n->relname;
                 const std::string payload = n->extra;
                 PQfreemem(n);
+                // "ORIGIN REST": skipped when malformed, or our own (already told locally).
                 const auto a = payload.find(' ');
-                const auto b = a == std::string::npos ? a : payload.find(' ', a + 1);
-                if (b == std::string::npos || payload.compare(0, a, m_origin) == 0)
-                    continue; // malformed, or our own (already told locally)
+                if (a == std::string::npos || payload.compare(0, a, m_origin) == 0)
+                    continue;
                 try {
-                    onOps(payload.substr(b + 1), std::stoll(payload.substr(a + 1, b - a - 1)));
+                    if (channel == PresenceChannel) {
+                        if (events.presence)
+                            events.presence(payload.substr(0, a), payload.substr(a + 1));
+                        continue;
+                    }
+                    // Ops: "ORIGIN SEQ CASE".
+                    const auto b = payload.find(' ', a + 1);
+                    if (b != std::string::npos && events.ops)
+                        events.ops(payload.substr(b + 1), std::stoll(payload.substr(a + 1, b - a - 1)));
                 } catch (const std::exception&) {
                 }
             }

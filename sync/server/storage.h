@@ -140,11 +140,20 @@ public:
     virtual void appendAudit(std::vector<AuditEntry> entries) = 0;
     virtual std::vector<AuditEntry> auditEntries() = 0; // all, in order
 
-    // Calls `onOps(caseId, seq)` for ops committed by other processes sharing this storage,
-    // from a thread of its own, until the storage is destroyed. No-op where nobody shares.
-    virtual void listen(std::function<void(const std::string&, std::int64_t)> onOps) { (void)onOps; }
+    // What other processes sharing this storage tell this one (see listen).
+    struct RemoteEvents {
+        // Ops they committed: the case and its new last sequence number.
+        std::function<void(const std::string& caseId, std::int64_t seq)> ops;
+        // A live client's presence there: the sending process's tag and its presence frame.
+        std::function<void(const std::string& origin, const std::string& frame)> presence;
+    };
+    // Calls `events` for what other processes sharing this storage announce, from a thread of
+    // its own, until the storage is destroyed. No-op where nobody shares.
+    virtual void listen(RemoteEvents events) { (void)events; }
     // Tells other processes (see listen) after a commit.
     virtual void announce(const std::string& caseId, std::int64_t seq) { (void)caseId, (void)seq; }
+    // Tells other processes what a live client connected here says (a presence frame).
+    virtual void announcePresence(const std::string& frame) { (void)frame; }
 
     virtual std::string describe() const = 0; // for logs: "SQLCipher DIR/server.db"
 };

@@ -286,5 +286,70 @@ TEST(ServerProcesses, TwoServersShareOnePostgres)
     EXPECT_EQ(page["ops"].back()["op"]["op_id"], "from-first");
 }
 
+// The next presence frame a live client is told, skipping "case has ops" frames.
+std::optional<Json> nextPresence(LiveTestClient& live, std::chrono::milliseconds timeout)
+{
+    const auto until = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < until) {
+        const auto frame = live.next(
+            std::chrono::duration_cast<std::chrono::milliseconds>(until - std::chrono::steady_clock::now()));
+        if (!frame)
+            return std::nullopt;
+        const auto json = Json::parse(*frame);
+        if (json.contains("presence"))
+            return json["presence"];
+    }
+    return std::nullopt;
+}
+
+// Two processes on one database: who writes where is told across them, to members only, and
+// ends when the channel does.
+TEST(ServerProcesses, PresenceTravelsBetweenTwoServersOnOnePostgres)
+{
+    const auto url = freshPostgresDatabase();
+    if (!url)
+        GTEST_SKIP() << NoPostgres;
+    TempDir a;
+    TempDir b;
+    ASSERT_EQ(::chmod(a.path().c_str(), 0700), 0);
+    ASSERT_EQ(::chmod(b.path().c_str(), 0700), 0);
+    addServerUser(a.path(), "anna", "password-anna", { "--postgres", *url });
+    addServerUser(b.path(), "bo", "password-bo", { "--postgres", *url });
+    addServerUser(b.path(), "cai", "password-cai", { "--postgres", *url });
+    ServerProcess first(a.path(), { "--postgres", *url });
+    ServerProcess second(b.path(), { "--postgres", *url });
+    SyncTestClient anna("127.0.0.1", first.port(), first.fingerprint());
+    SyncTestClient bo("127.0.0.1", second.port(), second.fingerprint());
+    const auto annaToken = login(anna, "anna");
+    const auto boToken = login(bo, "bo");
+    const auto caiToken = login(bo, "cai"); // not on the team
+    ASSERT_EQ(anna.request("POST", "/v1/push", pushBody(caseOps("c1", "d1", "anna", { "anna", "bo" }, {})),
+                      annaToken)
+                  .status,
+        200);
+    LiveTestClient boLive("127.0.0.1", second.port(), second.fingerprint(), boToken);
+    LiveTestClient caiLive("127.0.0.1", second.port(), second.fingerprint(), caiToken);
+    {
+        LiveTestClient annaLive("127.0.0.1", first.port(), first.fingerprint(), annaToken);
+        annaLive.send(R"({"presence": {"case": "c1", "doc": "d2", "section": "familiens_maal"}})");
+        const auto here = nextPresence(boLive, std::chrono::seconds(5));
+        ASSERT_TRUE(here) << "the second process never told its client where anna writes";
+        EXPECT_EQ((*here)["account"], "anna");
+        EXPECT_EQ((*here)["case"], "c1");
+        EXPECT_EQ((*here)["doc"], "d2");
+        EXPECT_EQ((*here)["section"], "familiens_maal");
+        // A client that connects later is told at once.
+        LiveTestClient boAgain("127.0.0.1", second.port(), second.fingerprint(), boToken);
+        const auto told = nextPresence(boAgain, std::chrono::seconds(5));
+        ASSERT_TRUE(told) << "a new channel on the second process was not told anna's presence";
+        EXPECT_EQ((*told)["client"], (*here)["client"]);
+    }
+    const auto gone = nextPresence(boLive, std::chrono::seconds(5));
+    ASSERT_TRUE(gone) << "anna's closed channel did not end her presence on the second process";
+    EXPECT_EQ((*gone)["account"], "anna");
+    EXPECT_TRUE((*gone)["doc"].is_null());
+    EXPECT_FALSE(nextPresence(caiLive, std::chrono::milliseconds(300))) << "a non-member was told";
+}
+
 } // namespace
 } // namespace fplan::test

@@ -206,6 +206,11 @@ std::optional<std::string> LiveTestClient::next(std::chrono::milliseconds timeou
     return frame;
 }
 
+void LiveTestClient::send(std::string frame)
+{
+    m_impl->socket.send(std::move(frame));
+}
+
 bool LiveTestClient::closed() const
 {
     return m_impl->closed;

@@ -50,6 +50,8 @@ public:
 
     // The next frame, or nothing after `timeout`.
     std::optional<std::string> next(std::chrono::milliseconds timeout);
+    // Sends a text frame (a presence frame) on the open channel.
+    void send(std::string frame);
     bool closed() const;
 
 private:
