@@ -100,7 +100,12 @@ elif mode == "new-document":
     wait_for("the menu of templates",
              lambda: find(app, lambda n: n.getRoleName() == "menu item" and n.name == "Invitation til møde"
                           and n.getState().contains(pyatspi.STATE_SHOWING)))
-    save(window, out)
+    # The window's width and the screen's height: the menu may reach below the window's edge.
+    time.sleep(2)
+    x, y, w, h = window.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+    subprocess.run(["import", "-window", "root", "-crop", "%dx%d+%d+%d" % (w, h + 20, x, y), "+repage", out],
+                   check=True)
+    print(out)
 elif mode == "preview":
     wait_for("the main window", lambda: main_window(app))
     push(app, "Forhåndsvis")
