@@ -45,6 +45,32 @@ std::optional<FinalisedSource> latestFinalised(
     return best;
 }
 
+// What a seed reads from the case's documents of `templateId` (docgen::SeedSource): the values,
+// and the version's op id when they are a finalised version's (recorded on the new document).
+struct SeedValues {
+    Json values;
+    std::optional<std::string> versionOpId;
+};
+
+std::optional<SeedValues> seedValues(
+    const Store& store, const std::string& caseId, const std::string& templateId, SeedSource source)
+{
+    if (source == SeedSource::Finalised) {
+        auto finalised = latestFinalised(store, caseId, templateId);
+        if (!finalised)
+            return std::nullopt;
+        return SeedValues { std::move(finalised->version.values), finalised->version.opId };
+    }
+    // The document made last, as it stands: the meeting being planned.
+    std::optional<DocumentInfo> newest;
+    for (auto& info : store.documents(caseId))
+        if (info.templateId == templateId && (!newest || info.createdHlc > newest->createdHlc))
+            newest = std::move(info);
+    if (!newest)
+        return std::nullopt;
+    return SeedValues { store.documentState(newest->id).values(), std::nullopt };
+}
+
 // Whether a follow-up document was made after `version` of its source: by the source versions
 // its create op names (causality); documents made before that was recorded, by the clock.
 bool seededSince(const DocumentState& followUp, const Version& version)
@@ -206,19 +232,27 @@ NewDocumentResult DocumentService::create(const std::string& caseId, const std::
 
     Json values = Json::object();
     std::vector<std::string> seededFrom;
+    // Each source is read once however many fields seed from it.
+    std::map<std::pair<std::string, SeedSource>, std::optional<SeedValues>> sources;
+    const auto sourceFor = [&](const std::string& sourceTemplate, SeedSource from) -> const SeedValues* {
+        auto [at, added] = sources.try_emplace({ sourceTemplate, from });
+        if (added) {
+            at->second = seedValues(m_store, caseId, sourceTemplate, from);
+            if (at->second && at->second->versionOpId)
+                seededFrom.push_back(*at->second->versionOpId);
+        }
+        return at->second ? &*at->second : nullptr;
+    };
     for (const Field* f : tmpl.fields()) {
         if (f->type == FieldType::Table && f->series) {
-            if (const auto source = latestFinalised(m_store, caseId, f->series->templateId)) {
-                seededFrom.push_back(source->version.opId);
-                values[f->path] = seriesRows(*f->series, source->version.values);
+            if (const auto* source = sourceFor(f->series->templateId, SeedSource::Finalised)) {
+                values[f->path] = seriesRows(*f->series, source->values);
                 continue;
             }
         }
         if (f->type == FieldType::Table && f->seed) {
-            const auto source = latestFinalised(m_store, caseId, f->seed->templateId);
-            if (source)
-                seededFrom.push_back(source->version.opId);
-            const Json sourceRows = source ? member(source->version.values, f->seed->table) : Json();
+            const auto* source = sourceFor(f->seed->templateId, f->seed->source);
+            const Json sourceRows = source ? member(source->values, f->seed->table) : Json();
             if (sourceRows.is_array()) {
                 Json rows = Json::array();
                 for (const auto& sourceRow : sourceRows) {
@@ -232,6 +266,13 @@ NewDocumentResult DocumentService::create(const std::string& caseId, const std::
                 continue;
             }
         }
+        if (f->fieldSeed) {
+            const auto* source = sourceFor(f->fieldSeed->templateId, f->fieldSeed->source);
+            if (Json v = source ? member(source->values, f->fieldSeed->field) : Json(); !v.is_null()) {
+                values[f->path] = std::move(v);
+                continue;
+            }
+        }
         if (f->type == FieldType::Table && !f->defaultRows.empty())
             values[f->path] = f->defaultRows;
         else if (f->autoValue == AutoValue::Coordinator && kase.teamMember(kase.coordinator))
@@ -239,15 +280,19 @@ NewDocumentResult DocumentService::create(const std::string& caseId, const std::
         else if (f->autoValue == AutoValue::PlanVersion)
             values[f->path] = autoVersionValue(*f, 1);
     }
-    // A copied cell that does not fit this template (a person since removed from the case, a
+    // A copied value that does not fit this template (a person since removed from the case, a
     // choice this template lacks) is left out rather than blocking the new document.
     for (const auto& p : findValueProblems(tmpl, values, &kase)) {
+        const Field* field = tmpl.field(p.path.field);
+        if (field && field->fieldSeed && !p.path.row) {
+            values.erase(field->path);
+            continue;
+        }
         if (!p.path.row || p.path.column.empty())
             continue;
-        const Field* table = tmpl.field(p.path.field);
-        if (!table || !table->seed)
+        if (!field || !field->seed)
             continue;
-        values[table->path][*p.path.row].erase(p.path.column);
+        values[field->path][*p.path.row].erase(p.path.column);
     }
     checkValues(tmpl, values, &kase);
 
@@ -718,6 +763,14 @@ CalendarFile DocumentService::calendarFile(const std::string& docId, const Versi
             event.stamp += c;
     out.text = docgen::writeICalendar(event);
     return out;
+}
+
+std::vector<std::string> DocumentService::saveCalendarFile(const std::string& docId,
+    const VersionRef& version, const std::filesystem::path& target, const WriteOptions& options) const
+{
+    CalendarFile file = calendarFile(docId, version);
+    writeFileDurably(target, file.text, options);
+    return std::move(file.warnings);
 }
 
 RenderedPdf renderPdf(const RenderDocument& doc)

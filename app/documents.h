@@ -6,6 +6,7 @@
 // transaction, or not at all, and returns what it did as a result struct.
 
 #include "app/consent.h"
+#include "base/durable_file.h"
 #include "core/bundle.h"
 #include "core/case.h"
 #include "core/store.h"
@@ -208,6 +209,11 @@ public:
     // its version number, the DTSTAMP when that version was finalised (the draft: now), so a
     // calendar updates the entry it has. Error(BadInput) when the document is no meeting.
     CalendarFile calendarFile(const std::string& docId, const VersionRef& version) const;
+    // `doc ics` and the desktop's "Gem kalenderfil": calendarFile() written to `target` the one
+    // way files are written (writeFileDurably: private, durable, as `options` allow). Returns
+    // the warnings.
+    std::vector<std::string> saveCalendarFile(const std::string& docId, const VersionRef& version,
+        const std::filesystem::path& target, const WriteOptions& options) const;
     // The PDF/A bytes of a finalised version, as the family receives it.
     docgen::RenderedPdf renderVersion(const std::string& docId, const VersionRef& version) const;
 

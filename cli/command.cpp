@@ -259,8 +259,7 @@ void setOutputPolicy(const Args& args)
     else if (const char* env = std::getenv("FPLAN_STORE"); env && *env)
         store = env;
     if (!store.empty())
-        for (const char* suffix : { "", ".kdf", "-wal", "-shm", "-journal", ".kdf.rekey" })
-            policy.protectedFiles.push_back(store.string() + suffix);
+        policy.protectedFiles = Store::ownFiles(store);
 }
 
 } // namespace fplan::cli

@@ -119,10 +119,10 @@ constexpr const char* DocIcsUsage = "doc ics DOC_ID --out FILE.ics [--version N|
 int runDocIcs(const Args& args, std::ostream& out)
 {
     const DocumentCommand command(args, DocIcsUsage);
-    const auto file = command.documents.calendarFile(command.docId, command.version);
-    for (const auto& w : file.warnings)
+    const auto warnings
+        = command.documents.saveCalendarFile(command.docId, command.version, command.outFile, outputPolicy());
+    for (const auto& w : warnings)
         std::cerr << "fplan: warning: " << w << "\n";
-    writeFileAtomically(command.outFile, file.text);
     out << command.outFile << "\n";
     return 0;
 }

@@ -227,6 +227,14 @@ int Store::latestSchemaVersion()
     return static_cast<int>(Migrations.size());
 }
 
+std::vector<fs::path> Store::ownFiles(const fs::path& path)
+{
+    std::vector<fs::path> out { path, kdfPathFor(path), rekeyKdfPath(path), rekeyDataPath(path) };
+    for (const char* suffix : { "-wal", "-shm", "-journal" })
+        out.push_back(path.string() + suffix);
+    return out;
+}
+
 fs::path Store::kdfPathFor(const fs::path& path)
 {
     return path.string() + ".kdf";

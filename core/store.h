@@ -77,6 +77,9 @@ public:
     static void changePassphrase(const std::filesystem::path& path, std::string_view oldPassphrase,
         std::string_view newPassphrase, const crypto::KdfParams& newParams = crypto::KdfParams::fresh());
     static std::filesystem::path kdfPathFor(const std::filesystem::path& path);
+    // Every file a store at `path` consists of or leaves beside itself (data, key derivation,
+    // SQLite's journals, a passphrase change's files): what a program's output must never replace.
+    static std::vector<std::filesystem::path> ownFiles(const std::filesystem::path& path);
 
     Store(Store&&) noexcept;
     Store& operator=(Store&&) noexcept;

@@ -13,7 +13,9 @@
 #include <wx/dataview.h>
 #include <wx/datetime.h>
 #include <wx/dialog.h>
+#include <wx/filedlg.h>
 #include <wx/listbox.h>
+#include <wx/menu.h>
 #include <wx/menuitem.h>
 #include <wx/msgdlg.h>
 #include <wx/sizer.h>
@@ -166,15 +168,16 @@ CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const s
 
     auto* buttons = new wxWrapSizer(wxHORIZONTAL); // wraps in a narrow tab instead of clipping a button
     auto* open = new wxButton(docs->GetStaticBox(), wxID_ANY, _("Å&bn dokument"));
-    auto* investigation = new wxButton(docs->GetStaticBox(), wxID_ANY, _("Ny familiefaglig &undersøgelse"));
-    auto* plan = new wxButton(docs->GetStaticBox(), wxID_ANY, _("Ny &familieplan"));
-    auto* agenda = new wxButton(docs->GetStaticBox(), wxID_ANY, _("Ny &dagsorden"));
-    auto* consentDoc = new wxButton(docs->GetStaticBox(), wxID_ANY, _("Ny sa&mtykkeerklæring"));
+    // Every document the templates folder offers, chosen from a menu: a new template needs no new button.
+    auto* newDoc = new wxButton(docs->GetStaticBox(), wxID_ANY, _("Nyt &dokument …"));
+    setAccessibleName(newDoc, _("Nyt dokument"));
     auto* send = new wxButton(docs->GetStaticBox(), wxID_ANY, _("&Send til familien …"));
     setAccessibleName(send, _("Send til familien"));
     auto* nextVersion = new wxButton(docs->GetStaticBox(), wxID_ANY, _("Start &næste version"));
     auto* fileButton = new wxButton(docs->GetStaticBox(), wxID_ANY, _("&Journalisér i ESDH"));
-    for (auto* b : { open, investigation, plan, agenda, consentDoc, send, nextVersion, fileButton })
+    auto* calendar = new wxButton(docs->GetStaticBox(), wxID_ANY, _("Gem &kalenderfil …"));
+    setAccessibleName(calendar, _("Gem kalenderfil"));
+    for (auto* b : { open, newDoc, send, nextVersion, fileButton, calendar })
         buttons->Add(b, 0, wxRIGHT | wxBOTTOM, FromDIP(6));
     docs->Add(buttons, 0, wxALL, FromDIP(4));
     sizer->Add(docs, 1, wxEXPAND | wxALL, FromDIP(8));
@@ -182,10 +185,10 @@ CaseOverviewPanel::CaseOverviewPanel(wxWindow* parent, Session& session, const s
     SetScrollRate(0, FromDIP(12));
 
     open->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { openSelected(); });
-    investigation->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { newDocument(InvestigationTemplate); });
-    plan->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { newDocument(PlanTemplate); });
-    agenda->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { newDocument(FollowUpTemplate); });
-    consentDoc->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { newDocument(ConsentTemplate); });
+    // After the click returns: the menu's own loop inside it would block AT-SPI's action.
+    newDoc->Bind(wxEVT_BUTTON,
+        [this, newDoc](wxCommandEvent&) { CallAfter([this, newDoc] { chooseNewDocument(newDoc); }); });
+    calendar->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) { CallAfter([this] { saveCalendarFile(); }); });
     fileButton->Bind(wxEVT_BUTTON, [this](wxCommandEvent&) {
         const int row = m_documents->GetSelectedRow();
         if (row == wxNOT_FOUND || static_cast<std::size_t>(row) >= m_presenter->documents().size()) {
@@ -262,7 +265,7 @@ void CaseOverviewPanel::startNextVersion()
         showError(this, e.what());
         return;
     }
-    // The new draft opens at once, as after "Ny familieplan".
+    // The new draft opens at once, as after "Nyt dokument".
     if (onNewDraft)
         onNewDraft(doc.id);
 }
@@ -274,6 +277,39 @@ void CaseOverviewPanel::newDocument(const std::string& templateId)
         reload();
         if (onOpenDocument)
             onOpenDocument(docId);
+    });
+}
+
+void CaseOverviewPanel::chooseNewDocument(wxWindow* below)
+{
+    const auto choices = m_presenter->creatableDocuments();
+    wxMenu menu;
+    for (std::size_t i = 0; i < choices.size(); ++i) {
+        wxString title = toWx(choices[i].title);
+        title.Replace("&", "&&"); // a title's "&" is text, not a mnemonic
+        menu.Append(wxID_HIGHEST + 1 + static_cast<int>(i), title);
+    }
+    const int chosen = GetPopupMenuSelectionFromUser(
+        menu, ScreenToClient(below->GetScreenPosition()) + wxPoint(0, below->GetSize().y));
+    const int index = chosen - (wxID_HIGHEST + 1);
+    if (chosen == wxID_NONE || index < 0 || static_cast<std::size_t>(index) >= choices.size())
+        return;
+    newDocument(choices[static_cast<std::size_t>(index)].templateId);
+}
+
+void CaseOverviewPanel::saveCalendarFile()
+{
+    const int row = m_documents->GetSelectedRow();
+    if (row == wxNOT_FOUND || static_cast<std::size_t>(row) >= m_presenter->documents().size())
+        return showError(this, tr("Vælg først den invitation, hvis kalenderfil skal gemmes."));
+    const std::string docId = m_presenter->documents()[static_cast<std::size_t>(row)].id;
+    wxFileDialog save(this, _("Gem kalenderfil"), wxString(), toWx(m_presenter->calendarFileName(docId)),
+        _("Kalenderfiler (*.ics)|*.ics"), wxFD_SAVE | wxFD_OVERWRITE_PROMPT);
+    if (save.ShowModal() != wxID_OK)
+        return;
+    runShowingErrors(this, [&] {
+        const std::string message = m_presenter->saveCalendarFile(docId, fromWx(save.GetPath()));
+        wxMessageBox(toWx(message), _("Gem kalenderfil"), wxOK | wxICON_INFORMATION, this);
     });
 }
 

@@ -35,6 +35,10 @@ public:
 
 private:
     void openSelected();
+    // "Nyt dokument": the templates by title in a menu under `below`; the chosen one is made.
+    void chooseNewDocument(wxWindow* below);
+    // "Gem kalenderfil": the selected invitation's meeting as an .ics file where the user says.
+    void saveCalendarFile();
     void changeCoordinator();
     // index -1 adds a new one.
     void editPerson(int index);

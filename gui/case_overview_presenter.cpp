@@ -330,4 +330,76 @@ std::string CaseOverviewPresenter::newDocument(const std::string& templateId)
     return docId;
 }
 
+std::vector<TemplateChoice> creatableTemplates(
+    const docgen::TemplateRegistry& templates, const std::function<std::string(const std::string&)>& titleFor)
+{
+    std::vector<TemplateChoice> out;
+    for (const auto& id : templates.ids())
+        if (id != CaseTemplateId)
+            out.push_back({ id, titleFor ? titleFor(id) : id });
+    return out;
+}
+
+std::vector<TemplateChoice> CaseOverviewPresenter::creatableDocuments() const
+{
+    return creatableTemplates(m_documents.templates(), m_titleFor);
+}
+
+namespace {
+
+// The document's own template (the version it was made with) and its latest finalised version.
+struct MeetingDocument {
+    app::OpenDocument doc;
+    int latestVersion = 0; // 0: none finalised
+};
+
+MeetingDocument meetingDocument(const app::DocumentService& documents, const std::string& docId)
+{
+    MeetingDocument out { documents.open(docId), 0 };
+    const auto fields = out.doc.tmpl.fields();
+    if (std::none_of(fields.begin(), fields.end(),
+            [](const docgen::Field* f) { return f->calendar != docgen::CalendarRole::None; }))
+        throw Error(ErrorCode::BadInput,
+            format(
+                tr("Et dokument af typen \"{0}\" beskriver ikke et møde og kan ikke gemmes som kalenderfil. "
+                   "Vælg en invitation."),
+                { out.doc.tmpl.title }));
+    const DocumentState state = documents.store().documentState(docId);
+    if (const Version* latest = state.latestVersion())
+        out.latestVersion = latest->number;
+    return out;
+}
+
+} // namespace
+
+std::string CaseOverviewPresenter::saveCalendarFile(
+    const std::string& docId, const std::filesystem::path& target)
+{
+    const MeetingDocument meeting = meetingDocument(m_documents, docId);
+    if (meeting.latestVersion == 0)
+        throw Error(ErrorCode::BadInput,
+            tr("Gør invitationen færdig først. Kalenderfilen har det, der står i den færdige version, så "
+               "fagpersonerne får den samme tid og det samme sted som familien."));
+    const auto warnings = m_documents.saveCalendarFile(docId, VersionRef(meeting.latestVersion), target,
+        WriteOptions { .force = true, .protectedFiles = Store::ownFiles(m_store.path()) });
+    std::string message = format(tr("Kalenderfilen for version {0} er gemt som {1}. Send den til "
+                                    "fagpersonerne, så de kan åbne mødet i deres kalender."),
+        { std::to_string(meeting.latestVersion), target.string() });
+    if (!warnings.empty())
+        message
+            += "\n\n" + tr("Bemærk: fagpersoner uden e-mailadresse står ikke som deltagere i kalenderfilen.");
+    return message;
+}
+
+std::string CaseOverviewPresenter::calendarFileName(const std::string& docId) const
+{
+    const auto line
+        = std::find_if(m_lines.begin(), m_lines.end(), [&](const auto& l) { return l.id == docId; });
+    std::string name = line == m_lines.end() ? "kalender" : line->title;
+    for (char& c : name)
+        if (c == '/' || c == '\\' || c == ':')
+            c = '-';
+    return name + ".ics";
+}
+
 } // namespace fplan::gui

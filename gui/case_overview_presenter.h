@@ -7,6 +7,7 @@
 #include "delivery/outbox.h"
 #include "gui/new_case_presenter.h"
 
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -24,6 +25,16 @@ struct DocumentLine {
     std::string delivery; // from the outbox, all versions: "2 sendt, 1 venter, 1 fejlet"; "" if none
     std::size_t conflicts = 0;
 };
+
+// What "Nyt dokument" offers, in the overview and the Dokument menu alike: every template in the
+// catalogue (the templates folder) by its title, in the catalogue's order. The case's own data
+// ("sag") is no document one makes.
+struct TemplateChoice {
+    std::string templateId;
+    std::string title;
+};
+std::vector<TemplateChoice> creatableTemplates(const docgen::TemplateRegistry& templates,
+    const std::function<std::string(const std::string&)>& titleFor);
 
 // The case overview: the family, the team with the tovholder and its history, the documents.
 class CaseOverviewPresenter {
@@ -72,6 +83,17 @@ public:
     // Makes a new document of a template in this case through the document service (default
     // rows, seeded tables, automatic values); returns its id.
     std::string newDocument(const std::string& templateId);
+
+    // What "Nyt dokument" offers in this case (creatableTemplates).
+    std::vector<TemplateChoice> creatableDocuments() const;
+
+    // "Gem kalenderfil": the meeting of a document whose template has calendar fields (an
+    // invitation), its latest finalised version as sent, written as `doc ics` writes it
+    // (private, durable; the store's own files are never replaced). Returns what to tell the
+    // user. Error(BadInput) in Danish for a document that is no meeting or not finalised.
+    std::string saveCalendarFile(const std::string& docId, const std::filesystem::path& target);
+    // The file name offered: the document's title, made safe as a file name.
+    std::string calendarFileName(const std::string& docId) const;
 
 private:
     void storeTable(CaseTable table, const Case& changed, const std::string& author);

@@ -49,9 +49,8 @@ constexpr int FollowStoreMs = 250;
 enum MenuId {
     IdNewCase = wxID_HIGHEST + 1,
     IdFind,
-    IdNewInvestigation,
-    IdNewPlan,
-    IdNewAgenda,
+    IdNewDocument, // the first of the "Nyt dokument" submenu's items, one per template
+    IdNewDocumentLast = IdNewDocument + 199,
     IdSave,
     IdFinalize,
     IdChanges,
@@ -199,9 +198,18 @@ void MainFrame::buildMenus()
     edit->AppendSeparator();
     edit->Append(IdFind, _("&Søg i sager\tCtrl+F"));
     auto* document = new wxMenu;
-    document->Append(IdNewInvestigation, _("Ny familiefaglig &undersøgelse"));
-    document->Append(IdNewPlan, _("Ny &familieplan"));
-    document->Append(IdNewAgenda, _("Ny &dagsorden\tCtrl+Shift+D"));
+    // One item per template in the catalogue, as the case overview's "Nyt dokument" button offers.
+    auto* newDocument = new wxMenu;
+    m_newDocuments = creatableTemplates(
+        m_session->templates(), [this](const std::string& id) { return m_session->templateTitle(id); });
+    m_newDocuments.resize(
+        std::min<std::size_t>(m_newDocuments.size(), IdNewDocumentLast - IdNewDocument + 1));
+    for (std::size_t i = 0; i < m_newDocuments.size(); ++i) {
+        wxString title = toWx(m_newDocuments[i].title);
+        title.Replace("&", "&&"); // a title's "&" is text, not a mnemonic
+        newDocument->Append(IdNewDocument + static_cast<int>(i), title);
+    }
+    document->AppendSubMenu(newDocument, _("&Nyt dokument"));
     document->AppendSeparator();
     document->Append(IdChanges, _("Vis æn&dringer …"));
     document->Append(IdFinalize, _("&Færdiggør …\tCtrl+Shift+F"));
@@ -317,19 +325,18 @@ void MainFrame::buildMenus()
             updatePresence();
         },
         IdCloseTab);
-    auto newDocument = [this](const char* templateId) {
-        if (auto* o = overview())
-            o->newDocument(templateId);
-        else
-            SetStatusText(_("Vælg først en sag."));
-    };
     Bind(
-        wxEVT_MENU, [newDocument](wxCommandEvent&) { newDocument("familiefaglig-undersoegelse"); },
-        IdNewInvestigation);
-    Bind(
-        wxEVT_MENU, [newDocument](wxCommandEvent&) { newDocument("familieplan"); }, IdNewPlan);
-    Bind(
-        wxEVT_MENU, [newDocument](wxCommandEvent&) { newDocument("opfoelgningsmoede"); }, IdNewAgenda);
+        wxEVT_MENU,
+        [this](wxCommandEvent& e) {
+            const auto index = static_cast<std::size_t>(e.GetId() - IdNewDocument);
+            if (index >= m_newDocuments.size())
+                return;
+            if (auto* o = overview())
+                o->newDocument(m_newDocuments[index].templateId);
+            else
+                SetStatusText(_("Vælg først en sag."));
+        },
+        IdNewDocument, IdNewDocumentLast);
     Bind(
         wxEVT_MENU,
         [this](wxCommandEvent&) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
+#include "gui/case_overview_presenter.h"
 #include "gui/idle_lock.h"
 #include "gui/session.h"
 #include "gui/store_watch.h"
@@ -11,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 class wxNotebook;
 
@@ -74,6 +76,7 @@ private:
     bool m_sending = false; // an outbox attempt is on its way (one at a time)
     std::optional<StoreWatch> m_watch; // while a session is open
     wxTimer m_follow;
+    std::vector<TemplateChoice> m_newDocuments; // the Dokument › Nyt dokument items, in order
 };
 
 } // namespace fplan::gui

@@ -3,6 +3,7 @@
 # Usage (Debian's /usr/bin/python3, pyatspi): desktop-screenshots.py MODE OUT.png
 #   window       the main window as it opened
 #   new-case     the "Ny sag" dialog, opened with the list's "Ny sag …" button
+#   new-document the case overview with its "Nyt dokument" menu open (every template by title)
 #   preview      the preview window, opened with the editor's "Forhåndsvis" button
 #   unlock       the dialog that creates a new Familieplan-fil (the program starts with it)
 #   sign-in      Synkronisering › Log ind …, filled in with $FPLAN_SHOTS_SERVER, jr and
@@ -92,6 +93,19 @@ elif mode == "new-case":
     wait_for("the main window", lambda: main_window(app))
     push(app, "Ny sag …")
     save(wait_for("the dialog 'Ny sag'", lambda: top_window(app, "Ny sag")), out)
+elif mode == "new-document":
+    window = wait_for("the main window", lambda: main_window(app))
+    time.sleep(3)  # the opened case fills in
+    push(app, "Nyt dokument")
+    wait_for("the menu of templates",
+             lambda: find(app, lambda n: n.getRoleName() == "menu item" and n.name == "Invitation til møde"
+                          and n.getState().contains(pyatspi.STATE_SHOWING)))
+    # The window's width and the screen's height: the menu may reach below the window's edge.
+    time.sleep(2)
+    x, y, w, h = window.queryComponent().getExtents(pyatspi.DESKTOP_COORDS)
+    subprocess.run(["import", "-window", "root", "-crop", "%dx%d+%d+%d" % (w, h + 20, x, y), "+repage", out],
+                   check=True)
+    print(out)
 elif mode == "preview":
     wait_for("the main window", lambda: main_window(app))
     push(app, "Forhåndsvis")

@@ -52,6 +52,7 @@ shot() {
 (unset FPLAN_PASSPHRASE; shot unlock-new-store unlock "$work/Dokumenter/sager.fplan")
 export FPLAN_PASSPHRASE=$passphrase
 shot case-overview window "$work/sager.fplan" --case "$first"
+shot new-document new-document "$work/sager.fplan" --case "$first"
 shot new-case-dialog new-case "$work/sager.fplan"
 shot document-editor window "$work/sager.fplan" --document "$plan"
 shot preview preview "$work/sager.fplan" --document "$plan"

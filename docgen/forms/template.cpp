@@ -217,6 +217,16 @@ public:
             if (!f.layout.empty() && f.layout != "table" && f.layout != "rows")
                 fail(node, "layout=\"" + f.layout + "\" must be \"table\" or \"rows\"");
             readTable(node, f);
+            f.signature = attr(node, "signature").value_or("");
+            if (!f.signature.empty()) {
+                const Field* who = f.column(f.signature);
+                if (!who
+                    || (who->type != FieldType::Person && who->type != FieldType::TeamMember
+                        && who->type != FieldType::Text))
+                    fail(node,
+                        "signature=\"" + f.signature + "\" must name a person, team_member or text column of "
+                            + f.path);
+            }
             return f;
         }
         const std::string typeName = required(node, "type");
@@ -313,8 +323,12 @@ public:
                 if (!choiceIds.insert(choice.id).second)
                     fail(c, "duplicate choice id '" + choice.id + "' in " + f.path);
                 f.choices.push_back(std::move(choice));
+            } else if (kind == "seed" && !isColumn) {
+                f.fieldSeed = readFieldSeed(c);
             } else {
-                fail(c, "unexpected <" + kind + "> in a field");
+                fail(c,
+                    kind == "seed" ? "a column is filled by its table's <seed>, not its own"
+                                   : "unexpected <" + kind + "> in a field");
             }
         }
         const bool needsChoices = f.type == FieldType::Choice || f.type == FieldType::MultiChoice;
@@ -480,6 +494,28 @@ public:
         return chart;
     }
 
+    SeedSource seedSource(const xmlNode* node) const
+    {
+        const std::string source = attr(node, "source").value_or("finalised");
+        if (source == "draft")
+            return SeedSource::Draft;
+        if (source != "finalised")
+            fail(node, "source=\"" + source + "\" must be \"finalised\" or \"draft\"");
+        return SeedSource::Finalised;
+    }
+
+    FieldSeed readFieldSeed(const xmlNode* node) const
+    {
+        FieldSeed seed;
+        seed.line = xmlGetLineNo(node);
+        seed.templateId = required(node, "template");
+        seed.field = required(node, "field");
+        seed.source = seedSource(node);
+        if (!children(node).empty())
+            fail(node, "a field's <seed> names the source field; it holds nothing");
+        return seed;
+    }
+
     Seed readSeed(const xmlNode* node, const Field& table) const
     {
         Seed seed;
@@ -487,6 +523,7 @@ public:
         seed.templateId = required(node, "template");
         seed.table = required(node, "table");
         seed.link = required(node, "link");
+        seed.source = seedSource(node);
         const Field* link = table.column(seed.link);
         if (!link || !link->isText())
             fail(node, "the seed's link column '" + seed.link + "' must be a text column of " + table.path);
@@ -501,6 +538,11 @@ public:
                 fail(c, "the table " + table.path + " has no column '" + local + "'");
             (isCopy ? seed.copies : seed.returns).push_back(std::move(map));
         }
+        // Writing back needs the version the rows came from; a draft has none.
+        if (seed.source == SeedSource::Draft && !seed.returns.empty())
+            fail(node,
+                "a seed from the draft (source=\"draft\") cannot write back: <return> needs "
+                "source=\"finalised\"");
         return seed;
     }
 
@@ -653,6 +695,9 @@ Json fieldToJson(const Field& f, bool isColumn)
         j["width"] = f.width;
     if (f.calendar != CalendarRole::None)
         j["calendar"] = toString(f.calendar);
+    if (f.fieldSeed)
+        j["seed"] = { { "template", f.fieldSeed->templateId }, { "field", f.fieldSeed->field },
+            { "source", toString(f.fieldSeed->source) } };
     if (f.type == FieldType::Table) {
         Json columns = Json::array();
         for (const auto& c : f.columns)
@@ -662,6 +707,8 @@ Json fieldToJson(const Field& f, bool isColumn)
             j["max_rows"] = f.maxRows;
         if (!f.layout.empty())
             j["layout"] = f.layout;
+        if (!f.signature.empty())
+            j["signature"] = f.signature;
         if (!f.defaultRows.empty())
             j["default_rows"] = f.defaultRows;
         if (f.seed) {
@@ -670,8 +717,9 @@ Json fieldToJson(const Field& f, bool isColumn)
                 copies.push_back({ { "from", m.from }, { "to", m.to } });
             for (const auto& m : f.seed->returns)
                 returns.push_back({ { "from", m.from }, { "to", m.to } });
-            j["seed"] = { { "template", f.seed->templateId }, { "table", f.seed->table },
-                { "link", f.seed->link }, { "copy", copies }, { "return", returns } };
+            j["seed"]
+                = { { "template", f.seed->templateId }, { "table", f.seed->table }, { "link", f.seed->link },
+                      { "source", toString(f.seed->source) }, { "copy", copies }, { "return", returns } };
         }
         if (f.series) {
             Json every = Json::array();
@@ -811,6 +859,11 @@ const char* toString(CalendarRole role)
         if (n.role == role)
             return n.name;
     return "";
+}
+
+const char* toString(SeedSource source)
+{
+    return source == SeedSource::Draft ? "draft" : "finalised";
 }
 
 const char* toString(AutoValue value)
@@ -1047,9 +1100,34 @@ void TemplateRegistry::checkSeeds(const Template& tmpl) const
                     where + "'" + every.choice + "' is not a choice of " + series.templateId + "'s "
                         + series.cadence);
     };
+    // Copied values must fit where they land: same type, and no choice the target lacks.
+    const auto compatible = [](const Field& a, const Field& b) {
+        if (a.type != b.type)
+            return false;
+        for (const auto& c : a.choices)
+            if (!b.choice(c.id))
+                return false;
+        return true;
+    };
+    // A field's seed names a field (not a table) of the source whose values fit this field.
+    const auto checkFieldSeed = [&](const Field& field) {
+        const FieldSeed& seed = *field.fieldSeed;
+        const std::string where = tmpl.file + ":" + std::to_string(seed.line) + ": ";
+        const Template source = sourceOf(seed.templateId, "seed", where);
+        const Field* from = source.field(seed.field);
+        if (!from || from->type == FieldType::Table)
+            throw Error(ErrorCode::BadInput,
+                where + "template '" + seed.templateId + "' has no field '" + seed.field + "'");
+        if (!compatible(*from, field))
+            throw Error(ErrorCode::BadInput,
+                where + "field '" + seed.field + "' of '" + seed.templateId + "' does not fit field '"
+                    + field.path + "' (type or choices differ)");
+    };
     for (const Field* table : tmpl.fields()) {
         if (table->series)
             checkSeries(*table->series);
+        if (table->fieldSeed)
+            checkFieldSeed(*table);
         if (!table->seed)
             continue;
         const Seed& seed = *table->seed;
@@ -1059,15 +1137,6 @@ void TemplateRegistry::checkSeeds(const Template& tmpl) const
         if (!from || from->type != FieldType::Table)
             throw Error(ErrorCode::BadInput,
                 where + "template '" + seed.templateId + "' has no table '" + seed.table + "'");
-        // Copied values must fit where they land: same type, and no choice the target lacks.
-        const auto compatible = [&](const Field& a, const Field& b) {
-            if (a.type != b.type)
-                return false;
-            for (const auto& c : a.choices)
-                if (!b.choice(c.id))
-                    return false;
-            return true;
-        };
         for (const auto& m : seed.copies) {
             const Field* a = from->column(m.from);
             if (!a)

@@ -67,14 +67,33 @@ struct ColumnMap {
     std::string to;
 };
 
+// Which of the case's documents of the source template a seed reads (`source` attribute):
+// the latest finalised version of the document finalised last (what was agreed), or the
+// document made last as it stands, its draft included (a meeting being planned: the invitation
+// goes out while the agenda is still a draft).
+enum class SeedSource { Finalised, Draft };
+
+const char* toString(SeedSource source); // "finalised", "draft"
+
 // A table filled from another template's table when a document is made (the follow-up agenda
-// from the family plan), and written back when that document is revised.
+// from the family plan), and written back when that document is revised (only a seed from a
+// finalised version writes back).
 struct Seed {
     std::string templateId;
     std::string table; // path of the source table
     std::string link; // this table's column that holds the source row id
+    SeedSource source = SeedSource::Finalised;
     std::vector<ColumnMap> copies;
     std::vector<ColumnMap> returns;
+    long line = 0;
+};
+
+// A plain field filled from another template's field of the same type when a document is made
+// (the invitation's time and place from the agenda). Never written back.
+struct FieldSeed {
+    std::string templateId;
+    std::string field; // path of the source field
+    SeedSource source = SeedSource::Finalised;
     long line = 0;
 };
 
@@ -116,12 +135,16 @@ struct Field {
     int lines = 0; // editor hint for long text
     int width = 0; // column width hint in per cent
     CalendarRole calendar = CalendarRole::None;
+    std::optional<FieldSeed> fieldSeed; // fields only (a table has `seed`)
     long line = 0; // where it is defined, for messages
 
     // Tables only.
     std::vector<Field> columns;
     std::size_t maxRows = 0;
     std::string layout; // PDF: "table", "rows" (one block per row) or "" (the renderer decides)
+    // PDF: the column (person, team member or text) naming who signs: after the table, a line
+    // for date and signature per row (the consent's signed paper copy). "" for none.
+    std::string signature;
     std::vector<Json> defaultRows; // rows keyed by column id, typed as values
     std::optional<Seed> seed;
     std::optional<Series> series;

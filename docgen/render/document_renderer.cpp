@@ -281,6 +281,8 @@ private:
                 if (items > 1)
                     body.emplace_back(Heading { f.label, level + 1 });
                 body.emplace_back(std::move(t));
+                if (auto signatures = signaturesOf(f); !signatures.names.empty())
+                    body.emplace_back(std::move(signatures));
                 continue;
             }
             const std::string shown = display(f, value(f.path), false);
@@ -329,6 +331,20 @@ private:
                 rows.push_back(&row);
         }
         return rows;
+    }
+
+    // A table with `signature`: one name per row that names someone, for the lines to sign.
+    Signatures signaturesOf(const Field& f)
+    {
+        Signatures out;
+        const Field* who = f.signature.empty() ? nullptr : f.column(f.signature);
+        if (!who)
+            return out;
+        for (const Json* row : tableRows(f))
+            if (row->contains(who->id))
+                if (std::string name = display(*who, row->at(who->id), true); !trimmed(name).empty())
+                    out.names.push_back(std::move(name));
+        return out;
     }
 
     static bool isBlank(const Json& v)

@@ -760,6 +760,8 @@ private:
             return tableMinHeight(*t);
         if (const auto* c = std::get_if<Chart>(&block))
             return chartHeight(*c);
+        if (std::holds_alternative<Signatures>(block))
+            return signatureHeight();
         if (const auto* f = std::get_if<FieldList>(&block)) {
             for (const auto& field : f->fields)
                 if (!trim(field.value).empty())
@@ -915,6 +917,43 @@ private:
             m_y += lineHeight(ChartTextStyle.size);
         }
         m_y += 12;
+    }
+
+    // Per person: the name, room to write, then "Dato" and "Underskrift" on one baseline, each
+    // followed by a line to write on. One P per person keeps the three words together for a
+    // screen reader; the lines are artifacts. A person's block never breaks across pages.
+    static constexpr double SignatureWriteRoom = 22; // between the name and the lines
+    static constexpr double SignatureDateLine = 110; // points of line after "Dato"
+    static constexpr double SignatureGap = 14;
+
+    double signatureHeight() const
+    {
+        return 2 * lineHeight(BodyStyle.size) + SignatureWriteRoom + SignatureGap;
+    }
+
+    void place(const Signatures& s, const Block*)
+    {
+        for (const auto& name : s.names) {
+            ensure(signatureHeight());
+            const int elem = element(StructTag::P);
+            for (const auto& line : wrap(name, LabelStyle, textWidth(), TextKind::Name)) {
+                drawLine(line, left(), m_y + baselineOffset(LabelStyle.size), LabelStyle, elem);
+                m_y += lineHeight(LabelStyle.size);
+            }
+            m_y += SignatureWriteRoom;
+            const double baseline = m_y + baselineOffset(BodyStyle.size);
+            // A word, then its line from just after it to `end`; returns where the line ends.
+            const auto labelled = [&](const char* word, double x, double end) {
+                const auto lines = wrap(word, BodyStyle, textWidth(), TextKind::Atomic);
+                drawLine(lines.front(), x, baseline, BodyStyle, elem);
+                const double from = x + lines.front().width + 4;
+                page().items.emplace_back(LineItem { from, baseline + 1.5, end, baseline + 1.5, 0.6, Ink });
+                return end;
+            };
+            const double dateEnd = labelled("Dato", left(), left() + 30 + SignatureDateLine);
+            labelled("Underskrift", dateEnd + 18, right());
+            m_y += lineHeight(BodyStyle.size) + SignatureGap;
+        }
     }
 
     // The scale's numbers: whole where they are whole, else one decimal with a comma.

@@ -84,7 +84,13 @@ struct Chart {
     std::string text; // "januar 2026: 85. februar 2026: 90. ..."
 };
 
-using Block = std::variant<Heading, FieldList, Paragraph, BulletList, Table, Chart>;
+// Lines to sign on paper (the consent): per person their name, then "Dato" and "Underskrift"
+// each beside a line to write on. The lines are graphics; the words are what a reader hears.
+struct Signatures {
+    std::vector<std::string> names;
+};
+
+using Block = std::variant<Heading, FieldList, Paragraph, BulletList, Table, Chart, Signatures>;
 
 struct RenderDocument {
     TitleBlock title;

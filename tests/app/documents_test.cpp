@@ -626,6 +626,52 @@ TEST_F(DocumentsTest, TeamOnlyInvitationIsNotSentAndEveryInvitationIsACalendarEn
         [&] { d.calendarFile(finalisedPlan(), VersionRef(1)); });
 }
 
+// The invitation goes out before the meeting, while its agenda is still a draft: the time, the
+// place and who comes are taken from the agenda made last, as it stands (source="draft").
+TEST_F(DocumentsTest, InvitationTakesTimePlaceAndParticipantsFromTheDraftAgenda)
+{
+    auto d = docs();
+    // No agenda yet: the team writes them.
+    const Json blank = d.show(d.create(m.caseId, "invitation").docId).at("values");
+    EXPECT_FALSE(blank.contains("moedet.start"));
+    EXPECT_FALSE(blank.contains("moedet.sted"));
+    EXPECT_EQ("t1", blank.at("moedet.tovholder")); // auto="coordinator" as before
+
+    // The last meeting, finalised, and the next one planned in a draft.
+    const std::string last = d.create(m.caseId, "opfoelgningsmoede").docId;
+    d.fill(last,
+        { { "moedet.tidspunkt", "2026-03-12T10:00" }, { "moedet.sted", "Skolen" },
+            { "revision.revideres", false },
+            { "moedet.deltagere", Json::array({ { { "@id", "old" }, { "person", "p2" } } }) } });
+    ASSERT_EQ(1, d.finalize(last).version);
+    const std::string next = d.create(m.caseId, "opfoelgningsmoede").docId;
+    d.fill(next,
+        { { "moedet.tidspunkt", "2026-05-07T14:00" }, { "moedet.sted", "Rådhuset, mødelokale 2" },
+            { "moedet.deltagere",
+                Json::array(
+                    { { { "@id", "a1" }, { "person", "p1" } }, { { "@id", "a2" }, { "fagperson", "t1" } },
+                        { { "@id", "a3" }, { "andre", "Tolk (arabisk)" } } }) } });
+
+    const std::string id = d.create(m.caseId, "invitation").docId;
+    const Json values = d.show(id).at("values");
+    EXPECT_EQ("2026-05-07T14:00", values.at("moedet.start"));
+    EXPECT_EQ("Rådhuset, mødelokale 2", values.at("moedet.sted"));
+    const Json& who = values.at("deltagere.deltager");
+    ASSERT_EQ(3u, who.size()) << who.dump(1);
+    EXPECT_EQ("a1", who[0].at("agenda_deltager_id"));
+    EXPECT_EQ("p1", who[0].at("person"));
+    EXPECT_EQ("t1", who[1].at("fagperson"));
+    EXPECT_EQ("Tolk (arabisk)", who[2].at("andre"));
+    EXPECT_FALSE(values.contains("moedet.slut")); // the agenda has no end time
+    // Nothing is written back into the draft agenda, and the invitation records no version it
+    // was seeded from (a draft has none).
+    EXPECT_EQ("Rådhuset, mødelokale 2", d.show(next).at("values").at("moedet.sted"));
+    const Op* created = m.store->documentState(id).creation();
+    ASSERT_NE(nullptr, created);
+    EXPECT_TRUE(!created->value.contains("seeded_from") || created->value.at("seeded_from").empty())
+        << created->value.dump();
+}
+
 // The family's årshjul: a year of meetings from the plan's next meeting, at the plan's cadence.
 TEST_F(DocumentsTest, AarshjulHasAYearOfMeetingsAtThePlansCadence)
 {

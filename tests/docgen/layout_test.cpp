@@ -437,3 +437,74 @@ TEST(Layout, ChartDrawsPointsMonthsAndTheNumbersAsText)
     ASSERT_EQ(4u, ys.size());
     EXPECT_LT(ys[3], ys[0]);
 }
+
+// Lines to sign: per person the name, then "Dato" and "Underskrift" on one baseline, each with a
+// line to write on. The words are tagged text, one paragraph per person; the lines are
+// artifacts. A person's lines are never split from the name by a page break.
+TEST(Layout, SignatureLinesAreWordsToReadAndLinesToWriteOn)
+{
+    FixedMetrics fonts;
+    RenderDocument doc;
+    doc.blocks.push_back(Signatures { { "Søs Nørgaard", "Ñuñez Ærø Şahin" } });
+    const LayoutResult r = layoutDocument(doc, fonts);
+    ASSERT_EQ(1u, r.pages.size());
+    std::vector<const TextItem*> tagged;
+    for (const auto& item : r.pages[0].items)
+        if (const auto* t = std::get_if<TextItem>(&item); t && t->element >= 0)
+            tagged.push_back(t);
+    ASSERT_FALSE(tagged.empty());
+    std::vector<const LineItem*> rules; // level, between the first name and the last words: to write on
+    for (const auto& item : r.pages[0].items)
+        if (const auto* l = std::get_if<LineItem>(&item);
+            l && l->y1 == l->y2 && l->y1 > tagged.front()->y && l->y1 < tagged.back()->y + 5)
+            rules.push_back(l);
+    std::vector<std::string> said;
+    for (const auto* t : tagged)
+        said.push_back(t->text);
+    ASSERT_EQ((std::vector<std::string> {
+                  "Søs Nørgaard", "Dato", "Underskrift", "Ñuñez Ærø Şahin", "Dato", "Underskrift" }),
+        said);
+    // One paragraph per person: the name and its two words share an element.
+    EXPECT_EQ(tagged[0]->element, tagged[2]->element);
+    EXPECT_NE(tagged[0]->element, tagged[3]->element);
+    EXPECT_EQ(tagged[3]->element, tagged[5]->element);
+    EXPECT_EQ(StructTag::P, r.structure[static_cast<std::size_t>(tagged[0]->element)].tag);
+    // Room to write under the name; "Dato" and "Underskrift" on one baseline.
+    EXPECT_GT(tagged[1]->y - tagged[0]->y, 20);
+    EXPECT_EQ(tagged[1]->y, tagged[2]->y);
+    // A line after each of the four words, just under their baseline, within the margins.
+    ASSERT_EQ(4u, rules.size());
+    const PageGeometry g;
+    const TextItem* labels[] = { tagged[1], tagged[2], tagged[4], tagged[5] };
+    for (std::size_t i = 0; i < 4; ++i) {
+        EXPECT_GT(rules[i]->y1, labels[i]->y);
+        EXPECT_LT(rules[i]->y1, labels[i]->y + 4);
+        EXPECT_GE(rules[i]->x1, labels[i]->x + labels[i]->width);
+        EXPECT_GT(rules[i]->x2 - rules[i]->x1, 80);
+        EXPECT_LE(rules[i]->x2, g.width - g.marginRight + 0.01);
+    }
+    // At the foot of a page, a person's block goes whole to the next page.
+    bool moved = false;
+    for (int n = 300; n <= 1200 && !moved; n += 9) {
+        RenderDocument full;
+        full.blocks.push_back(Paragraph { words(n) });
+        full.blocks.push_back(Signatures { { "Søs Nørgaard" } });
+        const LayoutResult laid = layoutDocument(full, fonts);
+        const auto name = find(laid, "Søs Nørgaard");
+        const auto date = find(laid, "Dato");
+        ASSERT_TRUE(name && date);
+        EXPECT_EQ(name->first, date->first) << n << " words";
+        // The paragraph ends with room for the name (not for the lines) and the name is on the next page.
+        const std::string lastWord = "ord" + std::to_string(n - 1);
+        std::optional<std::pair<std::size_t, double>> last;
+        for (std::size_t p = 0; p < laid.pages.size(); ++p)
+            for (const auto& item : laid.pages[p].items)
+                if (const auto* t = std::get_if<TextItem>(&item);
+                    t && t->text.find(lastWord) != std::string::npos)
+                    last = std::make_pair(p, t->y);
+        ASSERT_TRUE(last);
+        const PageGeometry page;
+        moved = last->first + 1 == name->first && page.height - page.marginBottom - last->second > 30;
+    }
+    EXPECT_TRUE(moved) << "no paragraph length put the lines at a page's foot";
+}

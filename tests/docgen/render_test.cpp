@@ -248,3 +248,28 @@ TEST(DocumentRenderer, ARowReferencePrintsTheReferredRow)
     ASSERT_EQ(1u, warnings.size());
     EXPECT_NE(std::string::npos, warnings[0].find("goal-gone"));
 }
+
+// The consent's signed paper copy: after who consents, a line for date and signature under each
+// person's name, in the table's order; a row naming nobody gets none.
+TEST(DocumentRenderer, ConsentHasASignatureLinePerPersonConsenting)
+{
+    auto v = values("samtykke");
+    v["hvem.giver"].push_back({ { "@id", "giver-4" }, { "grundlag", "voksen" } }); // nobody named yet
+    const auto doc = build("samtykke", v);
+    const Signatures* lines = nullptr;
+    bool afterGivers = false;
+    for (const auto& b : doc.blocks) {
+        if (const auto* t = std::get_if<Table>(&b))
+            afterGivers = !column(*t, "Giver samtykke som").empty();
+        else if (const auto* s = std::get_if<Signatures>(&b)) {
+            EXPECT_TRUE(afterGivers) << "the lines follow the table of who consents";
+            EXPECT_EQ(nullptr, lines) << "one block of lines";
+            lines = s;
+        }
+    }
+    ASSERT_NE(nullptr, lines);
+    EXPECT_EQ((std::vector<std::string> { "Søs Nørgaard", "Łukasz Şahin", "Ñuñez Ærø Şahin" }), lines->names);
+    // Only tables that ask for it: the plan has none.
+    for (const auto& b : build("familieplan", values("familieplan")).blocks)
+        EXPECT_FALSE(std::holds_alternative<Signatures>(b));
+}

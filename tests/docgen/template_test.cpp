@@ -265,6 +265,9 @@ INSTANTIATE_TEST_SUITE_P(BadTemplates, HostileTemplates,
         HostileCase { "table-in-table.xml", 6, "a table cannot be inside a table" },
         HostileCase { "table-column-type.xml", 6, "a table cannot be inside a table" },
         HostileCase { "seed-bad-column.xml", 8, "no column 'maalet'" },
+        HostileCase {
+            "seed-draft-return.xml", 7, "a seed from the draft (source=\"draft\") cannot write back" },
+        HostileCase { "signature-not-a-name.xml", 4, "signature=\"dato\" must name a person" },
         HostileCase { "refers-to-missing.xml", 6, "refers-to=\"a.maal\" is not a table" },
         HostileCase { "xxe.xml", 2, "DOCTYPE" }, HostileCase { "billion-laughs.xml", 2, "DOCTYPE" },
         HostileCase { "quadratic-blowup.xml", 2, "DOCTYPE" }, HostileCase { "malformed.xml", 5, "mismatch" },
@@ -313,7 +316,11 @@ TEST(HostileTemplatesRuntime, SeedsAreCheckedAgainstTheSourceTemplate)
     const std::vector<std::pair<std::string, std::string>> cases
         = { { "seed-unknown-source-column.xml",
                 ":7: table 'faelles_maal.maal' of 'familieplan' has no column 'maalet'" },
-              { "seed-choices-differ.xml", ":10: column 'status' does not fit column 'status'" } };
+              { "seed-choices-differ.xml", ":10: column 'status' does not fit column 'status'" },
+              { "seed-field-unknown.xml", ":5: template 'opfoelgningsmoede' has no field 'moedet.lokale'" },
+              { "seed-field-type-differs.xml",
+                  ":5: field 'moedet.tidspunkt' of 'opfoelgningsmoede' does not fit field 'a.start' (type or "
+                  "choices differ)" } };
     for (const auto& [name, expected] : cases)
         test::expectError(ErrorCode::BadInput, bad(name) + expected, [&] { registry.loadFile(bad(name)); });
 }
@@ -386,11 +393,21 @@ TEST(Templates, InvitationIsACalendarEntryWhosePreMeetingIsForTheTeam)
     // "Hvad vil I gerne have ud af mødet?" opens the invitation.
     EXPECT_TRUE(t.sections.front().familyFirst);
     EXPECT_EQ("Hvad vil I gerne have ud af mødet?", t.sections.front().label);
-    // Who comes is seeded from the latest agenda's participants.
+    // Who comes, when and where is seeded from the latest agenda, its draft included: the
+    // invitation goes out before the meeting.
     const Field* who = t.field("deltagere.deltager");
     ASSERT_TRUE(who && who->seed);
     EXPECT_EQ("opfoelgningsmoede", who->seed->templateId);
     EXPECT_EQ("moedet.deltagere", who->seed->table);
+    EXPECT_EQ(SeedSource::Draft, who->seed->source);
+    for (const auto& [path, source] : std::map<std::string, std::string> {
+             { "moedet.start", "moedet.tidspunkt" }, { "moedet.sted", "moedet.sted" } }) {
+        const Field* f = t.field(path);
+        ASSERT_TRUE(f && f->fieldSeed) << path;
+        EXPECT_EQ("opfoelgningsmoede", f->fieldSeed->templateId);
+        EXPECT_EQ(source, f->fieldSeed->field);
+        EXPECT_EQ(SeedSource::Draft, f->fieldSeed->source);
+    }
     const Json shown = templateToJson(t);
     bool sawAudience = false;
     for (const auto& f : shown.at("fields"))
@@ -398,6 +415,10 @@ TEST(Templates, InvitationIsACalendarEntryWhosePreMeetingIsForTheTeam)
             EXPECT_EQ("summary", f.at("calendar"));
             EXPECT_EQ("team", f.at("choices").at(3).at("audience"));
             sawAudience = true;
+        } else if (f.at("path") == "moedet.start") {
+            EXPECT_EQ((Json { { "template", "opfoelgningsmoede" }, { "field", "moedet.tidspunkt" },
+                          { "source", "draft" } }),
+                f.at("seed"));
         }
     EXPECT_TRUE(sawAudience);
 }

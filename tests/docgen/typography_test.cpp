@@ -146,6 +146,12 @@ std::vector<Printed> printedValues(const RenderDocument& doc)
                 labels.push_back(formatNumber(v, 1));
             for (const auto& label : labels)
                 out.push_back({ label, TextKind::Atomic, false, false, true });
+        } else if (const auto* s = std::get_if<Signatures>(&block)) {
+            for (const auto& name : s->names) {
+                out.push_back({ name, TextKind::Name });
+                out.push_back({ "Dato", TextKind::Atomic });
+                out.push_back({ "Underskrift", TextKind::Atomic });
+            }
         } else if (const auto* t = std::get_if<Table>(&block)) {
             for (std::size_t c = 0; c < t->columns.size(); ++c) // set as rows, column 0 heads each row
                 out.push_back({ t->columns[c].header, TextKind::Prose, true, c == 0 });

@@ -53,3 +53,17 @@ def desktop_app():
         if app is not None and find(app, lambda n: n.name == "Sager") is not None:
             return app
     return None
+
+
+def new_document(app, title, timeout=30.0):
+    """Makes a document in the open case through the overview's "Nyt dokument" button: the menu
+    it opens lists every template by title; `title` is chosen."""
+    def showing_named(name, role):
+        def predicate(n):
+            return (n.name == name and n.getRoleName() == role
+                    and n.getState().contains(pyatspi.STATE_SHOWING))
+        return find(app, predicate)
+    button = wait_for("the case overview's 'Nyt dokument' button", lambda: showing_named("Nyt dokument", "push button"), timeout)
+    button.queryAction().doAction(0)
+    item = wait_for("the menu item %r under 'Nyt dokument'" % title, lambda: showing_named(title, "menu item"), timeout)
+    item.queryAction().doAction(0)

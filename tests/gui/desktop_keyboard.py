@@ -11,7 +11,7 @@ import time
 
 import pyatspi
 
-from atspi_tree import desktop_app, fail, find, wait_for  # noqa: E402 (next to this file)
+from atspi_tree import desktop_app, fail, find, new_document, wait_for  # noqa: E402 (next to this file)
 
 SCREEN_W, SCREEN_H = 1024, 600
 TAB, SHIFT, CTRL, RETURN, ESCAPE = 23, 50, 37, 36, 9
@@ -114,7 +114,7 @@ def open_document(prefix):
     fail("no document %r in the overview" % prefix)
 
 
-named(frame, "Ny familiefaglig undersøgelse", ("push button",)).queryAction().doAction(0)
+new_document(app, "Familiefaglig undersøgelse")
 wait_for("the investigation's editor", lambda: named(frame, "Familiefaglig…", ("page tab",)), 30)
 select_tab("Familien Nørgaard")
 open_document("Familieplan")

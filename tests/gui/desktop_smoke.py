@@ -7,7 +7,7 @@ import time
 
 import pyatspi
 
-from atspi_tree import desktop_app, fail, find, wait_for  # noqa: E402 (next to this file)
+from atspi_tree import desktop_app, fail, find, new_document, wait_for  # noqa: E402 (next to this file)
 
 
 def named(app, name, roles=None):
@@ -57,7 +57,7 @@ wait_for("the search to narrow the list to 3 cases", lambda: row_count(cases) ==
 print("search 'Nørgaard': 3 rows")
 
 cases.queryTable().addRowSelection(0)
-agenda = wait_for("the case overview's 'Ny dagsorden' button", lambda: named(app, "Ny dagsorden", ("push button",)))
+wait_for("the case overview's 'Nyt dokument' button", lambda: named(app, "Nyt dokument", ("push button",)))
 
 # "Send til familien" for the plan, a draft in a store without a CVR number: the dialog names its
 # controls, shows the problems and does not let it be sent.
@@ -79,7 +79,7 @@ for name in ("Besked i notifikationen", "Forsendelser", "Prøv igen", "Udskriv t
 named(app, "Luk", ("push button",)).queryAction().doAction(0)
 wait_for("the send dialog to close", lambda: named(app, "Modtagere") is None, 10)
 print("send dialog: problems shown, 'Send' disabled")
-agenda.queryAction().doAction(0)
+new_document(app, "Dagsorden for opfølgningsmøde")
 
 place = wait_for("the agenda editor's field 'Sted'", lambda: named(app, "Sted", ("text", "entry")))
 

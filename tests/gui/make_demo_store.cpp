@@ -87,6 +87,20 @@ int main(int argc, char** argv)
                 pia.set(base, first, plan, "om_planen.periode_fra", "2026-04-01") });
         }
         const std::string agenda = documents.create(first, "opfoelgningsmoede").docId;
+        // The mother's consent covers two of the team's three fagområder: the overview shows the gap.
+        const std::string consent = documents.create(first, "samtykke").docId;
+        const Case kase = documents.openCase(first);
+        documents.fill(consent,
+            { { "hvem.giver",
+                  Json::array({ { { "person", kase.people.front().id }, { "grundlag", "foraeldremyndighed" },
+                      { "dato", "2026-03-02" }, { "form", "papir" } } }) },
+                { "udveksling.formaal",
+                    "At fagpersonerne sammen med familien kan lave og følge op på en fælles plan." },
+                { "udveksling.fagomraader", Json::array({ "boern_og_familie", "sundhed_og_omsorg" }) },
+                { "udveksling.oplysninger", "Skolegang, trivsel og helbred." },
+                { "gyldighed.fra", "2026-03-02" }, { "gyldighed.til", "2027-06-30" },
+                { "modtaget.dato", "2026-03-02" } });
+        documents.finalize(consent);
         std::cout << first << "\n" << plan << "\n" << agenda << "\n";
     } catch (const std::exception& e) {
         std::cerr << "make_demo_store: " << e.what() << "\n";
