@@ -136,6 +136,22 @@ MainFrame::MainFrame(std::unique_ptr<Session> session)
         e.Skip();
     });
     // Ctrl+Tab and Ctrl+PgDn/PgUp switch tabs from anywhere, also from inside a table or a text.
+#ifdef __WXGTK__
+    // GTK's scrolled windows (a table's, a form's) would take these keys for themselves before wx
+    // sees them when the scrolled window itself has the focus (as after a screen reader's "grab
+    // focus" on a table): leaving the scrolled window and scrolling sideways.
+    if (auto* set = gtk_binding_set_by_class(g_type_class_ref(GTK_TYPE_SCROLLED_WINDOW))) {
+        const auto ctrl = GDK_CONTROL_MASK;
+        const auto ctrlShift = static_cast<GdkModifierType>(GDK_CONTROL_MASK | GDK_SHIFT_MASK);
+        for (const guint tab : { GDK_KEY_Tab, GDK_KEY_KP_Tab }) {
+            gtk_binding_entry_remove(set, tab, ctrl);
+            gtk_binding_entry_remove(set, tab, ctrlShift);
+        }
+        for (const guint page :
+            { GDK_KEY_Page_Up, GDK_KEY_Page_Down, GDK_KEY_KP_Page_Up, GDK_KEY_KP_Page_Down })
+            gtk_binding_entry_remove(set, page, ctrl);
+    }
+#endif
     Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
         const int key = e.GetKeyCode();
         if (!e.ControlDown() || e.AltDown() || (key != WXK_TAB && key != WXK_PAGEDOWN && key != WXK_PAGEUP)
@@ -644,8 +660,11 @@ void MainFrame::openCase(const std::string& caseId)
             _("Der er dokumenter åbne fra en anden sag. De er gemt, og de lukkes, når sagen skiftes."),
             _("Skift sag"), wxYES_NO | wxICON_QUESTION);
         ask.SetYesNoLabels(_("&Luk dokumenterne, og skift sag"), _("&Behold dokumenterne åbne"));
-        if (ask.ShowModal() != wxID_YES)
+        if (ask.ShowModal() != wxID_YES) {
+            if (auto* o = overview())
+                m_cases->select(o->caseId()); // the list goes back to the case that stays open
             return;
+        }
     }
     wxWindowUpdateLocker noFlicker(m_tabs);
     while (m_tabs->GetPageCount() > 1) {
@@ -668,6 +687,9 @@ void MainFrame::openCase(const std::string& caseId)
         };
         const std::string title = m_session->documents().openCase(caseId).title;
         addTab(panel, title, title);
+        // The list shows which case is open; focus coming into the list stays on it (GTK selects
+        // the first row when nothing is selected, which would open that case instead).
+        m_cases->select(caseId);
     } catch (const Error& e) {
         showError(this, e.what());
     }
