@@ -12,6 +12,7 @@
 #include "gui/outbox_worker.h"
 #include "gui/print_pdf.h"
 #include "gui/settings_dialog.h"
+#include "gui/status_bar.h"
 #include "gui/sync_control.h"
 #include "gui/tab_title.h"
 #include "gui/unlock_dialog.h"
@@ -118,7 +119,7 @@ MainFrame::MainFrame(std::unique_ptr<Session> session)
     m_tabs->AddPage(welcome, _("Start"));
     splitter->SplitVertically(m_cases, m_tabs, std::min(FromDIP(460), GetClientSize().x * 2 / 5));
     splitter->SetMinimumPaneSize(FromDIP(200));
-    CreateStatusBar(3);
+    SetStatusBar(new StatusBar(this, 3));
     const int widths[] = { -3, -1, -2 };
     SetStatusWidths(3, widths);
     buildMenus();
@@ -405,6 +406,7 @@ docgen::TemplateRegistry MainFrame::closeSession()
     SetStatusText({}, 0);
     SetStatusText({}, OutboxField);
     SetStatusText({}, StatusFieldSync);
+    static_cast<StatusBar*>(GetStatusBar())->setError(StatusFieldSync, false);
     return templates;
 }
 
