@@ -377,10 +377,19 @@ Store Store::openOnce(const fs::path& path, const crypto::SecretKey& key, StoreA
         sql::exec(store.handle(), "PRAGMA wal_autocheckpoint = 0");
         store.m_checkpointer = std::make_unique<Checkpointer>(path, key);
     }
-    sql::Statement maxHlc(store.handle(), "SELECT coalesce(max(hlc), 0) FROM ops");
-    maxHlc.step();
-    store.m_clock.observe(static_cast<std::uint64_t>(maxHlc.integer(0)));
+    store.clock();
     return store;
+}
+
+HybridClock& Store::clock()
+{
+    sql::Statement s(handle(), "SELECT max(hlc), max(seq) FROM ops WHERE seq > ?");
+    s.bind(1, m_clockSeq);
+    if (s.step() && !s.isNull(1)) {
+        m_clock.observe(static_cast<std::uint64_t>(s.integer(0)));
+        m_clockSeq = s.integer(1);
+    }
+    return m_clock;
 }
 
 void Store::changePassphrase(const fs::path& path, std::string_view oldPassphrase,
@@ -544,7 +553,7 @@ bool Store::hasCase(const std::string& caseId) const
 void Store::createDocument(
     const DocumentInfo& info, const std::string& author, const std::vector<std::string>& seededFrom)
 {
-    OpFactory factory(author, m_deviceId, m_clock);
+    OpFactory factory(author, m_deviceId, clock());
     Op op = factory.create(info.caseId, info.id, info.templateId, info.templateVersion, info.templateHash);
     if (!seededFrom.empty())
         op.value["seeded_from"] = seededFrom;

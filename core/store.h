@@ -152,7 +152,10 @@ public:
     // Returns how many changed.
     std::size_t setQueuedOpsAuthor(const std::string& author);
 
-    HybridClock& clock() { return m_clock; }
+    // The clock for new ops. It first moves past every op in the file, also those another
+    // connection appended (the desktop's background sync has one of its own), so an op made now
+    // is later than every op this device has seen. One indexed query for the ops new since.
+    HybridClock& clock();
 
     // For tests and diagnostics: run a statement and return the first column of the first row.
     std::string queryText(const std::string& sql) const;
@@ -186,6 +189,7 @@ private:
     crypto::DbHandle m_db;
     std::string m_deviceId;
     HybridClock m_clock;
+    std::int64_t m_clockSeq = 0; // the clock has seen the hlc of every op up to this seq
     int m_transactionDepth = 0;
     SystemConfig m_system;
     std::unique_ptr<Checkpointer> m_checkpointer; // destroyed before m_db: it closes first

@@ -65,9 +65,15 @@ CaseListPanel::CaseListPanel(wxWindow* parent)
         gtk_tree_view_set_enable_search(GTK_TREE_VIEW(tree), FALSE);
 #endif
     // Ctrl+F anywhere in the list goes to the search field, before GTK's key bindings see it.
+    // Tab leaves the list for the next control, Shift+Tab for the search field (GTK's list would
+    // take Shift+Tab to its header row, and wx's backward navigation loses the focus there).
     Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
         if (e.GetModifiers() == wxMOD_CONTROL && (e.GetKeyCode() == 'F' || e.GetKeyCode() == 'f'))
             focusSearch();
+        else if (e.GetKeyCode() == WXK_TAB && e.GetModifiers() == wxMOD_NONE && listHasFocus())
+            m_list->Navigate(wxNavigationKeyEvent::IsForward);
+        else if (e.GetKeyCode() == WXK_TAB && e.GetModifiers() == wxMOD_SHIFT && listHasFocus())
+            m_search->SetFocus();
         else
             e.Skip();
     });
@@ -146,6 +152,14 @@ void CaseListPanel::focusSearch()
 {
     m_search->SetFocus();
     m_search->SelectAll();
+}
+
+bool CaseListPanel::listHasFocus() const
+{
+    for (const wxWindow* w = wxWindow::FindFocus(); w; w = w->GetParent())
+        if (w == m_list)
+            return true;
+    return false;
 }
 
 void CaseListPanel::openSelected()

@@ -30,6 +30,7 @@ public:
 private:
     void refresh();
     void openSelected();
+    bool listHasFocus() const;
 
     CaseListPresenter m_presenter;
     wxSearchCtrl* m_search = nullptr;

@@ -457,7 +457,7 @@ void EditorPanel::addField(wxWindow* parent, wxSizer* sizer, const docgen::Field
         sizer->Add(help, 0, wxTOP, FromDIP(2));
     }
     view.message = new wxStaticText(parent, wxID_ANY, {});
-    view.message->SetForegroundColour(wxColour(0xB0, 0x00, 0x20));
+    view.message->SetForegroundColour(errorColour());
     sizer->Add(view.message, 0, wxTOP, FromDIP(2));
     view.conflict = new wxPanel(parent);
     view.conflict->SetBackgroundColour(ConflictColour);
@@ -627,7 +627,7 @@ void EditorPanel::addTable(wxWindow* parent, wxSizer* sizer, const docgen::Field
     sizer->Add(frame, 0, wxEXPAND | wxTOP, FromDIP(2));
     sizer->Add(buttons, 0, wxTOP, FromDIP(4));
     view.message = new wxStaticText(parent, wxID_ANY, {});
-    view.message->SetForegroundColour(wxColour(0xB0, 0x00, 0x20));
+    view.message->SetForegroundColour(errorColour());
     sizer->Add(view.message, 0, wxTOP, FromDIP(2));
     view.resurrected = new wxPanel(parent);
     view.resurrected->SetBackgroundColour(ConflictColour);

@@ -12,6 +12,7 @@
 #include "gui/outbox_worker.h"
 #include "gui/print_pdf.h"
 #include "gui/settings_dialog.h"
+#include "gui/status_bar.h"
 #include "gui/sync_control.h"
 #include "gui/tab_title.h"
 #include "gui/unlock_dialog.h"
@@ -117,7 +118,7 @@ MainFrame::MainFrame(std::unique_ptr<Session> session)
     m_tabs->AddPage(welcome, _("Start"));
     splitter->SplitVertically(m_cases, m_tabs, std::min(FromDIP(460), GetClientSize().x * 2 / 5));
     splitter->SetMinimumPaneSize(FromDIP(200));
-    CreateStatusBar(3);
+    SetStatusBar(new StatusBar(this, 3));
     const int widths[] = { -3, -1, -2 };
     SetStatusWidths(3, widths);
     buildMenus();
@@ -135,6 +136,22 @@ MainFrame::MainFrame(std::unique_ptr<Session> session)
         e.Skip();
     });
     // Ctrl+Tab and Ctrl+PgDn/PgUp switch tabs from anywhere, also from inside a table or a text.
+#ifdef __WXGTK__
+    // GTK's scrolled windows (a table's, a form's) would take these keys for themselves before wx
+    // sees them when the scrolled window itself has the focus (as after a screen reader's "grab
+    // focus" on a table): leaving the scrolled window and scrolling sideways.
+    if (auto* set = gtk_binding_set_by_class(g_type_class_ref(GTK_TYPE_SCROLLED_WINDOW))) {
+        const auto ctrl = GDK_CONTROL_MASK;
+        const auto ctrlShift = static_cast<GdkModifierType>(GDK_CONTROL_MASK | GDK_SHIFT_MASK);
+        for (const guint tab : { GDK_KEY_Tab, GDK_KEY_KP_Tab }) {
+            gtk_binding_entry_remove(set, tab, ctrl);
+            gtk_binding_entry_remove(set, tab, ctrlShift);
+        }
+        for (const guint page :
+            { GDK_KEY_Page_Up, GDK_KEY_Page_Down, GDK_KEY_KP_Page_Up, GDK_KEY_KP_Page_Down })
+            gtk_binding_entry_remove(set, page, ctrl);
+    }
+#endif
     Bind(wxEVT_CHAR_HOOK, [this](wxKeyEvent& e) {
         const int key = e.GetKeyCode();
         if (!e.ControlDown() || e.AltDown() || (key != WXK_TAB && key != WXK_PAGEDOWN && key != WXK_PAGEUP)
@@ -396,6 +413,7 @@ docgen::TemplateRegistry MainFrame::closeSession()
     SetStatusText({}, 0);
     SetStatusText({}, OutboxField);
     SetStatusText({}, StatusFieldSync);
+    static_cast<StatusBar*>(GetStatusBar())->setError(StatusFieldSync, false);
     return templates;
 }
 
@@ -651,8 +669,11 @@ void MainFrame::openCase(const std::string& caseId)
             _("Der er dokumenter åbne fra en anden sag. De er gemt, og de lukkes, når sagen skiftes."),
             _("Skift sag"), wxYES_NO | wxICON_QUESTION);
         ask.SetYesNoLabels(_("&Luk dokumenterne, og skift sag"), _("&Behold dokumenterne åbne"));
-        if (ask.ShowModal() != wxID_YES)
+        if (ask.ShowModal() != wxID_YES) {
+            if (auto* o = overview())
+                m_cases->select(o->caseId()); // the list goes back to the case that stays open
             return;
+        }
     }
     wxWindowUpdateLocker noFlicker(m_tabs);
     while (m_tabs->GetPageCount() > 1) {
@@ -675,6 +696,9 @@ void MainFrame::openCase(const std::string& caseId)
         };
         const std::string title = m_session->documents().openCase(caseId).title;
         addTab(panel, title, title);
+        // The list shows which case is open; focus coming into the list stays on it (GTK selects
+        // the first row when nothing is selected, which would open that case instead).
+        m_cases->select(caseId);
     } catch (const Error& e) {
         showError(this, e.what());
     }

@@ -77,7 +77,7 @@ SendDialog::SendDialog(wxWindow* parent, Session& session, const std::string& do
     sizer->Add(note, 0, wxEXPAND | wxALL, gap);
 
     m_problems = new wxStaticText(this, wxID_ANY, {});
-    m_problems->SetForegroundColour(wxColour(0xB0, 0x00, 0x20));
+    m_problems->SetForegroundColour(errorColour());
     setAccessibleName(m_problems, _("Problemer"));
     sizer->Add(m_problems, 0, wxEXPAND | wxLEFT | wxRIGHT, gap);
 

@@ -2,6 +2,7 @@
 #include "gui/sync_control.h"
 
 #include "gui/sign_in_dialog.h"
+#include "gui/status_bar.h"
 #include "gui/wx_util.h"
 
 #include <wx/app.h>
@@ -144,8 +145,12 @@ void SyncControl::statusChanged(const sync::SyncLoopStatus& status)
 
 void SyncControl::show()
 {
-    if (auto* bar = m_frame->GetStatusBar())
-        bar->SetStatusText(toWx(m_status.text()), m_field);
+    auto* bar = m_frame->GetStatusBar();
+    if (!bar)
+        return;
+    if (auto* coloured = dynamic_cast<StatusBar*>(bar))
+        coloured->setError(m_field, m_status.failed());
+    bar->SetStatusText(toWx(m_status.text()), m_field);
 }
 
 void SyncControl::signIn()

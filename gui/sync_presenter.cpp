@@ -32,6 +32,11 @@ void SyncStatusPresenter::update(const sync::SyncLoopStatus& status)
     }
 }
 
+bool SyncStatusPresenter::failed() const
+{
+    return m_bound && m_status.phase == Phase::Failed;
+}
+
 bool SyncStatusPresenter::needsSignIn() const
 {
     return m_bound && m_status.phase == Phase::Failed

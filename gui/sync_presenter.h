@@ -24,6 +24,9 @@ public:
     void update(const sync::SyncLoopStatus& status);
 
     std::string text() const;
+    // The last sync failed (the server cannot be reached, refused, the session expired): the line
+    // shows in the error colour until a sync starts again.
+    bool failed() const;
     // The loop stopped because it needs the password (the session expired or was revoked).
     bool needsSignIn() const;
 

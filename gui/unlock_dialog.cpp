@@ -140,7 +140,7 @@ void UnlockDialog::onOk()
 void UnlockDialog::showMessage(const wxString& text, bool error)
 {
     // The error colour only for what went wrong; "Låser op …" is work in progress.
-    m_message->SetForegroundColour(error ? wxColour(0xB0, 0x00, 0x20) : GetForegroundColour());
+    m_message->SetForegroundColour(error ? errorColour() : GetForegroundColour());
     m_message->SetLabel(text);
     Layout();
 }

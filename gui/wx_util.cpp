@@ -126,10 +126,15 @@ void showWorking(wxActivityIndicator* spinner, bool working, std::initializer_li
             control->Enable(!working);
 }
 
+wxColour errorColour()
+{
+    return wxColour(0xB0, 0x00, 0x20);
+}
+
 wxStaticText* newProblemsLabel(wxWindow* parent)
 {
     auto* label = new wxStaticText(parent, wxID_ANY, {});
-    label->SetForegroundColour(wxColour(0xB0, 0x00, 0x20));
+    label->SetForegroundColour(errorColour());
     return label;
 }
 

@@ -11,6 +11,7 @@
 
 class wxActivityIndicator;
 class wxButton;
+class wxColour;
 class wxGrid;
 class wxPanel;
 class wxSizer;
@@ -73,6 +74,8 @@ void closeOnEscape(wxWindow* window);
 // off while `working`.
 void showWorking(wxActivityIndicator* spinner, bool working, std::initializer_list<wxWindow*> controls);
 
+// The colour of what went wrong: a dialog's problems, a field's message, a failed sync.
+wxColour errorColour();
 // The red line where a dialog lists what must be fixed before it can be accepted.
 wxStaticText* newProblemsLabel(wxWindow* parent);
 

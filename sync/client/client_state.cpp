@@ -14,6 +14,8 @@ const std::vector<const char*> Migrations = {
                                 account TEXT NOT NULL, fingerprint TEXT NOT NULL,
                                 token TEXT NOT NULL, cursor INTEGER NOT NULL);
        CREATE TABLE sync_held(op_id TEXT PRIMARY KEY, server_seq INTEGER NOT NULL);)",
+    // 2: when a sync last went through (ms since the epoch), for "sidst synkroniseret" after a restart.
+    "ALTER TABLE sync_server ADD COLUMN synced_at INTEGER",
 };
 
 // The setting the CLI and the desktop read as the author of the ops they write.
@@ -29,10 +31,14 @@ ClientState::ClientState(Store& store)
 
 std::optional<ServerBinding> ClientState::binding() const
 {
-    sql::Statement s(m_store.handle(), "SELECT url, account, fingerprint, token, cursor FROM sync_server");
+    sql::Statement s(
+        m_store.handle(), "SELECT url, account, fingerprint, token, cursor, synced_at FROM sync_server");
     if (!s.step())
         return std::nullopt;
-    return ServerBinding { s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4) };
+    ServerBinding b { s.text(0), s.text(1), s.text(2), s.text(3), s.integer(4), std::nullopt };
+    if (!s.isNull(5))
+        b.synced = std::chrono::system_clock::time_point(std::chrono::milliseconds(s.integer(5)));
+    return b;
 }
 
 void ClientState::bind(const std::string& url, const std::string& account, const std::string& fingerprint,
@@ -65,6 +71,15 @@ void ClientState::setFingerprint(const std::string& fingerprint)
     m_store.transaction([&] {
         sql::Statement s(m_store.handle(), "UPDATE sync_server SET fingerprint = ?");
         s.bind(1, fingerprint).run();
+    });
+}
+
+void ClientState::recordSynced(std::chrono::system_clock::time_point when)
+{
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(when.time_since_epoch()).count();
+    m_store.transaction([&] {
+        sql::Statement s(m_store.handle(), "UPDATE sync_server SET synced_at = ?");
+        s.bind(1, static_cast<std::int64_t>(ms)).run();
     });
 }
 

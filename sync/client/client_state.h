@@ -4,6 +4,7 @@
 #include "core/op.h"
 #include "core/store.h"
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -20,6 +21,8 @@ struct ServerBinding {
     std::string fingerprint; // SHA-256 of the server's certificate, 64 lowercase hex; pinned
     std::string token; // the current session token; empty when signed out
     std::int64_t cursor = 0; // the server sequence number of the last op pulled
+    // When a sync last went through (pushed and pulled everything), also in an earlier run.
+    std::optional<std::chrono::system_clock::time_point> synced;
 };
 
 // One op the server says it holds, with its server sequence number.
@@ -65,6 +68,8 @@ public:
         const std::string& token);
     void setToken(const std::string& token);
     void setFingerprint(const std::string& fingerprint);
+    // A sync went through at `when` (kept to the millisecond).
+    void recordSynced(std::chrono::system_clock::time_point when);
 
     // The ops still to push, in local order (at most `limit`).
     std::vector<Op> pending(std::size_t limit) const;

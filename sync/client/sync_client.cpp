@@ -198,6 +198,8 @@ public:
             signIn();
         push();
         pull();
+        m_report.synced = std::chrono::system_clock::now();
+        m_state.recordSynced(m_report.synced);
         m_report.queued = m_state.pendingCount();
         m_binding = m_state.binding();
         m_report.cursor = m_binding->cursor;

@@ -40,6 +40,7 @@ struct SyncReport {
     std::set<std::string> casesUpdated;
     std::size_t queued = 0; // ops still waiting for the server
     std::int64_t cursor = 0; // the server sequence number pulled up to
+    std::chrono::system_clock::time_point synced; // when it went through (kept in the store)
     std::size_t connections = 0; // TLS connections this sync opened (one while the server keeps it)
 };
 

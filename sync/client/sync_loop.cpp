@@ -103,10 +103,13 @@ struct SyncLoop::Impl {
             status.lastSynced = lastSynced;
             report(status);
             try {
-                if (!store)
+                if (!store) {
                     store.emplace(options.openStore());
+                    if (const auto binding = ClientState(*store).binding()) // an earlier run's
+                        lastSynced = binding->synced;
+                }
                 SyncReport done = syncWithServer(*store, options.sync);
-                lastSynced = std::chrono::system_clock::now();
+                lastSynced = done.synced;
                 retry = options.firstRetry;
                 status.phase = SyncLoopStatus::Phase::Synced;
                 status.queued = done.queued;
@@ -117,6 +120,7 @@ struct SyncLoop::Impl {
                 startLive(*store);
                 continue;
             } catch (const std::exception& e) {
+                status.lastSynced = lastSynced; // read from the store when it was opened
                 status.phase = SyncLoopStatus::Phase::Failed;
                 status.problem = problemOf(e);
                 status.message = e.what();

@@ -22,7 +22,8 @@ struct SyncLoopStatus {
     std::exception_ptr error; // Failed: the error itself
     std::size_t queued = 0; // ops that still wait for the server (when known)
     bool queuedKnown = false;
-    // The end of the last sync that went through, this run of the loop.
+    // The end of the last sync that went through (also in an earlier run: the store keeps it);
+    // known once the loop has opened its connection.
     std::optional<std::chrono::system_clock::time_point> lastSynced;
     std::optional<std::chrono::milliseconds> retryIn; // Failed and tried again by itself after this
     std::optional<SyncReport> report; // Synced: what the sync did

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "base/error.h"
 #include "core/bundle.h"
+#include "core/document.h"
 #include "core/sql.h"
 #include "core/store.h"
 #include "tests/support/test_support.h"
@@ -139,6 +140,30 @@ TEST_F(StoreTest, LocalOpsWaitInTheUploadQueue)
     remote.hlc = 1;
     store.appendOps({ remote }, OpOrigin::Received);
     EXPECT_EQ(std::to_string(store.opCount() - 1), store.queryText("SELECT count(*) FROM upload_queue"));
+}
+
+TEST_F(StoreTest, TheClockIsPastOpsAnotherConnectionAppended)
+{
+    // The desktop's window and its background sync each have a connection to the same file.
+    Store window = Store::open(path(), Passphrase);
+    Store sync = Store::open(path(), Passphrase);
+    const std::string caseId = importExample(window);
+    const auto docId = *window.caseDocumentId(caseId);
+    // A co-author whose clock is half a minute ahead of this machine's; the sync stores the op.
+    Op pulled;
+    pulled.id = "pulled-op";
+    pulled.caseId = caseId;
+    pulled.docId = docId;
+    pulled.path = "noter.tekst";
+    pulled.value = "fra serveren";
+    pulled.author = "ao";
+    pulled.device = "device-ao";
+    pulled.hlc = physicalHlcNow() + (std::uint64_t { 30'000 } << 16);
+    ASSERT_EQ(1u, sync.appendOps({ pulled }, OpOrigin::Received));
+
+    OpFactory factory("jr", window.deviceId(), window.clock());
+    const Op edit = factory.set(DocumentState {}, caseId, docId, "noter.tekst", "rettet bagefter");
+    EXPECT_GT(edit.hlc, pulled.hlc);
 }
 
 TEST_F(StoreTest, FailedTransactionLeavesNothing)

@@ -4,6 +4,9 @@
 # least 24 px wide; Tab through the whole window returns to where it started, never stuck and
 # never without a focused object; in the plan, a table row is added, typed into (Return makes a
 # line break, Ctrl+Return ends the editing) and read back cell by cell with its column header.
+# Tab and Shift+Tab leave the case list and come back; Esc throws a cell's editing away and Tab
+# then leaves the table; Ctrl+Tab and Ctrl+Shift+Tab switch tabs from inside a table. Last, the
+# program is locked from the menu and unlocked with the passphrase.
 # Run with Debian's /usr/bin/python3 (pyatspi).
 import os
 import sys
@@ -229,6 +232,34 @@ def first_text(editor):
     return page
 
 
+# The case list: Tab and Shift+Tab leave it (GTK's list would keep Tab for itself) and come back.
+cases = wait_for("the case list 'Sager'", lambda: named(frame, "Sager", ("table", "tree table")))
+
+
+def focus_in(area):
+    now = focused(app)
+    return now is not None and inside(area, now)
+
+
+def press(modifier, code):
+    if modifier:
+        chord(modifier, code)
+    else:
+        key(code)
+    time.sleep(0.3)
+
+
+cases.queryComponent().grabFocus()
+wait_for("the case list to take the focus", lambda: focus_in(cases), 5)
+for away, back, away_name, back_name in ((None, SHIFT, "Tab", "Shift+Tab"), (SHIFT, None, "Shift+Tab", "Tab")):
+    press(away, TAB)
+    left = wait_for("%s to leave the case list (the focus is on %r)" % (away_name, identity(focused(app))),
+                    lambda: (lambda n: n if n is not None and not inside(cases, n) else None)(focused(app)), 5)
+    print("case list: %s went on to %r" % (away_name, identity(left)))
+    press(back, TAB)
+    wait_for("%s to come back to the case list" % back_name, lambda: focus_in(cases), 5)
+    print("case list: %s came back" % back_name)
+
 checked_required = False
 for tab_name, editor in (("Familiefaglig…", "familiefaglig undersøgelse"), ("Familieplan", "familieplan"),
                          ("Dagsorden for…", "dagsorden")):
@@ -298,6 +329,41 @@ if grown < ch * 1.5:
 print("cell (%d,0) reads %r under the header %r; the row grew from %d to %d px" % (row, text, header, ch, grown))
 shot("keyboard-table")
 
+# Esc throws a cell's editing away and leaves the focus on the table, which Tab then leaves.
+goals.queryComponent().grabFocus()
+wait_for("the table 'Mål' to take the focus", lambda: goals.getState().contains(pyatspi.STATE_FOCUSED), 5)
+type_text("kasseres")  # starts editing the current cell
+time.sleep(0.3)
+key(ESCAPE)
+wait_for("Esc to give the focus back to the table 'Mål'",
+         lambda: goals.getState().contains(pyatspi.STATE_FOCUSED), 5)
+grid = goals.queryTable()
+if any("kasseres" in grid.getAccessibleAt(r, c).name for r in range(grid.nRows) for c in range(grid.nColumns)):
+    fail("Esc kept the text typed into the cell")
+press(None, TAB)
+wait_for("Tab to leave the table 'Mål' after Esc",
+         lambda: (lambda n: n is not None and not inside(goals, n))(focused(app)), 5)
+print("Esc ended the cell's editing without keeping it; Tab then left the table")
+
+
+def selected_tab():
+    tab = find(frame, lambda n: n.getRoleName() == "page tab" and n.getState().contains(pyatspi.STATE_SELECTED))
+    return tab.name if tab is not None else None
+
+
+# Ctrl+Tab and Ctrl+Shift+Tab switch tabs, also from inside a table.
+goals.queryComponent().grabFocus()
+wait_for("the table 'Mål' to take the focus", lambda: goals.getState().contains(pyatspi.STATE_FOCUSED), 5)
+if selected_tab() != "Familieplan":
+    fail("the tab 'Familieplan' is not the one shown but %r" % selected_tab())
+chord(CTRL, TAB)
+wait_for("Ctrl+Tab to show 'Dagsorden for…' (shown: %r)" % selected_tab(), lambda: selected_tab() == "Dagsorden for…", 5)
+key(CTRL, pyatspi.KEY_PRESS)
+chord(SHIFT, TAB)
+key(CTRL, pyatspi.KEY_RELEASE)
+wait_for("Ctrl+Shift+Tab to show 'Familieplan' again", lambda: selected_tab() == "Familieplan", 5)
+print("Ctrl+Tab and Ctrl+Shift+Tab switched tabs from inside the table 'Mål'")
+
 # Dialogs are dialogs; a message box is named by its title.
 select_tab("Familieplan")
 named(frame, "Færdiggør …", ("push button",)).queryAction().doAction(0)
@@ -317,3 +383,23 @@ key(ESCAPE)
 wait_for("Esc to close 'Ændringer'", lambda: find(app, lambda n: n.name == "Ændringer"
                                                   and n.getRoleName() == "dialog") is None, 10)
 print("'Ændringer' is a dialog and closes on Esc")
+
+# Locking: the menu's "Lås" hides the cases behind the passphrase; unlocking brings them back.
+item = wait_for("the menu item 'Lås'", lambda: find(app, lambda n: n.getRoleName() == "menu item" and n.name == "Lås"))
+item.queryAction().doAction(0)
+unlock = wait_for("the dialog 'Lås Familieplan op'", lambda: find(app, lambda n: n.getRoleName() == "dialog"
+                                                                 and n.name == "Lås Familieplan op"), 15)
+wait_for("the main window to hide while locked", lambda: not showing(frame), 5)
+shot("keyboard-locked")
+field = wait_for("the field 'Adgangskode'", lambda: find(unlock, lambda n: n.name == "Adgangskode"
+                                                         and n.getRoleName() in ("text", "password text")))
+field.queryEditableText().setTextContents(os.environ["FPLAN_PASSPHRASE"])
+named(unlock, "Lås op", ("push button",)).queryAction().doAction(0)
+wait_for("the unlock dialog to close", lambda: find(app, lambda n: n.getRoleName() == "dialog"
+                                                    and n.name == "Lås Familieplan op") is None, 30)
+cases = wait_for("the case list after unlocking", lambda: named(frame, "Sager", ("table", "tree table")), 15)
+wait_for("the three cases in the list", lambda: cases.queryTable().nRows == 3, 10)
+if named(frame, "Familieplan", ("page tab",)) is not None:
+    fail("the editors are still open after locking")
+print("locked from the menu; the unlock dialog asked for the passphrase; the case list is back with %d cases"
+      % cases.queryTable().nRows)

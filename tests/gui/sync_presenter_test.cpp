@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <ctime>
+#include <mutex>
+#include <vector>
 
 using namespace fplan;
 using namespace fplan::gui;
@@ -79,6 +82,72 @@ TEST(SyncStatusPresenter, SaysWhatTheSyncIsDoingInEachState)
         0u, p.text().rfind("Synkronisering stoppet: Serverens certifikat er ikke det samme som sidst.", 0))
         << p.text();
     EXPECT_FALSE(p.needsSignIn());
+}
+
+TEST(SyncStatusPresenter, OnlyAFailedSyncIsShownInTheErrorColour)
+{
+    SyncStatusPresenter p;
+    p.signedOut();
+    EXPECT_FALSE(p.failed());
+    p.update(SyncLoopStatus {}); // syncing
+    EXPECT_FALSE(p.failed());
+    p.update(failed(SyncProblem::Unreachable, 0, true));
+    EXPECT_TRUE(p.failed());
+    p.update(failed(SyncProblem::SignInNeeded, 0, false));
+    EXPECT_TRUE(p.failed());
+    p.update(SyncLoopStatus {}); // the retry starts
+    EXPECT_FALSE(p.failed());
+    SyncLoopStatus done;
+    done.phase = SyncLoopStatus::Phase::Synced;
+    p.update(done);
+    EXPECT_FALSE(p.failed());
+    p.update(failed(SyncProblem::Other, 0, false));
+    p.signedOut();
+    EXPECT_FALSE(p.failed());
+}
+
+// The program starts again while the server is away: the line still says when the store last
+// synced, as the store keeps it.
+TEST(SyncStatusPresenter, AfterARestartTheLineSaysWhenTheStoreLastSynced)
+{
+    test::TempDir dir;
+    const auto path = dir / "s.fplan";
+    const char* passphrase = "hemmelig sætning";
+    Store::create(path, passphrase, crypto::KdfParams::freshCheap());
+    {
+        Store store = Store::open(path, passphrase);
+        sync::ClientState state(store);
+        // A port nothing listens on: the server cannot be reached.
+        state.bind("https://127.0.0.1:1", "jr", std::string(64, '0'), "token");
+        state.recordSynced(at1432());
+    }
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::vector<SyncLoopStatus> statuses;
+    sync::SyncLoopOptions o;
+    o.sync.server = "https://127.0.0.1:1";
+    o.sync.account = "jr";
+    o.sync.timeout = std::chrono::seconds(5);
+    o.live = false;
+    o.firstRetry = std::chrono::minutes(1);
+    o.openStore = [&] { return Store::open(path, passphrase); };
+    o.onStatus = [&](const SyncLoopStatus& s) {
+        std::lock_guard lock(mutex);
+        statuses.push_back(s);
+        changed.notify_all();
+    };
+    sync::SyncLoop loop(std::move(o));
+    SyncStatusPresenter p;
+    {
+        std::unique_lock lock(mutex);
+        ASSERT_TRUE(changed.wait_for(lock, std::chrono::seconds(20),
+            [&] { return !statuses.empty() && statuses.back().phase == SyncLoopStatus::Phase::Failed; }));
+        for (const auto& s : statuses)
+            p.update(s);
+    }
+    loop.stop();
+    EXPECT_EQ("Kan ikke nå serveren (sidst synkroniseret 14.32)", p.text());
+    EXPECT_TRUE(p.failed());
 }
 
 TEST(SyncStatusPresenter, ASyncInProgressKeepsTheLastCountKnown)

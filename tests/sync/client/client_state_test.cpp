@@ -110,6 +110,9 @@ TEST_F(ClientStateTest, TheStateSurvivesReopening)
         state.bind(Url, "jr", Fingerprint, "token-1");
         firstId = state.pending(1).at(0).id;
         state.recordHeld({ { firstId, 7 } });
+        EXPECT_FALSE(state.binding()->synced.has_value());
+        state.recordSynced(
+            std::chrono::system_clock::time_point(std::chrono::milliseconds(1'796'000'000'123)));
     }
     Store store = open("a.fplan");
     ClientState state(store);
@@ -120,6 +123,9 @@ TEST_F(ClientStateTest, TheStateSurvivesReopening)
     EXPECT_EQ(Fingerprint, b->fingerprint);
     EXPECT_EQ("token-1", b->token);
     EXPECT_EQ(0, b->cursor);
+    ASSERT_TRUE(b->synced.has_value());
+    EXPECT_EQ(1'796'000'000'123,
+        std::chrono::duration_cast<std::chrono::milliseconds>(b->synced->time_since_epoch()).count());
     EXPECT_EQ(7, state.serverSeq(firstId));
     EXPECT_EQ(store.opCount() - 1, state.pendingCount());
 }
