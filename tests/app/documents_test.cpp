@@ -666,7 +666,8 @@ TEST_F(DocumentsTest, InvitationTakesTimePlaceAndParticipantsFromTheDraftAgenda)
     // Nothing is written back into the draft agenda, and the invitation records no version it
     // was seeded from (a draft has none).
     EXPECT_EQ("Rådhuset, mødelokale 2", d.show(next).at("values").at("moedet.sted"));
-    const Op* created = m.store->documentState(id).creation();
+    const auto state = m.store->documentState(id); // the creation op lives in it
+    const Op* created = state.creation();
     ASSERT_NE(nullptr, created);
     EXPECT_TRUE(!created->value.contains("seeded_from") || created->value.at("seeded_from").empty())
         << created->value.dump();
