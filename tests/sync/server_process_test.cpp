@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <csignal>
+#include <memory>
 #include <mutex>
 #include <regex>
 #include <set>
@@ -253,36 +254,55 @@ TEST_P(ServerProcessTest, CheckConfigNamesTheProblem)
 INSTANTIATE_TEST_SUITE_P(Storage, ServerProcessTest, ::testing::Values(Backend::SqlCipher, Backend::Postgres),
     [](const auto& param) { return backendName(param.param); });
 
-// Two processes on one database: a push to one reaches a live client of the other.
-TEST(ServerProcesses, TwoServersShareOnePostgres)
-{
-    const auto url = freshPostgresDatabase();
-    if (!url)
-        GTEST_SKIP() << NoPostgres;
+// Two server processes on one PostgreSQL database: anna signs in to the first, bo and cai (made
+// through the second process) to the second; case c1's team is anna and bo.
+class TwoServersOnOnePostgres : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        const auto url = freshPostgresDatabase();
+        if (!url)
+            GTEST_SKIP() << NoPostgres;
+        ASSERT_EQ(::chmod(a.path().c_str(), 0700), 0);
+        ASSERT_EQ(::chmod(b.path().c_str(), 0700), 0);
+        const std::vector<std::string> postgres { "--postgres", *url };
+        addServerUser(a.path(), "anna", "password-anna", postgres);
+        addServerUser(b.path(), "bo", "password-bo", postgres);
+        addServerUser(b.path(), "cai", "password-cai", postgres);
+        first = std::make_unique<ServerProcess>(a.path(), postgres);
+        second = std::make_unique<ServerProcess>(b.path(), postgres);
+        anna = std::make_unique<SyncTestClient>("127.0.0.1", first->port(), first->fingerprint());
+        bo = std::make_unique<SyncTestClient>("127.0.0.1", second->port(), second->fingerprint());
+        annaToken = login(*anna, "anna");
+        boToken = login(*bo, "bo"); // an account made through the other process
+        caiToken = login(*bo, "cai");
+        ASSERT_EQ(anna->request("POST", "/v1/push",
+                          pushBody(caseOps("c1", "d1", "anna", { "anna", "bo" }, {})), annaToken)
+                      .status,
+            200);
+    }
     TempDir a;
     TempDir b;
-    ASSERT_EQ(::chmod(a.path().c_str(), 0700), 0);
-    ASSERT_EQ(::chmod(b.path().c_str(), 0700), 0);
-    addServerUser(a.path(), "anna", "password-anna", { "--postgres", *url });
-    addServerUser(b.path(), "bo", "password-bo", { "--postgres", *url });
-    ServerProcess first(a.path(), { "--postgres", *url });
-    ServerProcess second(b.path(), { "--postgres", *url });
-    SyncTestClient anna("127.0.0.1", first.port(), first.fingerprint());
-    SyncTestClient bo("127.0.0.1", second.port(), second.fingerprint());
-    const auto annaToken = login(anna, "anna");
-    const auto boToken = login(bo, "bo"); // an account made through the other process
-    ASSERT_EQ(anna.request("POST", "/v1/push", pushBody(caseOps("c1", "d1", "anna", { "anna", "bo" }, {})),
-                      annaToken)
-                  .status,
-        200);
-    LiveTestClient live("127.0.0.1", second.port(), second.fingerprint(), boToken);
-    const auto r = anna.request("POST", "/v1/push",
+    std::unique_ptr<ServerProcess> first;
+    std::unique_ptr<ServerProcess> second;
+    std::unique_ptr<SyncTestClient> anna;
+    std::unique_ptr<SyncTestClient> bo;
+    std::string annaToken;
+    std::string boToken;
+    std::string caiToken;
+};
+
+// A push to one process reaches a live client of the other.
+TEST_F(TwoServersOnOnePostgres, APushReachesALiveClientOfTheOther)
+{
+    LiveTestClient live("127.0.0.1", second->port(), second->fingerprint(), boToken);
+    const auto r = anna->request("POST", "/v1/push",
         pushBody({ makeOp("from-first", "c1", "d2", OpKind::Set, "a.b", "hej", "anna") }), annaToken);
     ASSERT_EQ(r.status, 200);
     const auto frame = live.next(std::chrono::seconds(5));
     ASSERT_TRUE(frame) << "the second process never told its live client";
     EXPECT_EQ(Json::parse(*frame)["seq"], Json::parse(r.body)["held"][0]["seq"]);
-    const auto page = Json::parse(bo.request("GET", "/v1/pull", {}, boToken).body);
+    const auto page = Json::parse(bo->request("GET", "/v1/pull", {}, boToken).body);
     EXPECT_EQ(page["ops"].back()["op"]["op_id"], "from-first");
 }
 
@@ -302,35 +322,14 @@ std::optional<Json> nextPresence(LiveTestClient& live, std::chrono::milliseconds
     return std::nullopt;
 }
 
-// Two processes on one database: who writes where is told across them, to members only, and
+// Who writes where is told across the processes, to members only (cai is not on the team), and
 // ends when the channel does.
-TEST(ServerProcesses, PresenceTravelsBetweenTwoServersOnOnePostgres)
+TEST_F(TwoServersOnOnePostgres, PresenceTravelsBetweenThem)
 {
-    const auto url = freshPostgresDatabase();
-    if (!url)
-        GTEST_SKIP() << NoPostgres;
-    TempDir a;
-    TempDir b;
-    ASSERT_EQ(::chmod(a.path().c_str(), 0700), 0);
-    ASSERT_EQ(::chmod(b.path().c_str(), 0700), 0);
-    addServerUser(a.path(), "anna", "password-anna", { "--postgres", *url });
-    addServerUser(b.path(), "bo", "password-bo", { "--postgres", *url });
-    addServerUser(b.path(), "cai", "password-cai", { "--postgres", *url });
-    ServerProcess first(a.path(), { "--postgres", *url });
-    ServerProcess second(b.path(), { "--postgres", *url });
-    SyncTestClient anna("127.0.0.1", first.port(), first.fingerprint());
-    SyncTestClient bo("127.0.0.1", second.port(), second.fingerprint());
-    const auto annaToken = login(anna, "anna");
-    const auto boToken = login(bo, "bo");
-    const auto caiToken = login(bo, "cai"); // not on the team
-    ASSERT_EQ(anna.request("POST", "/v1/push", pushBody(caseOps("c1", "d1", "anna", { "anna", "bo" }, {})),
-                      annaToken)
-                  .status,
-        200);
-    LiveTestClient boLive("127.0.0.1", second.port(), second.fingerprint(), boToken);
-    LiveTestClient caiLive("127.0.0.1", second.port(), second.fingerprint(), caiToken);
+    LiveTestClient boLive("127.0.0.1", second->port(), second->fingerprint(), boToken);
+    LiveTestClient caiLive("127.0.0.1", second->port(), second->fingerprint(), caiToken);
     {
-        LiveTestClient annaLive("127.0.0.1", first.port(), first.fingerprint(), annaToken);
+        LiveTestClient annaLive("127.0.0.1", first->port(), first->fingerprint(), annaToken);
         annaLive.send(R"({"presence": {"case": "c1", "doc": "d2", "section": "familiens_maal"}})");
         const auto here = nextPresence(boLive, std::chrono::seconds(5));
         ASSERT_TRUE(here) << "the second process never told its client where anna writes";
@@ -339,7 +338,7 @@ TEST(ServerProcesses, PresenceTravelsBetweenTwoServersOnOnePostgres)
         EXPECT_EQ((*here)["doc"], "d2");
         EXPECT_EQ((*here)["section"], "familiens_maal");
         // A client that connects later is told at once.
-        LiveTestClient boAgain("127.0.0.1", second.port(), second.fingerprint(), boToken);
+        LiveTestClient boAgain("127.0.0.1", second->port(), second->fingerprint(), boToken);
         const auto told = nextPresence(boAgain, std::chrono::seconds(5));
         ASSERT_TRUE(told) << "a new channel on the second process was not told anna's presence";
         EXPECT_EQ((*told)["client"], (*here)["client"]);
