@@ -9,10 +9,10 @@ set -euo pipefail
 build=$(realpath "$1")
 out=$(realpath "$2")
 here=$(cd "$(dirname "$0")" && pwd)
-if [[ -z "${FPLAN_SHOTS_INNER:-}" ]]; then
-  export FPLAN_SHOTS_INNER=1
-  exec dbus-run-session -- xvfb-run -a -s "-screen 0 ${FPLAN_SHOTS_SCREEN:-1280x800}x24" "$0" "$@"
-fi
+# The display and accessibility set-up of the desktop tests.
+source "$here/../tests/gui/xvfb_session.sh"
+gui_test_requires import
+FPLAN_GUI_TEST_SCREEN="${FPLAN_SHOTS_SCREEN:-1280x800}x24" gui_test_inside_xvfb "$0" "$@"
 work=$(mktemp -d -t familieplan.XXXXXX)
 app=""
 bus=""
@@ -22,11 +22,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-export XDG_RUNTIME_DIR="$work/runtime" NO_AT_BRIDGE=0 GTK_A11Y=atk
-mkdir -m 700 "$XDG_RUNTIME_DIR"
-/usr/libexec/at-spi-bus-launcher --launch-immediately &
-bus=$!
-sleep 1
+gui_accessibility_setup "$work"
+bus=$gui_bus
 passphrase="skaermbillede-adgangskode"
 mapfile -t ids < <(FPLAN_PASSPHRASE=$passphrase "$build/tests/gui/make_demo_store" "$work/sager.fplan" 40)
 first=${ids[0]} plan=${ids[1]}

@@ -27,14 +27,9 @@ cleanup() {
 trap cleanup EXIT
 
 export FPLAN_PASSPHRASE="tastatur-test-adgangskode"
-export NO_AT_BRIDGE=0 GTK_A11Y=atk
-export XDG_RUNTIME_DIR="$work/runtime"
-mkdir -m 700 "$XDG_RUNTIME_DIR"
+gui_accessibility_setup "$work"
+bus=$gui_bus
 mapfile -t ids < <("$make_store" "$work/sager.fplan" 3)
-
-/usr/libexec/at-spi-bus-launcher --launch-immediately &
-bus=$!
-sleep 1
 
 "$desktop" --store "$work/sager.fplan" --lang da --case "${ids[0]}" > "$work/app.log" 2>&1 &
 app=$!

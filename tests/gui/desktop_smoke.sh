@@ -27,14 +27,9 @@ cleanup() {
 trap cleanup EXIT
 
 export FPLAN_PASSPHRASE="smoke-test-adgangskode"
-export NO_AT_BRIDGE=0 GTK_A11Y=atk
-export XDG_RUNTIME_DIR="$work/runtime"
-mkdir -m 700 "$XDG_RUNTIME_DIR"
+gui_accessibility_setup "$work"
+bus=$gui_bus
 "$make_store" "$work/sager.fplan" 25 > "$work/ids"
-
-/usr/libexec/at-spi-bus-launcher --launch-immediately &
-bus=$!
-sleep 1
 
 # A desktop without a PDF viewer: the shared data folders the program needs, but no programs
 # (applications/) that could open a file, so "Åbn PDF" must say so (and offer to save the file).

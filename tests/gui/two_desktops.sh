@@ -35,9 +35,8 @@ start() { # start LOG COMMAND...: in the background, stopped at exit
   pids+=($!)
 }
 
-export NO_AT_BRIDGE=0 GTK_A11Y=atk
-export XDG_RUNTIME_DIR="$work/runtime"
-mkdir -m 700 "$XDG_RUNTIME_DIR"
+gui_accessibility_setup "$work"
+pids+=("$gui_bus")
 export FPLAN_PASSWORD="to-skriveborde-adgangskode" # the server accounts'
 
 # The real case store server on a free port, with the two accounts of the case's team.
@@ -73,9 +72,6 @@ echo "two stores bound to the server; the case $case_id on both"
 
 # From here each desktop syncs by itself (its background sync continues the session signed in
 # above): pushes after each save, pulls when the server's live channel says the case changed.
-/usr/libexec/at-spi-bus-launcher --launch-immediately &
-pids+=($!)
-sleep 1
 start "$work/desktop-a.log" "$desktop" --store "$store_a" --lang da
 desktop_a=${pids[-1]}
 sleep 2

@@ -25,3 +25,14 @@ gui_test_inside_xvfb() {
     exec dbus-run-session -- xvfb-run -a -s "-screen 0 ${FPLAN_GUI_TEST_SCREEN:-1280x800x24}" "$@"
   fi
 }
+
+# gui_accessibility_setup WORK: what the program under test needs to be seen through AT-SPI: the
+# bridge switched on, a private runtime folder WORK/runtime, and an accessibility bus, whose pid
+# is left in $gui_bus for the caller's cleanup to stop.
+gui_accessibility_setup() {
+  export NO_AT_BRIDGE=0 GTK_A11Y=atk XDG_RUNTIME_DIR="$1/runtime"
+  mkdir -m 700 "$XDG_RUNTIME_DIR"
+  /usr/libexec/at-spi-bus-launcher --launch-immediately &
+  gui_bus=$!
+  sleep 1
+}
