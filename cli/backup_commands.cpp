@@ -3,6 +3,7 @@
 #include "base/durable_file.h"
 #include "base/error.h"
 #include "cli/command.h"
+#include "core/store.h"
 #include "core/store_backup.h"
 #include "crypto/random.h"
 
@@ -50,8 +51,8 @@ int runStoreRestore(const Args& args, std::ostream& out)
                   "(close the desktop program first)");
     fs::create_directories(path.has_parent_path() ? path.parent_path() : fs::path("."), ec);
     // The old store's write-ahead log would be replayed into the restored file: remove it first.
-    for (const char* suffix : { "-wal", "-shm", "-journal" })
-        fs::remove(path.string() + suffix, ec);
+    for (const auto& side : Store::sqliteSideFiles(path))
+        fs::remove(side, ec);
     // The store's own files, which every other output refuses to overwrite: replaced on purpose.
     const WriteOptions replace { .force = true, .protectedFiles = {} };
     writeFileDurably(path, backup.database, replace);

@@ -230,9 +230,14 @@ int Store::latestSchemaVersion()
 std::vector<fs::path> Store::ownFiles(const fs::path& path)
 {
     std::vector<fs::path> out { path, kdfPathFor(path), rekeyKdfPath(path), rekeyDataPath(path) };
-    for (const char* suffix : { "-wal", "-shm", "-journal" })
-        out.push_back(path.string() + suffix);
+    for (auto& side : sqliteSideFiles(path))
+        out.push_back(std::move(side));
     return out;
+}
+
+std::vector<fs::path> Store::sqliteSideFiles(const fs::path& path)
+{
+    return { path.string() + "-wal", path.string() + "-shm", path.string() + "-journal" };
 }
 
 fs::path Store::kdfPathFor(const fs::path& path)

@@ -80,6 +80,8 @@ public:
     // Every file a store at `path` consists of or leaves beside itself (data, key derivation,
     // SQLite's journals, a passphrase change's files): what a program's output must never replace.
     static std::vector<std::filesystem::path> ownFiles(const std::filesystem::path& path);
+    // The files SQLite keeps beside a database at `path` (write-ahead log, its index, journal).
+    static std::vector<std::filesystem::path> sqliteSideFiles(const std::filesystem::path& path);
 
     Store(Store&&) noexcept;
     Store& operator=(Store&&) noexcept;

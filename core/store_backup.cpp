@@ -99,8 +99,9 @@ std::string makeStoreBackup(const fs::path& path, const crypto::SecretKey& key)
     // The copy is made beside the store (same file system, same privacy) and removed after.
     const fs::path copy = path.string() + ".backup-" + std::to_string(::getpid());
     const auto removeCopy = [&] {
-        for (const char* suffix : { "", "-wal", "-shm", "-journal" })
-            removeQuietly(copy.string() + suffix);
+        removeQuietly(copy);
+        for (const auto& side : Store::sqliteSideFiles(copy))
+            removeQuietly(side);
     };
     removeCopy();
     std::string database;
