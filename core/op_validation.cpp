@@ -244,9 +244,20 @@ ValidatedOps validateOps(const Json& array, const OpReceiver& receiver)
     }
     std::vector<ValidatedOp> checked;
     checked.reserve(array.size());
+    // A batch's ops mostly share a few documents: the receiver (a query on a server or a store)
+    // is asked once per document.
+    std::map<std::string, std::optional<std::string>> caseOf;
+    OpReceiver once = receiver;
+    if (receiver.caseOfDocument)
+        once.caseOfDocument = [&](const std::string& docId) {
+            auto it = caseOf.find(docId);
+            if (it == caseOf.end())
+                it = caseOf.emplace(docId, receiver.caseOfDocument(docId)).first;
+            return it->second;
+        };
     std::map<std::string, std::string> createdIn; // doc id -> case id, from the batch's create ops
     for (const Json& j : array) {
-        checked.push_back(validateOp(j, receiver));
+        checked.push_back(validateOp(j, once));
         if (const Op* op = std::get_if<Op>(&checked.back()); op && op->kind == OpKind::Create)
             createdIn.emplace(op->docId, op->caseId);
     }

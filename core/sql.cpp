@@ -136,6 +136,49 @@ bool Statement::isNull(int column) const
     return sqlite3_column_type(m_stmt, column) == SQLITE_NULL;
 }
 
+StatementCache::StatementCache(sqlite3* db)
+    : m_db(db)
+{
+}
+
+StatementCache::~StatementCache() = default;
+
+StatementCache::Loan StatementCache::operator()(std::string_view sql)
+{
+    auto it = m_kept.find(std::string(sql));
+    if (it == m_kept.end())
+        it = m_kept.emplace(std::string(sql), Kept { std::make_unique<Statement>(m_db, sql), false }).first;
+    Kept& kept = it->second;
+    if (kept.busy)
+        return Loan(nullptr, nullptr, std::make_unique<Statement>(m_db, sql));
+    kept.busy = true;
+    return Loan(kept.statement.get(), &kept.busy, nullptr);
+}
+
+StatementCache::Loan::Loan(Statement* kept, bool* busy, std::unique_ptr<Statement> own)
+    : m_statement(own ? own.get() : kept)
+    , m_busy(busy)
+    , m_own(std::move(own))
+{
+}
+
+StatementCache::Loan::Loan(Loan&& other) noexcept
+    : m_statement(other.m_statement)
+    , m_busy(other.m_busy)
+    , m_own(std::move(other.m_own))
+{
+    other.m_statement = nullptr;
+    other.m_busy = nullptr;
+}
+
+StatementCache::Loan::~Loan()
+{
+    if (m_busy) {
+        m_statement->reset();
+        *m_busy = false;
+    }
+}
+
 void exec(sqlite3* db, std::string_view sql)
 {
     const std::string text(sql);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -39,6 +40,46 @@ private:
     sqlite3* m_db;
     sqlite3_stmt* m_stmt = nullptr;
     std::string m_sql;
+};
+
+// One connection's prepared statements, kept for reuse by their text: compiling a statement
+// costs more than running a small one. Whoever holds the connection uses its cache (it is not
+// thread-safe, like the connection). A statement is lent out ready to bind and is reset, its
+// bindings cleared, when the loan ends, so that a kept statement holds no read transaction open.
+class StatementCache {
+public:
+    explicit StatementCache(sqlite3* db);
+    ~StatementCache();
+    StatementCache(const StatementCache&) = delete;
+    StatementCache& operator=(const StatementCache&) = delete;
+
+    class Loan {
+    public:
+        ~Loan();
+        Loan(Loan&& other) noexcept;
+        Loan(const Loan&) = delete;
+        Loan& operator=(const Loan&) = delete;
+        Loan& operator=(Loan&&) = delete;
+        Statement& operator*() const { return *m_statement; }
+        Statement* operator->() const { return m_statement; }
+
+    private:
+        friend class StatementCache;
+        Loan(Statement* kept, bool* busy, std::unique_ptr<Statement> own);
+        Statement* m_statement;
+        bool* m_busy; // the kept statement's "lent out" flag; null for a statement of its own
+        std::unique_ptr<Statement> m_own; // when the kept one is lent out already (nested use)
+    };
+
+    Loan operator()(std::string_view sql);
+
+private:
+    struct Kept {
+        std::unique_ptr<Statement> statement;
+        bool busy = false;
+    };
+    sqlite3* m_db;
+    std::unordered_map<std::string, Kept> m_kept;
 };
 
 void exec(sqlite3* db, std::string_view sql);

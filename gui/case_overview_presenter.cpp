@@ -5,6 +5,7 @@
 #include "crypto/random.h"
 #include "delivery/outbox.h"
 #include "docgen/forms/format.h"
+#include "docgen/forms/icalendar.h"
 #include "gui/date_input.h"
 #include "gui/editor_presenter.h"
 #include "gui/i18n.h"
@@ -356,9 +357,7 @@ struct MeetingDocument {
 MeetingDocument meetingDocument(const app::DocumentService& documents, const std::string& docId)
 {
     MeetingDocument out { documents.open(docId), 0 };
-    const auto fields = out.doc.tmpl.fields();
-    if (std::none_of(fields.begin(), fields.end(),
-            [](const docgen::Field* f) { return f->calendar != docgen::CalendarRole::None; }))
+    if (!docgen::describesMeeting(out.doc.tmpl))
         throw Error(ErrorCode::BadInput,
             format(
                 tr("Et dokument af typen \"{0}\" beskriver ikke et møde og kan ikke gemmes som kalenderfil. "

@@ -115,9 +115,18 @@ std::string foldContentLine(const std::string& line)
     return out + "\r\n";
 }
 
+bool describesMeeting(const Template& tmpl)
+{
+    return fieldWithRole(tmpl, CalendarRole::Start) && fieldWithRole(tmpl, CalendarRole::End);
+}
+
 CalendarEvent calendarEvent(
     const Template& tmpl, const Json& values, const Case& kase, std::vector<std::string>* warnings)
 {
+    if (!describesMeeting(tmpl))
+        throw Error(ErrorCode::BadInput,
+            "template '" + tmpl.id
+                + "' has no calendar start and end fields; it does not describe a meeting");
     CalendarEvent event;
     const auto needed = [&](CalendarRole role) -> const Field& {
         const Field* f = fieldWithRole(tmpl, role);

@@ -35,6 +35,11 @@ struct CalendarEvent {
     std::vector<CalendarPerson> attendees;
 };
 
+// Whether a document of this template describes a meeting, one that can be a calendar entry:
+// its template has the start and the end fields (calendar="start" and calendar="end"). The one
+// rule for "is a meeting"; calendarEvent refuses a template without it.
+bool describesMeeting(const Template& tmpl);
+
 // The event a document's values describe, through the template's calendar roles: team members
 // as names and e-mail addresses, a choice as its label. Error(BadInput) naming the field when
 // the template has no start or end, a value is missing, the end is not after the start, or the

@@ -16,6 +16,7 @@
 #include <ctime>
 #include <iostream>
 #include <set>
+#include <stdexcept>
 
 namespace fplan::sync {
 
@@ -294,7 +295,7 @@ Response Handler::push(const Caller& caller, const Request& request)
     // case each document belongs to, as this server and the push itself know it).
     OpReceiver receiver;
     receiver.caseOfDocument = [this](const std::string& docId) { return m_storage.caseOfDocument(docId); };
-    auto validated = validateOps(Json(pushed.ops), receiver);
+    auto validated = validateOps(pushed.ops, receiver);
     auto refuse = [&](const std::string& opId, const std::string& reason) {
         json details = { { "op_id", opId }, { "reason", reason } };
         for (std::size_t i = 0; i < pushed.ops.size(); ++i)
@@ -307,21 +308,28 @@ Response Handler::push(const Caller& caller, const Request& request)
     if (!validated.refused.empty())
         throw refuse(validated.refused.front().opId, validated.refused.front().reason);
     std::vector<Op> ops = std::move(validated.ops);
+    if (ops.size() != pushed.ops.size())
+        throw std::logic_error("push: the validation dropped an op without refusing it");
     std::vector<std::string> texts;
     std::set<std::string> ids;
-    for (const auto& op : ops) {
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+        const Op& op = ops[i];
         if (op.author != caller.account)
             throw refuse(
                 op.id, "author '" + op.author + "' is not the logged-in account '" + caller.account + "'");
         if (!ids.insert(op.id).second)
             throw refuse(op.id, "the op id appears twice in this push");
-        texts.push_back(toJson(op).dump());
+        // Stored as pushed: it passed the validation (which refused the whole push otherwise, so
+        // the validated ops are the pushed ones, in order), and a newer program's op keeps what
+        // this one does not know.
+        texts.push_back(pushed.ops[i].dump());
     }
 
     std::vector<std::int64_t> seqs(ops.size(), 0);
     std::vector<std::pair<std::string, std::int64_t>> committed; // case, its last seq
     try {
         m_storage.transaction([&] {
+            committed.clear(); // the group may run this again
             const auto held = m_storage.heldOps({ ids.begin(), ids.end() });
             std::vector<std::string> caseOrder;
             std::map<std::string, std::vector<std::size_t>> byCase;

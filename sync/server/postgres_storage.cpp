@@ -255,6 +255,7 @@ public:
         }
         // One statement for the whole list, numbered in list order after the highest held.
         transaction([&] {
+            seqs.clear(); // the group may run this again
             const auto r = run("INSERT INTO ops(seq, op_id, case_id, doc_id, account, json) "
                                "SELECT top.seq + u.n, u.op_id, u.case_id, u.doc_id, u.account, u.json "
                                "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
@@ -488,20 +489,6 @@ private:
         PQclear(PQexec(c.get(), "ROLLBACK"));
         release(std::move(c));
     }
-    void savepoint() override
-    {
-        exec(t_current.conn, "SAVEPOINT job");
-        m_savedAudit = { t_current.auditSeq, t_current.auditHash };
-    }
-    // Not released, to save a round trip: the next job's savepoint of the same name shadows it,
-    // and the commit releases them all.
-    void releaseSavepoint() override { }
-    void rollbackToSavepoint() override
-    {
-        exec(t_current.conn, "ROLLBACK TO SAVEPOINT job"); // the newest of that name: this job's
-        std::tie(t_current.auditSeq, t_current.auditHash) = m_savedAudit;
-    }
-
     static void listenTo(PGconn* conn)
     {
         exec(conn, (std::string("LISTEN ") + Channel + "; LISTEN " + PresenceChannel).c_str());
@@ -639,7 +626,6 @@ private:
     std::size_t m_open = 0;
     std::atomic<bool> m_stop { false };
     std::thread m_listener;
-    std::pair<std::int64_t, std::string> m_savedAudit; // at the running group's savepoint
     GroupCommit m_group;
 };
 

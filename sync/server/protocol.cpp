@@ -126,13 +126,11 @@ PushRequest decodePush(std::string_view body)
     if (json["ops"].size() > MaxOpsPerPush)
         throw ProtocolError(413, "too_large", "push: more than " + std::to_string(MaxOpsPerPush) + " ops");
     PushRequest r;
-    for (auto& op : json["ops"]) {
-        if (!op.is_object())
-            throw ProtocolError(400, "bad_op",
-                "push: ops[" + std::to_string(r.ops.size()) + "] is not an object",
-                { { "index", r.ops.size() }, { "reason", "not an object" } });
-        r.ops.push_back(std::move(op));
-    }
+    for (std::size_t i = 0; i < json["ops"].size(); ++i)
+        if (!json["ops"][i].is_object())
+            throw ProtocolError(400, "bad_op", "push: ops[" + std::to_string(i) + "] is not an object",
+                { { "index", i }, { "reason", "not an object" } });
+    r.ops = std::move(json["ops"]);
     if (json.contains("templates")) {
         if (!json["templates"].is_object())
             throw badRequest("push: 'templates' must be an object");

@@ -43,7 +43,7 @@ struct LoginRequest {
 };
 
 struct PushRequest {
-    std::vector<nlohmann::json> ops; // each still to be validated as an op
+    nlohmann::json ops = nlohmann::json::array(); // each an object, still to be validated as an op
     std::map<std::string, std::string> templates; // SHA-256 hex -> template text (hash checked)
 };
 

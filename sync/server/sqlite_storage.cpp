@@ -3,6 +3,7 @@
 // behind a mutex (grouped into one transaction each, see GroupCommit); reads outside the write
 // transaction use read-only connections of their own, so that they do not wait for a commit.
 #include "base/error.h"
+#include "core/checkpointer.h"
 #include "core/sql.h"
 #include "crypto/encrypted_db.h"
 #include "crypto/hash.h"
@@ -22,6 +23,7 @@
 #include <mutex>
 #include <thread>
 #include <unistd.h>
+#include <unordered_map>
 #include <vector>
 
 namespace fplan::sync {
@@ -103,6 +105,7 @@ public:
         const auto mode = std::filesystem::exists(m_path, ec) ? crypto::OpenMode::ExistingOnly
                                                               : crypto::OpenMode::CreateNew;
         m_db = crypto::openEncryptedDatabase(m_path, m_key, mode);
+        m_writerStatements = std::make_unique<sql::StatementCache>(m_db.get());
         sql::Statement v(db(), "PRAGMA user_version");
         v.step();
         const auto version = v.integer(0);
@@ -115,6 +118,10 @@ public:
             sql::exec(db(), AuditGuard);
             sql::exec(db(), "PRAGMA user_version = " + std::to_string(SchemaVersion));
         });
+        // The log is moved into the file on a thread of its own, not by the commit that happens to
+        // fill it: no group of pushes waits for a checkpoint's writes and fsync.
+        sql::exec(db(), "PRAGMA wal_autocheckpoint = 0");
+        m_checkpointer = std::make_unique<Checkpointer>(m_path, m_key);
     }
 
     void transaction(const std::function<void()>& work) override { m_group.run(work); }
@@ -124,40 +131,40 @@ public:
         std::lock_guard lock(m_mutex);
         if (account(a.name))
             throw Error(ErrorCode::Conflict, "account '" + a.name + "' exists already");
-        sql::Statement s(
-            db(), "INSERT INTO accounts(name, password_hash, role, disabled) VALUES(?, ?, ?, ?)");
-        s.bind(1, a.name).bind(2, a.passwordHash).bind(3, a.role).bind(4, std::int64_t { a.disabled }).run();
+        auto s
+            = writerStatement("INSERT INTO accounts(name, password_hash, role, disabled) VALUES(?, ?, ?, ?)");
+        s->bind(1, a.name).bind(2, a.passwordHash).bind(3, a.role).bind(4, std::int64_t { a.disabled }).run();
     }
 
     std::optional<Account> account(const std::string& name) override
     {
         const Reader reader(*this);
-        sql::Statement s(reader.db(),
-            "SELECT name, password_hash, role, disabled, failed_logins, locked_until_ms "
-            "FROM accounts WHERE name = ?");
-        s.bind(1, name);
-        if (!s.step())
+        auto s
+            = reader.statement("SELECT name, password_hash, role, disabled, failed_logins, locked_until_ms "
+                               "FROM accounts WHERE name = ?");
+        s->bind(1, name);
+        if (!s->step())
             return std::nullopt;
-        return readAccount(s);
+        return readAccount(*s);
     }
 
     std::vector<Account> accounts() override
     {
         const Reader reader(*this);
-        sql::Statement s(reader.db(),
-            "SELECT name, password_hash, role, disabled, failed_logins, locked_until_ms "
-            "FROM accounts ORDER BY name");
+        auto s
+            = reader.statement("SELECT name, password_hash, role, disabled, failed_logins, locked_until_ms "
+                               "FROM accounts ORDER BY name");
         std::vector<Account> out;
-        while (s.step())
-            out.push_back(readAccount(s));
+        while (s->step())
+            out.push_back(readAccount(*s));
         return out;
     }
 
     void setDisabled(const std::string& name, bool disabled) override
     {
         std::lock_guard lock(m_mutex);
-        sql::Statement s(db(), "UPDATE accounts SET disabled = ? WHERE name = ?");
-        s.bind(1, std::int64_t { disabled }).bind(2, name).run();
+        auto s = writerStatement("UPDATE accounts SET disabled = ? WHERE name = ?");
+        s->bind(1, std::int64_t { disabled }).bind(2, name).run();
         if (sqlite3_changes(db()) == 0)
             throw Error(ErrorCode::NotFound, "no account '" + name + "'");
     }
@@ -165,17 +172,17 @@ public:
     void setLoginFailures(const std::string& name, int failed, std::int64_t lockedUntilMs) override
     {
         std::lock_guard lock(m_mutex);
-        sql::Statement s(db(), "UPDATE accounts SET failed_logins = ?, locked_until_ms = ? WHERE name = ?");
-        s.bind(1, std::int64_t { failed }).bind(2, lockedUntilMs).bind(3, name).run();
+        auto s = writerStatement("UPDATE accounts SET failed_logins = ?, locked_until_ms = ? WHERE name = ?");
+        s->bind(1, std::int64_t { failed }).bind(2, lockedUntilMs).bind(3, name).run();
     }
 
     void addSession(const Session& x) override
     {
         std::lock_guard lock(m_mutex);
-        sql::Statement s(db(),
-            "INSERT INTO sessions(token_hash, account, created_ms, last_used_ms, revoked) "
-            "VALUES(?, ?, ?, ?, ?)");
-        s.bind(1, x.tokenHash)
+        auto s
+            = writerStatement("INSERT INTO sessions(token_hash, account, created_ms, last_used_ms, revoked) "
+                              "VALUES(?, ?, ?, ?, ?)");
+        s->bind(1, x.tokenHash)
             .bind(2, x.account)
             .bind(3, x.createdMs)
             .bind(4, x.lastUsedMs)
@@ -186,57 +193,58 @@ public:
     std::optional<Session> session(const std::string& tokenHash) override
     {
         const Reader reader(*this);
-        sql::Statement s(reader.db(),
-            "SELECT token_hash, account, created_ms, last_used_ms, revoked FROM sessions "
-            "WHERE token_hash = ?");
-        s.bind(1, tokenHash);
-        if (!s.step())
+        auto s
+            = reader.statement("SELECT token_hash, account, created_ms, last_used_ms, revoked FROM sessions "
+                               "WHERE token_hash = ?");
+        s->bind(1, tokenHash);
+        if (!s->step())
             return std::nullopt;
-        return Session { s.text(0), s.text(1), s.integer(2), s.integer(3), s.integer(4) != 0 };
+        return Session { s->text(0), s->text(1), s->integer(2), s->integer(3), s->integer(4) != 0 };
     }
 
     std::optional<SessionAndAccount> sessionWithAccount(const std::string& tokenHash) override
     {
         const Reader reader(*this);
-        sql::Statement s(reader.db(),
+        auto s = reader.statement(
             "SELECT s.token_hash, s.account, s.created_ms, s.last_used_ms, s.revoked, a.name, "
             "a.password_hash, "
             "a.role, a.disabled, a.failed_logins, a.locked_until_ms "
             "FROM sessions s LEFT JOIN accounts a ON a.name = s.account WHERE s.token_hash = ?");
-        s.bind(1, tokenHash);
-        if (!s.step())
+        s->bind(1, tokenHash);
+        if (!s->step())
             return std::nullopt;
-        SessionAndAccount found { { s.text(0), s.text(1), s.integer(2), s.integer(3), s.integer(4) != 0 },
-            std::nullopt };
-        if (!s.isNull(5))
-            found.account = readAccount(s, 5);
+        SessionAndAccount found {
+            { s->text(0), s->text(1), s->integer(2), s->integer(3), s->integer(4) != 0 }, std::nullopt
+        };
+        if (!s->isNull(5))
+            found.account = readAccount(*s, 5);
         return found;
     }
 
     void touchSession(const std::string& tokenHash, std::int64_t nowMs) override
     {
         std::lock_guard lock(m_mutex);
-        sql::Statement s(db(), "UPDATE sessions SET last_used_ms = ? WHERE token_hash = ?");
-        s.bind(1, nowMs).bind(2, tokenHash).run();
+        auto s = writerStatement("UPDATE sessions SET last_used_ms = ? WHERE token_hash = ?");
+        s->bind(1, nowMs).bind(2, tokenHash).run();
     }
 
     void revokeSession(const std::string& tokenHash) override
     {
         std::lock_guard lock(m_mutex);
-        sql::Statement s(db(), "UPDATE sessions SET revoked = 1 WHERE token_hash = ?");
-        s.bind(1, tokenHash).run();
+        auto s = writerStatement("UPDATE sessions SET revoked = 1 WHERE token_hash = ?");
+        s->bind(1, tokenHash).run();
     }
 
     std::map<std::string, std::int64_t> heldOps(const std::vector<std::string>& opIds) override
     {
         const Reader reader(*this);
         std::map<std::string, std::int64_t> out;
-        sql::Statement s(reader.db(), "SELECT seq FROM ops WHERE op_id = ?");
+        auto s = reader.statement("SELECT seq FROM ops WHERE op_id = ?");
         for (const auto& id : opIds) {
-            s.reset();
-            s.bind(1, id);
-            if (s.step())
-                out[id] = s.integer(0);
+            s->reset();
+            s->bind(1, id);
+            if (s->step())
+                out[id] = s->integer(0);
         }
         return out;
     }
@@ -245,11 +253,12 @@ public:
     {
         std::vector<std::int64_t> seqs;
         transaction([&] {
-            sql::Statement s(
-                db(), "INSERT INTO ops(op_id, case_id, doc_id, account, json) VALUES(?, ?, ?, ?, ?)");
+            seqs.clear(); // the group may run this again
+            auto s = writerStatement(
+                "INSERT INTO ops(op_id, case_id, doc_id, account, json) VALUES(?, ?, ?, ?, ?)");
             for (const auto& op : ops) {
-                s.reset();
-                s.bind(1, op.opId)
+                s->reset();
+                s->bind(1, op.opId)
                     .bind(2, op.caseId)
                     .bind(3, op.docId)
                     .bind(4, op.account)
@@ -261,41 +270,54 @@ public:
         return seqs;
     }
 
+    // A document's case never changes once an op of it is committed, so a committed answer is
+    // kept (every push asks, and a read after a commit would decrypt the index pages afresh).
     std::optional<std::string> caseOfDocument(const std::string& docId) override
     {
+        {
+            std::lock_guard lock(m_casesMutex);
+            if (const auto it = m_caseOfDocument.find(docId); it != m_caseOfDocument.end())
+                return it->second;
+        }
         const Reader reader(*this);
-        sql::Statement s(reader.db(), "SELECT case_id FROM ops WHERE doc_id = ? ORDER BY seq LIMIT 1");
-        s.bind(1, docId);
-        if (!s.step())
+        auto s = reader.statement("SELECT case_id FROM ops WHERE doc_id = ? ORDER BY seq LIMIT 1");
+        s->bind(1, docId);
+        if (!s->step())
             return std::nullopt;
-        return s.text(0);
+        std::string caseId = s->text(0);
+        if (reader.committed()) {
+            std::lock_guard lock(m_casesMutex);
+            if (m_caseOfDocument.size() >= MaxKeptDocuments)
+                m_caseOfDocument.clear();
+            m_caseOfDocument.emplace(docId, caseId);
+        }
+        return caseId;
     }
 
     std::vector<StoredOp> docOps(const std::string& docId, std::int64_t afterSeq) override
     {
         const Reader reader(*this);
-        sql::Statement s(reader.db(),
-            "SELECT seq, op_id, case_id, doc_id, account, json FROM ops "
-            "WHERE doc_id = ? AND seq > ? ORDER BY seq");
-        s.bind(1, docId).bind(2, afterSeq);
-        return readOps(s);
+        auto s = reader.statement("SELECT seq, op_id, case_id, doc_id, account, json FROM ops "
+                                  "WHERE doc_id = ? AND seq > ? ORDER BY seq");
+        s->bind(1, docId).bind(2, afterSeq);
+        return readOps(*s);
     }
 
     std::int64_t lastSeq() override
     {
         const Reader reader(*this);
-        sql::Statement s(reader.db(), "SELECT coalesce(max(seq), 0) FROM ops");
-        s.step();
-        return s.integer(0);
+        auto s = reader.statement("SELECT coalesce(max(seq), 0) FROM ops");
+        s->step();
+        return s->integer(0);
     }
 
     std::int64_t caseLastSeq(const std::string& caseId) override
     {
         const Reader reader(*this);
-        sql::Statement s(reader.db(), "SELECT coalesce(max(seq), 0) FROM ops WHERE case_id = ?");
-        s.bind(1, caseId);
-        s.step();
-        return s.integer(0);
+        auto s = reader.statement("SELECT coalesce(max(seq), 0) FROM ops WHERE case_id = ?");
+        s->bind(1, caseId);
+        s->step();
+        return s->integer(0);
     }
 
     std::vector<StoredOp> opsForAccount(const std::string& account, std::int64_t after, int limit) override
@@ -303,7 +325,7 @@ public:
         const Reader reader(*this);
         // Two parts, so that the usual pull (no new team) reads only ops after the cursor; an op
         // two spans of membership reach comes once, at its first place.
-        sql::Statement s(reader.db(),
+        auto s = reader.statement(
             "SELECT seq, op_id, case_id, doc_id, account, json, min(at) AS at FROM ("
             "SELECT o.*, o.seq AS at FROM case_access a JOIN ops o ON o.case_id = a.case_id AND o.seq > ?1 "
             "WHERE a.account = ?2 AND a.granted_seq <= ?1 AND (a.revoked_seq IS NULL OR o.seq <= "
@@ -314,11 +336,11 @@ public:
             "WHERE a.account = ?2 AND a.granted_seq > ?1 AND (a.revoked_seq IS NULL OR o.seq <= "
             "a.revoked_seq)"
             ") GROUP BY seq ORDER BY at, seq LIMIT ?3");
-        s.bind(1, after).bind(2, account).bind(3, std::int64_t { limit });
+        s->bind(1, after).bind(2, account).bind(3, std::int64_t { limit });
         std::vector<StoredOp> out;
-        while (s.step())
+        while (s->step())
             out.push_back(
-                { s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.integer(6) });
+                { s->integer(0), s->text(1), s->text(2), s->text(3), s->text(4), s->text(5), s->integer(6) });
         return out;
     }
 
@@ -326,50 +348,50 @@ public:
         const std::string& caseId, const std::string& account, std::int64_t seq, bool member) override
     {
         std::lock_guard lock(m_mutex);
-        sql::Statement s(db(),
-            member ? "INSERT OR IGNORE INTO case_access(case_id, account, granted_seq) VALUES(?1, ?2, ?3)"
-                   : "UPDATE case_access SET revoked_seq = ?3 WHERE case_id = ?1 AND account = ?2 "
-                     "AND revoked_seq IS NULL");
-        s.bind(1, caseId).bind(2, account).bind(3, seq).run();
+        auto s = writerStatement(member
+                ? "INSERT OR IGNORE INTO case_access(case_id, account, granted_seq) VALUES(?1, ?2, ?3)"
+                : "UPDATE case_access SET revoked_seq = ?3 WHERE case_id = ?1 AND account = ?2 "
+                  "AND revoked_seq IS NULL");
+        s->bind(1, caseId).bind(2, account).bind(3, seq).run();
     }
 
     std::optional<CaseFacts> caseFacts(const std::string& caseId) override
     {
         const Reader reader(*this);
-        sql::Statement s(reader.db(), "SELECT case_doc_id FROM cases WHERE case_id = ?");
-        s.bind(1, caseId);
-        if (!s.step())
+        auto s = reader.statement("SELECT case_doc_id FROM cases WHERE case_id = ?");
+        s->bind(1, caseId);
+        if (!s->step())
             return std::nullopt;
-        CaseFacts f { caseId, s.text(0), {}, {} };
-        sql::Statement m(reader.db(), "SELECT account FROM case_members WHERE case_id = ? ORDER BY account");
-        m.bind(1, caseId);
-        while (m.step())
-            f.members.push_back(m.text(0));
-        sql::Statement p(reader.db(), "SELECT cpr FROM case_persons WHERE case_id = ? ORDER BY cpr");
-        p.bind(1, caseId);
-        while (p.step())
-            f.cprs.push_back(p.text(0));
+        CaseFacts f { caseId, s->text(0), {}, {} };
+        auto m = reader.statement("SELECT account FROM case_members WHERE case_id = ? ORDER BY account");
+        m->bind(1, caseId);
+        while (m->step())
+            f.members.push_back(m->text(0));
+        auto p = reader.statement("SELECT cpr FROM case_persons WHERE case_id = ? ORDER BY cpr");
+        p->bind(1, caseId);
+        while (p->step())
+            f.cprs.push_back(p->text(0));
         return f;
     }
 
     void setCaseFacts(const CaseFacts& f) override
     {
         transaction([&] {
-            sql::Statement c(db(), "INSERT OR REPLACE INTO cases(case_id, case_doc_id) VALUES(?, ?)");
-            c.bind(1, f.caseId).bind(2, f.caseDocId).run();
-            sql::Statement dm(db(), "DELETE FROM case_members WHERE case_id = ?");
-            dm.bind(1, f.caseId).run();
-            sql::Statement dp(db(), "DELETE FROM case_persons WHERE case_id = ?");
-            dp.bind(1, f.caseId).run();
-            sql::Statement m(db(), "INSERT OR IGNORE INTO case_members(case_id, account) VALUES(?, ?)");
+            auto c = writerStatement("INSERT OR REPLACE INTO cases(case_id, case_doc_id) VALUES(?, ?)");
+            c->bind(1, f.caseId).bind(2, f.caseDocId).run();
+            auto dm = writerStatement("DELETE FROM case_members WHERE case_id = ?");
+            dm->bind(1, f.caseId).run();
+            auto dp = writerStatement("DELETE FROM case_persons WHERE case_id = ?");
+            dp->bind(1, f.caseId).run();
+            auto m = writerStatement("INSERT OR IGNORE INTO case_members(case_id, account) VALUES(?, ?)");
             for (const auto& user : f.members) {
-                m.reset();
-                m.bind(1, f.caseId).bind(2, user).run();
+                m->reset();
+                m->bind(1, f.caseId).bind(2, user).run();
             }
-            sql::Statement p(db(), "INSERT OR IGNORE INTO case_persons(case_id, cpr) VALUES(?, ?)");
+            auto p = writerStatement("INSERT OR IGNORE INTO case_persons(case_id, cpr) VALUES(?, ?)");
             for (const auto& cpr : f.cprs) {
-                p.reset();
-                p.bind(1, f.caseId).bind(2, cpr).run();
+                p->reset();
+                p->bind(1, f.caseId).bind(2, cpr).run();
             }
         });
     }
@@ -377,11 +399,11 @@ public:
     std::vector<std::string> casesOf(const std::string& account) override
     {
         const Reader reader(*this);
-        sql::Statement s(reader.db(), "SELECT case_id FROM case_members WHERE account = ? ORDER BY case_id");
-        s.bind(1, account);
+        auto s = reader.statement("SELECT case_id FROM case_members WHERE account = ? ORDER BY case_id");
+        s->bind(1, account);
         std::vector<std::string> out;
-        while (s.step())
-            out.push_back(s.text(0));
+        while (s->step())
+            out.push_back(s->text(0));
         return out;
     }
 
@@ -389,11 +411,11 @@ public:
         std::int64_t seq) override
     {
         transaction([&] {
-            sql::Statement t(db(), "INSERT OR IGNORE INTO templates(hash, text) VALUES(?, ?)");
-            t.bind(1, hash).bind(2, text).run();
-            sql::Statement l(
-                db(), "INSERT OR IGNORE INTO template_cases(hash, case_id, seq) VALUES(?, ?, ?)");
-            l.bind(1, hash).bind(2, caseId).bind(3, seq).run();
+            auto t = writerStatement("INSERT OR IGNORE INTO templates(hash, text) VALUES(?, ?)");
+            t->bind(1, hash).bind(2, text).run();
+            auto l
+                = writerStatement("INSERT OR IGNORE INTO template_cases(hash, case_id, seq) VALUES(?, ?, ?)");
+            l->bind(1, hash).bind(2, caseId).bind(3, seq).run();
         });
     }
 
@@ -402,14 +424,14 @@ public:
     {
         const Reader reader(*this);
         std::map<std::string, std::string> out;
-        sql::Statement s(reader.db(),
+        auto s = reader.statement(
             "SELECT t.hash, t.text FROM template_cases l JOIN templates t ON t.hash = l.hash "
             "WHERE l.case_id = ? AND l.seq > ?");
         for (const auto& id : caseIds) {
-            s.reset();
-            s.bind(1, id).bind(2, after);
-            while (s.step())
-                out[s.text(0)] = s.text(1);
+            s->reset();
+            s->bind(1, id).bind(2, after);
+            while (s->step())
+                out[s->text(0)] = s->text(1);
         }
         return out;
     }
@@ -420,22 +442,21 @@ public:
             std::int64_t seq = 0;
             std::string prev;
             {
-                sql::Statement last(db(), "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
-                if (last.step()) {
-                    seq = last.integer(0);
-                    prev = last.text(1);
+                auto last = writerStatement("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+                if (last->step()) {
+                    seq = last->integer(0);
+                    prev = last->text(1);
                 }
             }
-            sql::Statement s(db(),
-                "INSERT INTO audit(seq, time, account, action, case_id, cprs, outcome, "
-                "detail, prev_hash, hash) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+            auto s = writerStatement("INSERT INTO audit(seq, time, account, action, case_id, cprs, outcome, "
+                                     "detail, prev_hash, hash) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
             for (auto& e : entries) {
                 e.seq = ++seq;
                 e.prevHash = prev;
                 e.hash = auditHash(e);
                 prev = e.hash;
-                s.reset();
-                s.bind(1, e.seq)
+                s->reset();
+                s->bind(1, e.seq)
                     .bind(2, e.time)
                     .bind(3, e.account)
                     .bind(4, e.action)
@@ -453,13 +474,13 @@ public:
     std::vector<AuditEntry> auditEntries() override
     {
         const Reader reader(*this);
-        sql::Statement s(reader.db(),
+        auto s = reader.statement(
             "SELECT seq, time, account, action, case_id, cprs, outcome, detail, prev_hash, "
             "hash FROM audit ORDER BY seq");
         std::vector<AuditEntry> out;
-        while (s.step())
-            out.push_back({ s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), jsonStrings(s.text(5)),
-                s.text(6), s.text(7), s.text(8), s.text(9) });
+        while (s->step())
+            out.push_back({ s->integer(0), s->text(1), s->text(2), s->text(3), s->text(4),
+                jsonStrings(s->text(5)), s->text(6), s->text(7), s->text(8), s->text(9) });
         return out;
     }
 
@@ -472,6 +493,17 @@ private:
     // own uncommitted writes included); every other read takes an idle read-only connection (WAL:
     // it sees the last commit and waits for no commit's fsync), opened on demand, at most
     // MaxReaders of them.
+    // A read-only connection with its kept statements.
+    struct ReadConnection {
+        explicit ReadConnection(crypto::DbHandle handle)
+            : db(std::move(handle))
+            , statements(db.get())
+        {
+        }
+        crypto::DbHandle db;
+        sql::StatementCache statements; // after db: gone before it closes
+    };
+
     class Reader {
     public:
         explicit Reader(SqlStorage& storage)
@@ -479,59 +511,66 @@ private:
         {
             if (storage.m_writer.load() == std::this_thread::get_id()) {
                 storage.m_mutex.lock();
-                m_db = storage.db();
+                m_statements = storage.m_writerStatements.get();
             } else {
-                m_db = storage.takeReader();
-                m_pooled = true;
+                m_pooled = storage.takeReader();
+                m_statements = &m_pooled->statements;
             }
         }
         ~Reader()
         {
             if (m_pooled)
-                m_storage.giveBackReader(m_db);
+                m_storage.giveBackReader(m_pooled);
             else
                 m_storage.m_mutex.unlock();
         }
         Reader(const Reader&) = delete;
         Reader& operator=(const Reader&) = delete;
-        sqlite3* db() const { return m_db; }
+        sql::StatementCache::Loan statement(std::string_view sql) const { return (*m_statements)(sql); }
+        // Whether it reads committed data only (not the running write transaction's own writes).
+        bool committed() const { return m_pooled != nullptr; }
 
     private:
         SqlStorage& m_storage;
-        sqlite3* m_db = nullptr;
-        bool m_pooled = false;
+        sql::StatementCache* m_statements = nullptr;
+        ReadConnection* m_pooled = nullptr;
     };
 
     static constexpr std::size_t MaxReaders = 8;
+    static constexpr std::size_t MaxKeptDocuments = 100000; // document -> case answers kept
 
-    sqlite3* takeReader()
+    ReadConnection* takeReader()
     {
         std::unique_lock lock(m_readersMutex);
         m_readerFree.wait(lock, [&] { return !m_idleReaders.empty() || m_readers.size() < MaxReaders; });
         if (!m_idleReaders.empty()) {
-            sqlite3* db = m_idleReaders.back();
+            ReadConnection* reader = m_idleReaders.back();
             m_idleReaders.pop_back();
-            return db;
+            return reader;
         }
-        m_readers.push_back(crypto::openEncryptedDatabase(m_path, m_key, crypto::OpenMode::ReadOnly));
+        m_readers.push_back(std::make_unique<ReadConnection>(
+            crypto::openEncryptedDatabase(m_path, m_key, crypto::OpenMode::ReadOnly)));
         return m_readers.back().get();
     }
 
-    void giveBackReader(sqlite3* db)
+    void giveBackReader(ReadConnection* reader)
     {
         {
             std::lock_guard lock(m_readersMutex);
-            m_idleReaders.push_back(db);
+            m_idleReaders.push_back(reader);
         }
         m_readerFree.notify_one();
     }
+
+    // A statement on the write connection (held by the caller: m_mutex or the group's transaction).
+    sql::StatementCache::Loan writerStatement(std::string_view sql) { return (*m_writerStatements)(sql); }
 
     // The group's transaction holds the connection from begin() to commit() or rollback().
     void begin() override
     {
         m_mutex.lock();
         try {
-            sql::exec(db(), "BEGIN IMMEDIATE");
+            writerStatement("BEGIN IMMEDIATE")->run();
         } catch (...) {
             m_mutex.unlock();
             throw;
@@ -540,9 +579,11 @@ private:
     }
     void commit() override
     {
-        sql::exec(db(), "COMMIT"); // on failure the group calls rollback(), which unlocks
+        writerStatement("COMMIT")->run(); // on failure the group calls rollback(), which unlocks
         m_writer = std::thread::id();
         m_mutex.unlock();
+        if (m_checkpointer)
+            m_checkpointer->poke();
     }
     void rollback() noexcept override
     {
@@ -550,9 +591,6 @@ private:
         m_writer = std::thread::id();
         m_mutex.unlock();
     }
-    void savepoint() override { sql::exec(db(), "SAVEPOINT job"); }
-    void releaseSavepoint() override { sql::exec(db(), "RELEASE job"); }
-    void rollbackToSavepoint() override { sql::exec(db(), "ROLLBACK TO job; RELEASE job"); }
 
     // The account in columns `first`.. of the statement's row.
     static Account readAccount(sql::Statement& s, int first = 0)
@@ -572,13 +610,17 @@ private:
     std::filesystem::path m_path;
     crypto::SecretKey m_key; // for the read connections
     crypto::DbHandle m_db;
+    std::unique_ptr<sql::StatementCache> m_writerStatements; // after m_db: gone before it closes
     std::recursive_mutex m_mutex;
     std::atomic<std::thread::id> m_writer; // the thread in the write transaction, if any
+    std::mutex m_casesMutex;
+    std::unordered_map<std::string, std::string> m_caseOfDocument; // committed answers only
     std::mutex m_readersMutex;
     std::condition_variable m_readerFree;
-    std::vector<crypto::DbHandle> m_readers;
-    std::vector<sqlite3*> m_idleReaders;
+    std::vector<std::unique_ptr<ReadConnection>> m_readers;
+    std::vector<ReadConnection*> m_idleReaders;
     GroupCommit m_group;
+    std::unique_ptr<Checkpointer> m_checkpointer; // from the end of the constructor on
 };
 
 } // namespace

@@ -108,35 +108,45 @@ void GroupCommit::run(const std::function<void()>& work)
 void GroupCommit::commitGroup(const std::vector<Job*>& group)
 {
     t_running = this;
-    const bool alone = group.size() == 1; // no savepoint needed: its error rolls back everything
-    try {
-        m_database.begin();
+    // No savepoints: they cost a copy of every page a work changes (SQLCipher encrypts each into
+    // the statement journal) or a round trip (PostgreSQL). A work that throws spoils the
+    // transaction instead, which is rolled back and run again without it; the works are written
+    // to be run again (they read what they need inside the transaction and assign their results).
+    std::vector<Job*> left = group;
+    for (;;) {
+        Job* failed = nullptr;
         try {
-            for (auto* job : group) {
-                if (alone) {
-                    (*job->work)();
-                    continue;
+            m_database.begin();
+            try {
+                for (auto* job : left) {
+                    try {
+                        (*job->work)();
+                    } catch (...) {
+                        job->error = std::current_exception();
+                        failed = job;
+                        break;
+                    }
                 }
-                m_database.savepoint();
-                try {
-                    (*job->work)();
-                } catch (...) {
-                    job->error = std::current_exception();
-                    m_database.rollbackToSavepoint();
-                    continue;
-                }
-                m_database.releaseSavepoint();
+                if (failed)
+                    m_database.rollback();
+                else
+                    m_database.commit();
+            } catch (...) {
+                m_database.rollback();
+                throw;
             }
-            m_database.commit();
         } catch (...) {
-            m_database.rollback();
-            throw;
+            const auto error = std::current_exception();
+            for (auto* job : left)
+                if (!job->error)
+                    job->error = error;
+            break;
         }
-    } catch (...) {
-        const auto error = std::current_exception();
-        for (auto* job : group)
-            if (!job->error)
-                job->error = error;
+        if (!failed)
+            break;
+        left.erase(std::find(left.begin(), left.end(), failed));
+        if (left.empty())
+            break;
     }
     t_running = nullptr;
 }

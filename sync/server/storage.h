@@ -77,7 +77,8 @@ public:
 
     // Runs `work` in one serialised write transaction; calls made by `work` take part in it. All
     // of it is stored, or nothing; when it returns, it is durable. `work` may run on another
-    // thread (the one committing its group) while this one waits.
+    // thread (the one committing its group) while this one waits, and more than once (when
+    // another work of its group fails): it assigns its results rather than adding to them.
     virtual void transaction(const std::function<void()>& work) = 0;
 
     virtual void addAccount(const Account& account) = 0; // Error(Conflict) if the name exists
@@ -160,22 +161,20 @@ public:
 
 // Group commit. Callers of run() that arrive while a group is being committed wait and then form
 // the next group: one thread (the first to find no group running) begins one database
-// transaction, runs every caller's work in a savepoint of its own, in arrival order, and commits
-// once. A work that throws is rolled back to its savepoint and only its caller sees the
-// exception; the others commit. Every caller returns after the commit that makes its work
-// durable (or with the commit's error). A run() from inside a work joins the running one.
+// transaction, runs every caller's work in arrival order, and commits once. A work that throws
+// fails only its own caller: the transaction is rolled back and the group run again without it,
+// so a work must be safe to run more than once (it reads what it needs inside the transaction and
+// assigns, not accumulates, its results). Every caller returns after the commit that makes its
+// work durable (or with the commit's error). A run() from inside a work joins the running one.
 class GroupCommit {
 public:
-    // The storage's side: one database transaction, and savepoints inside it.
+    // The storage's side: one database transaction.
     class Database {
     public:
         virtual ~Database() = default;
         virtual void begin() = 0;
         virtual void commit() = 0;
         virtual void rollback() noexcept = 0;
-        virtual void savepoint() = 0;
-        virtual void releaseSavepoint() = 0;
-        virtual void rollbackToSavepoint() = 0;
     };
 
     explicit GroupCommit(Database& database, std::size_t maxGroup = 64);

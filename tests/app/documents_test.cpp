@@ -622,7 +622,7 @@ TEST_F(DocumentsTest, TeamOnlyInvitationIsNotSentAndEveryInvitationIsACalendarEn
     EXPECT_NE(std::string::npos, v1.text.find("SUMMARY:Fagligt formøde (kun fagpersoner) – Familien"));
     // Version 1's DTSTAMP is when it was finalised: the same file every time.
     EXPECT_EQ(v1.text, d.calendarFile(id, VersionRef(1)).text);
-    test::expectError(ErrorCode::BadInput, "has no field with calendar=\"start\"",
+    test::expectError(ErrorCode::BadInput, "does not describe a meeting",
         [&] { d.calendarFile(finalisedPlan(), VersionRef(1)); });
 }
 

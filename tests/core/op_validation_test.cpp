@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 using namespace fplan;
 
 namespace {
@@ -122,6 +124,30 @@ TEST(OpValidation, TiesADocumentToOneCase)
     ASSERT_EQ(1u, batch.refused.size());
     EXPECT_EQ("o1", batch.refused[0].opId);
     EXPECT_EQ("o1", toJson(batch.refused[0]).at("op_id"));
+}
+
+// A receiver's lookup is a query (on the server, in a store): a batch asks it once per document,
+// and every op of that document still gets the answer.
+TEST(OpValidation, AsksTheReceiverOncePerDocumentOfABatch)
+{
+    std::map<std::string, int> asked;
+    OpReceiver receiver;
+    receiver.caseOfDocument = [&](const std::string& docId) -> std::optional<std::string> {
+        ++asked[docId];
+        return docId == "doc-1" ? std::optional<std::string>("case-1") : std::nullopt;
+    };
+    Json batch = Json::array();
+    for (int i = 0; i < 5; ++i) {
+        Json op = with(goodSet(), "op_id", "a" + std::to_string(i));
+        batch.push_back(i == 3 ? with(op, "case_id", "case-2") : op);
+        batch.push_back(with(with(goodSet(), "op_id", "b" + std::to_string(i)), "doc_id", "doc-2"));
+    }
+    const ValidatedOps checked = validateOps(batch, receiver);
+    EXPECT_EQ((std::map<std::string, int> { { "doc-1", 1 }, { "doc-2", 1 } }), asked);
+    EXPECT_EQ(9u, checked.ops.size());
+    ASSERT_EQ(1u, checked.refused.size());
+    EXPECT_EQ("a3", checked.refused[0].opId);
+    EXPECT_NE(std::string::npos, checked.refused[0].reason.find("belongs to case case-1"));
 }
 
 TEST(OpValidation, KeepsANewerProgramsOpAndTheFoldSkipsIt)

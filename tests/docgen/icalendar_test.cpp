@@ -136,7 +136,9 @@ TEST(ICalendar, NoMeetingWithoutStartEndAndOrganiserAddress)
     expectError(ErrorCode::BadInput, "moedet.tovholder: Ольга Петрова has no e-mail address",
         [&] { calendarEvent(tmpl, values, teamCase()); });
     // A template without calendar fields is no meeting.
-    expectError(ErrorCode::BadInput, "template 'familieplan' has no field with calendar=\"start\"",
+    EXPECT_TRUE(describesMeeting(tmpl));
+    EXPECT_FALSE(describesMeeting(registry().load("familieplan")));
+    expectError(ErrorCode::BadInput, "template 'familieplan' has no calendar start and end fields",
         [&] { calendarEvent(registry().load("familieplan"), values, teamCase()); });
 }
 
