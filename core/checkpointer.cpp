@@ -48,8 +48,10 @@ void Checkpointer::run()
         lock.unlock();
         // PASSIVE never blocks the writer; what it cannot copy now, a later round copies.
         sqlite3_wal_checkpoint_v2(m_db.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-        std::this_thread::sleep_for(MinInterval);
         lock.lock();
+        // At most one checkpoint per interval; a stop ends the wait at once, so closing the store
+        // (or a server's one-off admin command) does not wait out the interval.
+        m_wake.wait_for(lock, MinInterval, [this] { return m_stop; });
     }
 }
 

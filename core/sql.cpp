@@ -162,15 +162,6 @@ StatementCache::Loan::Loan(Statement* kept, bool* busy, std::unique_ptr<Statemen
 {
 }
 
-StatementCache::Loan::Loan(Loan&& other) noexcept
-    : m_statement(other.m_statement)
-    , m_busy(other.m_busy)
-    , m_own(std::move(other.m_own))
-{
-    other.m_statement = nullptr;
-    other.m_busy = nullptr;
-}
-
 StatementCache::Loan::~Loan()
 {
     if (m_busy) {

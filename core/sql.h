@@ -56,10 +56,8 @@ public:
     class Loan {
     public:
         ~Loan();
-        Loan(Loan&& other) noexcept;
-        Loan(const Loan&) = delete;
+        Loan(const Loan&) = delete; // returned as it is made (guaranteed elision), never moved
         Loan& operator=(const Loan&) = delete;
-        Loan& operator=(Loan&&) = delete;
         Statement& operator*() const { return *m_statement; }
         Statement* operator->() const { return m_statement; }
 
