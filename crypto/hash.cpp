@@ -23,13 +23,28 @@ std::string sha256Hex(std::string_view bytes)
     return toHex(digest.data(), digest.size());
 }
 
+namespace {
+
+template <std::size_t N> std::array<unsigned char, N> blake2b(std::string_view bytes)
+{
+    static_assert(N >= crypto_generichash_BYTES_MIN && N <= crypto_generichash_BYTES_MAX);
+    ensureSodium();
+    std::array<unsigned char, N> digest {};
+    crypto_generichash(
+        digest.data(), N, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), nullptr, 0);
+    return digest;
+}
+
+} // namespace
+
 std::array<unsigned char, 16> digest128(std::string_view bytes)
 {
-    ensureSodium();
-    std::array<unsigned char, 16> digest {};
-    crypto_generichash(digest.data(), digest.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
-        bytes.size(), nullptr, 0);
-    return digest;
+    return blake2b<16>(bytes);
+}
+
+std::array<unsigned char, 32> digest256(std::string_view bytes)
+{
+    return blake2b<32>(bytes);
 }
 
 std::string toHex(const void* data, std::size_t size)

@@ -17,6 +17,9 @@ std::string sha256Hex(std::string_view bytes);
 // A 128-bit BLAKE2b digest: an identifier for content made here and compared only here (the
 // PDF's /ID). Several times faster than sha256 above, which is portable C in libsodium.
 std::array<unsigned char, 16> digest128(std::string_view bytes);
+// The same with 256 bits, where a collision must stay out of reach (a key that lets a check be
+// skipped: see the template validation cache).
+std::array<unsigned char, 32> digest256(std::string_view bytes);
 
 std::string toHex(const void* data, std::size_t size); // lowercase
 // Decodes exactly `size` bytes from 2 * size hex digits; false for anything else.

@@ -15,11 +15,12 @@
 #include <ctime>
 #include <fstream>
 #include <iterator>
+#include <libdeflate.h>
 #include <map>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <string_view>
-#include <zlib.h>
 
 namespace fplan::docgen {
 
@@ -149,16 +150,33 @@ const std::string& iccProfile()
 // of a long document's bytes, and at level 6 its compression took about five times as long as
 // at level 1 for streams a third smaller (a 40-page plan: 14 ms against 2.7 ms, 65 KB against
 // 95 KB): the writer compresses content itself, at level 1.
-constexpr int ContentCompression = Z_BEST_SPEED;
+constexpr int ContentCompression = 1;
 
+// One compressor per level and thread, kept: making one clears its hash tables.
+libdeflate_compressor* compressor(int level)
+{
+    using Owned = std::unique_ptr<libdeflate_compressor, decltype(&libdeflate_free_compressor)>;
+    thread_local std::map<int, Owned> kept;
+    auto it = kept.find(level);
+    if (it == kept.end()) {
+        libdeflate_compressor* made = libdeflate_alloc_compressor(level);
+        if (!made)
+            throw Error(ErrorCode::Internal, "libdeflate could not make a compressor");
+        it = kept.emplace(level, Owned(made, &libdeflate_free_compressor)).first;
+    }
+    return it->second.get();
+}
+
+// The zlib format that FlateDecode reads, made by libdeflate rather than zlib: at level 1 it
+// compressed a 6-page plan's font subsets (84 KB) in a quarter of zlib's time here (0.8 ms
+// against 3.1 ms), to slightly fewer bytes.
 std::string deflated(std::string_view raw, int level)
 {
-    uLongf size = compressBound(static_cast<uLong>(raw.size()));
-    std::string out(size, '\0');
-    if (compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(raw.data()),
-            static_cast<uLong>(raw.size()), level)
-        != Z_OK)
-        throw Error(ErrorCode::Internal, "zlib could not compress a PDF stream");
+    libdeflate_compressor* c = compressor(level);
+    std::string out(libdeflate_zlib_compress_bound(c, raw.size()), '\0');
+    const std::size_t size = libdeflate_zlib_compress(c, raw.data(), raw.size(), out.data(), out.size());
+    if (size == 0)
+        throw Error(ErrorCode::Internal, "libdeflate could not compress a PDF stream");
     out.resize(size);
     return out;
 }
@@ -181,7 +199,7 @@ private:
     EPdfFilter m_saved;
 };
 
-// A stream whose bytes are already FlateDecode-compressed (zlib format, as compress2 makes them).
+// A stream whose bytes are already FlateDecode-compressed (zlib format, as deflated makes them).
 void setDeflatedStream(PdfObject* object, std::string_view compressed)
 {
     PdfMemoryInputStream in(compressed.data(), static_cast<pdf_long>(compressed.size()));
@@ -291,7 +309,7 @@ void addPdfA(PdfMemDocument& doc, const PdfMetadata& meta, const Dates& dates)
     metadata->GetStream()->Set(xmp.data(), static_cast<pdf_long>(xmp.size()), TVecFilters());
     catalog.AddKey("Metadata", metadata->Reference());
 
-    static const std::string icc = deflated(iccProfile(), Z_BEST_COMPRESSION); // the same in every PDF
+    static const std::string icc = deflated(iccProfile(), ContentCompression); // the same in every PDF
     PdfObject* profile = objects.CreateObject();
     profile->GetDictionary().AddKey("N", static_cast<pdf_int64>(3));
     setDeflatedStream(profile, icc);

@@ -33,3 +33,13 @@ TEST(Hash, Digest128IsBlake2bOf16Bytes)
     const auto abc = digest128("abc");
     EXPECT_EQ("cf4ab791c62b8d2b2109c90275287816", toHex(abc.data(), abc.size()));
 }
+
+TEST(Hash, Digest256IsBlake2bOf32Bytes)
+{
+    const auto empty = digest256("");
+    EXPECT_EQ("0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8",
+        toHex(empty.data(), empty.size()));
+    const auto abc = digest256("abc");
+    EXPECT_EQ(
+        "bddd813c634239723171ef3fee98579b94964e3bb1cb3e427262c8c068d52319", toHex(abc.data(), abc.size()));
+}

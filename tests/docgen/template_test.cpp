@@ -364,6 +364,45 @@ TEST(Templates, KeepsAndHashesTheBytesItParsed)
     EXPECT_EQ(direct.hash, viaFolder.hash);
 }
 
+// The schema check runs once per exact schema and template: what passed is remembered in the
+// user's private cache, and a template that differs in one byte is checked again.
+TEST(Templates, RemembersAPassedSchemaCheckOnlyForTheExactBytes)
+{
+    const TempDir dir;
+    const std::filesystem::path cache = dir.path() / "cache";
+    const fplan::test::ScopedEnv env("XDG_CACHE_HOME", cache.string());
+
+    const std::filesystem::path remembered = cache / "familieplan" / "validated-templates";
+    auto entries = [&] {
+        std::vector<std::filesystem::path> out;
+        for (const auto& e : std::filesystem::directory_iterator(remembered))
+            out.push_back(e.path());
+        return out;
+    };
+    const std::string bytes = fplan::test::readFile(TemplatesDir / "aarshjul.xml");
+    const auto good = dir.path() / "aarshjul.xml";
+    fplan::test::writeFile(good, bytes);
+    loadTemplateFile(good, Schema);
+    ASSERT_EQ(1u, entries().size());
+    const auto entry = entries().front();
+    EXPECT_EQ(64u, entry.filename().string().size()); // 256 bits in hex
+    EXPECT_EQ(std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+        std::filesystem::status(entry).permissions());
+    EXPECT_EQ(0700, static_cast<int>(std::filesystem::status(remembered).permissions()));
+    loadTemplateFile(good, Schema);
+    EXPECT_EQ(1u, entries().size());
+
+    // The same template, as long, with a version the schema refuses (the reader alone takes it).
+    std::string changed = bytes;
+    const std::string version = "version=\"1\"";
+    ASSERT_NE(std::string::npos, changed.find(version));
+    changed.replace(changed.find(version), version.size(), "version=\"x\"");
+    const auto bad = dir.path() / "changed.xml";
+    fplan::test::writeFile(bad, changed);
+    EXPECT_NE(std::string::npos, loadError(bad).find("version")) << loadError(bad);
+    EXPECT_EQ(std::vector<std::filesystem::path> { entry }, entries());
+}
+
 TEST(Templates, InvitationIsACalendarEntryWhosePreMeetingIsForTheTeam)
 {
     const TemplateRegistry registry(TemplatesDir);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "gui/date_input.h"
+#include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <ctime>
 
 using namespace fplan;
@@ -93,16 +93,12 @@ TEST(DateInput, StoresIsoAndShowsDanish)
 
 TEST(DateInput, ShowsClockTimesAsLocalDanishTime)
 {
-    const char* old = std::getenv("TZ");
-    const std::string saved = old ? old : "";
-    setenv("TZ", "Europe/Copenhagen", 1);
-    tzset();
-    // 2026-03-12 09:30:00 UTC in the clock's milliseconds << 16; Copenhagen is UTC+1 in March.
-    const std::uint64_t hlc = std::uint64_t { 1773307800000 } << 16;
-    EXPECT_EQ("12.03.2026 kl. 10:30", hlcText(hlc));
-    if (old)
-        setenv("TZ", saved.c_str(), 1);
-    else
-        unsetenv("TZ");
+    {
+        const test::ScopedEnv tz("TZ", "Europe/Copenhagen");
+        tzset();
+        // 2026-03-12 09:30:00 UTC in the clock's milliseconds << 16; Copenhagen is UTC+1 in March.
+        const std::uint64_t hlc = std::uint64_t { 1773307800000 } << 16;
+        EXPECT_EQ("12.03.2026 kl. 10:30", hlcText(hlc));
+    }
     tzset();
 }

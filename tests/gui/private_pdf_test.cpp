@@ -17,24 +17,11 @@ namespace {
 // Points $XDG_RUNTIME_DIR at a folder of the test's own for as long as it lives.
 class RuntimeDir {
 public:
-    RuntimeDir()
-    {
-        if (const char* old = std::getenv("XDG_RUNTIME_DIR"))
-            m_old = old;
-        setenv("XDG_RUNTIME_DIR", m_dir.path().c_str(), 1);
-    }
-    ~RuntimeDir()
-    {
-        if (m_old)
-            setenv("XDG_RUNTIME_DIR", m_old->c_str(), 1);
-        else
-            unsetenv("XDG_RUNTIME_DIR");
-    }
     const fs::path& path() const { return m_dir.path(); }
 
 private:
     test::TempDir m_dir;
-    std::optional<std::string> m_old;
+    test::ScopedEnv m_env { "XDG_RUNTIME_DIR", m_dir.path().string() };
 };
 
 unsigned modeOf(const fs::path& p)

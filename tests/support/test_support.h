@@ -30,6 +30,20 @@ private:
     std::filesystem::path m_path;
 };
 
+// Sets an environment variable for as long as it lives, then puts back what was there (or
+// nothing). Tests run one at a time in a process, so this is safe for them.
+class ScopedEnv {
+public:
+    ScopedEnv(const char* name, const std::string& value);
+    ~ScopedEnv();
+    ScopedEnv(const ScopedEnv&) = delete;
+    ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+private:
+    const char* m_name;
+    std::optional<std::string> m_old;
+};
+
 struct RunResult {
     int exitCode = -1;
     std::string out;
