@@ -4,6 +4,7 @@
 #include "base/error.h"
 #include "base/utf8.h"
 #include "crypto/hash.h"
+#include "docgen/render/pdf_file.h"
 #include "xml/escape.h"
 
 #include <podofo/podofo.h>
@@ -825,10 +826,7 @@ std::string writeWithPoDoFo(const LayoutResult& layout, FontMetrics& fonts, cons
     addStructure(doc, layout, pdfPages, marked, pageMcids);
     addOutlines(doc, layout, pdfPages);
 
-    PdfRefCountedBuffer buffer;
-    PdfOutputDevice device(&buffer);
-    doc.Write(&device);
-    std::string bytes(buffer.GetBuffer(), device.GetLength());
+    std::string bytes = pdfFileBytes(doc);
     setContentId(bytes);
     return bytes;
 }
