@@ -2,12 +2,14 @@
 #include "docgen/render/pdf_file.h"
 
 #include "base/error.h"
+#include "crypto/hash.h"
 
 #include <podofo/podofo.h>
 
 #include <charconv>
 #include <cstdio>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 namespace fplan::docgen {
@@ -17,6 +19,8 @@ namespace {
 using namespace PoDoFo;
 
 class FileWriter {
+    static constexpr std::size_t IdDigits = 32; // hex digits of each /ID string
+
 public:
     explicit FileWriter(PdfMemDocument& doc)
         : m_doc(doc)
@@ -32,8 +36,8 @@ public:
         // A comment of four bytes above 127 right after the header: the file is binary (PDF/A).
         m_out.append("%PDF-").append(version).append("\n%\xE2\xE3\xCF\xD3\n");
 
-        std::vector<std::size_t> offsets; // by object number; 0: not in use
-        std::vector<unsigned> generations;
+        std::vector<std::size_t> offsets(1, 0); // by object number; 0: not in use (as object 0)
+        std::vector<unsigned> generations(1, 0);
         for (PdfObject* object : m_doc.GetObjects()) {
             const PdfReference& ref = object->Reference();
             const std::size_t number = ref.ObjectNumber();
@@ -45,8 +49,6 @@ public:
             generations[number] = ref.GenerationNumber();
             writeObject(*object);
         }
-        if (offsets.empty())
-            offsets.resize(1, 0);
 
         const std::size_t xref = m_out.size();
         m_out.append("xref\n0 ").append(decimal(static_cast<long long>(offsets.size()))).append("\n");
@@ -67,7 +69,10 @@ public:
         }
 
         m_out.append("trailer\n<</ID[<");
-        m_out.append(32, '0').append("><").append(32, '0').append(">]");
+        const std::size_t firstId = m_out.size();
+        m_out.append(IdDigits, '0').append("><");
+        const std::size_t secondId = m_out.size();
+        m_out.append(IdDigits, '0').append(">]");
         const PdfDictionary& trailer = m_doc.GetTrailer()->GetDictionary();
         for (const char* key : { "Info", "Root" }) {
             const PdfObject* value = trailer.GetKey(key);
@@ -78,6 +83,16 @@ public:
         }
         m_out.append("/Size ").append(decimal(static_cast<long long>(offsets.size()))).append(">>\n");
         m_out.append("startxref\n").append(decimal(static_cast<long long>(xref))).append("\n%%EOF\n");
+        // The /ID is a digest of the file written with zeros in its place: equal documents get
+        // equal bytes. Both IDs are the same, as PDF 32000 allows for a file never updated.
+        const auto digest = crypto::digest128(m_out);
+        static_assert(IdDigits == 2 * std::tuple_size_v<decltype(digest)>);
+        static const char* hex = "0123456789ABCDEF";
+        for (const std::size_t at : { firstId, secondId })
+            for (std::size_t i = 0; i < digest.size(); ++i) {
+                m_out[at + 2 * i] = hex[digest[i] >> 4];
+                m_out[at + 2 * i + 1] = hex[digest[i] & 0xF];
+            }
         return std::move(m_out);
     }
 

@@ -3,7 +3,6 @@
 
 #include "base/error.h"
 #include "base/utf8.h"
-#include "crypto/hash.h"
 #include "docgen/render/pdf_file.h"
 #include "xml/escape.h"
 
@@ -153,29 +152,20 @@ const std::string& iccProfile()
 // 95 KB): the writer compresses content itself, at level 1.
 constexpr int ContentCompression = 1;
 
-// One compressor per level and thread, kept: making one clears its hash tables.
-libdeflate_compressor* compressor(int level)
-{
-    using Owned = std::unique_ptr<libdeflate_compressor, decltype(&libdeflate_free_compressor)>;
-    thread_local std::map<int, Owned> kept;
-    auto it = kept.find(level);
-    if (it == kept.end()) {
-        libdeflate_compressor* made = libdeflate_alloc_compressor(level);
-        if (!made)
-            throw Error(ErrorCode::Internal, "libdeflate could not make a compressor");
-        it = kept.emplace(level, Owned(made, &libdeflate_free_compressor)).first;
-    }
-    return it->second.get();
-}
-
 // The zlib format that FlateDecode reads, made by libdeflate rather than zlib: at level 1 it
 // compressed a 6-page plan's font subsets (84 KB) in a quarter of zlib's time here (0.8 ms
-// against 3.1 ms), to slightly fewer bytes.
-std::string deflated(std::string_view raw, int level)
+// against 3.1 ms), to slightly fewer bytes. The compressor is kept per thread: making one
+// clears its hash tables.
+std::string deflated(std::string_view raw)
 {
-    libdeflate_compressor* c = compressor(level);
-    std::string out(libdeflate_zlib_compress_bound(c, raw.size()), '\0');
-    const std::size_t size = libdeflate_zlib_compress(c, raw.data(), raw.size(), out.data(), out.size());
+    using Owned = std::unique_ptr<libdeflate_compressor, decltype(&libdeflate_free_compressor)>;
+    thread_local const Owned compressor(
+        libdeflate_alloc_compressor(ContentCompression), &libdeflate_free_compressor);
+    if (!compressor)
+        throw Error(ErrorCode::Internal, "libdeflate could not make a compressor");
+    std::string out(libdeflate_zlib_compress_bound(compressor.get(), raw.size()), '\0');
+    const std::size_t size
+        = libdeflate_zlib_compress(compressor.get(), raw.data(), raw.size(), out.data(), out.size());
     if (size == 0)
         throw Error(ErrorCode::Internal, "libdeflate could not compress a PDF stream");
     out.resize(size);
@@ -223,9 +213,8 @@ void compressStream(PdfObject* object)
     const auto* stream = dynamic_cast<const PdfMemStream*>(object->GetStream());
     if (!stream || stream->GetLength() == 0)
         return;
-    setDeflatedStream(object,
-        deflated(std::string_view(stream->Get(), static_cast<std::size_t>(stream->GetLength())),
-            ContentCompression));
+    setDeflatedStream(
+        object, deflated(std::string_view(stream->Get(), static_cast<std::size_t>(stream->GetLength()))));
 }
 
 // The streams of an embedded font: its ToUnicode map and the subset's font program.
@@ -310,7 +299,7 @@ void addPdfA(PdfMemDocument& doc, const PdfMetadata& meta, const Dates& dates)
     metadata->GetStream()->Set(xmp.data(), static_cast<pdf_long>(xmp.size()), TVecFilters());
     catalog.AddKey("Metadata", metadata->Reference());
 
-    static const std::string icc = deflated(iccProfile(), ContentCompression); // the same in every PDF
+    static const std::string icc = deflated(iccProfile()); // the same in every PDF
     PdfObject* profile = objects.CreateObject();
     profile->GetDictionary().AddKey("N", static_cast<pdf_int64>(3));
     setDeflatedStream(profile, icc);
@@ -345,42 +334,6 @@ void setInfo(PdfMemDocument& doc, const PdfMetadata& meta, const Dates& dates)
     PdfDictionary& dict = info->GetObject()->GetDictionary();
     dict.AddKey("CreationDate", PdfString(dates.pdf));
     dict.AddKey("ModDate", PdfString(dates.pdf));
-}
-
-// PoDoFo derives /ID from the clock; replace it with a digest of the file, same length, so the
-// cross-reference offsets stay right and equal documents get equal bytes. Both IDs are the same,
-// as PDF 32000 allows for a file that was not updated.
-void setContentId(std::string& pdf)
-{
-    const auto trailer = pdf.rfind("trailer");
-    const auto idKey = pdf.find("/ID", trailer == std::string::npos ? 0 : trailer);
-    if (idKey == std::string::npos)
-        return;
-    std::vector<std::pair<std::size_t, std::size_t>> spans; // hex strings inside [ ... ]
-    std::size_t pos = pdf.find('[', idKey);
-    const std::size_t end = pos == std::string::npos ? pos : pdf.find(']', pos);
-    if (end == std::string::npos)
-        return;
-    while (true) {
-        const auto open = pdf.find('<', pos);
-        if (open == std::string::npos || open > end)
-            break;
-        const auto close = pdf.find('>', open);
-        if (close == std::string::npos || close > end)
-            break;
-        spans.emplace_back(open + 1, close - open - 1);
-        pos = close + 1;
-    }
-    for (const auto& [from, length] : spans)
-        std::fill(pdf.begin() + static_cast<std::ptrdiff_t>(from),
-            pdf.begin() + static_cast<std::ptrdiff_t>(from + length), '0');
-    const auto digest = crypto::digest128(pdf);
-    static const char* hex = "0123456789ABCDEF";
-    for (const auto& [from, length] : spans)
-        for (std::size_t i = 0; i < length; ++i) { // PoDoFo's IDs are 32 digits: the digest, once
-            const unsigned char byte = digest[(i / 2) % digest.size()];
-            pdf[from + i] = hex[i % 2 == 0 ? byte >> 4 : byte & 0xF];
-        }
 }
 
 // Writes page content operators directly: PdfPainter formats every number through iostreams,
@@ -811,7 +764,7 @@ std::string writeWithPoDoFo(const LayoutResult& layout, FontMetrics& fonts, cons
         if (open != None)
             content.end();
         const std::string& ops = content.finish();
-        setDeflatedStream(pdfPage->GetContentsForAppending(), deflated(ops, ContentCompression));
+        setDeflatedStream(pdfPage->GetContentsForAppending(), deflated(ops));
     }
     {
         const UnfilteredStreams unfiltered;
@@ -826,9 +779,7 @@ std::string writeWithPoDoFo(const LayoutResult& layout, FontMetrics& fonts, cons
     addStructure(doc, layout, pdfPages, marked, pageMcids);
     addOutlines(doc, layout, pdfPages);
 
-    std::string bytes = pdfFileBytes(doc);
-    setContentId(bytes);
-    return bytes;
+    return pdfFileBytes(doc);
 }
 
 } // namespace

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "core/op.h"
+#include "crypto/hash.h"
 #include "docgen/render/pdf_file.h"
 #include "tests/support/test_support.h"
 
 #include <gtest/gtest.h>
 #include <podofo/podofo.h>
 
+#include <cctype>
 #include <cstdio>
 
 using namespace PoDoFo;
@@ -16,7 +18,7 @@ using fplan::test::TempDir;
 namespace {
 
 // Every object of a PDF file as qpdf reads it (JSON, streams decoded), and the trailer without
-// its /ID (PoDoFo's writer makes one of its own, ours leaves zeros for the caller).
+// its /ID (PoDoFo's writer derives it from the clock, ours from the file).
 Json objectsOf(const TempDir& dir, const std::string& name, const std::string& bytes)
 {
     const auto file = dir / name;
@@ -115,4 +117,17 @@ TEST(PdfFile, QpdfReadsTheSameObjectsAsFromPoDoFosOwnWriter)
     EXPECT_EQ(head, bytes.substr(entries, 20));
     EXPECT_EQ("0000000000 00001 f \n", bytes.substr(entries + 20 * deleted, 20));
     EXPECT_EQ(bytes.size() - 6, bytes.rfind("%%EOF\n"));
+
+    // Both /ID strings are the BLAKE2b-128 digest of the file written with zeros in their place.
+    const auto idAt = bytes.find("/ID[<");
+    ASSERT_NE(std::string::npos, idAt);
+    const std::string first = bytes.substr(idAt + 5, 32);
+    EXPECT_EQ("><" + first + ">]", bytes.substr(idAt + 37, 36));
+    std::string zeroed = bytes;
+    zeroed.replace(idAt + 5, 32, std::string(32, '0')).replace(idAt + 39, 32, std::string(32, '0'));
+    const auto digest = fplan::crypto::digest128(zeroed);
+    std::string expected = fplan::crypto::toHex(digest.data(), digest.size());
+    for (char& c : expected)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    EXPECT_EQ(expected, first);
 }
