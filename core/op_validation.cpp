@@ -18,6 +18,42 @@ const std::set<std::string>& knownMembers()
     return members;
 }
 
+// Whether `value` written as JSON (dump()) takes more than `limit` bytes. Counted exactly only
+// when a quick upper bound (every string byte escaped as \u00XX, every number at its longest)
+// does not already settle it: the usual value is one short string.
+bool dumpLongerThan(const Json& value, std::size_t limit)
+{
+    std::size_t bound = 0;
+    const auto add = [&](const Json& v, const auto& self) -> void {
+        if (bound > limit)
+            return;
+        switch (v.type()) {
+        case Json::value_t::string:
+            bound += 6 * v.get_ref<const std::string&>().size() + 2;
+            break;
+        case Json::value_t::object:
+            bound += 2;
+            for (const auto& [key, item] : v.items()) {
+                bound += 6 * key.size() + 4;
+                self(item, self);
+            }
+            break;
+        case Json::value_t::array:
+            bound += 2;
+            for (const auto& item : v) {
+                bound += 1;
+                self(item, self);
+            }
+            break;
+        default:
+            bound += 32; // a number (at most 24 characters), true, false or null
+            break;
+        }
+    };
+    add(value, add);
+    return bound > limit && value.dump().size() > limit;
+}
+
 bool isPositionKey(const std::string& pos)
 {
     return !pos.empty() && pos.size() <= MaxPositionBytes && std::all_of(pos.begin(), pos.end(), [](char c) {
@@ -101,7 +137,7 @@ std::optional<std::string> finalizeValueProblem(const Json& v)
             return std::string("value.values: ") + e.what();
         }
     }
-    if (v.dump().size() > MaxSnapshotBytes)
+    if (dumpLongerThan(v, MaxSnapshotBytes))
         return "value: the snapshot is larger than " + std::to_string(MaxSnapshotBytes) + " bytes";
     return std::nullopt;
 }
@@ -143,7 +179,7 @@ std::optional<std::string> opShapeProblem(const Op& op)
             return "path: '" + op.path + "' is a row; a set op names a field or a cell";
         if (op.textMerge && !op.value.is_string())
             return "value: a text-merged set op carries a string";
-        if (op.value.dump().size() > MaxValueBytes)
+        if (dumpLongerThan(op.value, MaxValueBytes))
             return "value: larger than " + std::to_string(MaxValueBytes) + " bytes";
         return std::nullopt;
     case OpKind::RowInsert:

@@ -81,7 +81,8 @@ std::string cipherVersion(sqlite3* db)
     return singleText(db, "PRAGMA cipher_version");
 }
 
-DbHandle openEncryptedDatabase(const std::filesystem::path& path, const SecretKey& key, OpenMode mode)
+DbHandle openEncryptedDatabase(
+    const std::filesystem::path& path, const SecretKey& key, OpenMode mode, Threading threading)
 {
     std::error_code ec;
     const bool exists = std::filesystem::exists(path, ec);
@@ -98,12 +99,13 @@ DbHandle openEncryptedDatabase(const std::filesystem::path& path, const SecretKe
                   "restore the store from your backup");
 
     // CREATE also for existing stores (which exist: checked above): ATTACH inherits the flags.
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI;
+    const int mutex = threading == Threading::Serialized ? SQLITE_OPEN_FULLMUTEX : SQLITE_OPEN_NOMUTEX;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | mutex | SQLITE_OPEN_URI;
     if (mode == OpenMode::CreateNew)
         flags |= SQLITE_OPEN_EXCLUSIVE;
     std::string name = path.string();
     if (mode == OpenMode::ReadOnly) {
-        flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_URI;
+        flags = SQLITE_OPEN_READONLY | mutex | SQLITE_OPEN_URI;
         // SQLite 3.15 cannot read a WAL database without making its -shm file. Where this process
         // may not write (a read-only file or folder), read the file as it is: immutable.
         const std::string folder = path.has_parent_path() ? path.parent_path().string() : ".";

@@ -18,10 +18,16 @@ using DbHandle = std::unique_ptr<sqlite3, SqliteCloser>;
 // ReadOnly never writes to the file, and works on a file (or folder) this process may not write.
 enum class OpenMode { CreateNew, ExistingOnly, ReadOnly };
 
+// Who keeps a connection to one thread at a time. Serialized: SQLite locks the connection on every
+// call (any thread may use it). OwnerSerializes: the owner never lets two threads use it at once,
+// and SQLite takes no lock of its own (the sync server's connections, each behind its own lock).
+enum class Threading { Serialized, OwnerSerializes };
+
 // Opens (or creates) a SQLCipher database with a raw 256-bit key: page size 4096, WAL,
 // synchronous=FULL, foreign keys on. Refuses to run on a SQLite without SQLCipher (Crypto) and
 // turns a key that does not decrypt the file into Error(WrongPassphrase).
-DbHandle openEncryptedDatabase(const std::filesystem::path& path, const SecretKey& key, OpenMode mode);
+DbHandle openEncryptedDatabase(const std::filesystem::path& path, const SecretKey& key, OpenMode mode,
+    Threading threading = Threading::Serialized);
 
 // What a key that does not open `path` is told: the passphrase, or a damaged file.
 std::string wrongKeyMessage(const std::filesystem::path& path);

@@ -290,7 +290,7 @@ Response Handler::logout(const Caller& caller)
 
 Response Handler::push(const Caller& caller, const Request& request)
 {
-    const auto pushed = decodePush(request.body);
+    auto pushed = decodePush(request.body);
     // Every op is checked with the core's validation first (ids, shapes, sizes, clock, and which
     // case each document belongs to, as this server and the push itself know it).
     OpReceiver receiver;
@@ -310,7 +310,6 @@ Response Handler::push(const Caller& caller, const Request& request)
     std::vector<Op> ops = std::move(validated.ops);
     if (ops.size() != pushed.ops.size())
         throw std::logic_error("push: the validation dropped an op without refusing it");
-    std::vector<std::string> texts;
     std::set<std::string> ids;
     for (std::size_t i = 0; i < ops.size(); ++i) {
         const Op& op = ops[i];
@@ -319,11 +318,11 @@ Response Handler::push(const Caller& caller, const Request& request)
                 op.id, "author '" + op.author + "' is not the logged-in account '" + caller.account + "'");
         if (!ids.insert(op.id).second)
             throw refuse(op.id, "the op id appears twice in this push");
-        // Stored as pushed: it passed the validation (which refused the whole push otherwise, so
-        // the validated ops are the pushed ones, in order), and a newer program's op keeps what
-        // this one does not know.
-        texts.push_back(pushed.ops[i].dump());
     }
+    // Stored as pushed (pushed.opTexts): it passed the validation, which refused the whole push
+    // otherwise, so the validated ops are the pushed ones, in order; and a newer program's op
+    // keeps what this one does not know.
+    const std::vector<std::string>& texts = pushed.opTexts;
 
     std::vector<std::int64_t> seqs(ops.size(), 0);
     std::vector<std::pair<std::string, std::int64_t>> committed; // case, its last seq
@@ -443,7 +442,8 @@ Response Handler::push(const Caller& caller, const Request& request)
     for (std::size_t i = 0; i < ops.size(); ++i) {
         if (i)
             body += ',';
-        body += R"({"id":)" + json(ops[i].id).dump() + R"(,"seq":)" + std::to_string(seqs[i]) + "}";
+        // An op id is letters, digits, '_' and '-' (the validation made sure): nothing to escape.
+        body += R"({"id":")" + ops[i].id + R"(","seq":)" + std::to_string(seqs[i]) + "}";
     }
     body += "]}";
     return { 200, std::move(body), {} };

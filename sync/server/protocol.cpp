@@ -4,6 +4,8 @@
 #include "crypto/hash.h"
 
 #include <charconv>
+#include <cstring>
+#include <optional>
 
 namespace fplan::sync {
 
@@ -14,31 +16,54 @@ ProtocolError badRequest(const std::string& message)
     return ProtocolError(400, "bad_request", message);
 }
 
+// Walks a JSON text's structure: `structural(i, c)` for each character outside strings,
+// `string(begin, end)` for the contents of each string (escapes as written). Strings are skipped
+// with memchr: most of a body's bytes are inside them.
+template <typename Structural, typename String>
+void walkJson(std::string_view body, Structural&& structural, String&& string)
+{
+    const char* const data = body.data();
+    const std::size_t n = body.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        if (data[i] != '"') {
+            structural(i, data[i]);
+            continue;
+        }
+        std::size_t end = i + 1;
+        for (;;) {
+            const void* quote = std::memchr(data + end, '"', n - end);
+            if (!quote) {
+                end = n; // unterminated: the parser refuses it
+                break;
+            }
+            end = static_cast<std::size_t>(static_cast<const char*>(quote) - data);
+            std::size_t backslashes = 0;
+            while (end - backslashes > i + 1 && data[end - backslashes - 1] == '\\')
+                ++backslashes;
+            if (backslashes % 2 == 0)
+                break;
+            ++end; // an escaped quote
+        }
+        string(i + 1, end);
+        i = end;
+    }
+}
+
 // nlohmann's parser recurses per nesting level: refuse deep documents before parsing them.
 void checkDepth(std::string_view body)
 {
     int depth = 0;
-    bool inString = false;
-    bool escaped = false;
-    for (const char c : body) {
-        if (inString) {
-            if (escaped)
-                escaped = false;
-            else if (c == '\\')
-                escaped = true;
-            else if (c == '"')
-                inString = false;
-            continue;
-        }
-        if (c == '"')
-            inString = true;
-        else if (c == '[' || c == '{') {
-            if (++depth > MaxJsonDepth)
-                throw badRequest(
-                    "the JSON body nests deeper than " + std::to_string(MaxJsonDepth) + " levels");
-        } else if (c == ']' || c == '}')
-            --depth;
-    }
+    walkJson(
+        body,
+        [&](std::size_t, char c) {
+            if (c == '[' || c == '{') {
+                if (++depth > MaxJsonDepth)
+                    throw badRequest(
+                        "the JSON body nests deeper than " + std::to_string(MaxJsonDepth) + " levels");
+            } else if (c == ']' || c == '}')
+                --depth;
+        },
+        [](std::size_t, std::size_t) {});
 }
 
 void onlyMembers(const nlohmann::json& object, std::initializer_list<const char*> allowed, const char* what)
@@ -50,6 +75,77 @@ void onlyMembers(const nlohmann::json& object, std::initializer_list<const char*
         if (!known)
             throw badRequest(std::string(what) + ": unknown member '" + key + "'");
     }
+}
+
+// One element of the body's "ops" array as sent, and how many object members it holds at any
+// depth (each member is one ':' outside strings).
+struct RawElement {
+    std::string_view text;
+    std::size_t members = 0;
+};
+
+// The elements of the top-level "ops" array of a body that parsed as a JSON object, found by
+// walking its bytes. Empty when that array is not spelled plainly (an escaped "ops" key): the
+// caller then serialises the parsed ops instead. A repeated "ops" counts as the parser does: the
+// last one.
+std::optional<std::vector<RawElement>> rawOpElements(std::string_view body)
+{
+    std::vector<RawElement> elements;
+    bool found = false;
+    int depth = 0;
+    bool inOps = false;
+    std::string_view lastTopLevelString; // at depth 1, the last string is the next value's key
+    std::size_t elementStart = 0;
+    std::size_t members = 0;
+    walkJson(
+        body,
+        [&](std::size_t i, char c) {
+            switch (c) {
+            case ':':
+                if (inOps && depth >= 3)
+                    ++members;
+                break;
+            case '[':
+            case '{':
+                if (depth == 1 && c == '[' && lastTopLevelString == "ops") {
+                    inOps = true;
+                    found = true;
+                    elements.clear();
+                } else if (inOps && depth == 2) {
+                    elementStart = i;
+                    members = 0;
+                }
+                ++depth;
+                break;
+            case ']':
+            case '}':
+                --depth;
+                if (inOps && depth == 2)
+                    elements.push_back({ body.substr(elementStart, i + 1 - elementStart), members });
+                else if (inOps && depth == 1)
+                    inOps = false;
+                break;
+            default:
+                break;
+            }
+        },
+        [&](std::size_t begin, std::size_t end) {
+            if (depth == 1)
+                lastTopLevelString = body.substr(begin, end - begin);
+        });
+    if (!found)
+        return std::nullopt;
+    return elements;
+}
+
+// The members of a parsed value's objects, at any depth.
+std::size_t memberCount(const nlohmann::json& value)
+{
+    std::size_t n = value.is_object() ? value.size() : 0;
+    if (value.is_structured())
+        for (const auto& item : value)
+            n += memberCount(item);
+    return n;
 }
 
 std::int64_t number(std::string_view text, const char* name, std::int64_t max)
@@ -131,6 +227,23 @@ PushRequest decodePush(std::string_view body)
             throw ProtocolError(400, "bad_op", "push: ops[" + std::to_string(i) + "] is not an object",
                 { { "index", i }, { "reason", "not an object" } });
     r.ops = std::move(json["ops"]);
+    const auto raw = rawOpElements(body);
+    const bool plain = raw && raw->size() == r.ops.size();
+    r.opTexts.reserve(r.ops.size());
+    for (std::size_t i = 0; i < r.ops.size(); ++i) {
+        if (!plain) {
+            r.opTexts.push_back(r.ops[i].dump());
+            continue;
+        }
+        // The parser keeps one of two members of the same name; the text would keep both.
+        if ((*raw)[i].members != memberCount(r.ops[i])) {
+            const auto id = r.ops[i].value("op_id", nlohmann::json());
+            throw ProtocolError(400, "bad_op", "push: ops[" + std::to_string(i) + "] names a member twice",
+                { { "index", i }, { "op_id", id.is_string() ? id : nlohmann::json("") },
+                    { "reason", "a member is named twice" } });
+        }
+        r.opTexts.emplace_back((*raw)[i].text);
+    }
     if (json.contains("templates")) {
         if (!json["templates"].is_object())
             throw badRequest("push: 'templates' must be an object");

@@ -44,6 +44,10 @@ struct LoginRequest {
 
 struct PushRequest {
     nlohmann::json ops = nlohmann::json::array(); // each an object, still to be validated as an op
+    // Each op as it was sent (the bytes of ops[i] in the body), what the server stores and pulls
+    // hand out: no op is serialised again. It holds the same members as ops[i]: an op naming a
+    // member twice anywhere in it is refused.
+    std::vector<std::string> opTexts;
     std::map<std::string, std::string> templates; // SHA-256 hex -> template text (hash checked)
 };
 

@@ -104,7 +104,9 @@ public:
         std::error_code ec;
         const auto mode = std::filesystem::exists(m_path, ec) ? crypto::OpenMode::ExistingOnly
                                                               : crypto::OpenMode::CreateNew;
-        m_db = crypto::openEncryptedDatabase(m_path, m_key, mode);
+        // Every connection here is used by one thread at a time (the writer behind m_mutex, a
+        // reader while it is lent out), so SQLite need not lock it on every call.
+        m_db = crypto::openEncryptedDatabase(m_path, m_key, mode, crypto::Threading::OwnerSerializes);
         m_writerStatements = std::make_unique<sql::StatementCache>(m_db.get());
         sql::Statement v(db(), "PRAGMA user_version");
         v.step();
@@ -121,6 +123,10 @@ public:
         // The log is moved into the file on a thread of its own, not by the commit that happens to
         // fill it: no group of pushes waits for a checkpoint's writes and fsync.
         sql::exec(db(), "PRAGMA wal_autocheckpoint = 0");
+        // Every push inserts into the op indexes at as many places as it has cases and documents:
+        // with SQLite's default 2 MiB cache those pages would be read (and decrypted) again for
+        // every group once the indexes outgrow it.
+        sql::exec(db(), "PRAGMA cache_size = -" + std::to_string(WriterCacheKiB));
         m_checkpointer = std::make_unique<Checkpointer>(m_path, m_key);
     }
 
@@ -537,6 +543,7 @@ private:
     };
 
     static constexpr std::size_t MaxReaders = 8;
+    static constexpr int WriterCacheKiB = 64 * 1024; // the write connection's page cache
     static constexpr std::size_t MaxKeptDocuments = 100000; // document -> case answers kept
 
     ReadConnection* takeReader()
@@ -548,8 +555,8 @@ private:
             m_idleReaders.pop_back();
             return reader;
         }
-        m_readers.push_back(std::make_unique<ReadConnection>(
-            crypto::openEncryptedDatabase(m_path, m_key, crypto::OpenMode::ReadOnly)));
+        m_readers.push_back(std::make_unique<ReadConnection>(crypto::openEncryptedDatabase(
+            m_path, m_key, crypto::OpenMode::ReadOnly, crypto::Threading::OwnerSerializes)));
         return m_readers.back().get();
     }
 

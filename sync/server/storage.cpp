@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <condition_variable>
 #include <exception>
 
 namespace fplan::sync {
@@ -61,6 +62,8 @@ struct GroupCommit::Job {
     const std::function<void()>* work;
     std::exception_ptr error;
     bool done = false;
+    // Its own wake-up: a finished group wakes its own jobs and the next leader, not every waiter.
+    std::condition_variable wake;
 };
 
 namespace {
@@ -80,12 +83,12 @@ void GroupCommit::run(const std::function<void()>& work)
         work();
         return;
     }
-    Job job { &work, nullptr, false };
+    Job job { &work, nullptr, false, {} };
     std::unique_lock lock(m_mutex);
     m_waiting.push_back(&job);
     while (!job.done) {
         if (m_committing) {
-            m_done.wait(lock);
+            job.wake.wait(lock);
             continue;
         }
         // No group is running: this thread commits the next one (and goes on until its own is done).
@@ -97,9 +100,15 @@ void GroupCommit::run(const std::function<void()>& work)
         commitGroup(group);
         lock.lock();
         m_committing = false;
-        for (auto* j : group)
+        for (auto* j : group) {
             j->done = true;
-        m_done.notify_all();
+            if (j != &job)
+                j->wake.notify_one();
+        }
+        // The oldest waiting job leads the next group; this thread only goes on when its own job
+        // is still waiting (a group holds at most m_maxGroup).
+        if (job.done && !m_waiting.empty())
+            m_waiting.front()->wake.notify_one();
     }
     if (job.error)
         std::rethrow_exception(job.error);

@@ -3,7 +3,6 @@
 
 #include "crypto/kdf.h"
 
-#include <condition_variable>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -187,8 +186,8 @@ private:
     Database& m_database;
     std::size_t m_maxGroup;
     std::mutex m_mutex;
-    std::condition_variable m_done;
-    std::vector<Job*> m_waiting;
+    std::vector<Job*> m_waiting; // in arrival order
+
     bool m_committing = false;
 };
 

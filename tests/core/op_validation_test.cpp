@@ -91,6 +91,22 @@ TEST(OpValidation, RefusesValueShapesTheFoldCannotUse)
     EXPECT_NE("", refusal(Json::array()));
 }
 
+TEST(OpValidation, AValueIsMeasuredAsItIsWritten)
+{
+    // The limit is on the value written as JSON: quotes and escapes count.
+    EXPECT_EQ("", refusal(with(goodSet(), "value", std::string(MaxValueBytes - 2, 'x'))));
+    EXPECT_NE("", refusal(with(goodSet(), "value", std::string(MaxValueBytes - 1, 'x'))));
+    const std::size_t escapes = (MaxValueBytes - 2) / 6; // each \u0001 is 6 bytes written
+    EXPECT_EQ("", refusal(with(goodSet(), "value", std::string(escapes, '\x01'))));
+    EXPECT_NE("", refusal(with(goodSet(), "value", std::string(escapes + 1, '\x01'))));
+    Json nested = Json::array();
+    for (int i = 0; i < 2000; ++i)
+        nested.push_back({ { "k", std::string(100, '"') } }); // 208 bytes each, and a comma
+    EXPECT_NE("", refusal(with(goodSet(), "value", nested)));
+    nested.erase(nested.begin() + 1200, nested.end());
+    EXPECT_EQ("", refusal(with(goodSet(), "value", nested)));
+}
+
 TEST(OpValidation, RefusesAClockMoreThanTheSkewAhead)
 {
     const std::uint64_t now = physicalHlcNow();

@@ -232,6 +232,35 @@ TEST_P(HandlerTest, PushIsIdempotentByOpIdAndAnswersSequenceNumbers)
     EXPECT_EQ(mixed.back()["seq"], static_cast<std::int64_t>(ops.size() + 1));
 }
 
+TEST_P(HandlerTest, ALargePushResentWithNewOpsBetweenKeepsEveryHeldNumber)
+{
+    // More ops than the storage looks up at once, held ones and new ones interleaved.
+    const auto token = login("anna");
+    ASSERT_EQ(push(token, caseOps("c1", "d1", "anna", { "anna" }, {})).status, 200);
+    const auto base = storage->lastSeq();
+    std::vector<Op> ops;
+    for (int i = 0; i < 150; ++i)
+        ops.push_back(makeOp("op" + std::to_string(i), "c1", "d2", OpKind::Set, "a.f" + std::to_string(i),
+            "text " + std::to_string(i), "anna"));
+    std::vector<Op> everyOther;
+    for (std::size_t i = 0; i < ops.size(); i += 2)
+        everyOther.push_back(ops[i]);
+    const auto first = Json::parse(push(token, everyOther).body)["held"];
+    ASSERT_EQ(first.size(), everyOther.size());
+    const auto all = push(token, ops);
+    ASSERT_EQ(all.status, 200) << all.body;
+    const auto held = Json::parse(all.body)["held"];
+    ASSERT_EQ(held.size(), ops.size());
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+        EXPECT_EQ(held[i]["id"], ops[i].id);
+        if (i % 2 == 0)
+            EXPECT_EQ(held[i]["seq"], first[i / 2]["seq"]) << i;
+        else
+            EXPECT_EQ(held[i]["seq"], base + static_cast<std::int64_t>(everyOther.size() + (i + 1) / 2)) << i;
+    }
+    EXPECT_EQ(storage->lastSeq(), base + static_cast<std::int64_t>(ops.size()));
+}
+
 TEST_P(HandlerTest, ABadOpIsNamedAndNothingOfThePushIsStored)
 {
     const auto token = login("anna");

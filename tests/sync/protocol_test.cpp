@@ -28,6 +28,38 @@ TEST(Protocol, PushDecodesOpsAndCheckedTemplates)
     EXPECT_EQ(decodePush(R"({"ops":[]})").ops.size(), 0u);
 }
 
+TEST(Protocol, EachOpIsKeptAsItWasSent)
+{
+    const std::string first = R"({ "op_id" : "a",
+  "value": {"x": [1, {"y": "}:]"}]} })";
+    const std::string second = R"({"op_id":"b","value":"\"{:","path":"ends in a backslash\\"})";
+    const auto r = decodePush(R"({"templates": {}, "ops" : [ )" + first + " ,\n" + second + "]}");
+    ASSERT_EQ(r.opTexts.size(), 2u);
+    EXPECT_EQ(r.opTexts[0], first);
+    EXPECT_EQ(r.opTexts[1], second);
+    // An "ops" key written with an escape is not found in the bytes: the parsed ops are written out.
+    const auto escaped = decodePush(R"({"\u006fps":[{"op_id" : "c"}]})");
+    ASSERT_EQ(escaped.opTexts.size(), 1u);
+    EXPECT_EQ(escaped.opTexts[0], R"({"op_id":"c"})");
+}
+
+TEST(Protocol, AnOpNamingAMemberTwiceIsRefused)
+{
+    // The parser keeps one of the two; the stored text would keep both.
+    for (const std::string op : { R"({"op_id":"a","path":"x","path":"y"})",
+             R"({"op_id":"a","value":{"pos":"a","pos":"b"}})", R"({"op_id":"a","value":[{"k":1,"k":1}]})" }) {
+        try {
+            decodePush(R"({"ops":[{"op_id":"ok"},)" + op + "]}");
+            FAIL() << "no error for " << op;
+        } catch (const ProtocolError& e) {
+            EXPECT_EQ(e.status, 400) << op;
+            EXPECT_EQ(e.code, "bad_op") << op;
+            EXPECT_EQ(e.details["index"], 1) << op;
+            EXPECT_EQ(e.details["op_id"], "a") << op;
+        }
+    }
+}
+
 TEST(Protocol, PushRefusalsCarryTheirStatusAndCode)
 {
     EXPECT_EQ(statusOf([] { decodePush("nope"); }), 400);
