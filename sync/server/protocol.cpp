@@ -87,7 +87,8 @@ struct RawElement {
 // The elements of the top-level "ops" array of a body that parsed as a JSON object, found by
 // walking its bytes. Empty when that array is not spelled plainly (an escaped "ops" key): the
 // caller then serialises the parsed ops instead. A repeated "ops" counts as the parser does: the
-// last one.
+// last one. Only the first top-level value counts: the parser ends the body at a NUL byte, and
+// whatever follows it is not what was parsed.
 std::optional<std::vector<RawElement>> rawOpElements(std::string_view body)
 {
     std::vector<RawElement> elements;
@@ -97,9 +98,12 @@ std::optional<std::vector<RawElement>> rawOpElements(std::string_view body)
     std::string_view lastTopLevelString; // at depth 1, the last string is the next value's key
     std::size_t elementStart = 0;
     std::size_t members = 0;
+    bool ended = false; // the first top-level value is closed
     walkJson(
         body,
         [&](std::size_t i, char c) {
+            if (ended)
+                return;
             switch (c) {
             case ':':
                 if (inOps && depth >= 3)
@@ -119,7 +123,8 @@ std::optional<std::vector<RawElement>> rawOpElements(std::string_view body)
                 break;
             case ']':
             case '}':
-                --depth;
+                if (--depth == 0)
+                    ended = true;
                 if (inOps && depth == 2)
                     elements.push_back({ body.substr(elementStart, i + 1 - elementStart), members });
                 else if (inOps && depth == 1)
@@ -130,7 +135,7 @@ std::optional<std::vector<RawElement>> rawOpElements(std::string_view body)
             }
         },
         [&](std::size_t begin, std::size_t end) {
-            if (depth == 1)
+            if (depth == 1 && !ended)
                 lastTopLevelString = body.substr(begin, end - begin);
         });
     if (!found)

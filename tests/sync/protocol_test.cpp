@@ -37,6 +37,13 @@ TEST(Protocol, EachOpIsKeptAsItWasSent)
     ASSERT_EQ(r.opTexts.size(), 2u);
     EXPECT_EQ(r.opTexts[0], first);
     EXPECT_EQ(r.opTexts[1], second);
+    // The parser ends the body at a NUL byte: what follows is not an op that was checked.
+    std::string afterNul = R"({"ops":[{"op_id":"d"}]})";
+    afterNul += '\0';
+    afterNul += R"({"ops":[{"op_id":"e"}]})";
+    const auto cut = decodePush(afterNul);
+    ASSERT_EQ(cut.opTexts.size(), 1u);
+    EXPECT_EQ(cut.opTexts[0], R"({"op_id":"d"})");
     // An "ops" key written with an escape is not found in the bytes: the parsed ops are written out.
     const auto escaped = decodePush(R"({"\u006fps":[{"op_id" : "c"}]})");
     ASSERT_EQ(escaped.opTexts.size(), 1u);
