@@ -2,6 +2,7 @@
 #include "base/durable_file.h"
 
 #include "base/error.h"
+#include "base/fd.h"
 
 #include <cerrno>
 #include <csignal>
@@ -28,31 +29,6 @@ std::string errnoText()
 {
     return std::strerror(errno);
 }
-
-class Fd {
-public:
-    explicit Fd(int fd)
-        : m_fd(fd)
-    {
-    }
-    ~Fd()
-    {
-        if (m_fd >= 0)
-            ::close(m_fd);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return m_fd; }
-    int release()
-    {
-        const int fd = m_fd;
-        m_fd = -1;
-        return fd;
-    }
-
-private:
-    int m_fd;
-};
 
 fs::path folderOf(const fs::path& path)
 {

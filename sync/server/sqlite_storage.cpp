@@ -2,7 +2,12 @@
 // The default storage: one SQLCipher file in the data folder. Writes go through one connection
 // behind a mutex (grouped into one transaction each, see GroupCommit); reads outside the write
 // transaction use read-only connections of their own, so that they do not wait for a commit.
+// A commit writes the log without waiting for the disk; the group's callers return after the log
+// is synced (makeDurable), while the next group already runs, and pulls hand out only ops whose
+// commit is synced.
+#include "base/durable_file.h"
 #include "base/error.h"
+#include "base/fd.h"
 #include "core/checkpointer.h"
 #include "core/sql.h"
 #include "crypto/encrypted_db.h"
@@ -127,6 +132,21 @@ public:
         // with SQLite's default 2 MiB cache those pages would be read (and decrypted) again for
         // every group once the indexes outgrow it.
         sql::exec(db(), "PRAGMA cache_size = -" + std::to_string(WriterCacheKiB));
+        // The commit does not wait for the disk; makeDurable() does, outside the write lock.
+        // (With synchronous NORMAL a commit is still atomic, and a checkpoint syncs the log
+        // before it copies it into the file.)
+        sql::exec(db(), "PRAGMA synchronous = NORMAL");
+        const auto log = m_path.string() + "-wal";
+        m_log = Fd(::open(log.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+        if (m_log.get() < 0)
+            throw Error(
+                ErrorCode::Storage, log + ": cannot open the write-ahead log: " + std::strerror(errno));
+        syncFolder(dataDir);
+        {
+            sql::Statement last(db(), "SELECT coalesce(max(seq), 0) FROM ops");
+            last.step();
+            m_committedSeq = m_durableSeq = last.integer(0);
+        }
         m_checkpointer = std::make_unique<Checkpointer>(m_path, m_key);
     }
 
@@ -271,6 +291,7 @@ public:
                     .bind(5, op.json)
                     .run();
                 seqs.push_back(sqlite3_last_insert_rowid(db()));
+                m_pendingSeq = std::max(m_pendingSeq, seqs.back());
             }
         });
         return seqs;
@@ -341,8 +362,9 @@ public:
             "a.case_id "
             "WHERE a.account = ?2 AND a.granted_seq > ?1 AND (a.revoked_seq IS NULL OR o.seq <= "
             "a.revoked_seq)"
-            ") GROUP BY seq ORDER BY at, seq LIMIT ?3");
-        s->bind(1, after).bind(2, account).bind(3, std::int64_t { limit });
+            ") WHERE seq <= ?4 GROUP BY seq ORDER BY at, seq LIMIT ?3");
+        // Only ops whose commit is on disk: what a client has pulled is never lost.
+        s->bind(1, after).bind(2, account).bind(3, std::int64_t { limit }).bind(4, m_durableSeq.load());
         std::vector<StoredOp> out;
         while (s->step())
             out.push_back(
@@ -583,14 +605,29 @@ private:
             throw;
         }
         m_writer = std::this_thread::get_id();
+        m_pendingSeq = 0;
     }
     void commit() override
     {
         writerStatement("COMMIT")->run(); // on failure the group calls rollback(), which unlocks
+        if (m_pendingSeq > m_committedSeq)
+            m_committedSeq = m_pendingSeq;
         m_writer = std::thread::id();
         m_mutex.unlock();
         if (m_checkpointer)
             m_checkpointer->poke();
+    }
+    // Every commit so far is in the log (the checkpoint syncs what it moves into the file).
+    void makeDurable() override
+    {
+        if (m_log.get() < 0)
+            return; // still opening: until then every commit waits for the disk itself
+        const std::int64_t upTo = m_committedSeq;
+        if (::fdatasync(m_log.get()) != 0)
+            throw Error(ErrorCode::Storage,
+                m_path.string() + "-wal: cannot sync the write-ahead log: " + std::strerror(errno));
+        std::int64_t seen = m_durableSeq;
+        while (seen < upTo && !m_durableSeq.compare_exchange_weak(seen, upTo)) { }
     }
     void rollback() noexcept override
     {
@@ -620,6 +657,10 @@ private:
     std::unique_ptr<sql::StatementCache> m_writerStatements; // after m_db: gone before it closes
     std::recursive_mutex m_mutex;
     std::atomic<std::thread::id> m_writer; // the thread in the write transaction, if any
+    Fd m_log; // the write-ahead log, synced by makeDurable()
+    std::int64_t m_pendingSeq = 0; // the last op of the running transaction (writer only)
+    std::atomic<std::int64_t> m_committedSeq { 0 }; // the last op committed
+    std::atomic<std::int64_t> m_durableSeq { 0 }; // the last op whose commit is synced
     std::mutex m_casesMutex;
     std::unordered_map<std::string, std::string> m_caseOfDocument; // committed answers only
     std::mutex m_readersMutex;

@@ -61,6 +61,7 @@ std::string auditHash(const AuditEntry& e)
 struct GroupCommit::Job {
     const std::function<void()>* work;
     std::exception_ptr error;
+    bool taken = false; // in a group (being committed or made durable)
     bool done = false;
     // Its own wake-up: a finished group wakes its own jobs and the next leader, not every waiter.
     std::condition_variable wake;
@@ -83,11 +84,11 @@ void GroupCommit::run(const std::function<void()>& work)
         work();
         return;
     }
-    Job job { &work, nullptr, false, {} };
+    Job job { &work, nullptr, false, false, {} };
     std::unique_lock lock(m_mutex);
     m_waiting.push_back(&job);
     while (!job.done) {
-        if (m_committing) {
+        if (m_committing || job.taken) {
             job.wake.wait(lock);
             continue;
         }
@@ -95,20 +96,32 @@ void GroupCommit::run(const std::function<void()>& work)
         const auto n = std::min(m_waiting.size(), m_maxGroup);
         std::vector<Job*> group(m_waiting.begin(), m_waiting.begin() + static_cast<std::ptrdiff_t>(n));
         m_waiting.erase(m_waiting.begin(), m_waiting.begin() + static_cast<std::ptrdiff_t>(n));
+        for (auto* j : group)
+            j->taken = true;
         m_committing = true;
         lock.unlock();
         commitGroup(group);
         lock.lock();
+        // The oldest waiting job leads the next group while this one is made durable. (When
+        // that is this thread's own job, left out of a full group, it leads after the wait.)
         m_committing = false;
+        if (!m_waiting.empty())
+            m_waiting.front()->wake.notify_one();
+        lock.unlock();
+        std::exception_ptr notDurable;
+        try {
+            m_database.makeDurable();
+        } catch (...) {
+            notDurable = std::current_exception();
+        }
+        lock.lock();
         for (auto* j : group) {
+            if (notDurable && !j->error)
+                j->error = notDurable;
             j->done = true;
             if (j != &job)
                 j->wake.notify_one();
         }
-        // The oldest waiting job leads the next group; this thread only goes on when its own job
-        // is still waiting (a group holds at most m_maxGroup).
-        if (job.done && !m_waiting.empty())
-            m_waiting.front()->wake.notify_one();
     }
     if (job.error)
         std::rethrow_exception(job.error);

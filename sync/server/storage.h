@@ -163,8 +163,8 @@ public:
 // transaction, runs every caller's work in arrival order, and commits once. A work that throws
 // fails only its own caller: the transaction is rolled back and the group run again without it,
 // so a work must be safe to run more than once (it reads what it needs inside the transaction and
-// assigns, not accumulates, its results). Every caller returns after the commit that makes its
-// work durable (or with the commit's error). A run() from inside a work joins the running one.
+// assigns, not accumulates, its results). Every caller returns after its work is durable (or
+// with the error that stopped it). A run() from inside a work joins the running one.
 class GroupCommit {
 public:
     // The storage's side: one database transaction.
@@ -174,6 +174,10 @@ public:
         virtual void begin() = 0;
         virtual void commit() = 0;
         virtual void rollback() noexcept = 0;
+        // Makes every commit so far durable. Called after commit() with the connection given
+        // back, so that the next group runs while this one waits for the disk; its callers
+        // return after it. A storage whose commit is durable by itself does nothing here.
+        virtual void makeDurable() { }
     };
 
     explicit GroupCommit(Database& database, std::size_t maxGroup = 64);

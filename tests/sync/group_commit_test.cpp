@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: EUPL-1.2
+// The group commit on a database that records what it is asked to do: a group's callers return
+// only after their commit is durable, and the next group commits while the disk is still busy.
+#include "base/error.h"
+#include "sync/server/storage.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace fplan::sync {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Counts commits; the `holdSync`th call of makeDurable() waits until releaseDisk(), and every
+// call throws while `diskFails` is set.
+class RecordingDatabase final : public GroupCommit::Database {
+public:
+    void begin() override {}
+    void commit() override
+    {
+        std::lock_guard lock(mutex);
+        ++commits;
+        changed.notify_all();
+    }
+    void rollback() noexcept override {}
+    void makeDurable() override
+    {
+        std::unique_lock lock(mutex);
+        const int number = ++syncsStarted;
+        changed.notify_all();
+        changed.wait(lock, [&] { return number != holdSync || released; });
+        if (diskFails)
+            throw Error(ErrorCode::Storage, "the disk refused the sync");
+        ++syncsDone;
+    }
+
+    // Waits (at most 10 s) until `condition` holds.
+    template <typename Condition> bool waitFor(Condition condition)
+    {
+        std::unique_lock lock(mutex);
+        return changed.wait_for(lock, 10s, condition);
+    }
+    void releaseDisk()
+    {
+        std::lock_guard lock(mutex);
+        released = true;
+        changed.notify_all();
+    }
+
+    std::mutex mutex;
+    std::condition_variable changed;
+    int commits = 0;
+    int syncsStarted = 0;
+    int syncsDone = 0;
+    int holdSync = 0;
+    bool released = false;
+    bool diskFails = false;
+};
+
+TEST(GroupCommit, ACallerReturnsOnlyOnceItsCommitIsDurableAndTheNextGroupDoesNotWaitForTheDisk)
+{
+    RecordingDatabase database;
+    GroupCommit group(database);
+    database.holdSync = 2; // the second group's
+
+    // The first group holds the commit until two more callers wait; they form the second group,
+    // led by one of them.
+    std::atomic<bool> opened { false };
+    std::atomic<bool> close { false };
+    std::thread first([&] {
+        group.run([&] {
+            opened = true;
+            while (!close)
+                std::this_thread::sleep_for(1ms);
+        });
+    });
+    while (!opened)
+        std::this_thread::sleep_for(1ms);
+    std::atomic<int> returned { 0 };
+    std::vector<std::thread> second;
+    for (int i = 0; i < 2; ++i)
+        second.emplace_back([&] {
+            group.run([] {});
+            ++returned;
+        });
+    std::this_thread::sleep_for(200ms); // both wait by now
+    close = true;
+    first.join();
+    ASSERT_TRUE(database.waitFor([&] { return database.syncsStarted == 2; }));
+    EXPECT_EQ(database.commits, 2);
+
+    // While the second group's sync waits, a third caller's work runs and is committed.
+    std::atomic<bool> thirdRan { false };
+    std::thread third([&] { group.run([&] { thirdRan = true; }); });
+    EXPECT_TRUE(database.waitFor([&] { return database.commits == 3; }))
+        << "the third group waited for the second one's sync";
+    EXPECT_TRUE(thirdRan);
+    std::this_thread::sleep_for(50ms);
+    EXPECT_EQ(returned, 0) << "a caller returned before its commit was durable";
+
+    database.releaseDisk();
+    for (auto& t : second)
+        t.join();
+    third.join();
+    EXPECT_EQ(returned, 2);
+    EXPECT_EQ(database.syncsDone, 3);
+}
+
+TEST(GroupCommit, AFailedSyncFailsEveryCallerOfItsGroup)
+{
+    RecordingDatabase database;
+    GroupCommit group(database);
+    database.diskFails = true;
+    for (int i = 0; i < 2; ++i) {
+        try {
+            group.run([] {});
+            ADD_FAILURE() << "a commit that was not made durable was reported as done";
+        } catch (const Error& e) {
+            EXPECT_EQ(e.code(), ErrorCode::Storage);
+        }
+    }
+    EXPECT_EQ(database.commits, 2);
+    EXPECT_EQ(database.syncsDone, 0);
+}
+
+} // namespace
+} // namespace fplan::sync
