@@ -253,15 +253,19 @@ public:
             accounts.push_back(op.account);
             texts.push_back(op.json);
         }
-        // One statement for the whole list, numbered in list order after the highest held.
+        // One statement for the whole list, numbered in list order after the highest held, that
+        // also lists the documents seen for the first time.
         transaction([&] {
             seqs.clear(); // the group may run this again
-            const auto r = run("INSERT INTO ops(seq, op_id, case_id, doc_id, account, json) "
-                               "SELECT top.seq + u.n, u.op_id, u.case_id, u.doc_id, u.account, u.json "
-                               "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
-                               "WITH ORDINALITY AS u(op_id, case_id, doc_id, account, json, n), "
-                               "(SELECT coalesce(max(seq), 0) AS seq FROM ops) AS top "
-                               "RETURNING op_id, seq",
+            const auto r = run(
+                "WITH listed AS (INSERT INTO documents(doc_id, case_id) "
+                "SELECT DISTINCT * FROM unnest($3::text[], $2::text[]) ON CONFLICT DO NOTHING) "
+                "INSERT INTO ops(seq, op_id, case_id, doc_id, account, json) "
+                "SELECT top.seq + u.n, u.op_id, u.case_id, u.doc_id, u.account, u.json "
+                "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
+                "WITH ORDINALITY AS u(op_id, case_id, doc_id, account, json, n), "
+                "(SELECT coalesce(max(seq), 0) AS seq FROM ops) AS top "
+                "RETURNING op_id, seq",
                 { textArray(ids), textArray(cases), textArray(docs), textArray(accounts), textArray(texts) });
             std::map<std::string, std::int64_t> byId;
             for (int i = 0; i < PQntuples(r.get()); ++i)
@@ -274,7 +278,7 @@ public:
 
     std::optional<std::string> caseOfDocument(const std::string& docId) override
     {
-        const auto r = run("SELECT case_id FROM ops WHERE doc_id = $1 ORDER BY seq LIMIT 1", { docId });
+        const auto r = run("SELECT case_id FROM documents WHERE doc_id = $1", { docId });
         if (PQntuples(r.get()) == 0)
             return std::nullopt;
         return text(r, 0, 0);
@@ -290,22 +294,18 @@ public:
 
     std::int64_t lastSeq() override { return integer(run("SELECT coalesce(max(seq), 0) FROM ops"), 0, 0); }
 
-    std::int64_t caseLastSeq(const std::string& caseId) override
-    {
-        return integer(run("SELECT coalesce(max(seq), 0) FROM ops WHERE case_id = $1", { caseId }), 0, 0);
-    }
-
     std::vector<StoredOp> opsForAccount(const std::string& account, std::int64_t after, int limit) override
     {
         // As on SQLite: two parts, and an op that two spans of membership reach once.
         const auto r = run(
             "SELECT seq, min(op_id), min(case_id), min(doc_id), min(account), min(json), min(at) AS at FROM ("
-            "SELECT o.*, o.seq AS at FROM case_access a JOIN ops o ON o.case_id = a.case_id AND o.seq > $1 "
+            "SELECT o.*, o.seq AS at FROM case_access a JOIN documents d ON d.case_id = a.case_id "
+            "JOIN ops o ON o.doc_id = d.doc_id AND o.seq > $1 "
             "WHERE a.account = $2 AND a.granted_seq <= $1 AND (a.revoked_seq IS NULL OR o.seq <= "
             "a.revoked_seq) "
             "UNION ALL "
-            "SELECT o.*, greatest(o.seq, a.granted_seq) AS at FROM case_access a JOIN ops o "
-            "ON o.case_id = a.case_id "
+            "SELECT o.*, greatest(o.seq, a.granted_seq) AS at FROM case_access a JOIN documents d "
+            "ON d.case_id = a.case_id JOIN ops o ON o.doc_id = d.doc_id "
             "WHERE a.account = $2 AND a.granted_seq > $1 AND (a.revoked_seq IS NULL OR o.seq <= "
             "a.revoked_seq)"
             ") AS reach GROUP BY seq ORDER BY at, seq LIMIT $3",

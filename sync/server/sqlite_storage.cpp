@@ -35,7 +35,7 @@ namespace fplan::sync {
 
 namespace {
 
-constexpr int SchemaVersion = 2;
+constexpr int SchemaVersion = 3; // 3: documents listed, no index of ops by case
 
 // The audit table refuses changes.
 constexpr const char* AuditGuard = R"(
@@ -113,9 +113,11 @@ public:
         // reader while it is lent out), so SQLite need not lock it on every call.
         m_db = crypto::openEncryptedDatabase(m_path, m_key, mode, crypto::Threading::OwnerSerializes);
         m_writerStatements = std::make_unique<sql::StatementCache>(m_db.get());
-        sql::Statement v(db(), "PRAGMA user_version");
-        v.step();
-        const auto version = v.integer(0);
+        const auto version = [&] {
+            sql::Statement v(db(), "PRAGMA user_version"); // finished before the schema's DROP
+            v.step();
+            return v.integer(0);
+        }();
         if (version > SchemaVersion)
             throw Error(ErrorCode::Conflict,
                 m_path.string() + ": made by a newer fplan-server (schema " + std::to_string(version)
@@ -293,6 +295,12 @@ public:
                 seqs.push_back(sqlite3_last_insert_rowid(db()));
                 m_pendingSeq = std::max(m_pendingSeq, seqs.back());
             }
+            auto d = writerStatement("INSERT OR IGNORE INTO documents(doc_id, case_id) VALUES(?, ?)");
+            for (std::size_t i = 0; i < ops.size(); ++i)
+                if (i == 0 || ops[i].docId != ops[i - 1].docId) {
+                    d->reset();
+                    d->bind(1, ops[i].docId).bind(2, ops[i].caseId).run();
+                }
         });
         return seqs;
     }
@@ -307,7 +315,7 @@ public:
                 return it->second;
         }
         const Reader reader(*this);
-        auto s = reader.statement("SELECT case_id FROM ops WHERE doc_id = ? ORDER BY seq LIMIT 1");
+        auto s = reader.statement("SELECT case_id FROM documents WHERE doc_id = ?");
         s->bind(1, docId);
         if (!s->step())
             return std::nullopt;
@@ -338,15 +346,6 @@ public:
         return s->integer(0);
     }
 
-    std::int64_t caseLastSeq(const std::string& caseId) override
-    {
-        const Reader reader(*this);
-        auto s = reader.statement("SELECT coalesce(max(seq), 0) FROM ops WHERE case_id = ?");
-        s->bind(1, caseId);
-        s->step();
-        return s->integer(0);
-    }
-
     std::vector<StoredOp> opsForAccount(const std::string& account, std::int64_t after, int limit) override
     {
         const Reader reader(*this);
@@ -354,12 +353,13 @@ public:
         // two spans of membership reach comes once, at its first place.
         auto s = reader.statement(
             "SELECT seq, op_id, case_id, doc_id, account, json, min(at) AS at FROM ("
-            "SELECT o.*, o.seq AS at FROM case_access a JOIN ops o ON o.case_id = a.case_id AND o.seq > ?1 "
+            "SELECT o.*, o.seq AS at FROM case_access a JOIN documents d ON d.case_id = a.case_id "
+            "JOIN ops o ON o.doc_id = d.doc_id AND o.seq > ?1 "
             "WHERE a.account = ?2 AND a.granted_seq <= ?1 AND (a.revoked_seq IS NULL OR o.seq <= "
             "a.revoked_seq) "
             "UNION ALL "
-            "SELECT o.*, max(o.seq, a.granted_seq) AS at FROM case_access a JOIN ops o ON o.case_id = "
-            "a.case_id "
+            "SELECT o.*, max(o.seq, a.granted_seq) AS at FROM case_access a JOIN documents d ON d.case_id = "
+            "a.case_id JOIN ops o ON o.doc_id = d.doc_id "
             "WHERE a.account = ?2 AND a.granted_seq > ?1 AND (a.revoked_seq IS NULL OR o.seq <= "
             "a.revoked_seq)"
             ") WHERE seq <= ?4 GROUP BY seq ORDER BY at, seq LIMIT ?3");

@@ -107,13 +107,13 @@ public:
 
     // Sequence numbers of the op ids the server holds (absent ids are left out).
     virtual std::map<std::string, std::int64_t> heldOps(const std::vector<std::string>& opIds) = 0;
-    // Stores ops (their seq is ignored) and returns their sequence numbers, in the same order.
+    // Stores ops (their seq is ignored) and returns their sequence numbers, in the same order;
+    // a document seen for the first time is listed with its case.
     virtual std::vector<std::int64_t> insertOps(const std::vector<StoredOp>& ops) = 0;
-    // The case of the first op held for a document, if any.
+    // The case a document is listed with (that of its first op), if any.
     virtual std::optional<std::string> caseOfDocument(const std::string& docId) = 0;
     virtual std::vector<StoredOp> docOps(const std::string& docId, std::int64_t afterSeq) = 0;
     virtual std::int64_t lastSeq() = 0;
-    virtual std::int64_t caseLastSeq(const std::string& caseId) = 0;
     // The ops `account` may read whose place (StoredOp::at) is after `after`, ordered by place and
     // seq: the ops of each case from the op that added the account to its team up to the op that
     // removed it, and, at the place of the op that added it, the case's ops before that.

@@ -22,14 +22,14 @@ using namespace std::chrono_literals;
 // call throws while `diskFails` is set.
 class RecordingDatabase final : public GroupCommit::Database {
 public:
-    void begin() override {}
+    void begin() override { }
     void commit() override
     {
         std::lock_guard lock(mutex);
         ++commits;
         changed.notify_all();
     }
-    void rollback() noexcept override {}
+    void rollback() noexcept override { }
     void makeDurable() override
     {
         std::unique_lock lock(mutex);

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: EUPL-1.2
+#include "core/sql.h"
+#include "crypto/encrypted_db.h"
 #include "crypto/hash.h"
 #include "sync/server/admin.h"
 #include "sync/server/handler.h"
@@ -30,10 +32,11 @@ protected:
     void SetUp() override
     {
         if (GetParam() == Backend::Postgres) {
-            const auto url = test::freshPostgresDatabase();
-            if (!url)
+            const auto fresh = test::freshPostgresDatabase();
+            if (!fresh)
                 GTEST_SKIP() << test::NoPostgres;
-            storage = openPostgresStorage(*url);
+            url = *fresh;
+            storage = openPostgresStorage(url);
         } else
             storage = openSqlStorage(dir.path());
         handler = std::make_unique<Handler>(
@@ -73,6 +76,7 @@ protected:
     AuditEntry lastAudit() { return storage->auditEntries().back(); }
 
     test::TempDir dir;
+    std::string url; // PostgreSQL's database
     std::int64_t now = Start;
     std::unique_ptr<Storage> storage;
     std::unique_ptr<Handler> handler;
@@ -526,6 +530,53 @@ TEST_P(HandlerTest, PullPagesInServerOrderAndOnlyTheAccountsCases)
     const auto ahead = call("GET", "/v1/pull?after=" + std::to_string(storage->lastSeq() + 1), anna);
     EXPECT_EQ(ahead.status, 409);
     EXPECT_EQ(Json::parse(ahead.body)["last_seq"], storage->lastSeq());
+}
+
+TEST_P(HandlerTest, AServerMadeBeforeDocumentsWereListedListsThemWhenItStarts)
+{
+    const auto anna = login("anna");
+    auto ops = caseOps("c1", "c1-doc", "anna", { "anna", "bo" }, {});
+    ops.push_back(makeOp("n1", "c1", "c1-notes", OpKind::Set, "plan.tekst", "noter", "anna"));
+    ASSERT_EQ(push(anna, ops).status, 200);
+    handler.reset();
+    storage.reset();
+
+    // As the previous version left it: no document listed, ops indexed by case.
+    const char* older = "DELETE FROM documents; CREATE INDEX ops_case ON ops(case_id, seq);";
+    if (GetParam() == Backend::Postgres) {
+        test::queryPostgres(url, older);
+        storage = openPostgresStorage(url);
+        EXPECT_EQ(
+            test::queryPostgres(url, "SELECT count(*) FROM pg_indexes WHERE indexname = 'ops_case'"), "0");
+    } else {
+        {
+            auto db = crypto::openEncryptedDatabase(
+                dir.path() / "server.db", serverKey(dir.path()), crypto::OpenMode::ExistingOnly);
+            sql::exec(db.get(), older);
+            sql::exec(db.get(), "PRAGMA user_version = 2");
+        }
+        storage = openSqlStorage(dir.path());
+    }
+    handler = std::make_unique<Handler>(
+        *storage, HandlerOptions { 30 * Minute, 12 * 60 * Minute, [this] { return now; } });
+
+    // Both documents are the case's again: a team member reads every op, and neither document
+    // can be written into another case.
+    const auto page = pull(login("bo"));
+    EXPECT_EQ(page["ops"].size(), ops.size());
+    const auto moved = push(anna, { makeOp("n2", "c2", "c1-notes", OpKind::Set, "plan.tekst", "x", "anna") });
+    EXPECT_EQ(moved.status, 400) << moved.body;
+    EXPECT_NE(moved.body.find("belongs to case c1"), std::string::npos) << moved.body;
+
+    if (GetParam() == Backend::SqlCipher) {
+        handler.reset();
+        storage.reset();
+        auto db = crypto::openEncryptedDatabase(
+            dir.path() / "server.db", serverKey(dir.path()), crypto::OpenMode::ExistingOnly);
+        sql::Statement index(db.get(), "SELECT count(*) FROM sqlite_master WHERE name = 'ops_case'");
+        ASSERT_TRUE(index.step());
+        EXPECT_EQ(index.integer(0), 0);
+    }
 }
 
 TEST_P(HandlerTest, TemplatesTravelWithTheirCase)

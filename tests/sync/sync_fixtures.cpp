@@ -15,6 +15,26 @@ std::string backendName(Backend backend)
     return backend == Backend::SqlCipher ? "SqlCipher" : "Postgres";
 }
 
+std::string queryPostgres(const std::string& url, const std::string& sql)
+{
+    PGconn* conn = PQconnectdb(url.c_str());
+    if (PQstatus(conn) != CONNECTION_OK) {
+        const std::string message = PQerrorMessage(conn);
+        PQfinish(conn);
+        throw std::runtime_error("cannot reach PostgreSQL: " + message);
+    }
+    PGresult* r = PQexec(conn, sql.c_str());
+    const auto status = PQresultStatus(r);
+    const bool ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+    const std::string message = PQerrorMessage(conn);
+    const std::string first = ok && PQntuples(r) > 0 && PQnfields(r) > 0 ? PQgetvalue(r, 0, 0) : "";
+    PQclear(r);
+    PQfinish(conn);
+    if (!ok)
+        throw std::runtime_error(sql.substr(0, 60) + ": " + message);
+    return first;
+}
+
 std::optional<std::string> freshPostgresDatabase()
 {
     const char* base = std::getenv("FPLAN_TEST_POSTGRES");
@@ -24,19 +44,7 @@ std::optional<std::string> freshPostgresDatabase()
     for (auto& c : name)
         if (c == '-')
             c = '_';
-    PGconn* conn = PQconnectdb(base);
-    if (PQstatus(conn) != CONNECTION_OK) {
-        const std::string message = PQerrorMessage(conn);
-        PQfinish(conn);
-        throw std::runtime_error("cannot reach $FPLAN_TEST_POSTGRES: " + message);
-    }
-    PGresult* r = PQexec(conn, ("CREATE DATABASE " + name).c_str());
-    const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-    const std::string message = PQerrorMessage(conn);
-    PQclear(r);
-    PQfinish(conn);
-    if (!ok)
-        throw std::runtime_error("CREATE DATABASE failed: " + message);
+    queryPostgres(base, "CREATE DATABASE " + name);
     return std::string(base) + " dbname=" + name;
 }
 

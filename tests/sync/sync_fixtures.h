@@ -17,6 +17,8 @@ std::string backendName(Backend backend);
 // A new empty database on the cluster $FPLAN_TEST_POSTGRES names (scripts/with-postgres), as a
 // libpq connection string; nothing when the variable is absent.
 std::optional<std::string> freshPostgresDatabase();
+// Runs `sql` on the PostgreSQL database `url` names: the first column of the first row, if any.
+std::string queryPostgres(const std::string& url, const std::string& sql);
 // The message a test skips with when no PostgreSQL is available.
 inline constexpr const char* NoPostgres
     = "PostgreSQL tests skipped: $FPLAN_TEST_POSTGRES is not set (run under scripts/with-postgres)";
