@@ -35,7 +35,8 @@ namespace fplan::sync {
 
 namespace {
 
-constexpr int SchemaVersion = 3; // 3: documents listed, no index of ops by case
+// 3: documents listed with their case, no index of ops by case.
+constexpr int SchemaVersion = 3;
 
 // The audit table refuses changes.
 constexpr const char* AuditGuard = R"(
