@@ -257,19 +257,26 @@ public:
             texts.push_back(op.json);
         }
         // One statement for the whole list, numbered in list order after the highest held, that
-        // also lists the documents seen for the first time.
+        // also lists the documents seen for the first time, and stores nothing when one of them
+        // is listed with another case (a document never moves).
         transaction([&] {
             seqs.clear(); // the group may run this again
             const auto r = run(
                 "WITH listed AS (INSERT INTO documents(doc_id, case_id) "
-                "SELECT DISTINCT * FROM unnest($3::text[], $2::text[]) ON CONFLICT DO NOTHING) "
+                "SELECT DISTINCT * FROM unnest($3::text[], $2::text[]) ON CONFLICT DO NOTHING), "
+                "moved AS (SELECT d.doc_id, d.case_id FROM unnest($3::text[], $2::text[]) AS u(doc_id, "
+                "case_id) "
+                "JOIN documents d ON d.doc_id = u.doc_id AND d.case_id <> u.case_id LIMIT 1) "
                 "INSERT INTO ops(seq, op_id, case_id, doc_id, account, json) "
                 "SELECT top.seq + u.n, u.op_id, u.case_id, u.doc_id, u.account, u.json "
                 "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
                 "WITH ORDINALITY AS u(op_id, case_id, doc_id, account, json, n), "
                 "(SELECT coalesce(max(seq), 0) AS seq FROM ops) AS top "
+                "WHERE NOT EXISTS (SELECT 1 FROM moved) "
                 "RETURNING op_id, seq",
                 { textArray(ids), textArray(cases), textArray(docs), textArray(accounts), textArray(texts) });
+            if (PQntuples(r.get()) != static_cast<int>(ids.size()))
+                throw Error(ErrorCode::Conflict, "a document of these ops belongs to another case");
             std::map<std::string, std::int64_t> byId;
             for (int i = 0; i < PQntuples(r.get()); ++i)
                 byId[text(r, i, 0)] = integer(r, i, 1);
@@ -303,12 +310,12 @@ public:
         const auto r = run(
             "SELECT seq, min(op_id), min(case_id), min(doc_id), min(account), min(json), min(at) AS at FROM ("
             "SELECT o.*, o.seq AS at FROM case_access a JOIN documents d ON d.case_id = a.case_id "
-            "JOIN ops o ON o.doc_id = d.doc_id AND o.seq > $1 "
+            "JOIN ops o ON o.doc_id = d.doc_id AND o.case_id = d.case_id AND o.seq > $1 "
             "WHERE a.account = $2 AND a.granted_seq <= $1 AND (a.revoked_seq IS NULL OR o.seq <= "
             "a.revoked_seq) "
             "UNION ALL "
             "SELECT o.*, greatest(o.seq, a.granted_seq) AS at FROM case_access a JOIN documents d "
-            "ON d.case_id = a.case_id JOIN ops o ON o.doc_id = d.doc_id "
+            "ON d.case_id = a.case_id JOIN ops o ON o.doc_id = d.doc_id AND o.case_id = d.case_id "
             "WHERE a.account = $2 AND a.granted_seq > $1 AND (a.revoked_seq IS NULL OR o.seq <= "
             "a.revoked_seq)"
             ") AS reach GROUP BY seq ORDER BY at, seq LIMIT $3",

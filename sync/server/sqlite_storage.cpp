@@ -297,11 +297,22 @@ public:
                 m_pendingSeq = std::max(m_pendingSeq, seqs.back());
             }
             auto d = writerStatement("INSERT OR IGNORE INTO documents(doc_id, case_id) VALUES(?, ?)");
-            for (std::size_t i = 0; i < ops.size(); ++i)
-                if (i == 0 || ops[i].docId != ops[i - 1].docId) {
-                    d->reset();
-                    d->bind(1, ops[i].docId).bind(2, ops[i].caseId).run();
+            for (std::size_t i = 0; i < ops.size(); ++i) {
+                if (i > 0 && ops[i].docId == ops[i - 1].docId && ops[i].caseId == ops[i - 1].caseId)
+                    continue;
+                d->reset();
+                d->bind(1, ops[i].docId).bind(2, ops[i].caseId).run();
+                if (sqlite3_changes(db()) == 0) {
+                    // Listed already: a document never moves (the validation checked against what
+                    // was committed; this also holds against a push committed since).
+                    auto listed = writerStatement("SELECT case_id FROM documents WHERE doc_id = ?");
+                    listed->bind(1, ops[i].docId);
+                    if (listed->step() && listed->text(0) != ops[i].caseId)
+                        throw Error(ErrorCode::Conflict,
+                            "document " + ops[i].docId + " belongs to case " + listed->text(0) + ", not "
+                                + ops[i].caseId);
                 }
+            }
         });
         return seqs;
     }
@@ -355,12 +366,12 @@ public:
         auto s = reader.statement(
             "SELECT seq, op_id, case_id, doc_id, account, json, min(at) AS at FROM ("
             "SELECT o.*, o.seq AS at FROM case_access a JOIN documents d ON d.case_id = a.case_id "
-            "JOIN ops o ON o.doc_id = d.doc_id AND o.seq > ?1 "
+            "JOIN ops o ON o.doc_id = d.doc_id AND o.case_id = d.case_id AND o.seq > ?1 "
             "WHERE a.account = ?2 AND a.granted_seq <= ?1 AND (a.revoked_seq IS NULL OR o.seq <= "
             "a.revoked_seq) "
             "UNION ALL "
             "SELECT o.*, max(o.seq, a.granted_seq) AS at FROM case_access a JOIN documents d ON d.case_id = "
-            "a.case_id JOIN ops o ON o.doc_id = d.doc_id "
+            "a.case_id JOIN ops o ON o.doc_id = d.doc_id AND o.case_id = d.case_id "
             "WHERE a.account = ?2 AND a.granted_seq > ?1 AND (a.revoked_seq IS NULL OR o.seq <= "
             "a.revoked_seq)"
             ") WHERE seq <= ?4 GROUP BY seq ORDER BY at, seq LIMIT ?3");

@@ -579,6 +579,23 @@ TEST_P(HandlerTest, AServerMadeBeforeDocumentsWereListedListsThemWhenItStarts)
     }
 }
 
+TEST_P(HandlerTest, ADocumentNeverMovesToAnotherCase)
+{
+    // What the validation cannot see: a push committed after it looked (two pushes racing to
+    // start the same document in two cases). The later one stores nothing.
+    storage->insertOps({ { 0, "x1", "case-a", "d1", "anna", R"({"op_id":"x1"})", 0 } });
+    try {
+        storage->insertOps({ { 0, "x2", "case-b", "d2", "anna", R"({"op_id":"x2"})", 0 },
+            { 0, "x3", "case-b", "d1", "anna", R"({"op_id":"x3"})", 0 } });
+        ADD_FAILURE() << "an op moved document d1 to case-b";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), ErrorCode::Conflict) << e.what();
+    }
+    EXPECT_EQ(storage->heldOps({ "x1", "x2", "x3" }).size(), 1u);
+    EXPECT_EQ(storage->caseOfDocument("d1"), std::optional<std::string>("case-a"));
+    EXPECT_EQ(storage->caseOfDocument("d2"), std::nullopt);
+}
+
 TEST_P(HandlerTest, TemplatesTravelWithTheirCase)
 {
     const auto anna = login("anna");
