@@ -20,7 +20,6 @@ namespace fplan::sync {
 
 namespace {
 
-constexpr const char* WriteLock = "SELECT pg_advisory_xact_lock(7468001)";
 constexpr const char* Channel = "fplan_ops";
 constexpr const char* PresenceChannel = "fplan_presence";
 constexpr std::size_t MaxConnections = 8;
