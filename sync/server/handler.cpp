@@ -432,11 +432,9 @@ Response Handler::push(const Caller& caller, const Request& request)
         std::lock_guard lock(m_callbackMutex);
         callback = m_committed;
     }
-    for (const auto& [caseId, seq] : committed) {
-        if (callback)
+    if (callback)
+        for (const auto& [caseId, seq] : committed)
             callback(caseId, seq);
-        m_storage.announce(caseId, seq);
-    }
 
     std::string body = R"({"held":[)";
     for (std::size_t i = 0; i < ops.size(); ++i) {

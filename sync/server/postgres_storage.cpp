@@ -12,9 +12,11 @@
 #include <condition_variable>
 #include <libpq-fe.h>
 #include <mutex>
+#include <optional>
 #include <poll.h>
 #include <thread>
 #include <tuple>
+#include <unordered_map>
 
 namespace fplan::sync {
 
@@ -44,23 +46,9 @@ struct ConnFree {
 };
 using Conn = std::unique_ptr<PGconn, ConnFree>;
 
-Conn connect(const std::string& url)
+// Throws unless `r` holds a successful result of `sql` (named in the message).
+Result checked(PGconn* c, Result r, const char* sql)
 {
-    Conn c(PQconnectdb(url.c_str()));
-    if (!c || PQstatus(c.get()) != CONNECTION_OK)
-        throw Error(ErrorCode::Storage,
-            "PostgreSQL: cannot connect: " + std::string(c ? PQerrorMessage(c.get()) : "out of memory"));
-    return c;
-}
-
-Result exec(PGconn* c, const char* sql, const std::vector<std::string>& params = {})
-{
-    std::vector<const char*> values;
-    for (const auto& p : params)
-        values.push_back(p.c_str());
-    Result r(params.empty() ? PQexec(c, sql)
-                            : PQexecParams(c, sql, static_cast<int>(values.size()), nullptr, values.data(),
-                                nullptr, nullptr, 0));
     const auto status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
         std::string message = r ? PQresultErrorMessage(r.get()) : PQerrorMessage(c);
@@ -71,6 +59,136 @@ Result exec(PGconn* c, const char* sql, const std::vector<std::string>& params =
     }
     return r;
 }
+
+// One connection, and the statements prepared on it. A statement with parameters is parsed and
+// planned once per connection and then only executed: parsing and planning cost the database
+// more than executing most of these statements does.
+class Connection {
+public:
+    explicit Connection(const std::string& url)
+        : m_conn(PQconnectdb(url.c_str()))
+    {
+        if (!m_conn || PQstatus(m_conn.get()) != CONNECTION_OK)
+            throw Error(ErrorCode::Storage,
+                "PostgreSQL: cannot connect: "
+                    + std::string(m_conn ? PQerrorMessage(m_conn.get()) : "out of memory"));
+        // Every statement this server makes finds its rows by a key. A statement is planned when
+        // it is first prepared, and a table that was nearly empty then would be scanned whole
+        // ever after, however large it grows: table scans are ruled out rather than trusted to
+        // the statistics of that moment.
+        exec("SET client_min_messages = warning; SET enable_seqscan = off");
+    }
+
+    PGconn* get() const { return m_conn.get(); }
+
+    // Whether it can serve another caller: connected, and in no transaction or pipeline.
+    bool idle() const
+    {
+        return PQstatus(get()) == CONNECTION_OK && PQtransactionStatus(get()) == PQTRANS_IDLE
+            && PQpipelineStatus(get()) == PQ_PIPELINE_OFF;
+    }
+
+    // Runs `sql`: with parameters as a prepared statement; without, as given (which may be
+    // several statements).
+    Result exec(const char* sql, const std::vector<std::string>& params = {})
+    {
+        if (params.empty())
+            return checked(get(), Result(PQexec(get(), sql)), sql);
+        return std::move(pipeline({ { sql, params } }).front());
+    }
+
+    struct Statement {
+        const char* sql; // one statement
+        std::vector<std::string> params;
+    };
+    // Runs the statements in order in one round trip (libpq's pipeline mode), and returns their
+    // results. Throws the error of the first one that fails; the ones after it are not run.
+    std::vector<Result> pipeline(const std::vector<Statement>& statements)
+    {
+        if (!PQenterPipelineMode(get()))
+            throw Error(
+                ErrorCode::Storage, "PostgreSQL: cannot pipeline: " + std::string(PQerrorMessage(get())));
+        struct Sent {
+            const char* sql;
+            std::string preparing; // the name a Prepare gives its statement; empty for an Execute
+        };
+        std::vector<Sent> sent;
+        bool sending = true;
+        for (const auto& st : statements) {
+            std::vector<const char*> values;
+            for (const auto& p : st.params)
+                values.push_back(p.c_str());
+            const auto n = static_cast<int>(values.size());
+            if (n == 0) {
+                sending
+                    = sending && PQsendQueryParams(get(), st.sql, 0, nullptr, nullptr, nullptr, nullptr, 0);
+                sent.push_back({ st.sql, {} });
+                continue;
+            }
+            auto name = preparedName(st.sql);
+            if (name.empty()) {
+                for (const auto& earlier : sent)
+                    if (!earlier.preparing.empty() && std::string(earlier.sql) == st.sql)
+                        name = earlier.preparing;
+            }
+            if (name.empty()) {
+                name = "fplan_" + std::to_string(m_names++);
+                sending = sending && PQsendPrepare(get(), name.c_str(), st.sql, n, nullptr);
+                sent.push_back({ st.sql, name });
+            }
+            sending
+                = sending && PQsendQueryPrepared(get(), name.c_str(), n, values.data(), nullptr, nullptr, 0);
+            sent.push_back({ st.sql, {} });
+        }
+        sending = sending && PQpipelineSync(get());
+        std::vector<Result> results;
+        std::optional<Error> failed;
+        if (!sending)
+            failed
+                = Error(ErrorCode::Storage, "PostgreSQL: cannot send: " + std::string(PQerrorMessage(get())));
+        else {
+            for (const auto& command : sent) {
+                Result r(PQgetResult(get()));
+                if (r) // a command's results end with a null
+                    while (PGresult* end = PQgetResult(get()))
+                        PQclear(end);
+                if (failed)
+                    continue; // skipped by the server too
+                try {
+                    r = checked(get(), std::move(r), command.sql);
+                } catch (const Error& e) {
+                    failed = e;
+                    continue;
+                }
+                if (!command.preparing.empty())
+                    m_prepared.emplace(command.sql, command.preparing);
+                else
+                    results.push_back(std::move(r));
+            }
+            while (PGresult* r = PQgetResult(get())) { // up to the sync's own result
+                const bool synced = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+                PQclear(r);
+                if (synced)
+                    break;
+            }
+        }
+        PQexitPipelineMode(get());
+        if (failed)
+            throw *failed;
+        return results;
+    }
+
+private:
+    std::string preparedName(const char* sql) const
+    {
+        const auto found = m_prepared.find(sql);
+        return found == m_prepared.end() ? "" : found->second;
+    }
+
+    Conn m_conn;
+    std::unordered_map<std::string, std::string> m_prepared; // statement text -> name
+    std::size_t m_names = 0; // names given so far
+};
 
 std::string text(const Result& r, int row, int column)
 {
@@ -95,14 +213,16 @@ class PgStorage;
 // The transaction the calling thread is in, if any: calls made inside it use its connection.
 struct CurrentTransaction {
     const PgStorage* owner = nullptr;
-    PGconn* conn = nullptr;
+    Connection* conn = nullptr;
     // The audit chain's last entry, read when the transaction took the write lock (the chain
     // cannot move under the lock), so appending needs no further read.
     std::int64_t auditSeq = 0;
     std::string auditHash;
-    // The audit entries appended in it, column by column, written with its COMMIT: one round
-    // trip for the group's entries instead of one per push inside the write lock.
+    // The audit entries appended in it, column by column, and the notifications of the ops
+    // inserted in it (each case's last sequence number): written with its COMMIT, in the same
+    // round trip, rather than each in one of its own inside the write lock.
     std::vector<std::string> audit[10];
+    std::map<std::string, std::int64_t> notices;
 };
 thread_local CurrentTransaction t_current;
 
@@ -113,18 +233,17 @@ public:
         , m_origin(crypto::newUuid())
         , m_group(*this)
     {
-        auto c = connect(m_url);
-        exec(c.get(), "SET client_min_messages = warning");
+        auto c = std::make_unique<Connection>(m_url);
         // Two processes starting at once must not both create the schema.
-        exec(c.get(), "SELECT pg_advisory_lock(7468002)");
+        c->exec("SELECT pg_advisory_lock(7468002)");
         try {
-            exec(c.get(), tableSchema({ "BIGINT", "BOOLEAN", "false" }).c_str());
-            exec(c.get(), AuditGuard);
+            c->exec(tableSchema({ "BIGINT", "BOOLEAN", "false" }).c_str());
+            c->exec(AuditGuard);
         } catch (...) {
-            exec(c.get(), "SELECT pg_advisory_unlock(7468002)");
+            c->exec("SELECT pg_advisory_unlock(7468002)");
             throw;
         }
-        exec(c.get(), "SELECT pg_advisory_unlock(7468002)");
+        c->exec("SELECT pg_advisory_unlock(7468002)");
         m_idle.push_back(std::move(c));
         m_open = 1;
     }
@@ -236,7 +355,9 @@ public:
         std::map<std::string, std::int64_t> out;
         if (opIds.empty())
             return out;
-        const auto r = run("SELECT op_id, seq FROM ops WHERE op_id = ANY($1::text[])", { textArray(opIds) });
+        const auto r
+            = run("SELECT o.op_id, o.seq FROM unnest($1::text[]) AS u(op_id) JOIN ops o ON o.op_id = u.op_id",
+                { textArray(opIds) });
         for (int i = 0; i < PQntuples(r.get()); ++i)
             out[text(r, i, 0)] = integer(r, i, 1);
         return out;
@@ -279,8 +400,11 @@ public:
             std::map<std::string, std::int64_t> byId;
             for (int i = 0; i < PQntuples(r.get()); ++i)
                 byId[text(r, i, 0)] = integer(r, i, 1);
-            for (const auto& id : ids)
-                seqs.push_back(byId.at(id));
+            for (std::size_t i = 0; i < ids.size(); ++i) {
+                seqs.push_back(byId.at(ids[i]));
+                auto& last = t_current.notices[cases[i]];
+                last = std::max(last, seqs.back());
+            }
         });
         return seqs;
     }
@@ -436,16 +560,11 @@ public:
 
     void listen(RemoteEvents events) override
     {
-        auto c = connect(m_url);
-        listenTo(c.get());
+        auto c = std::make_unique<Connection>(m_url);
+        listenTo(*c);
         m_listener = std::thread([this, conn = std::move(c), events = std::move(events)]() mutable {
             listenLoop(std::move(conn), events);
         });
-    }
-
-    void announce(const std::string& caseId, std::int64_t seq) override
-    {
-        run("SELECT pg_notify($1, $2)", { Channel, m_origin + " " + std::to_string(seq) + " " + caseId });
     }
 
     void announcePresence(const std::string& frame) override
@@ -461,69 +580,79 @@ private:
     // The group's transaction: one connection from begin() to commit() or rollback().
     void begin() override
     {
-        Conn c = acquire();
+        auto c = acquire();
         try {
             // One round trip: the transaction, the write lock, and the audit chain's end.
-            const auto r = exec(c.get(),
-                "BEGIN; SELECT pg_advisory_xact_lock(7468001); "
-                "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
+            const auto r = c->exec("BEGIN; SELECT pg_advisory_xact_lock(7468001); "
+                                   "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
             const bool any = PQntuples(r.get()) > 0;
-            t_current = { this, c.release(), any ? integer(r, 0, 0) : 0, any ? text(r, 0, 1) : "", {} };
+            t_current = { this, c.release(), any ? integer(r, 0, 0) : 0, any ? text(r, 0, 1) : "", {}, {} };
         } catch (...) {
-            PQclear(PQexec(c.get(), "ROLLBACK"));
+            PQclear(PQexec(c->get(), "ROLLBACK"));
             release(std::move(c));
             throw;
         }
     }
     void commit() override
     {
-        // On failure the group calls rollback().
+        // On failure the group calls rollback(). A NOTIFY is delivered when its transaction
+        // commits, and not at all when it does not.
+        std::vector<Connection::Statement> statements;
         if (!t_current.audit[0].empty()) {
             std::vector<std::string> params;
             for (const auto& column : t_current.audit)
                 params.push_back(textArray(column));
-            exec(t_current.conn,
-                "INSERT INTO audit(seq, time, account, action, case_id, cprs, outcome, detail, prev_hash, "
-                "hash) "
-                "SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], "
-                "$6::text[], $7::text[], $8::text[], $9::text[], $10::text[])",
-                params);
+            statements.push_back(
+                { "INSERT INTO audit(seq, time, account, action, case_id, cprs, outcome, detail, "
+                  "prev_hash, hash) "
+                  "SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], "
+                  "$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])",
+                    std::move(params) });
         }
-        exec(t_current.conn, "COMMIT");
-        Conn c(t_current.conn);
+        if (!t_current.notices.empty()) {
+            // "ORIGIN SEQ CASE", read by listenLoop.
+            std::vector<std::string> payloads;
+            for (const auto& [caseId, seq] : t_current.notices)
+                payloads.push_back(m_origin + " " + std::to_string(seq) + " " + caseId);
+            statements.push_back({ "SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload",
+                { Channel, textArray(payloads) } });
+        }
+        statements.push_back({ "COMMIT", {} });
+        t_current.conn->pipeline(statements);
+        std::unique_ptr<Connection> c(t_current.conn);
         t_current = {};
         release(std::move(c));
     }
     void rollback() noexcept override
     {
-        Conn c(t_current.conn);
+        std::unique_ptr<Connection> c(t_current.conn);
         t_current = {};
-        PQclear(PQexec(c.get(), "ROLLBACK"));
+        PQclear(PQexec(c->get(), "ROLLBACK"));
         release(std::move(c));
     }
-    static void listenTo(PGconn* conn)
+    static void listenTo(Connection& conn)
     {
-        exec(conn, (std::string("LISTEN ") + Channel + "; LISTEN " + PresenceChannel).c_str());
+        conn.exec((std::string("LISTEN ") + Channel + "; LISTEN " + PresenceChannel).c_str());
     }
 
-    void listenLoop(Conn conn, const RemoteEvents& events)
+    void listenLoop(std::unique_ptr<Connection> conn, const RemoteEvents& events)
     {
         while (!m_stop) {
-            if (PQstatus(conn.get()) != CONNECTION_OK) {
+            if (PQstatus(conn->get()) != CONNECTION_OK) {
                 std::this_thread::sleep_for(std::chrono::seconds(1));
                 try {
-                    conn = connect(m_url);
-                    listenTo(conn.get());
+                    conn = std::make_unique<Connection>(m_url);
+                    listenTo(*conn);
                 } catch (const Error&) {
                 }
                 continue;
             }
-            pollfd pfd { PQsocket(conn.get()), POLLIN, 0 };
+            pollfd pfd { PQsocket(conn->get()), POLLIN, 0 };
             if (::poll(&pfd, 1, 100) <= 0)
                 continue;
-            if (!PQconsumeInput(conn.get()))
+            if (!PQconsumeInput(conn->get()))
                 continue;
-            while (PGnotify* n = PQnotifies(conn.get())) {
+            while (PGnotify* n = PQnotifies(conn->get())) {
                 const std::string channel = n->relname;
                 const std::string payload = n->extra;
                 PQfreemem(n);
@@ -550,10 +679,10 @@ private:
     Result run(const char* sql, const std::vector<std::string>& params = {})
     {
         if (t_current.owner == this)
-            return exec(t_current.conn, sql, params);
-        Conn c = acquire();
+            return t_current.conn->exec(sql, params);
+        auto c = acquire();
         try {
-            auto r = exec(c.get(), sql, params);
+            auto r = c->exec(sql, params);
             release(std::move(c));
             return r;
         } catch (...) {
@@ -562,12 +691,12 @@ private:
         }
     }
 
-    Conn acquire()
+    std::unique_ptr<Connection> acquire()
     {
         std::unique_lock lock(m_poolMutex);
         for (;;) {
             if (!m_idle.empty()) {
-                Conn c = std::move(m_idle.back());
+                auto c = std::move(m_idle.back());
                 m_idle.pop_back();
                 return c;
             }
@@ -575,9 +704,7 @@ private:
                 ++m_open;
                 lock.unlock();
                 try {
-                    auto c = connect(m_url);
-                    exec(c.get(), "SET client_min_messages = warning");
-                    return c;
+                    return std::make_unique<Connection>(m_url);
                 } catch (...) {
                     lock.lock();
                     --m_open;
@@ -588,10 +715,10 @@ private:
         }
     }
 
-    void release(Conn c)
+    void release(std::unique_ptr<Connection> c)
     {
         std::lock_guard lock(m_poolMutex);
-        if (PQstatus(c.get()) == CONNECTION_OK && PQtransactionStatus(c.get()) == PQTRANS_IDLE)
+        if (c->idle())
             m_idle.push_back(std::move(c));
         else
             --m_open;
@@ -634,7 +761,7 @@ private:
     std::string m_origin; // this process's tag on its notifications
     std::mutex m_poolMutex;
     std::condition_variable m_poolFree;
-    std::vector<Conn> m_idle;
+    std::vector<std::unique_ptr<Connection>> m_idle;
     std::size_t m_open = 0;
     std::atomic<bool> m_stop { false };
     std::thread m_listener;

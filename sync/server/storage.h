@@ -148,10 +148,9 @@ public:
         std::function<void(const std::string& origin, const std::string& frame)> presence;
     };
     // Calls `events` for what other processes sharing this storage announce, from a thread of
-    // its own, until the storage is destroyed. No-op where nobody shares.
+    // its own, until the storage is destroyed. No-op where nobody shares. Ops are announced by
+    // the transaction that inserts them, when it commits.
     virtual void listen(RemoteEvents events) { (void)events; }
-    // Tells other processes (see listen) after a commit.
-    virtual void announce(const std::string& caseId, std::int64_t seq) { (void)caseId, (void)seq; }
     // Tells other processes what a live client connected here says (a presence frame).
     virtual void announcePresence(const std::string& frame) { (void)frame; }
 
