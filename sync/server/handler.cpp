@@ -329,7 +329,12 @@ Response Handler::push(const Caller& caller, const Request& request)
     try {
         m_storage.transaction([&] {
             committed.clear(); // the group may run this again
-            const auto held = m_storage.heldOps({ ids.begin(), ids.end() });
+            std::vector<std::string> pushedCases;
+            for (const auto& op : ops)
+                if (std::find(pushedCases.begin(), pushedCases.end(), op.caseId) == pushedCases.end())
+                    pushedCases.push_back(op.caseId);
+            const auto view = m_storage.pushView({ ids.begin(), ids.end() }, pushedCases);
+            const auto& held = view.held;
             std::vector<std::string> caseOrder;
             std::map<std::string, std::vector<std::size_t>> byCase;
             for (std::size_t i = 0; i < ops.size(); ++i) {
@@ -345,7 +350,9 @@ Response Handler::push(const Caller& caller, const Request& request)
             std::vector<AuditEntry> entries;
             for (const auto& caseId : caseOrder) {
                 const auto& list = byCase[caseId];
-                const auto facts = m_storage.caseFacts(caseId);
+                const auto known = view.facts.find(caseId);
+                const auto facts
+                    = known == view.facts.end() ? std::nullopt : std::optional<CaseFacts>(known->second);
                 const bool existed = facts.has_value();
                 std::string caseDoc = existed ? facts->caseDocId : "";
                 if (caseDoc.empty())

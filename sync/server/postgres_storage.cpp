@@ -16,15 +16,29 @@
 #include <poll.h>
 #include <thread>
 #include <tuple>
+#include <type_traits>
 #include <unordered_map>
 
 namespace fplan::sync {
 
 namespace {
 
+// The held ones of a list of op ids ($1), and their sequence numbers.
+constexpr const char* HeldOps
+    = "SELECT o.op_id, o.seq FROM unnest($1::text[]) AS u(op_id) JOIN ops o ON o.op_id = u.op_id";
+// The known ones of a list of cases ($1): each with its case document, members and CPR numbers.
+constexpr const char* CaseFactsOf
+    = "SELECT c.case_id, c.case_doc_id, "
+      "(SELECT coalesce(json_agg(account ORDER BY account), '[]') FROM case_members m "
+      "WHERE m.case_id = c.case_id)::text, "
+      "(SELECT coalesce(json_agg(cpr ORDER BY cpr), '[]') FROM case_persons p WHERE p.case_id = "
+      "c.case_id)::text "
+      "FROM cases c WHERE c.case_id = ANY($1::text[])";
+
 constexpr const char* Channel = "fplan_ops";
 constexpr const char* PresenceChannel = "fplan_presence";
 constexpr std::size_t MaxConnections = 8;
+constexpr std::size_t MaxKnownDocuments = 100000; // listings kept in memory (a few MB)
 
 // The audit table refuses changes.
 constexpr const char* AuditGuard = R"(
@@ -352,15 +366,17 @@ public:
 
     std::map<std::string, std::int64_t> heldOps(const std::vector<std::string>& opIds) override
     {
-        std::map<std::string, std::int64_t> out;
-        if (opIds.empty())
-            return out;
-        const auto r
-            = run("SELECT o.op_id, o.seq FROM unnest($1::text[]) AS u(op_id) JOIN ops o ON o.op_id = u.op_id",
-                { textArray(opIds) });
-        for (int i = 0; i < PQntuples(r.get()); ++i)
-            out[text(r, i, 0)] = integer(r, i, 1);
-        return out;
+        return opIds.empty() ? std::map<std::string, std::int64_t> {}
+                             : readHeld(run(HeldOps, { textArray(opIds) }));
+    }
+
+    PushView pushView(const std::vector<std::string>& opIds, const std::vector<std::string>& caseIds) override
+    {
+        // Both reads in one round trip.
+        const auto results = onConnection([&](Connection& c) {
+            return c.pipeline({ { HeldOps, { textArray(opIds) } }, { CaseFactsOf, { textArray(caseIds) } } });
+        });
+        return { readHeld(results[0]), readFacts(results[1]) };
     }
 
     std::vector<std::int64_t> insertOps(const std::vector<StoredOp>& ops) override
@@ -411,10 +427,25 @@ public:
 
     std::optional<std::string> caseOfDocument(const std::string& docId) override
     {
+        // A document never moves, so a committed listing is kept here and not asked for again:
+        // every push's validation asks for the case of each of its documents.
+        const bool committed = t_current.owner != this;
+        if (committed) {
+            std::lock_guard lock(m_casesMutex);
+            if (const auto found = m_caseOfDocument.find(docId); found != m_caseOfDocument.end())
+                return found->second;
+        }
         const auto r = run("SELECT case_id FROM documents WHERE doc_id = $1", { docId });
         if (PQntuples(r.get()) == 0)
             return std::nullopt;
-        return text(r, 0, 0);
+        std::string caseId = text(r, 0, 0);
+        if (committed) {
+            std::lock_guard lock(m_casesMutex);
+            if (m_caseOfDocument.size() >= MaxKnownDocuments)
+                m_caseOfDocument.clear();
+            m_caseOfDocument.emplace(docId, caseId);
+        }
+        return caseId;
     }
 
     std::vector<StoredOp> docOps(const std::string& docId, std::int64_t afterSeq) override
@@ -464,15 +495,10 @@ public:
 
     std::optional<CaseFacts> caseFacts(const std::string& caseId) override
     {
-        const auto r = run("SELECT case_doc_id, "
-                           "(SELECT coalesce(json_agg(account ORDER BY account), '[]') FROM case_members "
-                           "WHERE case_id = $1)::text, "
-                           "(SELECT coalesce(json_agg(cpr ORDER BY cpr), '[]') FROM case_persons "
-                           "WHERE case_id = $1)::text FROM cases WHERE case_id = $1",
-            { caseId });
-        if (PQntuples(r.get()) == 0)
+        auto facts = readFacts(run(CaseFactsOf, { textArray({ caseId }) }));
+        if (facts.empty())
             return std::nullopt;
-        return CaseFacts { caseId, text(r, 0, 0), jsonStrings(text(r, 0, 1)), jsonStrings(text(r, 0, 2)) };
+        return std::move(facts.begin()->second);
     }
 
     void setCaseFacts(const CaseFacts& f) override
@@ -676,19 +702,25 @@ private:
         }
     }
 
-    Result run(const char* sql, const std::vector<std::string>& params = {})
+    // Runs `use` on the calling thread's transaction's connection, or on one from the pool.
+    template <typename Use> std::invoke_result_t<const Use&, Connection&> onConnection(const Use& use)
     {
         if (t_current.owner == this)
-            return t_current.conn->exec(sql, params);
+            return use(*t_current.conn);
         auto c = acquire();
         try {
-            auto r = c->exec(sql, params);
+            auto r = use(*c);
             release(std::move(c));
             return r;
         } catch (...) {
             release(std::move(c));
             throw;
         }
+    }
+
+    Result run(const char* sql, const std::vector<std::string>& params = {})
+    {
+        return onConnection([&](Connection& c) { return c.exec(sql, params); });
     }
 
     std::unique_ptr<Connection> acquire()
@@ -748,6 +780,25 @@ private:
             integer(r, i, first + 5) };
     }
 
+    // Rows of HeldOps.
+    static std::map<std::string, std::int64_t> readHeld(const Result& r)
+    {
+        std::map<std::string, std::int64_t> out;
+        for (int i = 0; i < PQntuples(r.get()); ++i)
+            out[text(r, i, 0)] = integer(r, i, 1);
+        return out;
+    }
+
+    // Rows of CaseFactsOf.
+    static std::map<std::string, CaseFacts> readFacts(const Result& r)
+    {
+        std::map<std::string, CaseFacts> out;
+        for (int i = 0; i < PQntuples(r.get()); ++i)
+            out[text(r, i, 0)] = CaseFacts { text(r, i, 0), text(r, i, 1), jsonStrings(text(r, i, 2)),
+                jsonStrings(text(r, i, 3)) };
+        return out;
+    }
+
     static std::vector<StoredOp> readOps(const Result& r)
     {
         std::vector<StoredOp> out;
@@ -763,6 +814,8 @@ private:
     std::condition_variable m_poolFree;
     std::vector<std::unique_ptr<Connection>> m_idle;
     std::size_t m_open = 0;
+    std::mutex m_casesMutex;
+    std::unordered_map<std::string, std::string> m_caseOfDocument; // document -> its case
     std::atomic<bool> m_stop { false };
     std::thread m_listener;
     GroupCommit m_group;

@@ -125,6 +125,21 @@ public:
         = 0;
 
     virtual std::optional<CaseFacts> caseFacts(const std::string& caseId) = 0;
+    // What a push reads first, in its transaction: which of its op ids are held (heldOps), and
+    // the facts of its cases (caseFacts; a case not known yet is left out). One call, so that a
+    // storage across a network can ask for both in one round trip.
+    struct PushView {
+        std::map<std::string, std::int64_t> held;
+        std::map<std::string, CaseFacts> facts;
+    };
+    virtual PushView pushView(const std::vector<std::string>& opIds, const std::vector<std::string>& caseIds)
+    {
+        PushView view { heldOps(opIds), {} };
+        for (const auto& caseId : caseIds)
+            if (auto f = caseFacts(caseId))
+                view.facts.emplace(caseId, std::move(*f));
+        return view;
+    }
     virtual void setCaseFacts(const CaseFacts& facts) = 0;
     virtual std::vector<std::string> casesOf(const std::string& account) = 0;
 

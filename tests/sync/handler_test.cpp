@@ -596,6 +596,44 @@ TEST_P(HandlerTest, ADocumentNeverMovesToAnotherCase)
     EXPECT_EQ(storage->caseOfDocument("d2"), std::nullopt);
 }
 
+TEST_P(HandlerTest, ADocumentsCaseIsKeptOnlyOnceCommitted)
+{
+    // A listing read inside a transaction that is then rolled back must not be remembered.
+    try {
+        storage->transaction([&] {
+            storage->insertOps({ { 0, "y1", "case-a", "d9", "anna", R"({"op_id":"y1"})", 0 } });
+            EXPECT_EQ(storage->caseOfDocument("d9"), std::optional<std::string>("case-a"));
+            throw std::runtime_error("changed my mind");
+        });
+        ADD_FAILURE() << "the transaction did not fail";
+    } catch (const std::runtime_error&) {
+    }
+    EXPECT_EQ(storage->caseOfDocument("d9"), std::nullopt);
+    storage->insertOps({ { 0, "y2", "case-b", "d9", "anna", R"({"op_id":"y2"})", 0 } });
+    EXPECT_EQ(storage->caseOfDocument("d9"), std::optional<std::string>("case-b"));
+    EXPECT_EQ(storage->caseOfDocument("d9"), std::optional<std::string>("case-b"));
+}
+
+TEST_P(HandlerTest, AStatementThatFailsLeavesTheStorageUsable)
+{
+    if (GetParam() != Backend::Postgres)
+        GTEST_SKIP() << "PostgreSQL's connections and pipelines";
+    storage->insertOps({ { 0, "z1", "case-a", "d1", "anna", R"({"op_id":"z1"})", 0 } });
+    // More failures than the pool has connections: each connection that saw one is used again.
+    for (int i = 0; i < 12; ++i) {
+        try {
+            storage->insertOps({ { 0, "z1", "case-a", "d1", "anna", R"({"op_id":"z1"})", 0 } });
+            ADD_FAILURE() << "an op id was stored twice";
+        } catch (const Error& e) {
+            EXPECT_EQ(e.code(), ErrorCode::Storage) << e.what();
+        }
+    }
+    storage->insertOps({ { 0, "z2", "case-a", "d1", "anna", R"({"op_id":"z2"})", 0 } });
+    const auto view = storage->pushView({ "z1", "z2", "z3" }, { "case-a" });
+    EXPECT_EQ(view.held.size(), 2u);
+    EXPECT_EQ(storage->lastSeq(), 2);
+}
+
 TEST_P(HandlerTest, TemplatesTravelWithTheirCase)
 {
     const auto anna = login("anna");
