@@ -40,6 +40,14 @@ constexpr const char* PresenceChannel = "fplan_presence";
 constexpr std::size_t MaxConnections = 8;
 constexpr std::size_t MaxKnownDocuments = 100000; // listings kept in memory (a few MB)
 
+// The error an insert fails with when it would move a listed document to another case.
+constexpr const char* MovedState = "FPMOV";
+constexpr const char* MoveGuard = R"(
+CREATE OR REPLACE FUNCTION fplan_refuse_move(doc text, listed_case text) RETURNS boolean
+  LANGUAGE plpgsql AS
+  $$ BEGIN RAISE EXCEPTION 'document % belongs to case %', doc, listed_case USING ERRCODE = 'FPMOV'; END $$;
+)";
+
 // The audit table refuses changes.
 constexpr const char* AuditGuard = R"(
 CREATE OR REPLACE FUNCTION fplan_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS
@@ -99,15 +107,17 @@ public:
     bool idle() const
     {
         return PQstatus(get()) == CONNECTION_OK && PQtransactionStatus(get()) == PQTRANS_IDLE
-            && PQpipelineStatus(get()) == PQ_PIPELINE_OFF;
+            && PQpipelineStatus(get()) == PQ_PIPELINE_OFF && m_deferred.empty();
     }
 
     // Runs `sql`: with parameters as a prepared statement; without, as given (which may be
     // several statements).
     Result exec(const char* sql, const std::vector<std::string>& params = {})
     {
-        if (params.empty())
+        if (params.empty()) {
+            pipeline({}); // the deferred writes first
             return checked(get(), Result(PQexec(get(), sql)), sql);
+        }
         return std::move(pipeline({ { sql, params } }).front());
     }
 
@@ -115,20 +125,27 @@ public:
         const char* sql; // one statement
         std::vector<std::string> params;
     };
-    // Runs the statements in order in one round trip (libpq's pipeline mode), and returns their
-    // results. Throws the error of the first one that fails; the ones after it are not run.
+    // Runs the deferred writes (see defer) and then the statements, in order and in one round trip
+    // (libpq's pipeline mode), and returns the statements' results. Throws the error of the first
+    // one that fails; the ones after it are not run.
     std::vector<Result> pipeline(const std::vector<Statement>& statements)
     {
+        // The deferred writes go first, in the order they were made.
+        std::vector<Deferred> deferred;
+        deferred.swap(m_deferred);
+        if (statements.empty() && deferred.empty())
+            return {};
         if (!PQenterPipelineMode(get()))
             throw Error(
                 ErrorCode::Storage, "PostgreSQL: cannot pipeline: " + std::string(PQerrorMessage(get())));
         struct Sent {
-            const char* sql;
+            const Statement* statement;
+            const Deferred* deferred; // the write whose answer this is, if any
             std::string preparing; // the name a Prepare gives its statement; empty for an Execute
         };
         std::vector<Sent> sent;
         bool sending = true;
-        for (const auto& st : statements) {
+        const auto send = [&](const Statement& st, const Deferred* of) {
             std::vector<const char*> values;
             for (const auto& p : st.params)
                 values.push_back(p.c_str());
@@ -136,30 +153,34 @@ public:
             if (n == 0) {
                 sending
                     = sending && PQsendQueryParams(get(), st.sql, 0, nullptr, nullptr, nullptr, nullptr, 0);
-                sent.push_back({ st.sql, {} });
-                continue;
+                sent.push_back({ &st, of, {} });
+                return;
             }
             auto name = preparedName(st.sql);
             if (name.empty()) {
                 for (const auto& earlier : sent)
-                    if (!earlier.preparing.empty() && std::string(earlier.sql) == st.sql)
+                    if (!earlier.preparing.empty() && std::string(earlier.statement->sql) == st.sql)
                         name = earlier.preparing;
             }
             if (name.empty()) {
                 name = "fplan_" + std::to_string(m_names++);
                 sending = sending && PQsendPrepare(get(), name.c_str(), st.sql, n, nullptr);
-                sent.push_back({ st.sql, name });
+                sent.push_back({ &st, nullptr, name });
             }
             sending
                 = sending && PQsendQueryPrepared(get(), name.c_str(), n, values.data(), nullptr, nullptr, 0);
-            sent.push_back({ st.sql, {} });
-        }
+            sent.push_back({ &st, of, {} });
+        };
+        for (const auto& d : deferred)
+            send(d.statement, &d);
+        for (const auto& st : statements)
+            send(st, nullptr);
         sending = sending && PQpipelineSync(get());
         std::vector<Result> results;
-        std::optional<Error> failed;
+        std::exception_ptr failed;
         if (!sending)
-            failed
-                = Error(ErrorCode::Storage, "PostgreSQL: cannot send: " + std::string(PQerrorMessage(get())));
+            failed = std::make_exception_ptr(
+                Error(ErrorCode::Storage, "PostgreSQL: cannot send: " + std::string(PQerrorMessage(get()))));
         else {
             for (const auto& command : sent) {
                 Result r(PQgetResult(get()));
@@ -169,14 +190,19 @@ public:
                 if (failed)
                     continue; // skipped by the server too
                 try {
-                    r = checked(get(), std::move(r), command.sql);
-                } catch (const Error& e) {
-                    failed = e;
+                    if (command.deferred)
+                        command.deferred->check(r.get());
+                    r = checked(get(), std::move(r), command.statement->sql);
+                } catch (...) {
+                    failed = std::current_exception();
+                    if (command.deferred) // charged to the work that wrote it
+                        failed = std::make_exception_ptr(
+                            GroupCommit::WorkFailed { command.deferred->work, failed });
                     continue;
                 }
                 if (!command.preparing.empty())
-                    m_prepared.emplace(command.sql, command.preparing);
-                else
+                    m_prepared.emplace(command.statement->sql, command.preparing);
+                else if (!command.deferred)
                     results.push_back(std::move(r));
             }
             while (PGresult* r = PQgetResult(get())) { // up to the sync's own result
@@ -188,9 +214,21 @@ public:
         }
         PQexitPipelineMode(get());
         if (failed)
-            throw *failed;
+            std::rethrow_exception(failed);
         return results;
     }
+
+    // A write sent with the next round trip on this connection (of any statement), rather than
+    // waited for now. `check` sees its result first and may throw an error of its own for it;
+    // that error, or the write's, is then thrown as the failure of the group's work `work`
+    // (GroupCommit::WorkFailed). The write must fail on the server when it fails: the statements
+    // sent after it in its round trip (a COMMIT) run only when it succeeds.
+    void defer(Statement statement, std::function<void(const PGresult*)> check, std::size_t work)
+    {
+        m_deferred.push_back({ std::move(statement), std::move(check), work });
+    }
+    // Forgets the deferred writes (their transaction is rolled back).
+    void discardDeferred() { m_deferred.clear(); }
 
 private:
     std::string preparedName(const char* sql) const
@@ -199,7 +237,14 @@ private:
         return found == m_prepared.end() ? "" : found->second;
     }
 
+    struct Deferred {
+        Statement statement;
+        std::function<void(const PGresult*)> check;
+        std::size_t work;
+    };
+
     Conn m_conn;
+    std::vector<Deferred> m_deferred; // sent with the next round trip
     std::unordered_map<std::string, std::string> m_prepared; // statement text -> name
     std::size_t m_names = 0; // names given so far
 };
@@ -232,6 +277,9 @@ struct CurrentTransaction {
     // cannot move under the lock), so appending needs no further read.
     std::int64_t auditSeq = 0;
     std::string auditHash;
+    // The highest sequence number given to an op, read likewise: the transaction numbers the ops
+    // it inserts itself, so that it need not wait for an insert's answer.
+    std::int64_t lastSeq = 0;
     // The audit entries appended in it, column by column, and the notifications of the ops
     // inserted in it (each case's last sequence number): written with its COMMIT, in the same
     // round trip, rather than each in one of its own inside the write lock.
@@ -253,6 +301,7 @@ public:
         try {
             c->exec(tableSchema({ "BIGINT", "BOOLEAN", "false" }).c_str());
             c->exec(AuditGuard);
+            c->exec(MoveGuard);
         } catch (...) {
             c->exec("SELECT pg_advisory_unlock(7468002)");
             throw;
@@ -394,33 +443,38 @@ public:
         }
         // One statement for the whole list, numbered in list order after the highest held, that
         // also lists the documents seen for the first time, and stores nothing when one of them
-        // is listed with another case (a document never moves).
+        // is listed with another case (a document never moves). It is sent with the next round
+        // trip of the transaction (the next push's reads, or the commit): under the write lock the
+        // numbers are known without its answer.
         transaction([&] {
             seqs.clear(); // the group may run this again
-            const auto r = run(
-                "WITH listed AS (INSERT INTO documents(doc_id, case_id) "
-                "SELECT DISTINCT * FROM unnest($3::text[], $2::text[]) ON CONFLICT DO NOTHING), "
-                "moved AS (SELECT d.doc_id, d.case_id FROM unnest($3::text[], $2::text[]) AS u(doc_id, "
-                "case_id) "
-                "JOIN documents d ON d.doc_id = u.doc_id AND d.case_id <> u.case_id LIMIT 1) "
-                "INSERT INTO ops(seq, op_id, case_id, doc_id, account, json) "
-                "SELECT top.seq + u.n, u.op_id, u.case_id, u.doc_id, u.account, u.json "
-                "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
-                "WITH ORDINALITY AS u(op_id, case_id, doc_id, account, json, n), "
-                "(SELECT coalesce(max(seq), 0) AS seq FROM ops) AS top "
-                "WHERE NOT EXISTS (SELECT 1 FROM moved) "
-                "RETURNING op_id, seq",
-                { textArray(ids), textArray(cases), textArray(docs), textArray(accounts), textArray(texts) });
-            if (PQntuples(r.get()) != static_cast<int>(ids.size()))
-                throw Error(ErrorCode::Conflict, "a document of these ops belongs to another case");
-            std::map<std::string, std::int64_t> byId;
-            for (int i = 0; i < PQntuples(r.get()); ++i)
-                byId[text(r, i, 0)] = integer(r, i, 1);
+            const auto first = t_current.lastSeq + 1;
             for (std::size_t i = 0; i < ids.size(); ++i) {
-                seqs.push_back(byId.at(ids[i]));
+                seqs.push_back(first + static_cast<std::int64_t>(i));
                 auto& last = t_current.notices[cases[i]];
                 last = std::max(last, seqs.back());
             }
+            t_current.lastSeq = seqs.back();
+            t_current.conn->defer(
+                { "WITH listed AS (INSERT INTO documents(doc_id, case_id) "
+                  "SELECT DISTINCT * FROM unnest($3::text[], $2::text[]) ON CONFLICT DO NOTHING), "
+                  "moved AS (SELECT d.doc_id, d.case_id FROM unnest($3::text[], $2::text[]) AS u(doc_id, "
+                  "case_id) "
+                  "JOIN documents d ON d.doc_id = u.doc_id AND d.case_id <> u.case_id LIMIT 1) "
+                  "INSERT INTO ops(seq, op_id, case_id, doc_id, account, json) "
+                  "SELECT $6::bigint + u.n, u.op_id, u.case_id, u.doc_id, u.account, u.json "
+                  "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
+                  "WITH ORDINALITY AS u(op_id, case_id, doc_id, account, json, n) "
+                  "WHERE NOT EXISTS (SELECT 1 FROM moved WHERE fplan_refuse_move(moved.doc_id, "
+                  "moved.case_id))",
+                    { textArray(ids), textArray(cases), textArray(docs), textArray(accounts),
+                        textArray(texts), std::to_string(first - 1) } },
+                [](const PGresult* r) {
+                    const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+                    if (state && std::string(state) == MovedState)
+                        throw Error(ErrorCode::Conflict, "a document of these ops belongs to another case");
+                },
+                GroupCommit::currentWork());
         });
         return seqs;
     }
@@ -608,11 +662,15 @@ private:
     {
         auto c = acquire();
         try {
-            // One round trip: the transaction, the write lock, and the audit chain's end.
+            // One round trip: the transaction, the write lock, the audit chain's end and the
+            // highest sequence number.
             const auto r = c->exec("BEGIN; SELECT pg_advisory_xact_lock(7468001); "
-                                   "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
-            const bool any = PQntuples(r.get()) > 0;
-            t_current = { this, c.release(), any ? integer(r, 0, 0) : 0, any ? text(r, 0, 1) : "", {}, {} };
+                                   "SELECT a.seq, a.hash, (SELECT coalesce(max(seq), 0) FROM ops) "
+                                   "FROM (SELECT 1) AS one LEFT JOIN "
+                                   "(SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1) AS a ON true");
+            const bool any = !PQgetisnull(r.get(), 0, 0);
+            t_current = { this, c.release(), any ? integer(r, 0, 0) : 0, any ? text(r, 0, 1) : "",
+                integer(r, 0, 2), {}, {} };
         } catch (...) {
             PQclear(PQexec(c->get(), "ROLLBACK"));
             release(std::move(c));
@@ -653,6 +711,7 @@ private:
     {
         std::unique_ptr<Connection> c(t_current.conn);
         t_current = {};
+        c->discardDeferred();
         PQclear(PQexec(c->get(), "ROLLBACK"));
         release(std::move(c));
     }

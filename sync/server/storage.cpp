@@ -77,7 +77,13 @@ struct GroupCommit::Job {
 namespace {
 // The group commit whose group this thread is running, if any.
 thread_local const GroupCommit* t_running = nullptr;
+thread_local std::size_t t_work = 0; // the running work's place in its group's current run
 } // namespace
+
+std::size_t GroupCommit::currentWork()
+{
+    return t_work;
+}
 
 GroupCommit::GroupCommit(Database& database, std::size_t maxGroup)
     : m_database(database)
@@ -147,19 +153,30 @@ void GroupCommit::commitGroup(const std::vector<Job*>& group)
         try {
             m_database.begin();
             try {
-                for (auto* job : left) {
+                const auto fail = [&](const WorkFailed& f) {
+                    failed = left.at(f.work);
+                    failed->error = f.error;
+                };
+                for (std::size_t k = 0; k < left.size() && !failed; ++k) {
+                    t_work = k;
                     try {
-                        (*job->work)();
+                        (*left[k]->work)();
+                    } catch (const WorkFailed& f) {
+                        fail(f); // an earlier work's write, answered now
                     } catch (...) {
-                        job->error = std::current_exception();
-                        failed = job;
-                        break;
+                        left[k]->error = std::current_exception();
+                        failed = left[k];
+                    }
+                }
+                if (!failed) {
+                    try {
+                        m_database.commit();
+                    } catch (const WorkFailed& f) {
+                        fail(f);
                     }
                 }
                 if (failed)
                     m_database.rollback();
-                else
-                    m_database.commit();
             } catch (...) {
                 m_database.rollback();
                 throw;

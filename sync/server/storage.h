@@ -4,6 +4,7 @@
 #include "crypto/kdf.h"
 
 #include <cstdint>
+#include <exception>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -108,7 +109,9 @@ public:
     // Sequence numbers of the op ids the server holds (absent ids are left out).
     virtual std::map<std::string, std::int64_t> heldOps(const std::vector<std::string>& opIds) = 0;
     // Stores ops (their seq is ignored) and returns their sequence numbers, in the same order;
-    // a document seen for the first time is listed with its case.
+    // a document seen for the first time is listed with its case. Error(Conflict) when a document
+    // is listed with another case; inside a transaction that error may come later in it (see
+    // GroupCommit::WorkFailed), and fails the work that inserted the ops all the same.
     virtual std::vector<std::int64_t> insertOps(const std::vector<StoredOp>& ops) = 0;
     // The case a document is listed with (that of its first op), if any.
     virtual std::optional<std::string> caseOfDocument(const std::string& docId) = 0;
@@ -193,6 +196,18 @@ public:
         // return after it. A storage whose commit is durable by itself does nothing here.
         virtual void makeDurable() { }
     };
+
+    // A database may send a work's write without waiting for its answer: it then travels with
+    // the next round trip, of a later work or of the commit. When that answer is a failure, the
+    // database throws this, naming the work (see currentWork) the write belonged to: that work
+    // fails with `error`, and the group runs again without it.
+    struct WorkFailed {
+        std::size_t work;
+        std::exception_ptr error;
+    };
+    // On the thread committing a group, inside a work: the work's place in the group's current
+    // run, for WorkFailed.
+    static std::size_t currentWork();
 
     explicit GroupCommit(Database& database, std::size_t maxGroup = 64);
     void run(const std::function<void()>& work);

@@ -130,5 +130,71 @@ TEST(GroupCommit, AFailedSyncFailsEveryCallerOfItsGroup)
     EXPECT_EQ(database.syncsDone, 0);
 }
 
+// The first commit of three works answers that the second one's write failed (as a database does
+// that sends a work's write with a later round trip). The works count themselves in `works`.
+class LateAnsweringDatabase final : public GroupCommit::Database {
+public:
+    void begin() override { works = 0; }
+    void commit() override
+    {
+        if (works == 3 && !answered) {
+            answered = true;
+            throw GroupCommit::WorkFailed { 1,
+                std::make_exception_ptr(Error(ErrorCode::Conflict, "the second work's write failed")) };
+        }
+    }
+    void rollback() noexcept override { ++rollbacks; }
+    std::atomic<int> works { 0 };
+    bool answered = false;
+    int rollbacks = 0;
+};
+
+TEST(GroupCommit, AWriteAnsweredLaterFailsOnlyTheWorkItBelongsTo)
+{
+    LateAnsweringDatabase database;
+    GroupCommit group(database);
+    // The first caller holds its group until three more wait; they form the next group.
+    std::atomic<bool> opened { false };
+    std::atomic<bool> close { false };
+    std::thread first([&] {
+        group.run([&] {
+            ++database.works;
+            opened = true;
+            while (!close)
+                std::this_thread::sleep_for(1ms);
+        });
+    });
+    while (!opened)
+        std::this_thread::sleep_for(1ms);
+    std::mutex mutex;
+    std::vector<int> secondAt(3, -1); // caller -> its work's place in the group's first run
+    std::vector<int> outcome(3, 0); // 1 done, 2 failed with Conflict
+    std::vector<std::thread> callers;
+    for (int i = 0; i < 3; ++i)
+        callers.emplace_back([&, i] {
+            try {
+                group.run([&] {
+                    ++database.works;
+                    std::lock_guard lock(mutex);
+                    if (secondAt[i] < 0)
+                        secondAt[i] = static_cast<int>(GroupCommit::currentWork());
+                });
+                outcome[i] = 1;
+            } catch (const Error& e) {
+                outcome[i] = e.code() == ErrorCode::Conflict ? 2 : 3;
+            }
+        });
+    std::this_thread::sleep_for(200ms); // all three wait by now
+    close = true;
+    first.join();
+    for (auto& t : callers)
+        t.join();
+    // The three callers' group failed the one at place 1, and ran again without it.
+    ASSERT_TRUE(database.answered);
+    EXPECT_EQ(database.rollbacks, 1);
+    for (int i = 0; i < 3; ++i)
+        EXPECT_EQ(outcome[i], secondAt[i] == 1 ? 2 : 1) << "caller " << i << " ran at " << secondAt[i];
+}
+
 } // namespace
 } // namespace fplan::sync
