@@ -324,16 +324,18 @@ Response Handler::push(const Caller& caller, const Request& request)
     // keeps what this one does not know.
     const std::vector<std::string>& texts = pushed.opTexts;
 
+    const std::vector<std::string> idList(ids.begin(), ids.end());
+    std::vector<std::string> pushedCases;
+    for (const auto& op : ops)
+        if (std::find(pushedCases.begin(), pushedCases.end(), op.caseId) == pushedCases.end())
+            pushedCases.push_back(op.caseId);
+
     std::vector<std::int64_t> seqs(ops.size(), 0);
     std::vector<std::pair<std::string, std::int64_t>> committed; // case, its last seq
-    try {
+    const auto store = [&](const std::optional<Storage::PushView>& ahead) {
         m_storage.transaction([&] {
             committed.clear(); // the group may run this again
-            std::vector<std::string> pushedCases;
-            for (const auto& op : ops)
-                if (std::find(pushedCases.begin(), pushedCases.end(), op.caseId) == pushedCases.end())
-                    pushedCases.push_back(op.caseId);
-            const auto view = m_storage.pushView({ ids.begin(), ids.end() }, pushedCases);
+            const auto view = m_storage.pushView(idList, pushedCases, ahead);
             const auto& held = view.held;
             std::vector<std::string> caseOrder;
             std::map<std::string, std::vector<std::size_t>> byCase;
@@ -425,6 +427,23 @@ Response Handler::push(const Caller& caller, const Request& request)
                     std::to_string(ops.size()) + " ops, all held already", {}, {} });
             m_storage.appendAudit(std::move(entries));
         });
+    };
+    try {
+        // Where the storage would read the view across a network under the write lock, it is
+        // read before and checked at the commit. A push overtaken meanwhile, or refused on what
+        // was read before, runs again with the view read under the lock.
+        const auto ahead = m_storage.pushViewAhead(idList, pushedCases);
+        try {
+            store(ahead);
+        } catch (const Storage::StaleView&) {
+            if (!ahead)
+                throw;
+            store(std::nullopt);
+        } catch (const ForbiddenPush&) {
+            if (!ahead)
+                throw;
+            store(std::nullopt);
+        }
     } catch (const ForbiddenPush& f) {
         const auto facts = m_storage.caseFacts(f.caseId);
         audit(caller.account, "push", f.caseId, facts ? facts->cprs : std::vector<std::string> {}, "denied",

@@ -8,8 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstring>
 #include <libpq-fe.h>
 #include <mutex>
 #include <optional>
@@ -35,17 +37,44 @@ constexpr const char* CaseFactsOf
       "c.case_id)::text "
       "FROM cases c WHERE c.case_id = ANY($1::text[])";
 
+// Fails with StaleState unless the facts of the cases $1 are still those in $2 (a JSON object:
+// each known case's id -> [case document, members, CPR numbers], as CaseFactsOf reads them).
+const std::string FactsUnchanged
+    = std::string("SELECT fplan_refuse_stale() WHERE (SELECT coalesce(jsonb_object_agg(f.case_id, "
+                  "jsonb_build_array(f.case_doc_id, f.members::jsonb, f.cprs::jsonb)), '{}') FROM (")
+    + CaseFactsOf + ") AS f(case_id, case_doc_id, members, cprs)) IS DISTINCT FROM $2::jsonb";
+
+// Inserts the ops $1..$5 (ids, cases, documents, accounts, texts), numbered $6 + 1, $6 + 2, ...
+const std::string InsertOps = "INSERT INTO ops(seq, op_id, case_id, doc_id, account, json) "
+                              "SELECT $6::bigint + u.n, u.op_id, u.case_id, u.doc_id, u.account, u.json "
+                              "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
+                              "WITH ORDINALITY AS u(op_id, case_id, doc_id, account, json, n)";
+// The same, after listing the documents seen for the first time; fails with MovedState, having
+// stored nothing, when a document is listed with another case.
+const std::string ListAndInsertOps
+    = "WITH listed AS (INSERT INTO documents(doc_id, case_id) "
+      "SELECT DISTINCT * FROM unnest($3::text[], $2::text[]) ON CONFLICT DO NOTHING), "
+      "moved AS (SELECT d.doc_id, d.case_id FROM (SELECT DISTINCT * FROM unnest($3::text[], $2::text[])) "
+      "AS u(doc_id, case_id) JOIN documents d ON d.doc_id = u.doc_id AND d.case_id <> u.case_id LIMIT 1) "
+    + InsertOps
+    + " WHERE NOT EXISTS (SELECT 1 FROM moved WHERE fplan_refuse_move(moved.doc_id, moved.case_id))";
+
 constexpr const char* Channel = "fplan_ops";
 constexpr const char* PresenceChannel = "fplan_presence";
 constexpr std::size_t MaxConnections = 8;
 constexpr std::size_t MaxKnownDocuments = 100000; // listings kept in memory (a few MB)
 
-// The error an insert fails with when it would move a listed document to another case.
+// The errors a statement fails with when an insert would move a listed document to another
+// case, and when a push's view read ahead of its transaction no longer holds.
 constexpr const char* MovedState = "FPMOV";
-constexpr const char* MoveGuard = R"(
+constexpr const char* StaleState = "FPSTL";
+constexpr const char* UniqueViolation = "23505";
+constexpr const char* Refusals = R"(
 CREATE OR REPLACE FUNCTION fplan_refuse_move(doc text, listed_case text) RETURNS boolean
   LANGUAGE plpgsql AS
   $$ BEGIN RAISE EXCEPTION 'document % belongs to case %', doc, listed_case USING ERRCODE = 'FPMOV'; END $$;
+CREATE OR REPLACE FUNCTION fplan_refuse_stale() RETURNS boolean LANGUAGE plpgsql AS
+  $$ BEGIN RAISE EXCEPTION 'the cases changed since the push read them' USING ERRCODE = 'FPSTL'; END $$;
 )";
 
 // The audit table refuses changes.
@@ -94,11 +123,15 @@ public:
             throw Error(ErrorCode::Storage,
                 "PostgreSQL: cannot connect: "
                     + std::string(m_conn ? PQerrorMessage(m_conn.get()) : "out of memory"));
-        // Every statement this server makes finds its rows by a key. A statement is planned when
-        // it is first prepared, and a table that was nearly empty then would be scanned whole
-        // ever after, however large it grows: table scans are ruled out rather than trusted to
-        // the statistics of that moment.
-        exec("SET client_min_messages = warning; SET enable_seqscan = off");
+        // Every statement this server makes finds its rows by a key, so:
+        // - a prepared statement keeps the plan made when it was first run (PostgreSQL would
+        //   otherwise plan it again on every run for a while, and now and then after);
+        // - table scans are ruled out, so that a plan made while a table was nearly empty does not
+        //   scan it whole ever after, however large it grows;
+        // - no statement is compiled to machine code: that pays off only for long queries, and the
+        //   cost that ruling out table scans gives a plan would make PostgreSQL try it.
+        exec("SET client_min_messages = warning; SET plan_cache_mode = force_generic_plan; "
+             "SET enable_seqscan = off; SET jit = off");
     }
 
     PGconn* get() const { return m_conn.get(); }
@@ -122,7 +155,7 @@ public:
     }
 
     struct Statement {
-        const char* sql; // one statement
+        const char* sql; // one statement, prepared the first time this connection sends it
         std::vector<std::string> params;
     };
     // Runs the deferred writes (see defer) and then the statements, in order and in one round trip
@@ -150,12 +183,6 @@ public:
             for (const auto& p : st.params)
                 values.push_back(p.c_str());
             const auto n = static_cast<int>(values.size());
-            if (n == 0) {
-                sending
-                    = sending && PQsendQueryParams(get(), st.sql, 0, nullptr, nullptr, nullptr, nullptr, 0);
-                sent.push_back({ &st, of, {} });
-                return;
-            }
             auto name = preparedName(st.sql);
             if (name.empty()) {
                 for (const auto& earlier : sent)
@@ -249,6 +276,16 @@ private:
     std::size_t m_names = 0; // names given so far
 };
 
+// Whether `r` failed with SQLSTATE `state` (and, if given, on the constraint `constraint`).
+bool hasState(const PGresult* r, const char* state, const char* constraint = nullptr)
+{
+    const char* found = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
+    if (!found || std::strcmp(found, state) != 0)
+        return false;
+    const char* on = constraint ? PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME) : nullptr;
+    return !constraint || (on && std::strcmp(on, constraint) == 0);
+}
+
 std::string text(const Result& r, int row, int column)
 {
     return PQgetvalue(r.get(), row, column);
@@ -285,6 +322,9 @@ struct CurrentTransaction {
     // round trip, rather than each in one of its own inside the write lock.
     std::vector<std::string> audit[10];
     std::map<std::string, std::int64_t> notices;
+    // The works (GroupCommit::currentWork) that answered with a push view read ahead of the
+    // transaction, checked with its next round trip.
+    std::vector<std::size_t> trustingAhead;
 };
 thread_local CurrentTransaction t_current;
 
@@ -301,7 +341,7 @@ public:
         try {
             c->exec(tableSchema({ "BIGINT", "BOOLEAN", "false" }).c_str());
             c->exec(AuditGuard);
-            c->exec(MoveGuard);
+            c->exec(Refusals);
         } catch (...) {
             c->exec("SELECT pg_advisory_unlock(7468002)");
             throw;
@@ -419,13 +459,35 @@ public:
                              : readHeld(run(HeldOps, { textArray(opIds) }));
     }
 
-    PushView pushView(const std::vector<std::string>& opIds, const std::vector<std::string>& caseIds) override
+    PushView pushView(const std::vector<std::string>& opIds, const std::vector<std::string>& caseIds,
+        const std::optional<PushView>& ahead) override
     {
-        // Both reads in one round trip.
-        const auto results = onConnection([&](Connection& c) {
-            return c.pipeline({ { HeldOps, { textArray(opIds) } }, { CaseFactsOf, { textArray(caseIds) } } });
-        });
-        return { readHeld(results[0]), readFacts(results[1]) };
+        if (!ahead || t_current.owner != this)
+            return readPushView(opIds, caseIds);
+        // Under the write lock a read is a round trip that every other push waits for; the view
+        // read ahead is checked instead, with the transaction's next round trip. Its ops are
+        // checked by their insert: one that was stored meanwhile makes it fail (see insertOps).
+        nlohmann::json expected = nlohmann::json::object();
+        for (const auto& [caseId, f] : ahead->facts)
+            expected[caseId] = { f.caseDocId, f.members, f.cprs };
+        t_current.conn->defer(
+            { FactsUnchanged.c_str(), { textArray(caseIds), expected.dump() } },
+            [](const PGresult* r) {
+                if (hasState(r, StaleState))
+                    throw StaleView("a case of this push changed since it was read");
+            },
+            GroupCommit::currentWork());
+        t_current.trustingAhead.push_back(GroupCommit::currentWork());
+        return *ahead;
+    }
+
+    std::optional<PushView> pushViewAhead(
+        const std::vector<std::string>& opIds, const std::vector<std::string>& caseIds) override
+    {
+        // Only the facts: that none of the ops is held is checked by their insert anyway (the
+        // op id is unique), and a push sends new ops but for the rare one sent again after a cut.
+        (void)opIds;
+        return PushView { {}, readFacts(run(CaseFactsOf, { textArray(caseIds) })) };
     }
 
     std::vector<std::int64_t> insertOps(const std::vector<StoredOp>& ops) override
@@ -441,11 +503,13 @@ public:
             accounts.push_back(op.account);
             texts.push_back(op.json);
         }
-        // One statement for the whole list, numbered in list order after the highest held, that
-        // also lists the documents seen for the first time, and stores nothing when one of them
-        // is listed with another case (a document never moves). It is sent with the next round
-        // trip of the transaction (the next push's reads, or the commit): under the write lock the
-        // numbers are known without its answer.
+        // One statement for the whole list, numbered in list order after the highest held. Unless
+        // every document is listed with its op's case already (a document never moves), it also
+        // lists the documents seen for the first time, and stores nothing when one of them is
+        // listed with another case. It is sent with the next round trip of the transaction (the
+        // next push's reads, or the commit): under the write lock the numbers are known without
+        // its answer.
+        const char* insert = allListed(docs, cases) ? InsertOps.c_str() : ListAndInsertOps.c_str();
         transaction([&] {
             seqs.clear(); // the group may run this again
             const auto first = t_current.lastSeq + 1;
@@ -456,23 +520,14 @@ public:
             }
             t_current.lastSeq = seqs.back();
             t_current.conn->defer(
-                { "WITH listed AS (INSERT INTO documents(doc_id, case_id) "
-                  "SELECT DISTINCT * FROM unnest($3::text[], $2::text[]) ON CONFLICT DO NOTHING), "
-                  "moved AS (SELECT d.doc_id, d.case_id FROM unnest($3::text[], $2::text[]) AS u(doc_id, "
-                  "case_id) "
-                  "JOIN documents d ON d.doc_id = u.doc_id AND d.case_id <> u.case_id LIMIT 1) "
-                  "INSERT INTO ops(seq, op_id, case_id, doc_id, account, json) "
-                  "SELECT $6::bigint + u.n, u.op_id, u.case_id, u.doc_id, u.account, u.json "
-                  "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
-                  "WITH ORDINALITY AS u(op_id, case_id, doc_id, account, json, n) "
-                  "WHERE NOT EXISTS (SELECT 1 FROM moved WHERE fplan_refuse_move(moved.doc_id, "
-                  "moved.case_id))",
+                { insert,
                     { textArray(ids), textArray(cases), textArray(docs), textArray(accounts),
                         textArray(texts), std::to_string(first - 1) } },
-                [](const PGresult* r) {
-                    const char* state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : nullptr;
-                    if (state && std::string(state) == MovedState)
+                [trustedAhead = isTrustingAhead()](const PGresult* r) {
+                    if (hasState(r, MovedState))
                         throw Error(ErrorCode::Conflict, "a document of these ops belongs to another case");
+                    if (trustedAhead && hasState(r, UniqueViolation, "ops_op_id_key"))
+                        throw StaleView("an op of this push was stored since it was read");
                 },
                 GroupCommit::currentWork());
         });
@@ -664,13 +719,17 @@ private:
         try {
             // One round trip: the transaction, the write lock, the audit chain's end and the
             // highest sequence number.
-            const auto r = c->exec("BEGIN; SELECT pg_advisory_xact_lock(7468001); "
-                                   "SELECT a.seq, a.hash, (SELECT coalesce(max(seq), 0) FROM ops) "
-                                   "FROM (SELECT 1) AS one LEFT JOIN "
-                                   "(SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1) AS a ON true");
+            // The read is a statement of its own: its snapshot is taken after the lock is held.
+            const auto results
+                = c->pipeline({ { "BEGIN", {} }, { "SELECT pg_advisory_xact_lock(7468001)", {} },
+                    { "SELECT a.seq, a.hash, (SELECT coalesce(max(seq), 0) FROM ops) "
+                      "FROM (SELECT 1) AS one LEFT JOIN "
+                      "(SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1) AS a ON true",
+                        {} } });
+            const auto& r = results.back();
             const bool any = !PQgetisnull(r.get(), 0, 0);
             t_current = { this, c.release(), any ? integer(r, 0, 0) : 0, any ? text(r, 0, 1) : "",
-                integer(r, 0, 2), {}, {} };
+                integer(r, 0, 2), {}, {}, {} };
         } catch (...) {
             PQclear(PQexec(c->get(), "ROLLBACK"));
             release(std::move(c));
@@ -840,6 +899,37 @@ private:
     }
 
     // Rows of HeldOps.
+    // Whether each document is listed with its case (`cases`, in the same order) in a committed
+    // listing known here (see caseOfDocument).
+    bool allListed(const std::vector<std::string>& docs, const std::vector<std::string>& cases)
+    {
+        std::lock_guard lock(m_casesMutex);
+        for (std::size_t i = 0; i < docs.size(); ++i) {
+            if (i > 0 && docs[i] == docs[i - 1] && cases[i] == cases[i - 1])
+                continue;
+            const auto found = m_caseOfDocument.find(docs[i]);
+            if (found == m_caseOfDocument.end() || found->second != cases[i])
+                return false;
+        }
+        return true;
+    }
+
+    // Both reads of a push's view in one round trip.
+    PushView readPushView(const std::vector<std::string>& opIds, const std::vector<std::string>& caseIds)
+    {
+        const auto results = onConnection([&](Connection& c) {
+            return c.pipeline({ { HeldOps, { textArray(opIds) } }, { CaseFactsOf, { textArray(caseIds) } } });
+        });
+        return { readHeld(results[0]), readFacts(results[1]) };
+    }
+
+    // Whether the calling work answered with a push view read ahead (see pushView).
+    static bool isTrustingAhead()
+    {
+        const auto& works = t_current.trustingAhead;
+        return std::find(works.begin(), works.end(), GroupCommit::currentWork()) != works.end();
+    }
+
     static std::map<std::string, std::int64_t> readHeld(const Result& r)
     {
         std::map<std::string, std::int64_t> out;

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -135,14 +136,35 @@ public:
         std::map<std::string, std::int64_t> held;
         std::map<std::string, CaseFacts> facts;
     };
-    virtual PushView pushView(const std::vector<std::string>& opIds, const std::vector<std::string>& caseIds)
+    // `ahead`, when given, is the same view read before the transaction (pushViewAhead). A storage
+    // that can check later in the transaction that it still holds may answer with it rather than
+    // read; when it no longer holds, the transaction throws StaleView.
+    virtual PushView pushView(const std::vector<std::string>& opIds, const std::vector<std::string>& caseIds,
+        const std::optional<PushView>& ahead = std::nullopt)
     {
+        (void)ahead;
         PushView view { heldOps(opIds), {} };
         for (const auto& caseId : caseIds)
             if (auto f = caseFacts(caseId))
                 view.facts.emplace(caseId, std::move(*f));
         return view;
     }
+    // The push view read before the push's transaction, by a storage whose reads inside it would
+    // each be a round trip under the write lock (none where reading inside costs less than
+    // checking it). Usually still true when the transaction runs; see pushView.
+    virtual std::optional<PushView> pushViewAhead(
+        const std::vector<std::string>& opIds, const std::vector<std::string>& caseIds)
+    {
+        (void)opIds;
+        (void)caseIds;
+        return std::nullopt;
+    }
+    // A view read ahead no longer held when its transaction committed: another push stored one of
+    // its ops, or changed one of its cases, meanwhile. Nothing of the transaction's work is
+    // stored; it is to run again with a view read inside.
+    struct StaleView : std::runtime_error {
+        using std::runtime_error::runtime_error;
+    };
     virtual void setCaseFacts(const CaseFacts& facts) = 0;
     virtual std::vector<std::string> casesOf(const std::string& account) = 0;
 

@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <future>
 #include <set>
 #include <thread>
 #include <variant>
@@ -632,6 +633,80 @@ TEST_P(HandlerTest, AStatementThatFailsLeavesTheStorageUsable)
     const auto view = storage->pushView({ "z1", "z2", "z3" }, { "case-a" });
     EXPECT_EQ(view.held.size(), 2u);
     EXPECT_EQ(storage->lastSeq(), 2);
+}
+
+TEST_P(HandlerTest, AViewReadAheadIsCheckedWhenItsTransactionCommits)
+{
+    const auto anna = login("anna");
+    ASSERT_EQ(push(anna, caseOps("case-a", "casedoc-a", "anna", { "anna" }, {})).status, 200);
+    const auto ahead = storage->pushViewAhead({ "w1" }, { "case-a", "case-new" });
+    if (GetParam() == Backend::SqlCipher) {
+        // Its reads cost no round trip: the view is read inside the transaction.
+        EXPECT_FALSE(ahead.has_value());
+        return;
+    }
+    ASSERT_TRUE(ahead.has_value());
+    ASSERT_EQ(ahead->facts.count("case-a"), 1u);
+    EXPECT_EQ(ahead->facts.at("case-a").members, std::vector<std::string> { "anna" });
+    const auto insertWith = [&](const std::string& opId) {
+        storage->transaction([&] {
+            const auto view = storage->pushView({ opId }, { "case-a", "case-new" }, ahead);
+            EXPECT_EQ(view.facts.size(), 1u);
+            storage->insertOps({ { 0, opId, "case-a", "d1", "anna", R"({"op_id":")" + opId + "\"}", 0 } });
+        });
+    };
+    const auto expectStale = [&](const std::string& opId, const char* why) {
+        const auto before = storage->lastSeq();
+        try {
+            insertWith(opId);
+            ADD_FAILURE() << "a view read ahead was trusted after " << why;
+        } catch (const Storage::StaleView&) {
+        }
+        EXPECT_EQ(storage->lastSeq(), before) << why;
+    };
+    insertWith("w1"); // still true
+    EXPECT_EQ(storage->heldOps({ "w1" }).size(), 1u);
+
+    // An op stored meanwhile (the view said none was held).
+    expectStale("w1", "its op was stored");
+
+    // A case's team changed meanwhile.
+    storage->setCaseFacts({ "case-a", "casedoc-a", { "anna", "bo" }, {} });
+    expectStale("w2", "its case's team changed");
+    storage->setCaseFacts(ahead->facts.at("case-a"));
+    insertWith("w2");
+
+    // A case it did not know was made meanwhile.
+    storage->setCaseFacts({ "case-new", "casedoc-new", { "bo" }, {} });
+    expectStale("w3", "another of its cases was made");
+    EXPECT_EQ(storage->heldOps({ "w1", "w2", "w3" }).size(), 2u);
+}
+
+TEST_P(HandlerTest, APushRefusedOnATeamReadBeforeTheWriteLockIsDecidedAgainUnderIt)
+{
+    if (GetParam() != Backend::Postgres)
+        GTEST_SKIP() << "only PostgreSQL reads a push's view before its transaction";
+    const auto anna = login("anna");
+    ASSERT_EQ(push(anna, caseOps("case-a", "casedoc-a", "anna", { "anna" }, {})).status, 200);
+    const auto bo = login("bo");
+    // Another server process on the same database adds bo to the team, and holds the write lock
+    // until bo's push has read the team (without bo) and waits for the lock.
+    auto other = openPostgresStorage(url);
+    std::promise<void> holding;
+    std::thread teamChange([&] {
+        other->transaction([&] {
+            auto facts = *other->caseFacts("case-a");
+            facts.members = { "anna", "bo" };
+            other->setCaseFacts(facts);
+            holding.set_value();
+            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        });
+    });
+    holding.get_future().wait();
+    const auto r = push(bo, { makeOp("b1", "case-a", "doc-b", OpKind::Set, "plan.felt", "tekst", "bo") });
+    teamChange.join();
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(storage->heldOps({ "b1" }).size(), 1u);
 }
 
 TEST_P(HandlerTest, TemplatesTravelWithTheirCase)
