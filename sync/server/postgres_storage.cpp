@@ -12,6 +12,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <libpq-fe.h>
 #include <mutex>
 #include <optional>
@@ -158,120 +159,143 @@ public:
         const char* sql; // one statement, prepared the first time this connection sends it
         std::vector<std::string> params;
     };
-    // Runs the deferred writes (see defer) and then the statements, in order and in one round trip
+    // Runs the statements after the deferred writes (see defer), in order and in one round trip
     // (libpq's pipeline mode), and returns the statements' results. Throws the error of the first
     // one that fails; the ones after it are not run.
     std::vector<Result> pipeline(const std::vector<Statement>& statements)
     {
-        // The deferred writes go first, in the order they were made.
-        std::vector<Deferred> deferred;
-        deferred.swap(m_deferred);
-        if (statements.empty() && deferred.empty())
+        if (statements.empty() && m_sent.empty())
             return {};
-        if (!PQenterPipelineMode(get()))
+        openPipeline();
+        bool sending = true;
+        for (const auto& st : statements)
+            sending = sending && send(st, nullptr);
+        if (!sending || !PQpipelineSync(get())) {
+            // Left in pipeline mode, so not idle: the pool drops it.
+            m_sent.clear();
+            m_deferred.clear();
+            throw Error(ErrorCode::Storage, "PostgreSQL: cannot send: " + std::string(PQerrorMessage(get())));
+        }
+        return collect();
+    }
+
+    // A write sent now, without waiting for its answer: the database works on it while the
+    // caller goes on, and its answer is read with the next round trip on this connection (of any
+    // statement). `check` sees that answer first and may throw an error of its own for it; that
+    // error, or the write's, is then thrown as the failure of the group's work `work`
+    // (GroupCommit::WorkFailed). The write must fail on the server when it fails: the statements
+    // sent after it up to that round trip's end (a COMMIT) then do not run.
+    void defer(Statement statement, std::function<void(const PGresult*)> check, std::size_t work)
+    {
+        m_deferred.push_back({ std::move(statement), std::move(check), work });
+        openPipeline();
+        if (!send(m_deferred.back().statement, &m_deferred.back()) || PQflush(get()) != 0)
+            throw Error(ErrorCode::Storage, "PostgreSQL: cannot send: " + std::string(PQerrorMessage(get())));
+    }
+    // Reads and drops the answers to the deferred writes (their transaction is rolled back).
+    void discardDeferred() noexcept
+    {
+        try {
+            if (!m_sent.empty() && PQpipelineSync(get()))
+                collect();
+        } catch (...) {
+        }
+        m_sent.clear();
+        m_deferred.clear();
+    }
+
+private:
+    struct Deferred {
+        Statement statement;
+        std::function<void(const PGresult*)> check;
+        std::size_t work;
+    };
+    struct Sent {
+        const Statement* statement;
+        const Deferred* deferred; // the write whose answer this is, if any
+        bool preparing; // a Prepare, not an Execute
+    };
+
+    void openPipeline()
+    {
+        if (PQpipelineStatus(get()) == PQ_PIPELINE_OFF && !PQenterPipelineMode(get()))
             throw Error(
                 ErrorCode::Storage, "PostgreSQL: cannot pipeline: " + std::string(PQerrorMessage(get())));
-        struct Sent {
-            const Statement* statement;
-            const Deferred* deferred; // the write whose answer this is, if any
-            std::string preparing; // the name a Prepare gives its statement; empty for an Execute
-        };
-        std::vector<Sent> sent;
-        bool sending = true;
-        const auto send = [&](const Statement& st, const Deferred* of) {
-            std::vector<const char*> values;
-            for (const auto& p : st.params)
-                values.push_back(p.c_str());
-            const auto n = static_cast<int>(values.size());
-            auto name = preparedName(st.sql);
-            if (name.empty()) {
-                for (const auto& earlier : sent)
-                    if (!earlier.preparing.empty() && std::string(earlier.statement->sql) == st.sql)
-                        name = earlier.preparing;
-            }
-            if (name.empty()) {
-                name = "fplan_" + std::to_string(m_names++);
-                sending = sending && PQsendPrepare(get(), name.c_str(), st.sql, n, nullptr);
-                sent.push_back({ &st, nullptr, name });
-            }
-            sending
-                = sending && PQsendQueryPrepared(get(), name.c_str(), n, values.data(), nullptr, nullptr, 0);
-            sent.push_back({ &st, of, {} });
-        };
-        for (const auto& d : deferred)
-            send(d.statement, &d);
-        for (const auto& st : statements)
-            send(st, nullptr);
-        sending = sending && PQpipelineSync(get());
+    }
+
+    // Sends an Execute of `st` in pipeline mode, preceded by its Prepare the first time.
+    bool send(const Statement& st, const Deferred* of)
+    {
+        std::vector<const char*> values;
+        for (const auto& p : st.params)
+            values.push_back(p.c_str());
+        const auto n = static_cast<int>(values.size());
+        auto prepared = m_prepared.find(st.sql);
+        if (prepared == m_prepared.end()) {
+            // Named now, so that a later statement sent before the answer uses it too; the name is
+            // forgotten again when the Prepare fails (see collect).
+            const auto name = "fplan_" + std::to_string(m_names++);
+            if (!PQsendPrepare(get(), name.c_str(), st.sql, n, nullptr))
+                return false;
+            prepared = m_prepared.emplace(st.sql, name).first;
+            m_sent.push_back({ &st, nullptr, true });
+        }
+        if (!PQsendQueryPrepared(get(), prepared->second.c_str(), n, values.data(), nullptr, nullptr, 0))
+            return false;
+        m_sent.push_back({ &st, of, false });
+        return true;
+    }
+
+    // Reads the answers to everything sent, up to the sync that ends them, and leaves pipeline
+    // mode. Returns the statements' results (not those of Prepares or deferred writes); throws
+    // the first failure, charged to its work when it is a deferred write's.
+    std::vector<Result> collect()
+    {
         std::vector<Result> results;
         std::exception_ptr failed;
-        if (!sending)
-            failed = std::make_exception_ptr(
-                Error(ErrorCode::Storage, "PostgreSQL: cannot send: " + std::string(PQerrorMessage(get()))));
-        else {
-            for (const auto& command : sent) {
-                Result r(PQgetResult(get()));
-                if (r) // a command's results end with a null
-                    while (PGresult* end = PQgetResult(get()))
-                        PQclear(end);
-                if (failed)
-                    continue; // skipped by the server too
-                try {
-                    if (command.deferred)
-                        command.deferred->check(r.get());
-                    r = checked(get(), std::move(r), command.statement->sql);
-                } catch (...) {
-                    failed = std::current_exception();
-                    if (command.deferred) // charged to the work that wrote it
-                        failed = std::make_exception_ptr(
-                            GroupCommit::WorkFailed { command.deferred->work, failed });
-                    continue;
-                }
-                if (!command.preparing.empty())
-                    m_prepared.emplace(command.statement->sql, command.preparing);
-                else if (!command.deferred)
-                    results.push_back(std::move(r));
+        for (const auto& command : m_sent) {
+            Result r(PQgetResult(get()));
+            if (r) // a command's results end with a null
+                while (PGresult* end = PQgetResult(get()))
+                    PQclear(end);
+            if (failed) { // skipped by the server too
+                if (command.preparing)
+                    m_prepared.erase(command.statement->sql);
+                continue;
             }
-            while (PGresult* r = PQgetResult(get())) { // up to the sync's own result
-                const bool synced = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
-                PQclear(r);
-                if (synced)
-                    break;
+            try {
+                if (command.deferred)
+                    command.deferred->check(r.get());
+                r = checked(get(), std::move(r), command.statement->sql);
+            } catch (...) {
+                failed = std::current_exception();
+                if (command.preparing)
+                    m_prepared.erase(command.statement->sql);
+                if (command.deferred) // charged to the work that wrote it
+                    failed
+                        = std::make_exception_ptr(GroupCommit::WorkFailed { command.deferred->work, failed });
+                continue;
             }
+            if (!command.preparing && !command.deferred)
+                results.push_back(std::move(r));
         }
+        while (PGresult* r = PQgetResult(get())) { // up to the sync's own result
+            const bool synced = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+            PQclear(r);
+            if (synced)
+                break;
+        }
+        m_sent.clear();
+        m_deferred.clear();
         PQexitPipelineMode(get());
         if (failed)
             std::rethrow_exception(failed);
         return results;
     }
 
-    // A write sent with the next round trip on this connection (of any statement), rather than
-    // waited for now. `check` sees its result first and may throw an error of its own for it;
-    // that error, or the write's, is then thrown as the failure of the group's work `work`
-    // (GroupCommit::WorkFailed). The write must fail on the server when it fails: the statements
-    // sent after it in its round trip (a COMMIT) run only when it succeeds.
-    void defer(Statement statement, std::function<void(const PGresult*)> check, std::size_t work)
-    {
-        m_deferred.push_back({ std::move(statement), std::move(check), work });
-    }
-    // Forgets the deferred writes (their transaction is rolled back).
-    void discardDeferred() { m_deferred.clear(); }
-
-private:
-    std::string preparedName(const char* sql) const
-    {
-        const auto found = m_prepared.find(sql);
-        return found == m_prepared.end() ? "" : found->second;
-    }
-
-    struct Deferred {
-        Statement statement;
-        std::function<void(const PGresult*)> check;
-        std::size_t work;
-    };
-
     Conn m_conn;
-    std::vector<Deferred> m_deferred; // sent with the next round trip
+    std::deque<Deferred> m_deferred; // sent, answers not read yet (a deque: m_sent points into it)
+    std::vector<Sent> m_sent; // in the order sent, answers not read yet
     std::unordered_map<std::string, std::string> m_prepared; // statement text -> name
     std::size_t m_names = 0; // names given so far
 };
