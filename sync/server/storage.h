@@ -151,7 +151,9 @@ public:
     }
     // The push view read before the push's transaction, by a storage whose reads inside it would
     // each be a round trip under the write lock (none where reading inside costs less than
-    // checking it). Usually still true when the transaction runs; see pushView.
+    // checking it). Usually still true when the transaction runs; see pushView. It may leave out
+    // what that check catches by itself (PostgreSQL reads no held ops: the insert of a held op
+    // fails on its unique id, and is reported as StaleView).
     virtual std::optional<PushView> pushViewAhead(
         const std::vector<std::string>& opIds, const std::vector<std::string>& caseIds)
     {
