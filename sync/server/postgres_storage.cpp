@@ -112,7 +112,7 @@ Result checked(PGconn* c, Result r, const char* sql)
     return r;
 }
 
-// One connection, and the statements prepared on it. A statement with parameters is parsed and
+// One connection, and the statements prepared on it. A statement sent in a pipeline is parsed and
 // planned once per connection and then only executed: parsing and planning cost the database
 // more than executing most of these statements does.
 class Connection {
@@ -489,19 +489,21 @@ public:
         if (!ahead || t_current.owner != this)
             return readPushView(opIds, caseIds);
         // Under the write lock a read is a round trip that every other push waits for; the view
-        // read ahead is checked instead, with the transaction's next round trip. Its ops are
-        // checked by their insert: one that was stored meanwhile makes it fail (see insertOps).
+        // read ahead is checked instead, by a statement answered with the transaction's next
+        // round trip. Its ops are checked by their insert: one that was stored meanwhile makes it
+        // fail (see insertOps).
         nlohmann::json expected = nlohmann::json::object();
         for (const auto& [caseId, f] : ahead->facts)
             expected[caseId] = { f.caseDocId, f.members, f.cprs };
+        const auto work = GroupCommit::currentWork();
         t_current.conn->defer(
             { FactsUnchanged.c_str(), { textArray(caseIds), expected.dump() } },
             [](const PGresult* r) {
                 if (hasState(r, StaleState))
                     throw StaleView("a case of this push changed since it was read");
             },
-            GroupCommit::currentWork());
-        t_current.trustingAhead.push_back(GroupCommit::currentWork());
+            work);
+        t_current.trustingAhead.push_back(work);
         return *ahead;
     }
 
@@ -530,9 +532,9 @@ public:
         // One statement for the whole list, numbered in list order after the highest held. Unless
         // every document is listed with its op's case already (a document never moves), it also
         // lists the documents seen for the first time, and stores nothing when one of them is
-        // listed with another case. It is sent with the next round trip of the transaction (the
-        // next push's reads, or the commit): under the write lock the numbers are known without
-        // its answer.
+        // listed with another case. It is sent at once and answered with the transaction's next
+        // round trip (a later push's, or the commit): under the write lock the numbers are known
+        // without its answer.
         const char* insert = allListed(docs, cases) ? InsertOps.c_str() : ListAndInsertOps.c_str();
         transaction([&] {
             seqs.clear(); // the group may run this again
@@ -741,9 +743,9 @@ private:
     {
         auto c = acquire();
         try {
-            // One round trip: the transaction, the write lock, the audit chain's end and the
-            // highest sequence number.
-            // The read is a statement of its own: its snapshot is taken after the lock is held.
+            // One round trip: the transaction, the write lock, and then, in a statement of its own so
+            // that its snapshot is taken with the lock held, the audit chain's end and the highest
+            // sequence number.
             const auto results
                 = c->pipeline({ { "BEGIN", {} }, { "SELECT pg_advisory_xact_lock(7468001)", {} },
                     { "SELECT a.seq, a.hash, (SELECT coalesce(max(seq), 0) FROM ops) "
@@ -922,7 +924,6 @@ private:
             integer(r, i, first + 5) };
     }
 
-    // Rows of HeldOps.
     // Whether each document is listed with its case (`cases`, in the same order) in a committed
     // listing known here (see caseOfDocument).
     bool allListed(const std::vector<std::string>& docs, const std::vector<std::string>& cases)
@@ -954,6 +955,7 @@ private:
         return std::find(works.begin(), works.end(), GroupCommit::currentWork()) != works.end();
     }
 
+    // Rows of HeldOps.
     static std::map<std::string, std::int64_t> readHeld(const Result& r)
     {
         std::map<std::string, std::int64_t> out;

@@ -221,7 +221,7 @@ public:
         virtual void makeDurable() { }
     };
 
-    // A database may send a work's write without waiting for its answer: it then travels with
+    // A database may send a work's write without waiting for its answer: the answer is read with
     // the next round trip, of a later work or of the commit. When that answer is a failure, the
     // database throws this, naming the work (see currentWork) the write belonged to: that work
     // fails with `error`, and the group runs again without it.
