@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <climits>
 #include <ctime>
+#include <utility>
 
 namespace fplan {
 
@@ -74,32 +76,128 @@ Json toJson(const Op& op)
     return j;
 }
 
+namespace {
+
+// The members of an op, in the order a missing one is reported. All but the last two are required.
+enum Member : unsigned {
+    OpId,
+    CaseId,
+    DocId,
+    Kind,
+    Path,
+    Value,
+    Author,
+    Device,
+    Hlc,
+    Parents,
+    TextMerge,
+    Format
+};
+constexpr std::string_view MemberNames[] = { "op_id", "case_id", "doc_id", "kind", "path", "value", "author",
+    "device", "hlc", "parents", "text_merge", "format" };
+
+struct WrongType {
+    std::string message;
+};
+
+WrongType wrongType(std::string_view name, const char* what)
+{
+    return { "operation: '" + std::string(name) + "' must be " + what };
+}
+
+std::string takeString(std::string_view name, Json& value)
+{
+    if (!value.is_string())
+        throw wrongType(name, "a string");
+    return std::move(value.get_ref<std::string&>());
+}
+
+} // namespace
+
+bool OpReader::set(std::string_view name, Json&& value)
+{
+    const auto found = std::find(std::begin(MemberNames), std::end(MemberNames), name);
+    if (found == std::end(MemberNames))
+        return false;
+    const auto member = static_cast<Member>(found - std::begin(MemberNames));
+    try {
+        setMember(member, name, std::move(value));
+    } catch (const WrongType& e) {
+        if (m_problem.empty())
+            m_problem = e.message;
+    }
+    m_set |= 1u << member;
+    return true;
+}
+
+void OpReader::setMember(unsigned member, std::string_view name, Json&& value)
+{
+    // The members that are strings kept as they are.
+    static constexpr std::pair<Member, std::string Op::*> Strings[]
+        = { { OpId, &Op::id }, { CaseId, &Op::caseId }, { DocId, &Op::docId }, { Path, &Op::path },
+              { Author, &Op::author }, { Device, &Op::device } };
+    for (const auto& [stringMember, field] : Strings)
+        if (stringMember == member) {
+            m_op.*field = takeString(name, value);
+            return;
+        }
+    switch (member) {
+    case Kind:
+        setKindFromName(m_op, takeString(name, value));
+        break;
+    case Value:
+        m_op.value = std::move(value);
+        break;
+    case Hlc:
+        if (!value.is_number_integer() || (!value.is_number_unsigned() && value.get<std::int64_t>() < 0))
+            throw wrongType(name, "a whole number from 0");
+        m_op.hlc = value.get<std::uint64_t>();
+        break;
+    case Parents:
+        if (!value.is_array())
+            throw wrongType(name, "an array of op ids");
+        m_op.parents.clear();
+        m_op.parents.reserve(value.size());
+        for (auto& parent : value)
+            m_op.parents.push_back(takeString("parents[]", parent));
+        break;
+    case TextMerge:
+        if (!value.is_boolean())
+            throw wrongType(name, "true or false");
+        m_op.textMerge = value.get<bool>();
+        break;
+    case Format:
+        if (!value.is_number_integer() || value.get<std::int64_t>() < INT_MIN
+            || value.get<std::int64_t>() > INT_MAX)
+            throw wrongType(name, "a whole number");
+        m_op.format = static_cast<int>(value.get<std::int64_t>());
+        break;
+    default: // the strings above
+        break;
+    }
+}
+
+Op OpReader::finish() &&
+{
+    if (!m_problem.empty())
+        throw Error(ErrorCode::BadInput, m_problem);
+    for (unsigned m = 0; m < TextMerge; ++m)
+        if ((m_set & (1u << m)) == 0)
+            throw Error(ErrorCode::BadInput, "operation: missing '" + std::string(MemberNames[m]) + "'");
+    // Ops written before formats were numbered carry none: they are format 1.
+    if ((m_set & (1u << Format)) == 0)
+        m_op.format = 1;
+    return std::move(m_op);
+}
+
 Op opFromJson(const Json& j)
 {
-    auto member = [&](const char* name) -> const Json& {
-        if (!j.is_object() || !j.contains(name))
-            throw Error(ErrorCode::BadInput, std::string("operation: missing '") + name + "'");
-        return j.at(name);
-    };
-    try {
-        Op op;
-        op.id = member("op_id").get<std::string>();
-        op.caseId = member("case_id").get<std::string>();
-        op.docId = member("doc_id").get<std::string>();
-        setKindFromName(op, member("kind").get<std::string>());
-        op.path = member("path").get<std::string>();
-        op.value = member("value");
-        op.author = member("author").get<std::string>();
-        op.device = member("device").get<std::string>();
-        op.hlc = member("hlc").get<std::uint64_t>();
-        op.parents = member("parents").get<std::vector<std::string>>();
-        op.textMerge = j.contains("text_merge") ? j.at("text_merge").get<bool>() : false;
-        // Ops written before formats were numbered carry none: they are format 1.
-        op.format = j.contains("format") ? j.at("format").get<int>() : 1;
-        return op;
-    } catch (const Json::exception& e) {
-        throw Error(ErrorCode::BadInput, std::string("operation: ") + e.what());
-    }
+    if (!j.is_object())
+        throw Error(ErrorCode::BadInput, "operation: an op is a JSON object");
+    OpReader reader;
+    for (const auto& [name, value] : j.items())
+        reader.set(name, Json(value));
+    return std::move(reader).finish();
 }
 
 namespace {

@@ -53,6 +53,28 @@ void setKindFromName(Op& op, const std::string& name);
 Json toJson(const Op& op);
 Op opFromJson(const Json& json); // throws Error(BadInput) naming the missing member
 
+// An op's members in JSON, set one by one in any order: the one definition of which members an
+// op has, which it must have and what each holds. opFromJson reads a parsed object with it; a
+// reader of a whole push reads each op with it straight from the parser's events.
+class OpReader {
+public:
+    // Sets the member `name` from `value`. False for a name ops do not have (nothing is set). A
+    // value of the wrong type is kept as the reader's problem, for finish() to throw.
+    bool set(std::string_view name, Json&& value);
+    // The op id read so far: empty until op_id is set.
+    const std::string& id() const { return m_op.id; }
+    // The op; throws Error(BadInput) for the first member of the wrong type, else naming the first
+    // required member not set.
+    Op finish() &&;
+
+private:
+    void setMember(unsigned member, std::string_view name, Json&& value);
+
+    Op m_op;
+    unsigned m_set = 0; // one bit per member
+    std::string m_problem;
+};
+
 inline constexpr std::size_t MaxIdBytes = 64; // op, case, document, row and device ids
 inline constexpr std::size_t MaxPathBytes = 512; // a whole field path
 

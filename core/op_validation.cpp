@@ -11,13 +11,6 @@ namespace fplan {
 
 namespace {
 
-const std::set<std::string>& knownMembers()
-{
-    static const std::set<std::string> members = { "op_id", "case_id", "doc_id", "kind", "path", "value",
-        "author", "device", "hlc", "parents", "text_merge", "format" };
-    return members;
-}
-
 // Whether `value` written as JSON (dump()) takes more than `limit` bytes. Counted exactly only
 // when a quick upper bound (every string byte escaped as \u00XX, every number at its longest)
 // does not already settle it: the usual value is one short string.
@@ -215,20 +208,35 @@ std::optional<std::string> foldSkipReason(const Op& op)
     return opShapeProblem(op);
 }
 
-ValidatedOp validateOp(const Json& json, const OpReceiver& receiver)
+ReadOp readOp(const Json& json)
 {
-    std::string opId;
-    if (json.is_object() && json.contains("op_id") && json.at("op_id").is_string())
-        opId = json.at("op_id").get<std::string>();
-    auto refuse = [&](std::string reason) { return ValidatedOp(OpRefusal { opId, std::move(reason) }); };
     if (!json.is_object())
-        return refuse("an op is a JSON object");
-    Op op;
+        return { OpRefusal { "", "an op is a JSON object" }, std::nullopt };
+    OpReader reader;
+    std::optional<std::string> unknown;
+    for (const auto& [name, value] : json.items())
+        if (!reader.set(name, Json(value)) && !unknown)
+            unknown = name;
+    return readOp(std::move(reader), std::move(unknown));
+}
+
+ReadOp readOp(OpReader reader, std::optional<std::string> unknownMember)
+{
     try {
-        op = opFromJson(json);
+        return { std::move(reader).finish(), std::move(unknownMember) };
     } catch (const Error& e) {
-        return refuse(e.what());
+        return { OpRefusal { reader.id(), e.what() }, std::move(unknownMember) };
     }
+}
+
+namespace {
+
+ValidatedOp checkOp(ReadOp&& read, const OpReceiver& receiver)
+{
+    if (std::holds_alternative<OpRefusal>(read.read))
+        return std::move(read.read);
+    Op op = std::get<Op>(std::move(read.read));
+    auto refuse = [&](std::string reason) { return ValidatedOp(OpRefusal { op.id, std::move(reason) }); };
     if (!isValidId(op.id))
         return refuse("op_id: '" + op.id.substr(0, 80) + "' is not an id (1.." + std::to_string(MaxIdBytes)
             + " letters, digits, '_' or '-')");
@@ -263,23 +271,39 @@ ValidatedOp validateOp(const Json& json, const OpReceiver& receiver)
     // A newer program's op is kept and passed on as it is; this program only skips it.
     if (op.format > CurrentOpFormat || op.kind == OpKind::Unknown)
         return op;
-    for (const auto& [key, v] : json.items())
-        if (!knownMembers().count(key))
-            return refuse("unknown member '" + key + "'");
+    if (read.unknownMember)
+        return refuse("unknown member '" + *read.unknownMember + "'");
     if (auto problem = opShapeProblem(op))
         return refuse(*problem);
     return op;
 }
 
+} // namespace
+
+ValidatedOp validateOp(const Json& json, const OpReceiver& receiver)
+{
+    return checkOp(readOp(json), receiver);
+}
+
 ValidatedOps validateOps(const Json& array, const OpReceiver& receiver)
 {
-    ValidatedOps result;
     if (!array.is_array()) {
+        ValidatedOps result;
         result.refused.push_back({ "", "the ops are a JSON array" });
         return result;
     }
+    std::vector<ReadOp> ops;
+    ops.reserve(array.size());
+    for (const Json& j : array)
+        ops.push_back(readOp(j));
+    return validateOps(std::move(ops), receiver);
+}
+
+ValidatedOps validateOps(std::vector<ReadOp> ops, const OpReceiver& receiver)
+{
+    ValidatedOps result;
     std::vector<ValidatedOp> checked;
-    checked.reserve(array.size());
+    checked.reserve(ops.size());
     // A batch's ops mostly share a few documents: the receiver (a query on a server or a store)
     // is asked once per document.
     std::map<std::string, std::optional<std::string>> caseOf;
@@ -292,13 +316,15 @@ ValidatedOps validateOps(const Json& array, const OpReceiver& receiver)
             return it->second;
         };
     std::map<std::string, std::string> createdIn; // doc id -> case id, from the batch's create ops
-    for (const Json& j : array) {
-        checked.push_back(validateOp(j, once));
+    for (auto& read : ops) {
+        checked.push_back(checkOp(std::move(read), once));
         if (const Op* op = std::get_if<Op>(&checked.back()); op && op->kind == OpKind::Create)
             createdIn.emplace(op->docId, op->caseId);
     }
-    for (auto& v : checked) {
+    for (std::size_t index = 0; index < checked.size(); ++index) {
+        auto& v = checked[index];
         if (auto* refusal = std::get_if<OpRefusal>(&v)) {
+            refusal->index = index;
             result.refused.push_back(std::move(*refusal));
             continue;
         }
@@ -307,7 +333,8 @@ ValidatedOps validateOps(const Json& array, const OpReceiver& receiver)
         if (created != createdIn.end() && created->second != op.caseId) {
             result.refused.push_back({ op.id,
                 "case_id: document " + op.docId + " belongs to case " + created->second + ", not "
-                    + op.caseId });
+                    + op.caseId,
+                index });
             continue;
         }
         result.ops.push_back(std::move(op));

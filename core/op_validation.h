@@ -26,6 +26,7 @@ inline constexpr std::size_t MaxTemplateVersionBytes = 64;
 struct OpRefusal {
     std::string opId; // empty when the op has no readable id
     std::string reason;
+    std::size_t index = 0; // the op's place in its batch (validateOps)
 };
 Json toJson(const OpRefusal& refusal); // {"op_id": ..., "reason": ...}
 
@@ -51,6 +52,17 @@ using ValidatedOp = std::variant<Op, OpRefusal>;
 // One op as JSON: the Op, or a refusal naming the op id and the reason.
 ValidatedOp validateOp(const Json& json, const OpReceiver& receiver);
 
+// An op read from JSON with an OpReader, not yet checked: the op, or why it could not be read;
+// and the first member it holds that ops do not have.
+struct ReadOp {
+    ValidatedOp read;
+    std::optional<std::string> unknownMember;
+};
+ReadOp readOp(const Json& json);
+// An op read member by member: `reader` given every member, `unknownMember` the first of them
+// that ops do not have.
+ReadOp readOp(OpReader reader, std::optional<std::string> unknownMember);
+
 struct ValidatedOps {
     std::vector<Op> ops;
     std::vector<OpRefusal> refused;
@@ -59,5 +71,7 @@ struct ValidatedOps {
 // document belongs to (a create op in the batch binds its document). A non-array is refused
 // as a whole (one refusal with an empty op id).
 ValidatedOps validateOps(const Json& array, const OpReceiver& receiver);
+// The same for ops read already (a push's, read from its body as it was parsed).
+ValidatedOps validateOps(std::vector<ReadOp> ops, const OpReceiver& receiver);
 
 } // namespace fplan

@@ -295,29 +295,27 @@ Response Handler::push(const Caller& caller, const Request& request)
     // case each document belongs to, as this server and the push itself know it).
     OpReceiver receiver;
     receiver.caseOfDocument = [this](const std::string& docId) { return m_storage.caseOfDocument(docId); };
-    auto validated = validateOps(pushed.ops, receiver);
-    auto refuse = [&](const std::string& opId, const std::string& reason) {
-        json details = { { "op_id", opId }, { "reason", reason } };
-        for (std::size_t i = 0; i < pushed.ops.size(); ++i)
-            if (!opId.empty() && pushed.ops[i].value("op_id", json()) == opId) {
-                details["index"] = i;
-                break;
-            }
-        return ProtocolError(400, "bad_op", "op " + opId + ": " + reason, details);
+    const auto pushedCount = pushed.ops.size();
+    auto validated = validateOps(std::move(pushed.ops), receiver);
+    auto refuse = [&](std::size_t index, const std::string& opId, const std::string& reason) {
+        return ProtocolError(400, "bad_op", "op " + opId + ": " + reason,
+            { { "op_id", opId }, { "reason", reason }, { "index", index } });
     };
-    if (!validated.refused.empty())
-        throw refuse(validated.refused.front().opId, validated.refused.front().reason);
+    if (!validated.refused.empty()) {
+        const auto& first = validated.refused.front();
+        throw refuse(first.index, first.opId, first.reason);
+    }
     std::vector<Op> ops = std::move(validated.ops);
-    if (ops.size() != pushed.ops.size())
+    if (ops.size() != pushedCount)
         throw std::logic_error("push: the validation dropped an op without refusing it");
     std::set<std::string> ids;
     for (std::size_t i = 0; i < ops.size(); ++i) {
         const Op& op = ops[i];
         if (op.author != caller.account)
             throw refuse(
-                op.id, "author '" + op.author + "' is not the logged-in account '" + caller.account + "'");
+                i, op.id, "author '" + op.author + "' is not the logged-in account '" + caller.account + "'");
         if (!ids.insert(op.id).second)
-            throw refuse(op.id, "the op id appears twice in this push");
+            throw refuse(i, op.id, "the op id appears twice in this push");
     }
     // Stored as pushed (pushed.opTexts): it passed the validation, which refused the whole push
     // otherwise, so the validated ops are the pushed ones, in order; and a newer program's op

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: EUPL-1.2
 #pragma once
 
+#include "core/op_validation.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
@@ -43,9 +45,9 @@ struct LoginRequest {
 };
 
 struct PushRequest {
-    nlohmann::json ops = nlohmann::json::array(); // each an object, still to be validated as an op
+    std::vector<ReadOp> ops; // each sent as an object; still to be validated (validateOps)
     // Each op as it was sent (the bytes of ops[i] in the body), what the server stores and pulls
-    // hand out: no op is serialised again. It holds the same members as ops[i]: an op naming a
+    // hand out: no op is serialised again. It holds what ops[i] was read from: an op naming a
     // member twice anywhere in it is refused.
     std::vector<std::string> opTexts;
     std::map<std::string, std::string> templates; // SHA-256 hex -> template text (hash checked)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 #include "crypto/hash.h"
 #include "sync/server/protocol.h"
+#include "tests/sync/sync_fixtures.h"
 
 #include <gtest/gtest.h>
 
@@ -23,9 +24,50 @@ TEST(Protocol, PushDecodesOpsAndCheckedTemplates)
     const auto r = decodePush(
         R"({"ops":[{"op_id":"a"},{"op_id":"b"}],"templates":{")" + crypto::sha256Hex(xml) + R"(":"<t/>"}})");
     ASSERT_EQ(r.ops.size(), 2u);
-    EXPECT_EQ(r.ops[1]["op_id"], "b");
+    // Read, and refused for what they lack, with their ids.
+    EXPECT_EQ(std::get<OpRefusal>(r.ops[1].read).opId, "b");
     EXPECT_EQ(r.templates.begin()->second, xml);
     EXPECT_EQ(decodePush(R"({"ops":[]})").ops.size(), 0u);
+}
+
+TEST(Protocol, EachOpIsReadAsItsParsedTreeWouldBe)
+{
+    Op op = test::makeOp("op-1", "c1", "d1", OpKind::RowInsert, "plan.indsatser[r1]",
+        { { "pos", "a0" }, { "extra", { 1, 2.5, nullptr, true, "x" } } }, "anna");
+    op.parents = { "p1", "p2" };
+    op.textMerge = true;
+    Json withUnknown = toJson(op);
+    withUnknown["later"] = { { "a", 1 } };
+    const std::string ops[] = { toJson(op).dump(), withUnknown.dump(),
+        R"({"op_id":"op-2","hlc":"soon","kind":"set"})", R"({"kind":"set"})", R"({"op_id":7})" };
+    std::string body = R"({"ops":[)";
+    for (const auto& text : ops)
+        body += (&text == ops ? "" : ",") + text;
+    const auto r = decodePush(body + "]}");
+    ASSERT_EQ(r.ops.size(), std::size(ops));
+    for (std::size_t i = 0; i < r.ops.size(); ++i) {
+        const auto tree = readOp(Json::parse(ops[i]));
+        ASSERT_EQ(r.ops[i].read.index(), tree.read.index()) << ops[i];
+        EXPECT_EQ(r.ops[i].unknownMember, tree.unknownMember) << ops[i];
+        if (const auto* read = std::get_if<Op>(&r.ops[i].read))
+            EXPECT_EQ(toJson(*read), toJson(std::get<Op>(tree.read))) << ops[i];
+        else
+            EXPECT_EQ(std::get<OpRefusal>(r.ops[i].read).opId, std::get<OpRefusal>(tree.read).opId) << ops[i];
+    }
+    EXPECT_EQ(toJson(std::get<Op>(r.ops[0].read)), toJson(op));
+    EXPECT_EQ(r.ops[1].unknownMember, "later");
+    EXPECT_EQ(std::get<OpRefusal>(r.ops[2].read).reason, "operation: 'hlc' must be a whole number from 0");
+    EXPECT_EQ(std::get<OpRefusal>(r.ops[3].read).reason, "operation: missing 'op_id'");
+    EXPECT_EQ(std::get<OpRefusal>(r.ops[4].read).opId, "");
+    // A repeated "ops" counts as the parsed tree's would: the last one.
+    const auto repeated = decodePush(R"({"ops":[{"op_id":"a"},{"op_id":"b"}],"ops":[{"op_id":"c"}]})");
+    ASSERT_EQ(repeated.ops.size(), 1u);
+    EXPECT_EQ(std::get<OpRefusal>(repeated.ops[0].read).opId, "c");
+    EXPECT_EQ(statusOf([] { decodePush(R"({"ops":[{"op_id":"a"}],"ops":3})"); }), 400);
+    // Not JSON, or not an object, whatever comes first.
+    EXPECT_EQ(statusOf([] { decodePush(R"({"x":1,"ops":[)"); }), 400);
+    EXPECT_EQ(statusOf([] { decodePush(R"([{"ops":[]}])"); }), 400);
+    EXPECT_EQ(statusOf([] { decodePush(R"({"ops":[]} {})"); }), 400);
 }
 
 TEST(Protocol, EachOpIsKeptAsItWasSent)
