@@ -64,6 +64,7 @@ constexpr const char* Channel = "fplan_ops";
 constexpr const char* PresenceChannel = "fplan_presence";
 constexpr std::size_t MaxConnections = 8;
 constexpr std::size_t MaxKnownDocuments = 100000; // listings kept in memory (a few MB)
+constexpr std::size_t MaxKnownCases = 20000; // cases' facts kept in memory (a few MB)
 
 // The errors a statement fails with when an insert would move a listed document to another
 // case, and when a push's view read ahead of its transaction no longer holds.
@@ -486,8 +487,12 @@ public:
     PushView pushView(const std::vector<std::string>& opIds, const std::vector<std::string>& caseIds,
         const std::optional<PushView>& ahead) override
     {
-        if (!ahead || t_current.owner != this)
+        if (!ahead || t_current.owner != this) {
+            // Read under the lock: the view read ahead did not hold, so its cases' remembered
+            // facts (see pushViewAhead) are not used again.
+            forgetFacts(caseIds);
             return readPushView(opIds, caseIds);
+        }
         // Under the write lock a read is a round trip that every other push waits for; the view
         // read ahead is checked instead, by a statement answered with the transaction's next
         // round trip. Its ops are checked by their insert: one that was stored meanwhile makes it
@@ -512,8 +517,29 @@ public:
     {
         // Only the facts: that none of the ops is held is checked by their insert anyway (the
         // op id is unique), and a push sends new ops but for the rare one sent again after a cut.
+        // The facts of a case read for an earlier push are used again without a round trip: they
+        // are checked under the write lock like any view read ahead, and they seldom change (a
+        // team or its persons). A push finding them changed reads its view under the lock, which
+        // forgets them (see pushView), as does a push that changes them (setCaseFacts).
         (void)opIds;
-        return PushView { {}, readFacts(run(CaseFactsOf, { textArray(caseIds) })) };
+        PushView view;
+        {
+            std::lock_guard lock(m_casesMutex);
+            for (const auto& caseId : caseIds)
+                if (const auto found = m_knownFacts.find(caseId); found != m_knownFacts.end())
+                    view.facts.emplace(caseId, found->second);
+        }
+        if (view.facts.size() == caseIds.size())
+            return view;
+        view.facts = readFacts(run(CaseFactsOf, { textArray(caseIds) }));
+        if (t_current.owner == this)
+            return view; // not committed yet: not remembered
+        std::lock_guard lock(m_casesMutex);
+        if (m_knownFacts.size() + view.facts.size() > MaxKnownCases)
+            m_knownFacts.clear();
+        for (const auto& [caseId, facts] : view.facts)
+            m_knownFacts.insert_or_assign(caseId, facts);
+        return view;
     }
 
     std::vector<std::int64_t> insertOps(const std::vector<StoredOp>& ops) override
@@ -638,6 +664,7 @@ public:
 
     void setCaseFacts(const CaseFacts& f) override
     {
+        forgetFacts({ f.caseId });
         transaction([&] {
             run("INSERT INTO cases(case_id, case_doc_id) VALUES($1, $2) ON CONFLICT (case_id) DO UPDATE SET "
                 "case_doc_id = EXCLUDED.case_doc_id",
@@ -939,6 +966,14 @@ private:
         return true;
     }
 
+    // Drops what pushViewAhead remembers of these cases.
+    void forgetFacts(const std::vector<std::string>& caseIds)
+    {
+        std::lock_guard lock(m_casesMutex);
+        for (const auto& caseId : caseIds)
+            m_knownFacts.erase(caseId);
+    }
+
     // Both reads of a push's view in one round trip.
     PushView readPushView(const std::vector<std::string>& opIds, const std::vector<std::string>& caseIds)
     {
@@ -991,6 +1026,7 @@ private:
     std::size_t m_open = 0;
     std::mutex m_casesMutex;
     std::unordered_map<std::string, std::string> m_caseOfDocument; // document -> its case
+    std::unordered_map<std::string, CaseFacts> m_knownFacts; // committed facts read ahead, by case
     std::atomic<bool> m_stop { false };
     std::thread m_listener;
     GroupCommit m_group;

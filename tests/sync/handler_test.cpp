@@ -709,6 +709,33 @@ TEST_P(HandlerTest, APushRefusedOnATeamReadBeforeTheWriteLockIsDecidedAgainUnder
     EXPECT_EQ(storage->heldOps({ "b1" }).size(), 1u);
 }
 
+TEST_P(HandlerTest, ACaseTeamRememberedFromAnEarlierPushIsCheckedUnderTheWriteLock)
+{
+    if (GetParam() != Backend::Postgres)
+        GTEST_SKIP() << "only PostgreSQL reads a push's view before its transaction";
+    const auto anna = login("anna");
+    const auto bo = login("bo");
+    ASSERT_EQ(push(anna, caseOps("case-a", "casedoc-a", "anna", { "anna" }, {})).status, 200);
+    ASSERT_EQ(
+        push(bo, { makeOp("b0", "case-a", "doc-a", OpKind::Set, "plan.felt", "nul", "bo") }).status, 403);
+    // A push that read the team of case-a before its transaction: this process remembers it.
+    ASSERT_EQ(
+        push(anna, { makeOp("a1", "case-a", "doc-a", OpKind::Set, "plan.felt", "en", "anna") }).status, 200);
+    // Another server process on the same database makes bo the team instead of anna.
+    auto other = openPostgresStorage(url);
+    other->transaction([&] {
+        auto facts = *other->caseFacts("case-a");
+        facts.members = { "bo" };
+        other->setCaseFacts(facts);
+    });
+    const auto a2 = push(anna, { makeOp("a2", "case-a", "doc-a", OpKind::Set, "plan.felt", "tre", "anna") });
+    EXPECT_EQ(a2.status, 403) << a2.body;
+    const auto b1 = push(bo, { makeOp("b1", "case-a", "doc-a", OpKind::Set, "plan.felt", "fire", "bo") });
+    EXPECT_EQ(b1.status, 200) << b1.body;
+    EXPECT_TRUE(storage->heldOps({ "a2" }).empty());
+    EXPECT_EQ(storage->heldOps({ "b1" }).size(), 1u);
+}
+
 TEST_P(HandlerTest, TemplatesTravelWithTheirCase)
 {
     const auto anna = login("anna");
