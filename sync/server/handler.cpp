@@ -164,7 +164,7 @@ Response Handler::handle(const Request& request)
         }
         if (path == "/v1/push") {
             requireMethod("POST");
-            return push(authenticate(request, "push"), request);
+            return push(authenticate(request, "push", true), request);
         }
         if (path == "/v1/pull") {
             requireMethod("GET");
@@ -246,7 +246,7 @@ std::string Handler::sessionProblem(const Session& s, const std::optional<Accoun
     return {};
 }
 
-Handler::Caller Handler::authenticate(const Request& request, const std::string& action)
+Handler::Caller Handler::authenticate(const Request& request, const std::string& action, bool remembered)
 {
     const std::string prefix = "Bearer ";
     const auto& header = request.authorization;
@@ -261,7 +261,9 @@ Handler::Caller Handler::authenticate(const Request& request, const std::string&
         throw unauthorized("the token is not 64 hex digits");
     }
     const std::string hash = crypto::sha256Hex(token);
-    const auto found = m_storage.sessionWithAccount(hash);
+    auto found = remembered ? m_storage.rememberedSession(hash) : std::nullopt;
+    if (!found || !sessionProblem(found->session, found->account).empty())
+        found = m_storage.sessionWithAccount(hash);
     if (!found) {
         audit("", action, "", {}, "denied", "unknown token");
         throw unauthorized("unknown token; log in again");
@@ -428,14 +430,18 @@ Response Handler::push(const Caller& caller, const Request& request)
     };
     try {
         // Where the storage would read the view across a network under the write lock, it is
-        // read before and checked at the commit. A push overtaken meanwhile, or refused on what
-        // was read before, runs again with the view read under the lock.
-        const auto ahead = m_storage.pushViewAhead(idList, pushedCases);
+        // read before and checked at the commit, with the session the push was authenticated
+        // with. A push overtaken meanwhile, or refused on what was read before, runs again with
+        // the view read under the lock, and after a stale view also with its session read again.
+        auto ahead = m_storage.pushViewAhead(idList, pushedCases);
+        if (ahead)
+            ahead->session = caller.tokenHash;
         try {
             store(ahead);
         } catch (const Storage::StaleView&) {
             if (!ahead)
                 throw;
+            authenticate(request, "push");
             store(std::nullopt);
         } catch (const ForbiddenPush&) {
             if (!ahead)

@@ -78,7 +78,9 @@ private:
     Response logout(const Caller& caller);
     Response push(const Caller& caller, const Request& request);
     Response pull(const Caller& caller, const std::string& query);
-    Caller authenticate(const Request& request, const std::string& action);
+    // `remembered`: the storage's remembered session may do (for a push, whose transaction
+    // checks it again).
+    Caller authenticate(const Request& request, const std::string& action, bool remembered = false);
     // The refusal reason for a session at `now`, or empty when it is usable.
     std::string sessionProblem(const Session& session, const std::optional<Account>& account) const;
     void audit(const std::string& account, const std::string& action, const std::string& caseId,

@@ -39,11 +39,16 @@ constexpr const char* CaseFactsOf
       "FROM cases c WHERE c.case_id = ANY($1::text[])";
 
 // Fails with StaleState unless the facts of the cases $1 are still those in $2 (a JSON object:
-// each known case's id -> [case document, members, CPR numbers], as CaseFactsOf reads them).
-const std::string FactsUnchanged
+// each known case's id -> [case document, members, CPR numbers], as CaseFactsOf reads them), and
+// unless the session with the token hash $3 (when not empty) is neither revoked nor its account
+// disabled.
+const std::string ViewUnchanged
     = std::string("SELECT fplan_refuse_stale() WHERE (SELECT coalesce(jsonb_object_agg(f.case_id, "
                   "jsonb_build_array(f.case_doc_id, f.members::jsonb, f.cprs::jsonb)), '{}') FROM (")
-    + CaseFactsOf + ") AS f(case_id, case_doc_id, members, cprs)) IS DISTINCT FROM $2::jsonb";
+    + CaseFactsOf
+    + ") AS f(case_id, case_doc_id, members, cprs)) IS DISTINCT FROM $2::jsonb OR ($3::text <> '' AND "
+      "NOT EXISTS (SELECT 1 FROM sessions s JOIN accounts a ON a.name = s.account WHERE s.token_hash = "
+      "$3::text AND NOT s.revoked AND NOT a.disabled))";
 
 // Inserts the ops $1..$5 (ids, cases, documents, accounts, texts), numbered $6 + 1, $6 + 2, ...
 const std::string InsertOps = "INSERT INTO ops(seq, op_id, case_id, doc_id, account, json) "
@@ -65,6 +70,7 @@ constexpr const char* PresenceChannel = "fplan_presence";
 constexpr std::size_t MaxConnections = 8;
 constexpr std::size_t MaxKnownDocuments = 100000; // listings kept in memory (a few MB)
 constexpr std::size_t MaxKnownCases = 20000; // cases' facts kept in memory (a few MB)
+constexpr std::size_t MaxKnownSessions = 10000; // sessions kept in memory (a few MB)
 
 // The errors a statement fails with when an insert would move a listed document to another
 // case, and when a push's view read ahead of its transaction no longer holds.
@@ -419,6 +425,10 @@ public:
 
     void setDisabled(const std::string& name, bool disabled) override
     {
+        {
+            std::lock_guard lock(m_sessionsMutex);
+            m_knownSessions.clear(); // seldom: not worth a search for the account's sessions
+        }
         const auto r
             = run("UPDATE accounts SET disabled = $1 WHERE name = $2", { disabled ? "true" : "false", name });
         if (std::string(PQcmdTuples(r.get())) == "0")
@@ -457,24 +467,43 @@ public:
                   "a.password_hash, a.role, a.disabled, a.failed_logins, a.locked_until_ms "
                   "FROM sessions s LEFT JOIN accounts a ON a.name = s.account WHERE s.token_hash = $1",
                 { tokenHash });
-        if (PQntuples(r.get()) == 0)
+        if (PQntuples(r.get()) == 0) {
+            forgetSession(tokenHash);
             return std::nullopt;
+        }
         SessionAndAccount found { { text(r, 0, 0), text(r, 0, 1), integer(r, 0, 2), integer(r, 0, 3),
                                       text(r, 0, 4) == "t" },
             std::nullopt };
         if (!PQgetisnull(r.get(), 0, 5))
             found.account = readAccount(r, 0, 5);
+        if (t_current.owner != this) { // committed: remembered for pushes (see rememberedSession)
+            std::lock_guard lock(m_sessionsMutex);
+            if (m_knownSessions.size() >= MaxKnownSessions)
+                m_knownSessions.clear();
+            m_knownSessions.insert_or_assign(tokenHash, found);
+        }
         return found;
+    }
+
+    std::optional<SessionAndAccount> rememberedSession(const std::string& tokenHash) override
+    {
+        std::lock_guard lock(m_sessionsMutex);
+        const auto found = m_knownSessions.find(tokenHash);
+        if (found == m_knownSessions.end())
+            return std::nullopt;
+        return found->second;
     }
 
     void touchSession(const std::string& tokenHash, std::int64_t nowMs) override
     {
+        forgetSession(tokenHash);
         run("UPDATE sessions SET last_used_ms = $1 WHERE token_hash = $2",
             { std::to_string(nowMs), tokenHash });
     }
 
     void revokeSession(const std::string& tokenHash) override
     {
+        forgetSession(tokenHash);
         run("UPDATE sessions SET revoked = true WHERE token_hash = $1", { tokenHash });
     }
 
@@ -502,10 +531,10 @@ public:
             expected[caseId] = { f.caseDocId, f.members, f.cprs };
         const auto work = GroupCommit::currentWork();
         t_current.conn->defer(
-            { FactsUnchanged.c_str(), { textArray(caseIds), expected.dump() } },
+            { ViewUnchanged.c_str(), { textArray(caseIds), expected.dump(), ahead->session } },
             [](const PGresult* r) {
                 if (hasState(r, StaleState))
-                    throw StaleView("a case of this push changed since it was read");
+                    throw StaleView("a case of this push, or its session, changed since it was read");
             },
             work);
         t_current.trustingAhead.push_back(work);
@@ -966,6 +995,13 @@ private:
         return true;
     }
 
+    // Drops what rememberedSession remembers of this session.
+    void forgetSession(const std::string& tokenHash)
+    {
+        std::lock_guard lock(m_sessionsMutex);
+        m_knownSessions.erase(tokenHash);
+    }
+
     // Drops what pushViewAhead remembers of these cases.
     void forgetFacts(const std::vector<std::string>& caseIds)
     {
@@ -980,7 +1016,7 @@ private:
         const auto results = onConnection([&](Connection& c) {
             return c.pipeline({ { HeldOps, { textArray(opIds) } }, { CaseFactsOf, { textArray(caseIds) } } });
         });
-        return { readHeld(results[0]), readFacts(results[1]) };
+        return { readHeld(results[0]), readFacts(results[1]), {} };
     }
 
     // Whether the calling work answered with a push view read ahead (see pushView).
@@ -1027,6 +1063,8 @@ private:
     std::mutex m_casesMutex;
     std::unordered_map<std::string, std::string> m_caseOfDocument; // document -> its case
     std::unordered_map<std::string, CaseFacts> m_knownFacts; // committed facts read ahead, by case
+    std::mutex m_sessionsMutex;
+    std::unordered_map<std::string, SessionAndAccount> m_knownSessions; // committed, by token hash
     std::atomic<bool> m_stop { false };
     std::thread m_listener;
     GroupCommit m_group;

@@ -104,6 +104,15 @@ public:
         auto a = account(s->account);
         return SessionAndAccount { std::move(*s), std::move(a) };
     }
+    // The session and its account as this process read them before, where a storage's reads are
+    // round trips worth saving (none by default: read them with sessionWithAccount). A push may
+    // be authenticated with it: the view read ahead for the push then names the session, and the
+    // push's transaction checks that it still holds (see PushView::session).
+    virtual std::optional<SessionAndAccount> rememberedSession(const std::string& tokenHash)
+    {
+        (void)tokenHash;
+        return std::nullopt;
+    }
     virtual void touchSession(const std::string& tokenHash, std::int64_t nowMs) = 0;
     virtual void revokeSession(const std::string& tokenHash) = 0;
 
@@ -135,6 +144,10 @@ public:
     struct PushView {
         std::map<std::string, std::int64_t> held;
         std::map<std::string, CaseFacts> facts;
+        // In a view read ahead, the token hash of the session the push was authenticated with:
+        // the check that the view still holds also checks that this session does (neither revoked
+        // nor its account disabled). Empty: no session to check.
+        std::string session;
     };
     // `ahead`, when given, is the same view read before the transaction (pushViewAhead). A storage
     // that can check later in the transaction that it still holds may answer with it rather than
@@ -143,7 +156,7 @@ public:
         const std::optional<PushView>& ahead = std::nullopt)
     {
         (void)ahead;
-        PushView view { heldOps(opIds), {} };
+        PushView view { heldOps(opIds), {}, {} };
         for (const auto& caseId : caseIds)
             if (auto f = caseFacts(caseId))
                 view.facts.emplace(caseId, std::move(*f));

@@ -736,6 +736,34 @@ TEST_P(HandlerTest, ACaseTeamRememberedFromAnEarlierPushIsCheckedUnderTheWriteLo
     EXPECT_EQ(storage->heldOps({ "b1" }).size(), 1u);
 }
 
+TEST_P(HandlerTest, ASessionRememberedForPushesIsCheckedUnderTheWriteLock)
+{
+    if (GetParam() != Backend::Postgres)
+        GTEST_SKIP() << "only PostgreSQL remembers sessions for pushes";
+    const auto anna = login("anna");
+    ASSERT_EQ(push(anna, caseOps("case-a", "casedoc-a", "anna", { "anna" }, {})).status, 200);
+    ASSERT_EQ(
+        push(anna, { makeOp("a1", "case-a", "doc-a", OpKind::Set, "plan.felt", "en", "anna") }).status, 200);
+    // Another server process on the same database revokes the session this process remembers.
+    auto other = openPostgresStorage(url);
+    other->revokeSession(crypto::sha256Hex(anna));
+    const auto revoked
+        = push(anna, { makeOp("a2", "case-a", "doc-a", OpKind::Set, "plan.felt", "to", "anna") });
+    EXPECT_EQ(revoked.status, 401) << revoked.body;
+    // ... or disables the account.
+    const auto again = login("anna");
+    ASSERT_EQ(
+        push(again, { makeOp("a3", "case-a", "doc-a", OpKind::Set, "plan.felt", "tre", "anna") }).status,
+        200);
+    other->setDisabled("anna", true);
+    const auto disabled
+        = push(again, { makeOp("a4", "case-a", "doc-a", OpKind::Set, "plan.felt", "fire", "anna") });
+    EXPECT_EQ(disabled.status, 403) << disabled.body;
+    EXPECT_EQ(Json::parse(disabled.body)["error"], "account_disabled");
+    EXPECT_TRUE(storage->heldOps({ "a2", "a4" }).empty());
+    EXPECT_EQ(storage->heldOps({ "a1", "a3" }).size(), 2u);
+}
+
 TEST_P(HandlerTest, TemplatesTravelWithTheirCase)
 {
     const auto anna = login("anna");
