@@ -477,10 +477,13 @@ public:
         if (!PQgetisnull(r.get(), 0, 5))
             found.account = readAccount(r, 0, 5);
         if (t_current.owner != this) { // committed: remembered for pushes (see rememberedSession)
+            auto kept = found;
+            if (kept.account)
+                kept.account->passwordHash.clear(); // not needed to authenticate, so not kept
             std::lock_guard lock(m_sessionsMutex);
             if (m_knownSessions.size() >= MaxKnownSessions)
                 m_knownSessions.clear();
-            m_knownSessions.insert_or_assign(tokenHash, found);
+            m_knownSessions.insert_or_assign(tokenHash, std::move(kept));
         }
         return found;
     }
