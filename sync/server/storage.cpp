@@ -6,7 +6,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <condition_variable>
 #include <exception>
 
 namespace fplan::sync {
@@ -68,9 +67,10 @@ std::string auditHash(const AuditEntry& e)
 struct GroupCommit::Job {
     const std::function<void()>* work;
     std::exception_ptr error;
-    bool taken = false; // in a group (being committed or made durable)
+    // Given to the first caller of a committed group: the group, which it makes durable.
+    std::vector<Job*> toMakeDurable;
     bool done = false;
-    // Its own wake-up: a finished group wakes its own jobs and the next leader, not every waiter.
+    // Its own wake-up: the committing thread wakes one caller per group, and that caller the rest.
     std::condition_variable wake;
 };
 
@@ -88,7 +88,18 @@ std::size_t GroupCommit::currentWork()
 GroupCommit::GroupCommit(Database& database, std::size_t maxGroup)
     : m_database(database)
     , m_maxGroup(std::max<std::size_t>(1, maxGroup))
+    , m_committer([this] { commitLoop(); })
 {
+}
+
+GroupCommit::~GroupCommit()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_arrived.notify_one();
+    m_committer.join();
 }
 
 void GroupCommit::run(const std::function<void()>& work)
@@ -97,29 +108,15 @@ void GroupCommit::run(const std::function<void()>& work)
         work();
         return;
     }
-    Job job { &work, nullptr, false, false, {} };
+    Job job { &work, nullptr, {}, false, {} };
     std::unique_lock lock(m_mutex);
     m_waiting.push_back(&job);
-    while (!job.done) {
-        if (m_committing || job.taken) {
-            job.wake.wait(lock);
-            continue;
-        }
-        // No group is running: this thread commits the next one (and goes on until its own is done).
-        const auto n = std::min(m_waiting.size(), m_maxGroup);
-        std::vector<Job*> group(m_waiting.begin(), m_waiting.begin() + static_cast<std::ptrdiff_t>(n));
-        m_waiting.erase(m_waiting.begin(), m_waiting.begin() + static_cast<std::ptrdiff_t>(n));
-        for (auto* j : group)
-            j->taken = true;
-        m_committing = true;
-        lock.unlock();
-        commitGroup(group);
-        lock.lock();
-        // The oldest waiting job leads the next group while this one is made durable. (When
-        // that is this thread's own job, left out of a full group, it leads after the wait.)
-        m_committing = false;
-        if (!m_waiting.empty())
-            m_waiting.front()->wake.notify_one();
+    m_arrived.notify_one();
+    job.wake.wait(lock, [&] { return job.done || !job.toMakeDurable.empty(); });
+    if (!job.done) {
+        // This caller's group is committed: it waits for the disk, while the committing thread
+        // goes on with the next group, and then answers the group's other callers.
+        const auto group = std::move(job.toMakeDurable);
         lock.unlock();
         std::exception_ptr notDurable;
         try {
@@ -136,8 +133,28 @@ void GroupCommit::run(const std::function<void()>& work)
                 j->wake.notify_one();
         }
     }
+    lock.unlock();
     if (job.error)
         std::rethrow_exception(job.error);
+}
+
+void GroupCommit::commitLoop()
+{
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+        m_arrived.wait(lock, [&] { return m_stopping || !m_waiting.empty(); });
+        if (m_waiting.empty())
+            return; // stopping, and nobody waits
+        const auto n = static_cast<std::ptrdiff_t>(std::min(m_waiting.size(), m_maxGroup));
+        std::vector<Job*> group(m_waiting.begin(), m_waiting.begin() + n);
+        m_waiting.erase(m_waiting.begin(), m_waiting.begin() + n);
+        lock.unlock();
+        commitGroup(group);
+        lock.lock();
+        Job* first = group.front();
+        first->toMakeDurable = std::move(group);
+        first->wake.notify_one();
+    }
 }
 
 void GroupCommit::commitGroup(const std::vector<Job*>& group)

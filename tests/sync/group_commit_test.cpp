@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 // The group commit on a database that records what it is asked to do: a group's callers return
-// only after their commit is durable, and the next group commits while the disk is still busy.
+// only after their commit is durable, the next group commits while the disk is still busy, and
+// one thread of the group commit's own commits every group.
 #include "base/error.h"
 #include "sync/server/storage.h"
 
@@ -10,6 +11,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -70,8 +72,7 @@ TEST(GroupCommit, ACallerReturnsOnlyOnceItsCommitIsDurableAndTheNextGroupDoesNot
     GroupCommit group(database);
     database.holdSync = 2; // the second group's
 
-    // The first group holds the commit until two more callers wait; they form the second group,
-    // led by one of them.
+    // The first group holds the commit until two more callers wait; they form the second group.
     std::atomic<bool> opened { false };
     std::atomic<bool> close { false };
     std::thread first([&] {
@@ -128,6 +129,34 @@ TEST(GroupCommit, AFailedSyncFailsEveryCallerOfItsGroup)
     }
     EXPECT_EQ(database.commits, 2);
     EXPECT_EQ(database.syncsDone, 0);
+}
+
+TEST(GroupCommit, EveryGroupIsCommittedByOneThreadOfItsOwnNotByACaller)
+{
+    // A caller's thread that committed would have to be woken and scheduled before the write
+    // lock is used again; the committing thread goes straight on with the next group.
+    RecordingDatabase database;
+    GroupCommit group(database);
+    std::mutex mutex;
+    std::set<std::thread::id> callers;
+    std::set<std::thread::id> committers;
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 8; ++i)
+        threads.emplace_back([&] {
+            for (int k = 0; k < 20; ++k)
+                group.run([&] {
+                    std::lock_guard lock(mutex);
+                    committers.insert(std::this_thread::get_id());
+                });
+            std::lock_guard lock(mutex);
+            callers.insert(std::this_thread::get_id());
+        });
+    for (auto& t : threads)
+        t.join();
+    EXPECT_EQ(committers.size(), 1u);
+    for (const auto& id : committers)
+        EXPECT_EQ(callers.count(id), 0u) << "a caller's thread committed a group";
+    EXPECT_EQ(database.syncsDone, database.commits) << "a committed group was not made durable";
 }
 
 // The first commit of three works answers that the second one's write failed (as a database does
