@@ -370,7 +370,7 @@ public:
         // Two processes starting at once must not both create the schema.
         c->exec("SELECT pg_advisory_lock(7468002)");
         try {
-            c->exec(tableSchema({ "BIGINT", "BOOLEAN", "false" }).c_str());
+            c->exec(tableSchema({ "BIGINT", "BOOLEAN", "false", "TEXT COLLATE \"C\"" }).c_str());
             c->exec(AuditGuard);
             c->exec(Refusals);
         } catch (...) {

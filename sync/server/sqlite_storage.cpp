@@ -124,7 +124,7 @@ public:
                 m_path.string() + ": made by a newer fplan-server (schema " + std::to_string(version)
                     + "); update the program");
         transaction([&] {
-            sql::exec(db(), tableSchema({ "INTEGER", "INTEGER", "0" }));
+            sql::exec(db(), tableSchema({ "INTEGER", "INTEGER", "0", "TEXT" }));
             sql::exec(db(), AuditGuard);
             sql::exec(db(), "PRAGMA user_version = " + std::to_string(SchemaVersion));
         });

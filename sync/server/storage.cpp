@@ -13,32 +13,32 @@ namespace fplan::sync {
 std::string tableSchema(const SqlDialect& d)
 {
     std::string sql = R"(
-CREATE TABLE IF NOT EXISTS accounts(name TEXT PRIMARY KEY, password_hash TEXT NOT NULL,
-  role TEXT NOT NULL, disabled {bool} NOT NULL DEFAULT {false}, failed_logins INTEGER NOT NULL DEFAULT 0,
+CREATE TABLE IF NOT EXISTS accounts(name {text} PRIMARY KEY, password_hash {text} NOT NULL,
+  role {text} NOT NULL, disabled {bool} NOT NULL DEFAULT {false}, failed_logins INTEGER NOT NULL DEFAULT 0,
   locked_until_ms {int64} NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS sessions(token_hash TEXT PRIMARY KEY, account TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS sessions(token_hash {text} PRIMARY KEY, account {text} NOT NULL,
   created_ms {int64} NOT NULL, last_used_ms {int64} NOT NULL, revoked {bool} NOT NULL DEFAULT {false});
-CREATE TABLE IF NOT EXISTS ops(seq {int64} PRIMARY KEY, op_id TEXT NOT NULL UNIQUE,
-  case_id TEXT NOT NULL, doc_id TEXT NOT NULL, account TEXT NOT NULL, json TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ops(seq {int64} PRIMARY KEY, op_id {text} NOT NULL UNIQUE,
+  case_id {text} NOT NULL, doc_id {text} NOT NULL, account {text} NOT NULL, json {text} NOT NULL);
 CREATE INDEX IF NOT EXISTS ops_doc ON ops(doc_id, seq);
 -- Each document's case (a document never moves): a case's ops are found through its documents.
-CREATE TABLE IF NOT EXISTS documents(doc_id TEXT PRIMARY KEY, case_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS documents(doc_id {text} PRIMARY KEY, case_id {text} NOT NULL);
 CREATE INDEX IF NOT EXISTS documents_case ON documents(case_id);
-CREATE TABLE IF NOT EXISTS cases(case_id TEXT PRIMARY KEY, case_doc_id TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS case_members(case_id TEXT NOT NULL, account TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS cases(case_id {text} PRIMARY KEY, case_doc_id {text} NOT NULL);
+CREATE TABLE IF NOT EXISTS case_members(case_id {text} NOT NULL, account {text} NOT NULL,
   PRIMARY KEY(case_id, account));
 CREATE INDEX IF NOT EXISTS case_members_account ON case_members(account);
-CREATE TABLE IF NOT EXISTS case_persons(case_id TEXT NOT NULL, cpr TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS case_persons(case_id {text} NOT NULL, cpr {text} NOT NULL,
   PRIMARY KEY(case_id, cpr));
-CREATE TABLE IF NOT EXISTS case_access(case_id TEXT NOT NULL, account TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS case_access(case_id {text} NOT NULL, account {text} NOT NULL,
   granted_seq {int64} NOT NULL, revoked_seq {int64}, PRIMARY KEY(case_id, account, granted_seq));
 CREATE INDEX IF NOT EXISTS case_access_account ON case_access(account);
-CREATE TABLE IF NOT EXISTS templates(hash TEXT PRIMARY KEY, text TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS template_cases(hash TEXT NOT NULL, case_id TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS templates(hash {text} PRIMARY KEY, text {text} NOT NULL);
+CREATE TABLE IF NOT EXISTS template_cases(hash {text} NOT NULL, case_id {text} NOT NULL,
   seq {int64} NOT NULL, PRIMARY KEY(hash, case_id));
-CREATE TABLE IF NOT EXISTS audit(seq {int64} PRIMARY KEY, time TEXT NOT NULL, account TEXT NOT NULL,
-  action TEXT NOT NULL, case_id TEXT NOT NULL, cprs TEXT NOT NULL, outcome TEXT NOT NULL,
-  detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS audit(seq {int64} PRIMARY KEY, time {text} NOT NULL, account {text} NOT NULL,
+  action {text} NOT NULL, case_id {text} NOT NULL, cprs {text} NOT NULL, outcome {text} NOT NULL,
+  detail {text} NOT NULL, prev_hash {text} NOT NULL, hash {text} NOT NULL);
 -- A server made before access was recorded per op: its members read their cases from the start.
 INSERT INTO case_access(case_id, account, granted_seq, revoked_seq)
   SELECT case_id, account, 0, NULL FROM case_members WHERE NOT EXISTS (SELECT 1 FROM case_access);
@@ -48,8 +48,8 @@ INSERT INTO documents(doc_id, case_id)
   SELECT doc_id, min(case_id) FROM ops WHERE NOT EXISTS (SELECT 1 FROM documents) GROUP BY doc_id;
 DROP INDEX IF EXISTS ops_case;
 )";
-    const std::pair<const char*, const char*> names[]
-        = { { "{int64}", d.int64 }, { "{bool}", d.boolean }, { "{false}", d.falseValue } };
+    const std::pair<const char*, const char*> names[] = { { "{int64}", d.int64 }, { "{bool}", d.boolean },
+        { "{false}", d.falseValue }, { "{text}", d.text } };
     for (const auto& [name, value] : names)
         for (auto at = sql.find(name); at != std::string::npos; at = sql.find(name, at))
             sql.replace(at, std::string(name).size(), value);

@@ -278,6 +278,10 @@ struct SqlDialect {
     const char* int64; // INTEGER (SQLite) or BIGINT
     const char* boolean; // INTEGER (SQLite) or BOOLEAN
     const char* falseValue; // 0 or false
+    // Every text column holds ids, hashes, JSON or log text, compared byte by byte: TEXT
+    // (SQLite's default) or TEXT COLLATE "C" (PostgreSQL's default collation is the database's
+    // language, whose comparisons cost many times as much on every index lookup).
+    const char* text;
 };
 std::string tableSchema(const SqlDialect& dialect);
 

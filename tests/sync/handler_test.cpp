@@ -887,6 +887,20 @@ TEST_P(HandlerTest, AccountsAreCheckedWhenAdded)
     EXPECT_EQ(storage->accounts().size(), 4u);
 }
 
+TEST_P(HandlerTest, TextIsComparedByteByByteOnEveryStorage)
+{
+    // Ids, hashes and names are compared as bytes, whatever the database's language: the same
+    // order on both storages, and no language's collation run on every index lookup. (The test
+    // cluster is Danish where the machine has the locale, where æ, ø and å come after z.)
+    for (const char* name : { "zeta", "øre", "åse", "æble" })
+        handler->addAccount(name, std::string("password-") + name, "member", true);
+    std::vector<std::string> names;
+    for (const auto& a : storage->accounts())
+        names.push_back(a.name);
+    EXPECT_EQ(
+        names, (std::vector<std::string> { "anna", "bo", "carl", "dora", "zeta", "åse", "æble", "øre" }));
+}
+
 INSTANTIATE_TEST_SUITE_P(Storage, HandlerTest, ::testing::Values(Backend::SqlCipher, Backend::Postgres),
     [](const auto& param) { return test::backendName(param.param); });
 
