@@ -79,8 +79,8 @@ public:
     virtual ~Storage() = default;
 
     // Runs `work` in one serialised write transaction; calls made by `work` take part in it. All
-    // of it is stored, or nothing; when it returns, it is durable. `work` may run on another
-    // thread (the one committing its group) while this one waits, and more than once (when
+    // of it is stored, or nothing; when it returns, it is durable. `work` runs on another thread
+    // (the one committing its group) while this one waits, and may run more than once (when
     // another work of its group fails): it assigns its results rather than adding to them.
     virtual void transaction(const std::function<void()>& work) = 0;
 
