@@ -20,8 +20,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Counts commits; the `holdSync`th call of makeDurable() waits until releaseDisk(), and every
-// call throws while `diskFails` is set.
+// Counts commits; while `diskHeld` is set every call of makeDurable() waits until releaseDisk(),
+// and every call throws while `diskFails` is set.
 class RecordingDatabase final : public GroupCommit::Database {
 public:
     void begin() override { }
@@ -35,9 +35,9 @@ public:
     void makeDurable() override
     {
         std::unique_lock lock(mutex);
-        const int number = ++syncsStarted;
+        ++syncsStarted;
         changed.notify_all();
-        changed.wait(lock, [&] { return number != holdSync || released; });
+        changed.wait(lock, [&] { return !diskHeld; });
         if (diskFails)
             throw Error(ErrorCode::Storage, "the disk refused the sync");
         ++syncsDone;
@@ -52,7 +52,7 @@ public:
     void releaseDisk()
     {
         std::lock_guard lock(mutex);
-        released = true;
+        diskHeld = false;
         changed.notify_all();
     }
 
@@ -61,57 +61,47 @@ public:
     int commits = 0;
     int syncsStarted = 0;
     int syncsDone = 0;
-    int holdSync = 0;
-    bool released = false;
+    bool diskHeld = false;
     bool diskFails = false;
 };
 
 TEST(GroupCommit, ACallerReturnsOnlyOnceItsCommitIsDurableAndTheNextGroupDoesNotWaitForTheDisk)
 {
     RecordingDatabase database;
-    GroupCommit group(database);
-    database.holdSync = 2; // the second group's
-
-    // The first group holds the commit until two more callers wait; they form the second group.
-    std::atomic<bool> opened { false };
-    std::atomic<bool> close { false };
-    std::thread first([&] {
-        group.run([&] {
-            opened = true;
-            while (!close)
-                std::this_thread::sleep_for(1ms);
-        });
-    });
-    while (!opened)
-        std::this_thread::sleep_for(1ms);
+    database.diskHeld = true; // no sync ends until releaseDisk()
+    std::atomic<int> ran { 0 };
     std::atomic<int> returned { 0 };
-    std::vector<std::thread> second;
-    for (int i = 0; i < 2; ++i)
-        second.emplace_back([&] {
-            group.run([] {});
+    std::vector<std::thread> callers;
+    {
+        GroupCommit group(database);
+        const auto call = [&] {
+            group.run([&] { ++ran; });
             ++returned;
-        });
-    std::this_thread::sleep_for(200ms); // both wait by now
-    close = true;
-    first.join();
-    ASSERT_TRUE(database.waitFor([&] { return database.syncsStarted == 2; }));
-    EXPECT_EQ(database.commits, 2);
+        };
+        // The first caller's group is committed, and its sync waits for the disk.
+        callers.emplace_back(call);
+        const bool firstSyncing
+            = database.waitFor([&] { return database.syncsStarted == 1 && database.commits == 1; });
 
-    // While the second group's sync waits, a third caller's work runs and is committed.
-    std::atomic<bool> thirdRan { false };
-    std::thread third([&] { group.run([&] { thirdRan = true; }); });
-    EXPECT_TRUE(database.waitFor([&] { return database.commits == 3; }))
-        << "the third group waited for the second one's sync";
-    EXPECT_TRUE(thirdRan);
-    std::this_thread::sleep_for(50ms);
-    EXPECT_EQ(returned, 0) << "a caller returned before its commit was durable";
+        // Two more callers: their works run and are committed (each committed group's sync
+        // started) while that sync still waits.
+        callers.emplace_back(call);
+        callers.emplace_back(call);
+        const bool committed = database.waitFor(
+            [&] { return ran == 3 && database.commits >= 2 && database.syncsStarted == database.commits; });
+        std::this_thread::sleep_for(50ms);
+        const int returnedEarly = returned;
 
-    database.releaseDisk();
-    for (auto& t : second)
-        t.join();
-    third.join();
-    EXPECT_EQ(returned, 2);
-    EXPECT_EQ(database.syncsDone, 3);
+        database.releaseDisk(); // before any assertion can end the test with the callers waiting
+        for (auto& t : callers)
+            t.join();
+        EXPECT_TRUE(firstSyncing) << "the first group was not committed and syncing";
+        EXPECT_TRUE(committed) << "the next group waited for the first one's sync";
+        EXPECT_EQ(returnedEarly, 0) << "a caller returned before its commit was durable";
+    }
+    EXPECT_EQ(returned, 3);
+    EXPECT_EQ(database.syncsDone, database.syncsStarted);
+    EXPECT_EQ(database.syncsDone, database.commits) << "a committed group was not made durable";
 }
 
 TEST(GroupCommit, AFailedSyncFailsEveryCallerOfItsGroup)
