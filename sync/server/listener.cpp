@@ -129,6 +129,12 @@ struct Listener::Impl {
     {
         ssl.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3
             | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+        // No session resumption: a client keeps its connection instead of resuming one. So the
+        // server makes no session tickets, which would cost it two encryptions on every
+        // connection and send bytes after the handshake that no request asked for.
+        SSL_CTX_set_options(ssl.native_handle(), SSL_OP_NO_TICKET);
+        SSL_CTX_set_num_tickets(ssl.native_handle(), 0);
+        SSL_CTX_set_session_cache_mode(ssl.native_handle(), SSL_SESS_CACHE_OFF);
         beast::error_code ec;
         ssl.use_certificate_chain_file(o.tls.certificate.string(), ec);
         if (ec)
