@@ -138,6 +138,12 @@ void GroupCommit::run(const std::function<void()>& work)
         std::rethrow_exception(job.error);
 }
 
+std::size_t GroupCommit::waiting() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_waiting.size();
+}
+
 void GroupCommit::commitLoop()
 {
     std::unique_lock lock(m_mutex);

@@ -257,6 +257,8 @@ public:
     GroupCommit(const GroupCommit&) = delete;
     GroupCommit& operator=(const GroupCommit&) = delete;
     void run(const std::function<void()>& work);
+    // How many callers wait for a group to take their work.
+    std::size_t waiting() const;
 
 private:
     struct Job;
@@ -265,7 +267,7 @@ private:
 
     Database& m_database;
     std::size_t m_maxGroup;
-    std::mutex m_mutex;
+    mutable std::mutex m_mutex;
     std::condition_variable m_arrived; // a caller is waiting, or the destructor
     std::vector<Job*> m_waiting; // in arrival order
     bool m_stopping = false;

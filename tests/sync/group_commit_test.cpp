@@ -203,7 +203,11 @@ TEST(GroupCommit, AWriteAnsweredLaterFailsOnlyTheWorkItBelongsTo)
                 outcome[i] = e.code() == ErrorCode::Conflict ? 2 : 3;
             }
         });
-    std::this_thread::sleep_for(200ms); // all three wait by now
+    // All three wait before the first group ends, so they form the next group together.
+    const auto until = std::chrono::steady_clock::now() + 10s;
+    while (group.waiting() < 3 && std::chrono::steady_clock::now() < until)
+        std::this_thread::sleep_for(1ms);
+    EXPECT_EQ(group.waiting(), 3u);
     close = true;
     first.join();
     for (auto& t : callers)
