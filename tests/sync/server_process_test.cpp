@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: EUPL-1.2
 // The real fplan-server on loopback with real TLS: push, pull and the live channel; killed in
 // the middle of pushes; two processes sharing one PostgreSQL.
+#include "base/fd.h"
 #include "core/sql.h"
 #include "crypto/encrypted_db.h"
 #include "tests/support/test_support.h"
@@ -23,7 +24,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <thread>
-#include <unistd.h>
 
 namespace fplan::test {
 namespace {
@@ -130,15 +130,15 @@ TEST(ServerTls, HandsOutNoSessionToResume)
             ++offered;
             return 0;
         });
-        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        ASSERT_GE(fd, 0);
+        const Fd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+        ASSERT_GE(fd.get(), 0);
         sockaddr_in address {};
         address.sin_family = AF_INET;
         address.sin_port = htons(server.port());
         address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ASSERT_EQ(::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
+        ASSERT_EQ(::connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
         std::unique_ptr<SSL, decltype(&SSL_free)> ssl(SSL_new(ctx.get()), SSL_free);
-        SSL_set_fd(ssl.get(), fd);
+        SSL_set_fd(ssl.get(), fd.get());
         ASSERT_EQ(SSL_connect(ssl.get()), 1);
         const std::string request = "GET /v1/pull HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
         ASSERT_EQ(SSL_write(ssl.get(), request.data(), static_cast<int>(request.size())),
@@ -147,7 +147,6 @@ TEST(ServerTls, HandsOutNoSessionToResume)
         char buffer[4096];
         for (int n; (n = SSL_read(ssl.get(), buffer, sizeof buffer)) > 0;)
             answer.append(buffer, static_cast<std::size_t>(n));
-        ::close(fd);
         EXPECT_EQ(answer.rfind("HTTP/1.1 401 ", 0), 0u) << answer.substr(0, 200);
         EXPECT_EQ(offered, 0) << "the server offered a session to resume";
         EXPECT_FALSE(SSL_session_reused(ssl.get()));
